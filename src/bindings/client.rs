@@ -1,0 +1,610 @@
+//! `QueryClient`, the JS entry point: the cache, its defaults and its GC timer.
+//!
+//! Data is kept as `JsValue` references, so a cache hit returns the very object the
+//! query function resolved with. Methods read and check their arguments first, then
+//! borrow the cache briefly; user callbacks run after the borrow ends.
+
+use std::cell::{Cell, RefCell, RefMut};
+use std::rc::{Rc, Weak};
+
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::convert::read_key;
+use super::errors::{disposed_error, range_error, reentrant_error};
+use super::fetch::{self, InFlight};
+use super::js_state::state_object;
+use super::options::{
+    get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec,
+};
+use super::{promise, timer};
+use crate::core::cache::CacheError;
+use crate::core::filters::QueryType;
+use crate::core::gc::rearm;
+use crate::core::{hash_key, QueryCache};
+
+/// What the client keeps beside each query in the core's cache.
+pub struct Meta {
+    /// The key as the user gave it (returned by `getQueriesData`, passed to `queryFn`).
+    pub key_js: JsValue,
+    pub query_fn: Option<Function>,
+    pub retry: RetrySpec,
+    pub retry_delay: Option<RetryDelaySpec>,
+    /// `initialData` as given (a value or a function), for `resetQueries`.
+    pub initial_data: JsValue,
+    pub meta: JsValue,
+    pub in_flight: Option<InFlight>,
+}
+
+pub type Cache = QueryCache<JsValue, JsValue, Meta>;
+
+/// Milliseconds since the epoch: the clock the core is driven with.
+pub fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+thread_local! {
+    /// A do-nothing callback (`promise.catch(noop)`), made once per module instance.
+    static NOOP: Function = Closure::<dyn FnMut(JsValue)>::new(|_| {}).into_js_value().unchecked_into();
+}
+
+struct GcTimer {
+    armed_at: Option<f64>,
+    handle: JsValue,
+    callback: Option<Closure<dyn FnMut()>>,
+}
+
+/// The client's state, shared with its fetch tasks and its timer.
+pub struct Inner {
+    cache: RefCell<Cache>,
+    defaults: ClientOptions,
+    gc_timer: RefCell<GcTimer>,
+    disposed: Cell<bool>,
+    pub noop: Function,
+}
+
+impl Inner {
+    /// The cache, or an error instead of a panic if it is somehow borrowed already.
+    pub fn cache(&self) -> Result<RefMut<'_, Cache>, JsValue> {
+        self.cache.try_borrow_mut().map_err(|_| reentrant_error())
+    }
+
+    /// Keeps the one GC timer armed for the earliest deadline.
+    pub fn arm_gc(self: &Rc<Self>) {
+        let Ok(next) = self.cache.try_borrow().map(|c| c.next_gc_at()) else {
+            return;
+        };
+        let Ok(mut t) = self.gc_timer.try_borrow_mut() else {
+            return;
+        };
+        let Some(at) = rearm(next, t.armed_at) else {
+            return;
+        };
+        if t.armed_at.is_some() {
+            timer::stop(&t.handle);
+        }
+        if t.callback.is_none() {
+            let weak: Weak<Inner> = Rc::downgrade(self);
+            t.callback = Some(Closure::new(move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.on_gc_timer();
+                }
+            }));
+        }
+        if let Some(cb) = &t.callback {
+            t.handle = timer::start(cb.as_ref().unchecked_ref(), at - now(), true);
+            t.armed_at = Some(at);
+        }
+    }
+
+    fn on_gc_timer(self: &Rc<Self>) {
+        if let Ok(mut t) = self.gc_timer.try_borrow_mut() {
+            t.armed_at = None;
+        }
+        let removed = match self.cache() {
+            Ok(mut c) => c.collect_garbage(now()),
+            Err(_) => Vec::new(),
+        };
+        drop(removed); // idle queries: no fetch to stop
+        self.arm_gc();
+    }
+
+    fn stop_gc_timer(&self) {
+        if let Ok(mut t) = self.gc_timer.try_borrow_mut() {
+            if t.armed_at.take().is_some() {
+                timer::stop(&t.handle);
+            }
+            t.callback = None;
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.stop_gc_timer();
+    }
+}
+
+/// Cancels fetches the core orphaned, with no borrow held.
+fn release(orphans: Vec<InFlight>) {
+    for f in orphans {
+        f.cancel();
+    }
+}
+
+/// `initialData` as a value: functions are called (with no borrow held).
+fn resolve_initial(initial: &JsValue) -> Result<Option<JsValue>, JsValue> {
+    let value = match initial.dyn_ref::<Function>() {
+        Some(f) => f.call0(&JsValue::UNDEFINED)?,
+        None => initial.clone(),
+    };
+    Ok((!value.is_undefined()).then_some(value))
+}
+
+/// A cache of queries. See the package README for the API.
+#[wasm_bindgen]
+pub struct QueryClient {
+    inner: Rc<Inner>,
+}
+
+#[wasm_bindgen]
+impl QueryClient {
+    /// `new QueryClient({ staleTime, gcTime, retry, retryDelay, maxEntries })`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<QueryClient, JsValue> {
+        let defaults = ClientOptions::read(&options)?;
+        let cache = QueryCache::new(defaults.max_entries)
+            .map_err(|CacheError::ZeroCapacity| range_error("maxEntries must be at least 1"))?;
+        Ok(QueryClient {
+            inner: Rc::new(Inner {
+                cache: RefCell::new(cache),
+                defaults,
+                gc_timer: RefCell::new(GcTimer {
+                    armed_at: None,
+                    handle: JsValue::UNDEFINED,
+                    callback: None,
+                }),
+                disposed: Cell::new(false),
+                noop: NOOP.with(Function::clone),
+            }),
+        })
+    }
+
+    fn alive(&self) -> Result<&Rc<Inner>, JsValue> {
+        if self.inner.disposed.get() {
+            Err(disposed_error())
+        } else {
+            Ok(&self.inner)
+        }
+    }
+
+    /// Finds or creates the query for `o`, taking its latest options.
+    fn build(&self, o: &QueryOptions) -> Result<(), JsValue> {
+        let inner = self.alive()?;
+        let exists = inner.cache()?.get(&o.hash).is_some();
+        let initial = if exists {
+            None
+        } else {
+            resolve_initial(&o.initial_data)?
+        };
+        let evicted = {
+            let mut cache = inner.cache()?;
+            let (_, evicted) = cache.build(
+                &o.hash,
+                || o.key.clone(),
+                || Meta {
+                    key_js: o.key_js.clone(),
+                    query_fn: None,
+                    retry: o.retry.clone(),
+                    retry_delay: None,
+                    initial_data: JsValue::UNDEFINED,
+                    meta: JsValue::UNDEFINED,
+                    in_flight: None,
+                },
+                o.gc_time,
+                initial,
+                now(),
+            );
+            if let Some(q) = cache.get_mut(&o.hash) {
+                q.stale_time = o.stale_time;
+                if o.query_fn.is_some() {
+                    q.meta.query_fn = o.query_fn.clone();
+                }
+                q.meta.retry = o.retry.clone();
+                q.meta.retry_delay = o.retry_delay.clone();
+                q.meta.initial_data = o.initial_data.clone();
+                q.meta.meta = o.meta.clone();
+            }
+            evicted
+        };
+        drop(evicted);
+        inner.arm_gc();
+        Ok(())
+    }
+
+    /// The data, fetched if missing; stale data is returned at once and refetched.
+    fn fetch_or_cached(
+        &self,
+        opts: &JsValue,
+        method: &str,
+        revalidate: bool,
+    ) -> Result<Promise, JsValue> {
+        let o = QueryOptions::read(opts, &self.alive()?.defaults, method)?;
+        self.build(&o)?;
+        let inner = self.alive()?;
+        let (data, stale) = {
+            let cache = inner.cache()?;
+            match cache.get(&o.hash) {
+                Some(q) => (q.state.data.clone(), q.is_stale(now())),
+                None => (None, true),
+            }
+        };
+        match data {
+            Some(data) => {
+                if stale && revalidate {
+                    fetch::start(inner, &o.hash)?; // background: callers get the cached data now
+                }
+                Ok(Promise::resolve(&data))
+            }
+            None => match fetch::start(inner, &o.hash)? {
+                Some(p) => Ok(p),
+                None => {
+                    o.require_query_fn(method)?;
+                    Err(reentrant_error())
+                }
+            },
+        }
+    }
+
+    /// Fresh cached data, or stale data now plus a background refetch, or a fetch.
+    #[wasm_bindgen(js_name = fetchQuery)]
+    pub fn fetch_query(&self, options: JsValue) -> Result<Promise, JsValue> {
+        self.fetch_or_cached(&options, "fetchQuery", true)
+    }
+
+    /// Like `fetchQuery`, but resolves with nothing and never rejects on fetch failure.
+    #[wasm_bindgen(js_name = prefetchQuery)]
+    pub fn prefetch_query(&self, options: JsValue) -> Result<Promise, JsValue> {
+        let p = self.fetch_or_cached(&options, "prefetchQuery", true)?;
+        Ok(promise::then(&p, &self.inner.noop, &self.inner.noop))
+    }
+
+    /// Cached data whether stale or not; fetches only when there is none.
+    #[wasm_bindgen(js_name = ensureQueryData)]
+    pub fn ensure_query_data(&self, options: JsValue) -> Result<Promise, JsValue> {
+        self.fetch_or_cached(&options, "ensureQueryData", false)
+    }
+
+    /// L1 data of a key, synchronously; `undefined` when none.
+    #[wasm_bindgen(js_name = getQueryData)]
+    pub fn get_query_data(&self, query_key: JsValue) -> Result<JsValue, JsValue> {
+        let hash = hash_key(&read_key(&query_key, "queryKey")?);
+        let mut cache = self.alive()?.cache()?;
+        cache.touch(&hash);
+        Ok(cache
+            .get(&hash)
+            .and_then(|q| q.state.data.clone())
+            .unwrap_or(JsValue::UNDEFINED))
+    }
+
+    /// The state of a query (status, fetchStatus, data, error, …) or `undefined`.
+    #[wasm_bindgen(js_name = getQueryState)]
+    pub fn get_query_state(&self, query_key: JsValue) -> Result<JsValue, JsValue> {
+        let hash = hash_key(&read_key(&query_key, "queryKey")?);
+        let cache = self.alive()?.cache()?;
+        Ok(cache
+            .get(&hash)
+            .map(|q| state_object(&q.state))
+            .unwrap_or(JsValue::UNDEFINED))
+    }
+
+    /// Writes data (a value, or an updater of the old data); creates the query when
+    /// missing. An updater returning `undefined` changes nothing. Returns the new data.
+    #[wasm_bindgen(js_name = setQueryData)]
+    pub fn set_query_data(&self, query_key: JsValue, updater: JsValue) -> Result<JsValue, JsValue> {
+        let key = read_key(&query_key, "queryKey")?;
+        let hash = hash_key(&key);
+        self.set_data(&hash, move || key, &query_key, &updater)
+    }
+
+    fn set_data(
+        &self,
+        hash: &str,
+        key: impl FnOnce() -> Vec<crate::core::KeyValue>,
+        key_js: &JsValue,
+        updater: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let inner = self.alive()?;
+        let new = match updater.dyn_ref::<Function>() {
+            Some(f) => {
+                let old = inner
+                    .cache()?
+                    .get(hash)
+                    .and_then(|q| q.state.data.clone())
+                    .unwrap_or(JsValue::UNDEFINED);
+                f.call1(&JsValue::UNDEFINED, &old)?
+            }
+            None => updater.clone(),
+        };
+        if new.is_undefined() {
+            return Ok(JsValue::UNDEFINED);
+        }
+        let evicted = {
+            let mut cache = inner.cache()?;
+            let t = now();
+            let (_, evicted) = cache.build(
+                hash,
+                key,
+                || Meta {
+                    key_js: key_js.clone(),
+                    query_fn: None,
+                    retry: inner.defaults.retry.clone(),
+                    retry_delay: inner.defaults.retry_delay.clone(),
+                    initial_data: JsValue::UNDEFINED,
+                    meta: JsValue::UNDEFINED,
+                    in_flight: None,
+                },
+                inner.defaults.gc_time,
+                None,
+                t,
+            );
+            if let Some(q) = cache.get_mut(hash) {
+                if q.meta.query_fn.is_none() {
+                    q.stale_time = inner.defaults.stale_time;
+                }
+            }
+            cache.set_data(hash, new.clone(), t);
+            evicted
+        };
+        drop(evicted);
+        inner.arm_gc();
+        Ok(new)
+    }
+
+    /// The hashes that match `filters`, the user's predicate included.
+    fn matching(&self, filters: &Filters) -> Result<Vec<String>, JsValue> {
+        let inner = self.alive()?;
+        let hashes = inner.cache()?.find_all(&filters.core, now());
+        let Some(predicate) = &filters.predicate else {
+            return Ok(hashes);
+        };
+        let mut out = Vec::with_capacity(hashes.len());
+        for hash in hashes {
+            let view = {
+                let cache = inner.cache()?;
+                let Some(q) = cache.get(&hash) else { continue };
+                let view = Object::new();
+                let _ = Reflect::set(&view, &"queryKey".into(), &q.meta.key_js);
+                let _ = Reflect::set(&view, &"queryHash".into(), &JsValue::from_str(&hash));
+                let _ = Reflect::set(&view, &"state".into(), &state_object(&q.state));
+                let _ = Reflect::set(&view, &"meta".into(), &q.meta.meta);
+                view
+            };
+            if predicate.call1(&JsValue::UNDEFINED, &view)?.is_truthy() {
+                out.push(hash);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `[queryKey, data]` of every matching query.
+    #[wasm_bindgen(js_name = getQueriesData)]
+    pub fn get_queries_data(&self, filters: JsValue) -> Result<Array, JsValue> {
+        let f = Filters::read(&filters, "getQueriesData")?;
+        let hashes = self.matching(&f)?;
+        let cache = self.alive()?.cache()?;
+        let out = Array::new();
+        for h in hashes {
+            if let Some(q) = cache.get(&h) {
+                let data = q.state.data.clone().unwrap_or(JsValue::UNDEFINED);
+                out.push(&Array::of2(&q.meta.key_js, &data));
+            }
+        }
+        Ok(out)
+    }
+
+    /// `setQueryData` on every matching query; returns `[queryKey, newData]` pairs.
+    #[wasm_bindgen(js_name = setQueriesData)]
+    pub fn set_queries_data(&self, filters: JsValue, updater: JsValue) -> Result<Array, JsValue> {
+        let f = Filters::read(&filters, "setQueriesData")?;
+        let out = Array::new();
+        for h in self.matching(&f)? {
+            let found = {
+                let cache = self.alive()?.cache()?;
+                cache
+                    .get(&h)
+                    .map(|q| (q.key.clone(), q.meta.key_js.clone()))
+            };
+            let Some((key, key_js)) = found else { continue };
+            let data = self.set_data(&h, move || key, &key_js, &updater)?;
+            out.push(&Array::of2(&key_js, &data));
+        }
+        Ok(out)
+    }
+
+    /// Starts (or joins) fetches of `hashes`; resolves when all have settled.
+    fn refetch(&self, hashes: &[String]) -> Result<Promise, JsValue> {
+        let inner = self.alive()?;
+        let promises = Array::new();
+        for h in hashes {
+            if let Some(p) = fetch::start(inner, h)? {
+                promises.push(&p);
+            }
+        }
+        Ok(promise::map(&Promise::all_settled(&promises), &inner.noop))
+    }
+
+    /// Hashes among `hashes` whose activity fits `kind`.
+    fn of_type(&self, hashes: Vec<String>, kind: QueryType) -> Result<Vec<String>, JsValue> {
+        let cache = self.alive()?.cache()?;
+        Ok(hashes
+            .into_iter()
+            .filter(|h| {
+                cache.get(h).is_some_and(|q| match kind {
+                    QueryType::All => true,
+                    QueryType::Active => q.is_active(),
+                    QueryType::Inactive => !q.is_active(),
+                })
+            })
+            .collect())
+    }
+
+    /// Marks matches invalidated (stale whatever their staleTime, `'static'` aside),
+    /// then refetches them by `refetchType` (default: the active ones).
+    #[wasm_bindgen(js_name = invalidateQueries)]
+    pub fn invalidate_queries(
+        &self,
+        filters: JsValue,
+        options: JsValue,
+    ) -> Result<Promise, JsValue> {
+        let f = Filters::read(&filters, "invalidateQueries")?;
+        let refetch_type = match RefetchType::read(&get(&filters, "refetchType")?)? {
+            Some(t) => t,
+            None => {
+                RefetchType::read(&get(&options, "refetchType")?)?.unwrap_or(RefetchType::Active)
+            }
+        };
+        let hashes = self.matching(&f)?;
+        {
+            let mut cache = self.alive()?.cache()?;
+            for h in &hashes {
+                cache.invalidate(h);
+            }
+        }
+        let kind = match refetch_type {
+            RefetchType::None => return Ok(Promise::resolve(&JsValue::UNDEFINED)),
+            RefetchType::Active => QueryType::Active,
+            RefetchType::Inactive => QueryType::Inactive,
+            RefetchType::All => QueryType::All,
+        };
+        let chosen = self.of_type(hashes, kind)?;
+        self.refetch(&chosen)
+    }
+
+    /// Refetches every match that has a query function; resolves when all settled.
+    #[wasm_bindgen(js_name = refetchQueries)]
+    pub fn refetch_queries(&self, filters: JsValue) -> Result<Promise, JsValue> {
+        let f = Filters::read(&filters, "refetchQueries")?;
+        let hashes = self.matching(&f)?;
+        self.refetch(&hashes)
+    }
+
+    /// Aborts running fetches of matches: their `signal` aborts, their waiters get a
+    /// `CancelledError` and their state goes back to what it was before.
+    #[wasm_bindgen(js_name = cancelQueries)]
+    pub fn cancel_queries(&self, filters: JsValue) -> Result<Promise, JsValue> {
+        let f = Filters::read(&filters, "cancelQueries")?;
+        let hashes = self.matching(&f)?;
+        let inner = self.alive()?;
+        let orphans = {
+            let mut cache = inner.cache()?;
+            let t = now();
+            hashes
+                .iter()
+                .filter_map(|h| {
+                    cache.cancel_fetch(h, t)?;
+                    cache.get_mut(h)?.meta.in_flight.take()
+                })
+                .collect()
+        };
+        release(orphans);
+        inner.arm_gc();
+        Ok(Promise::resolve(&JsValue::UNDEFINED))
+    }
+
+    /// Drops matches from the cache (running fetches are cancelled).
+    #[wasm_bindgen(js_name = removeQueries)]
+    pub fn remove_queries(&self, filters: JsValue) -> Result<(), JsValue> {
+        let f = Filters::read(&filters, "removeQueries")?;
+        let hashes = self.matching(&f)?;
+        let removed: Vec<_> = {
+            let mut cache = self.alive()?.cache()?;
+            hashes.iter().filter_map(|h| cache.remove(h)).collect()
+        };
+        release(
+            removed
+                .into_iter()
+                .filter_map(|(_, q)| q.meta.in_flight)
+                .collect(),
+        );
+        Ok(())
+    }
+
+    /// Puts matches back in their initial state (`initialData` or pending), cancels
+    /// their fetches and refetches the active ones.
+    #[wasm_bindgen(js_name = resetQueries)]
+    pub fn reset_queries(&self, filters: JsValue) -> Result<Promise, JsValue> {
+        let f = Filters::read(&filters, "resetQueries")?;
+        let hashes = self.matching(&f)?;
+        let inner = self.alive()?;
+        let mut orphans = Vec::new();
+        for h in &hashes {
+            let initial = match inner.cache()?.get(h) {
+                Some(q) => q.meta.initial_data.clone(),
+                None => continue,
+            };
+            let initial = resolve_initial(&initial)?;
+            let mut cache = inner.cache()?;
+            if cache.reset(h, initial, now()).is_some() {
+                orphans.extend(cache.get_mut(h).and_then(|q| q.meta.in_flight.take()));
+            }
+        }
+        release(orphans);
+        inner.arm_gc();
+        let active = self.of_type(hashes, QueryType::Active)?;
+        self.refetch(&active)
+    }
+
+    /// How many matching queries are fetching.
+    #[wasm_bindgen(js_name = isFetching)]
+    pub fn is_fetching(&self, filters: JsValue) -> Result<u32, JsValue> {
+        let f = Filters::read(&filters, "isFetching")?;
+        if f.predicate.is_none() {
+            return Ok(self.alive()?.cache()?.count_fetching(&f.core, now()) as u32);
+        }
+        let hashes = self.matching(&f)?;
+        let cache = self.alive()?.cache()?;
+        Ok(hashes
+            .iter()
+            .filter(|h| cache.get(h).is_some_and(|q| q.is_fetching()))
+            .count() as u32)
+    }
+
+    /// Empties the cache (running fetches are cancelled).
+    pub fn clear(&self) -> Result<Promise, JsValue> {
+        let removed = self.alive()?.cache()?.clear();
+        release(
+            removed
+                .into_iter()
+                .filter_map(|(_, q)| q.meta.in_flight)
+                .collect(),
+        );
+        Ok(Promise::resolve(&JsValue::UNDEFINED))
+    }
+
+    /// Stops the timer, cancels fetches and empties the cache; the client cannot be
+    /// used afterwards. Calling it twice is harmless.
+    pub fn dispose(&self) {
+        if self.inner.disposed.replace(true) {
+            return;
+        }
+        self.inner.stop_gc_timer();
+        let removed = match self.inner.cache() {
+            Ok(mut c) => c.clear(),
+            Err(_) => Vec::new(),
+        };
+        release(
+            removed
+                .into_iter()
+                .filter_map(|(_, q)| q.meta.in_flight)
+                .collect(),
+        );
+    }
+
+    /// How many queries L1 holds.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> Result<u32, JsValue> {
+        Ok(self.alive()?.cache()?.len() as u32)
+    }
+}

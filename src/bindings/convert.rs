@@ -1,0 +1,169 @@
+//! Reading query keys from JS into [`KeyValue`]s, refusing what JSON cannot hold.
+//!
+//! A key is an array of JSON values: strings, numbers, booleans, `null`, arrays and
+//! plain objects (`undefined` is tolerated where `JSON.stringify` tolerates it).
+//! Functions, symbols, BigInts, class instances, cycles, lone surrogates and nesting
+//! deeper than [`MAX_DEPTH`] are a `TypeError` whose message gives the path.
+
+use js_sys::{Array, JsString, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::errors::type_error;
+use crate::core::KeyValue;
+
+/// Deeper keys are refused (recursion must not exhaust the wasm stack).
+pub const MAX_DEPTH: usize = 64;
+
+/// Reads `value` as a query key; `option` names it in errors (`queryKey`, `filters.queryKey`).
+pub fn read_key(value: &JsValue, option: &str) -> Result<Vec<KeyValue>, JsValue> {
+    if !Array::is_array(value) {
+        return Err(type_error(format!(
+            "{option} must be an array (for example ['todos', 1]), got {}",
+            describe(value)
+        )));
+    }
+    let mut reader = KeyReader {
+        option,
+        path: String::new(),
+        stack: Vec::new(),
+    };
+    match reader.read(value, 0)? {
+        KeyValue::Array(items) => Ok(items),
+        _ => Err(type_error(format!("{option} must be an array"))),
+    }
+}
+
+struct KeyReader<'a> {
+    option: &'a str,
+    path: String,
+    /// Objects being read, for cycle detection.
+    stack: Vec<JsValue>,
+}
+
+impl KeyReader<'_> {
+    fn fail(&self, what: &str) -> JsValue {
+        type_error(format!(
+            "{}{} {what}; query keys may only hold strings, numbers, booleans, null, arrays and plain objects",
+            self.option, self.path
+        ))
+    }
+
+    fn read(&mut self, value: &JsValue, depth: usize) -> Result<KeyValue, JsValue> {
+        if let Some(s) = value.as_string() {
+            if !value.unchecked_ref::<JsString>().is_valid_utf16() {
+                return Err(self.fail("is a string with a lone surrogate"));
+            }
+            return Ok(KeyValue::String(s));
+        }
+        if let Some(n) = value.as_f64() {
+            return Ok(KeyValue::Number(n));
+        }
+        if let Some(b) = value.as_bool() {
+            return Ok(KeyValue::Bool(b));
+        }
+        if value.is_null() {
+            return Ok(KeyValue::Null);
+        }
+        if value.is_undefined() {
+            return Ok(KeyValue::Undefined);
+        }
+        if value.is_function() {
+            return Err(self.fail("is a function"));
+        }
+        if value.is_symbol() {
+            return Err(self.fail("is a symbol"));
+        }
+        if value.is_bigint() {
+            return Err(self.fail("is a BigInt (use a string or a number)"));
+        }
+        if depth >= MAX_DEPTH {
+            return Err(self.fail(&format!("nests deeper than {MAX_DEPTH} levels")));
+        }
+        if self.stack.iter().any(|seen| seen == value) {
+            return Err(self.fail("refers back to a value that contains it (a cycle)"));
+        }
+        let is_array = Array::is_array(value);
+        if !is_array && !is_plain_object(value) {
+            return Err(self.fail(&format!("is {}", describe(value))));
+        }
+        self.stack.push(value.clone());
+        let result = if is_array {
+            self.read_array(value, depth)
+        } else {
+            self.read_object(value, depth)
+        };
+        self.stack.pop();
+        result
+    }
+
+    fn read_array(&mut self, value: &JsValue, depth: usize) -> Result<KeyValue, JsValue> {
+        let array: &Array = value.unchecked_ref();
+        let mut items = Vec::with_capacity(array.length() as usize);
+        for i in 0..array.length() {
+            let len = self.path.len();
+            self.path.push_str(&format!("[{i}]"));
+            let item = self.read(&array.get(i), depth + 1);
+            self.path.truncate(len);
+            items.push(item?);
+        }
+        Ok(KeyValue::Array(items))
+    }
+
+    fn read_object(&mut self, value: &JsValue, depth: usize) -> Result<KeyValue, JsValue> {
+        let names = Object::keys(value.unchecked_ref::<Object>());
+        let mut props = Vec::with_capacity(names.length() as usize);
+        for name in names.iter() {
+            let Some(name_str) = name.as_string() else {
+                continue;
+            };
+            let v = Reflect::get(value, &name)?;
+            let len = self.path.len();
+            self.path.push('.');
+            self.path.push_str(&name_str);
+            let item = self.read(&v, depth + 1);
+            self.path.truncate(len);
+            props.push((name_str, item?));
+        }
+        Ok(KeyValue::Object(props))
+    }
+}
+
+/// A plain object: its prototype is `Object.prototype` or `null`.
+fn is_plain_object(value: &JsValue) -> bool {
+    if !value.is_object() {
+        return false;
+    }
+    let proto = Object::get_prototype_of(value);
+    proto.is_null() || proto == Object::get_prototype_of(&Object::new())
+}
+
+/// A short description of a value's type for error messages.
+pub fn describe(value: &JsValue) -> String {
+    if value.is_undefined() {
+        return "undefined".into();
+    }
+    if value.is_null() {
+        return "null".into();
+    }
+    if Array::is_array(value) {
+        return "an array".into();
+    }
+    if value.is_object() && !value.is_function() {
+        let proto = Object::get_prototype_of(value);
+        if !proto.is_null() {
+            if let Ok(ctor) = Reflect::get(&proto, &JsValue::from_str("constructor")) {
+                if let Ok(name) = Reflect::get(&ctor, &JsValue::from_str("name")) {
+                    if let Some(name) = name.as_string().filter(|n| !n.is_empty() && n != "Object")
+                    {
+                        return format!("an instance of {name}");
+                    }
+                }
+            }
+        }
+        return "an object".into();
+    }
+    value
+        .js_typeof()
+        .as_string()
+        .unwrap_or_else(|| "a value".into())
+}

@@ -1,0 +1,41 @@
+//! The errors stackquery itself raises, as JS error objects.
+
+use js_sys::{Error, RangeError, TypeError};
+use wasm_bindgen::JsValue;
+
+/// Misuse: a value of the wrong type. The message names the option.
+pub fn type_error(message: impl AsRef<str>) -> JsValue {
+    TypeError::new(&format!("stackquery: {}", message.as_ref())).into()
+}
+
+/// Misuse: a value of the right type outside its range.
+pub fn range_error(message: impl AsRef<str>) -> JsValue {
+    RangeError::new(&format!("stackquery: {}", message.as_ref())).into()
+}
+
+/// What waiters of a cancelled, removed or reset fetch are rejected with.
+pub fn cancelled_error() -> JsValue {
+    let e = Error::new("stackquery: the query was cancelled");
+    e.set_name("CancelledError");
+    e.into()
+}
+
+/// A query function that resolved to `undefined` (use `null` for "no data").
+pub fn undefined_data_error(hash: &str) -> JsValue {
+    let e = Error::new(&format!(
+        "stackquery: the queryFn of {hash} resolved to undefined; return null when there is no data"
+    ));
+    e.set_name("UndefinedDataError");
+    e.into()
+}
+
+/// A method called on a client after `dispose()`.
+pub fn disposed_error() -> JsValue {
+    Error::new("stackquery: this QueryClient has been disposed").into()
+}
+
+/// A client method called from inside one of the client's own callbacks in a way the
+/// cache cannot serve (never expected; reported instead of panicking).
+pub fn reentrant_error() -> JsValue {
+    Error::new("stackquery: the cache is busy (a callback called back into the client)").into()
+}

@@ -1,0 +1,212 @@
+//! Running a query function: one `spawn_local` task per fetch ticket, with retries.
+//!
+//! Every caller of one ticket gets the same `Promise`, so concurrent fetches of a key
+//! run the query function once and all see the same result or error. The task asks
+//! the core before each step whether its ticket is still current: a cancelled,
+//! removed or reset fetch stops retrying and its late result is dropped. Cancelling
+//! aborts the `signal` the query function got, rejects the waiters with a
+//! `CancelledError` and ends a retry sleep early.
+
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Promise, Reflect};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::AbortController;
+
+use super::client::{now, Inner};
+use super::errors::{cancelled_error, undefined_data_error};
+use super::options::RetryDelaySpec;
+use super::timer::Sleep;
+use crate::core::retry::{after_failure, AfterFailure};
+use crate::core::{FetchId, FetchStart};
+
+/// The running fetch of a query: what its waiters hold and how to stop it.
+pub struct InFlight {
+    id: FetchId,
+    pub promise: Promise,
+    resolve: Function,
+    reject: Function,
+    controller: Option<AbortController>,
+    sleep: Option<Rc<Sleep>>,
+}
+
+impl InFlight {
+    /// Stops a fetch the core has orphaned: aborts its signal, rejects its waiters
+    /// with a `CancelledError` and ends its retry sleep. Call with no borrow held
+    /// (abort listeners are user code).
+    pub fn cancel(self) {
+        if let Some(c) = &self.controller {
+            c.abort();
+        }
+        let _ = self.reject.call1(&JsValue::UNDEFINED, &cancelled_error());
+        if let Some(sleep) = &self.sleep {
+            sleep.wake();
+        }
+    }
+}
+
+/// Starts a fetch of the query under `hash`, or joins the running one. `Ok(None)`
+/// when the query is gone or has no query function to run.
+pub fn start(inner: &Rc<Inner>, hash: &str) -> Result<Option<Promise>, JsValue> {
+    let mut cache = inner.cache()?;
+    let has_fn = cache.get(hash).is_some_and(|q| q.meta.query_fn.is_some());
+    if !has_fn {
+        return Ok(None);
+    }
+    let id = match cache.begin_fetch(hash) {
+        Some(FetchStart::Joined(_)) => {
+            return Ok(cache
+                .get(hash)
+                .and_then(|q| q.meta.in_flight.as_ref())
+                .map(|f| f.promise.clone()));
+        }
+        Some(FetchStart::Started(id)) => id,
+        None => return Ok(None),
+    };
+    let mut settle = None;
+    let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+    let Some((resolve, reject)) = settle else {
+        return Ok(None);
+    };
+    // Background refetches have no waiter: never report their failure as unhandled.
+    super::promise::handle(&promise, &inner.noop);
+    if let Some(q) = cache.get_mut(hash) {
+        q.meta.in_flight = Some(InFlight {
+            id,
+            promise: promise.clone(),
+            resolve,
+            reject,
+            controller: AbortController::new().ok(),
+            sleep: None,
+        });
+    }
+    drop(cache);
+    spawn_local(run(inner.clone(), hash.to_owned(), id));
+    Ok(Some(promise))
+}
+
+/// What one attempt needs, read from the cache while the ticket is current.
+struct Attempt {
+    query_fn: Function,
+    context: JsValue,
+    retry: super::options::RetrySpec,
+    retry_delay: Option<RetryDelaySpec>,
+}
+
+fn attempt(inner: &Inner, hash: &str, id: FetchId) -> Option<Attempt> {
+    let cache = inner.cache().ok()?;
+    let q = cache.get(hash).filter(|q| q.fetch_id() == Some(id))?;
+    let context = Object::new();
+    let _ = Reflect::set(&context, &"queryKey".into(), &q.meta.key_js);
+    let signal = q
+        .meta
+        .in_flight
+        .as_ref()
+        .and_then(|f| f.controller.as_ref())
+        .map(|c| c.signal());
+    let _ = Reflect::set(
+        &context,
+        &"signal".into(),
+        &signal.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
+    );
+    let _ = Reflect::set(&context, &"meta".into(), &q.meta.meta);
+    Some(Attempt {
+        query_fn: q.meta.query_fn.clone()?,
+        context: context.into(),
+        retry: q.meta.retry.clone(),
+        retry_delay: q.meta.retry_delay.clone(),
+    })
+}
+
+async fn run(inner: Rc<Inner>, hash: String, id: FetchId) {
+    let mut failures: u32 = 0;
+    loop {
+        let Some(a) = attempt(&inner, &hash, id) else {
+            return;
+        };
+        let outcome = match a.query_fn.call1(&JsValue::UNDEFINED, &a.context) {
+            Ok(returned) => JsFuture::from(Promise::resolve(&returned)).await,
+            Err(thrown) => Err(thrown),
+        };
+        let outcome = match outcome {
+            Ok(data) if data.is_undefined() => Err(undefined_data_error(&hash)),
+            other => other,
+        };
+        let error = match outcome {
+            Ok(data) => return succeed(&inner, &hash, id, data),
+            Err(error) => error,
+        };
+        // User retry functions run here, with no borrow held.
+        let decision = after_failure(
+            &a.retry.to_core(),
+            &RetryDelaySpec::to_core(&a.retry_delay),
+            failures,
+            &error,
+        );
+        match decision {
+            AfterFailure::GiveUp => return fail(&inner, &hash, id, error, failures + 1),
+            AfterFailure::RetryIn(ms) => {
+                failures += 1;
+                let sleep = Rc::new(Sleep::new(ms));
+                if !note_failure(&inner, &hash, id, failures, error, &sleep) {
+                    sleep.wake();
+                    return;
+                }
+                let _ = JsFuture::from(sleep.promise.clone()).await;
+            }
+        }
+    }
+}
+
+fn note_failure(
+    inner: &Inner,
+    hash: &str,
+    id: FetchId,
+    failures: u32,
+    error: JsValue,
+    sleep: &Rc<Sleep>,
+) -> bool {
+    let Ok(mut cache) = inner.cache() else {
+        return false;
+    };
+    if !cache.attempt_failed(hash, id, failures, error) {
+        return false;
+    }
+    if let Some(f) = cache.get_mut(hash).and_then(|q| q.meta.in_flight.as_mut()) {
+        f.sleep = Some(sleep.clone());
+    }
+    true
+}
+
+fn take_in_flight(
+    inner: &Inner,
+    hash: &str,
+    id: FetchId,
+    settle: impl FnOnce(&mut super::client::Cache) -> bool,
+) -> Option<InFlight> {
+    let mut cache = inner.cache().ok()?;
+    if !settle(&mut cache) {
+        return None;
+    }
+    let q = cache.get_mut(hash)?;
+    q.meta.in_flight.take_if(|f| f.id == id)
+}
+
+fn succeed(inner: &Rc<Inner>, hash: &str, id: FetchId, data: JsValue) {
+    let d = data.clone();
+    if let Some(f) = take_in_flight(inner, hash, id, |c| c.fetch_succeeded(hash, id, d, now())) {
+        let _ = f.resolve.call1(&JsValue::UNDEFINED, &data);
+    }
+    inner.arm_gc();
+}
+
+fn fail(inner: &Rc<Inner>, hash: &str, id: FetchId, error: JsValue, failures: u32) {
+    let e = error.clone();
+    if let Some(f) = take_in_flight(inner, hash, id, |c| {
+        c.fetch_failed(hash, id, e, failures, now())
+    }) {
+        let _ = f.reject.call1(&JsValue::UNDEFINED, &error);
+    }
+    inner.arm_gc();
+}

@@ -1,0 +1,19 @@
+//! The wasm-bindgen surface: what JavaScript sees.
+//!
+//! Thin on purpose: it reads and checks JS values ([`convert`], [`options`]), turns
+//! misuse into `TypeError`/`RangeError` ([`errors`]), keeps data as `JsValue`
+//! references in the core's cache, runs fetches as `spawn_local` tasks ([`fetch`]) and
+//! owns the one GC timer ([`timer`]). Every decision is the core's.
+//!
+//! Re-entrancy rule: user code (query functions, updaters, predicates, retry
+//! functions, abort listeners) is never called while the cache is borrowed, and the
+//! cache is only ever borrowed with `try_borrow_mut`, so no path can panic.
+
+pub mod client;
+mod convert;
+mod errors;
+mod fetch;
+mod js_state;
+mod options;
+mod promise;
+mod timer;

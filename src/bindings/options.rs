@@ -1,0 +1,402 @@
+//! Reading and checking the options objects JS passes: client defaults, query
+//! options and filters. Every refusal names the option and what was expected.
+
+use js_sys::{Function, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::convert::{describe, read_key};
+use super::errors::{range_error, type_error};
+use crate::core::cache::DEFAULT_GC_TIME;
+use crate::core::filters::{QueryFilters, QueryType};
+use crate::core::retry::{Retry, RetryDelay};
+use crate::core::staleness::{
+    duration_from_ms, stale_time_from_ms, Duration, StaleTime, TimeError,
+};
+use crate::core::state::FetchStatus;
+use crate::core::{hash_key, KeyValue};
+
+/// Property `name` of an options object (`undefined` when `obj` is undefined).
+pub fn get(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
+    if obj.is_undefined() || obj.is_null() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    Reflect::get(obj, &JsValue::from_str(name))
+}
+
+/// Checks that `value` is an options object (or absent when `optional`).
+pub fn expect_object(value: &JsValue, what: &str, optional: bool) -> Result<(), JsValue> {
+    if (optional && (value.is_undefined() || value.is_null()))
+        || (value.is_object() && !value.is_function())
+    {
+        Ok(())
+    } else {
+        Err(type_error(format!(
+            "{what} must be an object, got {}",
+            describe(value)
+        )))
+    }
+}
+
+fn time_error(option: &str, err: TimeError) -> JsValue {
+    match err {
+        TimeError::NotANumber => range_error(format!(
+            "{option} must be a number of milliseconds, got NaN"
+        )),
+        TimeError::Negative => range_error(format!("{option} must not be negative")),
+    }
+}
+
+/// A duration in ms, `Infinity` for never; `None` when absent.
+pub fn read_duration(value: &JsValue, option: &str) -> Result<Option<Duration>, JsValue> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    let ms = value.as_f64().ok_or_else(|| {
+        type_error(format!(
+            "{option} must be a number of milliseconds or Infinity, got {}",
+            describe(value)
+        ))
+    })?;
+    duration_from_ms(ms)
+        .map(Some)
+        .map_err(|e| time_error(option, e))
+}
+
+/// `staleTime`: ms, `Infinity` or `'static'`.
+pub fn read_stale_time(value: &JsValue, option: &str) -> Result<Option<StaleTime>, JsValue> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    if value.as_string().as_deref() == Some("static") {
+        return Ok(Some(StaleTime::Static));
+    }
+    let ms = value.as_f64().ok_or_else(|| {
+        type_error(format!(
+            "{option} must be a number of milliseconds, Infinity or 'static', got {}",
+            describe(value)
+        ))
+    })?;
+    stale_time_from_ms(ms)
+        .map(Some)
+        .map_err(|e| time_error(option, e))
+}
+
+/// `retry` as given: a count, a boolean or a function.
+#[derive(Clone)]
+pub enum RetrySpec {
+    Times(u32),
+    Always,
+    Func(Function),
+}
+
+impl RetrySpec {
+    pub fn read(value: &JsValue, option: &str) -> Result<Option<RetrySpec>, JsValue> {
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        if let Some(b) = value.as_bool() {
+            return Ok(Some(if b {
+                RetrySpec::Always
+            } else {
+                RetrySpec::Times(0)
+            }));
+        }
+        if let Some(n) = value.as_f64() {
+            if n.is_nan() || n < 0.0 {
+                return Err(range_error(format!(
+                    "{option} must be a count of retries ≥ 0, got {n}"
+                )));
+            }
+            return Ok(Some(if n.is_infinite() {
+                RetrySpec::Always
+            } else {
+                RetrySpec::Times(n.floor() as u32)
+            }));
+        }
+        if let Some(f) = value.dyn_ref::<Function>() {
+            return Ok(Some(RetrySpec::Func(f.clone())));
+        }
+        Err(type_error(format!(
+            "{option} must be a number, a boolean or a function (failureCount, error) => boolean, got {}",
+            describe(value)
+        )))
+    }
+
+    /// The core's policy; a throwing user function counts as "do not retry".
+    pub fn to_core(&self) -> Retry<JsValue> {
+        match self {
+            RetrySpec::Times(n) => Retry::Times(*n),
+            RetrySpec::Always => Retry::Always,
+            RetrySpec::Func(f) => {
+                let f = f.clone();
+                Retry::Custom(Box::new(move |count, err| {
+                    f.call2(&JsValue::NULL, &JsValue::from(count), err)
+                        .map(|v| v.is_truthy())
+                        .unwrap_or(false)
+                }))
+            }
+        }
+    }
+}
+
+/// `retryDelay` as given: ms or a function.
+#[derive(Clone)]
+pub enum RetryDelaySpec {
+    Millis(f64),
+    Func(Function),
+}
+
+impl RetryDelaySpec {
+    pub fn read(value: &JsValue, option: &str) -> Result<Option<RetryDelaySpec>, JsValue> {
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        if let Some(n) = value.as_f64() {
+            return match duration_from_ms(n) {
+                Ok(Duration::Millis(ms)) => Ok(Some(RetryDelaySpec::Millis(ms))),
+                Ok(Duration::Never) => Err(range_error(format!("{option} must be finite"))),
+                Err(e) => Err(time_error(option, e)),
+            };
+        }
+        if let Some(f) = value.dyn_ref::<Function>() {
+            return Ok(Some(RetryDelaySpec::Func(f.clone())));
+        }
+        Err(type_error(format!(
+            "{option} must be a number of milliseconds or a function (failureCount, error) => number, got {}",
+            describe(value)
+        )))
+    }
+
+    /// The core's delay; a throwing user function falls back to the default delay.
+    pub fn to_core(spec: &Option<RetryDelaySpec>) -> RetryDelay<JsValue> {
+        match spec {
+            None => RetryDelay::Default,
+            Some(RetryDelaySpec::Millis(ms)) => RetryDelay::Millis(*ms),
+            Some(RetryDelaySpec::Func(f)) => {
+                let f = f.clone();
+                RetryDelay::Custom(Box::new(move |count, err| {
+                    f.call2(&JsValue::NULL, &JsValue::from(count), err)
+                        .ok()
+                        .and_then(|v| v.as_f64())
+                        .unwrap_or(f64::NAN)
+                }))
+            }
+        }
+    }
+}
+
+/// The client-wide defaults (`new QueryClient({...})`).
+pub struct ClientOptions {
+    pub stale_time: StaleTime,
+    pub gc_time: Duration,
+    pub retry: RetrySpec,
+    pub retry_delay: Option<RetryDelaySpec>,
+    pub max_entries: usize,
+}
+
+impl ClientOptions {
+    pub fn read(opts: &JsValue) -> Result<ClientOptions, JsValue> {
+        expect_object(opts, "QueryClient options", true)?;
+        let max_entries = match get(opts, "maxEntries")? {
+            v if v.is_undefined() => 1000,
+            v => {
+                let n = v.as_f64().ok_or_else(|| {
+                    type_error(format!("maxEntries must be a number, got {}", describe(&v)))
+                })?;
+                if n.is_nan() || n < 1.0 {
+                    return Err(range_error(format!(
+                        "maxEntries must be at least 1 (it bounds how many queries L1 keeps), got {n}"
+                    )));
+                }
+                if n.is_infinite() {
+                    usize::MAX
+                } else {
+                    n.floor() as usize
+                }
+            }
+        };
+        Ok(ClientOptions {
+            stale_time: read_stale_time(&get(opts, "staleTime")?, "staleTime")?.unwrap_or_default(),
+            gc_time: read_duration(&get(opts, "gcTime")?, "gcTime")?.unwrap_or(DEFAULT_GC_TIME),
+            retry: RetrySpec::read(&get(opts, "retry")?, "retry")?.unwrap_or(RetrySpec::Times(3)),
+            retry_delay: RetryDelaySpec::read(&get(opts, "retryDelay")?, "retryDelay")?,
+            max_entries,
+        })
+    }
+}
+
+/// The options of one query call (`fetchQuery`, `prefetchQuery`, `ensureQueryData`).
+pub struct QueryOptions {
+    pub key_js: JsValue,
+    pub key: Vec<KeyValue>,
+    pub hash: String,
+    pub query_fn: Option<Function>,
+    pub stale_time: StaleTime,
+    pub gc_time: Duration,
+    pub retry: RetrySpec,
+    pub retry_delay: Option<RetryDelaySpec>,
+    /// `initialData`: a value or a function giving it.
+    pub initial_data: JsValue,
+    pub meta: JsValue,
+}
+
+impl QueryOptions {
+    pub fn read(
+        opts: &JsValue,
+        defaults: &ClientOptions,
+        method: &str,
+    ) -> Result<QueryOptions, JsValue> {
+        expect_object(opts, &format!("{method} options"), false)?;
+        let key_js = get(opts, "queryKey")?;
+        let key = read_key(&key_js, "queryKey")?;
+        let query_fn = match get(opts, "queryFn")? {
+            v if v.is_undefined() => None,
+            v => Some(v.dyn_into::<Function>().map_err(|v| {
+                type_error(format!(
+                    "queryFn must be a function ({{ queryKey, signal }}) => data, got {}",
+                    describe(&v)
+                ))
+            })?),
+        };
+        Ok(QueryOptions {
+            hash: hash_key(&key),
+            key,
+            key_js,
+            query_fn,
+            stale_time: read_stale_time(&get(opts, "staleTime")?, "staleTime")?
+                .unwrap_or(defaults.stale_time),
+            gc_time: read_duration(&get(opts, "gcTime")?, "gcTime")?.unwrap_or(defaults.gc_time),
+            retry: RetrySpec::read(&get(opts, "retry")?, "retry")?
+                .unwrap_or_else(|| defaults.retry.clone()),
+            retry_delay: RetryDelaySpec::read(&get(opts, "retryDelay")?, "retryDelay")?
+                .or_else(|| defaults.retry_delay.clone()),
+            initial_data: get(opts, "initialData")?,
+            meta: get(opts, "meta")?,
+        })
+    }
+
+    pub fn require_query_fn(&self, method: &str) -> Result<(), JsValue> {
+        if self.query_fn.is_none() {
+            return Err(type_error(format!(
+                "{method} needs a queryFn (a function ({{ queryKey, signal }}) => data) for {}",
+                self.hash
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Filters with the user's predicate, which the host applies after the core's match.
+pub struct Filters {
+    pub core: QueryFilters,
+    pub predicate: Option<Function>,
+}
+
+impl Filters {
+    pub fn read(filters: &JsValue, method: &str) -> Result<Filters, JsValue> {
+        expect_object(filters, &format!("{method} filters"), true)?;
+        let key_js = get(filters, "queryKey")?;
+        let query_key = if key_js.is_undefined() {
+            None
+        } else {
+            Some(read_key(&key_js, "filters.queryKey")?)
+        };
+        let exact = get(filters, "exact")?.is_truthy();
+        if exact && query_key.is_none() {
+            return Err(type_error("filters.exact needs filters.queryKey"));
+        }
+        let kind = match get(filters, "type")? {
+            v if v.is_undefined() => QueryType::All,
+            v => match v.as_string().as_deref() {
+                Some("all") => QueryType::All,
+                Some("active") => QueryType::Active,
+                Some("inactive") => QueryType::Inactive,
+                _ => {
+                    return Err(type_error(format!(
+                        "filters.type must be 'all', 'active' or 'inactive', got {}",
+                        show(&v)
+                    )))
+                }
+            },
+        };
+        let stale = match get(filters, "stale")? {
+            v if v.is_undefined() => None,
+            v => Some(v.as_bool().ok_or_else(|| {
+                type_error(format!(
+                    "filters.stale must be a boolean, got {}",
+                    describe(&v)
+                ))
+            })?),
+        };
+        let fetch_status = match get(filters, "fetchStatus")? {
+            v if v.is_undefined() => None,
+            v => Some(match v.as_string().as_deref() {
+                Some("fetching") => FetchStatus::Fetching,
+                Some("paused") => FetchStatus::Paused,
+                Some("idle") => FetchStatus::Idle,
+                _ => {
+                    return Err(type_error(format!(
+                        "filters.fetchStatus must be 'fetching', 'paused' or 'idle', got {}",
+                        show(&v)
+                    )))
+                }
+            }),
+        };
+        let predicate = match get(filters, "predicate")? {
+            v if v.is_undefined() => None,
+            v => Some(v.dyn_into::<Function>().map_err(|v| {
+                type_error(format!(
+                    "filters.predicate must be a function (query) => boolean, got {}",
+                    describe(&v)
+                ))
+            })?),
+        };
+        Ok(Filters {
+            core: QueryFilters {
+                query_key,
+                exact,
+                kind,
+                stale,
+                fetch_status,
+            },
+            predicate,
+        })
+    }
+}
+
+/// `refetchType` of `invalidateQueries`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum RefetchType {
+    Active,
+    Inactive,
+    All,
+    None,
+}
+
+impl RefetchType {
+    pub fn read(value: &JsValue) -> Result<Option<RefetchType>, JsValue> {
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        Ok(Some(match value.as_string().as_deref() {
+            Some("active") => RefetchType::Active,
+            Some("inactive") => RefetchType::Inactive,
+            Some("all") => RefetchType::All,
+            Some("none") => RefetchType::None,
+            _ => {
+                return Err(type_error(format!(
+                    "refetchType must be 'active', 'inactive', 'all' or 'none', got {}",
+                    show(value)
+                )))
+            }
+        }))
+    }
+}
+
+/// A value as it would be quoted in an error message.
+fn show(value: &JsValue) -> String {
+    match value.as_string() {
+        Some(s) => format!("'{s}'"),
+        None => describe(value),
+    }
+}

@@ -1,0 +1,64 @@
+//! Timers on the host's own `setTimeout`, which every target runtime has (browser
+//! pages and workers, Node, Deno, workerd). Used for the one GC timer and for retry
+//! sleeps that a cancellation can cut short. GC timers are `unref`'d where the host
+//! supports it (Node, Deno), so a cache never keeps a process alive by itself.
+
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+}
+
+/// Longest delay `setTimeout` honours; longer ones fire at once in browsers.
+const MAX_DELAY_MS: f64 = 2_147_483_647.0;
+
+/// Calls `handler` after `ms`. `background`: do not keep the process alive for it.
+pub fn start(handler: &Function, ms: f64, background: bool) -> JsValue {
+    let handle = set_timeout(handler, ms.clamp(0.0, MAX_DELAY_MS));
+    if background && handle.is_object() {
+        if let Ok(unref) = Reflect::get(&handle, &JsValue::from_str("unref")) {
+            if let Some(unref) = unref.dyn_ref::<Function>() {
+                let _ = unref.call0(&handle);
+            }
+        }
+    }
+    handle
+}
+
+pub fn stop(handle: &JsValue) {
+    clear_timeout(handle);
+}
+
+/// A sleep that can be ended early: await `promise`; call [`Sleep::wake`] to end it now.
+pub struct Sleep {
+    pub promise: Promise,
+    resolve: Function,
+    handle: JsValue,
+}
+
+impl Sleep {
+    pub fn new(ms: f64) -> Sleep {
+        let mut parts = None;
+        let promise = Promise::new(&mut |resolve, _reject| {
+            let handle = start(&resolve, ms, false);
+            parts = Some((resolve, handle));
+        });
+        let (resolve, handle) =
+            parts.unwrap_or_else(|| (Function::from(JsValue::UNDEFINED), JsValue::UNDEFINED));
+        Sleep {
+            promise,
+            resolve,
+            handle,
+        }
+    }
+
+    pub fn wake(&self) {
+        stop(&self.handle);
+        let _ = self.resolve.call0(&JsValue::UNDEFINED);
+    }
+}

@@ -1,0 +1,700 @@
+//! L1: the map of queries by hash, with deduplicated fetches, GC and the LRU bound.
+//!
+//! The cache is a state machine with no clock and no I/O of its own: every call that
+//! depends on time takes `now` (ms since the epoch), and the host runs the fetches and
+//! the one GC timer. A fetch is a ticket ([`FetchId`]): the first caller on an idle
+//! query starts one, concurrent callers join it, and a result that arrives for a
+//! ticket that is no longer current (cancelled, removed, reset) is dropped.
+
+use std::collections::HashMap;
+
+use super::filters::QueryFilters;
+use super::gc::{GcSchedule, GcSlot};
+use super::key::KeyValue;
+use super::lru::Lru;
+use super::staleness::{is_stale, Duration, StaleTime};
+use super::state::{FetchStatus, QueryState};
+
+/// Names one run of a query function (with its retries).
+pub type FetchId = u64;
+
+/// Five minutes, TanStack's default `gcTime`.
+pub const DEFAULT_GC_TIME: Duration = Duration::Millis(300_000.0);
+
+/// One query in L1. `M` is what the host keeps beside it (its own key value, the
+/// query function, options).
+#[derive(Debug)]
+pub struct Query<D, E, M> {
+    pub key: Vec<KeyValue>,
+    pub state: QueryState<D, E>,
+    pub meta: M,
+    /// The longest `gcTime` any user of this query asked for.
+    pub gc_time: Duration,
+    /// The `staleTime` of the last use, for `stale` filters.
+    pub stale_time: StaleTime,
+    id: u64,
+    observers: u32,
+    fetch: Option<ActiveFetch<D, E>>,
+    lru_tick: u64,
+    gc_slot: Option<GcSlot>,
+}
+
+#[derive(Debug)]
+struct ActiveFetch<D, E> {
+    id: FetchId,
+    /// The state before the fetch began, restored when the fetch is cancelled.
+    revert: QueryState<D, E>,
+}
+
+impl<D, E, M> Query<D, E, M> {
+    /// Observed queries are active (TanStack: "has enabled observers").
+    pub fn is_active(&self) -> bool {
+        self.observers > 0
+    }
+
+    pub fn observers(&self) -> u32 {
+        self.observers
+    }
+
+    pub fn is_fetching(&self) -> bool {
+        self.fetch.is_some()
+    }
+
+    /// The current fetch ticket, if a fetch runs.
+    pub fn fetch_id(&self) -> Option<FetchId> {
+        self.fetch.as_ref().map(|f| f.id)
+    }
+
+    pub fn is_stale(&self, now: f64) -> bool {
+        is_stale(&self.state, self.stale_time, now)
+    }
+
+    /// Unique for the life of the cache: a removed and re-created query gets a new id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+}
+
+/// What a fetch request amounts to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchStart {
+    /// No fetch was running: the caller runs the query function under this ticket.
+    Started(FetchId),
+    /// A fetch is running: the caller waits for it.
+    Joined(FetchId),
+}
+
+/// Why a cache could not be made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheError {
+    ZeroCapacity,
+}
+
+/// The query map.
+pub struct QueryCache<D, E, M> {
+    queries: HashMap<String, Query<D, E, M>>,
+    lru: Lru,
+    gc: GcSchedule,
+    max_entries: usize,
+    next_id: u64,
+}
+
+/// A query taken out of the cache (removed, evicted or collected), with its hash.
+pub type Removed<D, E, M> = (String, Query<D, E, M>);
+
+impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
+    pub fn new(max_entries: usize) -> Result<Self, CacheError> {
+        if max_entries == 0 {
+            return Err(CacheError::ZeroCapacity);
+        }
+        Ok(QueryCache {
+            queries: HashMap::new(),
+            lru: Lru::default(),
+            gc: GcSchedule::default(),
+            max_entries,
+            next_id: 0,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.queries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queries.is_empty()
+    }
+
+    pub fn get(&self, hash: &str) -> Option<&Query<D, E, M>> {
+        self.queries.get(hash)
+    }
+
+    pub fn get_mut(&mut self, hash: &str) -> Option<&mut Query<D, E, M>> {
+        self.queries.get_mut(hash)
+    }
+
+    /// Marks a query as just used (LRU).
+    pub fn touch(&mut self, hash: &str) {
+        if let Some(q) = self.queries.get_mut(hash) {
+            q.lru_tick = self.lru.touch(q.lru_tick);
+        }
+    }
+
+    pub fn hashes(&self) -> impl Iterator<Item = &String> {
+        self.queries.keys()
+    }
+
+    /// Finds or creates the query under `hash`. A new query starts in the initial
+    /// state (`initial_data` makes it a success at `now`) with its GC clock running,
+    /// since nothing observes it yet. A use with a longer `gc_time` extends it.
+    /// Returns whether it was created and what the LRU bound evicted to make room.
+    pub fn build(
+        &mut self,
+        hash: &str,
+        key: impl FnOnce() -> Vec<KeyValue>,
+        meta: impl FnOnce() -> M,
+        gc_time: Duration,
+        initial_data: Option<D>,
+        now: f64,
+    ) -> (bool, Vec<Removed<D, E, M>>) {
+        if let Some(q) = self.queries.get_mut(hash) {
+            q.lru_tick = self.lru.touch(q.lru_tick);
+            if longer(gc_time, q.gc_time) {
+                q.gc_time = gc_time;
+                if q.gc_slot.is_some() {
+                    self.reschedule_gc(hash, now);
+                }
+            }
+            return (false, Vec::new());
+        }
+        self.next_id += 1;
+        let query = Query {
+            key: key(),
+            state: QueryState::initial(initial_data, now),
+            meta: meta(),
+            gc_time,
+            stale_time: StaleTime::default(),
+            id: self.next_id,
+            observers: 0,
+            fetch: None,
+            lru_tick: self.lru.insert(hash.to_owned()),
+            gc_slot: None,
+        };
+        self.queries.insert(hash.to_owned(), query);
+        self.reschedule_gc(hash, now);
+        let evicted = self.evict_over_capacity(hash);
+        (true, evicted)
+    }
+
+    /// Drops least-recently-used queries beyond `max_entries`, never one that is
+    /// observed or fetching, nor `keep` (the query being built).
+    fn evict_over_capacity(&mut self, keep: &str) -> Vec<Removed<D, E, M>> {
+        let over = self.queries.len().saturating_sub(self.max_entries);
+        if over == 0 {
+            return Vec::new();
+        }
+        let queries = &self.queries;
+        let victims = self.lru.oldest(over, |h| {
+            h != keep
+                && queries
+                    .get(h)
+                    .is_some_and(|q| !q.is_active() && !q.is_fetching())
+        });
+        victims.iter().filter_map(|h| self.remove(h)).collect()
+    }
+
+    /// Takes a query out of the cache. Its running fetch, if any, is orphaned: the
+    /// host aborts it, and its result will find no current ticket.
+    pub fn remove(&mut self, hash: &str) -> Option<Removed<D, E, M>> {
+        let q = self.queries.remove(hash)?;
+        self.lru.remove(q.lru_tick);
+        if let Some(slot) = q.gc_slot {
+            self.gc.cancel(slot);
+        }
+        Some((hash.to_owned(), q))
+    }
+
+    /// Empties the cache; returns what it held.
+    pub fn clear(&mut self) -> Vec<Removed<D, E, M>> {
+        self.lru.clear();
+        self.gc.clear();
+        self.queries.drain().collect()
+    }
+
+    /// Data written by the user (`setQueryData`) or restored from storage.
+    pub fn set_data(&mut self, hash: &str, data: D, updated_at: f64) -> bool {
+        match self.queries.get_mut(hash) {
+            Some(q) => {
+                q.state.on_success(data, updated_at);
+                q.lru_tick = self.lru.touch(q.lru_tick);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn invalidate(&mut self, hash: &str) -> bool {
+        match self.queries.get_mut(hash) {
+            Some(q) => {
+                q.state.invalidate();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Back to the initial state (`initial_data` or pending). A running fetch is
+    /// orphaned and its ticket returned so the host can abort it.
+    pub fn reset(&mut self, hash: &str, initial_data: Option<D>, now: f64) -> Option<FetchId> {
+        let q = self.queries.get_mut(hash)?;
+        let orphan = q.fetch.take().map(|f| f.id);
+        q.state = QueryState::initial(initial_data, now);
+        if orphan.is_some() && !q.is_active() {
+            self.reschedule_gc(hash, now);
+        }
+        orphan
+    }
+
+    /// Starts a fetch, or joins the running one. `None` when there is no such query.
+    pub fn begin_fetch(&mut self, hash: &str) -> Option<FetchStart> {
+        let q = self.queries.get_mut(hash)?;
+        if let Some(f) = &q.fetch {
+            return Some(FetchStart::Joined(f.id));
+        }
+        self.next_id += 1;
+        let id = self.next_id;
+        q.fetch = Some(ActiveFetch {
+            id,
+            revert: q.state.clone(),
+        });
+        q.state.on_fetch_start();
+        q.lru_tick = self.lru.touch(q.lru_tick);
+        if let Some(slot) = q.gc_slot.take() {
+            self.gc.cancel(slot);
+        }
+        Some(FetchStart::Started(id))
+    }
+
+    fn current_fetch(&mut self, hash: &str, id: FetchId) -> Option<&mut Query<D, E, M>> {
+        self.queries
+            .get_mut(hash)
+            .filter(|q| q.fetch_id() == Some(id))
+    }
+
+    /// An attempt of fetch `id` failed; `failure_count` failures so far. Returns
+    /// false when the fetch is no longer current (the host stops retrying).
+    pub fn attempt_failed(
+        &mut self,
+        hash: &str,
+        id: FetchId,
+        failure_count: u32,
+        reason: E,
+    ) -> bool {
+        match self.current_fetch(hash, id) {
+            Some(q) => {
+                q.state.on_attempt_failed(failure_count, reason);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Fetch `id` resolved. Returns false (and changes nothing) when it is no
+    /// longer current.
+    pub fn fetch_succeeded(&mut self, hash: &str, id: FetchId, data: D, now: f64) -> bool {
+        let Some(q) = self.current_fetch(hash, id) else {
+            return false;
+        };
+        q.fetch = None;
+        q.state.on_success(data, now);
+        self.reschedule_gc(hash, now);
+        true
+    }
+
+    /// Fetch `id` failed for good after `failure_count` failures.
+    pub fn fetch_failed(
+        &mut self,
+        hash: &str,
+        id: FetchId,
+        error: E,
+        failure_count: u32,
+        now: f64,
+    ) -> bool {
+        let Some(q) = self.current_fetch(hash, id) else {
+            return false;
+        };
+        q.fetch = None;
+        q.state.on_error(error, failure_count, now);
+        self.reschedule_gc(hash, now);
+        true
+    }
+
+    /// Cancels the running fetch: the state goes back to what it was before the
+    /// fetch began. Returns the orphaned ticket.
+    pub fn cancel_fetch(&mut self, hash: &str, now: f64) -> Option<FetchId> {
+        let q = self.queries.get_mut(hash)?;
+        let fetch = q.fetch.take()?;
+        q.state = fetch.revert;
+        q.state.fetch_status = FetchStatus::Idle;
+        self.reschedule_gc(hash, now);
+        Some(fetch.id)
+    }
+
+    /// An observer starts watching: the query is active and its GC clock stops.
+    pub fn observe(&mut self, hash: &str) -> bool {
+        let Some(q) = self.queries.get_mut(hash) else {
+            return false;
+        };
+        q.observers += 1;
+        q.lru_tick = self.lru.touch(q.lru_tick);
+        if let Some(slot) = q.gc_slot.take() {
+            self.gc.cancel(slot);
+        }
+        true
+    }
+
+    /// An observer stops watching; the last one leaving starts the GC clock.
+    pub fn unobserve(&mut self, hash: &str, now: f64) {
+        if let Some(q) = self.queries.get_mut(hash) {
+            q.observers = q.observers.saturating_sub(1);
+            self.reschedule_gc(hash, now);
+        }
+    }
+
+    /// (Re)starts the GC clock of an idle, unobserved query at `now`.
+    fn reschedule_gc(&mut self, hash: &str, now: f64) {
+        let Some(q) = self.queries.get_mut(hash) else {
+            return;
+        };
+        if let Some(slot) = q.gc_slot.take() {
+            self.gc.cancel(slot);
+        }
+        if q.is_active() || q.is_fetching() {
+            return;
+        }
+        if let Some(at) = q.gc_time.after(now) {
+            q.gc_slot = Some(self.gc.schedule(at, q.id, hash));
+        }
+    }
+
+    /// The earliest GC deadline: the host's single timer is armed for it.
+    pub fn next_gc_at(&self) -> Option<f64> {
+        self.gc.next_due()
+    }
+
+    /// Removes every query whose GC deadline has passed and that is still idle and
+    /// unobserved; returns them.
+    pub fn collect_garbage(&mut self, now: f64) -> Vec<Removed<D, E, M>> {
+        let mut removed = Vec::new();
+        for (slot, id, hash) in self.gc.take_due(now) {
+            let Some(q) = self.queries.get_mut(&hash) else {
+                continue;
+            };
+            if q.id != id || q.gc_slot != Some(slot) {
+                continue; // a newer query under the same key, or a superseded deadline
+            }
+            q.gc_slot = None;
+            if q.is_active() || q.is_fetching() {
+                continue;
+            }
+            removed.extend(self.remove(&hash));
+        }
+        removed
+    }
+
+    /// Hashes of the queries that match `filters` at `now` (host predicates aside).
+    pub fn find_all(&self, filters: &QueryFilters, now: f64) -> Vec<String> {
+        let compiled = filters.compile();
+        if let Some(exact) = filters
+            .exact
+            .then_some(filters.query_key.as_ref())
+            .flatten()
+        {
+            let hash = super::key::hash_key(exact);
+            return match self.queries.get(&hash) {
+                Some(q) if compiled.matches(&hash, q, now) => vec![hash],
+                _ => Vec::new(),
+            };
+        }
+        self.queries
+            .iter()
+            .filter(|(h, q)| compiled.matches(h, q, now))
+            .map(|(h, _)| h.clone())
+            .collect()
+    }
+
+    /// How many matching queries are fetching.
+    pub fn count_fetching(&self, filters: &QueryFilters, now: f64) -> usize {
+        let compiled = filters.compile();
+        self.queries
+            .iter()
+            .filter(|(h, q)| q.is_fetching() && compiled.matches(h, q, now))
+            .count()
+    }
+}
+
+fn longer(a: Duration, b: Duration) -> bool {
+    match (a, b) {
+        (Duration::Never, Duration::Never) => false,
+        (Duration::Never, _) => true,
+        (_, Duration::Never) => false,
+        (Duration::Millis(a), Duration::Millis(b)) => a > b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::filters::QueryType;
+    use super::super::key::hash_key;
+    use super::super::state::Status;
+    use super::*;
+
+    type Cache = QueryCache<&'static str, &'static str, ()>;
+
+    fn key(parts: &[&str]) -> Vec<KeyValue> {
+        parts.iter().map(|p| KeyValue::str(p)).collect()
+    }
+
+    fn build(c: &mut Cache, parts: &[&str], gc_ms: f64, now: f64) -> String {
+        let k = key(parts);
+        let h = hash_key(&k);
+        c.build(&h, || k, || (), Duration::Millis(gc_ms), None, now);
+        h
+    }
+
+    #[test]
+    fn zero_capacity_is_refused() {
+        assert_eq!(Cache::new(0).err(), Some(CacheError::ZeroCapacity));
+    }
+
+    #[test]
+    fn concurrent_fetches_share_one_ticket_and_one_result() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["todos"], 1000.0, 0.0);
+        let first = c.begin_fetch(&h).unwrap();
+        let FetchStart::Started(id) = first else {
+            panic!("first caller starts")
+        };
+        for _ in 0..9 {
+            assert_eq!(c.begin_fetch(&h), Some(FetchStart::Joined(id)));
+        }
+        assert_eq!(c.get(&h).unwrap().state.fetch_status, FetchStatus::Fetching);
+        assert!(c.fetch_succeeded(&h, id, "v", 10.0));
+        let q = c.get(&h).unwrap();
+        assert_eq!((q.state.status, q.state.data), (Status::Success, Some("v")));
+        assert_eq!(q.state.data_update_count, 1, "one run, one update");
+        // once settled, the next fetch is a new run
+        assert!(matches!(c.begin_fetch(&h), Some(FetchStart::Started(n)) if n != id));
+    }
+
+    #[test]
+    fn a_cancelled_fetch_reverts_and_its_late_result_is_dropped() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["a"], 1000.0, 0.0);
+        c.set_data(&h, "old", 5.0);
+        let Some(FetchStart::Started(id)) = c.begin_fetch(&h) else {
+            panic!()
+        };
+        assert!(c.attempt_failed(&h, id, 1, "flaky"));
+        assert_eq!(c.cancel_fetch(&h, 6.0), Some(id));
+        let q = c.get(&h).unwrap();
+        assert_eq!(
+            (q.state.data, q.state.fetch_status, q.state.failure_count),
+            (Some("old"), FetchStatus::Idle, 0)
+        );
+        assert!(!c.fetch_succeeded(&h, id, "late", 7.0));
+        assert!(!c.attempt_failed(&h, id, 2, "late"));
+        assert_eq!(c.get(&h).unwrap().state.data, Some("old"));
+    }
+
+    #[test]
+    fn final_failure_keeps_data_and_counts_attempts() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["a"], 1000.0, 0.0);
+        c.set_data(&h, "v1", 1.0);
+        let Some(FetchStart::Started(id)) = c.begin_fetch(&h) else {
+            panic!()
+        };
+        for n in 1..=3 {
+            c.attempt_failed(&h, id, n, "e");
+        }
+        assert!(c.fetch_failed(&h, id, "e", 4, 2.0));
+        let s = &c.get(&h).unwrap().state;
+        assert_eq!(
+            (s.status, s.data, s.failure_count, s.error),
+            (Status::Error, Some("v1"), 4, Some("e"))
+        );
+    }
+
+    #[test]
+    fn unobserved_queries_are_collected_after_gc_time() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["a"], 1000.0, 0.0);
+        assert_eq!(
+            c.next_gc_at(),
+            Some(1000.0),
+            "fetchQuery-only queries are collected too"
+        );
+        assert!(c.collect_garbage(999.0).is_empty());
+        let removed = c.collect_garbage(1000.0);
+        assert_eq!(removed.len(), 1);
+        assert!(c.get(&h).is_none());
+        assert_eq!(c.next_gc_at(), None);
+    }
+
+    #[test]
+    fn the_gc_clock_restarts_when_a_fetch_settles_or_the_last_observer_leaves() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["a"], 1000.0, 0.0);
+        let Some(FetchStart::Started(id)) = c.begin_fetch(&h) else {
+            panic!()
+        };
+        assert_eq!(c.next_gc_at(), None, "a fetching query is not collected");
+        c.fetch_succeeded(&h, id, "v", 500.0);
+        assert_eq!(c.next_gc_at(), Some(1500.0));
+        c.observe(&h);
+        c.observe(&h);
+        assert_eq!(c.next_gc_at(), None);
+        assert!(c.collect_garbage(10_000.0).is_empty());
+        c.unobserve(&h, 2000.0);
+        assert_eq!(c.next_gc_at(), None, "one observer is left");
+        c.unobserve(&h, 3000.0);
+        assert_eq!(c.next_gc_at(), Some(4000.0));
+        assert!(c.get(&h).is_some());
+        assert_eq!(c.collect_garbage(4000.0).len(), 1);
+    }
+
+    #[test]
+    fn a_stale_deadline_never_removes_a_newer_query_under_the_same_key() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["a"], 1000.0, 0.0);
+        c.remove(&h);
+        build(&mut c, &["a"], 5000.0, 100.0);
+        assert!(
+            c.collect_garbage(1000.0).is_empty(),
+            "the old deadline is gone with the old query"
+        );
+        assert!(c.get(&h).is_some());
+        assert_eq!(c.collect_garbage(5100.0).len(), 1);
+    }
+
+    #[test]
+    fn a_longer_gc_time_extends_the_deadline() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["a"], 1000.0, 0.0);
+        build(&mut c, &["a"], 60_000.0, 10.0);
+        assert_eq!(c.get(&h).unwrap().gc_time, Duration::Millis(60_000.0));
+        assert!(c.collect_garbage(1000.0).is_empty());
+        let mut c2 = Cache::new(10).unwrap();
+        let k = key(&["b"]);
+        let h2 = hash_key(&k);
+        c2.build(&h2, || k, || (), Duration::Never, None, 0.0);
+        assert_eq!(c2.next_gc_at(), None, "gcTime Infinity is never collected");
+    }
+
+    #[test]
+    fn lru_bound_spares_observed_and_fetching_queries() {
+        let mut c = Cache::new(3).unwrap();
+        let a = build(&mut c, &["a"], 1e9, 0.0);
+        let b = build(&mut c, &["b"], 1e9, 0.0);
+        let d = build(&mut c, &["d"], 1e9, 0.0);
+        c.observe(&a);
+        c.begin_fetch(&b);
+        c.touch(&d);
+        let k = key(&["e"]);
+        let (created, evicted) = c.build(&hash_key(&k), || k, || (), Duration::Never, None, 0.0);
+        assert!(created);
+        let names: Vec<&str> = evicted.iter().map(|(h, _)| h.as_str()).collect();
+        assert_eq!(
+            names,
+            [d.as_str()],
+            "a is observed and b fetching, so d goes"
+        );
+        assert_eq!(c.len(), 3);
+        // when everything is pinned the cache grows rather than drop live queries
+        c.observe(&hash_key(&key(&["e"])));
+        let (_, evicted) = c.build(
+            &hash_key(&key(&["f"])),
+            || key(&["f"]),
+            || (),
+            Duration::Never,
+            None,
+            0.0,
+        );
+        assert!(evicted.is_empty());
+        assert_eq!(c.len(), 4);
+    }
+
+    #[test]
+    fn least_recently_used_goes_first() {
+        let mut c = Cache::new(2).unwrap();
+        let a = build(&mut c, &["a"], 1e9, 0.0);
+        let b = build(&mut c, &["b"], 1e9, 0.0);
+        c.touch(&a);
+        build(&mut c, &["c"], 1e9, 0.0);
+        assert!(c.get(&a).is_some());
+        assert!(c.get(&b).is_none());
+    }
+
+    #[test]
+    fn filters_match_prefix_exact_type_and_staleness() {
+        let mut c = Cache::new(100).unwrap();
+        let t1 = build(&mut c, &["todos", "1"], 1e9, 0.0);
+        let t2 = build(&mut c, &["todos", "2"], 1e9, 0.0);
+        let u = build(&mut c, &["users"], 1e9, 0.0);
+        c.set_data(&t1, "x", 0.0);
+        c.get_mut(&t1).unwrap().stale_time = StaleTime::Millis(100.0);
+        c.observe(&t2);
+        let mut found = c.find_all(&QueryFilters::by_key(key(&["todos"])), 50.0);
+        found.sort();
+        assert_eq!(found, [t1.clone(), t2.clone()]);
+        let exact = QueryFilters {
+            exact: true,
+            ..QueryFilters::by_key(key(&["todos"]))
+        };
+        assert!(c.find_all(&exact, 50.0).is_empty());
+        let exact = QueryFilters {
+            exact: true,
+            ..QueryFilters::by_key(key(&["users"]))
+        };
+        assert_eq!(c.find_all(&exact, 50.0), std::slice::from_ref(&u));
+        let active = QueryFilters {
+            kind: QueryType::Active,
+            ..Default::default()
+        };
+        assert_eq!(c.find_all(&active, 50.0), std::slice::from_ref(&t2));
+        let fresh = QueryFilters {
+            stale: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(c.find_all(&fresh, 50.0), std::slice::from_ref(&t1));
+        assert!(
+            c.find_all(&fresh, 100.0).is_empty(),
+            "stale once staleTime has passed"
+        );
+        c.begin_fetch(&u);
+        assert_eq!(c.count_fetching(&QueryFilters::default(), 0.0), 1);
+        assert_eq!(
+            c.count_fetching(&QueryFilters::by_key(key(&["todos"])), 0.0),
+            0
+        );
+    }
+
+    #[test]
+    fn reset_returns_to_initial_state_and_orphans_the_fetch() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["a"], 1000.0, 0.0);
+        c.set_data(&h, "v", 1.0);
+        let Some(FetchStart::Started(id)) = c.begin_fetch(&h) else {
+            panic!()
+        };
+        assert_eq!(c.reset(&h, None, 2.0), Some(id));
+        let s = &c.get(&h).unwrap().state;
+        assert_eq!(
+            (s.status, s.data, s.fetch_status),
+            (Status::Pending, None, FetchStatus::Idle)
+        );
+        assert!(!c.fetch_succeeded(&h, id, "late", 3.0));
+        c.reset(&h, Some("seed"), 4.0);
+        assert_eq!(c.get(&h).unwrap().state.data, Some("seed"));
+    }
+}

@@ -1,0 +1,92 @@
+//! Query filters: which queries a bulk call (`invalidateQueries`, `removeQueries`, …)
+//! acts on.
+//!
+//! `queryKey` matches by prefix ([`partial_match`]) or, with `exact`, by hash;
+//! `type` by whether the query has observers; `stale` by staleness now;
+//! `fetchStatus` by what the query is doing. A user `predicate` is a host function,
+//! applied by the host after these.
+
+use super::key::{hash_key, partial_match, KeyValue};
+use super::staleness::is_stale;
+use super::state::FetchStatus;
+use super::Query;
+
+/// `type` of a filter.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum QueryType {
+    #[default]
+    All,
+    Active,
+    Inactive,
+}
+
+/// The part of a filter the core evaluates.
+#[derive(Clone, Debug, Default)]
+pub struct QueryFilters {
+    pub query_key: Option<Vec<KeyValue>>,
+    pub exact: bool,
+    pub kind: QueryType,
+    pub stale: Option<bool>,
+    pub fetch_status: Option<FetchStatus>,
+}
+
+impl QueryFilters {
+    /// A filter on a key prefix.
+    pub fn by_key(key: Vec<KeyValue>) -> Self {
+        QueryFilters {
+            query_key: Some(key),
+            ..Default::default()
+        }
+    }
+
+    /// Prepares the filter for matching many queries (hashes an exact key once).
+    pub fn compile(&self) -> CompiledFilters<'_> {
+        let exact_hash = match (&self.query_key, self.exact) {
+            (Some(key), true) => Some(hash_key(key)),
+            _ => None,
+        };
+        CompiledFilters {
+            filters: self,
+            exact_hash,
+        }
+    }
+}
+
+/// A filter ready to match.
+pub struct CompiledFilters<'a> {
+    filters: &'a QueryFilters,
+    exact_hash: Option<String>,
+}
+
+impl CompiledFilters<'_> {
+    /// Whether the query stored under `hash` matches at `now`.
+    pub fn matches<D, E, M>(&self, hash: &str, query: &Query<D, E, M>, now: f64) -> bool {
+        let f = self.filters;
+        if let Some(exact) = &self.exact_hash {
+            if exact != hash {
+                return false;
+            }
+        } else if let Some(prefix) = &f.query_key {
+            if !partial_match(&query.key, prefix) {
+                return false;
+            }
+        }
+        let active = query.is_active();
+        match f.kind {
+            QueryType::Active if !active => return false,
+            QueryType::Inactive if active => return false,
+            _ => {}
+        }
+        if let Some(stale) = f.stale {
+            if is_stale(&query.state, query.stale_time, now) != stale {
+                return false;
+            }
+        }
+        if let Some(fs) = f.fetch_status {
+            if query.state.fetch_status != fs {
+                return false;
+            }
+        }
+        true
+    }
+}

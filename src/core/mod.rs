@@ -1,0 +1,19 @@
+//! The pure Rust core: everything stackquery decides, with no JavaScript in sight.
+//!
+//! Keys and hashing ([`key`]), the state of one query ([`state`]), staleness and
+//! time options ([`staleness`]), retry policy ([`retry`]), the L1 map with deduplicated
+//! fetches, GC and the LRU bound ([`cache`], [`gc`], [`lru`]) and filters
+//! ([`filters`]). Time is always passed in (`now`, ms since the epoch), so every
+//! rule here is tested natively and deterministically with `cargo test`.
+
+pub mod cache;
+pub mod filters;
+pub mod gc;
+pub mod key;
+pub mod lru;
+pub mod retry;
+pub mod staleness;
+pub mod state;
+
+pub use cache::{FetchId, FetchStart, Query, QueryCache};
+pub use key::{hash_key, KeyValue};

@@ -1,0 +1,192 @@
+//! The state of one query and the transitions between its states.
+//!
+//! Mirrors TanStack's query reducer: `status` says whether there is data
+//! (`pending`/`success`/`error`), `fetch_status` whether a fetch runs. Data and error
+//! types are generic: the wasm surface keeps JS values here without copying them.
+//! `None` data means "no data"; a JS `null` is a value like any other.
+
+/// Whether the query has data, or failed without data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Success,
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Success => "success",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// Whether a fetch is running (or waiting for the network to come back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchStatus {
+    Fetching,
+    Paused,
+    Idle,
+}
+
+impl FetchStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FetchStatus::Fetching => "fetching",
+            FetchStatus::Paused => "paused",
+            FetchStatus::Idle => "idle",
+        }
+    }
+}
+
+/// Everything a user can read about one query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryState<D, E> {
+    pub status: Status,
+    pub fetch_status: FetchStatus,
+    pub data: Option<D>,
+    pub error: Option<E>,
+    /// Milliseconds since the epoch; 0 while there never was data.
+    pub data_updated_at: f64,
+    pub error_updated_at: f64,
+    /// Failed attempts of the current (or last) fetch.
+    pub failure_count: u32,
+    pub failure_reason: Option<E>,
+    /// Set by invalidation, cleared by new data. A flag, never a zero timestamp.
+    pub is_invalidated: bool,
+    pub data_update_count: u32,
+    pub error_update_count: u32,
+}
+
+impl<D, E> Default for QueryState<D, E> {
+    fn default() -> Self {
+        QueryState {
+            status: Status::Pending,
+            fetch_status: FetchStatus::Idle,
+            data: None,
+            error: None,
+            data_updated_at: 0.0,
+            error_updated_at: 0.0,
+            failure_count: 0,
+            failure_reason: None,
+            is_invalidated: false,
+            data_update_count: 0,
+            error_update_count: 0,
+        }
+    }
+}
+
+impl<D, E> QueryState<D, E> {
+    /// The initial state: pending, or success when initial data is given.
+    pub fn initial(initial_data: Option<D>, updated_at: f64) -> Self {
+        let mut state = Self::default();
+        if let Some(data) = initial_data {
+            state.status = Status::Success;
+            state.data = Some(data);
+            state.data_updated_at = updated_at;
+        }
+        state
+    }
+
+    pub fn has_data(&self) -> bool {
+        self.data.is_some()
+    }
+
+    /// A fetch begins: failures of earlier fetches are forgotten.
+    pub fn on_fetch_start(&mut self) {
+        self.fetch_status = FetchStatus::Fetching;
+        self.failure_count = 0;
+        self.failure_reason = None;
+    }
+
+    /// One attempt failed and another will follow.
+    pub fn on_attempt_failed(&mut self, failure_count: u32, reason: E) {
+        self.failure_count = failure_count;
+        self.failure_reason = Some(reason);
+    }
+
+    /// Data arrived (from a fetch, `setQueryData` or storage).
+    pub fn on_success(&mut self, data: D, updated_at: f64) {
+        self.status = Status::Success;
+        self.fetch_status = FetchStatus::Idle;
+        self.data = Some(data);
+        self.data_updated_at = updated_at;
+        self.data_update_count += 1;
+        self.error = None;
+        self.failure_count = 0;
+        self.failure_reason = None;
+        self.is_invalidated = false;
+    }
+
+    /// The fetch failed for good. Earlier data is kept.
+    pub fn on_error(&mut self, error: E, failure_count: u32, at: f64)
+    where
+        E: Clone,
+    {
+        self.status = Status::Error;
+        self.fetch_status = FetchStatus::Idle;
+        self.failure_reason = Some(error.clone());
+        self.error = Some(error);
+        self.error_updated_at = at;
+        self.error_update_count += 1;
+        self.failure_count = failure_count;
+    }
+
+    pub fn invalidate(&mut self) {
+        self.is_invalidated = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type S = QueryState<&'static str, &'static str>;
+
+    #[test]
+    fn starts_pending_and_idle() {
+        let s = S::initial(None, 5.0);
+        assert_eq!(
+            (s.status, s.fetch_status),
+            (Status::Pending, FetchStatus::Idle)
+        );
+        assert!(!s.has_data());
+        let s = S::initial(Some("seed"), 5.0);
+        assert_eq!(
+            (s.status, s.data, s.data_updated_at),
+            (Status::Success, Some("seed"), 5.0)
+        );
+        assert_eq!(s.data_update_count, 0, "initial data is not an update");
+    }
+
+    #[test]
+    fn a_failed_refetch_keeps_old_data() {
+        let mut s = S::initial(None, 0.0);
+        s.on_fetch_start();
+        s.on_success("v1", 10.0);
+        s.invalidate();
+        s.on_fetch_start();
+        s.on_attempt_failed(1, "boom");
+        assert_eq!((s.failure_count, s.failure_reason), (1, Some("boom")));
+        assert_eq!(s.fetch_status, FetchStatus::Fetching);
+        s.on_error("boom", 2, 20.0);
+        assert_eq!(s.status, Status::Error);
+        assert_eq!(s.data, Some("v1"), "data survives the error");
+        assert_eq!(s.data_updated_at, 10.0);
+        assert_eq!(
+            (s.error, s.error_updated_at, s.failure_count),
+            (Some("boom"), 20.0, 2)
+        );
+        assert!(s.is_invalidated, "an error does not make data fresh");
+        s.on_fetch_start();
+        s.on_success("v2", 30.0);
+        assert_eq!(
+            (s.status, s.error, s.failure_count),
+            (Status::Success, None, 0)
+        );
+        assert_eq!(s.data_update_count, 2);
+        assert!(!s.is_invalidated);
+    }
+}

@@ -1,0 +1,68 @@
+//! The JS-facing behaviour of `QueryClient` in real headless Chromium
+//! (`wasm-pack test --headless --chrome`). The tests themselves are JavaScript
+//! (`tests/browser/*.test.js`), written as a user of the package would write them;
+//! each gets a factory that constructs a `QueryClient` from an options object.
+#![cfg(target_arch = "wasm32")]
+
+use stackquery::QueryClient;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// `make(options)` → a new `QueryClient`, as JS would call `new QueryClient(options)`.
+fn factory() -> JsValue {
+    Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(|options| {
+        QueryClient::new(options).map(JsValue::from)
+    })
+    .into_js_value()
+}
+
+macro_rules! js_tests {
+    ($module:literal: $($rust_name:ident => $js_name:literal),* $(,)?) => {
+        mod js {
+            use wasm_bindgen::prelude::*;
+            #[wasm_bindgen(module = $module)]
+            extern "C" {
+                $(
+                    #[wasm_bindgen(js_name = $js_name)]
+                    pub fn $rust_name(make: &JsValue) -> js_sys::Promise;
+                )*
+            }
+        }
+        $(
+            #[wasm_bindgen_test]
+            async fn $rust_name() -> Result<(), JsValue> {
+                JsFuture::from(js::$rust_name(&factory())).await.map(|_| ())
+            }
+        )*
+    };
+}
+
+mod client {
+    use super::*;
+    js_tests! { "/tests/browser/client.test.js":
+        second_fetch_returns_cached_data_without_calling_query_fn => "secondFetchReturnsCachedDataWithoutCallingQueryFn",
+        stale_data_is_returned_at_once_then_refetched => "staleDataIsReturnedAtOnceThenRefetchedInTheBackground",
+        concurrent_fetches_run_query_fn_once => "concurrentFetchesRunQueryFnOnce",
+        concurrent_failures_reject_every_waiter => "concurrentFailuresRejectEveryWaiterWithTheSameError",
+        failing_query_fn_retries_then_rejects_and_keeps_old_data => "failingQueryFnRetriesThenRejectsAndKeepsOldData",
+        retry_delay_function_spaces_attempts => "retryDelayFunctionSpacesAttempts",
+        invalidate_by_prefix_marks_matches_and_refetches_by_type => "invalidateByPrefixMarksEveryMatchAndRefetchesByType",
+        static_stale_time_ignores_invalidation => "staticStaleTimeIgnoresInvalidation",
+        remove_and_reset_queries => "removeAndResetQueries",
+        set_query_data_creates_unknown_keys => "setQueryDataCreatesUnknownKeys",
+        cold_fetch_resolves_with_real_data_and_null_is_cached => "coldFetchResolvesWithRealDataAndNullIsCached",
+        undefined_from_query_fn_is_an_error => "undefinedFromQueryFnIsAnError",
+        cancel_queries_aborts_the_signal_and_reverts_state => "cancelQueriesAbortsTheSignalAndRevertsState",
+        cancelling_during_a_retry_sleep_stops_retrying => "cancellingDuringARetrySleepStopsRetrying",
+        bad_input_gets_clear_errors => "badInputGetsClearErrors",
+        keys_hash_like_tanstack => "keysHashLikeTanstack",
+        get_and_set_queries_data_by_prefix_and_predicate => "getAndSetQueriesDataByPrefixAndPredicate",
+        unobserved_queries_are_garbage_collected => "unobservedQueriesAreGarbageCollected",
+        max_entries_evicts_least_recently_used => "maxEntriesEvictsLeastRecentlyUsed",
+        ensure_and_prefetch => "ensureAndPrefetch",
+        clear_and_dispose => "clearAndDispose",
+    }
+}

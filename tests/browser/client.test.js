@@ -1,0 +1,439 @@
+// QueryClient behaviour as a JavaScript user sees it, run in headless Chromium by
+// tests/browser.rs. Each export gets `make(options)`, which constructs a QueryClient,
+// and throws on failure.
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function assert(cond, message) {
+  if (!cond) throw new Error(`assertion failed: ${message}`);
+}
+function eq(actual, expected, message) {
+  const a = JSON.stringify(actual), e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${message}: expected ${e}, got ${a}`);
+}
+async function rejects(promise, check, message) {
+  try {
+    await promise;
+  } catch (e) {
+    check(e);
+    return e;
+  }
+  throw new Error(`${message}: expected a rejection`);
+}
+function throws(fn, ctor, fragment, message) {
+  try {
+    fn();
+  } catch (e) {
+    assert(e instanceof ctor, `${message}: expected ${ctor.name}, got ${e && e.constructor && e.constructor.name}: ${e}`);
+    assert(String(e.message).includes(fragment), `${message}: message "${e.message}" should mention "${fragment}"`);
+    return e;
+  }
+  throw new Error(`${message}: expected ${ctor.name}`);
+}
+// A query function that counts its calls and resolves with a fresh object each time.
+function counter(delay = 0) {
+  const fn = async ({ queryKey }) => {
+    fn.calls += 1;
+    if (delay) await sleep(delay);
+    return { key: queryKey, n: fn.calls };
+  };
+  fn.calls = 0;
+  return fn;
+}
+
+export async function secondFetchReturnsCachedDataWithoutCallingQueryFn(make) {
+  const client = make({ staleTime: 60_000 });
+  const queryFn = counter();
+  const first = await client.fetchQuery({ queryKey: ['todos'], queryFn });
+  const second = await client.fetchQuery({ queryKey: ['todos'], queryFn });
+  eq(queryFn.calls, 1, 'queryFn runs once');
+  assert(first === second, 'a cache hit returns the same object, not a copy');
+  assert(client.getQueryData(['todos']) === first, 'getQueryData returns the same object too');
+}
+
+export async function staleDataIsReturnedAtOnceThenRefetchedInTheBackground(make) {
+  const client = make({ staleTime: 0 });
+  let version = 0;
+  let release;
+  const queryFn = async () => {
+    version += 1;
+    if (version === 2) await new Promise((r) => (release = r));
+    return { version };
+  };
+  const v1 = await client.fetchQuery({ queryKey: ['swr'], queryFn });
+  eq(v1.version, 1, 'cold fetch');
+  const again = await client.fetchQuery({ queryKey: ['swr'], queryFn });
+  assert(again === v1, 'stale data comes back at once');
+  await sleep(0);
+  eq(client.getQueryState(['swr']).fetchStatus, 'fetching', 'a background refetch runs');
+  eq(client.isFetching(), 1, 'isFetching counts it');
+  release();
+  await sleep(10);
+  eq(client.getQueryData(['swr']).version, 2, 'the refetch updated the cache');
+  const state = client.getQueryState(['swr']);
+  eq([state.status, state.fetchStatus, state.dataUpdateCount], ['success', 'idle', 2], 'state after refetch');
+  eq(client.isFetching(), 0, 'nothing fetching afterwards');
+}
+
+export async function concurrentFetchesRunQueryFnOnce(make) {
+  const client = make({});
+  const queryFn = counter(20);
+  const results = await Promise.all(
+    Array.from({ length: 10 }, () => client.fetchQuery({ queryKey: ['dedup', { page: 1 }], queryFn })),
+  );
+  eq(queryFn.calls, 1, 'ten concurrent fetches, one queryFn run');
+  assert(results.every((r) => r === results[0]), 'every caller gets the same object');
+}
+
+export async function concurrentFailuresRejectEveryWaiterWithTheSameError(make) {
+  const client = make({ retry: 0 });
+  const boom = new Error('down');
+  let calls = 0;
+  const queryFn = async () => {
+    calls += 1;
+    await sleep(5);
+    throw boom;
+  };
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: 5 }, () => client.fetchQuery({ queryKey: ['dedup-fail'], queryFn })),
+  );
+  eq(calls, 1, 'one run');
+  assert(outcomes.every((o) => o.status === 'rejected' && o.reason === boom), 'every waiter gets the user error itself');
+}
+
+export async function failingQueryFnRetriesThenRejectsAndKeepsOldData(make) {
+  const client = make({ retryDelay: 1 });
+  await client.fetchQuery({ queryKey: ['flaky'], queryFn: async () => ({ ok: 1 }) });
+  const old = client.getQueryData(['flaky']);
+  client.invalidateQueries({ queryKey: ['flaky'] }, { refetchType: 'none' });
+  let calls = 0;
+  const seen = [];
+  const failure = new TypeError('network down');
+  const retry = (failureCount, error) => {
+    seen.push([failureCount, error === failure]);
+    return failureCount < 2;
+  };
+  const queryFn = async () => {
+    calls += 1;
+    throw failure;
+  };
+  await client.removeQueries({ queryKey: ['cold-flaky'] });
+  const err = await rejects(
+    client.fetchQuery({ queryKey: ['cold-flaky'], queryFn, retry }),
+    (e) => assert(e === failure, 'the user error is passed through untouched'),
+    'cold fetch',
+  );
+  eq(calls, 3, 'two retries then give up');
+  eq(seen, [[0, true], [1, true], [2, true]], 'retry gets (failureCount, error)');
+  const state = client.getQueryState(['cold-flaky']);
+  eq([state.status, state.failureCount, state.fetchStatus], ['error', 3, 'idle'], 'error state');
+  assert(state.error === err && state.failureReason === err, 'error and failureReason are the user error');
+
+  // A refetch of a key with data: retry 2 (number) then reject, old data kept.
+  let refetchCalls = 0;
+  const refetch = client.fetchQuery({
+    queryKey: ['flaky'],
+    queryFn: async () => {
+      refetchCalls += 1;
+      throw failure;
+    },
+    retry: 2,
+    staleTime: 0,
+  });
+  assert((await refetch) === old, 'stale data returned while the refetch runs');
+  await sleep(50);
+  eq(refetchCalls, 3, 'retry: 2 means three attempts');
+  const s = client.getQueryState(['flaky']);
+  eq(s.status, 'error', 'refetch failed');
+  assert(s.data === old && client.getQueryData(['flaky']) === old, 'old data kept after the failure');
+}
+
+export async function retryDelayFunctionSpacesAttempts(make) {
+  const client = make({});
+  const times = [];
+  const delays = [];
+  await rejects(
+    client.fetchQuery({
+      queryKey: ['delays'],
+      queryFn: () => {
+        times.push(performance.now());
+        throw new Error('x');
+      },
+      retry: 2,
+      retryDelay: (failureCount) => {
+        delays.push(failureCount);
+        return 30;
+      },
+    }),
+    () => {},
+    'fails',
+  );
+  eq(delays, [0, 1], 'retryDelay gets the failure count');
+  assert(times[1] - times[0] >= 25 && times[2] - times[1] >= 25, `attempts are spaced: ${times}`);
+}
+
+export async function invalidateByPrefixMarksEveryMatchAndRefetchesByType(make) {
+  const client = make({ staleTime: Infinity });
+  const fns = {};
+  for (const key of [['todos', 1], ['todos', { done: true }], ['users', 1]]) {
+    const h = JSON.stringify(key);
+    fns[h] = counter();
+    await client.fetchQuery({ queryKey: key, queryFn: fns[h] });
+  }
+  await client.invalidateQueries({ queryKey: ['todos'] });
+  eq(client.getQueryState(['todos', 1]).isInvalidated, true, 'todos 1 invalidated');
+  eq(client.getQueryState(['todos', { done: true }]).isInvalidated, true, 'todos {done} invalidated');
+  eq(client.getQueryState(['users', 1]).isInvalidated, false, 'users untouched');
+  eq(Object.values(fns).map((f) => f.calls), [1, 1, 1], 'nothing observed, so nothing refetched by default');
+  // staleTime Infinity but invalidated: the next fetchQuery refetches in the background
+  const stale = await client.fetchQuery({ queryKey: ['todos', 1], queryFn: fns['["todos",1]'] });
+  eq(stale.n, 1, 'stale data first');
+  await sleep(5);
+  eq(client.getQueryData(['todos', 1]).n, 2, 'then refetched');
+  eq(client.getQueryState(['todos', 1]).isInvalidated, false, 'fresh data clears the flag');
+  await client.invalidateQueries({ queryKey: ['todos'], refetchType: 'all' });
+  eq(fns['["todos",{"done":true}]'].calls, 2, "refetchType 'all' refetches inactive matches and the promise waits for it");
+  eq(client.getQueryState(['todos', { done: true }]).isInvalidated, false, 'refetched data is valid');
+}
+
+export async function staticStaleTimeIgnoresInvalidation(make) {
+  const client = make({});
+  const queryFn = counter();
+  await client.fetchQuery({ queryKey: ['static'], queryFn, staleTime: 'static' });
+  await client.invalidateQueries({ queryKey: ['static'] });
+  await client.fetchQuery({ queryKey: ['static'], queryFn, staleTime: 'static' });
+  await sleep(5);
+  eq(queryFn.calls, 1, "'static' data is never refetched");
+}
+
+export async function removeAndResetQueries(make) {
+  const client = make({ staleTime: Infinity });
+  const queryFn = counter();
+  await client.fetchQuery({ queryKey: ['r', 1], queryFn });
+  await client.fetchQuery({ queryKey: ['r', 2], queryFn });
+  await client.fetchQuery({ queryKey: ['keep'], queryFn });
+  client.removeQueries({ queryKey: ['r'] });
+  eq(client.getQueryData(['r', 1]), undefined, 'removed');
+  eq(client.getQueryState(['r', 2]), undefined, 'removed entirely');
+  assert(client.getQueryData(['keep']) !== undefined, 'others stay');
+  await client.fetchQuery({ queryKey: ['r', 1], queryFn });
+  eq(queryFn.calls, 4, 'a removed key fetches again');
+
+  await client.fetchQuery({ queryKey: ['seeded'], queryFn, initialData: { seed: true } });
+  client.setQueryData(['seeded'], { changed: true });
+  await client.resetQueries({ queryKey: ['seeded'] });
+  eq(client.getQueryData(['seeded']), { seed: true }, 'reset goes back to initialData');
+  await client.resetQueries({ queryKey: ['r'] });
+  const s = client.getQueryState(['r', 1]);
+  eq([s.status, s.data, s.dataUpdateCount], ['pending', undefined, 0], 'reset without initialData is pending');
+}
+
+export async function setQueryDataCreatesUnknownKeys(make) {
+  const client = make({});
+  eq(client.getQueryData(['new']), undefined, 'nothing yet');
+  const value = { hello: 'world' };
+  assert(client.setQueryData(['new', { id: 1 }], value) === value, 'returns the data');
+  assert(client.getQueryData(['new', { id: 1 }]) === value, 'stored by reference');
+  eq(client.getQueryState(['new', { id: 1 }]).status, 'success', 'a success');
+  client.setQueryData(['new', { id: 1 }], (old) => ({ ...old, n: 2 }));
+  eq(client.getQueryData(['new', { id: 1 }]), { hello: 'world', n: 2 }, 'updater sees old data');
+  eq(client.setQueryData(['new', { id: 1 }], () => undefined), undefined, 'an updater returning undefined');
+  eq(client.getQueryData(['new', { id: 1 }]).n, 2, '… changes nothing');
+  let seenOld = 'not called';
+  client.setQueryData(['fresh'], (old) => {
+    seenOld = old;
+    return 1;
+  });
+  eq(seenOld, undefined, 'an updater on an unknown key gets undefined');
+  client.setQueryData(['nullable'], null);
+  eq(client.getQueryData(['nullable']), null, 'null is valid data');
+  eq(client.getQueryState(['nullable']).status, 'success', 'null data is a success');
+}
+
+export async function coldFetchResolvesWithRealDataAndNullIsCached(make) {
+  const client = make({ staleTime: 60_000 });
+  const data = await client.fetchQuery({ queryKey: ['cold'], queryFn: async () => ({ real: true }) });
+  eq(data, { real: true }, 'real data, no placeholder');
+  let calls = 0;
+  const nothing = () => {
+    calls += 1;
+    return null;
+  };
+  eq(await client.fetchQuery({ queryKey: ['none'], queryFn: nothing }), null, 'null resolves');
+  eq(await client.fetchQuery({ queryKey: ['none'], queryFn: nothing }), null, 'null is cached');
+  eq(calls, 1, 'a null result is a cache hit the second time');
+  eq(await client.fetchQuery({ queryKey: ['sync'], queryFn: () => 42 }), 42, 'a sync queryFn works');
+}
+
+export async function undefinedFromQueryFnIsAnError(make) {
+  const client = make({ retry: 0 });
+  await rejects(
+    client.fetchQuery({ queryKey: ['undef'], queryFn: async () => undefined }),
+    (e) => assert(/undefined/.test(e.message) && /null/.test(e.message), `message explains: ${e.message}`),
+    'undefined data',
+  );
+  eq(client.getQueryState(['undef']).status, 'error', 'the query is in error');
+}
+
+export async function cancelQueriesAbortsTheSignalAndRevertsState(make) {
+  const client = make({ staleTime: Infinity });
+  client.setQueryData(['c'], { before: true });
+  await client.invalidateQueries({ queryKey: ['c'] }, { refetchType: 'none' });
+  let signal;
+  let aborted = false;
+  const pending = client.refetchQueries({ queryKey: ['c'] });
+  // setQueryData made the query without a queryFn: refetch does nothing
+  await pending;
+  eq(client.isFetching(), 0, 'no queryFn, no refetch');
+  const p = client.ensureQueryData({ queryKey: ['slow'], queryFn: ({ signal: s, queryKey }) => {
+    signal = s;
+    s.addEventListener('abort', () => (aborted = true));
+    eq(queryKey, ['slow'], 'queryFn gets the key');
+    return new Promise(() => {});
+  } });
+  await sleep(0);
+  assert(signal instanceof AbortSignal, 'queryFn gets an AbortSignal');
+  eq(client.getQueryState(['slow']).fetchStatus, 'fetching', 'fetching');
+  await client.cancelQueries({ queryKey: ['slow'] });
+  assert(aborted && signal.aborted, 'the signal is aborted');
+  const e = await rejects(p, () => {}, 'the waiter');
+  eq(e.name, 'CancelledError', 'waiters get a CancelledError');
+  const s = client.getQueryState(['slow']);
+  eq([s.status, s.fetchStatus, s.data], ['pending', 'idle', undefined], 'state reverted');
+  eq(client.isFetching(), 0, 'isFetching back to 0');
+}
+
+export async function cancellingDuringARetrySleepStopsRetrying(make) {
+  const client = make({ retryDelay: 10_000 });
+  let calls = 0;
+  const p = client.fetchQuery({ queryKey: ['sleepy'], queryFn: () => { calls += 1; throw new Error('no'); } });
+  await sleep(5);
+  eq(client.getQueryState(['sleepy']).failureCount, 1, 'sleeping before retry 1');
+  await client.cancelQueries();
+  await rejects(p, (e) => eq(e.name, 'CancelledError', 'cancelled'), 'waiter');
+  await sleep(5);
+  eq(calls, 1, 'no more attempts');
+  eq(client.getQueryState(['sleepy']).failureCount, 0, 'failures reverted');
+}
+
+export async function badInputGetsClearErrors(make) {
+  throws(() => make({ maxEntries: 0 }), RangeError, 'maxEntries', 'maxEntries 0');
+  throws(() => make({ gcTime: -1 }), RangeError, 'gcTime', 'negative gcTime');
+  throws(() => make({ staleTime: NaN }), RangeError, 'staleTime', 'NaN staleTime');
+  throws(() => make({ staleTime: 'soon' }), TypeError, 'staleTime', 'string staleTime');
+  throws(() => make({ retry: 'yes' }), TypeError, 'retry', 'string retry');
+  throws(() => make(42), TypeError, 'options', 'options not an object');
+  const client = make({});
+  const queryFn = async () => 1;
+  throws(() => client.fetchQuery({ queryKey: 'todos', queryFn }), TypeError, 'queryKey must be an array', 'string key');
+  throws(() => client.fetchQuery({ queryFn }), TypeError, 'queryKey', 'missing key');
+  throws(() => client.fetchQuery({ queryKey: ['a', () => 1], queryFn }), TypeError, 'queryKey[1] is a function', 'function in key');
+  throws(() => client.fetchQuery({ queryKey: ['a', { s: Symbol('x') }], queryFn }), TypeError, 'queryKey[1].s is a symbol', 'symbol');
+  throws(() => client.fetchQuery({ queryKey: [10n], queryFn }), TypeError, 'BigInt', 'bigint');
+  const cyclic = { name: 'loop' };
+  cyclic.self = cyclic;
+  throws(() => client.fetchQuery({ queryKey: ['a', cyclic], queryFn }), TypeError, 'cycle', 'cycle');
+  throws(() => client.fetchQuery({ queryKey: [new Map()], queryFn }), TypeError, 'Map', 'class instance');
+  let deep = [];
+  for (let i = 0; i < 100; i++) deep = [deep];
+  throws(() => client.fetchQuery({ queryKey: deep, queryFn }), TypeError, 'deeper', 'deep nesting');
+  throws(() => client.fetchQuery({ queryKey: ['a'], queryFn, staleTime: -5 }), RangeError, 'staleTime', 'negative staleTime');
+  throws(() => client.fetchQuery({ queryKey: ['a'], queryFn, gcTime: NaN }), RangeError, 'gcTime', 'NaN gcTime');
+  throws(() => client.fetchQuery({ queryKey: ['a'], queryFn: 'nope' }), TypeError, 'queryFn must be a function', 'queryFn type');
+  throws(() => client.fetchQuery({ queryKey: ['no-fn'] }), TypeError, 'queryFn', 'missing queryFn');
+  throws(() => client.fetchQuery(null), TypeError, 'fetchQuery options', 'null options');
+  throws(() => client.getQueryData(undefined), TypeError, 'queryKey', 'getQueryData without key');
+  throws(() => client.invalidateQueries({ type: 'sometimes' }), TypeError, 'filters.type', 'bad filter type');
+  throws(() => client.invalidateQueries({}, { refetchType: 'now' }), TypeError, 'refetchType', 'bad refetchType');
+  throws(() => client.removeQueries({ queryKey: 'todos' }), TypeError, 'filters.queryKey', 'bad filter key');
+  throws(() => client.removeQueries({ predicate: 1 }), TypeError, 'predicate', 'bad predicate');
+  throws(() => client.fetchQuery({ queryKey: ['\ud800'], queryFn }), TypeError, 'surrogate', 'lone surrogate');
+  // still alive after all that: no panic killed the instance
+  eq(await client.fetchQuery({ queryKey: ['ok'], queryFn }), 1, 'the client still works');
+}
+
+export async function keysHashLikeTanstack(make) {
+  const client = make({});
+  client.setQueryData(['obj', { b: 2, a: 1, gone: undefined }], 'v');
+  eq(client.getQueryData(['obj', { a: 1, b: 2 }]), 'v', 'property order and undefined do not matter');
+  client.setQueryData(['zero', -0], 'z');
+  eq(client.getQueryData(['zero', 0]), 'z', '-0 and 0 are one key');
+  eq(client.getQueryData(['obj', { a: 1, b: '2' }]), undefined, 'types matter');
+  const [[key, data]] = client.getQueriesData({ queryKey: ['obj'] });
+  eq([key[0], key[1].b, data], ['obj', 2, 'v'], 'getQueriesData returns the key as given');
+}
+
+export async function getAndSetQueriesDataByPrefixAndPredicate(make) {
+  const client = make({});
+  client.setQueryData(['todos', 1], { n: 1 });
+  client.setQueryData(['todos', 2], { n: 2 });
+  client.setQueryData(['users', 1], { n: 3 });
+  const found = client.getQueriesData({ queryKey: ['todos'] }).map(([k, d]) => [k[1], d.n]).sort();
+  eq(found, [[1, 1], [2, 2]], 'prefix match');
+  eq(client.getQueriesData({ queryKey: ['todos'], exact: true }).length, 0, 'exact needs the whole key');
+  const bumped = client.setQueriesData({ queryKey: ['todos'] }, (old) => ({ n: old.n * 10 }));
+  eq(bumped.map(([, d]) => d.n).sort((a, b) => a - b), [10, 20], 'setQueriesData updates matches');
+  eq(client.getQueryData(['users', 1]).n, 3, 'not others');
+  const pred = client.getQueriesData({ predicate: (q) => q.queryKey[0] === 'users' && q.state.status === 'success' });
+  eq(pred.length, 1, 'predicate sees key and state');
+  const staleOnes = client.getQueriesData({ stale: true });
+  eq(staleOnes.length, 3, 'with staleTime 0 everything is stale');
+}
+
+export async function unobservedQueriesAreGarbageCollected(make) {
+  const client = make({ gcTime: 30 });
+  await client.fetchQuery({ queryKey: ['gc', 1], queryFn: async () => 1 });
+  client.setQueryData(['gc', 2], 2);
+  await client.fetchQuery({ queryKey: ['gc', 'long'], queryFn: async () => 3, gcTime: 60_000 });
+  eq(client.size, 3, 'three queries');
+  await sleep(120);
+  eq(client.getQueryData(['gc', 1]), undefined, 'fetchQuery-only query collected');
+  eq(client.getQueryData(['gc', 2]), undefined, 'setQueryData query collected');
+  eq(client.getQueryData(['gc', 'long']), 3, 'a longer gcTime keeps it');
+  eq(client.size, 1, 'one left');
+}
+
+export async function maxEntriesEvictsLeastRecentlyUsed(make) {
+  const client = make({ maxEntries: 3 });
+  for (const i of [1, 2, 3]) client.setQueryData(['lru', i], i);
+  client.getQueryData(['lru', 1]); // 1 is used, so 2 is the oldest
+  client.setQueryData(['lru', 4], 4);
+  eq(client.size, 3, 'bounded');
+  eq(client.getQueryData(['lru', 2]), undefined, 'least recently used went');
+  eq([1, 3, 4].map((i) => client.getQueryData(['lru', i])), [1, 3, 4], 'the rest stay');
+  // a fetching query is never evicted
+  let release;
+  const p = client.fetchQuery({ queryKey: ['lru', 'busy'], queryFn: () => new Promise((r) => (release = r)) });
+  for (const i of [5, 6, 7, 8]) client.setQueryData(['lru', i], i);
+  await sleep(0);
+  release('done');
+  eq(await p, 'done', 'the fetching query survived eviction pressure');
+}
+
+export async function ensureAndPrefetch(make) {
+  const client = make({ staleTime: 0 });
+  const queryFn = counter();
+  const a = await client.ensureQueryData({ queryKey: ['e'], queryFn });
+  const b = await client.ensureQueryData({ queryKey: ['e'], queryFn });
+  await sleep(5);
+  assert(a === b, 'ensureQueryData returns cached data');
+  eq(queryFn.calls, 1, 'even stale data is not refetched by ensureQueryData');
+  const r = await client.prefetchQuery({ queryKey: ['p'], queryFn: async () => { throw new Error('x'); }, retry: 0 });
+  eq(r, undefined, 'prefetchQuery resolves with nothing, never rejects');
+  eq(client.getQueryState(['p']).status, 'error', 'but the failure is recorded');
+  await client.prefetchQuery({ queryKey: ['p2'], queryFn });
+  eq(client.getQueryData(['p2']).n, 2, 'prefetch warms the cache');
+}
+
+export async function clearAndDispose(make) {
+  const client = make({});
+  client.setQueryData(['a'], 1);
+  const pending = client.fetchQuery({ queryKey: ['never'], queryFn: () => new Promise(() => {}) });
+  await client.clear();
+  eq(client.size, 0, 'clear empties L1');
+  await rejects(pending, (e) => eq(e.name, 'CancelledError', 'cancelled'), 'pending fetch');
+  client.setQueryData(['b'], 2);
+  client.dispose();
+  client.dispose();
+  throws(() => client.getQueryData(['b']), Error, 'disposed', 'disposed client');
+}
