@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: one wasm-bindgen output per host, each .wasm
+# shrunk with wasm-opt -Oz, plus the package's own files from pkg-template/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+cargo build --release --target wasm32-unknown-unknown --quiet
+wasm=target/wasm32-unknown-unknown/release/stackquery.wasm
+rm -rf pkg && mkdir -p pkg
+for target in bundler web nodejs deno; do
+  out=pkg/$target
+  wasm-bindgen --target "$target" --out-dir "$out" --out-name stackquery "$wasm"
+  wasm-opt -Oz --strip-debug --strip-producers "$out/stackquery_bg.wasm" -o "$out/stackquery_bg.wasm"
+done
+cp -r pkg-template/. pkg/
+raw=$(stat -c %s pkg/web/stackquery_bg.wasm)
+gz=$(gzip -9 -c pkg/web/stackquery_bg.wasm | wc -c)
+glue=$(gzip -9 -c pkg/web/stackquery.js | wc -c)
+echo "pkg/ built: stackquery_bg.wasm ${raw} B raw, ${gz} B gzip -9; JS glue (web) ${glue} B gzip -9"

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs everything building and testing stackquery needs, skipping what is present:
+# Debian's Chromium + ChromeDriver, the wasm32 target, wasm-bindgen-cli (the version in
+# Cargo.lock), wasm-pack, and the npm dev tools (npm ci). Safe to run repeatedly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_ apt-get update -qq
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+wb=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb" ]; then
+  echo "setup: installing wasm-bindgen-cli $wb (about 3 minutes)"
+  # --locked fails today (its lockfile pins a crate version the registry lacks).
+  cargo install wasm-bindgen-cli --version "$wb" --locked --quiet 2>/dev/null ||
+    cargo install wasm-bindgen-cli --version "$wb" --quiet
+fi
+
+if ! command -v wasm-pack >/dev/null; then
+  echo "setup: installing wasm-pack (about 3 minutes)"
+  cargo install wasm-pack --locked --quiet
+fi
+
+# npm's own record of the installed tree is newer than the lockfile when nothing changed.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi

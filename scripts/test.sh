@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test: the native core (cargo test), the browser suite in headless Chromium
+# (wasm-pack test --headless --chrome), and the built package under Node.
+# Ends with one line "total: N passed, M failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+bash scripts/setup.sh
+
+logs=$(mktemp -d)
+step() { printf '\n== %s\n' "$1"; }
+
+step "native core: cargo test"
+cargo test --lib --test tanstack_vectors 2>&1 | tee "$logs/native.log"
+
+step "browser: wasm-pack test --headless --chrome (real Chromium, real IndexedDB)"
+wasm-pack test --headless --chrome --mode no-install -- --test browser 2>&1 | tee "$logs/browser.log"
+
+step "package: build pkg/ and test it under Node"
+bash scripts/build-package.sh
+node --test --test-reporter=tap tests/node/ 2>&1 | tee "$logs/node.log"
+
+passed=0; failed=0
+for f in "$logs"/native.log "$logs"/browser.log; do
+  while read -r p q; do passed=$((passed + p)); failed=$((failed + q)); done < <(
+    sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$f")
+done
+passed=$((passed + $(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$logs/node.log")))
+failed=$((failed + $(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$logs/node.log")))
+echo
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
