@@ -11,7 +11,7 @@ use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::read_key;
+use super::convert::{key_hash, read_key};
 use super::errors::{disposed_error, range_error, reentrant_error};
 use super::fetch::{self, InFlight};
 use super::js_state::state_object;
@@ -22,7 +22,7 @@ use super::{promise, timer};
 use crate::core::cache::CacheError;
 use crate::core::filters::QueryType;
 use crate::core::gc::rearm;
-use crate::core::{hash_key, QueryCache};
+use crate::core::QueryCache;
 
 /// What the client keeps beside each query in the core's cache.
 pub struct Meta {
@@ -279,7 +279,7 @@ impl QueryClient {
     /// L1 data of a key, synchronously; `undefined` when none.
     #[wasm_bindgen(js_name = getQueryData)]
     pub fn get_query_data(&self, query_key: JsValue) -> Result<JsValue, JsValue> {
-        let hash = hash_key(&read_key(&query_key, "queryKey")?);
+        let hash = key_hash(&read_key(&query_key, "queryKey")?);
         let mut cache = self.alive()?.cache()?;
         cache.touch(&hash);
         Ok(cache
@@ -291,7 +291,7 @@ impl QueryClient {
     /// The state of a query (status, fetchStatus, data, error, …) or `undefined`.
     #[wasm_bindgen(js_name = getQueryState)]
     pub fn get_query_state(&self, query_key: JsValue) -> Result<JsValue, JsValue> {
-        let hash = hash_key(&read_key(&query_key, "queryKey")?);
+        let hash = key_hash(&read_key(&query_key, "queryKey")?);
         let cache = self.alive()?.cache()?;
         Ok(cache
             .get(&hash)
@@ -304,7 +304,7 @@ impl QueryClient {
     #[wasm_bindgen(js_name = setQueryData)]
     pub fn set_query_data(&self, query_key: JsValue, updater: JsValue) -> Result<JsValue, JsValue> {
         let key = read_key(&query_key, "queryKey")?;
-        let hash = hash_key(&key);
+        let hash = key_hash(&key);
         self.set_data(&hash, move || key, &query_key, &updater)
     }
 

@@ -9,10 +9,24 @@ use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::errors::type_error;
+use crate::core::key::hash_key_with;
 use crate::core::KeyValue;
 
 /// Deeper keys are refused (recursion must not exhaust the wasm stack).
 pub const MAX_DEPTH: usize = 64;
+
+/// The canonical hash of a key, with JavaScript's own number formatting.
+pub fn key_hash(key: &[KeyValue]) -> String {
+    hash_key_with(key, |n, out| out.push_str(&number_text(n)))
+}
+
+/// `String(n)`, by JavaScript (keeps Rust's float formatter out of the wasm).
+pub fn number_text(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
 
 /// Reads `value` as a query key; `option` names it in errors (`queryKey`, `filters.queryKey`).
 pub fn read_key(value: &JsValue, option: &str) -> Result<Vec<KeyValue>, JsValue> {

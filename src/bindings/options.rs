@@ -4,7 +4,7 @@
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::{describe, read_key};
+use super::convert::{describe, key_hash, number_text, read_key};
 use super::errors::{range_error, type_error};
 use crate::core::cache::DEFAULT_GC_TIME;
 use crate::core::filters::{QueryFilters, QueryType};
@@ -13,7 +13,7 @@ use crate::core::staleness::{
     duration_from_ms, stale_time_from_ms, Duration, StaleTime, TimeError,
 };
 use crate::core::state::FetchStatus;
-use crate::core::{hash_key, KeyValue};
+use crate::core::KeyValue;
 
 /// Property `name` of an options object (`undefined` when `obj` is undefined).
 pub fn get(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
@@ -104,7 +104,8 @@ impl RetrySpec {
         if let Some(n) = value.as_f64() {
             if n.is_nan() || n < 0.0 {
                 return Err(range_error(format!(
-                    "{option} must be a count of retries ≥ 0, got {n}"
+                    "{option} must be a count of retries ≥ 0, got {}",
+                    number_text(n)
                 )));
             }
             return Ok(Some(if n.is_infinite() {
@@ -205,7 +206,8 @@ impl ClientOptions {
                 })?;
                 if n.is_nan() || n < 1.0 {
                     return Err(range_error(format!(
-                        "maxEntries must be at least 1 (it bounds how many queries L1 keeps), got {n}"
+                        "maxEntries must be at least 1 (it bounds how many queries L1 keeps), got {}",
+                        number_text(n)
                     )));
                 }
                 if n.is_infinite() {
@@ -259,7 +261,7 @@ impl QueryOptions {
             })?),
         };
         Ok(QueryOptions {
-            hash: hash_key(&key),
+            hash: key_hash(&key),
             key,
             key_js,
             query_fn,
@@ -353,8 +355,12 @@ impl Filters {
         };
         Ok(Filters {
             core: QueryFilters {
+                exact_hash: if exact {
+                    query_key.as_deref().map(key_hash)
+                } else {
+                    None
+                },
                 query_key,
-                exact,
                 kind,
                 stale,
                 fetch_status,

@@ -403,31 +403,24 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
 
     /// Hashes of the queries that match `filters` at `now` (host predicates aside).
     pub fn find_all(&self, filters: &QueryFilters, now: f64) -> Vec<String> {
-        let compiled = filters.compile();
-        if let Some(exact) = filters
-            .exact
-            .then_some(filters.query_key.as_ref())
-            .flatten()
-        {
-            let hash = super::key::hash_key(exact);
-            return match self.queries.get(&hash) {
-                Some(q) if compiled.matches(&hash, q, now) => vec![hash],
+        if let Some(hash) = &filters.exact_hash {
+            return match self.queries.get(hash) {
+                Some(q) if filters.matches(hash, q, now) => vec![hash.clone()],
                 _ => Vec::new(),
             };
         }
         self.queries
             .iter()
-            .filter(|(h, q)| compiled.matches(h, q, now))
+            .filter(|(h, q)| filters.matches(h, q, now))
             .map(|(h, _)| h.clone())
             .collect()
     }
 
     /// How many matching queries are fetching.
     pub fn count_fetching(&self, filters: &QueryFilters, now: f64) -> usize {
-        let compiled = filters.compile();
         self.queries
             .iter()
-            .filter(|(h, q)| q.is_fetching() && compiled.matches(h, q, now))
+            .filter(|(h, q)| q.is_fetching() && filters.matches(h, q, now))
             .count()
     }
 }
@@ -647,15 +640,9 @@ mod tests {
         let mut found = c.find_all(&QueryFilters::by_key(key(&["todos"])), 50.0);
         found.sort();
         assert_eq!(found, [t1.clone(), t2.clone()]);
-        let exact = QueryFilters {
-            exact: true,
-            ..QueryFilters::by_key(key(&["todos"]))
-        };
+        let exact = QueryFilters::by_exact_key(key(&["todos"]));
         assert!(c.find_all(&exact, 50.0).is_empty());
-        let exact = QueryFilters {
-            exact: true,
-            ..QueryFilters::by_key(key(&["users"]))
-        };
+        let exact = QueryFilters::by_exact_key(key(&["users"]));
         assert_eq!(c.find_all(&exact, 50.0), std::slice::from_ref(&u));
         let active = QueryFilters {
             kind: QueryType::Active,

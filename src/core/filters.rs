@@ -24,7 +24,8 @@ pub enum QueryType {
 #[derive(Clone, Debug, Default)]
 pub struct QueryFilters {
     pub query_key: Option<Vec<KeyValue>>,
-    pub exact: bool,
+    /// With `exact`: the hash of `query_key`, which must equal the query's.
+    pub exact_hash: Option<String>,
     pub kind: QueryType,
     pub stale: Option<bool>,
     pub fetch_status: Option<FetchStatus>,
@@ -39,29 +40,18 @@ impl QueryFilters {
         }
     }
 
-    /// Prepares the filter for matching many queries (hashes an exact key once).
-    pub fn compile(&self) -> CompiledFilters<'_> {
-        let exact_hash = match (&self.query_key, self.exact) {
-            (Some(key), true) => Some(hash_key(key)),
-            _ => None,
-        };
-        CompiledFilters {
-            filters: self,
-            exact_hash,
+    /// A filter on exactly this key.
+    pub fn by_exact_key(key: Vec<KeyValue>) -> Self {
+        QueryFilters {
+            exact_hash: Some(hash_key(&key)),
+            query_key: Some(key),
+            ..Default::default()
         }
     }
-}
 
-/// A filter ready to match.
-pub struct CompiledFilters<'a> {
-    filters: &'a QueryFilters,
-    exact_hash: Option<String>,
-}
-
-impl CompiledFilters<'_> {
     /// Whether the query stored under `hash` matches at `now`.
     pub fn matches<D, E, M>(&self, hash: &str, query: &Query<D, E, M>, now: f64) -> bool {
-        let f = self.filters;
+        let f = self;
         if let Some(exact) = &self.exact_hash {
             if exact != hash {
                 return false;

@@ -40,14 +40,24 @@ impl KeyValue {
     }
 }
 
+/// Writes a finite, non-integer number as ECMAScript's `Number.prototype.toString`.
+pub type FormatFraction = fn(f64, &mut String);
+
 /// The canonical hash of a query key: identical to TanStack's `hashKey(queryKey)`.
 pub fn hash_key(key: &[KeyValue]) -> String {
+    hash_key_with(key, write_fraction)
+}
+
+/// [`hash_key`] with the host's own number formatting for non-integers (the wasm
+/// build uses JavaScript's, which is the definition, and so leaves Rust's float
+/// formatter out of the binary).
+pub fn hash_key_with(key: &[KeyValue], fraction: FormatFraction) -> String {
     let mut out = String::with_capacity(16 * key.len() + 2);
-    write_array(&mut out, key);
+    write_array(&mut out, key, fraction);
     out
 }
 
-fn write_array(out: &mut String, items: &[KeyValue]) {
+fn write_array(out: &mut String, items: &[KeyValue], fraction: FormatFraction) {
     out.push('[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -56,20 +66,20 @@ fn write_array(out: &mut String, items: &[KeyValue]) {
         match item {
             // JSON.stringify writes `null` for undefined array elements.
             KeyValue::Undefined => out.push_str("null"),
-            other => write_value(out, other),
+            other => write_value(out, other, fraction),
         }
     }
     out.push(']');
 }
 
-fn write_value(out: &mut String, value: &KeyValue) {
+fn write_value(out: &mut String, value: &KeyValue, fraction: FormatFraction) {
     match value {
         KeyValue::Undefined | KeyValue::Null => out.push_str("null"),
         KeyValue::Bool(true) => out.push_str("true"),
         KeyValue::Bool(false) => out.push_str("false"),
-        KeyValue::Number(n) => write_js_number(out, *n),
+        KeyValue::Number(n) => write_number(out, *n, fraction),
         KeyValue::String(s) => write_json_string(out, s),
-        KeyValue::Array(items) => write_array(out, items),
+        KeyValue::Array(items) => write_array(out, items, fraction),
         KeyValue::Object(props) => {
             let mut sorted: Vec<&(String, KeyValue)> = props
                 .iter()
@@ -83,7 +93,7 @@ fn write_value(out: &mut String, value: &KeyValue) {
                 }
                 write_json_string(out, name);
                 out.push(':');
-                write_value(out, v);
+                write_value(out, v, fraction);
             }
             out.push('}');
         }
@@ -139,9 +149,9 @@ pub fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// ECMAScript `Number.prototype.toString()` as `JSON.stringify` uses it; non-finite
-/// numbers become `null` as in JSON.
-pub fn write_js_number(out: &mut String, n: f64) {
+/// A number as `JSON.stringify` writes it: non-finite ones become `null`, integers
+/// are written here, other numbers by `fraction`.
+fn write_number(out: &mut String, n: f64, fraction: FormatFraction) {
     if !n.is_finite() {
         out.push_str("null");
         return;
@@ -152,9 +162,14 @@ pub fn write_js_number(out: &mut String, n: f64) {
     }
     if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0 {
         // Safe integers print in full (beyond 2^53 JS prints shortest digits + zeros).
-        let _ = write!(out, "{}", n as i128);
+        let _ = write!(out, "{}", n as i64);
         return;
     }
+    fraction(n, out);
+}
+
+/// ECMAScript `Number.prototype.toString()` for a finite non-zero number, in Rust.
+pub fn write_fraction(n: f64, out: &mut String) {
     if n < 0.0 {
         out.push('-');
     }
