@@ -11,3 +11,5 @@ mod bindings;
 
 #[cfg(target_arch = "wasm32")]
 pub use bindings::client::QueryClient;
+#[cfg(target_arch = "wasm32")]
+pub use bindings::storage::{indexeddb::IndexedDbStorage, memory::MemoryStorage};

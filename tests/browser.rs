@@ -1,10 +1,11 @@
 //! The JS-facing behaviour of `QueryClient` in real headless Chromium
 //! (`wasm-pack test --headless --chrome`). The tests themselves are JavaScript
 //! (`tests/browser/*.test.js`), written as a user of the package would write them;
-//! each gets a factory that constructs a `QueryClient` from an options object.
+//! each gets `make(options)`, which constructs a `QueryClient`, and `lib`, which
+//! constructs the package's storage classes.
 #![cfg(target_arch = "wasm32")]
 
-use stackquery::QueryClient;
+use stackquery::{IndexedDbStorage, MemoryStorage, QueryClient};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -19,6 +20,18 @@ fn factory() -> JsValue {
     .into_js_value()
 }
 
+/// `{ IndexedDbStorage(options), MemoryStorage() }`: the package's storage classes.
+fn library() -> JsValue {
+    let lib = js_sys::Object::new();
+    let idb = Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(|options| {
+        IndexedDbStorage::new(options).map(JsValue::from)
+    });
+    let memory = Closure::<dyn Fn() -> JsValue>::new(|| JsValue::from(MemoryStorage::new()));
+    let _ = js_sys::Reflect::set(&lib, &"IndexedDbStorage".into(), &idb.into_js_value());
+    let _ = js_sys::Reflect::set(&lib, &"MemoryStorage".into(), &memory.into_js_value());
+    lib.into()
+}
+
 macro_rules! js_tests {
     ($module:literal: $($rust_name:ident => $js_name:literal),* $(,)?) => {
         mod js {
@@ -27,14 +40,14 @@ macro_rules! js_tests {
             extern "C" {
                 $(
                     #[wasm_bindgen(js_name = $js_name)]
-                    pub fn $rust_name(make: &JsValue) -> js_sys::Promise;
+                    pub fn $rust_name(make: &JsValue, lib: &JsValue) -> js_sys::Promise;
                 )*
             }
         }
         $(
             #[wasm_bindgen_test]
             async fn $rust_name() -> Result<(), JsValue> {
-                JsFuture::from(js::$rust_name(&factory())).await.map(|_| ())
+                JsFuture::from(js::$rust_name(&factory(), &library())).await.map(|_| ())
             }
         )*
     };
@@ -64,5 +77,28 @@ mod client {
         max_entries_evicts_least_recently_used => "maxEntriesEvictsLeastRecentlyUsed",
         ensure_and_prefetch => "ensureAndPrefetch",
         clear_and_dispose => "clearAndDispose",
+    }
+}
+
+mod persistence {
+    use super::*;
+    js_tests! { "/tests/browser/persistence.test.js":
+        data_survives_a_reload_without_a_network_call => "dataSurvivesAReloadWithoutANetworkCall",
+        concurrent_cold_reads_share_one_storage_read => "concurrentColdReadsShareOneStorageRead",
+        write_behind_batches_a_thousand_writes => "writeBehindBatchesAThousandWrites",
+        only_settled_data_is_persisted_with_ttl_in_seconds => "onlySettledDataIsPersistedWithTtlInSeconds",
+        invalidate_remove_reset_and_clear_reach_l2 => "invalidateRemoveResetAndClearReachL2",
+        removed_keys_are_not_resurrected_from_l2 => "removedKeysAreNotResurrectedFromL2",
+        l1_data_newer_than_l2_is_never_overwritten => "l1DataNewerThanL2IsNeverOverwritten",
+        buster_and_expiry_make_entries_misses_that_are_deleted => "busterAndExpiryMakeEntriesMissesThatAreDeleted",
+        fault_matrix_get => "faultMatrixGet",
+        fault_matrix_set => "faultMatrixSet",
+        fault_matrix_delete => "faultMatrixDelete",
+        indexed_db_unavailable_falls_back_to_l1 => "indexedDbUnavailableFallsBackToL1",
+        quota_exceeded_evicts_oldest_and_retries_once => "quotaExceededEvictsOldestAndRetriesOnce",
+        sync_storage_objects_work => "syncStorageObjectsWork",
+        readme_local_storage_recipe_runs => "readmeLocalStorageRecipeRuns",
+        memory_storage_is_a_working_l2 => "memoryStorageIsAWorkingL2",
+        bad_storage_options_are_type_errors => "badStorageOptionsAreTypeErrors",
     }
 }

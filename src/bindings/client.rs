@@ -10,6 +10,7 @@ use std::rc::{Rc, Weak};
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::convert::{key_hash, read_key};
 use super::errors::{disposed_error, range_error, reentrant_error};
@@ -18,6 +19,7 @@ use super::js_state::state_object;
 use super::options::{
     get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec,
 };
+use super::persister::{Entry, PersistOptions, Persister};
 use super::{promise, timer};
 use crate::core::cache::CacheError;
 use crate::core::filters::QueryType;
@@ -35,6 +37,10 @@ pub struct Meta {
     pub initial_data: JsValue,
     pub meta: JsValue,
     pub in_flight: Option<InFlight>,
+    /// Written to L2 (`persist` option; true when the client has storage).
+    pub persist: bool,
+    /// L2 has been read for this key (or need not be: no storage, or L1 is newer).
+    pub hydrated: bool,
 }
 
 pub type Cache = QueryCache<JsValue, JsValue, Meta>;
@@ -62,6 +68,7 @@ pub struct Inner {
     gc_timer: RefCell<GcTimer>,
     disposed: Cell<bool>,
     pub noop: Function,
+    persister: Option<Rc<Persister>>,
 }
 
 impl Inner {
@@ -110,6 +117,147 @@ impl Inner {
         self.arm_gc();
     }
 
+    /// Finds or creates the query for `o`, taking its latest options.
+    fn build(self: &Rc<Self>, o: &QueryOptions) -> Result<(), JsValue> {
+        let exists = self.cache()?.get(&o.hash).is_some();
+        let initial = if exists {
+            None
+        } else {
+            resolve_initial(&o.initial_data)?
+        };
+        let persist = self.persister.is_some() && o.persist.unwrap_or(true);
+        let evicted = {
+            let mut cache = self.cache()?;
+            let (_, evicted) = cache.build(
+                &o.hash,
+                || o.key.clone(),
+                || Meta {
+                    key_js: o.key_js.clone(),
+                    query_fn: None,
+                    retry: o.retry.clone(),
+                    retry_delay: None,
+                    initial_data: JsValue::UNDEFINED,
+                    meta: JsValue::UNDEFINED,
+                    in_flight: None,
+                    persist,
+                    hydrated: !persist,
+                },
+                o.gc_time,
+                initial,
+                now(),
+            );
+            if let Some(q) = cache.get_mut(&o.hash) {
+                q.stale_time = o.stale_time;
+                if o.query_fn.is_some() {
+                    q.meta.query_fn = o.query_fn.clone();
+                }
+                q.meta.retry = o.retry.clone();
+                q.meta.retry_delay = o.retry_delay.clone();
+                q.meta.initial_data = o.initial_data.clone();
+                q.meta.meta = o.meta.clone();
+                q.meta.persist = persist;
+            }
+            evicted
+        };
+        drop(evicted);
+        self.arm_gc();
+        Ok(())
+    }
+
+    /// The answer to a fetch once L1 is as good as it gets: fresh data; stale data now
+    /// plus a background refetch (`revalidate`); or the fetch itself.
+    fn decide(
+        self: &Rc<Self>,
+        o: &QueryOptions,
+        method: &str,
+        revalidate: bool,
+    ) -> Result<Promise, JsValue> {
+        if self.cache()?.get(&o.hash).is_none() {
+            self.build(o)?; // removed while L2 was read
+        }
+        let (data, stale) = {
+            let cache = self.cache()?;
+            match cache.get(&o.hash) {
+                Some(q) => (q.state.data.clone(), q.is_stale(now())),
+                None => (None, true),
+            }
+        };
+        match data {
+            Some(data) => {
+                if stale && revalidate {
+                    fetch::start(self, &o.hash)?; // background: callers get the cached data now
+                }
+                Ok(Promise::resolve(&data))
+            }
+            None => match fetch::start(self, &o.hash)? {
+                Some(p) => Ok(p),
+                None => {
+                    o.require_query_fn(method)?;
+                    Err(reentrant_error())
+                }
+            },
+        }
+    }
+
+    /// `decide`, after reading L2 once if the key is cold: fresh L2 data means no
+    /// network call; L2 never replaces newer L1 data.
+    fn fetch_or_cached(
+        self: &Rc<Self>,
+        o: QueryOptions,
+        method: &'static str,
+        revalidate: bool,
+    ) -> Result<Promise, JsValue> {
+        self.build(&o)?;
+        let cold = self.cache()?.get(&o.hash).is_some_and(|q| !q.meta.hydrated);
+        let Some(persister) = self.persister.clone().filter(|_| cold) else {
+            return self.decide(&o, method, revalidate);
+        };
+        if o.query_fn.is_none() {
+            o.require_query_fn(method)?;
+        }
+        let inner = self.clone();
+        Ok(future_to_promise(async move {
+            let restored = persister.read(&o.hash).await;
+            {
+                let mut cache = inner.cache()?;
+                if let Some(r) = restored {
+                    cache.restore(&o.hash, r.data, r.updated_at, r.is_invalidated);
+                }
+                if let Some(q) = cache.get_mut(&o.hash) {
+                    q.meta.hydrated = true;
+                }
+            }
+            JsFuture::from(inner.decide(&o, method, revalidate)?).await
+        }))
+    }
+
+    /// Queues the query's settled data for L2 (when it has storage and `persist`).
+    pub fn persist(self: &Rc<Self>, hash: &str) {
+        let Some(persister) = &self.persister else {
+            return;
+        };
+        let entry = match self.cache.try_borrow() {
+            Ok(cache) => cache.get(hash).filter(|q| q.meta.persist).and_then(|q| {
+                Some(Entry {
+                    data: q.state.data.clone()?,
+                    updated_at: q.state.data_updated_at,
+                    is_invalidated: q.state.is_invalidated,
+                })
+            }),
+            Err(_) => None,
+        };
+        if let Some(entry) = entry {
+            persister.put(hash, entry);
+        }
+    }
+
+    /// Queues the removal of the query's L2 entry.
+    fn unpersist(&self, hash: &str) {
+        if let Some(persister) = &self.persister {
+            persister.delete(hash);
+        }
+    }
+
     fn stop_gc_timer(&self) {
         if let Ok(mut t) = self.gc_timer.try_borrow_mut() {
             if t.armed_at.take().is_some() {
@@ -133,6 +281,16 @@ fn release(orphans: Vec<InFlight>) {
     }
 }
 
+/// Cancels the running fetches of queries taken out of the cache.
+fn release_removed(removed: Vec<crate::core::cache::Removed<JsValue, JsValue, Meta>>) {
+    release(
+        removed
+            .into_iter()
+            .filter_map(|(_, q)| q.meta.in_flight)
+            .collect(),
+    );
+}
+
 /// `initialData` as a value: functions are called (with no borrow held).
 fn resolve_initial(initial: &JsValue) -> Result<Option<JsValue>, JsValue> {
     let value = match initial.dyn_ref::<Function>() {
@@ -154,6 +312,7 @@ impl QueryClient {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<QueryClient, JsValue> {
         let defaults = ClientOptions::read(&options)?;
+        let persister = PersistOptions::read(&options)?.map(Persister::new);
         let cache = QueryCache::new(defaults.max_entries)
             .map_err(|CacheError::ZeroCapacity| range_error("maxEntries must be at least 1"))?;
         Ok(QueryClient {
@@ -167,6 +326,7 @@ impl QueryClient {
                 }),
                 disposed: Cell::new(false),
                 noop: NOOP.with(Function::clone),
+                persister,
             }),
         })
     }
@@ -179,82 +339,15 @@ impl QueryClient {
         }
     }
 
-    /// Finds or creates the query for `o`, taking its latest options.
-    fn build(&self, o: &QueryOptions) -> Result<(), JsValue> {
-        let inner = self.alive()?;
-        let exists = inner.cache()?.get(&o.hash).is_some();
-        let initial = if exists {
-            None
-        } else {
-            resolve_initial(&o.initial_data)?
-        };
-        let evicted = {
-            let mut cache = inner.cache()?;
-            let (_, evicted) = cache.build(
-                &o.hash,
-                || o.key.clone(),
-                || Meta {
-                    key_js: o.key_js.clone(),
-                    query_fn: None,
-                    retry: o.retry.clone(),
-                    retry_delay: None,
-                    initial_data: JsValue::UNDEFINED,
-                    meta: JsValue::UNDEFINED,
-                    in_flight: None,
-                },
-                o.gc_time,
-                initial,
-                now(),
-            );
-            if let Some(q) = cache.get_mut(&o.hash) {
-                q.stale_time = o.stale_time;
-                if o.query_fn.is_some() {
-                    q.meta.query_fn = o.query_fn.clone();
-                }
-                q.meta.retry = o.retry.clone();
-                q.meta.retry_delay = o.retry_delay.clone();
-                q.meta.initial_data = o.initial_data.clone();
-                q.meta.meta = o.meta.clone();
-            }
-            evicted
-        };
-        drop(evicted);
-        inner.arm_gc();
-        Ok(())
-    }
-
-    /// The data, fetched if missing; stale data is returned at once and refetched.
     fn fetch_or_cached(
         &self,
         opts: &JsValue,
-        method: &str,
+        method: &'static str,
         revalidate: bool,
     ) -> Result<Promise, JsValue> {
-        let o = QueryOptions::read(opts, &self.alive()?.defaults, method)?;
-        self.build(&o)?;
         let inner = self.alive()?;
-        let (data, stale) = {
-            let cache = inner.cache()?;
-            match cache.get(&o.hash) {
-                Some(q) => (q.state.data.clone(), q.is_stale(now())),
-                None => (None, true),
-            }
-        };
-        match data {
-            Some(data) => {
-                if stale && revalidate {
-                    fetch::start(inner, &o.hash)?; // background: callers get the cached data now
-                }
-                Ok(Promise::resolve(&data))
-            }
-            None => match fetch::start(inner, &o.hash)? {
-                Some(p) => Ok(p),
-                None => {
-                    o.require_query_fn(method)?;
-                    Err(reentrant_error())
-                }
-            },
-        }
+        let o = QueryOptions::read(opts, &inner.defaults, method)?;
+        inner.fetch_or_cached(o, method, revalidate)
     }
 
     /// Fresh cached data, or stale data now plus a background refetch, or a fetch.
@@ -344,6 +437,9 @@ impl QueryClient {
                     initial_data: JsValue::UNDEFINED,
                     meta: JsValue::UNDEFINED,
                     in_flight: None,
+                    persist: inner.persister.is_some(),
+                    // Data set now is newer than anything L2 holds.
+                    hydrated: true,
                 },
                 inner.defaults.gc_time,
                 None,
@@ -353,11 +449,13 @@ impl QueryClient {
                 if q.meta.query_fn.is_none() {
                     q.stale_time = inner.defaults.stale_time;
                 }
+                q.meta.hydrated = true;
             }
             cache.set_data(hash, new.clone(), t);
             evicted
         };
         drop(evicted);
+        inner.persist(hash);
         inner.arm_gc();
         Ok(new)
     }
@@ -472,6 +570,9 @@ impl QueryClient {
                 cache.invalidate(h);
             }
         }
+        for h in &hashes {
+            self.inner.persist(h); // the flag reaches L2 too
+        }
         let kind = match refetch_type {
             RefetchType::None => return Ok(Promise::resolve(&JsValue::UNDEFINED)),
             RefetchType::Active => QueryType::Active,
@@ -522,12 +623,10 @@ impl QueryClient {
             let mut cache = self.alive()?.cache()?;
             hashes.iter().filter_map(|h| cache.remove(h)).collect()
         };
-        release(
-            removed
-                .into_iter()
-                .filter_map(|(_, q)| q.meta.in_flight)
-                .collect(),
-        );
+        for (h, _) in &removed {
+            self.inner.unpersist(h);
+        }
+        release_removed(removed);
         Ok(())
     }
 
@@ -549,6 +648,8 @@ impl QueryClient {
             if cache.reset(h, initial, now()).is_some() {
                 orphans.extend(cache.get_mut(h).and_then(|q| q.meta.in_flight.take()));
             }
+            drop(cache);
+            inner.unpersist(h);
         }
         release(orphans);
         inner.arm_gc();
@@ -571,16 +672,37 @@ impl QueryClient {
             .count() as u32)
     }
 
-    /// Empties the cache (running fetches are cancelled).
+    /// Empties L1 and this client's L2 namespace (log-out); running fetches are
+    /// cancelled. Resolves when L2 has been cleared (or the attempt failed).
     pub fn clear(&self) -> Result<Promise, JsValue> {
-        let removed = self.alive()?.cache()?.clear();
-        release(
-            removed
-                .into_iter()
-                .filter_map(|(_, q)| q.meta.in_flight)
-                .collect(),
-        );
-        Ok(Promise::resolve(&JsValue::UNDEFINED))
+        let inner = self.alive()?;
+        release_removed(inner.cache()?.clear());
+        Ok(match &inner.persister {
+            Some(p) => {
+                p.clear();
+                p.flush()
+            }
+            None => Promise::resolve(&JsValue::UNDEFINED),
+        })
+    }
+
+    /// Resolves when every L2 write and delete issued so far has been tried (edge
+    /// workers: `ctx.waitUntil(client.flush())`).
+    pub fn flush(&self) -> Promise {
+        match &self.inner.persister {
+            Some(p) => p.flush(),
+            None => Promise::resolve(&JsValue::UNDEFINED),
+        }
+    }
+
+    /// How many storage calls (reads, batch writes, clears) L2 has made.
+    #[wasm_bindgen(getter, js_name = storageCalls)]
+    pub fn storage_calls(&self) -> u32 {
+        self.inner
+            .persister
+            .as_ref()
+            .map(|p| p.calls.get())
+            .unwrap_or(0)
     }
 
     /// Stops the timer, cancels fetches and empties the cache; the client cannot be
@@ -590,16 +712,14 @@ impl QueryClient {
             return;
         }
         self.inner.stop_gc_timer();
+        if let Some(p) = &self.inner.persister {
+            p.stop();
+        }
         let removed = match self.inner.cache() {
             Ok(mut c) => c.clear(),
             Err(_) => Vec::new(),
         };
-        release(
-            removed
-                .into_iter()
-                .filter_map(|(_, q)| q.meta.in_flight)
-                .collect(),
-        );
+        release_removed(removed);
     }
 
     /// How many queries L1 holds.

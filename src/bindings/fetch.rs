@@ -195,7 +195,15 @@ fn take_in_flight(
 
 fn succeed(inner: &Rc<Inner>, hash: &str, id: FetchId, data: JsValue) {
     let d = data.clone();
-    if let Some(f) = take_in_flight(inner, hash, id, |c| c.fetch_succeeded(hash, id, d, now())) {
+    let mut settled = false;
+    let waiters = take_in_flight(inner, hash, id, |c| {
+        settled = c.fetch_succeeded(hash, id, d, now());
+        settled
+    });
+    if settled {
+        inner.persist(hash);
+    }
+    if let Some(f) = waiters {
         let _ = f.resolve.call1(&JsValue::UNDEFINED, &data);
     }
     inner.arm_gc();

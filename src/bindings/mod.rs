@@ -15,5 +15,7 @@ mod errors;
 mod fetch;
 mod js_state;
 mod options;
+mod persister;
 mod promise;
+pub mod storage;
 mod timer;

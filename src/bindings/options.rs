@@ -240,6 +240,8 @@ pub struct QueryOptions {
     /// `initialData`: a value or a function giving it.
     pub initial_data: JsValue,
     pub meta: JsValue,
+    /// `persist`: write this query to L2 (default: when the client has storage).
+    pub persist: Option<bool>,
 }
 
 impl QueryOptions {
@@ -274,6 +276,12 @@ impl QueryOptions {
                 .or_else(|| defaults.retry_delay.clone()),
             initial_data: get(opts, "initialData")?,
             meta: get(opts, "meta")?,
+            persist: match get(opts, "persist")? {
+                v if v.is_undefined() => None,
+                v => Some(v.as_bool().ok_or_else(|| {
+                    type_error(format!("persist must be a boolean, got {}", describe(&v)))
+                })?),
+            },
         })
     }
 

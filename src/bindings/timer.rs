@@ -42,10 +42,20 @@ pub struct Sleep {
 }
 
 impl Sleep {
+    /// A sleep that keeps the process alive (a retry the caller waits for).
     pub fn new(ms: f64) -> Sleep {
+        Self::make(ms, false)
+    }
+
+    /// A sleep that does not keep a Node or Deno process alive (back-off of background work).
+    pub fn background(ms: f64) -> Sleep {
+        Self::make(ms, true)
+    }
+
+    fn make(ms: f64, background: bool) -> Sleep {
         let mut parts = None;
         let promise = Promise::new(&mut |resolve, _reject| {
-            let handle = start(&resolve, ms, false);
+            let handle = start(&resolve, ms, background);
             parts = Some((resolve, handle));
         });
         let (resolve, handle) =
@@ -57,8 +67,19 @@ impl Sleep {
         }
     }
 
+    /// Ends the sleep now.
     pub fn wake(&self) {
         stop(&self.handle);
         let _ = self.resolve.call0(&JsValue::UNDEFINED);
+    }
+
+    /// Stops the timer without ending the sleep (nobody waits for it any more).
+    pub fn cancel(&self) {
+        stop(&self.handle);
+    }
+
+    /// Waits until the sleep ends.
+    pub async fn done(&self) {
+        let _ = wasm_bindgen_futures::JsFuture::from(self.promise.clone()).await;
     }
 }

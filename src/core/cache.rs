@@ -232,6 +232,19 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         }
     }
 
+    /// Data read from L2, used only when L1 has nothing newer. Returns whether it was.
+    pub fn restore(&mut self, hash: &str, data: D, updated_at: f64, is_invalidated: bool) -> bool {
+        let Some(q) = self.queries.get_mut(hash) else {
+            return false;
+        };
+        let l1 = q.state.data.as_ref().map(|_| q.state.data_updated_at);
+        if !super::persist::hydration::should_restore(l1, updated_at) {
+            return false;
+        }
+        q.state.on_restored(data, updated_at, is_invalidated);
+        true
+    }
+
     pub fn invalidate(&mut self, hash: &str) -> bool {
         match self.queries.get_mut(hash) {
             Some(q) => {
@@ -664,6 +677,21 @@ mod tests {
             c.count_fetching(&QueryFilters::by_key(key(&["todos"])), 0.0),
             0
         );
+    }
+
+    #[test]
+    fn restored_data_never_replaces_newer_l1_data() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["a"], 1000.0, 0.0);
+        assert!(c.restore(&h, "from l2", 100.0, true));
+        let s = &c.get(&h).unwrap().state;
+        assert_eq!(
+            (s.status, s.data, s.data_updated_at, s.is_invalidated),
+            (Status::Success, Some("from l2"), 100.0, true)
+        );
+        c.set_data(&h, "newer", 200.0);
+        assert!(!c.restore(&h, "older l2", 150.0, false));
+        assert_eq!(c.get(&h).unwrap().state.data, Some("newer"));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //!
 //! Keys and hashing ([`key`]), the state of one query ([`state`]), staleness and
 //! time options ([`staleness`]), retry policy ([`retry`]), the L1 map with deduplicated
-//! fetches, GC and the LRU bound ([`cache`], [`gc`], [`lru`]) and filters
-//! ([`filters`]). Time is always passed in (`now`, ms since the epoch), so every
+//! fetches, GC and the LRU bound ([`cache`], [`gc`], [`lru`]), filters
+//! ([`filters`]) and the rules of L2 persistence ([`persist`]). Time is always passed in (`now`, ms since the epoch), so every
 //! rule here is tested natively and deterministically with `cargo test`.
 
 pub mod cache;
@@ -11,6 +11,7 @@ pub mod filters;
 pub mod gc;
 pub mod key;
 pub mod lru;
+pub mod persist;
 pub mod retry;
 pub mod staleness;
 pub mod state;

@@ -120,6 +120,16 @@ impl<D, E> QueryState<D, E> {
         self.is_invalidated = false;
     }
 
+    /// Data restored from L2: as it was when written, invalidation included.
+    pub fn on_restored(&mut self, data: D, updated_at: f64, is_invalidated: bool) {
+        self.status = Status::Success;
+        self.data = Some(data);
+        self.data_updated_at = updated_at;
+        self.data_update_count += 1;
+        self.error = None;
+        self.is_invalidated = is_invalidated;
+    }
+
     /// The fetch failed for good. Earlier data is kept.
     pub fn on_error(&mut self, error: E, failure_count: u32, at: f64)
     where

@@ -1,0 +1,499 @@
+//! L2 for one client: background writes, lazy reads, and carrying on when storage fails.
+//!
+//! Writes go through the core's [`WriteQueue`]: settled changes are queued (the last
+//! value per key wins) and one `spawn_local` writer drains them in batches, one backend
+//! call or transaction per batch. Data is serialised with `JSON.stringify` once, when
+//! its batch is written. Reads of cold keys are shared: concurrent readers of one key
+//! wait for one storage call. Every storage call is bounded by `storageTimeout`; a
+//! failure starts an outage in the core's [`Health`]: it is reported once through
+//! `onStorageError` (default: one console warning), L2 is skipped while backing off,
+//! and the next call after the back-off probes it.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::rc::Rc;
+use std::task::Poll;
+
+use js_sys::{Function, Promise, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+
+use super::client::now;
+use super::convert::describe;
+use super::errors::{range_error, type_error};
+use super::options::{get, read_duration};
+use super::storage::{error_name, read_storage, Backend, StorageBackend, WriteOp};
+use super::timer::Sleep;
+use crate::core::persist::envelope::{self, EnvelopeMeta, Rejection};
+use crate::core::persist::health::Health;
+use crate::core::persist::hydration::{expires_at, ttl_seconds};
+use crate::core::persist::write_queue::{Batch, Op, Pending, WriteQueue};
+use crate::core::staleness::Duration;
+
+/// A queued write: what the envelope will hold (serialised when written).
+pub struct Entry {
+    pub data: JsValue,
+    pub updated_at: f64,
+    pub is_invalidated: bool,
+}
+
+/// Data read back from L2.
+pub struct Restored {
+    pub data: JsValue,
+    pub updated_at: f64,
+    pub is_invalidated: bool,
+}
+
+/// The L2 options of `new QueryClient({...})`.
+pub struct PersistOptions {
+    pub backend: Rc<Backend>,
+    pub key_prefix: String,
+    pub buster: String,
+    pub max_age: Duration,
+    pub timeout_ms: f64,
+    pub on_error: Option<Function>,
+}
+
+impl PersistOptions {
+    /// `None` when no `storage` is given.
+    pub fn read(opts: &JsValue) -> Result<Option<PersistOptions>, JsValue> {
+        let Some(backend) = read_storage(&get(opts, "storage")?)? else {
+            return Ok(None);
+        };
+        let string = |name: &str, default: &str| -> Result<String, JsValue> {
+            let v = get(opts, name)?;
+            if v.is_undefined() {
+                return Ok(default.to_owned());
+            }
+            v.as_string()
+                .ok_or_else(|| type_error(format!("{name} must be a string, got {}", describe(&v))))
+        };
+        let timeout = read_duration(&get(opts, "storageTimeout")?, "storageTimeout")?
+            .unwrap_or(Duration::Millis(3_000.0));
+        let timeout_ms = match timeout {
+            Duration::Millis(ms) if ms > 0.0 => ms,
+            Duration::Millis(_) => {
+                return Err(range_error("storageTimeout must be more than 0 ms"))
+            }
+            Duration::Never => f64::INFINITY,
+        };
+        let on_error = match get(opts, "onStorageError")? {
+            v if v.is_undefined() => None,
+            v => Some(v.dyn_into::<Function>().map_err(|v| {
+                type_error(format!(
+                    "onStorageError must be a function (error, operation, key) => void, got {}",
+                    describe(&v)
+                ))
+            })?),
+        };
+        Ok(Some(PersistOptions {
+            backend,
+            key_prefix: string("keyPrefix", "stackquery")?,
+            buster: string("buster", "")?,
+            max_age: read_duration(&get(opts, "persistMaxAge")?, "persistMaxAge")?
+                .unwrap_or(Duration::Millis(86_400_000.0)),
+            timeout_ms,
+            on_error,
+        }))
+    }
+}
+
+/// A storage call that took longer than `storageTimeout`.
+fn timeout_error(operation: &str, ms: f64) -> JsValue {
+    let e = js_sys::Error::new(&format!(
+        "stackquery: storage {operation} took longer than storageTimeout ({} ms)",
+        ms as u64
+    ));
+    e.set_name("TimeoutError");
+    e.into()
+}
+
+/// Runs `fut`, or gives up after `ms`.
+async fn bounded<T>(
+    fut: impl Future<Output = Result<T, JsValue>>,
+    ms: f64,
+    operation: &str,
+) -> Result<T, JsValue> {
+    if !ms.is_finite() {
+        return fut.await;
+    }
+    let sleep = Sleep::new(ms);
+    let mut timer = JsFuture::from(sleep.promise.clone());
+    let mut fut = pin!(fut);
+    let out = std::future::poll_fn(|cx| {
+        if let Poll::Ready(v) = fut.as_mut().poll(cx) {
+            return Poll::Ready(v);
+        }
+        if Pin::new(&mut timer).poll(cx).is_ready() {
+            return Poll::Ready(Err(timeout_error(operation, ms)));
+        }
+        Poll::Pending
+    })
+    .await;
+    sleep.cancel();
+    out
+}
+
+pub struct Persister {
+    opts: PersistOptions,
+    /// `${keyPrefix}:`
+    prefix: String,
+    queue: RefCell<WriteQueue<Entry>>,
+    health: RefCell<Health>,
+    writer_running: Cell<bool>,
+    /// The writer's back-off sleep, woken early by `flush()`.
+    backoff: RefCell<Option<Rc<Sleep>>>,
+    stopped: Cell<bool>,
+    flush_waiters: RefCell<Vec<Function>>,
+    /// Reads in progress, by hash: concurrent cold readers share one storage call.
+    reads: RefCell<HashMap<String, Promise>>,
+    /// Storage calls made, by kind (for tests and the benchmark).
+    pub calls: Cell<u32>,
+}
+
+impl Persister {
+    pub fn new(opts: PersistOptions) -> Rc<Persister> {
+        let prefix = format!("{}:", opts.key_prefix);
+        Rc::new(Persister {
+            opts,
+            prefix,
+            queue: RefCell::new(WriteQueue::default()),
+            health: RefCell::new(Health::default()),
+            writer_running: Cell::new(false),
+            backoff: RefCell::new(None),
+            stopped: Cell::new(false),
+            flush_waiters: RefCell::new(Vec::new()),
+            reads: RefCell::new(HashMap::new()),
+            calls: Cell::new(0),
+        })
+    }
+
+    fn storage_key(&self, hash: &str) -> String {
+        format!("{}{hash}", self.prefix)
+    }
+
+    /// Tells the user, once per outage (or once per bad entry): `onStorageError`, or
+    /// one console warning.
+    fn report(&self, error: &JsValue, operation: &str, key: &str) {
+        match &self.opts.on_error {
+            Some(f) => {
+                let _ = f.call3(&JsValue::UNDEFINED, error, &JsValue::from_str(operation), &JsValue::from_str(key));
+            }
+            None => web_sys::console::warn_3(
+                &JsValue::from_str(&format!("stackquery: storage {operation} failed; continuing without L2 until it recovers")),
+                &JsValue::from_str(key),
+                error,
+            ),
+        }
+    }
+
+    fn failed(&self, error: &JsValue, operation: &str, key: &str) {
+        let new_outage = self.health.borrow_mut().on_failure(now());
+        if new_outage {
+            self.report(error, operation, key);
+        }
+    }
+
+    // ---- writes ----
+
+    /// Queues data for L2 and wakes the writer.
+    pub fn put(self: &Rc<Self>, hash: &str, entry: Entry) {
+        self.queue.borrow_mut().put(hash, entry);
+        self.wake_writer();
+    }
+
+    /// Queues the removal of a key from L2.
+    pub fn delete(self: &Rc<Self>, hash: &str) {
+        self.queue.borrow_mut().delete(hash);
+        self.wake_writer();
+    }
+
+    /// Queues the removal of this client's whole namespace.
+    pub fn clear(self: &Rc<Self>) {
+        self.queue.borrow_mut().clear();
+        self.wake_writer();
+    }
+
+    fn wake_writer(self: &Rc<Self>) {
+        if self.stopped.get() || self.writer_running.replace(true) {
+            return;
+        }
+        spawn_local(self.clone().write_loop());
+    }
+
+    /// Resolves when every write issued so far has been tried (written, or failed and
+    /// kept for retry after the back-off).
+    pub fn flush(self: &Rc<Self>) -> Promise {
+        if self.queue.borrow().is_idle() {
+            return Promise::resolve(&JsValue::UNDEFINED);
+        }
+        let mut resolver = None;
+        let p = Promise::new(&mut |resolve, _| resolver = Some(resolve));
+        if let Some(r) = resolver {
+            self.flush_waiters.borrow_mut().push(r);
+        }
+        // A flush is a reason to try now, even while backing off.
+        self.health.borrow_mut().probe_now(now());
+        let sleeping = self.backoff.borrow().clone();
+        if let Some(sleep) = sleeping {
+            sleep.wake();
+        }
+        self.wake_writer();
+        p
+    }
+
+    /// Stops the writer after the batch it is writing (`dispose()`).
+    pub fn stop(&self) {
+        self.stopped.set(true);
+        let sleeping = self.backoff.borrow_mut().take();
+        if let Some(sleep) = sleeping {
+            sleep.wake();
+        }
+    }
+
+    fn resolve_flushes(&self) {
+        let waiters = std::mem::take(&mut *self.flush_waiters.borrow_mut());
+        for w in waiters {
+            let _ = w.call0(&JsValue::UNDEFINED);
+        }
+    }
+
+    /// The writer: one batch at a time until the queue is empty; waits out back-offs.
+    async fn write_loop(self: Rc<Self>) {
+        // Let the current task finish queueing (a loop of setQueryData is one batch).
+        let _ = JsFuture::from(Promise::resolve(&JsValue::UNDEFINED)).await;
+        while !self.stopped.get() {
+            let wait = {
+                let h = self.health.borrow();
+                h.retry_at()
+                    .filter(|_| !h.available(now()))
+                    .map(|at| at - now())
+            };
+            if let Some(ms) = wait {
+                let sleep = Rc::new(Sleep::background(ms));
+                *self.backoff.borrow_mut() = Some(sleep.clone());
+                sleep.done().await;
+                self.backoff.borrow_mut().take();
+                continue;
+            }
+            let Some(batch) = self.queue.borrow_mut().take_batch() else {
+                break;
+            };
+            let failed = self.write_batch(batch).await;
+            let succeeded = failed.is_none();
+            self.queue.borrow_mut().settle(failed);
+            if !succeeded || self.queue.borrow().is_idle() {
+                self.resolve_flushes();
+            }
+            if !succeeded && self.queue.borrow().is_idle() {
+                break;
+            }
+        }
+        self.writer_running.set(false);
+        self.resolve_flushes();
+    }
+
+    /// Writes one batch; gives it back when it failed.
+    async fn write_batch(&self, batch: Batch<Entry>) -> Option<Batch<Entry>> {
+        let t = now();
+        let mut ops = Vec::with_capacity(batch.ops.len());
+        for (hash, op) in &batch.ops {
+            let key = self.storage_key(hash);
+            match op {
+                Op::Delete => ops.push(WriteOp::Delete { key }),
+                Op::Put(entry) => match self.encode(hash, entry, t) {
+                    Ok(value) => {
+                        let expiry = expires_at(entry.updated_at, self.opts.max_age);
+                        ops.push(WriteOp::Put {
+                            key,
+                            value,
+                            ttl_seconds: ttl_seconds(expiry, t),
+                        });
+                    }
+                    // Data JSON cannot hold is not persisted; said once per key.
+                    Err(e) => self.report(&e, "serialize", &key),
+                },
+            }
+        }
+        let backend = &self.opts.backend;
+        let result = async {
+            if batch.clear_first {
+                self.calls.set(self.calls.get() + 1);
+                bounded(
+                    backend.delete_prefix(&self.prefix),
+                    self.opts.timeout_ms,
+                    "clear",
+                )
+                .await?;
+            }
+            if !ops.is_empty() {
+                self.calls.set(self.calls.get() + 1);
+                let written = bounded(backend.write(&ops), self.opts.timeout_ms, "set").await;
+                if let Err(e) = &written {
+                    if error_name(e).as_deref() == Some("QuotaExceededError")
+                        && self.evict_oldest().await
+                    {
+                        self.calls.set(self.calls.get() + 1);
+                        return bounded(backend.write(&ops), self.opts.timeout_ms, "set").await;
+                    }
+                }
+                written?;
+            }
+            Ok::<(), JsValue>(())
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                self.health.borrow_mut().on_success();
+                None
+            }
+            Err(e) => {
+                let key = batch
+                    .ops
+                    .first()
+                    .map(|(h, _)| self.storage_key(h))
+                    .unwrap_or_else(|| self.prefix.clone());
+                self.failed(&e, "set", &key);
+                Some(batch)
+            }
+        }
+    }
+
+    fn encode(&self, hash: &str, entry: &Entry, _now: f64) -> Result<String, JsValue> {
+        let json = JSON::stringify(&entry.data)?;
+        let data_json: String = json
+            .as_string()
+            .ok_or_else(|| type_error(format!("the data of {hash} cannot be stored as JSON")))?;
+        Ok(envelope::encode(
+            &EnvelopeMeta {
+                key_hash: hash,
+                buster: &self.opts.buster,
+                data_updated_at: entry.updated_at,
+                is_invalidated: entry.is_invalidated,
+                expires_at: expires_at(entry.updated_at, self.opts.max_age),
+            },
+            &data_json,
+        ))
+    }
+
+    /// The store is full: drop the oldest quarter of this namespace's entries.
+    async fn evict_oldest(&self) -> bool {
+        let backend = &self.opts.backend;
+        let Ok(Some(keys)) =
+            bounded(backend.keys(&self.prefix), self.opts.timeout_ms, "keys").await
+        else {
+            return false;
+        };
+        let mut aged = Vec::with_capacity(keys.len());
+        for key in keys {
+            let updated = match backend.get(&key).await.ok().and_then(|v| v.as_string()) {
+                Some(text) => envelope::decode(&text)
+                    .map(|d| d.data_updated_at)
+                    .unwrap_or(0.0),
+                None => 0.0,
+            };
+            aged.push((updated, key));
+        }
+        if aged.is_empty() {
+            return false;
+        }
+        aged.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let n = aged.len().div_ceil(4);
+        let ops: Vec<WriteOp> = aged
+            .into_iter()
+            .take(n)
+            .map(|(_, key)| WriteOp::Delete { key })
+            .collect();
+        bounded(backend.write(&ops), self.opts.timeout_ms, "delete")
+            .await
+            .is_ok()
+    }
+
+    // ---- reads ----
+
+    /// Reads `hash` from L2 (shared with concurrent readers). `None` on a miss, while
+    /// L2 is backing off, when a queued write makes L2 out of date, or on any failure.
+    pub async fn read(self: &Rc<Self>, hash: &str) -> Option<Restored> {
+        let shared = self.reads.borrow().get(hash).cloned();
+        let promise = match shared {
+            Some(p) => p,
+            None => {
+                let this = self.clone();
+                let h = hash.to_owned();
+                let p = wasm_bindgen_futures::future_to_promise(async move {
+                    let out = this.read_now(&h).await;
+                    this.reads.borrow_mut().remove(&h);
+                    Ok(match out {
+                        Some(r) => js_sys::Array::of3(
+                            &r.data,
+                            &JsValue::from(r.updated_at),
+                            &JsValue::from(r.is_invalidated),
+                        )
+                        .into(),
+                        None => JsValue::UNDEFINED,
+                    })
+                });
+                self.reads.borrow_mut().insert(hash.to_owned(), p.clone());
+                p
+            }
+        };
+        let v = JsFuture::from(promise).await.ok()?;
+        let a: js_sys::Array = v.dyn_into().ok()?;
+        Some(Restored {
+            data: a.get(0),
+            updated_at: a.get(1).as_f64()?,
+            is_invalidated: a.get(2).is_truthy(),
+        })
+    }
+
+    async fn read_now(self: &Rc<Self>, hash: &str) -> Option<Restored> {
+        if self.queue.borrow().pending(hash).is_some() || !self.health.borrow().available(now()) {
+            return None;
+        }
+        let key = self.storage_key(hash);
+        self.calls.set(self.calls.get() + 1);
+        let raw = match bounded(self.opts.backend.get(&key), self.opts.timeout_ms, "get").await {
+            Ok(v) => {
+                self.health.borrow_mut().on_success();
+                v
+            }
+            Err(e) => {
+                self.failed(&e, "get", &key);
+                return None;
+            }
+        };
+        if raw.is_undefined() || raw.is_null() {
+            return None;
+        }
+        let restored = raw
+            .as_string()
+            .ok_or(Rejection::Malformed)
+            .and_then(|text| {
+                let d = envelope::read(&text, hash, &self.opts.buster, now())?;
+                let data = JSON::parse(d.data_json).map_err(|_| Rejection::Malformed)?;
+                Ok(Restored {
+                    data,
+                    updated_at: d.data_updated_at,
+                    is_invalidated: d.is_invalidated,
+                })
+            });
+        match restored {
+            Ok(r) => Some(r),
+            Err(rejection) => {
+                if rejection == Rejection::Malformed {
+                    let e = js_sys::Error::new(&format!(
+                        "stackquery: a corrupt L2 entry was found and deleted: {key}"
+                    ));
+                    self.report(&e.into(), "get", &key);
+                }
+                // A miss, and deleted — unless something newer is already queued for it.
+                if self.queue.borrow().pending(hash) != Some(Pending::Put) {
+                    self.delete(hash);
+                }
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! L2 storage backends behind one trait: IndexedDB ([`indexeddb`]), memory
+//! ([`memory`]) and any JS object with `get`/`set`/`delete` ([`js_object`]).
+//!
+//! The client holds a [`Backend`]. The built-in backends are also exported JS
+//! classes; when one is passed as the `storage` option, the client finds the Rust
+//! backend behind it through a handle (`__stackqueryBackend`) rather than calling it
+//! through JS.
+
+pub mod indexeddb;
+pub mod js_object;
+pub mod memory;
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
+
+use super::convert::describe;
+use super::errors::type_error;
+
+/// One change to L2, as a batch carries it.
+pub enum WriteOp {
+    Put {
+        key: String,
+        value: String,
+        ttl_seconds: Option<f64>,
+    },
+    Delete {
+        key: String,
+    },
+}
+
+/// What every backend does. Values are the envelope strings; `get` returns the raw
+/// stored value (anything not a string is garbage, judged by the caller).
+#[allow(async_fn_in_trait)]
+pub trait StorageBackend {
+    async fn get(&self, key: &str) -> Result<JsValue, JsValue>;
+    /// Writes a batch: in one call or transaction where the backend allows.
+    async fn write(&self, ops: &[WriteOp]) -> Result<(), JsValue>;
+    /// Deletes every key starting with `prefix`.
+    async fn delete_prefix(&self, prefix: &str) -> Result<(), JsValue>;
+    /// Keys starting with `prefix` (for quota eviction); `None` when unsupported.
+    async fn keys(&self, prefix: &str) -> Result<Option<Vec<String>>, JsValue>;
+}
+
+/// The storage a client uses.
+pub enum Backend {
+    IndexedDb(indexeddb::IndexedDb),
+    Memory(memory::Memory),
+    Js(js_object::JsObject),
+}
+
+impl StorageBackend for Backend {
+    async fn get(&self, key: &str) -> Result<JsValue, JsValue> {
+        match self {
+            Backend::IndexedDb(b) => b.get(key).await,
+            Backend::Memory(b) => b.get(key).await,
+            Backend::Js(b) => b.get(key).await,
+        }
+    }
+    async fn write(&self, ops: &[WriteOp]) -> Result<(), JsValue> {
+        match self {
+            Backend::IndexedDb(b) => b.write(ops).await,
+            Backend::Memory(b) => b.write(ops).await,
+            Backend::Js(b) => b.write(ops).await,
+        }
+    }
+    async fn delete_prefix(&self, prefix: &str) -> Result<(), JsValue> {
+        match self {
+            Backend::IndexedDb(b) => b.delete_prefix(prefix).await,
+            Backend::Memory(b) => b.delete_prefix(prefix).await,
+            Backend::Js(b) => b.delete_prefix(prefix).await,
+        }
+    }
+    async fn keys(&self, prefix: &str) -> Result<Option<Vec<String>>, JsValue> {
+        match self {
+            Backend::IndexedDb(b) => b.keys(prefix).await,
+            Backend::Memory(b) => b.keys(prefix).await,
+            Backend::Js(b) => b.keys(prefix).await,
+        }
+    }
+}
+
+thread_local! {
+    /// Built-in backends exported to JS, by handle.
+    static REGISTRY: RefCell<Vec<Weak<Backend>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Registers a built-in backend; its JS class exposes the handle.
+pub fn register(backend: &Rc<Backend>) -> u32 {
+    REGISTRY.with(|r| {
+        let mut r = r.borrow_mut();
+        r.push(Rc::downgrade(backend));
+        (r.len() - 1) as u32
+    })
+}
+
+const HANDLE: &str = "__stackqueryBackend";
+
+/// The `storage` option: a built-in backend, or any object with get/set/delete.
+pub fn read_storage(value: &JsValue) -> Result<Option<Rc<Backend>>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    if value.is_object() {
+        if let Some(handle) = Reflect::get(value, &JsValue::from_str(HANDLE))?.as_f64() {
+            let found = REGISTRY.with(|r| r.borrow().get(handle as usize).and_then(Weak::upgrade));
+            if let Some(backend) = found {
+                return Ok(Some(backend));
+            }
+        }
+        let has =
+            |name: &str| Reflect::get(value, &JsValue::from_str(name)).map(|f| f.is_function());
+        if has("get")? && has("set")? && has("delete")? {
+            return Ok(Some(Rc::new(Backend::Js(js_object::JsObject::new(
+                value.clone(),
+            )))));
+        }
+    }
+    Err(type_error(format!(
+        "storage must be an IndexedDbStorage, a MemoryStorage or an object with get(key), set(key, value, ttlSeconds) and delete(key) methods, got {}",
+        describe(value)
+    )))
+}
+
+/// The name of a JS error (`QuotaExceededError`, `TimeoutError`, …), if it has one.
+pub fn error_name(error: &JsValue) -> Option<String> {
+    Reflect::get(error, &JsValue::from_str("name"))
+        .ok()?
+        .as_string()
+}

@@ -1,0 +1,412 @@
+// L2 persistence as a user sees it, in headless Chromium with its real IndexedDB.
+// Each export gets `make(options)` (a QueryClient) and `lib` ({ IndexedDbStorage,
+// MemoryStorage } constructors) and throws on failure. Fault injection uses plain JS
+// storage objects; everything else is the real thing.
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let dbCounter = 0;
+const freshDb = () => `sq-test-${Date.now()}-${Math.random().toString(36).slice(2)}-${dbCounter++}`;
+
+function assert(cond, message) {
+  if (!cond) throw new Error(`assertion failed: ${message}`);
+}
+function eq(actual, expected, message) {
+  const a = JSON.stringify(actual), e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${message}: expected ${e}, got ${a}`);
+}
+
+/** Every entry of an IndexedDB object store, read with the plain IndexedDB API. */
+async function idbEntries(dbName, storeName = 'queries') {
+  const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+  const db = await req(indexedDB.open(dbName));
+  try {
+    if (!db.objectStoreNames.contains(storeName)) return new Map();
+    const store = db.transaction(storeName).objectStore(storeName);
+    const [keys, values] = await Promise.all([req(store.getAllKeys()), req(store.getAll())]);
+    return new Map(keys.map((k, i) => [k, values[i]]));
+  } finally {
+    db.close();
+  }
+}
+
+/** A storage object that counts calls and can be told to fail, per operation. */
+function scriptedStorage({ batch = false, withKeys = true } = {}) {
+  const map = new Map();
+  const s = {
+    map,
+    calls: { get: 0, set: 0, delete: 0, setMany: 0, deleteMany: 0, keys: 0 },
+    ttls: [],
+    mode: { get: 'ok', set: 'ok', delete: 'ok' },
+  };
+  const act = (op, fn) => {
+    switch (s.mode[op]) {
+      case 'throw': throw new Error(`${op} exploded`);
+      case 'reject': return Promise.reject(new Error(`${op} rejected`));
+      case 'hang': return new Promise(() => {});
+      case 'corrupt': return op === 'get' ? '{"v":1,"key":["trunc' : fn();
+      case 'garbage': return op === 'get' ? { not: 'a string' } : fn();
+      case 'quota': {
+        s.mode[op] = 'ok'; // full once
+        throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+      }
+      default: return Promise.resolve(fn());
+    }
+  };
+  s.get = (k) => { s.calls.get++; return act('get', () => (map.has(k) ? map.get(k) : null)); };
+  s.set = (k, v, ttl) => { s.calls.set++; s.ttls.push(ttl); return act('set', () => { map.set(k, v); }); };
+  s.delete = (k) => { s.calls.delete++; return act('delete', () => { map.delete(k); }); };
+  if (batch) {
+    s.setMany = (entries) => { s.calls.setMany++; return act('set', () => { for (const e of entries) { map.set(e.key, e.value); s.ttls.push(e.ttl); } }); };
+    s.deleteMany = (keys) => { s.calls.deleteMany++; return act('delete', () => { for (const k of keys) map.delete(k); }); };
+  }
+  if (withKeys) s.keys = (prefix) => { s.calls.keys++; return [...map.keys()].filter((k) => k.startsWith(prefix)); };
+  return s;
+}
+
+function counter(value = (n) => ({ n })) {
+  const fn = async () => {
+    fn.calls += 1;
+    return value(fn.calls);
+  };
+  fn.calls = 0;
+  return fn;
+}
+
+export async function dataSurvivesAReloadWithoutANetworkCall(make, lib) {
+  const dbName = freshDb();
+  const a = make({ storage: lib.IndexedDbStorage({ dbName }), staleTime: 60_000 });
+  const first = counter(() => ({ todos: ['a', 'b'], nested: { deep: [1, null, 'x'] } }));
+  await a.fetchQuery({ queryKey: ['todos', { page: 1 }], queryFn: first });
+  await a.flush();
+  a.dispose();
+
+  // "reload": a new client and a new connection to the same database
+  const b = make({ storage: lib.IndexedDbStorage({ dbName }), staleTime: 60_000 });
+  const never = counter();
+  const data = await b.fetchQuery({ queryKey: ['todos', { page: 1 }], queryFn: never });
+  eq(data, { todos: ['a', 'b'], nested: { deep: [1, null, 'x'] } }, 'data comes back from IndexedDB');
+  eq(never.calls, 0, 'fresh L2 data means no network call');
+  const state = b.getQueryState(['todos', { page: 1 }]);
+  eq(state.status, 'success', 'a success');
+  assert(Date.now() - state.dataUpdatedAt < 60_000 && state.dataUpdatedAt > 0, 'dataUpdatedAt is the original time');
+  assert(b.getQueryData(['todos', { page: 1 }]) === data, 'then an L1 hit, by reference');
+  b.dispose();
+
+  // stale L2 data: shown at once, refetched in the background
+  const c = make({ storage: lib.IndexedDbStorage({ dbName }), staleTime: 0 });
+  const refetch = counter(() => ({ todos: ['fresh'] }));
+  const shown = await c.fetchQuery({ queryKey: ['todos', { page: 1 }], queryFn: refetch });
+  eq(shown.todos, ['a', 'b'], 'stale L2 data is returned at once');
+  await sleep(20);
+  eq(refetch.calls, 1, 'and refetched in the background');
+  eq(c.getQueryData(['todos', { page: 1 }]).todos, ['fresh'], 'the refetch replaces it');
+  await c.flush();
+  const stored = JSON.parse((await idbEntries(dbName)).get('stackquery:["todos",{"page":1}]'));
+  eq(stored.data.todos, ['fresh'], 'and reaches IndexedDB');
+  c.dispose();
+}
+
+export async function concurrentColdReadsShareOneStorageRead(make) {
+  const storage = scriptedStorage();
+  const seed = make({ storage, staleTime: 60_000 });
+  seed.setQueryData(['shared'], { v: 1 });
+  await seed.flush();
+  const client = make({ storage, staleTime: 60_000 });
+  storage.calls.get = 0;
+  const queryFn = counter();
+  const results = await Promise.all(Array.from({ length: 10 }, () => client.fetchQuery({ queryKey: ['shared'], queryFn })));
+  eq(storage.calls.get, 1, 'ten cold readers, one storage read');
+  eq(queryFn.calls, 0, 'no network');
+  assert(results.every((r) => r === results[0]), 'one object for all');
+}
+
+export async function writeBehindBatchesAThousandWrites(make, lib) {
+  const storage = scriptedStorage({ batch: true });
+  const client = make({ storage });
+  for (let i = 0; i < 1000; i++) client.setQueryData(['item', i], { i });
+  for (let i = 0; i < 1000; i++) client.setQueryData(['item', 7], { i, last: i === 999 });
+  await client.flush();
+  const writes = storage.calls.set + storage.calls.setMany;
+  assert(writes <= 3, `2,000 setQueryData calls became ${writes} storage writes`);
+  eq(storage.map.size, 1000, 'all 1,000 keys stored');
+  eq(JSON.parse(storage.map.get('stackquery:["item",7]')).data.last, true, 'the last value won');
+
+  // the same against real IndexedDB: all values durable after flush(), in few transactions
+  const dbName = freshDb();
+  const idb = make({ storage: lib.IndexedDbStorage({ dbName }) });
+  for (let i = 0; i < 1000; i++) idb.setQueryData(['row', i], { i, text: `row ${i}` });
+  await idb.flush();
+  const entries = await idbEntries(dbName);
+  eq(entries.size, 1000, '1,000 entries in IndexedDB');
+  eq(JSON.parse(entries.get('stackquery:["row",999]')).data, { i: 999, text: 'row 999' }, 'the values are right');
+  assert(idb.storageCalls <= 3, `1,000 writes took ${idb.storageCalls} IndexedDB transactions`);
+}
+
+export async function onlySettledDataIsPersistedWithTtlInSeconds(make) {
+  const storage = scriptedStorage();
+  const client = make({ storage, persistMaxAge: 10_000 });
+  let release;
+  const p = client.fetchQuery({ queryKey: ['slow'], queryFn: () => new Promise((r) => (release = r)) });
+  await sleep(10);
+  await client.flush();
+  eq(storage.map.size, 0, 'nothing is written while fetching');
+  release({ done: true });
+  await p;
+  await client.flush();
+  const entry = JSON.parse(storage.map.get('stackquery:["slow"]'));
+  eq([entry.v, entry.key, entry.data, entry.invalidated, entry.buster], [1, ['slow'], { done: true }, false, ''], 'the envelope');
+  assert(entry.expiresAt - entry.updatedAt === 10_000, 'expiry from persistMaxAge');
+  eq(storage.ttls, [10], 'TTL handed to storage in seconds');
+  const failing = make({ storage, retry: 0 });
+  await failing.fetchQuery({ queryKey: ['fails'], queryFn: async () => { throw new Error('x'); } }).catch(() => {});
+  await failing.flush();
+  assert(!storage.map.has('stackquery:["fails"]'), 'errors are not persisted');
+  const opted = make({ storage });
+  opted.setQueryData(['fine'], 1);
+  await opted.fetchQuery({ queryKey: ['private'], queryFn: async () => 'secret', persist: false });
+  await opted.flush();
+  assert(storage.map.has('stackquery:["fine"]') && !storage.map.has('stackquery:["private"]'), 'persist: false stays in L1');
+}
+
+export async function invalidateRemoveResetAndClearReachL2(make, lib) {
+  const dbName = freshDb();
+  const storage = lib.IndexedDbStorage({ dbName });
+  const client = make({ storage, staleTime: Infinity });
+  const other = make({ storage, keyPrefix: 'other-app' });
+  for (const k of ['a', 'b', 'c', 'd']) client.setQueryData(['todos', k], { k });
+  other.setQueryData(['todos', 'a'], { mine: true });
+  await Promise.all([client.flush(), other.flush()]);
+  eq((await idbEntries(dbName)).size, 5, 'five entries');
+
+  await client.invalidateQueries({ queryKey: ['todos', 'a'] });
+  await client.flush();
+  let entries = await idbEntries(dbName);
+  eq(JSON.parse(entries.get('stackquery:["todos","a"]')).invalidated, true, 'invalidation is persisted');
+  const reloaded = make({ storage: lib.IndexedDbStorage({ dbName }), staleTime: Infinity });
+  const refetch = counter(() => ({ k: 'a', refetched: true }));
+  const stale = await reloaded.fetchQuery({ queryKey: ['todos', 'a'], queryFn: refetch });
+  eq(stale.k, 'a', 'invalidated L2 data is shown');
+  await sleep(10);
+  eq(refetch.calls, 1, 'but refetched, despite staleTime Infinity');
+
+  client.removeQueries({ queryKey: ['todos', 'b'] });
+  await client.resetQueries({ queryKey: ['todos', 'c'] });
+  await client.flush();
+  entries = await idbEntries(dbName);
+  assert(!entries.has('stackquery:["todos","b"]'), 'removeQueries deletes the L2 entry');
+  assert(!entries.has('stackquery:["todos","c"]'), 'resetQueries deletes the L2 entry');
+  assert(entries.has('stackquery:["todos","d"]'), 'others stay');
+
+  await client.clear();
+  entries = await idbEntries(dbName);
+  eq([...entries.keys()].filter((k) => k.startsWith('stackquery:')), [], 'clear empties the namespace');
+  assert(entries.has('other-app:["todos","a"]'), 'another prefix is untouched');
+  eq(client.getQueryData(['todos', 'd']), undefined, 'and L1');
+}
+
+export async function removedKeysAreNotResurrectedFromL2(make) {
+  const storage = scriptedStorage();
+  const client = make({ storage, staleTime: 60_000 });
+  client.setQueryData(['gone'], 'old');
+  await client.flush();
+  client.removeQueries({ queryKey: ['gone'] });
+  // read before the delete is written: the queued delete wins over what L2 holds
+  const fresh = await client.fetchQuery({ queryKey: ['gone'], queryFn: async () => 'new' });
+  eq(fresh, 'new', 'a removed key is fetched, not restored');
+}
+
+export async function l1DataNewerThanL2IsNeverOverwritten(make) {
+  const storage = scriptedStorage();
+  const a = make({ storage });
+  a.setQueryData(['k'], 'old from L2');
+  await a.flush();
+  const b = make({ storage, staleTime: 60_000 });
+  b.setQueryData(['k'], 'newer in L1');
+  storage.calls.get = 0;
+  eq(await b.fetchQuery({ queryKey: ['k'], queryFn: async () => 'net' }), 'newer in L1', 'L1 wins');
+  eq(storage.calls.get, 0, 'no L2 read for a key L1 already has newer data for');
+}
+
+export async function busterAndExpiryMakeEntriesMissesThatAreDeleted(make) {
+  const storage = scriptedStorage();
+  const v1 = make({ storage, buster: 'v1' });
+  v1.setQueryData(['schema'], { old: true });
+  await v1.flush();
+  const v2 = make({ storage, buster: 'v2', staleTime: 60_000 });
+  const queryFn = counter(() => ({ new: true }));
+  eq(await v2.fetchQuery({ queryKey: ['schema'], queryFn }), { new: true }, 'another buster: a miss');
+  eq(queryFn.calls, 1, 'fetched');
+  await v2.flush();
+  eq(JSON.parse(storage.map.get('stackquery:["schema"]')).buster, 'v2', 'the old entry was replaced');
+
+  const short = make({ storage, persistMaxAge: 30 });
+  short.setQueryData(['brief'], 'x');
+  await short.flush();
+  await sleep(60);
+  const later = make({ storage, staleTime: 60_000 });
+  const refetch = counter(() => 'refetched');
+  eq(await later.fetchQuery({ queryKey: ['brief'], queryFn: refetch }), 'refetched', 'expired entries are misses');
+  await sleep(5);
+  await later.flush();
+  eq(JSON.parse(storage.map.get('stackquery:["brief"]')).data, 'refetched', 'and replaced');
+
+  storage.map.set('stackquery:["foreign"]', JSON.stringify({ v: 9, something: 'else' }));
+  const reader = make({ storage, staleTime: 60_000 });
+  await reader.fetchQuery({ queryKey: ['foreign'], queryFn: async () => 'net' });
+  await reader.flush();
+  // the network data was written over the foreign entry
+  eq(JSON.parse(storage.map.get('stackquery:["foreign"]')).v, 1, 'a foreign-version entry is not used');
+}
+
+/** One fault: the client answers from the network, reports once, and resumes after. */
+async function faultCase(make, op, fault) {
+  const storage = scriptedStorage();
+  const seed = make({ storage });
+  seed.setQueryData(['cached'], 'from L2');
+  await seed.flush();
+  const reports = [];
+  const client = make({
+    storage,
+    storageTimeout: 40,
+    staleTime: 60_000,
+    onStorageError: (error, operation, key) => reports.push([operation, key, error && error.name]),
+  });
+  storage.mode[op] = fault;
+  const label = `${op} ${fault}`;
+  const answers = [];
+  for (let i = 0; i < 3; i++) {
+    answers.push(await client.fetchQuery({ queryKey: ['cached'], queryFn: async () => 'network' }).then((d) => d));
+    client.setQueryData(['written', i], i);
+    client.removeQueries({ queryKey: ['written', i - 1] });
+    await client.flush();
+  }
+  const expectNetwork = op === 'get';
+  eq(answers[0], expectNetwork ? 'network' : 'from L2', `${label}: fetchQuery still answers`);
+  eq(reports.length, 1, `${label}: onStorageError fires once (${JSON.stringify(reports)})`);
+  // heal, wait out the back-off, and check L2 is used again
+  storage.mode[op] = 'ok';
+  await sleep(1_100);
+  client.setQueryData(['after'], 'healed');
+  await client.flush();
+  assert(storage.map.has('stackquery:["after"]'), `${label}: writes resume after recovery`);
+  if (op !== 'get') {
+    assert(storage.map.has('stackquery:["written",2]'), `${label}: writes queued during the outage land after it`);
+    assert(!storage.map.has('stackquery:["written",0]'), `${label}: a key removed during the outage is not resurrected`);
+  }
+  const reader = make({ storage, staleTime: 60_000 });
+  eq(await reader.fetchQuery({ queryKey: ['after'], queryFn: async () => 'network' }), 'healed', `${label}: reads resume`);
+}
+
+export async function faultMatrixGet(make) {
+  for (const fault of ['throw', 'reject', 'hang', 'corrupt', 'garbage']) await faultCase(make, 'get', fault);
+}
+
+export async function faultMatrixSet(make) {
+  for (const fault of ['throw', 'reject', 'hang']) await faultCase(make, 'set', fault);
+}
+
+export async function faultMatrixDelete(make) {
+  for (const fault of ['throw', 'reject', 'hang']) await faultCase(make, 'delete', fault);
+}
+
+export async function indexedDbUnavailableFallsBackToL1(make, lib) {
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB');
+  Object.defineProperty(globalThis, 'indexedDB', { value: undefined, configurable: true, writable: true });
+  const reports = [];
+  try {
+    const client = make({ storage: lib.IndexedDbStorage({ dbName: freshDb() }), onStorageError: (e, op) => reports.push(op) });
+    eq(await client.fetchQuery({ queryKey: ['x'], queryFn: async () => 'net' }), 'net', 'works without IndexedDB');
+    client.setQueryData(['y'], 1);
+    await client.flush();
+    eq(await client.fetchQuery({ queryKey: ['x'], queryFn: async () => 'again' }), 'net', 'L1 still caches');
+    eq(reports, ['get'], 'one report for the outage');
+  } finally {
+    if (saved) Object.defineProperty(globalThis, 'indexedDB', saved);
+    else delete globalThis.indexedDB;
+  }
+  assert(typeof indexedDB.open === 'function', 'indexedDB restored');
+}
+
+export async function quotaExceededEvictsOldestAndRetriesOnce(make) {
+  const storage = scriptedStorage({ batch: true });
+  const client = make({ storage });
+  for (let i = 0; i < 8; i++) {
+    client.setQueryData(['old', i], i);
+    await client.flush();
+    await sleep(2); // distinct ages
+  }
+  storage.mode.set = 'quota';
+  client.setQueryData(['new'], 'fits now');
+  await client.flush();
+  assert(storage.map.has('stackquery:["new"]'), 'the write succeeded on the retry');
+  assert(!storage.map.has('stackquery:["old",0]') && !storage.map.has('stackquery:["old",1]'), 'the oldest entries were evicted');
+  assert(storage.map.has('stackquery:["old",7]'), 'the newest stay');
+}
+
+export async function syncStorageObjectsWork(make) {
+  // Methods that return plain values rather than promises.
+  const map = new Map();
+  const storage = { get: (k) => map.get(k), set: (k, v) => void map.set(k, v), delete: (k) => void map.delete(k) };
+  const a = make({ storage });
+  a.setQueryData(['sync'], { ok: 1 });
+  await a.flush();
+  const b = make({ storage, staleTime: 60_000 });
+  eq(await b.fetchQuery({ queryKey: ['sync'], queryFn: async () => 'net' }), { ok: 1 }, 'restored from a sync storage');
+}
+
+// The README's storage recipe (the seed's Redis/SQLite/DiskCache recipes, in JS):
+// localStorage behind the protocol, with expiry honoured by the entry itself.
+const localStorageBackend = {
+  get: (key) => localStorage.getItem(key),
+  set: (key, value) => localStorage.setItem(key, value),
+  delete: (key) => localStorage.removeItem(key),
+  keys: (prefix) => Object.keys(localStorage).filter((k) => k.startsWith(prefix)),
+};
+
+export async function readmeLocalStorageRecipeRuns(make) {
+  localStorage.clear();
+  const a = make({ storage: localStorageBackend, keyPrefix: 'myapp' });
+  await a.fetchQuery({ queryKey: ['user', 1], queryFn: async () => ({ name: 'Ada' }) });
+  await a.flush();
+  assert(localStorage.getItem('myapp:["user",1]') !== null, 'stored in localStorage');
+  const b = make({ storage: localStorageBackend, keyPrefix: 'myapp', staleTime: 60_000 });
+  const never = counter();
+  eq(await b.fetchQuery({ queryKey: ['user', 1], queryFn: never }), { name: 'Ada' }, 'restored');
+  eq(never.calls, 0, 'no network');
+  await b.clear();
+  eq(Object.keys(localStorage).filter((k) => k.startsWith('myapp:')), [], 'clear() empties the namespace');
+}
+
+export async function memoryStorageIsAWorkingL2(make, lib) {
+  const storage = lib.MemoryStorage();
+  const a = make({ storage });
+  a.setQueryData(['m'], [1, 2, 3]);
+  await a.flush();
+  eq(storage.size, 1, 'one entry');
+  const b = make({ storage, staleTime: 60_000 });
+  eq(await b.fetchQuery({ queryKey: ['m'], queryFn: async () => 'net' }), [1, 2, 3], 'shared between clients');
+  const raw = JSON.parse(await storage.get('stackquery:["m"]'));
+  eq(raw.data, [1, 2, 3], 'usable through the protocol too');
+}
+
+export async function badStorageOptionsAreTypeErrors(make) {
+  const expectError = (options, fragment) => {
+    try {
+      make(options);
+    } catch (e) {
+      assert(e instanceof TypeError || e instanceof RangeError, `${fragment}: ${e}`);
+      assert(e.message.includes(fragment), `message "${e.message}" names ${fragment}`);
+      return;
+    }
+    throw new Error(`expected an error naming ${fragment}`);
+  };
+  expectError({ storage: { get() {} } }, 'storage');
+  expectError({ storage: 'indexeddb' }, 'storage');
+  expectError({ storage: new Set() }, 'storage'); // a Map would do: it has get, set and delete
+  const ok = { get() {}, set() {}, delete() {} };
+  expectError({ storage: ok, keyPrefix: 1 }, 'keyPrefix');
+  expectError({ storage: ok, buster: {} }, 'buster');
+  expectError({ storage: ok, persistMaxAge: -1 }, 'persistMaxAge');
+  expectError({ storage: ok, storageTimeout: 0 }, 'storageTimeout');
+  expectError({ storage: ok, onStorageError: 'log' }, 'onStorageError');
+}
