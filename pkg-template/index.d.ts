@@ -42,7 +42,26 @@ export interface QueryOptions<TData = unknown, TError = unknown, TKey extends Qu
   retryDelay?: RetryDelayValue<TError>;
   initialData?: TData | (() => TData | undefined);
   meta?: Record<string, unknown>;
+  /** Write this query to L2 (default: true when the client has `storage`). */
+  persist?: boolean;
 }
+
+/**
+ * The L2 protocol. Values are opaque JSON strings written by stackquery; `ttl` is a
+ * clean-up hint in seconds (expiry is also checked on read). Methods may return
+ * promises or plain values. The optional batch methods are used when present;
+ * `keys(prefix)` lets `clear()` remove a namespace and lets a full store be trimmed.
+ */
+export interface StorageBackend {
+  get(key: string): Promise<string | null | undefined> | string | null | undefined;
+  set(key: string, value: string, ttl?: number): Promise<void> | void;
+  delete(key: string): Promise<void> | void;
+  setMany?(entries: Array<{ key: string; value: string; ttl?: number }>): Promise<void> | void;
+  deleteMany?(keys: string[]): Promise<void> | void;
+  keys?(prefix: string): Promise<string[]> | string[];
+}
+
+export type StorageOperation = 'get' | 'set' | 'delete' | 'clear' | 'serialize';
 
 export interface QueryClientOptions {
   staleTime?: Millis | 'static';
@@ -51,6 +70,18 @@ export interface QueryClientOptions {
   retryDelay?: RetryDelayValue;
   /** Upper bound of queries in L1 (least recently used go first; observed and fetching ones never). */
   maxEntries?: number;
+  /** L2: a built-in backend or any object implementing the storage protocol. Omit for L1 only. */
+  storage?: StorageBackend | IndexedDbStorage | MemoryStorage;
+  /** L2 namespace: keys are `${keyPrefix}:${queryHash}`. Default `'stackquery'`. */
+  keyPrefix?: string;
+  /** App/schema version: L2 entries written under another buster are ignored and deleted. */
+  buster?: string;
+  /** L2 entries older than this are ignored and deleted. Default one day. */
+  persistMaxAge?: Millis;
+  /** A storage call slower than this counts as failed. Default 3000. */
+  storageTimeout?: Millis;
+  /** Called once per storage outage (and for each corrupt entry found); default: one console warning. */
+  onStorageError?: (error: unknown, operation: StorageOperation, key: string) => void;
 }
 
 export interface QueryView {
@@ -100,9 +131,35 @@ export declare class QueryClient {
   removeQueries(filters?: QueryFilters): void;
   resetQueries(filters?: QueryFilters): Promise<void>;
   isFetching(filters?: QueryFilters): number;
+  /** Empties L1 and this client's L2 namespace (log-out). */
   clear(): Promise<void>;
+  /** Resolves when every L2 write issued so far has been tried (`ctx.waitUntil(client.flush())`). */
+  flush(): Promise<void>;
+  /** Storage calls made so far (reads, batch writes, clears). */
+  readonly storageCalls: number;
   dispose(): void;
   /** Number of queries in L1. */
+  readonly size: number;
+  free(): void;
+}
+
+/** L2 in IndexedDB (pages and workers). One transaction per batch of writes. */
+export declare class IndexedDbStorage implements StorageBackend {
+  constructor(options?: { dbName?: string; storeName?: string });
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttl?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  keys(prefix?: string): Promise<string[]>;
+  free(): void;
+}
+
+/** L2 in memory (tests, hosts without persistent storage); honours TTLs. */
+export declare class MemoryStorage implements StorageBackend {
+  constructor();
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttl?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  keys(prefix?: string): Promise<string[]>;
   readonly size: number;
   free(): void;
 }

@@ -16,8 +16,9 @@ cargo test --lib --test tanstack_vectors 2>&1 | tee "$logs/native.log"
 step "browser: wasm-pack test --headless --chrome (real Chromium, real IndexedDB)"
 wasm-pack test --headless --chrome --mode no-install -- --test browser 2>&1 | tee "$logs/browser.log"
 
-step "package: build pkg/ and test it under Node"
+step "package: build pkg/, check its types, test it under Node"
 bash scripts/build-package.sh
+tsc --noEmit --strict --target es2022 --module esnext --moduleResolution bundler tests/types/usage.ts
 node --test --test-reporter=tap tests/node/ 2>&1 | tee "$logs/node.log"
 
 passed=0; failed=0

@@ -2,7 +2,21 @@
 // Shows a cold fetch, a cache hit, stale-while-revalidate, deduplication and invalidation.
 // Run: bash scripts/demo.sh   (builds pkg/ first)
 import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile, writeFile, unlink, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { QueryClient } from '../pkg/nodejs/stackquery.js'; // what `import 'stackquery'` resolves to in Node
+
+// L2 on disk: the storage protocol over files (one file per entry), as README shows.
+const dir = mkdtempSync(join(tmpdir(), 'stackquery-demo-'));
+const file = (key) => join(dir, encodeURIComponent(key));
+const diskStorage = {
+  get: (key) => readFile(file(key), 'utf8').catch(() => null),
+  set: (key, value) => writeFile(file(key), value),
+  delete: (key) => unlink(file(key)).catch(() => {}),
+  keys: async (prefix) => (await readdir(dir)).map(decodeURIComponent).filter((k) => k.startsWith(prefix)),
+};
 
 // A local API whose answers change, so refetches are visible.
 let hits = 0;
@@ -16,7 +30,7 @@ const server = createServer((req, res) => {
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}`;
 
-const client = new QueryClient({ staleTime: 200, gcTime: 60_000 });
+const client = new QueryClient({ staleTime: 200, gcTime: 60_000, storage: diskStorage });
 const todos = {
   queryKey: ['todos', { done: false }],
   queryFn: ({ signal }) => fetch(`${base}/todos`, { signal }).then((r) => r.json()),
@@ -55,6 +69,24 @@ try {
   console.log(`6. misuse: ${e.constructor.name}: ${e.message}`);
 }
 
+await client.flush();
 client.dispose();
+console.log(`7. flushed to disk: ${(await readdir(dir)).length} entries in ${dir}`);
+
+// A "restart": a new client, empty L1, the same disk.
+const restarted = new QueryClient({ staleTime: 60_000, storage: diskStorage });
+let before = hits;
+t0 = performance.now();
+const user = await restarted.fetchQuery({ queryKey: ['user', 7], queryFn: todos.queryFn });
+line("8. restart: ['user', 7] from disk", user, t0);
+console.log(`   network calls for it: ${hits - before} (fresh in L2, so no request)`);
+before = hits;
+t0 = performance.now();
+const invalidated = await restarted.fetchQuery(todos);
+line("9. restart: ['todos'] from disk", invalidated, t0);
+await new Promise((r) => setTimeout(r, 100));
+console.log(`   it was invalidated before the restart, so it was refetched too: ${hits - before} request, now hit=${restarted.getQueryData(todos.queryKey).hit}`);
+restarted.dispose();
 server.close();
+rmSync(dir, { recursive: true, force: true });
 console.log('demo finished');

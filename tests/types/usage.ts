@@ -1,0 +1,15 @@
+// Compiled by scripts/test.sh with tsc --strict: the package types accept what a user writes.
+import { QueryClient, IndexedDbStorage, MemoryStorage, type StorageBackend } from '../../pkg-template/index';
+const map = new Map<string, string>();
+const storage: StorageBackend = { get: (k) => map.get(k), set: (k, v) => void map.set(k, v), delete: (k) => void map.delete(k) };
+const c = new QueryClient({ storage, staleTime: 'static', onStorageError: (e, op, key) => console.log(e, op, key) });
+new QueryClient({ storage: new IndexedDbStorage({ dbName: 'x' }) });
+new QueryClient({ storage: new MemoryStorage() });
+async function f() {
+  const todos: { id: number }[] = await c.fetchQuery({ queryKey: ['todos', 1] as const, queryFn: async ({ queryKey, signal }) => { signal.aborted; return [{ id: queryKey[1] }]; } });
+  c.setQueryData<{ id: number }[]>(['todos', 1], (old) => [...(old ?? []), { id: 2 }]);
+  await c.invalidateQueries({ queryKey: ['todos'], refetchType: 'all' });
+  await c.flush();
+  return todos;
+}
+f();
