@@ -109,6 +109,38 @@ export interface InvalidateQueryFilters extends QueryFilters {
 
 export type Updater<TData> = TData | ((old: TData | undefined) => TData | undefined);
 
+export interface QueryObserverOptions<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>
+  extends QueryOptions<TData, TError, TKey> {
+  /** A disabled observer never fetches by itself and does not make its query active. */
+  enabled?: boolean;
+}
+
+export interface QueryObserverResult<TData = unknown, TError = unknown> extends QueryState<TData, TError> {
+  isPending: boolean;
+  isSuccess: boolean;
+  isError: boolean;
+  isFetching: boolean;
+  isPaused: boolean;
+  isLoading: boolean;
+  isRefetching: boolean;
+  isStale: boolean;
+  isPlaceholderData: boolean;
+  isFetched: boolean;
+  isLoadingError: boolean;
+  isRefetchError: boolean;
+}
+
+export declare class QueryObserver<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey> {
+  constructor(client: QueryClient, options: QueryObserverOptions<TData, TError, TKey>);
+  /** Calls `listener` with the current result at once, then on each change. Returns `unsubscribe`. */
+  subscribe(listener: (result: QueryObserverResult<TData, TError>) => void): () => void;
+  getCurrentResult(): QueryObserverResult<TData, TError>;
+  refetch(): Promise<QueryObserverResult<TData, TError>>;
+  setOptions(options: QueryObserverOptions<TData, TError, TKey>): void;
+  destroy(): void;
+  free(): void;
+}
+
 export declare class QueryClient {
   constructor(options?: QueryClientOptions);
   fetchQuery<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>(
@@ -120,6 +152,9 @@ export declare class QueryClient {
   ensureQueryData<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>(
     options: QueryOptions<TData, TError, TKey>,
   ): Promise<TData>;
+  watch<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>(
+    options: QueryObserverOptions<TData, TError, TKey>,
+  ): QueryObserver<TData, TError, TKey>;
   getQueryData<TData = unknown>(queryKey: QueryKey): TData | undefined;
   getQueryState<TData = unknown, TError = unknown>(queryKey: QueryKey): QueryState<TData, TError> | undefined;
   setQueryData<TData = unknown>(queryKey: QueryKey, updater: Updater<TData>): TData | undefined;

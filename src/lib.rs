@@ -12,4 +12,6 @@ mod bindings;
 #[cfg(target_arch = "wasm32")]
 pub use bindings::client::QueryClient;
 #[cfg(target_arch = "wasm32")]
+pub use bindings::observer::QueryObserver;
+#[cfg(target_arch = "wasm32")]
 pub use bindings::storage::{indexeddb::IndexedDbStorage, memory::MemoryStorage};

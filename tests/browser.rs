@@ -102,3 +102,17 @@ mod persistence {
         bad_storage_options_are_type_errors => "badStorageOptionsAreTypeErrors",
     }
 }
+
+mod observer {
+    use super::*;
+    js_tests! { "/tests/browser/observer.test.js":
+        subscribe_gives_the_current_result_then_each_change => "subscribeGivesTheCurrentResultThenEachChange",
+        listeners_hear_only_real_changes => "listenersHearOnlyRealChanges",
+        invalidate_refetches_only_active_queries => "invalidateRefetchesOnlyActiveQueries",
+        enabled_is_honoured_and_changeable => "enabledIsHonouredAndChangeable",
+        the_last_unsubscribe_starts_the_gc_clock => "theLastUnsubscribeStartsTheGcClock",
+        an_observer_on_a_cold_key_uses_fresh_l2_data => "anObserverOnAColdKeyUsesFreshL2Data",
+        removed_under_an_observer_the_query_comes_back => "removedUnderAnObserverTheQueryComesBack",
+        observer_misuse_is_a_type_error => "observerMisuseIsATypeError",
+    }
+}

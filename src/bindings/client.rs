@@ -5,6 +5,7 @@
 //! borrow the cache briefly; user callbacks run after the borrow ends.
 
 use std::cell::{Cell, RefCell, RefMut};
+use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
@@ -16,6 +17,7 @@ use super::convert::{key_hash, read_key};
 use super::errors::{disposed_error, range_error, reentrant_error};
 use super::fetch::{self, InFlight};
 use super::js_state::state_object;
+use super::observer::{ObserverInner, QueryObserver};
 use super::options::{
     get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec,
 };
@@ -69,9 +71,60 @@ pub struct Inner {
     disposed: Cell<bool>,
     pub noop: Function,
     persister: Option<Rc<Persister>>,
+    /// Mounted observers by query hash, for notifications.
+    observers: RefCell<HashMap<String, Vec<Weak<ObserverInner>>>>,
 }
 
 impl Inner {
+    pub fn defaults(&self) -> &ClientOptions {
+        &self.defaults
+    }
+
+    pub fn register_observer(&self, hash: &str, observer: Weak<ObserverInner>) {
+        if let Ok(mut map) = self.observers.try_borrow_mut() {
+            let list = map.entry(hash.to_owned()).or_default();
+            if !list.iter().any(|w| w.ptr_eq(&observer)) {
+                list.push(observer);
+            }
+        }
+    }
+
+    pub fn unregister_observer(&self, hash: &str, observer: &ObserverInner) {
+        if let Ok(mut map) = self.observers.try_borrow_mut() {
+            if let Some(list) = map.get_mut(hash) {
+                list.retain(|w| w.strong_count() > 0 && !std::ptr::eq(w.as_ptr(), observer));
+                if list.is_empty() {
+                    map.remove(hash);
+                }
+            }
+        }
+    }
+
+    /// Tells the observers of every query whose state changed.
+    pub fn notify_changed(&self) {
+        let mut changed = match self.cache.try_borrow_mut() {
+            Ok(mut c) => c.take_changed(),
+            Err(_) => return,
+        };
+        if changed.is_empty() {
+            return;
+        }
+        changed.sort_unstable();
+        changed.dedup();
+        for hash in changed {
+            let observers: Vec<Rc<ObserverInner>> = match self.observers.try_borrow() {
+                Ok(map) => map
+                    .get(&hash)
+                    .map(|l| l.iter().filter_map(Weak::upgrade).collect())
+                    .unwrap_or_default(),
+                Err(_) => continue,
+            };
+            for o in observers {
+                o.notify();
+            }
+        }
+    }
+
     /// The cache, or an error instead of a panic if it is somehow borrowed already.
     pub fn cache(&self) -> Result<RefMut<'_, Cache>, JsValue> {
         self.cache.try_borrow_mut().map_err(|_| reentrant_error())
@@ -118,7 +171,7 @@ impl Inner {
     }
 
     /// Finds or creates the query for `o`, taking its latest options.
-    fn build(self: &Rc<Self>, o: &QueryOptions) -> Result<(), JsValue> {
+    pub fn build(self: &Rc<Self>, o: &QueryOptions) -> Result<(), JsValue> {
         let exists = self.cache()?.get(&o.hash).is_some();
         let initial = if exists {
             None
@@ -201,7 +254,7 @@ impl Inner {
 
     /// `decide`, after reading L2 once if the key is cold: fresh L2 data means no
     /// network call; L2 never replaces newer L1 data.
-    fn fetch_or_cached(
+    pub fn fetch_or_cached(
         self: &Rc<Self>,
         o: QueryOptions,
         method: &'static str,
@@ -227,6 +280,7 @@ impl Inner {
                     q.meta.hydrated = true;
                 }
             }
+            inner.notify_changed();
             JsFuture::from(inner.decide(&o, method, revalidate)?).await
         }))
     }
@@ -327,6 +381,7 @@ impl QueryClient {
                 disposed: Cell::new(false),
                 noop: NOOP.with(Function::clone),
                 persister,
+                observers: RefCell::new(HashMap::new()),
             }),
         })
     }
@@ -337,6 +392,11 @@ impl QueryClient {
         } else {
             Ok(&self.inner)
         }
+    }
+
+    /// The client's shared state (for observers).
+    pub(crate) fn inner(&self) -> Result<Rc<Inner>, JsValue> {
+        self.alive().cloned()
     }
 
     fn fetch_or_cached(
@@ -367,6 +427,11 @@ impl QueryClient {
     #[wasm_bindgen(js_name = ensureQueryData)]
     pub fn ensure_query_data(&self, options: JsValue) -> Result<Promise, JsValue> {
         self.fetch_or_cached(&options, "ensureQueryData", false)
+    }
+
+    /// A reactive view of one query: `client.watch({ queryKey, queryFn, enabled, … })`.
+    pub fn watch(&self, options: JsValue) -> Result<QueryObserver, JsValue> {
+        QueryObserver::create(self.inner()?, &options)
     }
 
     /// L1 data of a key, synchronously; `undefined` when none.
@@ -456,6 +521,7 @@ impl QueryClient {
         };
         drop(evicted);
         inner.persist(hash);
+        inner.notify_changed();
         inner.arm_gc();
         Ok(new)
     }
@@ -573,6 +639,7 @@ impl QueryClient {
         for h in &hashes {
             self.inner.persist(h); // the flag reaches L2 too
         }
+        self.inner.notify_changed();
         let kind = match refetch_type {
             RefetchType::None => return Ok(Promise::resolve(&JsValue::UNDEFINED)),
             RefetchType::Active => QueryType::Active,
@@ -610,6 +677,7 @@ impl QueryClient {
                 .collect()
         };
         release(orphans);
+        inner.notify_changed();
         inner.arm_gc();
         Ok(Promise::resolve(&JsValue::UNDEFINED))
     }
@@ -627,6 +695,7 @@ impl QueryClient {
             self.inner.unpersist(h);
         }
         release_removed(removed);
+        self.inner.notify_changed();
         Ok(())
     }
 
@@ -652,6 +721,7 @@ impl QueryClient {
             inner.unpersist(h);
         }
         release(orphans);
+        inner.notify_changed();
         inner.arm_gc();
         let active = self.of_type(hashes, QueryType::Active)?;
         self.refetch(&active)
@@ -677,6 +747,7 @@ impl QueryClient {
     pub fn clear(&self) -> Result<Promise, JsValue> {
         let inner = self.alive()?;
         release_removed(inner.cache()?.clear());
+        inner.notify_changed();
         Ok(match &inner.persister {
             Some(p) => {
                 p.clear();

@@ -82,6 +82,7 @@ pub fn start(inner: &Rc<Inner>, hash: &str) -> Result<Option<Promise>, JsValue> 
         });
     }
     drop(cache);
+    inner.notify_changed();
     spawn_local(run(inner.clone(), hash.to_owned(), id));
     Ok(Some(promise))
 }
@@ -153,6 +154,7 @@ async fn run(inner: Rc<Inner>, hash: String, id: FetchId) {
                     sleep.wake();
                     return;
                 }
+                inner.notify_changed();
                 let _ = JsFuture::from(sleep.promise.clone()).await;
             }
         }
@@ -203,6 +205,7 @@ fn succeed(inner: &Rc<Inner>, hash: &str, id: FetchId, data: JsValue) {
     if settled {
         inner.persist(hash);
     }
+    inner.notify_changed();
     if let Some(f) = waiters {
         let _ = f.resolve.call1(&JsValue::UNDEFINED, &data);
     }
@@ -211,9 +214,11 @@ fn succeed(inner: &Rc<Inner>, hash: &str, id: FetchId, data: JsValue) {
 
 fn fail(inner: &Rc<Inner>, hash: &str, id: FetchId, error: JsValue, failures: u32) {
     let e = error.clone();
-    if let Some(f) = take_in_flight(inner, hash, id, |c| {
+    let waiters = take_in_flight(inner, hash, id, |c| {
         c.fetch_failed(hash, id, e, failures, now())
-    }) {
+    });
+    inner.notify_changed();
+    if let Some(f) = waiters {
         let _ = f.reject.call1(&JsValue::UNDEFINED, &error);
     }
     inner.arm_gc();

@@ -228,6 +228,7 @@ impl ClientOptions {
 }
 
 /// The options of one query call (`fetchQuery`, `prefetchQuery`, `ensureQueryData`).
+#[derive(Clone)]
 pub struct QueryOptions {
     pub key_js: JsValue,
     pub key: Vec<KeyValue>,

@@ -34,6 +34,8 @@ pub struct Query<D, E, M> {
     pub stale_time: StaleTime,
     id: u64,
     observers: u32,
+    /// Observers with `enabled` true: they make the query active.
+    enabled_observers: u32,
     fetch: Option<ActiveFetch<D, E>>,
     lru_tick: u64,
     gc_slot: Option<GcSlot>,
@@ -47,8 +49,13 @@ struct ActiveFetch<D, E> {
 }
 
 impl<D, E, M> Query<D, E, M> {
-    /// Observed queries are active (TanStack: "has enabled observers").
+    /// A query with enabled observers is active (refetched by invalidation).
     pub fn is_active(&self) -> bool {
+        self.enabled_observers > 0
+    }
+
+    /// Whether anything observes it (enabled or not): such a query is never collected.
+    pub fn is_observed(&self) -> bool {
         self.observers > 0
     }
 
@@ -93,6 +100,8 @@ pub enum CacheError {
 /// The query map.
 pub struct QueryCache<D, E, M> {
     queries: HashMap<String, Query<D, E, M>>,
+    /// Observed queries whose state changed since the host last asked.
+    changed: Vec<String>,
     lru: Lru,
     gc: GcSchedule,
     max_entries: usize,
@@ -109,6 +118,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         }
         Ok(QueryCache {
             queries: HashMap::new(),
+            changed: Vec::new(),
             lru: Lru::default(),
             gc: GcSchedule::default(),
             max_entries,
@@ -175,6 +185,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             stale_time: StaleTime::default(),
             id: self.next_id,
             observers: 0,
+            enabled_observers: 0,
             fetch: None,
             lru_tick: self.lru.insert(hash.to_owned()),
             gc_slot: None,
@@ -205,6 +216,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     /// Takes a query out of the cache. Its running fetch, if any, is orphaned: the
     /// host aborts it, and its result will find no current ticket.
     pub fn remove(&mut self, hash: &str) -> Option<Removed<D, E, M>> {
+        self.mark(hash);
         let q = self.queries.remove(hash)?;
         self.lru.remove(q.lru_tick);
         if let Some(slot) = q.gc_slot {
@@ -215,6 +227,13 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
 
     /// Empties the cache; returns what it held.
     pub fn clear(&mut self) -> Vec<Removed<D, E, M>> {
+        let observed: Vec<String> = self
+            .queries
+            .iter()
+            .filter(|(_, q)| q.observers > 0)
+            .map(|(h, _)| h.clone())
+            .collect();
+        self.changed.extend(observed);
         self.lru.clear();
         self.gc.clear();
         self.queries.drain().collect()
@@ -226,6 +245,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             Some(q) => {
                 q.state.on_success(data, updated_at);
                 q.lru_tick = self.lru.touch(q.lru_tick);
+                self.mark(hash);
                 true
             }
             None => false,
@@ -242,6 +262,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             return false;
         }
         q.state.on_restored(data, updated_at, is_invalidated);
+        self.mark(hash);
         true
     }
 
@@ -249,6 +270,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         match self.queries.get_mut(hash) {
             Some(q) => {
                 q.state.invalidate();
+                self.mark(hash);
                 true
             }
             None => false,
@@ -261,9 +283,10 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         let q = self.queries.get_mut(hash)?;
         let orphan = q.fetch.take().map(|f| f.id);
         q.state = QueryState::initial(initial_data, now);
-        if orphan.is_some() && !q.is_active() {
+        if orphan.is_some() && !q.is_observed() {
             self.reschedule_gc(hash, now);
         }
+        self.mark(hash);
         orphan
     }
 
@@ -284,6 +307,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         if let Some(slot) = q.gc_slot.take() {
             self.gc.cancel(slot);
         }
+        self.mark(hash);
         Some(FetchStart::Started(id))
     }
 
@@ -305,6 +329,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         match self.current_fetch(hash, id) {
             Some(q) => {
                 q.state.on_attempt_failed(failure_count, reason);
+                self.mark(hash);
                 true
             }
             None => false,
@@ -320,6 +345,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         q.fetch = None;
         q.state.on_success(data, now);
         self.reschedule_gc(hash, now);
+        self.mark(hash);
         true
     }
 
@@ -338,6 +364,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         q.fetch = None;
         q.state.on_error(error, failure_count, now);
         self.reschedule_gc(hash, now);
+        self.mark(hash);
         true
     }
 
@@ -349,15 +376,18 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         q.state = fetch.revert;
         q.state.fetch_status = FetchStatus::Idle;
         self.reschedule_gc(hash, now);
+        self.mark(hash);
         Some(fetch.id)
     }
 
-    /// An observer starts watching: the query is active and its GC clock stops.
-    pub fn observe(&mut self, hash: &str) -> bool {
+    /// An observer starts watching: its GC clock stops; an enabled observer also makes
+    /// the query active.
+    pub fn observe(&mut self, hash: &str, enabled: bool) -> bool {
         let Some(q) = self.queries.get_mut(hash) else {
             return false;
         };
         q.observers += 1;
+        q.enabled_observers += u32::from(enabled);
         q.lru_tick = self.lru.touch(q.lru_tick);
         if let Some(slot) = q.gc_slot.take() {
             self.gc.cancel(slot);
@@ -366,11 +396,24 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     }
 
     /// An observer stops watching; the last one leaving starts the GC clock.
-    pub fn unobserve(&mut self, hash: &str, now: f64) {
+    pub fn unobserve(&mut self, hash: &str, enabled: bool, now: f64) {
         if let Some(q) = self.queries.get_mut(hash) {
             q.observers = q.observers.saturating_sub(1);
+            q.enabled_observers = q.enabled_observers.saturating_sub(u32::from(enabled));
             self.reschedule_gc(hash, now);
         }
+    }
+
+    /// Records that an observed query's state changed (for the host to notify).
+    fn mark(&mut self, hash: &str) {
+        if self.queries.get(hash).is_some_and(|q| q.observers > 0) {
+            self.changed.push(hash.to_owned());
+        }
+    }
+
+    /// The observed queries whose state changed since the last call (may repeat).
+    pub fn take_changed(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.changed)
     }
 
     /// (Re)starts the GC clock of an idle, unobserved query at `now`.
@@ -381,7 +424,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         if let Some(slot) = q.gc_slot.take() {
             self.gc.cancel(slot);
         }
-        if q.is_active() || q.is_fetching() {
+        if q.is_observed() || q.is_fetching() {
             return;
         }
         if let Some(at) = q.gc_time.after(now) {
@@ -406,7 +449,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
                 continue; // a newer query under the same key, or a superseded deadline
             }
             q.gc_slot = None;
-            if q.is_active() || q.is_fetching() {
+            if q.is_observed() || q.is_fetching() {
                 continue;
             }
             removed.extend(self.remove(&hash));
@@ -557,13 +600,13 @@ mod tests {
         assert_eq!(c.next_gc_at(), None, "a fetching query is not collected");
         c.fetch_succeeded(&h, id, "v", 500.0);
         assert_eq!(c.next_gc_at(), Some(1500.0));
-        c.observe(&h);
-        c.observe(&h);
+        c.observe(&h, true);
+        c.observe(&h, true);
         assert_eq!(c.next_gc_at(), None);
         assert!(c.collect_garbage(10_000.0).is_empty());
-        c.unobserve(&h, 2000.0);
+        c.unobserve(&h, true, 2000.0);
         assert_eq!(c.next_gc_at(), None, "one observer is left");
-        c.unobserve(&h, 3000.0);
+        c.unobserve(&h, true, 3000.0);
         assert_eq!(c.next_gc_at(), Some(4000.0));
         assert!(c.get(&h).is_some());
         assert_eq!(c.collect_garbage(4000.0).len(), 1);
@@ -603,7 +646,7 @@ mod tests {
         let a = build(&mut c, &["a"], 1e9, 0.0);
         let b = build(&mut c, &["b"], 1e9, 0.0);
         let d = build(&mut c, &["d"], 1e9, 0.0);
-        c.observe(&a);
+        c.observe(&a, true);
         c.begin_fetch(&b);
         c.touch(&d);
         let k = key(&["e"]);
@@ -617,7 +660,7 @@ mod tests {
         );
         assert_eq!(c.len(), 3);
         // when everything is pinned the cache grows rather than drop live queries
-        c.observe(&hash_key(&key(&["e"])));
+        c.observe(&hash_key(&key(&["e"])), true);
         let (_, evicted) = c.build(
             &hash_key(&key(&["f"])),
             || key(&["f"]),
@@ -649,7 +692,7 @@ mod tests {
         let u = build(&mut c, &["users"], 1e9, 0.0);
         c.set_data(&t1, "x", 0.0);
         c.get_mut(&t1).unwrap().stale_time = StaleTime::Millis(100.0);
-        c.observe(&t2);
+        c.observe(&t2, true);
         let mut found = c.find_all(&QueryFilters::by_key(key(&["todos"])), 50.0);
         found.sort();
         assert_eq!(found, [t1.clone(), t2.clone()]);
@@ -677,6 +720,42 @@ mod tests {
             c.count_fetching(&QueryFilters::by_key(key(&["todos"])), 0.0),
             0
         );
+    }
+
+    #[test]
+    fn disabled_observers_keep_a_query_but_do_not_make_it_active() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["a"], 1000.0, 0.0);
+        c.observe(&h, false);
+        let q = c.get(&h).unwrap();
+        assert!(q.is_observed() && !q.is_active());
+        assert!(
+            c.collect_garbage(5_000.0).is_empty(),
+            "observed: not collected"
+        );
+        c.observe(&h, true);
+        assert!(c.get(&h).unwrap().is_active());
+        c.unobserve(&h, true, 6_000.0);
+        c.unobserve(&h, false, 6_000.0);
+        assert_eq!(c.next_gc_at(), Some(7_000.0));
+    }
+
+    #[test]
+    fn only_observed_queries_report_changes() {
+        let mut c = Cache::new(10).unwrap();
+        let a = build(&mut c, &["a"], 1000.0, 0.0);
+        let b = build(&mut c, &["b"], 1000.0, 0.0);
+        c.observe(&a, true);
+        c.set_data(&a, "x", 1.0);
+        c.set_data(&b, "y", 1.0);
+        let Some(FetchStart::Started(id)) = c.begin_fetch(&a) else {
+            panic!()
+        };
+        c.fetch_succeeded(&a, id, "z", 2.0);
+        assert_eq!(c.take_changed(), [a.clone(), a.clone(), a.clone()]);
+        assert!(c.take_changed().is_empty());
+        c.remove(&a);
+        assert_eq!(c.take_changed(), [a]);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 // Compiled by scripts/test.sh with tsc --strict: the package types accept what a user writes.
-import { QueryClient, IndexedDbStorage, MemoryStorage, type StorageBackend } from '../../pkg-template/index';
+import { QueryClient, QueryObserver, IndexedDbStorage, MemoryStorage, type StorageBackend } from '../../pkg-template/index';
 const map = new Map<string, string>();
 const storage: StorageBackend = { get: (k) => map.get(k), set: (k, v) => void map.set(k, v), delete: (k) => void map.delete(k) };
 const c = new QueryClient({ storage, staleTime: 'static', onStorageError: (e, op, key) => console.log(e, op, key) });
@@ -13,3 +13,7 @@ async function f() {
   return todos;
 }
 f();
+const observer = c.watch<{ id: number }[]>({ queryKey: ['todos', 1], queryFn: async () => [{ id: 1 }], enabled: true });
+const off: () => void = observer.subscribe((r) => { if (r.isSuccess) console.log(r.data?.[0].id); });
+off();
+new QueryObserver(c, { queryKey: ['x'] }).destroy();

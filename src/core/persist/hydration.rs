@@ -17,7 +17,9 @@ pub fn should_restore(l1_updated_at: Option<f64>, l2_updated_at: f64) -> bool {
 
 /// When an entry whose data dates from `data_updated_at` expires (`f64::INFINITY`: never).
 pub fn expires_at(data_updated_at: f64, persist_max_age: Duration) -> f64 {
-    persist_max_age.after(data_updated_at).unwrap_or(f64::INFINITY)
+    persist_max_age
+        .after(data_updated_at)
+        .unwrap_or(f64::INFINITY)
 }
 
 /// The TTL in whole seconds (at least 1) for an entry expiring at `expires_at`;

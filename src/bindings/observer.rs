@@ -1,0 +1,383 @@
+//! `QueryObserver`: a reactive view of one query (`client.watch(options)` or
+//! `new QueryObserver(client, options)`).
+//!
+//! The first `subscribe` mounts it: the query is built, counted as observed (so it is
+//! never collected, and is active while `enabled`), hydrated from L2 when cold, and
+//! fetched when it has no data or stale data. The listener gets the current result
+//! at once and then each change; results are compared, so listeners hear only about
+//! changes. The last unsubscribe starts the query's GC clock.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use js_sys::{Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use super::client::{now, Inner, QueryClient};
+use super::convert::describe;
+use super::errors::type_error;
+use super::fetch;
+use super::js_state::state_object;
+use super::options::{get, QueryOptions};
+use crate::core::state::{FetchStatus, QueryState, Status};
+
+/// What a listener sees change. Data and errors compare by identity (`===`).
+#[derive(Clone, PartialEq)]
+struct Snapshot {
+    state: QueryState<JsValue, JsValue>,
+    is_stale: bool,
+}
+
+struct ObserverState {
+    options: QueryOptions,
+    enabled: bool,
+    listeners: Vec<(u32, Function)>,
+    next_listener: u32,
+    mounted: bool,
+    last: Option<(Snapshot, JsValue)>,
+}
+
+pub struct ObserverInner {
+    client: Rc<Inner>,
+    state: RefCell<ObserverState>,
+}
+
+fn read_enabled(opts: &JsValue) -> Result<bool, JsValue> {
+    match get(opts, "enabled")? {
+        v if v.is_undefined() => Ok(true),
+        v => v
+            .as_bool()
+            .ok_or_else(|| type_error(format!("enabled must be a boolean, got {}", describe(&v)))),
+    }
+}
+
+fn flag(o: &Object, name: &str, value: bool) {
+    let _ = Reflect::set(o, &JsValue::from_str(name), &JsValue::from(value));
+}
+
+/// The result object: the query's state plus TanStack's derived flags.
+fn result_object(s: &Snapshot) -> JsValue {
+    let o: Object = state_object(&s.state).into();
+    let st = &s.state;
+    let fetching = st.fetch_status == FetchStatus::Fetching;
+    let pending = st.status == Status::Pending;
+    flag(&o, "isPending", pending);
+    flag(&o, "isSuccess", st.status == Status::Success);
+    flag(&o, "isError", st.status == Status::Error);
+    flag(&o, "isFetching", fetching);
+    flag(&o, "isPaused", st.fetch_status == FetchStatus::Paused);
+    flag(&o, "isLoading", pending && fetching);
+    flag(&o, "isRefetching", fetching && !pending);
+    flag(&o, "isStale", s.is_stale);
+    flag(&o, "isPlaceholderData", false);
+    flag(
+        &o,
+        "isFetched",
+        st.data_update_count + st.error_update_count > 0,
+    );
+    flag(
+        &o,
+        "isLoadingError",
+        st.status == Status::Error && st.data.is_none(),
+    );
+    flag(
+        &o,
+        "isRefetchError",
+        st.status == Status::Error && st.data.is_some(),
+    );
+    o.into()
+}
+
+impl ObserverInner {
+    fn new(client: Rc<Inner>, opts: &JsValue) -> Result<Rc<ObserverInner>, JsValue> {
+        let options = QueryOptions::read(opts, client.defaults(), "QueryObserver")?;
+        let enabled = read_enabled(opts)?;
+        Ok(Rc::new(ObserverInner {
+            client,
+            state: RefCell::new(ObserverState {
+                options,
+                enabled,
+                listeners: Vec::new(),
+                next_listener: 0,
+                mounted: false,
+                last: None,
+            }),
+        }))
+    }
+
+    fn hash(&self) -> String {
+        self.state.borrow().options.hash.clone()
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        let hash = self.hash();
+        let t = now();
+        match self.client.cache() {
+            Ok(cache) => match cache.get(&hash) {
+                Some(q) => Snapshot {
+                    state: q.state.clone(),
+                    is_stale: q.is_stale(t),
+                },
+                None => Snapshot {
+                    state: QueryState::default(),
+                    is_stale: true,
+                },
+            },
+            Err(_) => Snapshot {
+                state: QueryState::default(),
+                is_stale: true,
+            },
+        }
+    }
+
+    /// The current result; the same object as last time when nothing changed.
+    fn current(&self) -> (JsValue, bool) {
+        let snap = self.snapshot();
+        let mut st = self.state.borrow_mut();
+        if let Some((last, js)) = &st.last {
+            if *last == snap {
+                return (js.clone(), false);
+            }
+        }
+        let js = result_object(&snap);
+        st.last = Some((snap, js.clone()));
+        (js, true)
+    }
+
+    /// Tells the listeners, if the result changed. Re-mounts a query removed under it.
+    pub fn notify(self: &Rc<Self>) {
+        let (mounted, hash) = {
+            let st = self.state.borrow();
+            (st.mounted, st.options.hash.clone())
+        };
+        let missing = self
+            .client
+            .cache()
+            .map(|c| c.get(&hash).is_none())
+            .unwrap_or(false);
+        if mounted && missing {
+            let _ = self.attach();
+        }
+        let (result, changed) = self.current();
+        if !changed {
+            return;
+        }
+        let listeners: Vec<Function> = self
+            .state
+            .borrow()
+            .listeners
+            .iter()
+            .map(|(_, f)| f.clone())
+            .collect();
+        for l in listeners {
+            // A throwing listener must not stop the others.
+            let _ = l.call1(&JsValue::UNDEFINED, &result);
+        }
+    }
+
+    /// Builds the query, counts this observer on it and registers for notifications.
+    fn attach(self: &Rc<Self>) -> Result<(), JsValue> {
+        let (options, enabled) = {
+            let st = self.state.borrow();
+            (st.options.clone(), st.enabled)
+        };
+        self.client.build(&options)?;
+        self.client.cache()?.observe(&options.hash, enabled);
+        self.client
+            .register_observer(&options.hash, Rc::downgrade(self));
+        Ok(())
+    }
+
+    fn mount(self: &Rc<Self>) -> Result<(), JsValue> {
+        if self.state.borrow().mounted {
+            return Ok(());
+        }
+        self.attach()?;
+        self.state.borrow_mut().mounted = true;
+        Ok(())
+    }
+
+    fn unmount(&self) {
+        let (mounted, hash, enabled) = {
+            let st = self.state.borrow();
+            (st.mounted, st.options.hash.clone(), st.enabled)
+        };
+        if !mounted {
+            return;
+        }
+        self.state.borrow_mut().mounted = false;
+        if let Ok(mut cache) = self.client.cache() {
+            cache.unobserve(&hash, enabled, now());
+        }
+        self.client.unregister_observer(&hash, self);
+        self.client.arm_gc();
+    }
+
+    /// Hydrates a cold key from L2, then fetches when there is no data or it is stale.
+    fn fetch_if_needed(self: &Rc<Self>) -> Result<(), JsValue> {
+        let (options, enabled) = {
+            let st = self.state.borrow();
+            (st.options.clone(), st.enabled)
+        };
+        if !enabled
+            || options.query_fn.is_none()
+                && self
+                    .client
+                    .cache()?
+                    .get(&options.hash)
+                    .is_some_and(|q| q.meta.query_fn.is_none())
+        {
+            return Ok(());
+        }
+        let p = self
+            .client
+            .fetch_or_cached(options, "QueryObserver", true)?;
+        super::promise::handle(&p, &self.client.noop);
+        self.client.notify_changed();
+        Ok(())
+    }
+
+    fn subscribe(self: &Rc<Self>, listener: Function) -> Result<JsValue, JsValue> {
+        let id = {
+            let mut st = self.state.borrow_mut();
+            st.next_listener += 1;
+            let id = st.next_listener;
+            st.listeners.push((id, listener.clone()));
+            id
+        };
+        let first = self.state.borrow().listeners.len() == 1;
+        if first {
+            self.mount()?;
+        }
+        let (result, _) = self.current();
+        let _ = listener.call1(&JsValue::UNDEFINED, &result);
+        if first {
+            self.fetch_if_needed()?;
+        }
+        let weak: Weak<ObserverInner> = Rc::downgrade(self);
+        Ok(Closure::once_into_js(move || {
+            if let Some(o) = weak.upgrade() {
+                o.unsubscribe(id);
+            }
+        }))
+    }
+
+    fn unsubscribe(&self, id: u32) {
+        let empty = {
+            let mut st = self.state.borrow_mut();
+            let before = st.listeners.len();
+            st.listeners.retain(|(i, _)| *i != id);
+            before > 0 && st.listeners.is_empty()
+        };
+        if empty {
+            self.unmount();
+        }
+    }
+
+    fn set_options(self: &Rc<Self>, opts: &JsValue) -> Result<(), JsValue> {
+        let options = QueryOptions::read(opts, self.client.defaults(), "QueryObserver.setOptions")?;
+        let enabled = read_enabled(opts)?;
+        let (mounted, same_key, was_enabled) = {
+            let st = self.state.borrow();
+            (st.mounted, st.options.hash == options.hash, st.enabled)
+        };
+        if mounted && (!same_key || was_enabled != enabled) {
+            self.unmount();
+            {
+                let mut st = self.state.borrow_mut();
+                st.options = options;
+                st.enabled = enabled;
+            }
+            self.mount()?;
+        } else {
+            {
+                let mut st = self.state.borrow_mut();
+                st.options = options.clone();
+                st.enabled = enabled;
+            }
+            if mounted {
+                self.client.build(&options)?;
+            }
+        }
+        if mounted {
+            self.fetch_if_needed()?;
+        }
+        self.notify();
+        Ok(())
+    }
+
+    fn refetch(self: &Rc<Self>) -> Result<Promise, JsValue> {
+        let options = self.state.borrow().options.clone();
+        self.client.build(&options)?;
+        let started = fetch::start(&self.client, &options.hash)?;
+        self.client.notify_changed();
+        let this = self.clone();
+        Ok(future_to_promise(async move {
+            if let Some(p) = started {
+                let _ = JsFuture::from(p).await;
+            }
+            Ok(this.current().0)
+        }))
+    }
+
+    fn destroy(&self) {
+        self.state.borrow_mut().listeners.clear();
+        self.unmount();
+    }
+}
+
+/// A reactive view of one query.
+#[wasm_bindgen]
+pub struct QueryObserver {
+    inner: Rc<ObserverInner>,
+}
+
+impl QueryObserver {
+    pub fn create(client: Rc<Inner>, options: &JsValue) -> Result<QueryObserver, JsValue> {
+        Ok(QueryObserver {
+            inner: ObserverInner::new(client, options)?,
+        })
+    }
+}
+
+#[wasm_bindgen]
+impl QueryObserver {
+    /// `new QueryObserver(client, { queryKey, queryFn, enabled, staleTime, … })`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(client: &QueryClient, options: JsValue) -> Result<QueryObserver, JsValue> {
+        QueryObserver::create(client.inner()?, &options)
+    }
+
+    /// Calls `listener(result)` now and on every change; returns `unsubscribe()`.
+    pub fn subscribe(&self, listener: JsValue) -> Result<JsValue, JsValue> {
+        let listener: Function = listener.dyn_into().map_err(|v| {
+            type_error(format!(
+                "subscribe needs a listener function (result) => void, got {}",
+                describe(&v)
+            ))
+        })?;
+        self.inner.subscribe(listener)
+    }
+
+    #[wasm_bindgen(js_name = getCurrentResult)]
+    pub fn get_current_result(&self) -> JsValue {
+        self.inner.current().0
+    }
+
+    /// Fetches now (even when disabled); resolves with the result afterwards.
+    pub fn refetch(&self) -> Result<Promise, JsValue> {
+        self.inner.refetch()
+    }
+
+    /// New options (a new key moves the observer to that query).
+    #[wasm_bindgen(js_name = setOptions)]
+    pub fn set_options(&self, options: JsValue) -> Result<(), JsValue> {
+        self.inner.set_options(&options)
+    }
+
+    /// Drops every listener and stops observing.
+    pub fn destroy(&self) {
+        self.inner.destroy();
+    }
+}
