@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything building and testing stackquery needs, skipping what is present:
-# Debian's Chromium + ChromeDriver, the wasm32 target, wasm-bindgen-cli (the version in
+# Debian's Chromium + ChromeDriver and redis-server, the wasm32 target, wasm-bindgen-cli (the version in
 # Cargo.lock), wasm-pack, and the npm dev tools (npm ci). Safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,7 @@ sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   sudo_ apt-get update -qq

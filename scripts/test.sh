@@ -13,8 +13,14 @@ step() { printf '\n== %s\n' "$1"; }
 step "native core: cargo test"
 cargo test --lib --test tanstack_vectors 2>&1 | tee "$logs/native.log"
 
-step "browser: wasm-pack test --headless --chrome (real Chromium, real IndexedDB)"
-wasm-pack test --headless --chrome --mode no-install -- --test browser 2>&1 | tee "$logs/browser.log"
+step "browser: wasm-pack test --headless --chrome (real Chromium, real IndexedDB, real Redis over REST)"
+node tests/servers/remote-store.mjs 38479 38480 > "$logs/remote-store.log" 2>&1 &
+store_pid=$!
+trap 'kill $store_pid 2>/dev/null || true' EXIT
+for _ in $(seq 50); do grep -q '^ready' "$logs/remote-store.log" && break; sleep 0.2; done
+grep -q '^ready' "$logs/remote-store.log" || { cat "$logs/remote-store.log"; exit 1; }
+WASM_BINDGEN_TEST_TIMEOUT=60 wasm-pack test --headless --chrome --mode no-install -- --test browser 2>&1 | tee "$logs/browser.log"
+kill $store_pid 2>/dev/null || true
 
 step "package: build pkg/, check its types, test it under Node"
 bash scripts/build-package.sh

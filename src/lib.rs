@@ -14,4 +14,6 @@ pub use bindings::client::QueryClient;
 #[cfg(target_arch = "wasm32")]
 pub use bindings::observer::QueryObserver;
 #[cfg(target_arch = "wasm32")]
-pub use bindings::storage::{indexeddb::IndexedDbStorage, memory::MemoryStorage};
+pub use bindings::storage::{
+    indexeddb::IndexedDbStorage, memory::MemoryStorage, remote::RemoteStorage,
+};

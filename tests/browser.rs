@@ -5,7 +5,7 @@
 //! constructs the package's storage classes.
 #![cfg(target_arch = "wasm32")]
 
-use stackquery::{IndexedDbStorage, MemoryStorage, QueryClient};
+use stackquery::{IndexedDbStorage, MemoryStorage, QueryClient, RemoteStorage};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -20,7 +20,8 @@ fn factory() -> JsValue {
     .into_js_value()
 }
 
-/// `{ IndexedDbStorage(options), MemoryStorage() }`: the package's storage classes.
+/// `{ IndexedDbStorage(options), MemoryStorage(), RemoteStorage(options) }`: the
+/// package's storage classes.
 fn library() -> JsValue {
     let lib = js_sys::Object::new();
     let idb = Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(|options| {
@@ -29,6 +30,10 @@ fn library() -> JsValue {
     let memory = Closure::<dyn Fn() -> JsValue>::new(|| JsValue::from(MemoryStorage::new()));
     let _ = js_sys::Reflect::set(&lib, &"IndexedDbStorage".into(), &idb.into_js_value());
     let _ = js_sys::Reflect::set(&lib, &"MemoryStorage".into(), &memory.into_js_value());
+    let remote = Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(|options| {
+        RemoteStorage::new(options).map(JsValue::from)
+    });
+    let _ = js_sys::Reflect::set(&lib, &"RemoteStorage".into(), &remote.into_js_value());
     lib.into()
 }
 
@@ -114,5 +119,13 @@ mod observer {
         an_observer_on_a_cold_key_uses_fresh_l2_data => "anObserverOnAColdKeyUsesFreshL2Data",
         removed_under_an_observer_the_query_comes_back => "removedUnderAnObserverTheQueryComesBack",
         observer_misuse_is_a_type_error => "observerMisuseIsATypeError",
+    }
+}
+
+mod remote {
+    use super::*;
+    js_tests! { "/tests/browser/remote.test.js":
+        remote_store_from_the_browser => "remoteStoreFromTheBrowser",
+        remote_store_failures_fall_back_to_l1 => "remoteStoreFailuresFallBackToL1",
     }
 }

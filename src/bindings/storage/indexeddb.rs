@@ -21,7 +21,7 @@ use web_sys::{
     IdbTransaction, IdbTransactionMode,
 };
 
-use super::{register, Backend, StorageBackend, WriteOp};
+use super::{protocol, register, Backend, StorageBackend, WriteOp};
 use crate::bindings::errors::type_error;
 use crate::bindings::options::{expect_object, get};
 
@@ -265,47 +265,19 @@ impl IndexedDbStorage {
     }
 
     pub fn get(&self, key: String) -> Promise {
-        let b = self.backend.clone();
-        future_to_promise(async move {
-            let v = b.get(&key).await?;
-            Ok(if v.is_undefined() { JsValue::NULL } else { v })
-        })
+        protocol::get(&self.backend, key)
     }
 
     pub fn set(&self, key: String, value: String, ttl_seconds: Option<f64>) -> Promise {
-        let b = self.backend.clone();
-        future_to_promise(async move {
-            b.write(&[WriteOp::Put {
-                key,
-                value,
-                ttl_seconds,
-            }])
-            .await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        protocol::set(&self.backend, key, value, ttl_seconds)
     }
 
     pub fn delete(&self, key: String) -> Promise {
-        let b = self.backend.clone();
-        future_to_promise(async move {
-            b.write(&[WriteOp::Delete { key }]).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        protocol::delete(&self.backend, key)
     }
 
     /// Keys starting with `prefix` (all keys without one).
     pub fn keys(&self, prefix: Option<String>) -> Promise {
-        let b = self.backend.clone();
-        future_to_promise(async move {
-            let keys = b
-                .keys(prefix.as_deref().unwrap_or(""))
-                .await?
-                .unwrap_or_default();
-            Ok(keys
-                .into_iter()
-                .map(JsValue::from)
-                .collect::<Array>()
-                .into())
-        })
+        protocol::keys(&self.backend, prefix)
     }
 }

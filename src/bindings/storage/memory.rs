@@ -5,10 +5,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use js_sys::{Array, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::{register, Backend, StorageBackend, WriteOp};
+use super::{protocol, register, Backend, StorageBackend, WriteOp};
 
 /// Entries by key: the value and when it expires (ms since the epoch).
 #[derive(Default)]
@@ -107,37 +107,20 @@ impl MemoryStorage {
     }
 
     pub fn get(&self, key: String) -> Promise {
-        let v = self.memory().and_then(|m| m.get_now(&key));
-        Promise::resolve(&v.map(JsValue::from).unwrap_or(JsValue::NULL))
+        protocol::get(&self.backend, key)
     }
 
     pub fn set(&self, key: String, value: String, ttl_seconds: Option<f64>) -> Promise {
-        if let Some(m) = self.memory() {
-            m.apply(&[WriteOp::Put {
-                key,
-                value,
-                ttl_seconds,
-            }]);
-        }
-        Promise::resolve(&JsValue::UNDEFINED)
+        protocol::set(&self.backend, key, value, ttl_seconds)
     }
 
     pub fn delete(&self, key: String) -> Promise {
-        if let Some(m) = self.memory() {
-            m.apply(&[WriteOp::Delete { key }]);
-        }
-        Promise::resolve(&JsValue::UNDEFINED)
+        protocol::delete(&self.backend, key)
     }
 
     /// Keys starting with `prefix` (all keys without one).
     pub fn keys(&self, prefix: Option<String>) -> Promise {
-        let keys = self
-            .memory()
-            .map(|m| m.keys_now(prefix.as_deref().unwrap_or("")))
-            .unwrap_or_default();
-        Promise::resolve(&JsValue::from(
-            keys.into_iter().map(JsValue::from).collect::<Array>(),
-        ))
+        protocol::keys(&self.backend, prefix)
     }
 
     /// How many entries it holds.

@@ -9,12 +9,14 @@
 pub mod indexeddb;
 pub mod js_object;
 pub mod memory;
+pub mod remote;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::Reflect;
+use js_sys::{Array, Promise, Reflect};
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::future_to_promise;
 
 use super::convert::describe;
 use super::errors::type_error;
@@ -48,6 +50,7 @@ pub trait StorageBackend {
 pub enum Backend {
     IndexedDb(indexeddb::IndexedDb),
     Memory(memory::Memory),
+    Remote(remote::Remote),
     Js(js_object::JsObject),
 }
 
@@ -56,6 +59,7 @@ impl StorageBackend for Backend {
         match self {
             Backend::IndexedDb(b) => b.get(key).await,
             Backend::Memory(b) => b.get(key).await,
+            Backend::Remote(b) => b.get(key).await,
             Backend::Js(b) => b.get(key).await,
         }
     }
@@ -63,6 +67,7 @@ impl StorageBackend for Backend {
         match self {
             Backend::IndexedDb(b) => b.write(ops).await,
             Backend::Memory(b) => b.write(ops).await,
+            Backend::Remote(b) => b.write(ops).await,
             Backend::Js(b) => b.write(ops).await,
         }
     }
@@ -70,6 +75,7 @@ impl StorageBackend for Backend {
         match self {
             Backend::IndexedDb(b) => b.delete_prefix(prefix).await,
             Backend::Memory(b) => b.delete_prefix(prefix).await,
+            Backend::Remote(b) => b.delete_prefix(prefix).await,
             Backend::Js(b) => b.delete_prefix(prefix).await,
         }
     }
@@ -77,6 +83,7 @@ impl StorageBackend for Backend {
         match self {
             Backend::IndexedDb(b) => b.keys(prefix).await,
             Backend::Memory(b) => b.keys(prefix).await,
+            Backend::Remote(b) => b.keys(prefix).await,
             Backend::Js(b) => b.keys(prefix).await,
         }
     }
@@ -129,4 +136,59 @@ pub fn error_name(error: &JsValue) -> Option<String> {
     Reflect::get(error, &JsValue::from_str("name"))
         .ok()?
         .as_string()
+}
+
+/// The storage protocol (`get`, `set`, `delete`, `keys`) on a built-in backend, for
+/// the exported classes: the same code path the client uses.
+pub mod protocol {
+    use super::*;
+
+    pub fn get(backend: &Rc<Backend>, key: String) -> Promise {
+        let b = backend.clone();
+        future_to_promise(async move {
+            let v = b.get(&key).await?;
+            Ok(if v.is_undefined() { JsValue::NULL } else { v })
+        })
+    }
+
+    pub fn set(
+        backend: &Rc<Backend>,
+        key: String,
+        value: String,
+        ttl_seconds: Option<f64>,
+    ) -> Promise {
+        let b = backend.clone();
+        future_to_promise(async move {
+            b.write(&[WriteOp::Put {
+                key,
+                value,
+                ttl_seconds,
+            }])
+            .await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    pub fn delete(backend: &Rc<Backend>, key: String) -> Promise {
+        let b = backend.clone();
+        future_to_promise(async move {
+            b.write(&[WriteOp::Delete { key }]).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    pub fn keys(backend: &Rc<Backend>, prefix: Option<String>) -> Promise {
+        let b = backend.clone();
+        future_to_promise(async move {
+            let keys = b
+                .keys(prefix.as_deref().unwrap_or(""))
+                .await?
+                .unwrap_or_default();
+            Ok(keys
+                .into_iter()
+                .map(JsValue::from)
+                .collect::<Array>()
+                .into())
+        })
+    }
 }
