@@ -82,6 +82,7 @@ mod client {
         max_entries_evicts_least_recently_used => "maxEntriesEvictsLeastRecentlyUsed",
         ensure_and_prefetch => "ensureAndPrefetch",
         clear_and_dispose => "clearAndDispose",
+        edge_runtime_collects_without_timers => "edgeRuntimeCollectsWithoutTimers",
     }
 }
 

@@ -19,7 +19,7 @@ use super::fetch::{self, InFlight};
 use super::js_state::state_object;
 use super::observer::{ObserverInner, QueryObserver};
 use super::options::{
-    get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec,
+    get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec, Runtime,
 };
 use super::persister::{Entry, PersistOptions, Persister};
 use super::{promise, timer};
@@ -130,11 +130,20 @@ impl Inner {
         self.cache.try_borrow_mut().map_err(|_| reentrant_error())
     }
 
-    /// Keeps the one GC timer armed for the earliest deadline.
+    /// Keeps the one GC timer armed for the earliest deadline. On the edge no timer is
+    /// armed: what is due is collected now, on the client's own call.
     pub fn arm_gc(self: &Rc<Self>) {
         let Ok(next) = self.cache.try_borrow().map(|c| c.next_gc_at()) else {
             return;
         };
+        if self.defaults.runtime == Runtime::Edge {
+            if next.is_some_and(|at| at <= now()) {
+                if let Ok(mut c) = self.cache.try_borrow_mut() {
+                    drop(c.collect_garbage(now()));
+                }
+            }
+            return;
+        }
         let Ok(mut t) = self.gc_timer.try_borrow_mut() else {
             return;
         };
@@ -764,6 +773,17 @@ impl QueryClient {
             Some(p) => p.flush(),
             None => Promise::resolve(&JsValue::UNDEFINED),
         }
+    }
+
+    /// The runtime mode in use: `'browser'`, `'server'` or `'edge'`.
+    #[wasm_bindgen(getter)]
+    pub fn runtime(&self) -> String {
+        match self.inner.defaults.runtime {
+            Runtime::Browser => "browser",
+            Runtime::Server => "server",
+            Runtime::Edge => "edge",
+        }
+        .to_owned()
     }
 
     /// How many storage calls (reads, batch writes, clears) L2 has made.

@@ -186,6 +186,51 @@ impl RetryDelaySpec {
     }
 }
 
+/// Where the client runs (`runtime` option). `Edge` arms no timer for GC: due queries
+/// are collected on the client's next call, so nothing outlives a request's isolate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runtime {
+    Browser,
+    Server,
+    Edge,
+}
+
+impl Runtime {
+    fn read(value: &JsValue) -> Result<Runtime, JsValue> {
+        match value.as_string().as_deref() {
+            None if value.is_undefined() => Ok(Self::detect()),
+            Some("auto") => Ok(Self::detect()),
+            Some("browser") => Ok(Runtime::Browser),
+            Some("server") => Ok(Runtime::Server),
+            Some("edge") => Ok(Runtime::Edge),
+            _ => Err(type_error(format!(
+                "runtime must be 'auto', 'browser', 'server' or 'edge', got {}",
+                show(value)
+            ))),
+        }
+    }
+
+    /// Cloudflare Workers say so in `navigator.userAgent`; pages and workers have a
+    /// `document` or `self`; anything else is a server.
+    fn detect() -> Runtime {
+        let global = js_sys::global();
+        let user_agent = Reflect::get(&global, &"navigator".into())
+            .ok()
+            .filter(|n| n.is_object())
+            .and_then(|n| Reflect::get(&n, &"userAgent".into()).ok())
+            .and_then(|u| u.as_string());
+        if user_agent.as_deref() == Some("Cloudflare-Workers") {
+            return Runtime::Edge;
+        }
+        let has = |name: &str| Reflect::has(&global, &name.into()).unwrap_or(false);
+        if has("document") || has("WorkerGlobalScope") {
+            Runtime::Browser
+        } else {
+            Runtime::Server
+        }
+    }
+}
+
 /// The client-wide defaults (`new QueryClient({...})`).
 pub struct ClientOptions {
     pub stale_time: StaleTime,
@@ -193,6 +238,7 @@ pub struct ClientOptions {
     pub retry: RetrySpec,
     pub retry_delay: Option<RetryDelaySpec>,
     pub max_entries: usize,
+    pub runtime: Runtime,
 }
 
 impl ClientOptions {
@@ -223,6 +269,7 @@ impl ClientOptions {
             retry: RetrySpec::read(&get(opts, "retry")?, "retry")?.unwrap_or(RetrySpec::Times(3)),
             retry_delay: RetryDelaySpec::read(&get(opts, "retryDelay")?, "retryDelay")?,
             max_entries,
+            runtime: Runtime::read(&get(opts, "runtime")?)?,
         })
     }
 }

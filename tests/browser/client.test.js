@@ -437,3 +437,22 @@ export async function clearAndDispose(make) {
   client.dispose();
   throws(() => client.getQueryData(['b']), Error, 'disposed', 'disposed client');
 }
+
+export async function edgeRuntimeCollectsWithoutTimers(make) {
+  eq(make({}).runtime, 'browser', 'a page is detected as a browser');
+  const throws = () => make({ runtime: 'lambda' });
+  try {
+    throws();
+    throw new Error('expected a TypeError');
+  } catch (e) {
+    assert(e instanceof TypeError && e.message.includes('runtime'), String(e));
+  }
+  const client = make({ runtime: 'edge', gcTime: 20 });
+  eq(client.runtime, 'edge', 'explicit edge mode');
+  await client.fetchQuery({ queryKey: ['edge', 1], queryFn: async () => 1 });
+  await sleep(60);
+  eq(client.size, 1, 'no timer fired: nothing collected in the background');
+  client.setQueryData(['edge', 2], 2); // the next call collects what is due
+  eq(client.getQueryData(['edge', 1]), undefined, 'collected on the next call');
+  eq(client.getQueryData(['edge', 2]), 2, 'the new query stays');
+}
