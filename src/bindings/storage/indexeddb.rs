@@ -21,7 +21,7 @@ use web_sys::{
     IdbTransaction, IdbTransactionMode,
 };
 
-use super::{protocol, register, Backend, StorageBackend, WriteOp};
+use super::{register, storage_class, Backend, StorageBackend, WriteOp};
 use crate::bindings::errors::type_error;
 use crate::bindings::options::{expect_object, get};
 
@@ -258,26 +258,6 @@ impl IndexedDbStorage {
         let handle = register(&backend);
         Ok(IndexedDbStorage { backend, handle })
     }
-
-    #[wasm_bindgen(getter, js_name = __stackqueryBackend)]
-    pub fn handle(&self) -> u32 {
-        self.handle
-    }
-
-    pub fn get(&self, key: String) -> Promise {
-        protocol::get(&self.backend, key)
-    }
-
-    pub fn set(&self, key: String, value: String, ttl_seconds: Option<f64>) -> Promise {
-        protocol::set(&self.backend, key, value, ttl_seconds)
-    }
-
-    pub fn delete(&self, key: String) -> Promise {
-        protocol::delete(&self.backend, key)
-    }
-
-    /// Keys starting with `prefix` (all keys without one).
-    pub fn keys(&self, prefix: Option<String>) -> Promise {
-        protocol::keys(&self.backend, prefix)
-    }
 }
+
+storage_class!(IndexedDbStorage);

@@ -5,10 +5,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::{protocol, register, Backend, StorageBackend, WriteOp};
+use super::{register, storage_class, Backend, StorageBackend, WriteOp};
 
 /// Entries by key: the value and when it expires (ms since the epoch).
 #[derive(Default)]
@@ -101,28 +100,6 @@ impl MemoryStorage {
         }
     }
 
-    #[wasm_bindgen(getter, js_name = __stackqueryBackend)]
-    pub fn handle(&self) -> u32 {
-        self.handle
-    }
-
-    pub fn get(&self, key: String) -> Promise {
-        protocol::get(&self.backend, key)
-    }
-
-    pub fn set(&self, key: String, value: String, ttl_seconds: Option<f64>) -> Promise {
-        protocol::set(&self.backend, key, value, ttl_seconds)
-    }
-
-    pub fn delete(&self, key: String) -> Promise {
-        protocol::delete(&self.backend, key)
-    }
-
-    /// Keys starting with `prefix` (all keys without one).
-    pub fn keys(&self, prefix: Option<String>) -> Promise {
-        protocol::keys(&self.backend, prefix)
-    }
-
     /// How many entries it holds.
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> u32 {
@@ -137,3 +114,5 @@ impl Default for MemoryStorage {
         Self::new()
     }
 }
+
+storage_class!(MemoryStorage);

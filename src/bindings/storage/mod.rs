@@ -138,8 +138,44 @@ pub fn error_name(error: &JsValue) -> Option<String> {
         .as_string()
 }
 
-/// The storage protocol (`get`, `set`, `delete`, `keys`) on a built-in backend, for
-/// the exported classes: the same code path the client uses.
+/// The exported methods every built-in storage class shares: the backend handle and
+/// the storage protocol, on the same code path the client uses.
+macro_rules! storage_class {
+    ($class:ident) => {
+        #[wasm_bindgen::prelude::wasm_bindgen]
+        impl $class {
+            #[wasm_bindgen(getter, js_name = __stackqueryBackend)]
+            pub fn handle(&self) -> u32 {
+                self.handle
+            }
+
+            pub fn get(&self, key: String) -> js_sys::Promise {
+                $crate::bindings::storage::protocol::get(&self.backend, key)
+            }
+
+            pub fn set(
+                &self,
+                key: String,
+                value: String,
+                ttl_seconds: Option<f64>,
+            ) -> js_sys::Promise {
+                $crate::bindings::storage::protocol::set(&self.backend, key, value, ttl_seconds)
+            }
+
+            pub fn delete(&self, key: String) -> js_sys::Promise {
+                $crate::bindings::storage::protocol::delete(&self.backend, key)
+            }
+
+            /// Keys starting with `prefix` (all keys without one).
+            pub fn keys(&self, prefix: Option<String>) -> js_sys::Promise {
+                $crate::bindings::storage::protocol::keys(&self.backend, prefix)
+            }
+        }
+    };
+}
+pub(crate) use storage_class;
+
+/// The storage protocol (`get`, `set`, `delete`, `keys`) on a built-in backend.
 pub mod protocol {
     use super::*;
 

@@ -29,6 +29,8 @@
 //! Numbers are written and read as integers only: the wasm build then carries neither
 //! Rust's float formatter nor its float parser.
 
+use crate::core::key::write_json_string;
+
 /// Version written by `encode`; any other version is foreign.
 pub const ENVELOPE_VERSION: u32 = 1;
 
@@ -71,7 +73,7 @@ pub fn encode(meta: &EnvelopeMeta<'_>, data_json: &str) -> String {
     out.push_str(",\"key\":");
     out.push_str(meta.key_hash);
     out.push_str(",\"buster\":");
-    push_json_string(&mut out, meta.buster);
+    write_json_string(&mut out, meta.buster);
     out.push_str(",\"updatedAt\":");
     push_int(&mut out, time_to_int(meta.data_updated_at));
     out.push_str(",\"invalidated\":");
@@ -194,30 +196,6 @@ fn push_int(out: &mut String, n: i64) {
         }
         div /= 10;
     }
-}
-
-/// `s` as a JSON string: `"`, `\` and control characters escaped, all else verbatim.
-fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if u32::from(c) < 0x20 => {
-                let code = u32::from(c);
-                out.push_str("\\u00");
-                out.push(char::from_digit(code >> 4, 16).unwrap_or('0'));
-                out.push(char::from_digit(code & 0xf, 16).unwrap_or('0'));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 // ---------------------------------------------------------------------------------------
