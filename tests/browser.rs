@@ -83,6 +83,7 @@ mod client {
         ensure_and_prefetch => "ensureAndPrefetch",
         clear_and_dispose => "clearAndDispose",
         edge_runtime_collects_without_timers => "edgeRuntimeCollectsWithoutTimers",
+        nothing_runs_on_a_disposed_client => "nothingRunsOnADisposedClient",
     }
 }
 

@@ -125,8 +125,13 @@ impl Inner {
         }
     }
 
-    /// The cache, or an error instead of a panic if it is somehow borrowed already.
+    /// The cache, or an error instead of a panic if it is somehow borrowed already. A
+    /// disposed client's cache refuses everyone: a fetch task, hydration or observer
+    /// that finishes after `dispose()` can then neither rebuild a query nor start a fetch.
     pub fn cache(&self) -> Result<RefMut<'_, Cache>, JsValue> {
+        if self.disposed.get() {
+            return Err(disposed_error());
+        }
         self.cache.try_borrow_mut().map_err(|_| reentrant_error())
     }
 
@@ -799,7 +804,7 @@ impl QueryClient {
     /// Stops the timer, cancels fetches and empties the cache; the client cannot be
     /// used afterwards. Calling it twice is harmless.
     pub fn dispose(&self) {
-        if self.inner.disposed.replace(true) {
+        if self.inner.disposed.get() {
             return;
         }
         self.inner.stop_gc_timer();
@@ -810,6 +815,7 @@ impl QueryClient {
             Ok(mut c) => c.clear(),
             Err(_) => Vec::new(),
         };
+        self.inner.disposed.set(true);
         release_removed(removed);
     }
 

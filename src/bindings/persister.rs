@@ -318,6 +318,7 @@ impl Persister {
             }
         }
         let backend = &self.opts.backend;
+        // Which step failed names the operation reported.
         let result = async {
             if batch.clear_first {
                 self.calls.set(self.calls.get() + 1);
@@ -326,7 +327,8 @@ impl Persister {
                     self.opts.timeout_ms,
                     "clear",
                 )
-                .await?;
+                .await
+                .map_err(|e| ("clear", e))?;
             }
             if !ops.is_empty() {
                 self.calls.set(self.calls.get() + 1);
@@ -336,12 +338,14 @@ impl Persister {
                         && self.evict_oldest().await
                     {
                         self.calls.set(self.calls.get() + 1);
-                        return bounded(backend.write(&ops), self.opts.timeout_ms, "set").await;
+                        return bounded(backend.write(&ops), self.opts.timeout_ms, "set")
+                            .await
+                            .map_err(|e| ("set", e));
                     }
                 }
-                written?;
+                written.map_err(|e| ("set", e))?;
             }
-            Ok::<(), JsValue>(())
+            Ok(())
         }
         .await;
         match result {
@@ -349,13 +353,12 @@ impl Persister {
                 self.health.borrow_mut().on_success();
                 None
             }
-            Err(e) => {
-                let key = batch
-                    .ops
-                    .first()
-                    .map(|(h, _)| self.storage_key(h))
-                    .unwrap_or_else(|| self.prefix.clone());
-                self.failed(&e, "set", &key);
+            Err((operation, e)) => {
+                let key = match batch.ops.first() {
+                    Some((h, _)) if operation == "set" => self.storage_key(h),
+                    _ => self.prefix.clone(),
+                };
+                self.failed(&e, operation, &key);
                 Some(batch)
             }
         }

@@ -456,3 +456,22 @@ export async function edgeRuntimeCollectsWithoutTimers(make) {
   eq(client.getQueryData(['edge', 1]), undefined, 'collected on the next call');
   eq(client.getQueryData(['edge', 2]), 2, 'the new query stays');
 }
+
+export async function nothingRunsOnADisposedClient(make) {
+  // A cold fetch that is still reading L2 when the client is disposed must not start a
+  // fetch afterwards (it would retry forever with nobody left to cancel it).
+  let release;
+  const storage = { get: () => new Promise((r) => (release = r)), set() {}, delete() {} };
+  const client = make({ storage, retry: true, retryDelay: 0 });
+  let calls = 0;
+  const p = client.fetchQuery({ queryKey: ['late'], queryFn: async () => { calls++; throw new Error('down'); } });
+  const observer = client.watch({ queryKey: ['watched'], queryFn: async () => { calls++; throw new Error('down'); } });
+  observer.subscribe(() => {});
+  await sleep(5);
+  client.dispose();
+  const before = calls;
+  release(null); // the L2 read finishes after dispose
+  await p.catch(() => {});
+  await sleep(50);
+  eq(calls - before, 0, 'no queryFn runs after dispose');
+}
