@@ -131,3 +131,15 @@ mod remote {
         remote_store_failures_fall_back_to_l1 => "remoteStoreFailuresFallBackToL1",
     }
 }
+
+mod mutation {
+    use super::*;
+    js_tests! { "/tests/browser/mutation.test.js":
+        lifecycle_callbacks_get_the_context => "lifecycleCallbacksGetTheContext",
+        optimistic_update_rolls_back_on_error => "optimisticUpdateRollsBackOnError",
+        a_throwing_callback_never_reruns_mutation_fn => "aThrowingCallbackNeverRerunsMutationFn",
+        retry_defaults_to_zero => "retryDefaultsToZero",
+        a_scope_runs_one_at_a_time => "aScopeRunsOneAtATime",
+        mutation_misuse_is_a_type_error => "mutationMisuseIsATypeError",
+    }
+}

@@ -17,6 +17,7 @@ use super::convert::{key_hash, read_key};
 use super::errors::{disposed_error, range_error, reentrant_error};
 use super::fetch::{self, InFlight};
 use super::js_state::state_object;
+use super::mutation::Mutation;
 use super::observer::{ObserverInner, QueryObserver};
 use super::options::{
     get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec, Runtime,
@@ -26,6 +27,7 @@ use super::{promise, timer};
 use crate::core::cache::CacheError;
 use crate::core::filters::QueryType;
 use crate::core::gc::rearm;
+use crate::core::mutation::Scopes;
 use crate::core::QueryCache;
 
 /// What the client keeps beside each query in the core's cache.
@@ -73,11 +75,44 @@ pub struct Inner {
     persister: Option<Rc<Persister>>,
     /// Mounted observers by query hash, for notifications.
     observers: RefCell<HashMap<String, Vec<Weak<ObserverInner>>>>,
+    /// Mutations running now (`isMutating()`).
+    pub mutating: Cell<u32>,
+    scopes: RefCell<Scopes>,
+    /// Mutations waiting for their scope, by ticket: resolving lets them start.
+    scope_waiters: RefCell<HashMap<u64, Function>>,
+    next_ticket: Cell<u64>,
 }
 
 impl Inner {
     pub fn defaults(&self) -> &ClientOptions {
         &self.defaults
+    }
+
+    /// Waits until a mutation of `scope` may start (at once without a scope); returns
+    /// its ticket for [`Inner::leave_scope`].
+    pub async fn enter_scope(&self, scope: Option<&str>) -> u64 {
+        let ticket = self.next_ticket.get() + 1;
+        self.next_ticket.set(ticket);
+        let Some(scope) = scope else { return ticket };
+        if self.scopes.borrow_mut().enter(scope, ticket) {
+            return ticket;
+        }
+        let mut resolver = None;
+        let turn = Promise::new(&mut |resolve, _| resolver = Some(resolve));
+        if let Some(r) = resolver {
+            self.scope_waiters.borrow_mut().insert(ticket, r);
+        }
+        let _ = JsFuture::from(turn).await;
+        ticket
+    }
+
+    /// A mutation of `scope` is done: the next one waiting starts.
+    pub fn leave_scope(&self, scope: Option<&str>, ticket: u64) {
+        let Some(scope) = scope else { return };
+        let next = self.scopes.borrow_mut().leave(scope, ticket);
+        if let Some(waiter) = next.and_then(|n| self.scope_waiters.borrow_mut().remove(&n)) {
+            let _ = waiter.call0(&JsValue::UNDEFINED);
+        }
     }
 
     pub fn register_observer(&self, hash: &str, observer: Weak<ObserverInner>) {
@@ -239,9 +274,6 @@ impl Inner {
         method: &str,
         revalidate: bool,
     ) -> Result<Promise, JsValue> {
-        if self.cache()?.get(&o.hash).is_none() {
-            self.build(o)?; // removed while L2 was read
-        }
         let (data, stale) = {
             let cache = self.cache()?;
             match cache.get(&o.hash) {
@@ -295,6 +327,9 @@ impl Inner {
                 }
             }
             inner.notify_changed();
+            // The query may have been removed, re-created or reset while L2 was read:
+            // apply this call's options (its queryFn above all) again before deciding.
+            inner.build(&o)?;
             JsFuture::from(inner.decide(&o, method, revalidate)?).await
         }))
     }
@@ -396,6 +431,10 @@ impl QueryClient {
                 noop: NOOP.with(Function::clone),
                 persister,
                 observers: RefCell::new(HashMap::new()),
+                mutating: Cell::new(0),
+                scopes: RefCell::new(Scopes::default()),
+                scope_waiters: RefCell::new(HashMap::new()),
+                next_ticket: Cell::new(0),
             }),
         })
     }
@@ -446,6 +485,18 @@ impl QueryClient {
     /// A reactive view of one query: `client.watch({ queryKey, queryFn, enabled, … })`.
     pub fn watch(&self, options: JsValue) -> Result<QueryObserver, JsValue> {
         QueryObserver::create(self.inner()?, &options)
+    }
+
+    /// A mutation with lifecycle callbacks: `client.mutation({ mutationFn, onMutate,
+    /// onSuccess, onError, onSettled, retry, retryDelay, scope })`.
+    pub fn mutation(&self, options: JsValue) -> Result<Mutation, JsValue> {
+        Mutation::create(self.inner()?, &options)
+    }
+
+    /// How many mutations are running.
+    #[wasm_bindgen(js_name = isMutating)]
+    pub fn is_mutating(&self) -> u32 {
+        self.inner.mutating.get()
     }
 
     /// L1 data of a key, synchronously; `undefined` when none.

@@ -14,6 +14,7 @@ mod convert;
 mod errors;
 mod fetch;
 mod js_state;
+pub mod mutation;
 pub mod observer;
 mod options;
 mod persister;

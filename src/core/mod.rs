@@ -11,6 +11,7 @@ pub mod filters;
 pub mod gc;
 pub mod key;
 pub mod lru;
+pub mod mutation;
 pub mod persist;
 pub mod retry;
 pub mod staleness;

@@ -1,0 +1,308 @@
+//! `Mutation` (`client.mutation(options)`): runs `mutationFn` with TanStack's
+//! lifecycle.
+//!
+//! `mutate(variables)`: `onMutate(variables)` first (its value is the context, e.g. a
+//! snapshot for rollback), then `mutationFn(variables)` with its own retry loop
+//! (`retry` defaults to 0), then `onSuccess(data, variables, context)` and
+//! `onSettled(data, null, variables, context)`. If any of those throws, the mutation
+//! fails: `onError(error, variables, context)` and `onSettled(undefined, error, …)` run
+//! and the promise rejects. Callbacks run outside the retry loop, so a throwing
+//! callback never re-runs `mutationFn`. Mutations sharing `scope.id` run one at a
+//! time, in the order submitted.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use super::client::{now, Inner};
+use super::convert::describe;
+use super::errors::type_error;
+use super::options::{expect_object, get, RetryDelaySpec, RetrySpec};
+use super::timer::Sleep;
+use crate::core::mutation::MutationState;
+use crate::core::retry::{after_failure, AfterFailure};
+
+type State = MutationState<JsValue, JsValue, JsValue, JsValue>;
+
+struct MutationOptions {
+    mutation_fn: Function,
+    on_mutate: Option<Function>,
+    on_success: Option<Function>,
+    on_error: Option<Function>,
+    on_settled: Option<Function>,
+    retry: RetrySpec,
+    retry_delay: Option<RetryDelaySpec>,
+    scope: Option<String>,
+}
+
+fn callback(opts: &JsValue, name: &str, signature: &str) -> Result<Option<Function>, JsValue> {
+    match get(opts, name)? {
+        v if v.is_undefined() => Ok(None),
+        v => v.dyn_into::<Function>().map(Some).map_err(|v| {
+            type_error(format!(
+                "{name} must be a function {signature}, got {}",
+                describe(&v)
+            ))
+        }),
+    }
+}
+
+impl MutationOptions {
+    fn read(opts: &JsValue) -> Result<MutationOptions, JsValue> {
+        expect_object(opts, "mutation options", false)?;
+        let mutation_fn =
+            callback(opts, "mutationFn", "(variables) => data")?.ok_or_else(|| {
+                type_error("mutation needs a mutationFn (a function (variables) => data)")
+            })?;
+        let scope = match get(opts, "scope")? {
+            v if v.is_undefined() => None,
+            v => {
+                expect_object(&v, "scope (for example { id: 'todos' })", false)?;
+                Some(
+                    get(&v, "id")?
+                        .as_string()
+                        .ok_or_else(|| type_error("scope must be { id: string }"))?,
+                )
+            }
+        };
+        Ok(MutationOptions {
+            mutation_fn,
+            on_mutate: callback(opts, "onMutate", "(variables) => context")?,
+            on_success: callback(opts, "onSuccess", "(data, variables, context) => void")?,
+            on_error: callback(opts, "onError", "(error, variables, context) => void")?,
+            on_settled: callback(
+                opts,
+                "onSettled",
+                "(data, error, variables, context) => void",
+            )?,
+            retry: RetrySpec::read(&get(opts, "retry")?, "retry")?.unwrap_or(RetrySpec::Times(0)),
+            retry_delay: RetryDelaySpec::read(&get(opts, "retryDelay")?, "retryDelay")?,
+            scope,
+        })
+    }
+}
+
+/// Calls `f` with `args` and awaits what it returns (a throw or a rejection is an `Err`).
+async fn call(f: &Function, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let ret = f.apply(
+        &JsValue::UNDEFINED,
+        &args.iter().copied().collect::<Array>(),
+    )?;
+    JsFuture::from(Promise::resolve(&ret)).await
+}
+
+pub struct MutationInner {
+    client: Rc<Inner>,
+    options: MutationOptions,
+    state: RefCell<State>,
+    listeners: RefCell<Vec<(u32, Function)>>,
+    next_listener: Cell<u32>,
+}
+
+impl MutationInner {
+    fn state_object(&self) -> JsValue {
+        let s = self.state.borrow();
+        let o = Object::new();
+        let set = |name: &str, v: &JsValue| {
+            let _ = Reflect::set(&o, &JsValue::from_str(name), v);
+        };
+        let or = |v: &Option<JsValue>, none: JsValue| v.clone().unwrap_or(none);
+        set("status", &JsValue::from_str(s.status.as_str()));
+        set("data", &or(&s.data, JsValue::UNDEFINED));
+        set("error", &or(&s.error, JsValue::NULL));
+        set("variables", &or(&s.variables, JsValue::UNDEFINED));
+        set("context", &or(&s.context, JsValue::UNDEFINED));
+        set("failureCount", &JsValue::from(s.failure_count));
+        set("failureReason", &or(&s.failure_reason, JsValue::NULL));
+        set("submittedAt", &JsValue::from(s.submitted_at));
+        set("isPaused", &JsValue::FALSE);
+        for (name, status) in [
+            ("isIdle", "idle"),
+            ("isPending", "pending"),
+            ("isSuccess", "success"),
+            ("isError", "error"),
+        ] {
+            set(name, &JsValue::from(s.status.as_str() == status));
+        }
+        o.into()
+    }
+
+    fn notify(&self) {
+        let listeners: Vec<Function> = self
+            .listeners
+            .borrow()
+            .iter()
+            .map(|(_, f)| f.clone())
+            .collect();
+        if listeners.is_empty() {
+            return;
+        }
+        let state = self.state_object();
+        for l in listeners {
+            let _ = l.call1(&JsValue::UNDEFINED, &state);
+        }
+    }
+
+    /// `mutationFn` with retries; the error and the number of failures when it gives up.
+    async fn call_with_retries(
+        &self,
+        run: u64,
+        variables: &JsValue,
+    ) -> Result<JsValue, (JsValue, u32)> {
+        let mut failures = 0;
+        loop {
+            let error = match call(&self.options.mutation_fn, &[variables]).await {
+                Ok(data) => return Ok(data),
+                Err(e) => e,
+            };
+            let decision = after_failure(
+                &self.options.retry.to_core(),
+                &RetryDelaySpec::to_core(&self.options.retry_delay),
+                failures,
+                &error,
+            );
+            match decision {
+                AfterFailure::GiveUp => return Err((error, failures + 1)),
+                AfterFailure::RetryIn(ms) => {
+                    failures += 1;
+                    self.state.borrow_mut().attempt_failed(run, failures, error);
+                    self.notify();
+                    Sleep::new(ms).done().await;
+                }
+            }
+        }
+    }
+
+    /// One run: waits for its scope, then the lifecycle.
+    async fn run(self: Rc<Self>, variables: JsValue) -> Result<JsValue, JsValue> {
+        let ticket = self.client.enter_scope(self.options.scope.as_deref()).await;
+        self.client.mutating.set(self.client.mutating.get() + 1);
+        let run = self.state.borrow_mut().start(variables.clone(), now());
+        self.notify();
+        let outcome = self.lifecycle(run, &variables).await;
+        self.client
+            .mutating
+            .set(self.client.mutating.get().saturating_sub(1));
+        self.client
+            .leave_scope(self.options.scope.as_deref(), ticket);
+        outcome
+    }
+
+    async fn lifecycle(&self, run: u64, variables: &JsValue) -> Result<JsValue, JsValue> {
+        let o = &self.options;
+        let context = Rc::new(RefCell::new(JsValue::UNDEFINED));
+        let mut failures = 0;
+        let succeeded = async {
+            if let Some(f) = &o.on_mutate {
+                let ctx = call(f, &[variables]).await?;
+                *context.borrow_mut() = ctx.clone();
+                self.state.borrow_mut().set_context(run, ctx);
+                self.notify();
+            }
+            let data = self
+                .call_with_retries(run, variables)
+                .await
+                .map_err(|(e, n)| {
+                    failures = n;
+                    e
+                })?;
+            let ctx = context.borrow().clone();
+            if let Some(f) = &o.on_success {
+                call(f, &[&data, variables, &ctx]).await?;
+            }
+            if let Some(f) = &o.on_settled {
+                call(f, &[&data, &JsValue::NULL, variables, &ctx]).await?;
+            }
+            Ok::<JsValue, JsValue>(data)
+        }
+        .await;
+        match succeeded {
+            Ok(data) => {
+                if self.state.borrow_mut().succeed(run, data.clone()) {
+                    self.notify();
+                }
+                Ok(data)
+            }
+            Err(error) => {
+                let ctx = context.borrow().clone();
+                // Errors of these callbacks are not the mutation's: it already failed.
+                if let Some(f) = &o.on_error {
+                    let _ = call(f, &[&error, variables, &ctx]).await;
+                }
+                if let Some(f) = &o.on_settled {
+                    let _ = call(f, &[&JsValue::UNDEFINED, &error, variables, &ctx]).await;
+                }
+                if self.state.borrow_mut().fail(run, error.clone(), failures) {
+                    self.notify();
+                }
+                Err(error)
+            }
+        }
+    }
+}
+
+/// A mutation with lifecycle callbacks: `client.mutation({ mutationFn, onMutate, … })`.
+#[wasm_bindgen]
+pub struct Mutation {
+    inner: Rc<MutationInner>,
+}
+
+impl Mutation {
+    pub fn create(client: Rc<Inner>, options: &JsValue) -> Result<Mutation, JsValue> {
+        Ok(Mutation {
+            inner: Rc::new(MutationInner {
+                client,
+                options: MutationOptions::read(options)?,
+                state: RefCell::new(State::default()),
+                listeners: RefCell::new(Vec::new()),
+                next_listener: Cell::new(0),
+            }),
+        })
+    }
+}
+
+#[wasm_bindgen]
+impl Mutation {
+    /// Runs the mutation; resolves with `mutationFn`'s data or rejects with its error.
+    pub fn mutate(&self, variables: JsValue) -> Promise {
+        future_to_promise(self.inner.clone().run(variables))
+    }
+
+    /// The state: status, data, error, variables, context, failureCount, submittedAt, flags.
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> JsValue {
+        self.inner.state_object()
+    }
+
+    /// Calls `listener(state)` now and on every change; returns `unsubscribe()`.
+    pub fn subscribe(&self, listener: JsValue) -> Result<JsValue, JsValue> {
+        let listener: Function = listener.dyn_into().map_err(|v| {
+            type_error(format!(
+                "subscribe needs a listener function (state) => void, got {}",
+                describe(&v)
+            ))
+        })?;
+        let id = self.inner.next_listener.get() + 1;
+        self.inner.next_listener.set(id);
+        self.inner
+            .listeners
+            .borrow_mut()
+            .push((id, listener.clone()));
+        let _ = listener.call1(&JsValue::UNDEFINED, &self.inner.state_object());
+        let weak: Weak<MutationInner> = Rc::downgrade(&self.inner);
+        Ok(Closure::once_into_js(move || {
+            if let Some(m) = weak.upgrade() {
+                m.listeners.borrow_mut().retain(|(i, _)| *i != id);
+            }
+        }))
+    }
+
+    /// Back to idle (a run still going no longer writes the state); tells listeners.
+    pub fn reset(&self) {
+        self.inner.state.borrow_mut().reset();
+        self.inner.notify();
+    }
+}

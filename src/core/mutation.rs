@@ -1,0 +1,227 @@
+//! Mutations: the state of one mutation and the queues that run mutations of one
+//! scope one at a time.
+//!
+//! A mutation goes idle → pending → success | error, and `reset` takes it back to
+//! idle. Only the latest run of a mutation object may write its state (an older run
+//! finishing late is ignored). Failures of `mutationFn` are retried by the host's loop
+//! under the same [`crate::core::retry`] policy as queries; callbacks never count as
+//! failures of the mutation function.
+
+use std::collections::{HashMap, VecDeque};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MutationStatus {
+    Idle,
+    Pending,
+    Success,
+    Error,
+}
+
+impl MutationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MutationStatus::Idle => "idle",
+            MutationStatus::Pending => "pending",
+            MutationStatus::Success => "success",
+            MutationStatus::Error => "error",
+        }
+    }
+}
+
+/// Everything a user can read about a mutation. `V` variables, `C` the context
+/// `onMutate` returned.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MutationState<D, E, V, C> {
+    pub status: MutationStatus,
+    pub data: Option<D>,
+    pub error: Option<E>,
+    pub variables: Option<V>,
+    pub context: Option<C>,
+    pub failure_count: u32,
+    pub failure_reason: Option<E>,
+    /// When the latest run was submitted (ms since the epoch), 0 before any.
+    pub submitted_at: f64,
+    /// Which run may write this state.
+    run: u64,
+}
+
+impl<D, E, V, C> Default for MutationState<D, E, V, C> {
+    fn default() -> Self {
+        MutationState {
+            status: MutationStatus::Idle,
+            data: None,
+            error: None,
+            variables: None,
+            context: None,
+            failure_count: 0,
+            failure_reason: None,
+            submitted_at: 0.0,
+            run: 0,
+        }
+    }
+}
+
+impl<D, E, V, C> MutationState<D, E, V, C> {
+    /// A new run starts: pending with these variables. Returns the run's id.
+    pub fn start(&mut self, variables: V, submitted_at: f64) -> u64 {
+        let run = self.run + 1;
+        *self = MutationState {
+            status: MutationStatus::Pending,
+            variables: Some(variables),
+            submitted_at,
+            run,
+            ..Default::default()
+        };
+        run
+    }
+
+    fn current(&mut self, run: u64) -> Option<&mut Self> {
+        (self.run == run && self.status == MutationStatus::Pending).then_some(self)
+    }
+
+    /// `onMutate` returned a context for run `run`.
+    pub fn set_context(&mut self, run: u64, context: C) {
+        if let Some(s) = self.current(run) {
+            s.context = Some(context);
+        }
+    }
+
+    /// An attempt of run `run` failed and will be retried.
+    pub fn attempt_failed(&mut self, run: u64, failure_count: u32, reason: E) {
+        if let Some(s) = self.current(run) {
+            s.failure_count = failure_count;
+            s.failure_reason = Some(reason);
+        }
+    }
+
+    /// Run `run` succeeded. Returns false when a newer run (or a reset) replaced it.
+    pub fn succeed(&mut self, run: u64, data: D) -> bool {
+        let Some(s) = self.current(run) else {
+            return false;
+        };
+        s.status = MutationStatus::Success;
+        s.data = Some(data);
+        s.failure_count = 0;
+        s.failure_reason = None;
+        true
+    }
+
+    /// Run `run` failed for good after `failure_count` failures.
+    pub fn fail(&mut self, run: u64, error: E, failure_count: u32) -> bool
+    where
+        E: Clone,
+    {
+        let Some(s) = self.current(run) else {
+            return false;
+        };
+        s.status = MutationStatus::Error;
+        s.failure_reason = Some(error.clone());
+        s.error = Some(error);
+        s.failure_count = failure_count;
+        true
+    }
+
+    /// Back to idle; a run still going will not write any more.
+    pub fn reset(&mut self) {
+        let run = self.run + 1;
+        *self = MutationState {
+            run,
+            ..Default::default()
+        };
+    }
+}
+
+/// Scopes: mutations sharing a scope id run one at a time, in the order submitted.
+#[derive(Default, Debug)]
+pub struct Scopes {
+    /// Per scope: the run going now, then those waiting.
+    queues: HashMap<String, VecDeque<u64>>,
+}
+
+impl Scopes {
+    /// Queues `ticket` in `scope`; true when it may start now.
+    pub fn enter(&mut self, scope: &str, ticket: u64) -> bool {
+        let q = self.queues.entry(scope.to_owned()).or_default();
+        q.push_back(ticket);
+        q.len() == 1
+    }
+
+    /// `ticket` is done; returns the ticket that may start next.
+    pub fn leave(&mut self, scope: &str, ticket: u64) -> Option<u64> {
+        let q = self.queues.get_mut(scope)?;
+        let was_first = q.front() == Some(&ticket);
+        q.retain(|t| *t != ticket);
+        let next = if was_first { q.front().copied() } else { None };
+        if q.is_empty() {
+            self.queues.remove(scope);
+        }
+        next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type S = MutationState<&'static str, &'static str, u32, &'static str>;
+
+    #[test]
+    fn a_run_goes_pending_then_success_with_its_context() {
+        let mut s = S::default();
+        assert_eq!(s.status, MutationStatus::Idle);
+        let run = s.start(7, 100.0);
+        s.set_context(run, "snapshot");
+        s.attempt_failed(run, 1, "flaky");
+        assert_eq!(
+            (s.status, s.variables, s.failure_count),
+            (MutationStatus::Pending, Some(7), 1)
+        );
+        assert!(s.succeed(run, "saved"));
+        assert_eq!(
+            (s.status, s.data, s.context, s.failure_count, s.submitted_at),
+            (
+                MutationStatus::Success,
+                Some("saved"),
+                Some("snapshot"),
+                0,
+                100.0
+            )
+        );
+    }
+
+    #[test]
+    fn only_the_latest_run_writes_and_reset_silences_a_running_one() {
+        let mut s = S::default();
+        let first = s.start(1, 1.0);
+        let second = s.start(2, 2.0);
+        assert!(!s.succeed(first, "old"), "a replaced run is ignored");
+        assert!(s.fail(second, "boom", 1));
+        assert_eq!(
+            (s.status, s.error, s.variables),
+            (MutationStatus::Error, Some("boom"), Some(2))
+        );
+        let third = s.start(3, 3.0);
+        s.reset();
+        assert!(!s.succeed(third, "late"));
+        assert_eq!(
+            s,
+            S {
+                run: s.run,
+                ..S::default()
+            }
+        );
+    }
+
+    #[test]
+    fn a_scope_runs_one_at_a_time_in_order() {
+        let mut scopes = Scopes::default();
+        assert!(scopes.enter("todos", 1));
+        assert!(!scopes.enter("todos", 2));
+        assert!(!scopes.enter("todos", 3));
+        assert!(scopes.enter("other", 4), "other scopes are independent");
+        assert_eq!(scopes.leave("todos", 1), Some(2));
+        assert_eq!(scopes.leave("todos", 2), Some(3));
+        assert_eq!(scopes.leave("todos", 3), None);
+        assert!(scopes.enter("todos", 5), "an empty scope starts at once");
+    }
+}
