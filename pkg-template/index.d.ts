@@ -71,7 +71,7 @@ export interface QueryClientOptions {
   /** Upper bound of queries in L1 (least recently used go first; observed and fetching ones never). */
   maxEntries?: number;
   /** L2: a built-in backend or any object implementing the storage protocol. Omit for L1 only. */
-  storage?: StorageBackend | IndexedDbStorage | MemoryStorage;
+  storage?: StorageBackend | IndexedDbStorage | MemoryStorage | RemoteStorage;
   /** L2 namespace: keys are `${keyPrefix}:${queryHash}`. Default `'stackquery'`. */
   keyPrefix?: string;
   /** App/schema version: L2 entries written under another buster are ignored and deleted. */
@@ -80,6 +80,11 @@ export interface QueryClientOptions {
   persistMaxAge?: Millis;
   /** A storage call slower than this counts as failed. Default 3000. */
   storageTimeout?: Millis;
+  /**
+   * Where the client runs. `'auto'` (default) detects a browser, a server (Node, Deno) or the
+   * edge (Cloudflare Workers). `'edge'` arms no timer: expired queries go on the next call.
+   */
+  runtime?: 'auto' | 'browser' | 'server' | 'edge';
   /** Called once per storage outage (and for each corrupt entry found); default: one console warning. */
   onStorageError?: (error: unknown, operation: StorageOperation, key: string) => void;
 }
@@ -141,6 +146,44 @@ export declare class QueryObserver<TData = unknown, TError = unknown, TKey exten
   free(): void;
 }
 
+export interface MutationOptions<TData = unknown, TError = unknown, TVariables = void, TContext = unknown> {
+  mutationFn: (variables: TVariables) => TData | Promise<TData>;
+  /** Runs first; its value is the context handed to the other callbacks (e.g. a snapshot for rollback). */
+  onMutate?: (variables: TVariables) => TContext | Promise<TContext>;
+  onSuccess?: (data: TData, variables: TVariables, context: TContext | undefined) => unknown;
+  onError?: (error: TError, variables: TVariables, context: TContext | undefined) => unknown;
+  onSettled?: (data: TData | undefined, error: TError | null, variables: TVariables, context: TContext | undefined) => unknown;
+  /** Default 0. */
+  retry?: RetryValue<TError>;
+  retryDelay?: RetryDelayValue<TError>;
+  /** Mutations sharing a scope id run one at a time, in the order submitted. */
+  scope?: { id: string };
+}
+
+export interface MutationState<TData = unknown, TError = unknown, TVariables = void, TContext = unknown> {
+  status: 'idle' | 'pending' | 'success' | 'error';
+  data: TData | undefined;
+  error: TError | null;
+  variables: TVariables | undefined;
+  context: TContext | undefined;
+  failureCount: number;
+  failureReason: TError | null;
+  submittedAt: number;
+  isIdle: boolean;
+  isPending: boolean;
+  isSuccess: boolean;
+  isError: boolean;
+  isPaused: boolean;
+}
+
+export declare class Mutation<TData = unknown, TError = unknown, TVariables = void, TContext = unknown> {
+  mutate(variables: TVariables): Promise<TData>;
+  readonly state: MutationState<TData, TError, TVariables, TContext>;
+  subscribe(listener: (state: MutationState<TData, TError, TVariables, TContext>) => void): () => void;
+  reset(): void;
+  free(): void;
+}
+
 export declare class QueryClient {
   constructor(options?: QueryClientOptions);
   fetchQuery<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>(
@@ -172,6 +215,13 @@ export declare class QueryClient {
   flush(): Promise<void>;
   /** Storage calls made so far (reads, batch writes, clears). */
   readonly storageCalls: number;
+  /** The runtime mode in use. */
+  readonly runtime: 'browser' | 'server' | 'edge';
+  mutation<TData = unknown, TError = unknown, TVariables = void, TContext = unknown>(
+    options: MutationOptions<TData, TError, TVariables, TContext>,
+  ): Mutation<TData, TError, TVariables, TContext>;
+  /** How many mutations are running. */
+  isMutating(): number;
   dispose(): void;
   /** Number of queries in L1. */
   readonly size: number;
@@ -196,5 +246,15 @@ export declare class MemoryStorage implements StorageBackend {
   delete(key: string): Promise<void>;
   keys(prefix?: string): Promise<string[]>;
   readonly size: number;
+  free(): void;
+}
+
+/** L2 in a remote store over `fetch`: the Upstash Redis REST protocol (Upstash, Vercel KV). */
+export declare class RemoteStorage implements StorageBackend {
+  constructor(options: { url: string; token: string; timeoutMs?: number });
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttl?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  keys(prefix?: string): Promise<string[]>;
   free(): void;
 }

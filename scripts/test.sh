@@ -22,10 +22,10 @@ grep -q '^ready' "$logs/remote-store.log" || { cat "$logs/remote-store.log"; exi
 WASM_BINDGEN_TEST_TIMEOUT=60 wasm-pack test --headless --chrome --mode no-install -- --test browser 2>&1 | tee "$logs/browser.log"
 kill $store_pid 2>/dev/null || true
 
-step "package: build pkg/, check its types, test it under Node"
+step "package: build pkg/, check its types, test it under Node, Deno and workerd"
 bash scripts/build-package.sh
 tsc --noEmit --strict --target es2022 --module esnext --moduleResolution bundler tests/types/usage.ts
-node --test --test-reporter=tap tests/node/ 2>&1 | tee "$logs/node.log"
+node --test --test-reporter=tap tests/node/ tests/runtimes/ 2>&1 | tee "$logs/node.log"
 
 passed=0; failed=0
 for f in "$logs"/native.log "$logs"/browser.log; do

@@ -1,5 +1,5 @@
 // Compiled by scripts/test.sh with tsc --strict: the package types accept what a user writes.
-import { QueryClient, QueryObserver, IndexedDbStorage, MemoryStorage, type StorageBackend } from '../../pkg-template/index';
+import { QueryClient, QueryObserver, IndexedDbStorage, MemoryStorage, RemoteStorage, type StorageBackend } from '../../pkg-template/index';
 const map = new Map<string, string>();
 const storage: StorageBackend = { get: (k) => map.get(k), set: (k, v) => void map.set(k, v), delete: (k) => void map.delete(k) };
 const c = new QueryClient({ storage, staleTime: 'static', onStorageError: (e, op, key) => console.log(e, op, key) });
@@ -17,3 +17,12 @@ const observer = c.watch<{ id: number }[]>({ queryKey: ['todos', 1], queryFn: as
 const off: () => void = observer.subscribe((r) => { if (r.isSuccess) console.log(r.data?.[0].id); });
 off();
 new QueryObserver(c, { queryKey: ['x'] }).destroy();
+new QueryClient({ storage: new RemoteStorage({ url: 'https://example.upstash.io', token: 't' }), runtime: 'edge' });
+const save = c.mutation<{ id: number }, Error, { title: string }, { previous: unknown }>({
+  mutationFn: async ({ title }) => ({ id: title.length }),
+  onMutate: async () => ({ previous: c.getQueryData(['todos']) }),
+  onError: (_e, _v, ctx) => c.setQueryData(['todos'], ctx?.previous),
+  scope: { id: 'todos' },
+});
+save.mutate({ title: 'x' }).then((d) => d.id);
+const n: number = c.isMutating();

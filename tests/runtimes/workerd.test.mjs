@@ -1,0 +1,131 @@
+// The built package (pkg/) in Cloudflare's workerd, started through miniflare's API:
+// a module worker imports stackquery the way a Workers bundle does (the "workerd"
+// export: pkg/workerd/index.js, which instantiates the precompiled .wasm module) and
+// keeps its L2 in Workers KV through pkg/adapters/workers-kv.js. A second, fresh
+// workerd on the same KV persistence directory must answer from KV without calling
+// the upstream again. Run after scripts/build-package.sh: node --test tests/runtimes/
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Miniflare } from 'miniflare';
+
+const pkg = resolve(import.meta.dirname, '../../pkg');
+const QUERY_KEY = ['upstream', 'greeting'];
+
+// The user's worker, as if it sat in an app folder next to the package's files
+// (`../workerd/index.js` is what `import 'stackquery'` resolves to under the "workerd" condition).
+const WORKER = `
+import { QueryClient } from '../workerd/index.js';
+import { workersKvStorage } from '../adapters/workers-kv.js';
+
+export default {
+  async fetch(request, env, ctx) {
+    const client = new QueryClient({ storage: workersKvStorage(env.CACHE), staleTime: 60_000 });
+    try {
+      const data = await client.fetchQuery({
+        queryKey: ${JSON.stringify(QUERY_KEY)},
+        queryFn: async ({ signal }) => {
+          const response = await fetch(env.UPSTREAM, { signal });
+          if (!response.ok) throw new Error('upstream answered ' + response.status);
+          return response.json();
+        },
+      });
+      const runtime = client.runtime;
+      ctx.waitUntil(client.flush().finally(() => client.dispose()));
+      return Response.json({ data, runtime });
+    } catch (error) {
+      client.dispose();
+      return Response.json({ error: String(error && error.stack || error) }, { status: 500 });
+    }
+  },
+};
+`;
+
+/** A JSON upstream on 127.0.0.1 that counts its hits. */
+async function startUpstream() {
+  const upstream = { hits: 0, url: '', server: createServer((req, res) => {
+    upstream.hits += 1;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ greeting: 'hello from upstream', hit: upstream.hits }));
+  }) };
+  await new Promise((ready) => upstream.server.listen(0, '127.0.0.1', ready));
+  upstream.url = `http://127.0.0.1:${upstream.server.address().port}/greeting`;
+  return upstream;
+}
+
+function startWorker(upstreamUrl, kvPersist) {
+  return new Miniflare({
+    host: '127.0.0.1',
+    cf: false,
+    compatibilityDate: '2026-04-01',
+    modulesRoot: pkg,
+    modules: [
+      { type: 'ESModule', path: join(pkg, 'app/worker.js'), contents: WORKER },
+      { type: 'ESModule', path: join(pkg, 'workerd/index.js') },
+      { type: 'ESModule', path: join(pkg, 'web/stackquery.js') },
+      { type: 'CompiledWasm', path: join(pkg, 'web/stackquery_bg.wasm') },
+      { type: 'ESModule', path: join(pkg, 'adapters/workers-kv.js') },
+    ],
+    kvNamespaces: ['CACHE'],
+    kvPersist,
+    bindings: { UPSTREAM: upstreamUrl },
+  });
+}
+
+/** Polls KV until `key` is there: the write runs in `ctx.waitUntil`, after the response. */
+async function waitForKv(mf, key, timeoutMs = 10_000) {
+  const kv = await mf.getKVNamespace('CACHE');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await kv.get(key);
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`KV entry ${key} not written within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('workerd: a fresh worker answers from Workers KV after a restart', { timeout: 60_000 }, async (t) => {
+  const upstream = await startUpstream();
+  const kvPersist = mkdtempSync(join(tmpdir(), 'stackquery-kv-'));
+  /** @type {Miniflare | undefined} */
+  let mf;
+  t.after(async () => {
+    try {
+      await mf?.dispose(); // rejects again if the options were bad (e.g. pkg/ not built)
+    } finally {
+      upstream.server.closeAllConnections();
+      await new Promise((closed) => upstream.server.close(closed));
+      rmSync(kvPersist, { recursive: true, force: true });
+    }
+  });
+  const l2Key = `stackquery:${JSON.stringify(QUERY_KEY)}`;
+
+  // Request 1: nothing cached, the worker calls the upstream and writes KV in waitUntil.
+  mf = startWorker(upstream.url, kvPersist);
+  const first = await mf.dispatchFetch('http://localhost/');
+  const firstBody = await first.json();
+  assert.equal(first.status, 200, JSON.stringify(firstBody));
+  assert.deepEqual(firstBody, { data: { greeting: 'hello from upstream', hit: 1 }, runtime: 'edge' }, 'workerd is detected as the edge');
+  assert.equal(upstream.hits, 1);
+
+  const stored = JSON.parse(await waitForKv(mf, l2Key));
+  assert.deepEqual(stored.data, firstBody.data);
+  const kv = await mf.getKVNamespace('CACHE');
+  const listed = await kv.list({ prefix: 'stackquery:' });
+  assert.deepEqual(listed.keys.map((k) => k.name), [l2Key]);
+  assert.ok(listed.keys[0].expiration > Date.now() / 1000 + 59, 'the entry carries a KV expiration (TTL ≥ 60 s)');
+  await mf.dispose();
+  mf = undefined;
+
+  // Request 2: a new workerd process, empty L1, same KV store.
+  mf = startWorker(upstream.url, kvPersist);
+  const second = await mf.dispatchFetch('http://localhost/');
+  const secondBody = await second.json();
+  assert.equal(second.status, 200, JSON.stringify(secondBody));
+  assert.deepEqual(secondBody, firstBody);
+  assert.equal(upstream.hits, 1, 'answered from KV, not from the upstream');
+  assert.notEqual(await (await mf.getKVNamespace('CACHE')).get(l2Key), null);
+});
