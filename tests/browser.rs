@@ -107,6 +107,8 @@ mod persistence {
         readme_local_storage_recipe_runs => "readmeLocalStorageRecipeRuns",
         memory_storage_is_a_working_l2 => "memoryStorageIsAWorkingL2",
         bad_storage_options_are_type_errors => "badStorageOptionsAreTypeErrors",
+        key_prefixes_isolate_clients_sharing_a_store => "keyPrefixesIsolateClientsSharingAStore",
+        entries_over_max_entry_bytes_stay_in_l1 => "entriesOverMaxEntryBytesStayInL1",
     }
 }
 

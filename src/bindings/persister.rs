@@ -54,6 +54,8 @@ pub struct PersistOptions {
     pub max_age: Duration,
     pub timeout_ms: f64,
     pub on_error: Option<Function>,
+    /// Entries larger than this (bytes of the stored string) stay in L1 only.
+    pub max_entry_bytes: Option<usize>,
 }
 
 impl PersistOptions {
@@ -96,6 +98,13 @@ impl PersistOptions {
                 .unwrap_or(Duration::Millis(86_400_000.0)),
             timeout_ms,
             on_error,
+            max_entry_bytes: match read_duration(&get(opts, "maxEntryBytes")?, "maxEntryBytes")? {
+                Some(Duration::Millis(n)) if n >= 1.0 => Some(n as usize),
+                Some(Duration::Millis(_)) => {
+                    return Err(range_error("maxEntryBytes must be at least 1"))
+                }
+                _ => None,
+            },
         }))
     }
 }
@@ -303,7 +312,7 @@ impl Persister {
             let key = self.storage_key(hash);
             match op {
                 Op::Delete => ops.push(WriteOp::Delete { key }),
-                Op::Put(entry) => match self.encode(hash, entry, t) {
+                Op::Put(entry) => match self.encode(hash, entry) {
                     Ok(value) => {
                         let expiry = expires_at(entry.updated_at, self.opts.max_age);
                         ops.push(WriteOp::Put {
@@ -312,8 +321,12 @@ impl Persister {
                             ttl_seconds: ttl_seconds(expiry, t),
                         });
                     }
-                    // Data JSON cannot hold is not persisted; said once per key.
-                    Err(e) => self.report(&e, "serialize", &key),
+                    // Data JSON cannot hold, or too large, is not persisted (said once per
+                    // write), and the key's older entry is removed so a reload cannot bring it back.
+                    Err((operation, e)) => {
+                        self.report(&e, operation, &key);
+                        ops.push(WriteOp::Delete { key });
+                    }
                 },
             }
         }
@@ -364,12 +377,16 @@ impl Persister {
         }
     }
 
-    fn encode(&self, hash: &str, entry: &Entry, _now: f64) -> Result<String, JsValue> {
-        let json = JSON::stringify(&entry.data)?;
-        let data_json: String = json
-            .as_string()
-            .ok_or_else(|| type_error(format!("the data of {hash} cannot be stored as JSON")))?;
-        Ok(envelope::encode(
+    /// The stored string for an entry, or why it cannot be stored: (operation, error).
+    fn encode(&self, hash: &str, entry: &Entry) -> Result<String, (&'static str, JsValue)> {
+        let json = JSON::stringify(&entry.data).map_err(|e| ("serialize", e))?;
+        let data_json: String = json.as_string().ok_or_else(|| {
+            (
+                "serialize",
+                type_error(format!("the data of {hash} cannot be stored as JSON")),
+            )
+        })?;
+        let value = envelope::encode(
             &EnvelopeMeta {
                 key_hash: hash,
                 buster: &self.opts.buster,
@@ -378,7 +395,17 @@ impl Persister {
                 expires_at: expires_at(entry.updated_at, self.opts.max_age),
             },
             &data_json,
-        ))
+        );
+        match self.opts.max_entry_bytes {
+            Some(max) if value.len() > max => Err((
+                "set",
+                range_error(format!(
+                    "the L2 entry of {hash} would be {} bytes, over maxEntryBytes ({max}); it stays in L1 only",
+                    value.len()
+                )),
+            )),
+            _ => Ok(value),
+        }
     }
 
     /// The store is full: drop the oldest quarter of this namespace's entries.
@@ -402,7 +429,7 @@ impl Persister {
         if aged.is_empty() {
             return false;
         }
-        aged.sort_by(|a, b| a.0.total_cmp(&b.0));
+        aged.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
         let n = aged.len().div_ceil(4);
         let ops: Vec<WriteOp> = aged
             .into_iter()

@@ -410,3 +410,39 @@ export async function badStorageOptionsAreTypeErrors(make) {
   expectError({ storage: ok, storageTimeout: 0 }, 'storageTimeout');
   expectError({ storage: ok, onStorageError: 'log' }, 'onStorageError');
 }
+
+export async function keyPrefixesIsolateClientsSharingAStore(make) {
+  const storage = scriptedStorage();
+  const alice = make({ storage, keyPrefix: 'user-alice', staleTime: 60_000 });
+  const bob = make({ storage, keyPrefix: 'user-bob', staleTime: 60_000 });
+  alice.setQueryData(['profile'], { name: 'Alice' });
+  await alice.flush();
+  const bobNet = counter(() => ({ name: 'Bob' }));
+  eq(await bob.fetchQuery({ queryKey: ['profile'], queryFn: bobNet }), { name: 'Bob' }, "bob never reads alice's entry");
+  eq(bobNet.calls, 1, 'bob fetched his own');
+  await bob.flush();
+  const alice2 = make({ storage, keyPrefix: 'user-alice', staleTime: 60_000 });
+  eq(await alice2.fetchQuery({ queryKey: ['profile'], queryFn: counter() }), { name: 'Alice' }, "and alice never reads bob's");
+  await alice2.clear(); // log-out
+  assert(!storage.map.has('stackquery:["profile"]') && !storage.map.has('user-alice:["profile"]'), "alice's namespace is gone");
+  assert(storage.map.has('user-bob:["profile"]'), "bob's is untouched");
+}
+
+export async function entriesOverMaxEntryBytesStayInL1(make) {
+  const storage = scriptedStorage();
+  const reports = [];
+  const client = make({ storage, maxEntryBytes: 300, onStorageError: (e, op, key) => reports.push([op, key, e.name, e.message]) });
+  client.setQueryData(['doc'], { text: 'small' });
+  await client.flush();
+  assert(storage.map.has('stackquery:["doc"]'), 'a small entry is persisted');
+  client.setQueryData(['doc'], { text: 'x'.repeat(1000) });
+  await client.flush();
+  eq(client.getQueryData(['doc']).text.length, 1000, 'the large data is in L1');
+  assert(!storage.map.has('stackquery:["doc"]'), 'and its older, smaller entry is removed from L2 (no stale restore)');
+  eq(reports.map((r) => r.slice(0, 3)), [['set', 'stackquery:["doc"]', 'RangeError']], 'said once, naming the key');
+  assert(/maxEntryBytes/.test(reports[0][3]), reports[0][3]);
+  client.setQueryData(['big'], 10n); // data JSON cannot hold
+  await client.flush();
+  eq(reports.at(-1).slice(0, 2), ['serialize', 'stackquery:["big"]'], 'unserialisable data is reported, not persisted');
+  assert(client.getQueryData(['big']) === 10n, 'and stays in L1');
+}

@@ -116,7 +116,7 @@ impl<P> WriteQueue<P> {
             return None;
         }
         let mut ops: Vec<(String, (u64, Op<P>))> = self.pending.drain().collect();
-        ops.sort_by_key(|(_, (seq, _))| *seq);
+        ops.sort_unstable_by_key(|(_, (seq, _))| *seq); // sequence numbers are unique
         self.in_flight = Some(
             ops.iter()
                 .map(|(h, (_, op))| (h.clone(), kind(op)))
