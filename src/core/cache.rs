@@ -346,6 +346,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         q.state.on_success(data, now);
         self.reschedule_gc(hash, now);
         self.mark(hash);
+        self.shrink_to_bound(hash);
         true
     }
 
@@ -365,6 +366,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         q.state.on_error(error, failure_count, now);
         self.reschedule_gc(hash, now);
         self.mark(hash);
+        self.shrink_to_bound(hash);
         true
     }
 
@@ -377,6 +379,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         q.state.fetch_status = FetchStatus::Idle;
         self.reschedule_gc(hash, now);
         self.mark(hash);
+        self.shrink_to_bound(hash);
         Some(fetch.id)
     }
 
@@ -401,6 +404,16 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             q.observers = q.observers.saturating_sub(1);
             q.enabled_observers = q.enabled_observers.saturating_sub(u32::from(enabled));
             self.reschedule_gc(hash, now);
+            self.shrink_to_bound(hash);
+        }
+    }
+
+    /// A query stopped being pinned (its fetch settled, its last observer left): the
+    /// cache goes back under `max_entries`, sparing `keep`. What goes is idle and
+    /// unobserved, so there is nothing for the host to stop.
+    fn shrink_to_bound(&mut self, keep: &str) {
+        if self.queries.len() > self.max_entries {
+            drop(self.evict_over_capacity(keep));
         }
     }
 
@@ -671,6 +684,27 @@ mod tests {
         );
         assert!(evicted.is_empty());
         assert_eq!(c.len(), 4);
+    }
+
+    #[test]
+    fn the_bound_comes_back_when_pinned_queries_settle() {
+        let mut c = Cache::new(2).unwrap();
+        let mut tickets = Vec::new();
+        for name in ["a", "b", "c", "d"] {
+            let h = build(&mut c, &[name], 1e9, 0.0);
+            if let Some(FetchStart::Started(id)) = c.begin_fetch(&h) {
+                tickets.push((h, id));
+            }
+        }
+        assert_eq!(c.len(), 4, "fetching queries are never evicted");
+        for (h, id) in &tickets {
+            c.fetch_succeeded(h, *id, "v", 1.0);
+        }
+        assert_eq!(c.len(), 2, "back under the bound once they settle");
+        assert!(
+            c.get(&tickets[3].0).is_some(),
+            "the last one to settle stays"
+        );
     }
 
     #[test]
