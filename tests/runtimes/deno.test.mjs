@@ -5,27 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { startUpstream } from '../servers/upstream.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const deno = join(root, 'node_modules/.bin/deno');
 const app = join(import.meta.dirname, 'deno-kv-app.ts');
-
-/** A JSON upstream on 127.0.0.1 that counts its hits. */
-async function startUpstream() {
-  const upstream = { hits: 0, url: '', server: createServer((req, res) => {
-    upstream.hits += 1;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ greeting: 'hello from upstream', hit: upstream.hits }));
-  }) };
-  await new Promise((ready) => upstream.server.listen(0, '127.0.0.1', ready));
-  upstream.url = `http://127.0.0.1:${upstream.server.address().port}/greeting`;
-  return upstream;
-}
 
 /** One `deno run` of the app; Deno reads only local files and never touches the network beyond 127.0.0.1. */
 function runApp(dir, upstreamUrl, script = app) {

@@ -6,11 +6,11 @@
 // the upstream again. Run after scripts/build-package.sh: node --test tests/runtimes/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Miniflare } from 'miniflare';
+import { startUpstream } from '../servers/upstream.mjs';
 
 const pkg = resolve(import.meta.dirname, '../../pkg');
 const QUERY_KEY = ['upstream', 'greeting'];
@@ -43,18 +43,6 @@ export default {
   },
 };
 `;
-
-/** A JSON upstream on 127.0.0.1 that counts its hits. */
-async function startUpstream() {
-  const upstream = { hits: 0, url: '', server: createServer((req, res) => {
-    upstream.hits += 1;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ greeting: 'hello from upstream', hit: upstream.hits }));
-  }) };
-  await new Promise((ready) => upstream.server.listen(0, '127.0.0.1', ready));
-  upstream.url = `http://127.0.0.1:${upstream.server.address().port}/greeting`;
-  return upstream;
-}
 
 function startWorker(upstreamUrl, kvPersist) {
   return new Miniflare({
