@@ -118,6 +118,10 @@ export interface QueryObserverOptions<TData = unknown, TError = unknown, TKey ex
   extends QueryOptions<TData, TError, TKey> {
   /** A disabled observer never fetches by itself and does not make its query active. */
   enabled?: boolean;
+  /** Derives what the observer shows; memoized on the data object; a throw is an error result. */
+  select?: (data: TData) => TData;
+  /** Shown while the query has no data (`isPlaceholderData`); never cached or persisted. */
+  placeholderData?: TData | ((previousData: TData | undefined) => TData | undefined);
 }
 
 export interface QueryObserverResult<TData = unknown, TError = unknown> extends QueryState<TData, TError> {

@@ -127,6 +127,8 @@ mod observer {
         an_observer_on_a_cold_key_uses_fresh_l2_data => "anObserverOnAColdKeyUsesFreshL2Data",
         removed_under_an_observer_the_query_comes_back => "removedUnderAnObserverTheQueryComesBack",
         observer_misuse_is_a_type_error => "observerMisuseIsATypeError",
+        select_is_memoized_and_a_throwing_select_is_an_error => "selectIsMemoizedAndAThrowingSelectIsAnError",
+        placeholder_data_shows_until_real_data_but_is_never_cached => "placeholderDataShowsUntilRealDataButIsNeverCached",
     }
 }
 

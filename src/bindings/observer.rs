@@ -12,6 +12,7 @@ use std::rc::{Rc, Weak};
 
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::client::{now, Inner, QueryClient};
@@ -29,9 +30,41 @@ struct Snapshot {
     is_stale: bool,
 }
 
+/// How the observer presents data: `select` (memoized on data identity) and
+/// `placeholderData` (a value, or a function of the previous data), shown while the
+/// query has no data. Neither ever reaches the cache.
+#[derive(Clone)]
+struct View {
+    select: Option<Function>,
+    placeholder: JsValue,
+}
+
+impl View {
+    fn read(opts: &JsValue) -> Result<View, JsValue> {
+        let select = match get(opts, "select")? {
+            v if v.is_undefined() => None,
+            v => Some(v.dyn_into::<Function>().map_err(|v| {
+                type_error(format!(
+                    "select must be a function (data) => selected, got {}",
+                    describe(&v)
+                ))
+            })?),
+        };
+        Ok(View {
+            select,
+            placeholder: get(opts, "placeholderData")?,
+        })
+    }
+}
+
 struct ObserverState {
     options: QueryOptions,
     enabled: bool,
+    view: View,
+    /// The last `select` input (by identity) and what it gave.
+    select_memo: Option<(JsValue, Result<JsValue, JsValue>)>,
+    /// The last real data shown, for a `placeholderData` function.
+    previous_data: JsValue,
     listeners: Vec<(u32, Function)>,
     next_listener: u32,
     mounted: bool,
@@ -57,7 +90,7 @@ fn flag(o: &Object, name: &str, value: bool) {
 }
 
 /// The result object: the query's state plus TanStack's derived flags.
-fn result_object(s: &Snapshot) -> JsValue {
+fn result_object(s: &Snapshot) -> Object {
     let o: Object = state_object(&s.state).into();
     let st = &s.state;
     let fetching = st.fetch_status == FetchStatus::Fetching;
@@ -98,6 +131,9 @@ impl ObserverInner {
             state: RefCell::new(ObserverState {
                 options,
                 enabled,
+                view: View::read(opts)?,
+                select_memo: None,
+                previous_data: JsValue::UNDEFINED,
                 listeners: Vec::new(),
                 next_listener: 0,
                 mounted: false,
@@ -131,16 +167,86 @@ impl ObserverInner {
         }
     }
 
-    /// The current result; the same object as last time when nothing changed.
+    /// The current result; the same object as last time when nothing changed. User
+    /// functions (`select`, `placeholderData`) run with no borrow held.
     fn current(&self) -> (JsValue, bool) {
         let snap = self.snapshot();
-        let mut st = self.state.borrow_mut();
-        if let Some((last, js)) = &st.last {
-            if *last == snap {
-                return (js.clone(), false);
+        let (view, memo, previous) = {
+            let st = self.state.borrow();
+            if let Some((last, js)) = &st.last {
+                if *last == snap {
+                    return (js.clone(), false);
+                }
+            }
+            (
+                st.view.clone(),
+                st.select_memo.clone(),
+                st.previous_data.clone(),
+            )
+        };
+        let js = result_object(&snap);
+        let put = |name: &str, v: &JsValue| {
+            let _ = Reflect::set(&js, &JsValue::from_str(name), v);
+        };
+        let mut new_memo = memo.clone();
+        match (&snap.state.data, &view.select) {
+            (Some(data), Some(select)) => {
+                let out = match memo {
+                    Some((input, out)) if input == *data => out,
+                    _ => select.call1(&JsValue::UNDEFINED, data),
+                };
+                new_memo = Some((data.clone(), out.clone()));
+                match out {
+                    Ok(selected) => put("data", &selected),
+                    // A throwing select is an error result, never raw data.
+                    Err(error) => {
+                        put("data", &JsValue::UNDEFINED);
+                        put("status", &JsValue::from_str("error"));
+                        put("error", &error);
+                        for (flag, on) in [
+                            ("isError", true),
+                            ("isSuccess", false),
+                            ("isLoadingError", true),
+                        ] {
+                            put(flag, &JsValue::from(on));
+                        }
+                    }
+                }
+            }
+            (Some(_), None) => {}
+            (None, _) => {
+                let placeholder = match view.placeholder.dyn_ref::<Function>() {
+                    Some(f) => f
+                        .call1(&JsValue::UNDEFINED, &previous)
+                        .unwrap_or(JsValue::UNDEFINED),
+                    None => view.placeholder.clone(),
+                };
+                if !placeholder.is_undefined() {
+                    let shown = match &view.select {
+                        Some(select) => select
+                            .call1(&JsValue::UNDEFINED, &placeholder)
+                            .unwrap_or(placeholder),
+                        None => placeholder,
+                    };
+                    put("data", &shown);
+                    put("status", &JsValue::from_str("success"));
+                    for (flag, on) in [
+                        ("isPlaceholderData", true),
+                        ("isSuccess", true),
+                        ("isPending", false),
+                        ("isLoading", false),
+                    ] {
+                        put(flag, &JsValue::from(on));
+                    }
+                }
             }
         }
-        let js = result_object(&snap);
+        let mut st = self.state.borrow_mut();
+        if let Some(data) = &snap.state.data {
+            st.previous_data = data.clone();
+        }
+        st.select_memo = new_memo;
+        let js: JsValue = js.into();
         st.last = Some((snap, js.clone()));
         (js, true)
     }
@@ -278,6 +384,14 @@ impl ObserverInner {
     fn set_options(self: &Rc<Self>, opts: &JsValue) -> Result<(), JsValue> {
         let options = QueryOptions::read(opts, self.client.defaults(), "QueryObserver.setOptions")?;
         let enabled = read_enabled(opts)?;
+        let view = View::read(opts)?;
+        {
+            // New presentation: recompute the result (and the selection) next time.
+            let mut st = self.state.borrow_mut();
+            st.view = view;
+            st.select_memo = None;
+            st.last = None;
+        }
         let (mounted, same_key, was_enabled) = {
             let st = self.state.borrow();
             (st.mounted, st.options.hash == options.hash, st.enabled)

@@ -286,3 +286,54 @@ export async function mutationMisuseIsATypeError(make) {
     }
   }
 }
+
+// ---- select and placeholderData ----
+
+export async function selectIsMemoizedAndAThrowingSelectIsAnError(make) {
+  const client = make({ staleTime: Infinity });
+  const todos = [{ id: 1, done: true }, { id: 2, done: false }];
+  client.setQueryData(['todos'], todos);
+  let runs = 0;
+  const observer = client.watch({ queryKey: ['todos'], queryFn: async () => todos, select: (all) => { runs++; return all.filter((t) => t.done); } });
+  const seen = [];
+  const off = observer.subscribe((r) => seen.push(r.data));
+  eq(seen[0], [{ id: 1, done: true }], 'listeners see the selection');
+  const first = observer.getCurrentResult().data;
+  await client.invalidateQueries({ queryKey: ['todos'] }, { refetchType: 'none' });
+  const after = observer.getCurrentResult();
+  eq(after.isInvalidated, true, 'the state changed');
+  eq(runs, 1, 'but the data object did not, so select did not run again');
+  assert(after.data === first, 'and the selection is the same object');
+  client.setQueryData(['todos'], [...todos, { id: 3, done: true }]);
+  eq(observer.getCurrentResult().data.length, 2, 'new data, new selection');
+  eq(runs, 2, 'and only then');
+  assert(client.getQueryData(['todos']).length === 3, 'the cache keeps the raw data');
+  const boom = new Error('select failed');
+  observer.setOptions({ queryKey: ['todos'], queryFn: async () => todos, select: () => { throw boom; } });
+  const r = observer.getCurrentResult();
+  eq([r.status, r.isError, r.data], ['error', true, undefined], 'a throwing select is an error result, never raw data');
+  assert(r.error === boom, 'with the error select threw');
+  off();
+}
+
+export async function placeholderDataShowsUntilRealDataButIsNeverCached(make) {
+  const client = make({});
+  let release;
+  const observer = client.watch({ queryKey: ['user', 1], queryFn: () => new Promise((r) => (release = r)), placeholderData: { name: '…' } });
+  const seen = [];
+  const off = observer.subscribe((r) => seen.push([r.status, r.isPlaceholderData, r.data && r.data.name]));
+  eq(seen[0], ['success', true, '…'], 'placeholder at once');
+  eq(client.getQueryData(['user', 1]), undefined, 'not in the cache');
+  eq(client.getQueryState(['user', 1]).status, 'pending', 'the query itself is pending');
+  await sleep(5);
+  release({ name: 'Ada' });
+  await sleep(5);
+  eq(seen.at(-1), ['success', false, 'Ada'], 'then the real data');
+  // a function of the previous data (keep showing the last user while the next loads)
+  observer.setOptions({ queryKey: ['user', 2], queryFn: () => new Promise(() => {}), placeholderData: (previous) => previous });
+  await sleep(5);
+  const r = observer.getCurrentResult();
+  eq([r.isPlaceholderData, r.data && r.data.name], [true, 'Ada'], 'placeholderData(previous) keeps the last data');
+  off();
+  await client.cancelQueries();
+}
