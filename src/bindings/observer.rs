@@ -119,7 +119,7 @@ fn result_object(s: &Snapshot) -> Object {
         "isRefetchError",
         st.status == Status::Error && st.data.is_some(),
     );
-    o.into()
+    o
 }
 
 impl ObserverInner {
