@@ -120,6 +120,8 @@ export interface QueryObserverOptions<TData = unknown, TError = unknown, TKey ex
   enabled?: boolean;
   /** Derives what the observer shows; memoized on the data object; a throw is an error result. */
   select?: (data: TData) => TData;
+  /** Refetch every this many ms while subscribed (a failed poll does not stop it); `false` for none. */
+  refetchInterval?: number | false;
   /** Shown while the query has no data (`isPlaceholderData`); never cached or persisted. */
   placeholderData?: TData | ((previousData: TData | undefined) => TData | undefined);
 }

@@ -129,6 +129,7 @@ mod observer {
         observer_misuse_is_a_type_error => "observerMisuseIsATypeError",
         select_is_memoized_and_a_throwing_select_is_an_error => "selectIsMemoizedAndAThrowingSelectIsAnError",
         placeholder_data_shows_until_real_data_but_is_never_cached => "placeholderDataShowsUntilRealDataButIsNeverCached",
+        refetch_interval_keeps_polling_through_failures_and_stops => "refetchIntervalKeepsPollingThroughFailuresAndStops",
     }
 }
 

@@ -69,6 +69,9 @@ struct ObserverState {
     next_listener: u32,
     mounted: bool,
     last: Option<(Snapshot, JsValue)>,
+    /// `refetchInterval` in ms, and the running interval (its handle and JS callback).
+    interval_ms: Option<f64>,
+    poll: Option<JsValue>,
 }
 
 pub struct ObserverInner {
@@ -82,6 +85,25 @@ fn read_enabled(opts: &JsValue) -> Result<bool, JsValue> {
         v => v
             .as_bool()
             .ok_or_else(|| type_error(format!("enabled must be a boolean, got {}", describe(&v)))),
+    }
+}
+
+/// `refetchInterval`: ms > 0, or `false`/`0`/absent for none.
+fn read_interval(opts: &JsValue) -> Result<Option<f64>, JsValue> {
+    let v = get(opts, "refetchInterval")?;
+    if v.is_undefined() || v.as_bool() == Some(false) {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(ms) if ms.is_nan() || ms < 0.0 => Err(super::errors::range_error(
+            "refetchInterval must be a positive number of milliseconds",
+        )),
+        Some(ms) if ms == 0.0 || ms.is_infinite() => Ok(None),
+        Some(ms) => Ok(Some(ms)),
+        None => Err(type_error(format!(
+            "refetchInterval must be a number of milliseconds or false, got {}",
+            describe(&v)
+        ))),
     }
 }
 
@@ -138,6 +160,8 @@ impl ObserverInner {
                 next_listener: 0,
                 mounted: false,
                 last: None,
+                interval_ms: read_interval(opts)?,
+                poll: None,
             }),
         }))
     }
@@ -301,7 +325,50 @@ impl ObserverInner {
         }
         self.attach()?;
         self.state.borrow_mut().mounted = true;
+        self.start_polling();
         Ok(())
+    }
+
+    /// Polls every `refetchInterval` while mounted and enabled. A failed poll does not
+    /// stop the polling (PyStackQuery's loop died after one failure).
+    fn start_polling(self: &Rc<Self>) {
+        self.stop_polling();
+        let (mounted, enabled, interval) = {
+            let st = self.state.borrow();
+            (st.mounted, st.enabled, st.interval_ms)
+        };
+        let Some(ms) = interval.filter(|_| mounted && enabled) else {
+            return;
+        };
+        let weak: Weak<ObserverInner> = Rc::downgrade(self);
+        // A JS-owned function: nothing on the Rust side is dropped while it runs.
+        let tick = Closure::<dyn FnMut()>::new(move || {
+            if let Some(o) = weak.upgrade() {
+                o.poll_once();
+            }
+        })
+        .into_js_value();
+        let handle = super::timer::start_interval(tick.unchecked_ref(), ms);
+        self.state.borrow_mut().poll = Some(handle);
+    }
+
+    fn stop_polling(&self) {
+        let handle = self.state.borrow_mut().poll.take();
+        if let Some(h) = handle {
+            super::timer::stop_interval(&h);
+        }
+    }
+
+    fn poll_once(self: &Rc<Self>) {
+        let options = self.state.borrow().options.clone();
+        if self.client.build(&options).is_err() {
+            self.stop_polling(); // the client was disposed: no timer may outlive it
+            return;
+        }
+        if let Ok(Some(p)) = fetch::start(&self.client, &options.hash) {
+            super::promise::handle(&p, &self.client.noop);
+        }
+        self.client.notify_changed();
     }
 
     fn unmount(&self) {
@@ -312,6 +379,7 @@ impl ObserverInner {
         if !mounted {
             return;
         }
+        self.stop_polling();
         self.state.borrow_mut().mounted = false;
         if let Ok(mut cache) = self.client.cache() {
             cache.unobserve(&hash, enabled, now());
@@ -385,10 +453,12 @@ impl ObserverInner {
         let options = QueryOptions::read(opts, self.client.defaults(), "QueryObserver.setOptions")?;
         let enabled = read_enabled(opts)?;
         let view = View::read(opts)?;
+        let interval = read_interval(opts)?;
         {
             // New presentation: recompute the result (and the selection) next time.
             let mut st = self.state.borrow_mut();
             st.view = view;
+            st.interval_ms = interval;
             st.select_memo = None;
             st.last = None;
         }
@@ -415,6 +485,7 @@ impl ObserverInner {
             }
         }
         if mounted {
+            self.start_polling(); // a new interval, key or enabled state
             self.fetch_if_needed()?;
         }
         self.notify();

@@ -12,6 +12,19 @@ extern "C" {
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
+    #[wasm_bindgen(js_name = setInterval)]
+    fn set_interval(handler: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearInterval)]
+    fn clear_interval(handle: &JsValue);
+}
+
+/// Calls `handler` every `ms` (polling: it keeps a process alive, as the user asked for it).
+pub fn start_interval(handler: &Function, ms: f64) -> JsValue {
+    set_interval(handler, ms.clamp(1.0, MAX_DELAY_MS))
+}
+
+pub fn stop_interval(handle: &JsValue) {
+    clear_interval(handle);
 }
 
 /// Longest delay `setTimeout` honours; longer ones fire at once in browsers.

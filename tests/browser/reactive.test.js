@@ -337,3 +337,41 @@ export async function placeholderDataShowsUntilRealDataButIsNeverCached(make) {
   off();
   await client.cancelQueries();
 }
+
+export async function refetchIntervalKeepsPollingThroughFailuresAndStops(make) {
+  const client = make({ retry: 0 });
+  let calls = 0;
+  const queryFn = async () => {
+    calls++;
+    if (calls === 2) throw new Error('one failed poll');
+    return calls;
+  };
+  const observer = client.watch({ queryKey: ['poll'], queryFn, refetchInterval: 25 });
+  const off = observer.subscribe(() => {});
+  await sleep(170);
+  assert(calls >= 4, `it kept polling after the failed poll (${calls} calls)`);
+  assert(observer.getCurrentResult().isSuccess, 'and recovered');
+  off();
+  const after = calls;
+  await sleep(100);
+  eq(calls, after, 'the last unsubscribe stops the polling');
+  observer.setOptions({ queryKey: ['poll'], queryFn, refetchInterval: false });
+  const off2 = observer.subscribe(() => {});
+  await sleep(80);
+  assert(calls <= after + 1, 'refetchInterval: false does not poll');
+  off2();
+  const disposed = make({});
+  let n = 0;
+  disposed.watch({ queryKey: ['p'], queryFn: async () => ++n, refetchInterval: 20 }).subscribe(() => {});
+  await sleep(50);
+  disposed.dispose();
+  const m = n;
+  await sleep(80);
+  eq(n, m, 'nothing polls after dispose');
+  try {
+    client.watch({ queryKey: ['x'], refetchInterval: -5 });
+    throw new Error('expected a RangeError');
+  } catch (e) {
+    assert(e instanceof RangeError && e.message.includes('refetchInterval'), String(e));
+  }
+}

@@ -27,3 +27,4 @@ const save = c.mutation<{ id: number }, Error, { title: string }, { previous: un
 save.mutate({ title: 'x' }).then((d) => d.id);
 const n: number = c.isMutating();
 c.watch<{ id: number }[]>({ queryKey: ['todos'], select: (all) => all.filter((t) => t.id > 1), placeholderData: (prev) => prev ?? [] });
+c.watch({ queryKey: ['poll'], refetchInterval: 5_000 }).destroy();
