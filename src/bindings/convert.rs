@@ -148,7 +148,12 @@ fn is_plain_object(value: &JsValue) -> bool {
         return false;
     }
     let proto = Object::get_prototype_of(value);
-    proto.is_null() || proto == Object::get_prototype_of(&Object::new())
+    proto.is_null() || OBJECT_PROTOTYPE.with(|p| proto == *p)
+}
+
+thread_local! {
+    /// `Object.prototype`, looked up once (key reads are a hot path).
+    static OBJECT_PROTOTYPE: Object = Object::get_prototype_of(&Object::new());
 }
 
 /// A short description of a value's type for error messages.

@@ -20,7 +20,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use super::client::{now, Inner};
 use super::convert::describe;
 use super::errors::type_error;
-use super::options::{expect_object, get, RetryDelaySpec, RetrySpec};
+use super::options::{expect_object, get, optional_function, RetryDelaySpec, RetrySpec};
 use super::timer::Sleep;
 use crate::core::mutation::MutationState;
 use crate::core::retry::{after_failure, AfterFailure};
@@ -39,15 +39,7 @@ struct MutationOptions {
 }
 
 fn callback(opts: &JsValue, name: &str, signature: &str) -> Result<Option<Function>, JsValue> {
-    match get(opts, name)? {
-        v if v.is_undefined() => Ok(None),
-        v => v.dyn_into::<Function>().map(Some).map_err(|v| {
-            type_error(format!(
-                "{name} must be a function {signature}, got {}",
-                describe(&v)
-            ))
-        }),
-    }
+    optional_function(opts, name, name, signature)
 }
 
 impl MutationOptions {

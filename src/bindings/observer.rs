@@ -20,7 +20,7 @@ use super::convert::describe;
 use super::errors::type_error;
 use super::fetch;
 use super::js_state::state_object;
-use super::options::{get, QueryOptions};
+use super::options::{get, optional_function, QueryOptions};
 use crate::core::state::{FetchStatus, QueryState, Status};
 
 /// What a listener sees change. Data and errors compare by identity (`===`).
@@ -41,15 +41,7 @@ struct View {
 
 impl View {
     fn read(opts: &JsValue) -> Result<View, JsValue> {
-        let select = match get(opts, "select")? {
-            v if v.is_undefined() => None,
-            v => Some(v.dyn_into::<Function>().map_err(|v| {
-                type_error(format!(
-                    "select must be a function (data) => selected, got {}",
-                    describe(&v)
-                ))
-            })?),
-        };
+        let select = optional_function(opts, "select", "select", "(data) => selected")?;
         Ok(View {
             select,
             placeholder: get(opts, "placeholderData")?,

@@ -23,6 +23,25 @@ pub fn get(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
     Reflect::get(obj, &JsValue::from_str(name))
 }
 
+/// An optional function option: `None` when absent, a `TypeError` naming the option
+/// and its `signature` when it is not a function.
+pub fn optional_function(
+    opts: &JsValue,
+    option: &str,
+    label: &str,
+    signature: &str,
+) -> Result<Option<Function>, JsValue> {
+    match get(opts, option)? {
+        v if v.is_undefined() => Ok(None),
+        v => v.dyn_into::<Function>().map(Some).map_err(|v| {
+            type_error(format!(
+                "{label} must be a function {signature}, got {}",
+                describe(&v)
+            ))
+        }),
+    }
+}
+
 /// Checks that `value` is an options object (or absent when `optional`).
 pub fn expect_object(value: &JsValue, what: &str, optional: bool) -> Result<(), JsValue> {
     if (optional && (value.is_undefined() || value.is_null()))
@@ -301,15 +320,8 @@ impl QueryOptions {
         expect_object(opts, &format!("{method} options"), false)?;
         let key_js = get(opts, "queryKey")?;
         let key = read_key(&key_js, "queryKey")?;
-        let query_fn = match get(opts, "queryFn")? {
-            v if v.is_undefined() => None,
-            v => Some(v.dyn_into::<Function>().map_err(|v| {
-                type_error(format!(
-                    "queryFn must be a function ({{ queryKey, signal }}) => data, got {}",
-                    describe(&v)
-                ))
-            })?),
-        };
+        let query_fn =
+            optional_function(opts, "queryFn", "queryFn", "({ queryKey, signal }) => data")?;
         Ok(QueryOptions {
             hash: key_hash(&key),
             key,
@@ -400,15 +412,12 @@ impl Filters {
                 }
             }),
         };
-        let predicate = match get(filters, "predicate")? {
-            v if v.is_undefined() => None,
-            v => Some(v.dyn_into::<Function>().map_err(|v| {
-                type_error(format!(
-                    "filters.predicate must be a function (query) => boolean, got {}",
-                    describe(&v)
-                ))
-            })?),
-        };
+        let predicate = optional_function(
+            filters,
+            "predicate",
+            "filters.predicate",
+            "(query) => boolean",
+        )?;
         Ok(Filters {
             core: QueryFilters {
                 exact_hash: if exact {

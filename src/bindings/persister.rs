@@ -23,7 +23,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use super::client::now;
 use super::convert::describe;
 use super::errors::{range_error, type_error};
-use super::options::{get, read_duration};
+use super::options::{get, optional_function, read_duration};
 use super::storage::{error_name, read_storage, Backend, StorageBackend, WriteOp};
 use super::timer::Sleep;
 use crate::core::persist::envelope::{self, EnvelopeMeta, Rejection};
@@ -81,15 +81,12 @@ impl PersistOptions {
             }
             Duration::Never => f64::INFINITY,
         };
-        let on_error = match get(opts, "onStorageError")? {
-            v if v.is_undefined() => None,
-            v => Some(v.dyn_into::<Function>().map_err(|v| {
-                type_error(format!(
-                    "onStorageError must be a function (error, operation, key) => void, got {}",
-                    describe(&v)
-                ))
-            })?),
-        };
+        let on_error = optional_function(
+            opts,
+            "onStorageError",
+            "onStorageError",
+            "(error, operation, key) => void",
+        )?;
         Ok(Some(PersistOptions {
             backend,
             key_prefix: string("keyPrefix", "stackquery")?,
