@@ -7,14 +7,15 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
 cargo build --release --target wasm32-unknown-unknown --quiet
 wasm=target/wasm32-unknown-unknown/release/stackquery.wasm
-rm -rf pkg && mkdir -p pkg
+pkg=${PKG_DIR:-pkg}   # another output folder, for building while a test reads pkg/
+rm -rf "$pkg" && mkdir -p "$pkg"
 for target in bundler web nodejs deno; do
-  out=pkg/$target
+  out=$pkg/$target
   wasm-bindgen --target "$target" --out-dir "$out" --out-name stackquery "$wasm"
   wasm-opt -Oz --strip-debug --strip-producers "$out/stackquery_bg.wasm" -o "$out/stackquery_bg.wasm"
 done
-cp -r pkg-template/. pkg/
-raw=$(stat -c %s pkg/web/stackquery_bg.wasm)
-gz=$(gzip -9 -c pkg/web/stackquery_bg.wasm | wc -c)
-glue=$(gzip -9 -c pkg/web/stackquery.js | wc -c)
-echo "pkg/ built: stackquery_bg.wasm ${raw} B raw, ${gz} B gzip -9; JS glue (web) ${glue} B gzip -9"
+cp -r pkg-template/. "$pkg"/
+raw=$(stat -c %s "$pkg"/web/stackquery_bg.wasm)
+gz=$(gzip -9 -c "$pkg"/web/stackquery_bg.wasm | wc -c)
+glue=$(gzip -9 -c "$pkg"/web/stackquery.js | wc -c)
+echo "$pkg/ built: stackquery_bg.wasm ${raw} B raw, ${gz} B gzip -9; JS glue (web) ${glue} B gzip -9"
