@@ -44,7 +44,24 @@ export interface QueryOptions<TData = unknown, TError = unknown, TKey extends Qu
   meta?: Record<string, unknown>;
   /** Write this query to L2 (default: true when the client has `storage`). */
   persist?: boolean;
+  /**
+   * When fetches wait for the network (`fetchStatus: 'paused'`, see `onlineManager`):
+   * `'online'` (default) before every attempt, `'offlineFirst'` only before retries,
+   * `'always'` never. Retries also wait while the page is hidden.
+   */
+  networkMode?: NetworkMode;
+  /**
+   * New data deeply equal to the old keeps the old references (default `true`), so `===`
+   * sees unchanged subtrees as unchanged. `false` stores new data as it is; a function
+   * decides itself.
+   */
+  structuralSharing?: boolean | ((oldData: TData | undefined, newData: TData) => TData);
 }
+
+export type NetworkMode = 'online' | 'offlineFirst' | 'always';
+
+/** `true`: refetch when stale; `'always'`: even when fresh; `false`: never. */
+export type RefetchOnEvent = boolean | 'always';
 
 /**
  * The L2 protocol. Values are opaque JSON strings written by stackquery; `ttl` is a
@@ -87,6 +104,18 @@ export interface QueryClientOptions {
   runtime?: 'auto' | 'browser' | 'server' | 'edge';
   /** Called once per storage outage (and for each corrupt entry found); default: one console warning. */
   onStorageError?: (error: unknown, operation: StorageOperation, key: string) => void;
+  /**
+   * Cross-tab sync through `BroadcastChannel`: changes (fetch results, `setQueryData`,
+   * invalidation, removal, `clear()`) reach the L1 of other tabs on the same storage and
+   * `keyPrefix`. Default: on with `IndexedDbStorage`, off otherwise.
+   */
+  crossTab?: boolean;
+  /** Default `networkMode` of queries. */
+  networkMode?: NetworkMode;
+  /** Default `refetchOnWindowFocus` of observers (default `true`). */
+  refetchOnWindowFocus?: RefetchOnEvent;
+  /** Default `refetchOnReconnect` of observers (default `true`). */
+  refetchOnReconnect?: RefetchOnEvent;
 }
 
 export interface QueryView {
@@ -124,6 +153,10 @@ export interface QueryObserverOptions<TData = unknown, TError = unknown, TKey ex
   refetchInterval?: number | false;
   /** Shown while the query has no data (`isPlaceholderData`); never cached or persisted. */
   placeholderData?: TData | ((previousData: TData | undefined) => TData | undefined);
+  /** Refetch when the page becomes visible again (default `true`: when stale). */
+  refetchOnWindowFocus?: RefetchOnEvent;
+  /** Refetch when the network comes back (default `true`: when stale). */
+  refetchOnReconnect?: RefetchOnEvent;
 }
 
 export interface QueryObserverResult<TData = unknown, TError = unknown> extends QueryState<TData, TError> {
@@ -264,3 +297,26 @@ export declare class RemoteStorage implements StorageBackend {
   keys(prefix?: string): Promise<string[]>;
   free(): void;
 }
+
+/**
+ * Whether the network is up. In a page it follows the window's `online`/`offline` events;
+ * elsewhere it is up unless the app says otherwise. While offline, fetches pause
+ * (`fetchStatus: 'paused'`) and go on when it comes back; observed stale queries refetch.
+ */
+export declare const onlineManager: {
+  isOnline(): boolean;
+  setOnline(online: boolean): void;
+  /** Replaces the event source; `setup` may return a cleanup function. */
+  setEventListener(setup: (setOnline: (online: boolean) => void) => (() => void) | void): void;
+};
+
+/**
+ * Whether the page is visible (`document.visibilityState`; always in workers and servers).
+ * When it becomes visible, observed stale queries refetch; retries wait while it is hidden.
+ */
+export declare const focusManager: {
+  isFocused(): boolean;
+  /** `undefined` goes back to following the page. */
+  setFocused(focused: boolean | undefined): void;
+  setEventListener(setup: (setFocused: (focused?: boolean) => void) => (() => void) | void): void;
+};

@@ -12,6 +12,8 @@ mod bindings;
 #[cfg(target_arch = "wasm32")]
 pub use bindings::client::QueryClient;
 #[cfg(target_arch = "wasm32")]
+pub use bindings::managers::{FocusManager, OnlineManager};
+#[cfg(target_arch = "wasm32")]
 pub use bindings::mutation::Mutation;
 #[cfg(target_arch = "wasm32")]
 pub use bindings::observer::QueryObserver;

@@ -9,7 +9,9 @@
 //! 2 to 5 hangs in 8 runs with five modules, 10 of 10 runs fine with four).
 #![cfg(target_arch = "wasm32")]
 
-use stackquery::{IndexedDbStorage, MemoryStorage, QueryClient, RemoteStorage};
+use stackquery::{
+    FocusManager, IndexedDbStorage, MemoryStorage, OnlineManager, QueryClient, RemoteStorage,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -24,8 +26,9 @@ fn factory() -> JsValue {
     .into_js_value()
 }
 
-/// `{ IndexedDbStorage(options), MemoryStorage(), RemoteStorage(options) }`: the
-/// package's storage classes.
+/// `{ IndexedDbStorage(options), MemoryStorage(), RemoteStorage(options), setOnline,
+/// setFocused, isOnline, isFocused }`: the package's storage classes and what
+/// `onlineManager` / `focusManager` do.
 fn library() -> JsValue {
     let lib = js_sys::Object::new();
     let idb = Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(|options| {
@@ -38,6 +41,16 @@ fn library() -> JsValue {
         RemoteStorage::new(options).map(JsValue::from)
     });
     let _ = js_sys::Reflect::set(&lib, &"RemoteStorage".into(), &remote.into_js_value());
+    let set_online =
+        Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(OnlineManager::set_online);
+    let set_focused =
+        Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(FocusManager::set_focused);
+    let is_online = Closure::<dyn Fn() -> bool>::new(OnlineManager::is_online);
+    let is_focused = Closure::<dyn Fn() -> bool>::new(FocusManager::is_focused);
+    let _ = js_sys::Reflect::set(&lib, &"setOnline".into(), &set_online.into_js_value());
+    let _ = js_sys::Reflect::set(&lib, &"setFocused".into(), &set_focused.into_js_value());
+    let _ = js_sys::Reflect::set(&lib, &"isOnline".into(), &is_online.into_js_value());
+    let _ = js_sys::Reflect::set(&lib, &"isFocused".into(), &is_focused.into_js_value());
     lib.into()
 }
 
@@ -88,6 +101,7 @@ mod client {
         clear_and_dispose => "clearAndDispose",
         edge_runtime_collects_without_timers => "edgeRuntimeCollectsWithoutTimers",
         nothing_runs_on_a_disposed_client => "nothingRunsOnADisposedClient",
+        structural_sharing_keeps_unchanged_subtrees => "structuralSharingKeepsUnchangedSubtrees",
     }
 }
 
@@ -113,6 +127,7 @@ mod persistence {
         bad_storage_options_are_type_errors => "badStorageOptionsAreTypeErrors",
         key_prefixes_isolate_clients_sharing_a_store => "keyPrefixesIsolateClientsSharingAStore",
         entries_over_max_entry_bytes_stay_in_l1 => "entriesOverMaxEntryBytesStayInL1",
+        cross_tab_changes_reach_other_clients_on_the_same_store => "crossTabChangesReachOtherClientsOnTheSameStore",
     }
 }
 
@@ -130,6 +145,9 @@ mod observer {
         select_is_memoized_and_a_throwing_select_is_an_error => "selectIsMemoizedAndAThrowingSelectIsAnError",
         placeholder_data_shows_until_real_data_but_is_never_cached => "placeholderDataShowsUntilRealDataButIsNeverCached",
         refetch_interval_keeps_polling_through_failures_and_stops => "refetchIntervalKeepsPollingThroughFailuresAndStops",
+        offline_fetches_pause_and_continue_on_reconnect => "offlineFetchesPauseAndContinueOnReconnect",
+        focus_and_reconnect_refetch_stale_observed_queries => "focusAndReconnectRefetchStaleObservedQueries",
+        retries_wait_while_the_page_is_hidden => "retriesWaitWhileThePageIsHidden",
     }
 }
 

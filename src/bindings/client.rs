@@ -13,6 +13,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+use super::broadcast::CrossTab;
 use super::convert::{key_hash, read_key};
 use super::errors::{disposed_error, range_error, reentrant_error};
 use super::fetch::{self, InFlight};
@@ -23,11 +24,12 @@ use super::options::{
     get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec, Runtime,
 };
 use super::persister::{Entry, PersistOptions, Persister};
-use super::{promise, timer};
+use super::{managers, promise, structural, timer};
 use crate::core::cache::CacheError;
 use crate::core::filters::QueryType;
 use crate::core::gc::rearm;
 use crate::core::mutation::Scopes;
+use crate::core::network::NetworkMode;
 use crate::core::QueryCache;
 
 /// What the client keeps beside each query in the core's cache.
@@ -45,6 +47,9 @@ pub struct Meta {
     pub persist: bool,
     /// L2 has been read for this key (or need not be: no storage, or L1 is newer).
     pub hydrated: bool,
+    pub network_mode: NetworkMode,
+    /// The `structuralSharing` option as given.
+    pub structural_sharing: JsValue,
 }
 
 pub type Cache = QueryCache<JsValue, JsValue, Meta>;
@@ -81,6 +86,8 @@ pub struct Inner {
     /// Mutations waiting for their scope, by ticket: resolving lets them start.
     scope_waiters: RefCell<HashMap<u64, Function>>,
     next_ticket: Cell<u64>,
+    /// Cross-tab sync (`crossTab`, on with IndexedDB where `BroadcastChannel` exists).
+    cross_tab: RefCell<Option<CrossTab>>,
 }
 
 impl Inner {
@@ -133,6 +140,22 @@ impl Inner {
                 }
             }
         }
+    }
+
+    /// The page was shown or the network came back: each mounted observer refetches
+    /// by its `refetchOnWindowFocus` / `refetchOnReconnect` option.
+    pub fn on_trigger(&self, trigger: managers::Trigger) {
+        if self.disposed.get() {
+            return;
+        }
+        let observers: Vec<Rc<ObserverInner>> = match self.observers.try_borrow() {
+            Ok(map) => map.values().flatten().filter_map(Weak::upgrade).collect(),
+            Err(_) => return,
+        };
+        for o in observers {
+            o.on_trigger(trigger);
+        }
+        self.notify_changed();
     }
 
     /// Tells the observers of every query whose state changed.
@@ -243,6 +266,8 @@ impl Inner {
                     in_flight: None,
                     persist,
                     hydrated: !persist,
+                    network_mode: o.network_mode,
+                    structural_sharing: JsValue::UNDEFINED,
                 },
                 o.gc_time,
                 initial,
@@ -258,6 +283,8 @@ impl Inner {
                 q.meta.initial_data = o.initial_data.clone();
                 q.meta.meta = o.meta.clone();
                 q.meta.persist = persist;
+                q.meta.network_mode = o.network_mode;
+                q.meta.structural_sharing = o.structural_sharing.clone();
             }
             evicted
         };
@@ -350,6 +377,9 @@ impl Inner {
             Err(_) => None,
         };
         if let Some(entry) = entry {
+            if let Ok(Some(tabs)) = self.cross_tab.try_borrow().as_deref() {
+                tabs.put(hash, &entry.data, entry.updated_at, entry.is_invalidated);
+            }
             persister.put(hash, entry);
         }
     }
@@ -358,6 +388,9 @@ impl Inner {
     fn unpersist(&self, hash: &str) {
         if let Some(persister) = &self.persister {
             persister.delete(hash);
+        }
+        if let Ok(Some(tabs)) = self.cross_tab.try_borrow().as_deref() {
+            tabs.remove(hash);
         }
     }
 
@@ -385,7 +418,7 @@ fn release(orphans: Vec<InFlight>) {
 }
 
 /// Cancels the running fetches of queries taken out of the cache.
-fn release_removed(removed: Vec<crate::core::cache::Removed<JsValue, JsValue, Meta>>) {
+pub(crate) fn release_removed(removed: Vec<crate::core::cache::Removed<JsValue, JsValue, Meta>>) {
     release(
         removed
             .into_iter()
@@ -415,10 +448,12 @@ impl QueryClient {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<QueryClient, JsValue> {
         let defaults = ClientOptions::read(&options)?;
-        let persister = PersistOptions::read(&options)?.map(Persister::new);
+        let persist_options = PersistOptions::read(&options)?;
+        let channel = persist_options.as_ref().and_then(|p| p.cross_tab.clone());
+        let persister = persist_options.map(Persister::new);
         let cache = QueryCache::new(defaults.max_entries)
             .map_err(|CacheError::ZeroCapacity| range_error("maxEntries must be at least 1"))?;
-        Ok(QueryClient {
+        let client = QueryClient {
             inner: Rc::new(Inner {
                 cache: RefCell::new(cache),
                 defaults,
@@ -435,8 +470,15 @@ impl QueryClient {
                 scopes: RefCell::new(Scopes::default()),
                 scope_waiters: RefCell::new(HashMap::new()),
                 next_ticket: Cell::new(0),
+                cross_tab: RefCell::new(None),
             }),
-        })
+        };
+        if let Some(name) = channel {
+            let tabs = CrossTab::open(&name, Rc::downgrade(&client.inner));
+            *client.inner.cross_tab.borrow_mut() = tabs;
+        }
+        managers::register(&client.inner);
+        Ok(client)
     }
 
     fn alive(&self) -> Result<&Rc<Inner>, JsValue> {
@@ -539,20 +581,21 @@ impl QueryClient {
         updater: &JsValue,
     ) -> Result<JsValue, JsValue> {
         let inner = self.alive()?;
+        let (old, sharing) = match inner.cache()?.get(hash) {
+            Some(q) => (q.state.data.clone(), q.meta.structural_sharing.clone()),
+            None => (None, JsValue::UNDEFINED),
+        };
         let new = match updater.dyn_ref::<Function>() {
-            Some(f) => {
-                let old = inner
-                    .cache()?
-                    .get(hash)
-                    .and_then(|q| q.state.data.clone())
-                    .unwrap_or(JsValue::UNDEFINED);
-                f.call1(&JsValue::UNDEFINED, &old)?
-            }
+            Some(f) => f.call1(
+                &JsValue::UNDEFINED,
+                old.as_ref().unwrap_or(&JsValue::UNDEFINED),
+            )?,
             None => updater.clone(),
         };
         if new.is_undefined() {
             return Ok(JsValue::UNDEFINED);
         }
+        let new = structural::share(&sharing, old.as_ref(), new)?;
         let evicted = {
             let mut cache = inner.cache()?;
             let t = now();
@@ -570,6 +613,8 @@ impl QueryClient {
                     persist: inner.persister.is_some(),
                     // Data set now is newer than anything L2 holds.
                     hydrated: true,
+                    network_mode: inner.defaults.network_mode,
+                    structural_sharing: JsValue::UNDEFINED,
                 },
                 inner.defaults.gc_time,
                 None,
@@ -812,6 +857,9 @@ impl QueryClient {
     pub fn clear(&self) -> Result<Promise, JsValue> {
         let inner = self.alive()?;
         release_removed(inner.cache()?.clear());
+        if let Ok(Some(tabs)) = inner.cross_tab.try_borrow().as_deref() {
+            tabs.clear();
+        }
         inner.notify_changed();
         Ok(match &inner.persister {
             Some(p) => {
@@ -861,6 +909,9 @@ impl QueryClient {
         self.inner.stop_gc_timer();
         if let Some(p) = &self.inner.persister {
             p.stop();
+        }
+        if let Ok(mut tabs) = self.inner.cross_tab.try_borrow_mut() {
+            tabs.take(); // closes the channel
         }
         let removed = match self.inner.cache() {
             Ok(mut c) => c.clear(),

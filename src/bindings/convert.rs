@@ -143,7 +143,7 @@ impl KeyReader<'_> {
 }
 
 /// A plain object: its prototype is `Object.prototype` or `null`.
-fn is_plain_object(value: &JsValue) -> bool {
+pub fn is_plain_object(value: &JsValue) -> bool {
     if !value.is_object() {
         return false;
     }

@@ -18,6 +18,8 @@ use super::client::{now, Inner};
 use super::errors::{cancelled_error, undefined_data_error};
 use super::options::RetryDelaySpec;
 use super::timer::Sleep;
+use super::{managers, structural};
+use crate::core::network::may_attempt;
 use crate::core::retry::{after_failure, AfterFailure};
 use crate::core::{FetchId, FetchStart};
 
@@ -120,9 +122,57 @@ fn attempt(inner: &Inner, hash: &str, id: FetchId) -> Option<Attempt> {
     })
 }
 
+/// Waits while attempt number `attempt` may not run (offline, or a hidden page for a
+/// retry): the query is `paused` meanwhile. False when the fetch stopped being current.
+async fn until_may_attempt(inner: &Inner, hash: &str, id: FetchId, attempt: u32) -> bool {
+    let mut paused = false;
+    loop {
+        let mode = match inner.cache() {
+            Ok(cache) => match cache.get(hash).filter(|q| q.fetch_id() == Some(id)) {
+                Some(q) => q.meta.network_mode,
+                None => return false,
+            },
+            Err(_) => return false,
+        };
+        if may_attempt(mode, attempt, managers::is_online(), managers::is_focused()) {
+            break;
+        }
+        let wake = managers::wait();
+        {
+            let Ok(mut cache) = inner.cache() else {
+                return false;
+            };
+            if !paused && !cache.set_paused(hash, id, true) {
+                return false;
+            }
+            // Cancelling the fetch must end the wait too.
+            match cache.get_mut(hash).and_then(|q| q.meta.in_flight.as_mut()) {
+                Some(f) if f.id == id => f.sleep = Some(wake.clone()),
+                _ => return false,
+            }
+        }
+        if !paused {
+            paused = true;
+            inner.notify_changed();
+        }
+        wake.done().await;
+    }
+    if paused {
+        let resumed = inner
+            .cache()
+            .is_ok_and(|mut c| c.set_paused(hash, id, false));
+        inner.notify_changed();
+        return resumed;
+    }
+    true
+}
+
 async fn run(inner: Rc<Inner>, hash: String, id: FetchId) {
     let mut failures: u32 = 0;
     loop {
+        if !until_may_attempt(&inner, &hash, id, failures).await {
+            return;
+        }
         let Some(a) = attempt(&inner, &hash, id) else {
             return;
         };
@@ -196,6 +246,19 @@ fn take_in_flight(
 }
 
 fn succeed(inner: &Rc<Inner>, hash: &str, id: FetchId, data: JsValue) {
+    // Equal parts of the new data keep the old references (no borrow held: getters
+    // and a `structuralSharing` function are user code).
+    let (old, sharing) = match inner.cache() {
+        Ok(cache) => match cache.get(hash).filter(|q| q.fetch_id() == Some(id)) {
+            Some(q) => (q.state.data.clone(), q.meta.structural_sharing.clone()),
+            None => return,
+        },
+        Err(_) => return,
+    };
+    let data = match structural::share(&sharing, old.as_ref(), data) {
+        Ok(data) => data,
+        Err(error) => return fail(inner, hash, id, error, 1),
+    };
     let d = data.clone();
     let mut settled = false;
     let waiters = take_in_flight(inner, hash, id, |c| {

@@ -20,7 +20,9 @@ use super::convert::describe;
 use super::errors::type_error;
 use super::fetch;
 use super::js_state::state_object;
-use super::options::{get, optional_function, QueryOptions};
+use super::managers::Trigger;
+use super::options::{get, optional_function, read_refetch_on, QueryOptions};
+use crate::core::network::RefetchOn;
 use crate::core::state::{FetchStatus, QueryState, Status};
 
 /// What a listener sees change. Data and errors compare by identity (`===`).
@@ -64,6 +66,9 @@ struct ObserverState {
     /// `refetchInterval` in ms, and the running interval (its handle and JS callback).
     interval_ms: Option<f64>,
     poll: Option<JsValue>,
+    /// `refetchOnWindowFocus` and `refetchOnReconnect`.
+    on_focus: RefetchOn,
+    on_reconnect: RefetchOn,
 }
 
 pub struct ObserverInner {
@@ -97,6 +102,15 @@ fn read_interval(opts: &JsValue) -> Result<Option<f64>, JsValue> {
             describe(&v)
         ))),
     }
+}
+
+/// `refetchOnWindowFocus` and `refetchOnReconnect`, or the client's defaults.
+fn read_triggers(opts: &JsValue, client: &Inner) -> Result<(RefetchOn, RefetchOn), JsValue> {
+    let d = client.defaults();
+    Ok((
+        read_refetch_on(opts, "refetchOnWindowFocus")?.unwrap_or(d.refetch_on_window_focus),
+        read_refetch_on(opts, "refetchOnReconnect")?.unwrap_or(d.refetch_on_reconnect),
+    ))
 }
 
 fn flag(o: &Object, name: &str, value: bool) {
@@ -140,6 +154,7 @@ impl ObserverInner {
     fn new(client: Rc<Inner>, opts: &JsValue) -> Result<Rc<ObserverInner>, JsValue> {
         let options = QueryOptions::read(opts, client.defaults(), "QueryObserver")?;
         let enabled = read_enabled(opts)?;
+        let (on_focus, on_reconnect) = read_triggers(opts, &client)?;
         Ok(Rc::new(ObserverInner {
             client,
             state: RefCell::new(ObserverState {
@@ -154,6 +169,8 @@ impl ObserverInner {
                 last: None,
                 interval_ms: read_interval(opts)?,
                 poll: None,
+                on_focus,
+                on_reconnect,
             }),
         }))
     }
@@ -363,6 +380,32 @@ impl ObserverInner {
         self.client.notify_changed();
     }
 
+    /// The page was shown or the network came back: refetch when this observer's
+    /// option says so (when stale, or `'always'`). Several observers of one query
+    /// share one fetch.
+    pub fn on_trigger(self: &Rc<Self>, trigger: Trigger) {
+        let (mounted, enabled, setting, options) = {
+            let st = self.state.borrow();
+            let setting = match trigger {
+                Trigger::WindowFocus => st.on_focus,
+                Trigger::Reconnect => st.on_reconnect,
+            };
+            (st.mounted, st.enabled, setting, st.options.clone())
+        };
+        if !mounted || !enabled {
+            return;
+        }
+        let stale = match self.client.cache() {
+            Ok(cache) => cache.get(&options.hash).is_none_or(|q| q.is_stale(now())),
+            Err(_) => return,
+        };
+        if setting.should_refetch(stale) && self.client.build(&options).is_ok() {
+            if let Ok(Some(p)) = fetch::start(&self.client, &options.hash) {
+                super::promise::handle(&p, &self.client.noop);
+            }
+        }
+    }
+
     fn unmount(&self) {
         let (mounted, hash, enabled) = {
             let st = self.state.borrow();
@@ -446,9 +489,12 @@ impl ObserverInner {
         let enabled = read_enabled(opts)?;
         let view = View::read(opts)?;
         let interval = read_interval(opts)?;
+        let (on_focus, on_reconnect) = read_triggers(opts, &self.client)?;
         {
             // New presentation: recompute the result (and the selection) next time.
             let mut st = self.state.borrow_mut();
+            st.on_focus = on_focus;
+            st.on_reconnect = on_reconnect;
             st.view = view;
             st.interval_ms = interval;
             st.select_memo = None;

@@ -8,6 +8,7 @@ use super::convert::{describe, key_hash, number_text, read_key};
 use super::errors::{range_error, type_error};
 use crate::core::cache::DEFAULT_GC_TIME;
 use crate::core::filters::{QueryFilters, QueryType};
+use crate::core::network::{NetworkMode, RefetchOn};
 use crate::core::retry::{Retry, RetryDelay};
 use crate::core::staleness::{
     duration_from_ms, stale_time_from_ms, Duration, StaleTime, TimeError,
@@ -258,6 +259,41 @@ pub struct ClientOptions {
     pub retry_delay: Option<RetryDelaySpec>,
     pub max_entries: usize,
     pub runtime: Runtime,
+    pub network_mode: NetworkMode,
+    pub refetch_on_window_focus: RefetchOn,
+    pub refetch_on_reconnect: RefetchOn,
+}
+
+/// `networkMode`: `'online'` (default), `'offlineFirst'` or `'always'`.
+pub fn read_network_mode(opts: &JsValue) -> Result<Option<NetworkMode>, JsValue> {
+    let v = get(opts, "networkMode")?;
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    v.as_string()
+        .and_then(|s| NetworkMode::parse(&s))
+        .map(Some)
+        .ok_or_else(|| {
+            type_error(format!(
+                "networkMode must be 'online', 'offlineFirst' or 'always', got {}",
+                describe(&v)
+            ))
+        })
+}
+
+/// `refetchOnWindowFocus` / `refetchOnReconnect`: a boolean or `'always'`.
+pub fn read_refetch_on(opts: &JsValue, option: &str) -> Result<Option<RefetchOn>, JsValue> {
+    let v = get(opts, option)?;
+    match (v.as_bool(), v.as_string().as_deref()) {
+        _ if v.is_undefined() => Ok(None),
+        (Some(true), _) => Ok(Some(RefetchOn::IfStale)),
+        (Some(false), _) => Ok(Some(RefetchOn::Never)),
+        (_, Some("always")) => Ok(Some(RefetchOn::Always)),
+        _ => Err(type_error(format!(
+            "{option} must be true, false or 'always', got {}",
+            describe(&v)
+        ))),
+    }
 }
 
 impl ClientOptions {
@@ -289,6 +325,10 @@ impl ClientOptions {
             retry_delay: RetryDelaySpec::read(&get(opts, "retryDelay")?, "retryDelay")?,
             max_entries,
             runtime: Runtime::read(&get(opts, "runtime")?)?,
+            network_mode: read_network_mode(opts)?.unwrap_or_default(),
+            refetch_on_window_focus: read_refetch_on(opts, "refetchOnWindowFocus")?
+                .unwrap_or_default(),
+            refetch_on_reconnect: read_refetch_on(opts, "refetchOnReconnect")?.unwrap_or_default(),
         })
     }
 }
@@ -309,6 +349,9 @@ pub struct QueryOptions {
     pub meta: JsValue,
     /// `persist`: write this query to L2 (default: when the client has storage).
     pub persist: Option<bool>,
+    pub network_mode: NetworkMode,
+    /// `structuralSharing`: `true` (default), `false`, or `(oldData, newData) => data`.
+    pub structural_sharing: JsValue,
 }
 
 impl QueryOptions {
@@ -341,6 +384,16 @@ impl QueryOptions {
                 v => Some(v.as_bool().ok_or_else(|| {
                     type_error(format!("persist must be a boolean, got {}", describe(&v)))
                 })?),
+            },
+            network_mode: read_network_mode(opts)?.unwrap_or(defaults.network_mode),
+            structural_sharing: match get(opts, "structuralSharing")? {
+                v if v.is_undefined() || v.as_bool().is_some() || v.is_function() => v,
+                v => {
+                    return Err(type_error(format!(
+                        "structuralSharing must be a boolean or a function (oldData, newData) => data, got {}",
+                        describe(&v)
+                    )))
+                }
             },
         })
     }

@@ -56,6 +56,9 @@ pub struct PersistOptions {
     pub on_error: Option<Function>,
     /// Entries larger than this (bytes of the stored string) stay in L1 only.
     pub max_entry_bytes: Option<usize>,
+    /// The `BroadcastChannel` name for cross-tab sync (`crossTab`; on by default
+    /// with IndexedDB, the storage tabs share).
+    pub cross_tab: Option<String>,
 }
 
 impl PersistOptions {
@@ -87,9 +90,29 @@ impl PersistOptions {
             "onStorageError",
             "(error, operation, key) => void",
         )?;
+        let key_prefix = string("keyPrefix", "stackquery")?;
+        let shared_by_tabs = match &*backend {
+            Backend::IndexedDb(db) => Some(db.name()),
+            _ => None,
+        };
+        let cross_tab = match get(opts, "crossTab")? {
+            v if v.is_undefined() => shared_by_tabs,
+            v => match v.as_bool() {
+                Some(true) => Some(shared_by_tabs.unwrap_or_else(|| "storage".to_owned())),
+                Some(false) => None,
+                None => {
+                    return Err(type_error(format!(
+                        "crossTab must be a boolean, got {}",
+                        describe(&v)
+                    )))
+                }
+            },
+        }
+        .map(|storage| format!("stackquery:{storage}:{key_prefix}"));
         Ok(Some(PersistOptions {
             backend,
-            key_prefix: string("keyPrefix", "stackquery")?,
+            cross_tab,
+            key_prefix,
             buster: string("buster", "")?,
             max_age: read_duration(&get(opts, "persistMaxAge")?, "persistMaxAge")?
                 .unwrap_or(Duration::Millis(86_400_000.0)),

@@ -65,6 +65,17 @@ impl Sleep {
         Self::make(ms, true)
     }
 
+    /// A sleep with no timer: it lasts until [`Sleep::wake`] (a paused fetch).
+    pub fn until_woken() -> Sleep {
+        let mut resolver = None;
+        let promise = Promise::new(&mut |resolve, _reject| resolver = Some(resolve));
+        Sleep {
+            promise,
+            resolve: resolver.unwrap_or_else(|| Function::from(JsValue::UNDEFINED)),
+            handle: JsValue::UNDEFINED,
+        }
+    }
+
     fn make(ms: f64, background: bool) -> Sleep {
         let mut parts = None;
         let promise = Promise::new(&mut |resolve, _reject| {
@@ -82,7 +93,9 @@ impl Sleep {
 
     /// Ends the sleep now.
     pub fn wake(&self) {
-        stop(&self.handle);
+        if !self.handle.is_undefined() {
+            stop(&self.handle);
+        }
         let _ = self.resolve.call0(&JsValue::UNDEFINED);
     }
 

@@ -336,6 +336,21 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         }
     }
 
+    /// Fetch `id` waits for the network or for focus (`paused`), or goes on. Returns
+    /// false when the fetch is no longer current.
+    pub fn set_paused(&mut self, hash: &str, id: FetchId, paused: bool) -> bool {
+        let Some(q) = self.current_fetch(hash, id) else {
+            return false;
+        };
+        if paused {
+            q.state.on_pause();
+        } else {
+            q.state.on_continue();
+        }
+        self.mark(hash);
+        true
+    }
+
     /// Fetch `id` resolved. Returns false (and changes nothing) when it is no
     /// longer current.
     pub fn fetch_succeeded(&mut self, hash: &str, id: FetchId, data: D, now: f64) -> bool {
@@ -485,11 +500,14 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             .collect()
     }
 
-    /// How many matching queries are fetching.
+    /// How many matching queries are fetching (a paused fetch is not: TanStack's
+    /// `isFetching()` counts `fetchStatus: 'fetching'`).
     pub fn count_fetching(&self, filters: &QueryFilters, now: f64) -> usize {
         self.queries
             .iter()
-            .filter(|(h, q)| q.is_fetching() && filters.matches(h, q, now))
+            .filter(|(h, q)| {
+                q.state.fetch_status == FetchStatus::Fetching && filters.matches(h, q, now)
+            })
             .count()
     }
 }
@@ -824,5 +842,26 @@ mod tests {
         assert!(!c.fetch_succeeded(&h, id, "late", 3.0));
         c.reset(&h, Some("seed"), 4.0);
         assert_eq!(c.get(&h).unwrap().state.data, Some("seed"));
+    }
+
+    #[test]
+    fn a_paused_fetch_is_not_counted_as_fetching_and_a_stale_ticket_cannot_pause() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["todos"], 1000.0, 0.0);
+        let FetchStart::Started(id) = c.begin_fetch(&h).unwrap() else {
+            panic!("first caller starts")
+        };
+        assert!(c.set_paused(&h, id, true));
+        assert_eq!(c.get(&h).unwrap().state.fetch_status, FetchStatus::Paused);
+        assert_eq!(c.count_fetching(&QueryFilters::default(), 0.0), 0);
+        assert!(c.get(&h).unwrap().is_fetching(), "still pinned against GC");
+        assert!(c.set_paused(&h, id, false));
+        assert_eq!(c.count_fetching(&QueryFilters::default(), 0.0), 1);
+        c.cancel_fetch(&h, 1.0);
+        assert!(
+            !c.set_paused(&h, id, true),
+            "a cancelled fetch stays cancelled"
+        );
+        assert_eq!(c.get(&h).unwrap().state.fetch_status, FetchStatus::Idle);
     }
 }

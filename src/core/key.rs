@@ -182,14 +182,14 @@ pub fn write_fraction(n: f64, out: &mut String) {
     let n_exp = exp.parse::<i32>().unwrap_or(0) + 1; // value = 0.digits × 10^n_exp
     if k <= n_exp && n_exp <= 21 {
         out.push_str(&digits);
-        out.extend(std::iter::repeat('0').take((n_exp - k) as usize));
+        out.extend(std::iter::repeat_n('0', (n_exp - k) as usize));
     } else if 0 < n_exp && n_exp <= 21 {
         out.push_str(&digits[..n_exp as usize]);
         out.push('.');
         out.push_str(&digits[n_exp as usize..]);
     } else if -6 < n_exp && n_exp <= 0 {
         out.push_str("0.");
-        out.extend(std::iter::repeat('0').take((-n_exp) as usize));
+        out.extend(std::iter::repeat_n('0', (-n_exp) as usize));
         out.push_str(&digits);
     } else {
         out.push_str(&digits[..1]);

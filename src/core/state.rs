@@ -101,6 +101,16 @@ impl<D, E> QueryState<D, E> {
         self.failure_reason = None;
     }
 
+    /// The fetch waits for the network (or for the page to be visible again).
+    pub fn on_pause(&mut self) {
+        self.fetch_status = FetchStatus::Paused;
+    }
+
+    /// A paused fetch goes on.
+    pub fn on_continue(&mut self) {
+        self.fetch_status = FetchStatus::Fetching;
+    }
+
     /// One attempt failed and another will follow.
     pub fn on_attempt_failed(&mut self, failure_count: u32, reason: E) {
         self.failure_count = failure_count;
@@ -198,5 +208,18 @@ mod tests {
         );
         assert_eq!(s.data_update_count, 2);
         assert!(!s.is_invalidated);
+    }
+
+    #[test]
+    fn a_paused_fetch_continues_and_settles_like_any_other() {
+        let mut s = S::initial(None, 0.0);
+        s.on_fetch_start();
+        s.on_pause();
+        assert_eq!(s.fetch_status, FetchStatus::Paused);
+        assert_eq!(s.status, Status::Pending, "pausing is not failing");
+        s.on_continue();
+        assert_eq!(s.fetch_status, FetchStatus::Fetching);
+        s.on_success("v", 5.0);
+        assert_eq!(s.fetch_status, FetchStatus::Idle);
     }
 }

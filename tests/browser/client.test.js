@@ -475,3 +475,44 @@ export async function nothingRunsOnADisposedClient(make) {
   await sleep(50);
   eq(calls - before, 0, 'no queryFn runs after dispose');
 }
+
+export async function structuralSharingKeepsUnchangedSubtrees(make) {
+  const client = make({});
+  let version = 0;
+  const when = new Date(0);
+  const queryFn = async () => ({ user: { id: 1, tags: ['a', 'b'] }, list: [{ id: 1 }, { id: 2, v: version }], when });
+  const first = await client.fetchQuery({ queryKey: ['s'], queryFn });
+  version = 1;
+  await client.refetchQueries({ queryKey: ['s'] });
+  const second = client.getQueryData(['s']);
+  assert(second !== first, 'changed data is a new object');
+  assert(second.user === first.user && second.list[0] === first.list[0], 'unchanged subtrees keep their references');
+  assert(second.list[1] !== first.list[1] && second.list[1].v === 1, 'changed ones do not');
+  assert(second.when === when, 'non-plain objects are taken as they are');
+  await client.refetchQueries({ queryKey: ['s'] });
+  assert(client.getQueryData(['s']) === second, 'deeply equal data keeps the old object');
+  const returned = await client.fetchQuery({ queryKey: ['s'], queryFn, staleTime: 0 });
+  assert(returned === second, 'fetchQuery resolves with what the cache holds');
+
+  client.setQueryData(['s'], (old) => ({ ...old, list: [...old.list] }));
+  assert(client.getQueryData(['s']) === second, 'setQueryData shares too');
+
+  await client.fetchQuery({ queryKey: ['off'], queryFn, structuralSharing: false });
+  const before = client.getQueryData(['off']);
+  await client.refetchQueries({ queryKey: ['off'] });
+  assert(client.getQueryData(['off']) !== before, 'structuralSharing: false stores new data as it is');
+
+  let custom = 0;
+  await client.fetchQuery({ queryKey: ['fn'], queryFn, structuralSharing: (old, next) => { custom += 1; return old ?? next; } });
+  await client.refetchQueries({ queryKey: ['fn'] });
+  eq(custom, 1, 'a function decides (it is called when there is old data)');
+
+  const cyclic = () => { const o = { name: 'loop' }; o.self = o; return o; };
+  await client.fetchQuery({ queryKey: ['cycle'], queryFn: async () => cyclic() });
+  await client.refetchQueries({ queryKey: ['cycle'] });
+  eq(client.getQueryData(['cycle']).name, 'loop', 'cyclic data neither hangs nor traps');
+
+  let thrown = null;
+  try { await client.fetchQuery({ queryKey: ['bad'], queryFn, structuralSharing: 'yes' }); } catch (e) { thrown = e; }
+  assert(thrown instanceof TypeError && /structuralSharing/.test(thrown.message), 'a bad value is a TypeError naming it');
+}

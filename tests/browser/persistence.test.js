@@ -513,3 +513,47 @@ export async function remoteStoreFailuresFallBackToL1(make, lib) {
   assert(await command(['GET', `${prefix}:["after"]`]), 'restarted: L2 resumes');
   assert(await command(['GET', `${prefix}:["queued"]`]), 'and the write queued during the outage landed');
 }
+
+export async function crossTabChangesReachOtherClientsOnTheSameStore(make, lib) {
+  const dbName = freshDb();
+  const a = make({ storage: lib.IndexedDbStorage({ dbName }), staleTime: 60_000 });
+  const b = make({ storage: lib.IndexedDbStorage({ dbName }), staleTime: 60_000 });
+  const otherPrefix = make({ storage: lib.IndexedDbStorage({ dbName }), keyPrefix: 'other', staleTime: 60_000 });
+  const optedOut = make({ storage: lib.IndexedDbStorage({ dbName }), crossTab: false, staleTime: 60_000 });
+  for (const c of [b, otherPrefix, optedOut]) c.setQueryData(['todo', 1], { title: 'old', done: false });
+  const seen = [];
+  const off = b.watch({ queryKey: ['todo', 1], queryFn: async () => ({ title: 'net' }) }).subscribe((r) => seen.push(r.data && r.data.title));
+  await b.flush();
+  const writesBefore = b.storageCalls;
+
+  await sleep(5);
+  a.setQueryData(['todo', 1], { title: 'new', done: false });
+  await sleep(50);
+  eq(b.getQueryData(['todo', 1]), { title: 'new', done: false }, 'a change in one client reaches the other');
+  eq(seen.at(-1), 'new', 'and its observers');
+  eq(otherPrefix.getQueryData(['todo', 1]).title, 'old', 'another keyPrefix never hears it');
+  eq(optedOut.getQueryData(['todo', 1]).title, 'old', 'crossTab: false never hears it');
+  eq(b.getQueryData(['unknown']), undefined, 'nothing is created that the receiver does not hold');
+
+  await a.fetchQuery({ queryKey: ['todo', 1], queryFn: async () => ({ title: 'fetched', done: true }), staleTime: 0 });
+  await sleep(50);
+  eq(b.getQueryData(['todo', 1]).title, 'fetched', 'fetch results travel too');
+
+  await a.invalidateQueries({ queryKey: ['todo'] }, { refetchType: 'none' });
+  await sleep(50);
+  eq(b.getQueryState(['todo', 1]).isInvalidated, true, 'so does invalidation');
+
+  b.setQueryData(['todo', 1], { title: 'from b' });
+  await sleep(50);
+  eq(a.getQueryData(['todo', 1]).title, 'from b', 'both ways');
+  await sleep(50);
+  eq(b.getQueryData(['todo', 1]).title, 'from b', 'without the message coming back');
+
+  a.removeQueries({ queryKey: ['todo', 1] });
+  await sleep(50);
+  eq(b.getQueryState(['todo', 1]) && b.getQueryState(['todo', 1]).data, undefined, 'removal travels');
+  await b.flush();
+  eq(b.storageCalls - writesBefore, 1, 'the receiver never re-writes what it hears (one write: its own setQueryData)');
+  off();
+  for (const c of [a, b, otherPrefix, optedOut]) c.dispose();
+}

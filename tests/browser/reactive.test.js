@@ -375,3 +375,134 @@ export async function refetchIntervalKeepsPollingThroughFailuresAndStops(make) {
     assert(e instanceof RangeError && e.message.includes('refetchInterval'), String(e));
   }
 }
+
+export async function offlineFetchesPauseAndContinueOnReconnect(make, lib) {
+  const client = make({ retryDelay: 1 });
+  lib.setOnline(false);
+  try {
+    eq(lib.isOnline(), false, 'the manager says offline');
+    const queryFn = counter();
+    const observer = client.watch({ queryKey: ['offline'], queryFn });
+    const seen = [];
+    const off = observer.subscribe((r) => seen.push(r.fetchStatus));
+    await sleep(20);
+    eq(queryFn.calls, 0, 'no attempt while offline');
+    const r = observer.getCurrentResult();
+    eq([r.status, r.fetchStatus, r.isPaused, r.isFetching], ['pending', 'paused', true, false], 'the fetch is paused, not failed');
+    eq(client.isFetching(), 0, 'a paused fetch is not counted as fetching');
+    let settled = false;
+    const joined = client.fetchQuery({ queryKey: ['offline'], queryFn }).then((d) => { settled = true; return d; });
+    await sleep(20);
+    assert(!settled, 'fetchQuery waits for the network');
+    lib.setOnline(true);
+    eq(await joined, { n: 1 }, 'one fetch, resumed on reconnect');
+    eq(queryFn.calls, 1, 'the query function ran once');
+    eq(seen.filter((s) => s === 'paused').length, 1, 'observers saw the pause');
+    eq(observer.getCurrentResult().fetchStatus, 'idle', 'and the end');
+
+    // networkMode 'always' does not wait; 'offlineFirst' tries once.
+    lib.setOnline(false);
+    const always = counter();
+    eq(await client.fetchQuery({ queryKey: ['always'], queryFn: always, networkMode: 'always' }), { n: 1 }, 'always runs offline');
+    const offlineFirst = counter();
+    await client.fetchQuery({ queryKey: ['offlineFirst'], queryFn: offlineFirst, networkMode: 'offlineFirst' });
+    eq(offlineFirst.calls, 1, 'offlineFirst makes its first attempt offline');
+
+    // A retry waits for the network, with its failure count kept.
+    lib.setOnline(true);
+    let calls = 0;
+    const flaky = async () => {
+      calls += 1;
+      if (calls === 1) { lib.setOnline(false); throw new Error('network down'); }
+      return 'back';
+    };
+    const retried = client.fetchQuery({ queryKey: ['flaky'], queryFn: flaky, retry: 3 });
+    await sleep(30);
+    const s = client.getQueryState(['flaky']);
+    eq([calls, s.fetchStatus, s.failureCount], [1, 'paused', 1], 'the retry waits offline');
+    lib.setOnline(true);
+    eq(await retried, 'back', 'and runs on reconnect');
+
+    // Cancelling a paused fetch ends it.
+    lib.setOnline(false);
+    const never = counter();
+    const cancelled = client.fetchQuery({ queryKey: ['cancel-paused'], queryFn: never });
+    await sleep(5);
+    await client.cancelQueries({ queryKey: ['cancel-paused'] });
+    const error = await cancelled.then(() => null, (e) => e);
+    eq(error && error.name, 'CancelledError', 'a cancelled paused fetch rejects');
+    lib.setOnline(true);
+    await sleep(20);
+    eq(never.calls, 0, 'and never runs after reconnecting');
+    off();
+    let thrown = null;
+    try { lib.setOnline('yes'); } catch (e) { thrown = e; }
+    assert(thrown instanceof TypeError && /setOnline/.test(thrown.message), 'setOnline misuse is a TypeError naming it');
+  } finally {
+    lib.setOnline(true);
+  }
+}
+
+export async function focusAndReconnectRefetchStaleObservedQueries(make, lib) {
+  const client = make({});
+  try {
+    const stale = counter();
+    const a = client.watch({ queryKey: ['stale'], queryFn: stale });
+    const offA = a.subscribe(() => {});
+    const fresh = counter();
+    const b = client.watch({ queryKey: ['fresh'], queryFn: fresh, staleTime: Infinity });
+    const offB = b.subscribe(() => {});
+    const never = counter();
+    const c = client.watch({ queryKey: ['never'], queryFn: never, refetchOnWindowFocus: false, refetchOnReconnect: false });
+    const offC = c.subscribe(() => {});
+    const gone = counter();
+    client.watch({ queryKey: ['gone'], queryFn: gone }).subscribe(() => {})();
+    await sleep(30);
+    eq([stale.calls, fresh.calls, never.calls, gone.calls], [1, 1, 1, 1], 'each mounted once');
+
+    lib.setFocused(false);
+    lib.setFocused(true);
+    await sleep(30);
+    eq([stale.calls, fresh.calls, never.calls, gone.calls], [2, 1, 1, 1], 'focus refetches stale, observed, willing queries only');
+
+    lib.setOnline(false);
+    lib.setOnline(true);
+    await sleep(30);
+    eq([stale.calls, fresh.calls, never.calls, gone.calls], [3, 1, 1, 1], 'so does reconnecting');
+
+    b.setOptions({ queryKey: ['fresh'], queryFn: fresh, staleTime: Infinity, refetchOnWindowFocus: 'always' });
+    lib.setFocused(false);
+    lib.setFocused(true);
+    await sleep(30);
+    eq(fresh.calls, 2, "'always' refetches fresh data too");
+
+    let thrown = null;
+    try { client.watch({ queryKey: ['x'], refetchOnWindowFocus: 'sometimes' }); } catch (e) { thrown = e; }
+    assert(thrown instanceof TypeError && /refetchOnWindowFocus/.test(thrown.message), 'a bad value is a TypeError naming the option');
+    offA(); offB(); offC();
+  } finally {
+    lib.setFocused(undefined);
+    lib.setOnline(true);
+  }
+}
+
+export async function retriesWaitWhileThePageIsHidden(make, lib) {
+  const client = make({ retryDelay: 1 });
+  try {
+    lib.setFocused(false);
+    eq(lib.isFocused(), false, 'the manager says hidden');
+    let calls = 0;
+    const queryFn = async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('first attempt fails');
+      return 'ok';
+    };
+    const p = client.fetchQuery({ queryKey: ['hidden'], queryFn, retry: 2 });
+    await sleep(30);
+    eq([calls, client.getQueryState(['hidden']).fetchStatus], [1, 'paused'], 'the first attempt ran; the retry waits');
+    lib.setFocused(true);
+    eq(await p, 'ok', 'shown again, the retry runs');
+  } finally {
+    lib.setFocused(undefined);
+  }
+}

@@ -76,6 +76,11 @@ async fn completion(tx: &IdbTransaction) -> Result<(), JsValue> {
 }
 
 impl IndexedDb {
+    /// `database/store`: what tabs sharing this storage have in common.
+    pub fn name(&self) -> String {
+        format!("{}/{}", self.db_name, self.store_name)
+    }
+
     pub fn new(db_name: String, store_name: String) -> IndexedDb {
         IndexedDb {
             db_name,

@@ -1,0 +1,147 @@
+//! Cross-tab sync: tabs sharing an IndexedDB store tell each other's L1 about changes
+//! through a `BroadcastChannel`, so a second tab shows what the first fetched or set
+//! without waiting for its own L2 read or refetch.
+//!
+//! What is sent: new settled data (fetch result, `setQueryData`), invalidation, removal
+//! and `clear()`; the same events that reach L2, sent from the same place. What is
+//! received is applied to L1 only, and never sent on (no echo loops; L2 was already
+//! written by the sender). Received data is applied only when it is newer than what
+//! this tab holds, and only to queries this tab has: others read L2 when first used.
+//! The channel's name holds the storage's name and the `keyPrefix`, so clients with
+//! different prefixes never hear each other.
+
+use std::rc::{Rc, Weak};
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{BroadcastChannel, MessageEvent};
+
+use super::client::{release_removed, Inner};
+use super::structural;
+
+/// One open channel and its listener; closed when dropped.
+pub struct CrossTab {
+    channel: BroadcastChannel,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Drop for CrossTab {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}
+
+fn message(kind: &str, hash: &str) -> Object {
+    let m = Object::new();
+    let _ = Reflect::set(&m, &"t".into(), &kind.into());
+    let _ = Reflect::set(&m, &"h".into(), &hash.into());
+    m
+}
+
+fn field(m: &JsValue, name: &str) -> JsValue {
+    Reflect::get(m, &name.into()).unwrap_or_default()
+}
+
+impl CrossTab {
+    /// `None` where the host has no `BroadcastChannel` (Node without it, workerd).
+    pub fn open(name: &str, client: Weak<Inner>) -> Option<CrossTab> {
+        if !Reflect::has(&js_sys::global(), &"BroadcastChannel".into()).unwrap_or(false) {
+            return None;
+        }
+        let channel = BroadcastChannel::new(name).ok()?;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            if let Some(client) = client.upgrade() {
+                receive(&client, &e.data());
+            }
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(CrossTab {
+            channel,
+            _on_message: on_message,
+        })
+    }
+
+    /// New settled data (or an invalidation) of a query.
+    pub fn put(&self, hash: &str, data: &JsValue, updated_at: f64, invalidated: bool) {
+        let m = message("put", hash);
+        let _ = Reflect::set(&m, &"d".into(), data);
+        let _ = Reflect::set(&m, &"u".into(), &updated_at.into());
+        let _ = Reflect::set(&m, &"i".into(), &invalidated.into());
+        if self.channel.post_message(&m).is_err() {
+            // Data the structured clone cannot copy: the other tabs refetch instead.
+            let _ = self.channel.post_message(&message("inv", hash));
+        }
+    }
+
+    pub fn remove(&self, hash: &str) {
+        let _ = self.channel.post_message(&message("del", hash));
+    }
+
+    pub fn clear(&self) {
+        let _ = self.channel.post_message(&message("clear", ""));
+    }
+}
+
+/// Applies another tab's change to this tab's L1. Malformed messages are ignored.
+fn receive(client: &Rc<Inner>, m: &JsValue) {
+    let (Some(kind), Some(hash)) = (field(m, "t").as_string(), field(m, "h").as_string()) else {
+        return;
+    };
+    let removed = match client.cache() {
+        Ok(mut cache) => match kind.as_str() {
+            "del" => cache.remove(&hash).into_iter().collect(),
+            "clear" => cache.clear(),
+            "inv" => {
+                cache.invalidate(&hash);
+                Vec::new()
+            }
+            "put" => {
+                let Some(local) = cache.get(&hash) else {
+                    return;
+                };
+                let (updated_at, invalidated) = (field(m, "u"), field(m, "i").is_truthy());
+                let Some(updated_at) = updated_at.as_f64().filter(|u| u.is_finite()) else {
+                    return;
+                };
+                let local_at = local
+                    .state
+                    .data
+                    .as_ref()
+                    .map(|_| local.state.data_updated_at);
+                let (old, sharing) = (
+                    local.state.data.clone(),
+                    local.meta.structural_sharing.clone(),
+                );
+                if local_at.is_some_and(|at| at >= updated_at) {
+                    if local_at == Some(updated_at) && invalidated {
+                        cache.invalidate(&hash);
+                    }
+                    Vec::new()
+                } else {
+                    drop(cache);
+                    // Equal parts keep this tab's references (no borrow held).
+                    let data = structural::share(&sharing, old.as_ref(), field(m, "d"))
+                        .unwrap_or_else(|_| field(m, "d"));
+                    if data.is_undefined() {
+                        return;
+                    }
+                    let Ok(mut cache) = client.cache() else {
+                        return;
+                    };
+                    cache.restore(&hash, data, updated_at, invalidated);
+                    if let Some(q) = cache.get_mut(&hash) {
+                        q.meta.hydrated = true;
+                    }
+                    Vec::new()
+                }
+            }
+            _ => return,
+        },
+        Err(_) => return,
+    };
+    release_removed(removed);
+    client.notify_changed();
+    client.arm_gc();
+}

@@ -1,0 +1,111 @@
+//! Structural sharing: new data that equals the old keeps the old references, so
+//! `===` checks (React's memo, `select` memoization, observers' change detection)
+//! see "unchanged" for every subtree that did not change.
+//!
+//! TanStack's `replaceEqualDeep`, over plain arrays and plain objects only: anything
+//! else (class instances, dates, maps) is taken from the new data as it is. Cycles and
+//! absurd depths stop the walk there (new data is used) instead of overflowing the
+//! wasm stack, and a throwing getter or proxy makes the whole result the new data.
+
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::convert::is_plain_object;
+
+/// Deeper than this, new data is taken as it is.
+const MAX_DEPTH: u32 = 256;
+
+/// What the cache stores when `next` replaces `prev`, by the `structuralSharing`
+/// option (`true`/absent, `false`, or a function `(oldData, newData) => data`).
+/// Call with no borrow held: getters and the user's function are user code.
+pub fn share(setting: &JsValue, prev: Option<&JsValue>, next: JsValue) -> Result<JsValue, JsValue> {
+    let Some(prev) = prev else { return Ok(next) };
+    if let Some(f) = setting.dyn_ref::<Function>() {
+        return f.call2(&JsValue::UNDEFINED, prev, &next);
+    }
+    if setting.as_bool() == Some(false) {
+        return Ok(next);
+    }
+    Ok(replace_equal_deep(prev, &next))
+}
+
+/// `next`, with every subtree deeply equal to the one at the same place in `prev`
+/// replaced by `prev`'s; `prev` itself when the two are deeply equal.
+pub fn replace_equal_deep(prev: &JsValue, next: &JsValue) -> JsValue {
+    walk(prev, next, 0).unwrap_or_else(|_| next.clone())
+}
+
+fn is_plain_array(v: &JsValue) -> bool {
+    Array::is_array(v) && {
+        let a: &Array = v.unchecked_ref();
+        a.length() == Object::keys(a.unchecked_ref::<Object>()).length()
+    }
+}
+
+fn walk(a: &JsValue, b: &JsValue, depth: u32) -> Result<JsValue, JsValue> {
+    if a == b {
+        return Ok(a.clone());
+    }
+    if depth >= MAX_DEPTH {
+        return Ok(b.clone());
+    }
+    if is_plain_array(a) && is_plain_array(b) {
+        let (a_arr, b_arr): (&Array, &Array) = (a.unchecked_ref(), b.unchecked_ref());
+        let (a_len, b_len) = (a_arr.length(), b_arr.length());
+        let copy = Array::new_with_length(b_len);
+        let mut equal = 0;
+        for i in 0..b_len {
+            let bv = b_arr.get(i);
+            let v = if i < a_len {
+                let av = a_arr.get(i);
+                let v = child(&av, &bv, depth)?;
+                equal += u32::from(v == av);
+                v
+            } else {
+                bv
+            };
+            copy.set(i, v);
+        }
+        return Ok(if a_len == b_len && equal == a_len {
+            a.clone()
+        } else {
+            copy.into()
+        });
+    }
+    if !(is_plain_object(a) && is_plain_object(b)) {
+        return Ok(b.clone());
+    }
+    let (a_obj, b_obj): (&Object, &Object) = (a.unchecked_ref(), b.unchecked_ref());
+    let a_len = Object::keys(a_obj).length();
+    let b_keys = Object::keys(b_obj);
+    let copy = Object::new();
+    let mut equal = 0;
+    for key in b_keys.iter() {
+        if key.as_string().as_deref() == Some("__proto__") {
+            return Ok(b.clone()); // a copy cannot hold it as an own property by assignment
+        }
+        let bv = Reflect::get(b, &key)?;
+        let v = if Object::has_own(a_obj, &key) {
+            let av = Reflect::get(a, &key)?;
+            let v = child(&av, &bv, depth)?;
+            equal += u32::from(v == av);
+            v
+        } else {
+            bv
+        };
+        Reflect::set(&copy, &key, &v)?;
+    }
+    Ok(if a_len == b_keys.length() && equal == a_len {
+        a.clone()
+    } else {
+        copy.into()
+    })
+}
+
+/// One member: equal primitives and shared references stay; objects are walked.
+fn child(av: &JsValue, bv: &JsValue, depth: u32) -> Result<JsValue, JsValue> {
+    if av == bv || !av.is_object() || !bv.is_object() {
+        return Ok(bv.clone());
+    }
+    walk(av, bv, depth + 1)
+}
