@@ -918,6 +918,12 @@ impl QueryClient {
             Err(_) => Vec::new(),
         };
         self.inner.disposed.set(true);
+        if let Ok(mut observers) = self.inner.observers.try_borrow_mut() {
+            *observers = HashMap::new();
+        }
+        if let Ok(mut waiters) = self.inner.scope_waiters.try_borrow_mut() {
+            *waiters = HashMap::new();
+        }
         release_removed(removed);
     }
 

@@ -16,6 +16,7 @@ mod errors;
 mod fetch;
 mod js_state;
 pub mod managers;
+mod memory_stats;
 pub mod mutation;
 pub mod observer;
 mod options;

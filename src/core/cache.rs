@@ -225,7 +225,8 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         Some((hash.to_owned(), q))
     }
 
-    /// Empties the cache; returns what it held.
+    /// Empties the cache; returns what it held. The memory of its tables goes too
+    /// (a cleared or disposed cache holds nothing, however large it was).
     pub fn clear(&mut self) -> Vec<Removed<D, E, M>> {
         let observed: Vec<String> = self
             .queries
@@ -234,9 +235,9 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             .map(|(h, _)| h.clone())
             .collect();
         self.changed.extend(observed);
-        self.lru.clear();
-        self.gc.clear();
-        self.queries.drain().collect()
+        self.lru = Lru::default();
+        self.gc = GcSchedule::default();
+        std::mem::take(&mut self.queries).into_iter().collect()
     }
 
     /// Data written by the user (`setQueryData`) or restored from storage.
