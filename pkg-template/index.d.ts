@@ -320,3 +320,6 @@ export declare const focusManager: {
   setFocused(focused: boolean | undefined): void;
   setEventListener(setup: (setFocused: (focused?: boolean) => void) => (() => void) | void): void;
 };
+
+/** What stackquery's Rust side holds now (`heapBytes`) and the wasm memory's size (`memoryBytes`; it never shrinks). */
+export declare function memoryStats(): { heapBytes: number; memoryBytes: number };

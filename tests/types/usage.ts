@@ -1,5 +1,5 @@
 // Compiled by scripts/test.sh with tsc --strict: the package types accept what a user writes.
-import { QueryClient, QueryObserver, IndexedDbStorage, MemoryStorage, RemoteStorage, type StorageBackend } from '../../pkg-template/index';
+import { QueryClient, QueryObserver, IndexedDbStorage, MemoryStorage, RemoteStorage, onlineManager, focusManager, memoryStats, type StorageBackend } from '../../pkg-template/index';
 const map = new Map<string, string>();
 const storage: StorageBackend = { get: (k) => map.get(k), set: (k, v) => void map.set(k, v), delete: (k) => void map.delete(k) };
 const c = new QueryClient({ storage, staleTime: 'static', onStorageError: (e, op, key) => console.log(e, op, key) });
@@ -28,3 +28,9 @@ save.mutate({ title: 'x' }).then((d) => d.id);
 const n: number = c.isMutating();
 c.watch<{ id: number }[]>({ queryKey: ['todos'], select: (all) => all.filter((t) => t.id > 1), placeholderData: (prev) => prev ?? [] });
 c.watch({ queryKey: ['poll'], refetchInterval: 5_000 }).destroy();
+onlineManager.setOnline(!onlineManager.isOnline());
+focusManager.setEventListener((setFocused) => { setFocused(true); return () => setFocused(undefined); });
+const focused: boolean = focusManager.isFocused();
+const heap: number = memoryStats().heapBytes;
+new QueryClient({ storage: new IndexedDbStorage(), crossTab: false, networkMode: 'offlineFirst', refetchOnWindowFocus: 'always' });
+c.watch<{ id: number }>({ queryKey: ['s'], structuralSharing: (old, next) => old ?? next, refetchOnReconnect: false, networkMode: 'always' });
