@@ -33,6 +33,7 @@ use crate::core::persist::write_queue::{Batch, Op, Pending, WriteQueue};
 use crate::core::staleness::Duration;
 
 /// A queued write: what the envelope will hold (serialised when written).
+#[derive(Clone)]
 pub struct Entry {
     pub data: JsValue,
     pub updated_at: f64,
@@ -180,6 +181,20 @@ pub struct Persister {
     reads: RefCell<HashMap<String, Promise>>,
     /// Storage calls made, by kind (for tests and the benchmark).
     pub calls: Cell<u32>,
+    late: RefCell<LateWrites>,
+}
+
+/// Writes given up on after `storageTimeout` that may still land: a hung storage call
+/// that settles late, an HTTP request a proxy delivers late. Landing after newer writes
+/// of the same keys, one would overwrite them (or bring back a removed key), so their
+/// keys are watched until they settle; then whatever was written for those keys
+/// meanwhile is written again.
+#[derive(Default)]
+struct LateWrites {
+    /// Keys of unsettled given-up writes, with how many such writes hold each.
+    outstanding: HashMap<String, u32>,
+    /// The last op written for an outstanding key since.
+    since: HashMap<String, Op<Entry>>,
 }
 
 impl Persister {
@@ -196,6 +211,7 @@ impl Persister {
             flush_waiters: RefCell::new(Vec::new()),
             reads: RefCell::new(HashMap::new()),
             calls: Cell::new(0),
+            late: RefCell::new(LateWrites::default()),
         })
     }
 
@@ -325,7 +341,7 @@ impl Persister {
     }
 
     /// Writes one batch; gives it back when it failed.
-    async fn write_batch(&self, batch: Batch<Entry>) -> Option<Batch<Entry>> {
+    async fn write_batch(self: &Rc<Self>, batch: Batch<Entry>) -> Option<Batch<Entry>> {
         let t = now();
         let mut ops = Vec::with_capacity(batch.ops.len());
         for (hash, op) in &batch.ops {
@@ -351,6 +367,12 @@ impl Persister {
             }
         }
         let backend = &self.opts.backend;
+        let ops = Rc::new(ops);
+        let hashes: Vec<String> = batch.ops.iter().map(|(h, _)| h.clone()).collect();
+        let label = match ops.iter().all(|o| matches!(o, WriteOp::Delete { .. })) {
+            true => "delete",
+            false => "set",
+        };
         // Which step failed names the operation reported.
         let result = async {
             if batch.clear_first {
@@ -365,18 +387,19 @@ impl Persister {
             }
             if !ops.is_empty() {
                 self.calls.set(self.calls.get() + 1);
-                let written = bounded(backend.write(&ops), self.opts.timeout_ms, "set").await;
+                let written = self.write_bounded(&ops, &hashes, label).await;
                 if let Err(e) = &written {
                     if error_name(e).as_deref() == Some("QuotaExceededError")
                         && self.evict_oldest().await
                     {
                         self.calls.set(self.calls.get() + 1);
-                        return bounded(backend.write(&ops), self.opts.timeout_ms, "set")
+                        return self
+                            .write_bounded(&ops, &hashes, label)
                             .await
-                            .map_err(|e| ("set", e));
+                            .map_err(|e| (label, e));
                     }
                 }
-                written.map_err(|e| ("set", e))?;
+                written.map_err(|e| (label, e))?;
             }
             Ok(())
         }
@@ -384,17 +407,115 @@ impl Persister {
         match result {
             Ok(()) => {
                 self.health.borrow_mut().on_success();
+                let mut late = self.late.borrow_mut();
+                if !late.outstanding.is_empty() {
+                    let LateWrites { outstanding, since } = &mut *late;
+                    for (hash, op) in &batch.ops {
+                        if outstanding.contains_key(hash) {
+                            since.insert(hash.clone(), op.clone());
+                        }
+                    }
+                }
                 None
             }
             Err((operation, e)) => {
                 let key = match batch.ops.first() {
-                    Some((h, _)) if operation == "set" => self.storage_key(h),
+                    Some((h, _)) if operation != "clear" => self.storage_key(h),
                     _ => self.prefix.clone(),
                 };
                 self.failed(&e, operation, &key);
                 Some(batch)
             }
         }
+    }
+
+    /// One batch write, bounded by `storageTimeout`. A write given up on keeps running
+    /// and is watched (see [`LateWrites`]).
+    async fn write_bounded(
+        self: &Rc<Self>,
+        ops: &Rc<Vec<WriteOp>>,
+        hashes: &[String],
+        label: &str,
+    ) -> Result<(), JsValue> {
+        let backend = self.opts.backend.clone();
+        let owned = ops.clone();
+        let mut call: Pin<Box<dyn Future<Output = Result<(), JsValue>>>> =
+            Box::pin(async move { backend.write(&owned).await });
+        let ms = self.opts.timeout_ms;
+        if !ms.is_finite() {
+            return call.await;
+        }
+        let sleep = Sleep::new(ms);
+        let mut timer = JsFuture::from(sleep.promise.clone());
+        let finished = std::future::poll_fn(|cx| {
+            if let Poll::Ready(v) = call.as_mut().poll(cx) {
+                return Poll::Ready(Some(v));
+            }
+            if Pin::new(&mut timer).poll(cx).is_ready() {
+                return Poll::Ready(None);
+            }
+            Poll::Pending
+        })
+        .await;
+        sleep.cancel();
+        match finished {
+            Some(out) => out,
+            None => {
+                self.watch_late(hashes.to_vec(), call);
+                Err(timeout_error(label, ms))
+            }
+        }
+    }
+
+    /// Waits for a given-up write to settle, then writes again what was written for
+    /// its keys in the meantime (unless newer writes of them are queued anyway).
+    fn watch_late(
+        self: &Rc<Self>,
+        hashes: Vec<String>,
+        call: Pin<Box<dyn Future<Output = Result<(), JsValue>>>>,
+    ) {
+        {
+            let mut late = self.late.borrow_mut();
+            for h in &hashes {
+                *late.outstanding.entry(h.clone()).or_default() += 1;
+            }
+        }
+        let this = self.clone();
+        spawn_local(async move {
+            let _ = call.await;
+            let mut again = Vec::new();
+            {
+                let mut late = this.late.borrow_mut();
+                for h in hashes {
+                    match late.outstanding.get_mut(&h) {
+                        Some(n) if *n > 1 => *n -= 1,
+                        _ => {
+                            late.outstanding.remove(&h);
+                            if let Some(op) = late.since.remove(&h) {
+                                again.push((h, op));
+                            }
+                        }
+                    }
+                }
+            }
+            let mut queued = false;
+            {
+                let mut queue = this.queue.borrow_mut();
+                for (h, op) in again {
+                    if queue.pending(&h).is_some() {
+                        continue; // a newer write of it is on its way
+                    }
+                    queued = true;
+                    match op {
+                        Op::Put(entry) => queue.put(&h, entry),
+                        Op::Delete => queue.delete(&h),
+                    }
+                }
+            }
+            if queued {
+                this.wake_writer();
+            }
+        });
     }
 
     /// The stored string for an entry, or why it cannot be stored: (operation, error).

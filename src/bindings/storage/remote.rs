@@ -182,6 +182,17 @@ impl Remote {
                     &self.token,
                 ));
             };
+            if replies.length() as usize != chunk.len() {
+                // A command without a reply may not have run: the batch is not written.
+                return Err(remote_error(
+                    &format!(
+                        "the pipeline reply had {} replies for {} commands",
+                        replies.length(),
+                        chunk.len()
+                    ),
+                    &self.token,
+                ));
+            }
             for r in replies.iter() {
                 if let Some(e) = Reflect::get(&r, &"error".into())
                     .ok()
