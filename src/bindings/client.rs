@@ -804,6 +804,9 @@ impl QueryClient {
         for (h, _) in &removed {
             self.inner.unpersist(h);
         }
+        if let Some(h) = f.unloaded_exact_key(&removed) {
+            self.inner.unpersist(h);
+        }
         release_removed(removed);
         self.inner.notify_changed();
         Ok(())

@@ -416,6 +416,20 @@ pub struct Filters {
 }
 
 impl Filters {
+    /// The hash an exact, key-only filter names when L1 did not hold it (say, just
+    /// after a reload): its L2 entry must go too. Prefix filters cannot reach unloaded
+    /// keys (L2 keys are hashes, not prefixes).
+    pub fn unloaded_exact_key<T>(&self, removed: &[(String, T)]) -> Option<&String> {
+        let c = &self.core;
+        let key_only = self.predicate.is_none()
+            && c.stale.is_none()
+            && c.fetch_status.is_none()
+            && c.kind == QueryType::All;
+        c.exact_hash
+            .as_ref()
+            .filter(|h| key_only && !removed.iter().any(|(r, _)| r == *h))
+    }
+
     pub fn read(filters: &JsValue, method: &str) -> Result<Filters, JsValue> {
         expect_object(filters, &format!("{method} filters"), true)?;
         let key_js = get(filters, "queryKey")?;

@@ -213,6 +213,13 @@ export async function removedKeysAreNotResurrectedFromL2(make) {
   // read before the delete is written: the queued delete wins over what L2 holds
   const fresh = await client.fetchQuery({ queryKey: ['gone'], queryFn: async () => 'new' });
   eq(fresh, 'new', 'a removed key is fetched, not restored');
+
+  // After a reload the key is not in L1: an exact removal still deletes its L2 entry.
+  await client.flush();
+  const reloaded = make({ storage, staleTime: 60_000 });
+  reloaded.removeQueries({ queryKey: ['gone'], exact: true });
+  await reloaded.flush();
+  eq(await reloaded.fetchQuery({ queryKey: ['gone'], queryFn: async () => 'refetched' }), 'refetched', 'an unloaded key removed exactly is not restored');
 }
 
 export async function l1DataNewerThanL2IsNeverOverwritten(make) {
