@@ -34,7 +34,7 @@ kill $store_pid 2>/dev/null || true
 step "package: build pkg/, check its types, test it under Node, Deno and workerd"
 bash scripts/build-package.sh
 tsc --noEmit --strict --target es2022 --module esnext --moduleResolution bundler tests/types/usage.ts
-node --test --test-reporter=tap tests/node/ tests/runtimes/ tests/soak/ 2>&1 | tee "$logs/node.log"
+node --test --test-reporter=tap tests/node/ tests/runtimes/ tests/soak/ tests/app/ tests/faults/ 2>&1 | tee "$logs/node.log"
 
 passed=0; failed=0
 for f in "$logs"/native.log "$logs"/browser.log; do

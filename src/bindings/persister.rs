@@ -392,6 +392,10 @@ impl Persister {
                     if error_name(e).as_deref() == Some("QuotaExceededError")
                         && self.evict_oldest().await
                     {
+                        // The store was full: say so, even when the retry succeeds.
+                        if let Some((h, _)) = batch.ops.first() {
+                            self.report(e, label, &self.storage_key(h));
+                        }
                         self.calls.set(self.calls.get() + 1);
                         return self
                             .write_bounded(&ops, &hashes, label)
@@ -557,16 +561,24 @@ impl Persister {
         else {
             return false;
         };
-        let mut aged = Vec::with_capacity(keys.len());
-        for key in keys {
-            let updated = match backend.get(&key).await.ok().and_then(|v| v.as_string()) {
-                Some(text) => envelope::decode(&text)
-                    .map(|d| d.data_updated_at)
-                    .unwrap_or(0.0),
-                None => 0.0,
-            };
-            aged.push((updated, key));
-        }
+        // Reading every entry's age is bounded as a whole: a store that hangs here
+        // must not stall the writer.
+        let read_ages = async {
+            let mut aged = Vec::with_capacity(keys.len());
+            for key in keys {
+                let updated = match backend.get(&key).await.ok().and_then(|v| v.as_string()) {
+                    Some(text) => envelope::decode(&text)
+                        .map(|d| d.data_updated_at)
+                        .unwrap_or(0.0),
+                    None => 0.0,
+                };
+                aged.push((updated, key));
+            }
+            Ok(aged)
+        };
+        let Ok(mut aged) = bounded(read_ages, self.opts.timeout_ms, "get").await else {
+            return false;
+        };
         if aged.is_empty() {
             return false;
         }

@@ -336,7 +336,8 @@ export async function indexedDbUnavailableFallsBackToL1(make, lib) {
 
 export async function quotaExceededEvictsOldestAndRetriesOnce(make) {
   const storage = scriptedStorage({ batch: true });
-  const client = make({ storage });
+  const reports = [];
+  const client = make({ storage, onStorageError: (e, op) => reports.push([e.name, op]) });
   for (let i = 0; i < 8; i++) {
     client.setQueryData(['old', i], i);
     await client.flush();
@@ -348,6 +349,7 @@ export async function quotaExceededEvictsOldestAndRetriesOnce(make) {
   assert(storage.map.has('stackquery:["new"]'), 'the write succeeded on the retry');
   assert(!storage.map.has('stackquery:["old",0]') && !storage.map.has('stackquery:["old",1]'), 'the oldest entries were evicted');
   assert(storage.map.has('stackquery:["old",7]'), 'the newest stay');
+  eq(reports, [['QuotaExceededError', 'set']], 'the full store is reported once, even though the retry worked');
 }
 
 export async function syncStorageObjectsWork(make) {

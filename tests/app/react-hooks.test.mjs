@@ -1,0 +1,81 @@
+// stackquery/react's hooks in Chromium under React's development build and <StrictMode>:
+// tests/app/hooks/app.jsx bundled by esbuild (React from the repository's devDependencies,
+// stackquery/web and stackquery/react from the built package), each scenario one subtest.
+// React's own warnings (console.error) fail the run. Needs pkg/ built (or $STACKQUERY_PKG).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '../..');
+const pkgDir = resolve(process.env.STACKQUERY_PKG || join(root, 'pkg'));
+const PORT = 38604;
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const bundle = await esbuild.build({
+  entryPoints: [join(import.meta.dirname, 'hooks/app.jsx')],
+  bundle: true,
+  write: false,
+  format: 'esm',
+  jsx: 'automatic',
+  define: { 'process.env.NODE_ENV': '"development"' },
+  alias: { 'stackquery/web': join(pkgDir, 'web/stackquery.js'), 'stackquery/react': join(pkgDir, 'react/index.js') },
+  nodePaths: [join(root, 'node_modules')],
+  logLevel: 'silent',
+});
+const appJs = bundle.outputFiles[0].contents;
+
+const server = createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/') {
+    return res.writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><meta charset="utf-8"><title>hooks</title><script type="module" src="/app.js"></script>');
+  }
+  if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
+  if (url.pathname === '/app.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(appJs);
+  const item = url.pathname.match(/^\/api\/item\/(\d+)$/);
+  if (item) {
+    await new Promise((r) => setTimeout(r, Number(url.searchParams.get('delay') || 0)));
+    return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: Number(item[1]) }));
+  }
+  if (url.pathname.startsWith('/pkg/')) {
+    const path = normalize(join(pkgDir, url.pathname.slice(5)));
+    if (path.startsWith(pkgDir)) {
+      try {
+        const type = extname(path) === '.wasm' ? 'application/wasm' : 'text/javascript';
+        return res.writeHead(200, { 'content-type': type }).end(readFileSync(path));
+      } catch { /* 404 below */ }
+    }
+  }
+  res.writeHead(404).end();
+});
+await new Promise((ok, fail) => server.once('error', fail).listen(PORT, '127.0.0.1', ok));
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const page = await browser.newPage();
+const problems = [];
+page.on('pageerror', (e) => problems.push(`page error: ${e}`));
+page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`); });
+let results;
+try {
+  await page.goto(`http://127.0.0.1:${PORT}/`);
+  results = await page.waitForFunction(() => window.results, null, { timeout: 60_000, polling: 50 }).then((h) => h.jsonValue());
+} finally {
+  await browser.close();
+  server.close();
+}
+
+for (const { name, ok, detail } of results) {
+  test(`react hooks: ${name}`, (t) => {
+    assert.ok(ok, detail);
+    t.diagnostic(detail);
+  });
+}
+
+test('react hooks: no React warning, console error or page error', () => {
+  assert.deepEqual(problems, []);
+});
