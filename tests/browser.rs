@@ -148,6 +148,9 @@ mod observer {
         offline_fetches_pause_and_continue_on_reconnect => "offlineFetchesPauseAndContinueOnReconnect",
         focus_and_reconnect_refetch_stale_observed_queries => "focusAndReconnectRefetchStaleObservedQueries",
         retries_wait_while_the_page_is_hidden => "retriesWaitWhileThePageIsHidden",
+        a_cold_key_shows_loading_while_l2_is_read => "aColdKeyShowsLoadingWhileL2IsRead",
+        reading_a_result_never_hides_a_change_from_listeners => "readingAResultNeverHidesAChangeFromListeners",
+        listeners_hear_when_data_turns_stale => "listenersHearWhenDataTurnsStale",
     }
 }
 

@@ -342,6 +342,9 @@ impl Inner {
             o.require_query_fn(method)?;
         }
         let inner = self.clone();
+        if self.cache()?.set_hydrating(&o.hash, true) {
+            self.notify_changed(); // observers show loading while L2 is read
+        }
         Ok(future_to_promise(async move {
             let restored = persister.read(&o.hash).await;
             {
@@ -353,11 +356,14 @@ impl Inner {
                     q.meta.hydrated = true;
                 }
             }
-            inner.notify_changed();
             // The query may have been removed, re-created or reset while L2 was read:
             // apply this call's options (its queryFn above all) again before deciding.
             inner.build(&o)?;
-            JsFuture::from(inner.decide(&o, method, revalidate)?).await
+            let decided = inner.decide(&o, method, revalidate);
+            // No fetch followed (fresh L2 data, or none to run): loading is over.
+            let _ = inner.cache().map(|mut c| c.set_hydrating(&o.hash, false));
+            inner.notify_changed();
+            JsFuture::from(decided?).await
         }))
     }
 

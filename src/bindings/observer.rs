@@ -23,6 +23,7 @@ use super::js_state::state_object;
 use super::managers::Trigger;
 use super::options::{get, optional_function, read_refetch_on, QueryOptions};
 use crate::core::network::RefetchOn;
+use crate::core::staleness::stale_at;
 use crate::core::state::{FetchStatus, QueryState, Status};
 
 /// What a listener sees change. Data and errors compare by identity (`===`).
@@ -63,6 +64,12 @@ struct ObserverState {
     next_listener: u32,
     mounted: bool,
     last: Option<(Snapshot, JsValue)>,
+    /// The last result the listeners were given (a `getCurrentResult()` in between must
+    /// not make them miss a change).
+    delivered: JsValue,
+    /// A timer for the moment fresh data turns stale (listeners hear `isStale` change):
+    /// when it fires, and its handle.
+    stale_timer: Option<(f64, JsValue)>,
     /// `refetchInterval` in ms, and the running interval (its handle and JS callback).
     interval_ms: Option<f64>,
     poll: Option<JsValue>,
@@ -169,6 +176,8 @@ impl ObserverInner {
                 last: None,
                 interval_ms: read_interval(opts)?,
                 poll: None,
+                delivered: JsValue::UNDEFINED,
+                stale_timer: None,
                 on_focus,
                 on_reconnect,
             }),
@@ -298,20 +307,59 @@ impl ObserverInner {
         if mounted && missing {
             let _ = self.attach();
         }
-        let (result, changed) = self.current();
-        if !changed {
-            return;
-        }
-        let listeners: Vec<Function> = self
-            .state
-            .borrow()
-            .listeners
-            .iter()
-            .map(|(_, f)| f.clone())
-            .collect();
+        let (result, _) = self.current();
+        let listeners: Vec<Function> = {
+            let mut st = self.state.borrow_mut();
+            if st.delivered == result {
+                return;
+            }
+            st.delivered = result.clone();
+            st.listeners.iter().map(|(_, f)| f.clone()).collect()
+        };
         for l in listeners {
             // A throwing listener must not stop the others.
             let _ = l.call1(&JsValue::UNDEFINED, &result);
+        }
+        self.arm_stale_timer();
+    }
+
+    /// Fresh data turns stale with no event: a timer tells the listeners (as TanStack's
+    /// observer does). One timer per observer, for the next such moment.
+    fn arm_stale_timer(self: &Rc<Self>) {
+        let (mounted, hash) = {
+            let st = self.state.borrow();
+            (st.mounted, st.options.hash.clone())
+        };
+        let t = now();
+        let at = match self.client.cache() {
+            Ok(cache) => cache
+                .get(&hash)
+                .filter(|_| mounted)
+                .and_then(|q| stale_at(&q.state, q.stale_time, t)),
+            Err(_) => None,
+        };
+        let armed = self.state.borrow().stale_timer.as_ref().map(|(a, _)| *a);
+        if armed == at {
+            return;
+        }
+        self.stop_stale_timer();
+        let Some(at) = at else { return };
+        let weak: Weak<ObserverInner> = Rc::downgrade(self);
+        let fire = Closure::once_into_js(move || {
+            if let Some(o) = weak.upgrade() {
+                o.state.borrow_mut().stale_timer = None;
+                o.notify();
+            }
+        });
+        // A millisecond late, so that the data really is stale when it fires.
+        let handle = super::timer::start(fire.unchecked_ref(), at - t + 1.0, true);
+        self.state.borrow_mut().stale_timer = Some((at, handle));
+    }
+
+    fn stop_stale_timer(&self) {
+        let timer = self.state.borrow_mut().stale_timer.take();
+        if let Some((_, handle)) = timer {
+            super::timer::stop(&handle);
         }
     }
 
@@ -415,6 +463,7 @@ impl ObserverInner {
             return;
         }
         self.stop_polling();
+        self.stop_stale_timer();
         self.state.borrow_mut().mounted = false;
         if let Ok(mut cache) = self.client.cache() {
             cache.unobserve(&hash, enabled, now());
@@ -460,9 +509,13 @@ impl ObserverInner {
             self.mount()?;
         }
         let (result, _) = self.current();
+        if first {
+            self.state.borrow_mut().delivered = result.clone();
+        }
         let _ = listener.call1(&JsValue::UNDEFINED, &result);
         if first {
             self.fetch_if_needed()?;
+            self.arm_stale_timer();
         }
         let weak: Weak<ObserverInner> = Rc::downgrade(self);
         Ok(Closure::once_into_js(move || {

@@ -337,6 +337,25 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         }
     }
 
+    /// L2 is being read for a cold query (`true`) or has been (`false`): with no fetch
+    /// running, the query shows `fetching` meanwhile, so a view of it is loading rather
+    /// than pending and idle. Returns whether the state changed.
+    pub fn set_hydrating(&mut self, hash: &str, hydrating: bool) -> bool {
+        let Some(q) = self.queries.get_mut(hash).filter(|q| q.fetch.is_none()) else {
+            return false;
+        };
+        let (from, to) = match hydrating {
+            true => (FetchStatus::Idle, FetchStatus::Fetching),
+            false => (FetchStatus::Fetching, FetchStatus::Idle),
+        };
+        if q.state.fetch_status != from {
+            return false;
+        }
+        q.state.fetch_status = to;
+        self.mark(hash);
+        true
+    }
+
     /// Fetch `id` waits for the network or for focus (`paused`), or goes on. Returns
     /// false when the fetch is no longer current.
     pub fn set_paused(&mut self, hash: &str, id: FetchId, paused: bool) -> bool {
@@ -864,5 +883,21 @@ mod tests {
             "a cancelled fetch stays cancelled"
         );
         assert_eq!(c.get(&h).unwrap().state.fetch_status, FetchStatus::Idle);
+    }
+
+    #[test]
+    fn reading_l2_shows_fetching_only_while_no_fetch_runs() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["cold"], 1000.0, 0.0);
+        assert!(c.set_hydrating(&h, true));
+        assert_eq!(c.get(&h).unwrap().state.fetch_status, FetchStatus::Fetching);
+        assert!(c.set_hydrating(&h, false));
+        assert_eq!(c.get(&h).unwrap().state.fetch_status, FetchStatus::Idle);
+        c.set_hydrating(&h, true);
+        let FetchStart::Started(_) = c.begin_fetch(&h).unwrap() else {
+            panic!("starts")
+        };
+        assert!(!c.set_hydrating(&h, false), "a real fetch keeps its status");
+        assert_eq!(c.get(&h).unwrap().state.fetch_status, FetchStatus::Fetching);
     }
 }

@@ -35,6 +35,17 @@ pub fn is_stale<D, E>(state: &QueryState<D, E>, stale_time: StaleTime, now: f64)
     }
 }
 
+/// When fresh data will turn stale by itself (for observers to tell their listeners):
+/// `None` when it never will, or already is.
+pub fn stale_at<D, E>(state: &QueryState<D, E>, stale_time: StaleTime, now: f64) -> Option<f64> {
+    match stale_time {
+        StaleTime::Millis(ms) if state.has_data() && !state.is_invalidated => {
+            Some(state.data_updated_at + ms).filter(|at| *at > now)
+        }
+        _ => None,
+    }
+}
+
 /// A duration option in milliseconds that may also be `Infinity` (never).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Duration {
@@ -134,5 +145,26 @@ mod tests {
         assert_eq!(stale_time_from_ms(f64::INFINITY), Ok(StaleTime::Infinity));
         assert_eq!(Duration::Millis(10.0).after(5.0), Some(15.0));
         assert_eq!(Duration::Never.after(5.0), None);
+    }
+
+    #[test]
+    fn fresh_data_knows_when_it_turns_stale() {
+        let mut s = QueryState::<&str, &str>::initial(Some("v"), 100.0);
+        assert_eq!(stale_at(&s, StaleTime::Millis(50.0), 120.0), Some(150.0));
+        assert_eq!(
+            stale_at(&s, StaleTime::Millis(50.0), 150.0),
+            None,
+            "already stale"
+        );
+        assert_eq!(stale_at(&s, StaleTime::Infinity, 120.0), None);
+        assert_eq!(stale_at(&s, StaleTime::Static, 120.0), None);
+        s.invalidate();
+        assert_eq!(
+            stale_at(&s, StaleTime::Millis(50.0), 120.0),
+            None,
+            "invalidated is stale now"
+        );
+        let empty = QueryState::<&str, &str>::initial(None, 0.0);
+        assert_eq!(stale_at(&empty, StaleTime::Millis(50.0), 0.0), None);
     }
 }

@@ -506,3 +506,49 @@ export async function retriesWaitWhileThePageIsHidden(make, lib) {
     lib.setFocused(undefined);
   }
 }
+
+export async function aColdKeyShowsLoadingWhileL2IsRead(make) {
+  const map = new Map();
+  const slow = {
+    get: async (k) => { await sleep(80); return map.has(k) ? map.get(k) : null; },
+    set: async (k, v) => { map.set(k, v); },
+    delete: async (k) => { map.delete(k); },
+  };
+  const writer = make({ storage: slow });
+  writer.setQueryData(['book', 1], { title: 'stored' });
+  await writer.flush();
+  const client = make({ storage: slow, staleTime: 60_000 });
+  const queryFn = counter();
+  const seen = [];
+  const off = client.watch({ queryKey: ['book', 1], queryFn }).subscribe((r) => seen.push([r.status, r.fetchStatus, r.isLoading]));
+  await sleep(20);
+  eq(seen.at(-1), ['pending', 'fetching', true], 'loading while L2 is read, not pending and idle');
+  await sleep(150);
+  eq(seen.at(-1), ['success', 'idle', false], 'then the stored data');
+  eq(queryFn.calls, 0, 'fresh L2 data: no network');
+  off();
+}
+
+export async function readingAResultNeverHidesAChangeFromListeners(make) {
+  const client = make({ staleTime: Infinity });
+  client.setQueryData(['shared'], 1);
+  const a = client.watch({ queryKey: ['shared'] });
+  const b = client.watch({ queryKey: ['shared'] });
+  const heardByB = [];
+  const offA = a.subscribe(() => b.getCurrentResult());
+  const offB = b.subscribe((r) => heardByB.push(r.data));
+  client.setQueryData(['shared'], 2);
+  eq(heardByB, [1, 2], "B hears the change although A's listener read B's result first");
+  offA(); offB();
+}
+
+export async function listenersHearWhenDataTurnsStale(make) {
+  const client = make({});
+  client.setQueryData(['soon-stale'], 'v');
+  const seen = [];
+  const off = client.watch({ queryKey: ['soon-stale'], staleTime: 60 }).subscribe((r) => seen.push(r.isStale));
+  eq(seen, [false], 'fresh at first');
+  await sleep(120);
+  eq(seen, [false, true], 'told when it turned stale, with no other event');
+  off();
+}

@@ -34,3 +34,6 @@ const focused: boolean = focusManager.isFocused();
 const heap: number = memoryStats().heapBytes;
 new QueryClient({ storage: new IndexedDbStorage(), crossTab: false, networkMode: 'offlineFirst', refetchOnWindowFocus: 'always' });
 c.watch<{ id: number }>({ queryKey: ['s'], structuralSharing: (old, next) => old ?? next, refetchOnReconnect: false, networkMode: 'always' });
+// `stackquery/web`: the same API plus the initialisers, typed (not wasm-bindgen's `any`).
+import init, { QueryClient as WebClient } from '../../pkg-template/web';
+init().then(() => new WebClient({ staleTime: 1 }).getQueryData(['x']));

@@ -1,5 +1,5 @@
-// Compiled by tests/app/react-types.test.mjs: a client from `stackquery/web` (wasm-bindgen's
-// generated types, which need lib esnext.disposable) is accepted by the React bindings.
+// Compiled by tests/app/react-types.test.mjs: a client from `stackquery/web` (typed by the
+// package's web.d.ts: the package API plus `init`) is accepted by the React bindings.
 import init, { QueryClient } from 'stackquery/web';
 import { QueryClientProvider, useQuery, useQueryClient } from 'stackquery/react';
 
