@@ -128,6 +128,7 @@ mod persistence {
         key_prefixes_isolate_clients_sharing_a_store => "keyPrefixesIsolateClientsSharingAStore",
         entries_over_max_entry_bytes_stay_in_l1 => "entriesOverMaxEntryBytesStayInL1",
         cross_tab_changes_reach_other_clients_on_the_same_store => "crossTabChangesReachOtherClientsOnTheSameStore",
+        a_late_write_never_comes_back_after_clear => "aLateWriteNeverComesBackAfterClear",
     }
 }
 

@@ -18,6 +18,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{BroadcastChannel, MessageEvent};
 
 use super::client::{release_removed, Inner};
+use super::persister::Entry;
 use super::structural;
 
 /// One open channel and its listener; closed when dropped.
@@ -57,6 +58,12 @@ impl CrossTab {
             }
         });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // Node and Deno: an open channel must not keep the process alive.
+        if let Ok(unref) = Reflect::get(&channel, &"unref".into()) {
+            if let Some(unref) = unref.dyn_ref::<js_sys::Function>() {
+                let _ = unref.call0(&channel);
+            }
+        }
         Some(CrossTab {
             channel,
             _on_message: on_message,
@@ -89,12 +96,15 @@ fn receive(client: &Rc<Inner>, m: &JsValue) {
     let (Some(kind), Some(hash)) = (field(m, "t").as_string(), field(m, "h").as_string()) else {
         return;
     };
+    let mut refetch = false;
     let removed = match client.cache() {
         Ok(mut cache) => match kind.as_str() {
             "del" => cache.remove(&hash).into_iter().collect(),
             "clear" => cache.clear(),
             "inv" => {
+                // The data could not travel: active queries fetch it themselves.
                 cache.invalidate(&hash);
+                refetch = cache.get(&hash).is_some_and(|q| q.is_active());
                 Vec::new()
             }
             "put" => {
@@ -130,9 +140,21 @@ fn receive(client: &Rc<Inner>, m: &JsValue) {
                     let Ok(mut cache) = client.cache() else {
                         return;
                     };
-                    cache.restore(&hash, data, updated_at, invalidated);
+                    cache.restore(&hash, data.clone(), updated_at, invalidated);
                     if let Some(q) = cache.get_mut(&hash) {
                         q.meta.hydrated = true;
+                    }
+                    drop(cache);
+                    // An older write of ours still queued must not land after theirs.
+                    if let Some(p) = client.persister().filter(|p| p.has_pending(&hash)) {
+                        p.put(
+                            &hash,
+                            Entry {
+                                data,
+                                updated_at,
+                                is_invalidated: invalidated,
+                            },
+                        );
                     }
                     Vec::new()
                 }
@@ -141,7 +163,20 @@ fn receive(client: &Rc<Inner>, m: &JsValue) {
         },
         Err(_) => return,
     };
+    // What we still had queued must not bring back what they removed or cleared.
+    if let Some(p) = client.persister() {
+        match kind.as_str() {
+            "del" if p.has_pending(&hash) => p.delete(&hash),
+            "clear" if !p.is_idle() => p.clear(),
+            _ => {}
+        }
+    }
     release_removed(removed);
     client.notify_changed();
+    if refetch {
+        if let Ok(Some(p)) = super::fetch::start(client, &hash) {
+            super::promise::handle(&p, &client.noop);
+        }
+    }
     client.arm_gc();
 }

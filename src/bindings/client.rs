@@ -30,6 +30,7 @@ use crate::core::filters::QueryType;
 use crate::core::gc::rearm;
 use crate::core::mutation::Scopes;
 use crate::core::network::NetworkMode;
+use crate::core::state::FetchStatus;
 use crate::core::QueryCache;
 
 /// What the client keeps beside each query in the core's cache.
@@ -93,6 +94,10 @@ pub struct Inner {
 impl Inner {
     pub fn defaults(&self) -> &ClientOptions {
         &self.defaults
+    }
+
+    pub fn persister(&self) -> Option<&Rc<Persister>> {
+        self.persister.as_ref()
     }
 
     /// Waits until a mutation of `scope` may start (at once without a scope); returns
@@ -857,7 +862,11 @@ impl QueryClient {
         let cache = self.alive()?.cache()?;
         Ok(hashes
             .iter()
-            .filter(|h| cache.get(h).is_some_and(|q| q.is_fetching()))
+            .filter(|h| {
+                cache
+                    .get(h)
+                    .is_some_and(|q| q.state.fetch_status == FetchStatus::Fetching)
+            })
             .count() as u32)
     }
 

@@ -73,6 +73,14 @@ pub fn start(inner: &Rc<Inner>, hash: &str) -> Result<Option<Promise>, JsValue> 
     };
     // Background refetches have no waiter: never report their failure as unhandled.
     super::promise::handle(&promise, &inner.noop);
+    // A fetch that may not start now is paused from the start (no `fetching` flash).
+    let mode = cache
+        .get(hash)
+        .map(|q| q.meta.network_mode)
+        .unwrap_or_default();
+    if !may_attempt(mode, 0, managers::is_online(), managers::is_focused()) {
+        cache.set_paused(hash, id, true);
+    }
     if let Some(q) = cache.get_mut(hash) {
         q.meta.in_flight = Some(InFlight {
             id,

@@ -81,7 +81,12 @@ pub fn register(client: &Rc<Inner>) {
 /// A wake-up for a fetch that must pause: it ends at the next change of either reading.
 pub fn wait() -> Rc<Sleep> {
     let sleep = Rc::new(Sleep::until_woken());
-    MANAGERS.with(|m| m.waiting.borrow_mut().push(sleep.clone()));
+    MANAGERS.with(|m| {
+        let mut waiting = m.waiting.borrow_mut();
+        // Wake-ups nobody holds any more (their fetch was cancelled) go.
+        waiting.retain(|w| Rc::strong_count(w) > 1);
+        waiting.push(sleep.clone());
+    });
     sleep
 }
 
@@ -115,6 +120,12 @@ fn set_online(online: bool) {
     }
 }
 
+/// The page's visibility changed: look again, keeping any override the app set (as
+/// TanStack's default listener does).
+fn visibility_changed() {
+    changed(is_focused().then_some(Trigger::WindowFocus));
+}
+
 fn set_focused(focused: Option<bool>) {
     let before = is_focused();
     MANAGERS.with(|m| m.focused.set(focused));
@@ -130,7 +141,7 @@ fn install_page_sources() {
     if !Reflect::get(&js_sys::global(), &"document".into()).is_ok_and(|d| d.is_object()) {
         return;
     }
-    let visibility = Closure::<dyn FnMut()>::new(|| set_focused(None)).into_js_value();
+    let visibility = Closure::<dyn FnMut()>::new(visibility_changed).into_js_value();
     let online = Closure::<dyn FnMut()>::new(|| set_online(true)).into_js_value();
     let offline = Closure::<dyn FnMut()>::new(|| set_online(false)).into_js_value();
     listener("addEventListener", "visibilitychange", &visibility);

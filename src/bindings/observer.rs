@@ -23,7 +23,7 @@ use super::js_state::state_object;
 use super::managers::Trigger;
 use super::options::{get, optional_function, read_refetch_on, QueryOptions};
 use crate::core::network::RefetchOn;
-use crate::core::staleness::stale_at;
+use crate::core::staleness::{is_stale, stale_at, StaleTime};
 use crate::core::state::{FetchStatus, QueryState, Status};
 
 /// What a listener sees change. Data and errors compare by identity (`===`).
@@ -443,8 +443,13 @@ impl ObserverInner {
         if !mounted || !enabled {
             return;
         }
+        // This observer's staleTime decides; `'static'` data is never refetched by an event.
         let stale = match self.client.cache() {
-            Ok(cache) => cache.get(&options.hash).is_none_or(|q| q.is_stale(now())),
+            Ok(cache) => match cache.get(&options.hash) {
+                None => true,
+                Some(_) if options.stale_time == StaleTime::Static => return,
+                Some(q) => is_stale(&q.state, options.stale_time, now()),
+            },
             Err(_) => return,
         };
         if setting.should_refetch(stale) && self.client.build(&options).is_ok() {

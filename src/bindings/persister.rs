@@ -16,7 +16,7 @@ use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::task::Poll;
 
-use js_sys::{Function, Promise, JSON};
+use js_sys::{Function, Promise, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
@@ -92,8 +92,11 @@ impl PersistOptions {
             "(error, operation, key) => void",
         )?;
         let key_prefix = string("keyPrefix", "stackquery")?;
+        // On by default only where tabs share IndexedDB: a server (Node has
+        // `BroadcastChannel` but no IndexedDB) must never pass one request's data to another.
+        let has_indexed_db = Reflect::has(&js_sys::global(), &"indexedDB".into()).unwrap_or(false);
         let shared_by_tabs = match &*backend {
-            Backend::IndexedDb(db) => Some(db.name()),
+            Backend::IndexedDb(db) if has_indexed_db => Some(db.name()),
             _ => None,
         };
         let cross_tab = match get(opts, "crossTab")? {
@@ -255,6 +258,15 @@ impl Persister {
         self.wake_writer();
     }
 
+    /// Whether a write or delete of `hash` is queued or being written.
+    pub fn has_pending(&self, hash: &str) -> bool {
+        self.queue.borrow().pending(hash).is_some()
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.queue.borrow().is_idle()
+    }
+
     /// Queues the removal of this client's whole namespace.
     pub fn clear(self: &Rc<Self>) {
         self.queue.borrow_mut().clear();
@@ -414,6 +426,12 @@ impl Persister {
                 let mut late = self.late.borrow_mut();
                 if !late.outstanding.is_empty() {
                     let LateWrites { outstanding, since } = &mut *late;
+                    if batch.clear_first {
+                        // After a clear (log-out) what lands late must be deleted again.
+                        for hash in outstanding.keys() {
+                            since.insert(hash.clone(), Op::Delete);
+                        }
+                    }
                     for (hash, op) in &batch.ops {
                         if outstanding.contains_key(hash) {
                             since.insert(hash.clone(), op.clone());

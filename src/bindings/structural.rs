@@ -14,6 +14,10 @@ use super::convert::is_plain_object;
 
 /// Deeper than this, new data is taken as it is.
 const MAX_DEPTH: u32 = 256;
+/// At most this many objects are compared per write; past it, new data is taken as it
+/// is (a graph whose paths multiply, such as children pointing back to their parent,
+/// must not freeze the page).
+const MAX_NODES: u32 = 100_000;
 
 /// What the cache stores when `next` replaces `prev`, by the `structuralSharing`
 /// option (`true`/absent, `false`, or a function `(oldData, newData) => data`).
@@ -32,7 +36,11 @@ pub fn share(setting: &JsValue, prev: Option<&JsValue>, next: JsValue) -> Result
 /// `next`, with every subtree deeply equal to the one at the same place in `prev`
 /// replaced by `prev`'s; `prev` itself when the two are deeply equal.
 pub fn replace_equal_deep(prev: &JsValue, next: &JsValue) -> JsValue {
-    walk(prev, next, 0).unwrap_or_else(|_| next.clone())
+    let mut w = Walk {
+        path: Vec::new(),
+        budget: MAX_NODES,
+    };
+    w.walk(prev, next).unwrap_or_else(|_| next.clone())
 }
 
 fn is_plain_array(v: &JsValue) -> bool {
@@ -42,70 +50,87 @@ fn is_plain_array(v: &JsValue) -> bool {
     }
 }
 
-fn walk(a: &JsValue, b: &JsValue, depth: u32) -> Result<JsValue, JsValue> {
-    if a == b {
-        return Ok(a.clone());
+/// One comparison: the objects of `prev` on the path from the root (a cycle ends the
+/// walk there) and how many more objects may be compared.
+struct Walk {
+    path: Vec<JsValue>,
+    budget: u32,
+}
+
+impl Walk {
+    fn walk(&mut self, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue> {
+        if a == b {
+            return Ok(a.clone());
+        }
+        if self.path.len() as u32 >= MAX_DEPTH || self.budget == 0 || self.path.contains(a) {
+            return Ok(b.clone());
+        }
+        self.budget -= 1;
+        self.path.push(a.clone());
+        let out = self.compare(a, b);
+        self.path.pop();
+        out
     }
-    if depth >= MAX_DEPTH {
-        return Ok(b.clone());
-    }
-    if is_plain_array(a) && is_plain_array(b) {
-        let (a_arr, b_arr): (&Array, &Array) = (a.unchecked_ref(), b.unchecked_ref());
-        let (a_len, b_len) = (a_arr.length(), b_arr.length());
-        let copy = Array::new_with_length(b_len);
+
+    fn compare(&mut self, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue> {
+        if is_plain_array(a) && is_plain_array(b) {
+            let (a_arr, b_arr): (&Array, &Array) = (a.unchecked_ref(), b.unchecked_ref());
+            let (a_len, b_len) = (a_arr.length(), b_arr.length());
+            let copy = Array::new_with_length(b_len);
+            let mut equal = 0;
+            for i in 0..b_len {
+                let bv = b_arr.get(i);
+                let v = if i < a_len {
+                    let av = a_arr.get(i);
+                    let v = self.child(&av, &bv)?;
+                    equal += u32::from(v == av);
+                    v
+                } else {
+                    bv
+                };
+                copy.set(i, v);
+            }
+            return Ok(if a_len == b_len && equal == a_len {
+                a.clone()
+            } else {
+                copy.into()
+            });
+        }
+        if !(is_plain_object(a) && is_plain_object(b)) {
+            return Ok(b.clone());
+        }
+        let (a_obj, b_obj): (&Object, &Object) = (a.unchecked_ref(), b.unchecked_ref());
+        let a_len = Object::keys(a_obj).length();
+        let b_keys = Object::keys(b_obj);
+        let copy = Object::new();
         let mut equal = 0;
-        for i in 0..b_len {
-            let bv = b_arr.get(i);
-            let v = if i < a_len {
-                let av = a_arr.get(i);
-                let v = child(&av, &bv, depth)?;
+        for key in b_keys.iter() {
+            if key.as_string().as_deref() == Some("__proto__") {
+                return Ok(b.clone()); // a copy cannot hold it as an own property by assignment
+            }
+            let bv = Reflect::get(b, &key)?;
+            let v = if Object::has_own(a_obj, &key) {
+                let av = Reflect::get(a, &key)?;
+                let v = self.child(&av, &bv)?;
                 equal += u32::from(v == av);
                 v
             } else {
                 bv
             };
-            copy.set(i, v);
+            Reflect::set(&copy, &key, &v)?;
         }
-        return Ok(if a_len == b_len && equal == a_len {
+        Ok(if a_len == b_keys.length() && equal == a_len {
             a.clone()
         } else {
             copy.into()
-        });
+        })
     }
-    if !(is_plain_object(a) && is_plain_object(b)) {
-        return Ok(b.clone());
-    }
-    let (a_obj, b_obj): (&Object, &Object) = (a.unchecked_ref(), b.unchecked_ref());
-    let a_len = Object::keys(a_obj).length();
-    let b_keys = Object::keys(b_obj);
-    let copy = Object::new();
-    let mut equal = 0;
-    for key in b_keys.iter() {
-        if key.as_string().as_deref() == Some("__proto__") {
-            return Ok(b.clone()); // a copy cannot hold it as an own property by assignment
-        }
-        let bv = Reflect::get(b, &key)?;
-        let v = if Object::has_own(a_obj, &key) {
-            let av = Reflect::get(a, &key)?;
-            let v = child(&av, &bv, depth)?;
-            equal += u32::from(v == av);
-            v
-        } else {
-            bv
-        };
-        Reflect::set(&copy, &key, &v)?;
-    }
-    Ok(if a_len == b_keys.length() && equal == a_len {
-        a.clone()
-    } else {
-        copy.into()
-    })
-}
 
-/// One member: equal primitives and shared references stay; objects are walked.
-fn child(av: &JsValue, bv: &JsValue, depth: u32) -> Result<JsValue, JsValue> {
-    if av == bv || !av.is_object() || !bv.is_object() {
-        return Ok(bv.clone());
+    /// One member: equal primitives and shared references stay; objects are walked.
+    fn child(&mut self, av: &JsValue, bv: &JsValue) -> Result<JsValue, JsValue> {
+        if av == bv || !av.is_object() || !bv.is_object() {
+            return Ok(bv.clone());
+        }
+        self.walk(av, bv)
     }
-    walk(av, bv, depth + 1)
 }

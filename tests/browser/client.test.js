@@ -511,6 +511,11 @@ export async function structuralSharingKeepsUnchangedSubtrees(make) {
   await client.fetchQuery({ queryKey: ['cycle'], queryFn: async () => cyclic() });
   await client.refetchQueries({ queryKey: ['cycle'] });
   eq(client.getQueryData(['cycle']).name, 'loop', 'cyclic data neither hangs nor traps');
+  const tree = () => { const root = { kids: [] }; for (let i = 0; i < 2; i++) root.kids.push({ i, parent: root }); return root; };
+  const t0 = performance.now();
+  client.setQueryData(['tree'], tree());
+  client.setQueryData(['tree'], tree());
+  assert(performance.now() - t0 < 1000, 'a graph whose paths multiply is compared in bounded time');
 
   let thrown = null;
   try { await client.fetchQuery({ queryKey: ['bad'], queryFn, structuralSharing: 'yes' }); } catch (e) { thrown = e; }

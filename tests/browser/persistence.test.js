@@ -566,3 +566,31 @@ export async function crossTabChangesReachOtherClientsOnTheSameStore(make, lib) 
   off();
   for (const c of [a, b, otherPrefix, optedOut]) c.dispose();
 }
+
+export async function aLateWriteNeverComesBackAfterClear(make) {
+  // Log-out while a write given up after storageTimeout is still under way: when it
+  // lands, the client deletes it again.
+  const map = new Map();
+  let slowFirst = true;
+  const storage = {
+    get: async (k) => (map.has(k) ? map.get(k) : null),
+    set: (k, v) => {
+      if (slowFirst) { slowFirst = false; return sleep(300).then(() => { map.set(k, v); }); }
+      map.set(k, v);
+    },
+    delete: async (k) => { map.delete(k); },
+    keys: async (prefix) => [...map.keys()].filter((k) => k.startsWith(prefix)),
+  };
+  const errors = [];
+  const client = make({ storage, storageTimeout: 50, onStorageError: (e) => errors.push(e.name) });
+  client.setQueryData(['me'], 'alice');
+  await client.flush(); // given up after 50 ms, kept for retry
+  await client.flush(); // written again (a flush probes at once)
+  eq(map.get('stackquery:["me"]') !== undefined, true, 'the retry landed');
+  await client.clear();
+  eq([...map.keys()], [], 'log-out emptied the store');
+  await sleep(400); // the slow first write lands now
+  await client.flush();
+  eq([...map.keys()], [], 'what landed late was deleted again');
+  eq(errors, ['TimeoutError'], 'the slow write was reported once');
+}

@@ -400,6 +400,14 @@ export async function offlineFetchesPauseAndContinueOnReconnect(make, lib) {
     eq(seen.filter((s) => s === 'paused').length, 1, 'observers saw the pause');
     eq(observer.getCurrentResult().fetchStatus, 'idle', 'and the end');
 
+    // A fetch that cannot start is paused from the start: no 'fetching' flash.
+    lib.setOnline(false);
+    const late = client.fetchQuery({ queryKey: ['paused-at-once'], queryFn: counter() });
+    eq(client.getQueryState(['paused-at-once']).fetchStatus, 'paused', 'paused at once');
+    eq([client.isFetching(), client.isFetching({ predicate: () => true })], [0, 0], 'not counted, with or without a predicate');
+    lib.setOnline(true);
+    await late;
+
     // networkMode 'always' does not wait; 'offlineFirst' tries once.
     lib.setOnline(false);
     const always = counter();
@@ -476,6 +484,16 @@ export async function focusAndReconnectRefetchStaleObservedQueries(make, lib) {
     await sleep(30);
     eq(fresh.calls, 2, "'always' refetches fresh data too");
 
+    const staticFn = counter();
+    const st = client.watch({ queryKey: ['static'], queryFn: staticFn, staleTime: 'static', refetchOnWindowFocus: 'always' });
+    const offS = st.subscribe(() => {});
+    await sleep(30);
+    lib.setFocused(false);
+    lib.setFocused(true);
+    await sleep(30);
+    eq(staticFn.calls, 1, "'static' data is never refetched by an event, even with 'always'");
+    offS();
+
     let thrown = null;
     try { client.watch({ queryKey: ['x'], refetchOnWindowFocus: 'sometimes' }); } catch (e) { thrown = e; }
     assert(thrown instanceof TypeError && /refetchOnWindowFocus/.test(thrown.message), 'a bad value is a TypeError naming the option');
@@ -500,6 +518,8 @@ export async function retriesWaitWhileThePageIsHidden(make, lib) {
     const p = client.fetchQuery({ queryKey: ['hidden'], queryFn, retry: 2 });
     await sleep(30);
     eq([calls, client.getQueryState(['hidden']).fetchStatus], [1, 'paused'], 'the first attempt ran; the retry waits');
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+    eq(lib.isFocused(), false, "a visibility event keeps the app's own override");
     lib.setFocused(true);
     eq(await p, 'ok', 'shown again, the retry runs');
   } finally {

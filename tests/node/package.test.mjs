@@ -65,3 +65,22 @@ test('misuse is a TypeError naming the option, and the instance survives it', as
   assert.match(time, /^RangeError: .*staleTime must not be negative/);
   assert.equal(alive, 'still alive');
 });
+
+test('on a server, clients never hear each other through BroadcastChannel (no cross-request leak)', async () => {
+  // Node has BroadcastChannel but no IndexedDB: per-request clients must stay apart, and
+  // an explicit crossTab channel must not keep the process alive either.
+  const { error, stdout, stderr, ms } = await runApp(`
+    import { QueryClient, IndexedDbStorage, MemoryStorage } from 'stackquery';
+    const a = new QueryClient({ storage: new IndexedDbStorage({ dbName: 'app' }), staleTime: 60_000 });
+    const b = new QueryClient({ storage: new IndexedDbStorage({ dbName: 'app' }), staleTime: 60_000 });
+    b.setQueryData(['me'], 'bob');
+    a.setQueryData(['me'], 'alice');
+    await new Promise((r) => setTimeout(r, 100));
+    const explicit = new QueryClient({ storage: new MemoryStorage(), crossTab: true });
+    explicit.setQueryData(['x'], 1);
+    console.log(JSON.stringify(b.getQueryData(['me'])));
+  `);
+  assert.equal(error, null, stderr);
+  assert.equal(stdout.trim(), '"bob"', "request B never sees request A's data");
+  assert.ok(ms < 5_000, `the process exited by itself (${ms} ms)`);
+});
