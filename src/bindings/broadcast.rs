@@ -18,6 +18,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{BroadcastChannel, MessageEvent};
 
 use super::client::{release_removed, Inner};
+use super::convert::js_name;
 use super::persister::Entry;
 use super::structural;
 
@@ -36,8 +37,8 @@ impl Drop for CrossTab {
 
 fn message(kind: &str, hash: &str) -> Object {
     let m = Object::new();
-    let _ = Reflect::set(&m, &"t".into(), &kind.into());
-    let _ = Reflect::set(&m, &"h".into(), &hash.into());
+    let _ = Reflect::set(&m, &js_name("t"), &kind.into());
+    let _ = Reflect::set(&m, &js_name("h"), &hash.into());
     m
 }
 
@@ -48,7 +49,7 @@ fn field(m: &JsValue, name: &str) -> JsValue {
 impl CrossTab {
     /// `None` where the host has no `BroadcastChannel` (Node without it, workerd).
     pub fn open(name: &str, client: Weak<Inner>) -> Option<CrossTab> {
-        if !Reflect::has(&js_sys::global(), &"BroadcastChannel".into()).unwrap_or(false) {
+        if !Reflect::has(&js_sys::global(), &js_name("BroadcastChannel")).unwrap_or(false) {
             return None;
         }
         let channel = BroadcastChannel::new(name).ok()?;
@@ -59,7 +60,7 @@ impl CrossTab {
         });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         // Node and Deno: an open channel must not keep the process alive.
-        if let Ok(unref) = Reflect::get(&channel, &"unref".into()) {
+        if let Ok(unref) = Reflect::get(&channel, &js_name("unref")) {
             if let Some(unref) = unref.dyn_ref::<js_sys::Function>() {
                 let _ = unref.call0(&channel);
             }
@@ -73,9 +74,9 @@ impl CrossTab {
     /// New settled data (or an invalidation) of a query.
     pub fn put(&self, hash: &str, data: &JsValue, updated_at: f64, invalidated: bool) {
         let m = message("put", hash);
-        let _ = Reflect::set(&m, &"d".into(), data);
-        let _ = Reflect::set(&m, &"u".into(), &updated_at.into());
-        let _ = Reflect::set(&m, &"i".into(), &invalidated.into());
+        let _ = Reflect::set(&m, &js_name("d"), data);
+        let _ = Reflect::set(&m, &js_name("u"), &updated_at.into());
+        let _ = Reflect::set(&m, &js_name("i"), &invalidated.into());
         if self.channel.post_message(&m).is_err() {
             // Data the structured clone cannot copy: the other tabs refetch instead.
             let _ = self.channel.post_message(&message("inv", hash));

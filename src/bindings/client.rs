@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::broadcast::CrossTab;
-use super::convert::{key_hash, read_key};
+use super::convert::{js_name, key_hash, read_key};
 use super::errors::{disposed_error, range_error, reentrant_error};
 use super::fetch::{self, InFlight};
 use super::js_state::state_object;
@@ -660,10 +660,10 @@ impl QueryClient {
                 let cache = inner.cache()?;
                 let Some(q) = cache.get(&hash) else { continue };
                 let view = Object::new();
-                let _ = Reflect::set(&view, &"queryKey".into(), &q.meta.key_js);
-                let _ = Reflect::set(&view, &"queryHash".into(), &JsValue::from_str(&hash));
-                let _ = Reflect::set(&view, &"state".into(), &state_object(&q.state));
-                let _ = Reflect::set(&view, &"meta".into(), &q.meta.meta);
+                let _ = Reflect::set(&view, &js_name("queryKey"), &q.meta.key_js);
+                let _ = Reflect::set(&view, &js_name("queryHash"), &JsValue::from_str(&hash));
+                let _ = Reflect::set(&view, &js_name("state"), &state_object(&q.state));
+                let _ = Reflect::set(&view, &js_name("meta"), &q.meta.meta);
                 view
             };
             if predicate.call1(&JsValue::UNDEFINED, &view)?.is_truthy() {

@@ -9,19 +9,60 @@ use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::errors::type_error;
+use crate::core::fxhash::FxBuild;
 use crate::core::key::hash_key_with;
 use crate::core::KeyValue;
 
 /// Deeper keys are refused (recursion must not exhaust the wasm stack).
 pub const MAX_DEPTH: usize = 64;
 
+thread_local! {
+    /// Property names and other short strings made into JS strings once: creating a JS
+    /// string from Rust goes through `TextDecoder`, the costliest step of a cache hit.
+    static NAMES: std::cell::RefCell<std::collections::HashMap<&'static str, JsValue, FxBuild>> =
+        std::cell::RefCell::new(std::collections::HashMap::default());
+}
+
+/// `name` as a JS string, made once per module instance.
+pub fn js_name(name: &'static str) -> JsValue {
+    NAMES.with(|names| {
+        if let Some(v) = names.borrow().get(name) {
+            return v.clone();
+        }
+        let v = JsValue::from_str(name);
+        names.borrow_mut().insert(name, v.clone());
+        v
+    })
+}
+
 /// The canonical hash of a key, with JavaScript's own number formatting.
 pub fn key_hash(key: &[KeyValue]) -> String {
     hash_key_with(key, |n, out| out.push_str(&number_text(n)))
 }
 
-/// `String(n)`, by JavaScript (keeps Rust's float formatter out of the wasm).
+/// `String(n)`, by JavaScript (keeps Rust's float formatter out of the wasm); integers
+/// below 2^53, the usual key numbers, are written here without a call into JS.
 pub fn number_text(n: f64) -> String {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every integer below prints in full
+    if n.fract() == 0.0 && n.abs() < EXACT {
+        let mut v = n.abs() as u64;
+        let mut digits = [0u8; 16];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        let mut out = String::with_capacity(17);
+        if n < 0.0 {
+            out.push('-'); // -0 is not below 0: String(-0) is "0"
+        }
+        out.extend(digits[at..].iter().map(|&d| char::from(d)));
+        return out;
+    }
     js_sys::Number::from(n)
         .to_string_with_radix(10)
         .map(String::from)
@@ -38,7 +79,7 @@ pub fn read_key(value: &JsValue, option: &str) -> Result<Vec<KeyValue>, JsValue>
     }
     let mut reader = KeyReader {
         option,
-        path: String::new(),
+        path: Vec::new(),
         stack: Vec::new(),
     };
     match reader.read(value, 0)? {
@@ -47,24 +88,41 @@ pub fn read_key(value: &JsValue, option: &str) -> Result<Vec<KeyValue>, JsValue>
     }
 }
 
+/// One step of the path to a part of a key (rendered only for an error message).
+enum Step {
+    Index(u32),
+    Name(String),
+}
+
 struct KeyReader<'a> {
     option: &'a str,
-    path: String,
+    path: Vec<Step>,
     /// Objects being read, for cycle detection.
     stack: Vec<JsValue>,
 }
 
 impl KeyReader<'_> {
     fn fail(&self, what: &str) -> JsValue {
+        let mut path = String::new();
+        for step in &self.path {
+            match step {
+                Step::Index(i) => path.push_str(&format!("[{i}]")),
+                Step::Name(name) => {
+                    path.push('.');
+                    path.push_str(name);
+                }
+            }
+        }
         type_error(format!(
-            "{}{} {what}; query keys may only hold strings, numbers, booleans, null, arrays and plain objects",
-            self.option, self.path
+            "{}{path} {what}; query keys may only hold strings, numbers, booleans, null, arrays and plain objects",
+            self.option
         ))
     }
 
     fn read(&mut self, value: &JsValue, depth: usize) -> Result<KeyValue, JsValue> {
         if let Some(s) = value.as_string() {
-            if !value.unchecked_ref::<JsString>().is_valid_utf16() {
+            // A lone surrogate arrives as U+FFFD: only then is the JS string checked.
+            if s.contains('\u{FFFD}') && !value.unchecked_ref::<JsString>().is_valid_utf16() {
                 return Err(self.fail("is a string with a lone surrogate"));
             }
             return Ok(KeyValue::String(s));
@@ -114,10 +172,9 @@ impl KeyReader<'_> {
         let array: &Array = value.unchecked_ref();
         let mut items = Vec::with_capacity(array.length() as usize);
         for i in 0..array.length() {
-            let len = self.path.len();
-            self.path.push_str(&format!("[{i}]"));
+            self.path.push(Step::Index(i));
             let item = self.read(&array.get(i), depth + 1);
-            self.path.truncate(len);
+            self.path.pop();
             items.push(item?);
         }
         Ok(KeyValue::Array(items))
@@ -131,11 +188,11 @@ impl KeyReader<'_> {
                 continue;
             };
             let v = Reflect::get(value, &name)?;
-            let len = self.path.len();
-            self.path.push('.');
-            self.path.push_str(&name_str);
+            self.path.push(Step::Name(name_str));
             let item = self.read(&v, depth + 1);
-            self.path.truncate(len);
+            let Some(Step::Name(name_str)) = self.path.pop() else {
+                continue; // the step pushed just above
+            };
             props.push((name_str, item?));
         }
         Ok(KeyValue::Object(props))

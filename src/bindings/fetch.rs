@@ -15,6 +15,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::AbortController;
 
 use super::client::{now, Inner};
+use super::convert::js_name;
 use super::errors::{cancelled_error, undefined_data_error};
 use super::options::RetryDelaySpec;
 use super::timer::Sleep;
@@ -109,7 +110,7 @@ fn attempt(inner: &Inner, hash: &str, id: FetchId) -> Option<Attempt> {
     let cache = inner.cache().ok()?;
     let q = cache.get(hash).filter(|q| q.fetch_id() == Some(id))?;
     let context = Object::new();
-    let _ = Reflect::set(&context, &"queryKey".into(), &q.meta.key_js);
+    let _ = Reflect::set(&context, &js_name("queryKey"), &q.meta.key_js);
     let signal = q
         .meta
         .in_flight
@@ -118,10 +119,10 @@ fn attempt(inner: &Inner, hash: &str, id: FetchId) -> Option<Attempt> {
         .map(|c| c.signal());
     let _ = Reflect::set(
         &context,
-        &"signal".into(),
+        &js_name("signal"),
         &signal.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
     );
-    let _ = Reflect::set(&context, &"meta".into(), &q.meta.meta);
+    let _ = Reflect::set(&context, &js_name("meta"), &q.meta.meta);
     Some(Attempt {
         query_fn: q.meta.query_fn.clone()?,
         context: context.into(),

@@ -3,11 +3,12 @@
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 
+use super::convert::js_name;
 use crate::core::state::QueryState;
 
-fn set(obj: &Object, name: &str, value: &JsValue) {
+fn set(obj: &Object, name: &'static str, value: &JsValue) {
     // Defining a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(obj, &JsValue::from_str(name), value);
+    let _ = Reflect::set(obj, &js_name(name), value);
 }
 
 fn opt(value: &Option<JsValue>) -> JsValue {
@@ -16,12 +17,8 @@ fn opt(value: &Option<JsValue>) -> JsValue {
 
 pub fn state_object(state: &QueryState<JsValue, JsValue>) -> JsValue {
     let o = Object::new();
-    set(&o, "status", &JsValue::from_str(state.status.as_str()));
-    set(
-        &o,
-        "fetchStatus",
-        &JsValue::from_str(state.fetch_status.as_str()),
-    );
+    set(&o, "status", &js_name(state.status.as_str()));
+    set(&o, "fetchStatus", &js_name(state.fetch_status.as_str()));
     set(&o, "data", &opt(&state.data));
     set(&o, "error", &state.error.clone().unwrap_or(JsValue::NULL));
     set(&o, "dataUpdatedAt", &JsValue::from(state.data_updated_at));

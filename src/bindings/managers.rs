@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::client::Inner;
-use super::convert::describe;
+use super::convert::{describe, js_name};
 use super::errors::type_error;
 use super::timer::Sleep;
 
@@ -55,11 +55,11 @@ pub fn is_focused() -> bool {
     if let Some(f) = MANAGERS.with(|m| m.focused.get()) {
         return f;
     }
-    let document = Reflect::get(&js_sys::global(), &"document".into()).unwrap_or_default();
+    let document = Reflect::get(&js_sys::global(), &js_name("document")).unwrap_or_default();
     if !document.is_object() {
         return true;
     }
-    Reflect::get(&document, &"visibilityState".into())
+    Reflect::get(&document, &js_name("visibilityState"))
         .ok()
         .and_then(|v| v.as_string())
         .is_none_or(|state| state != "hidden")
@@ -138,7 +138,7 @@ fn set_focused(focused: Option<bool>) {
 /// `addEventListener` on the global object, when this is a page (workers have no
 /// focus and their `online` events say nothing useful).
 fn install_page_sources() {
-    if !Reflect::get(&js_sys::global(), &"document".into()).is_ok_and(|d| d.is_object()) {
+    if !Reflect::get(&js_sys::global(), &js_name("document")).is_ok_and(|d| d.is_object()) {
         return;
     }
     let visibility = Closure::<dyn FnMut()>::new(visibility_changed).into_js_value();

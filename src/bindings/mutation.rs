@@ -38,7 +38,11 @@ struct MutationOptions {
     scope: Option<String>,
 }
 
-fn callback(opts: &JsValue, name: &str, signature: &str) -> Result<Option<Function>, JsValue> {
+fn callback(
+    opts: &JsValue,
+    name: &'static str,
+    signature: &str,
+) -> Result<Option<Function>, JsValue> {
     optional_function(opts, name, name, signature)
 }
 

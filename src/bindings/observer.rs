@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::client::{now, Inner, QueryClient};
-use super::convert::describe;
+use super::convert::{describe, js_name};
 use super::errors::type_error;
 use super::fetch;
 use super::js_state::state_object;
@@ -120,8 +120,8 @@ fn read_triggers(opts: &JsValue, client: &Inner) -> Result<(RefetchOn, RefetchOn
     ))
 }
 
-fn flag(o: &Object, name: &str, value: bool) {
-    let _ = Reflect::set(o, &JsValue::from_str(name), &JsValue::from(value));
+fn flag(o: &Object, name: &'static str, value: bool) {
+    let _ = Reflect::set(o, &js_name(name), &JsValue::from(value));
 }
 
 /// The result object: the query's state plus TanStack's derived flags.
@@ -227,8 +227,8 @@ impl ObserverInner {
             )
         };
         let js = result_object(&snap);
-        let put = |name: &str, v: &JsValue| {
-            let _ = Reflect::set(&js, &JsValue::from_str(name), v);
+        let put = |name: &'static str, v: &JsValue| {
+            let _ = Reflect::set(&js, &js_name(name), v);
         };
         let mut new_memo = memo.clone();
         match (&snap.state.data, &view.select) {
@@ -243,7 +243,7 @@ impl ObserverInner {
                     // A throwing select is an error result, never raw data.
                     Err(error) => {
                         put("data", &JsValue::UNDEFINED);
-                        put("status", &JsValue::from_str("error"));
+                        put("status", &js_name("error"));
                         put("error", &error);
                         for (flag, on) in [
                             ("isError", true),
@@ -271,7 +271,7 @@ impl ObserverInner {
                         None => placeholder,
                     };
                     put("data", &shown);
-                    put("status", &JsValue::from_str("success"));
+                    put("status", &js_name("success"));
                     for (flag, on) in [
                         ("isPlaceholderData", true),
                         ("isSuccess", true),

@@ -4,7 +4,7 @@
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::{describe, key_hash, number_text, read_key};
+use super::convert::{describe, js_name, key_hash, number_text, read_key};
 use super::errors::{range_error, type_error};
 use crate::core::cache::DEFAULT_GC_TIME;
 use crate::core::filters::{QueryFilters, QueryType};
@@ -17,18 +17,18 @@ use crate::core::state::FetchStatus;
 use crate::core::KeyValue;
 
 /// Property `name` of an options object (`undefined` when `obj` is undefined).
-pub fn get(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
+pub fn get(obj: &JsValue, name: &'static str) -> Result<JsValue, JsValue> {
     if obj.is_undefined() || obj.is_null() {
         return Ok(JsValue::UNDEFINED);
     }
-    Reflect::get(obj, &JsValue::from_str(name))
+    Reflect::get(obj, &js_name(name))
 }
 
 /// An optional function option: `None` when absent, a `TypeError` naming the option
 /// and its `signature` when it is not a function.
 pub fn optional_function(
     opts: &JsValue,
-    option: &str,
+    option: &'static str,
     label: &str,
     signature: &str,
 ) -> Result<Option<Function>, JsValue> {
@@ -41,6 +41,12 @@ pub fn optional_function(
             ))
         }),
     }
+}
+
+/// An object that is not a function (what options must be); the message of the
+/// error, which formats text, is only made when this is false.
+fn is_options_object(value: &JsValue) -> bool {
+    value.is_object() && !value.is_function()
 }
 
 /// Checks that `value` is an options object (or absent when `optional`).
@@ -234,10 +240,10 @@ impl Runtime {
     /// `document` or `self`; anything else is a server.
     fn detect() -> Runtime {
         let global = js_sys::global();
-        let user_agent = Reflect::get(&global, &"navigator".into())
+        let user_agent = Reflect::get(&global, &js_name("navigator"))
             .ok()
             .filter(|n| n.is_object())
-            .and_then(|n| Reflect::get(&n, &"userAgent".into()).ok())
+            .and_then(|n| Reflect::get(&n, &js_name("userAgent")).ok())
             .and_then(|u| u.as_string());
         if user_agent.as_deref() == Some("Cloudflare-Workers") {
             return Runtime::Edge;
@@ -282,7 +288,7 @@ pub fn read_network_mode(opts: &JsValue) -> Result<Option<NetworkMode>, JsValue>
 }
 
 /// `refetchOnWindowFocus` / `refetchOnReconnect`: a boolean or `'always'`.
-pub fn read_refetch_on(opts: &JsValue, option: &str) -> Result<Option<RefetchOn>, JsValue> {
+pub fn read_refetch_on(opts: &JsValue, option: &'static str) -> Result<Option<RefetchOn>, JsValue> {
     let v = get(opts, option)?;
     match (v.as_bool(), v.as_string().as_deref()) {
         _ if v.is_undefined() => Ok(None),
@@ -360,7 +366,9 @@ impl QueryOptions {
         defaults: &ClientOptions,
         method: &str,
     ) -> Result<QueryOptions, JsValue> {
-        expect_object(opts, &format!("{method} options"), false)?;
+        if !is_options_object(opts) {
+            expect_object(opts, &format!("{method} options"), false)?;
+        }
         let key_js = get(opts, "queryKey")?;
         let key = read_key(&key_js, "queryKey")?;
         let query_fn =
@@ -431,7 +439,9 @@ impl Filters {
     }
 
     pub fn read(filters: &JsValue, method: &str) -> Result<Filters, JsValue> {
-        expect_object(filters, &format!("{method} filters"), true)?;
+        if !(filters.is_undefined() || filters.is_null() || is_options_object(filters)) {
+            expect_object(filters, &format!("{method} filters"), true)?;
+        }
         let key_js = get(filters, "queryKey")?;
         let query_key = if key_js.is_undefined() {
             None

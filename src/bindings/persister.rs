@@ -21,7 +21,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use super::client::now;
-use super::convert::describe;
+use super::convert::{describe, js_name};
 use super::errors::{range_error, type_error};
 use super::options::{get, optional_function, read_duration};
 use super::storage::{error_name, read_storage, Backend, StorageBackend, WriteOp};
@@ -68,7 +68,7 @@ impl PersistOptions {
         let Some(backend) = read_storage(&get(opts, "storage")?)? else {
             return Ok(None);
         };
-        let string = |name: &str, default: &str| -> Result<String, JsValue> {
+        let string = |name: &'static str, default: &str| -> Result<String, JsValue> {
             let v = get(opts, name)?;
             if v.is_undefined() {
                 return Ok(default.to_owned());
@@ -94,7 +94,8 @@ impl PersistOptions {
         let key_prefix = string("keyPrefix", "stackquery")?;
         // On by default only where tabs share IndexedDB: a server (Node has
         // `BroadcastChannel` but no IndexedDB) must never pass one request's data to another.
-        let has_indexed_db = Reflect::has(&js_sys::global(), &"indexedDB".into()).unwrap_or(false);
+        let has_indexed_db =
+            Reflect::has(&js_sys::global(), &js_name("indexedDB")).unwrap_or(false);
         let shared_by_tabs = match &*backend {
             Backend::IndexedDb(db) if has_indexed_db => Some(db.name()),
             _ => None,

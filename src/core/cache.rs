@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use super::filters::QueryFilters;
+use super::fxhash::FxBuild;
 use super::gc::{GcSchedule, GcSlot};
 use super::key::KeyValue;
 use super::lru::Lru;
@@ -99,7 +100,7 @@ pub enum CacheError {
 
 /// The query map.
 pub struct QueryCache<D, E, M> {
-    queries: HashMap<String, Query<D, E, M>>,
+    queries: HashMap<String, Query<D, E, M>, FxBuild>,
     /// Observed queries whose state changed since the host last asked.
     changed: Vec<String>,
     lru: Lru,
@@ -117,7 +118,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             return Err(CacheError::ZeroCapacity);
         }
         Ok(QueryCache {
-            queries: HashMap::new(),
+            queries: HashMap::default(),
             changed: Vec::new(),
             lru: Lru::default(),
             gc: GcSchedule::default(),

@@ -8,6 +8,7 @@
 
 pub mod cache;
 pub mod filters;
+pub mod fxhash;
 pub mod gc;
 pub mod key;
 pub mod lru;

@@ -237,7 +237,7 @@ pub struct IndexedDbStorage {
     handle: u32,
 }
 
-fn name_option(options: &JsValue, name: &str, default: &str) -> Result<String, JsValue> {
+fn name_option(options: &JsValue, name: &'static str, default: &str) -> Result<String, JsValue> {
     let v = get(options, name)?;
     if v.is_undefined() {
         return Ok(default.to_owned());

@@ -8,6 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::{StorageBackend, WriteOp};
+use crate::bindings::convert::js_name;
 
 pub struct JsObject {
     object: JsValue,
@@ -71,9 +72,9 @@ impl StorageBackend for JsObject {
                 } => {
                     let ttl = ttl_seconds.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
                     let entry = Object::new();
-                    let _ = Reflect::set(&entry, &"key".into(), &JsValue::from_str(key));
-                    let _ = Reflect::set(&entry, &"value".into(), &JsValue::from_str(value));
-                    let _ = Reflect::set(&entry, &"ttl".into(), &ttl);
+                    let _ = Reflect::set(&entry, &js_name("key"), &JsValue::from_str(key));
+                    let _ = Reflect::set(&entry, &js_name("value"), &JsValue::from_str(value));
+                    let _ = Reflect::set(&entry, &js_name("ttl"), &ttl);
                     entries.push(&entry);
                     sets.push(vec![JsValue::from_str(key), JsValue::from_str(value), ttl]);
                 }

@@ -16,6 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::{register, storage_class, Backend, StorageBackend, WriteOp};
 use crate::bindings::convert::describe;
+use crate::bindings::convert::js_name;
 use crate::bindings::errors::type_error;
 use crate::bindings::options::{expect_object, get, read_duration};
 use crate::core::key::write_json_string;
@@ -93,21 +94,21 @@ impl Remote {
         let headers = Object::new();
         let _ = Reflect::set(
             &headers,
-            &"Authorization".into(),
+            &js_name("Authorization"),
             &JsValue::from_str(&format!("Bearer {}", self.token)),
         );
         let _ = Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
         let init = Object::new();
-        let _ = Reflect::set(&init, &"method".into(), &"POST".into());
-        let _ = Reflect::set(&init, &"headers".into(), &headers);
-        let _ = Reflect::set(&init, &"body".into(), &JsValue::from_str(body));
+        let _ = Reflect::set(&init, &js_name("method"), &js_name("POST"));
+        let _ = Reflect::set(&init, &js_name("headers"), &headers);
+        let _ = Reflect::set(&init, &js_name("body"), &JsValue::from_str(body));
         if let Some(ms) = self.timeout_ms {
             // AbortSignal.timeout(ms) where the host has it: the request itself is cancelled.
-            let signal = Reflect::get(&js_sys::global(), &"AbortSignal".into())
+            let signal = Reflect::get(&js_sys::global(), &js_name("AbortSignal"))
                 .ok()
                 .and_then(|ctor| {
                     Some((
-                        Reflect::get(&ctor, &"timeout".into())
+                        Reflect::get(&ctor, &js_name("timeout"))
                             .ok()?
                             .dyn_into::<Function>()
                             .ok()?,
@@ -116,7 +117,7 @@ impl Remote {
                 })
                 .and_then(|(timeout, ctor)| timeout.call1(&ctor, &JsValue::from(ms)).ok());
             if let Some(signal) = signal {
-                let _ = Reflect::set(&init, &"signal".into(), &signal);
+                let _ = Reflect::set(&init, &js_name("signal"), &signal);
             }
         }
         init.into()
@@ -152,7 +153,7 @@ impl Remote {
         let error_text = parsed
             .as_ref()
             .filter(|p| !Array::is_array(p))
-            .and_then(|p| Reflect::get(p, &"error".into()).ok())
+            .and_then(|p| Reflect::get(p, &js_name("error")).ok())
             .and_then(|e| e.as_string());
         if let Some(e) = error_text {
             return Err(err(&format!(
@@ -168,7 +169,7 @@ impl Remote {
     /// One command; its `result`.
     async fn call(&self, parts: &[&str]) -> Result<JsValue, JsValue> {
         let reply = self.post("", &command(parts)).await?;
-        Ok(Reflect::get(&reply, &"result".into()).unwrap_or(JsValue::UNDEFINED))
+        Ok(Reflect::get(&reply, &js_name("result")).unwrap_or(JsValue::UNDEFINED))
     }
 
     /// Commands in pipeline requests; fails if any command failed.
@@ -194,7 +195,7 @@ impl Remote {
                 ));
             }
             for r in replies.iter() {
-                if let Some(e) = Reflect::get(&r, &"error".into())
+                if let Some(e) = Reflect::get(&r, &js_name("error"))
                     .ok()
                     .and_then(|e| e.as_string())
                 {
