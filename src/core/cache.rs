@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use super::filters::QueryFilters;
 use super::fxhash::FxBuild;
 use super::gc::{GcSchedule, GcSlot};
+use super::head_index::HeadIndex;
 use super::key::KeyValue;
 use super::lru::Lru;
 use super::staleness::{is_stale, Duration, StaleTime};
@@ -105,6 +106,8 @@ pub struct QueryCache<D, E, M> {
     changed: Vec<String>,
     lru: Lru,
     gc: GcSchedule,
+    /// Queries by the first element of their key, for prefix filters.
+    heads: HeadIndex,
     max_entries: usize,
     next_id: u64,
 }
@@ -122,6 +125,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             changed: Vec::new(),
             lru: Lru::default(),
             gc: GcSchedule::default(),
+            heads: HeadIndex::default(),
             max_entries,
             next_id: 0,
         })
@@ -191,6 +195,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             lru_tick: self.lru.insert(hash.to_owned()),
             gc_slot: None,
         };
+        self.heads.insert(hash, &query.key);
         self.queries.insert(hash.to_owned(), query);
         self.reschedule_gc(hash, now);
         let evicted = self.evict_over_capacity(hash);
@@ -219,6 +224,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     pub fn remove(&mut self, hash: &str) -> Option<Removed<D, E, M>> {
         self.mark(hash);
         let q = self.queries.remove(hash)?;
+        self.heads.remove(hash, &q.key);
         self.lru.remove(q.lru_tick);
         if let Some(slot) = q.gc_slot {
             self.gc.cancel(slot);
@@ -238,6 +244,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         self.changed.extend(observed);
         self.lru = Lru::default();
         self.gc = GcSchedule::default();
+        self.heads = HeadIndex::default();
         std::mem::take(&mut self.queries).into_iter().collect()
     }
 
@@ -514,11 +521,27 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
                 _ => Vec::new(),
             };
         }
-        self.queries
-            .iter()
-            .filter(|(h, q)| filters.matches(h, q, now))
-            .map(|(h, _)| h.clone())
-            .collect()
+        let candidates = filters
+            .query_key
+            .as_ref()
+            .and_then(|prefix| self.heads.candidates(prefix));
+        match candidates {
+            Some(hashes) => hashes
+                .into_iter()
+                .filter(|h| {
+                    self.queries
+                        .get(*h)
+                        .is_some_and(|q| filters.matches(h, q, now))
+                })
+                .cloned()
+                .collect(),
+            None => self
+                .queries
+                .iter()
+                .filter(|(h, q)| filters.matches(h, q, now))
+                .map(|(h, _)| h.clone())
+                .collect(),
+        }
     }
 
     /// How many matching queries are fetching (a paused fetch is not: TanStack's
@@ -900,5 +923,51 @@ mod tests {
         };
         assert!(!c.set_hydrating(&h, false), "a real fetch keeps its status");
         assert_eq!(c.get(&h).unwrap().state.fetch_status, FetchStatus::Fetching);
+    }
+
+    #[test]
+    fn prefix_filters_through_the_head_index_find_what_a_full_scan_finds() {
+        use super::super::key::partial_match;
+        let heads = [
+            KeyValue::str("todos"),
+            KeyValue::str("users"),
+            KeyValue::Number(1.0),
+            KeyValue::Number(-0.0),
+            KeyValue::Bool(true),
+            KeyValue::Null,
+            KeyValue::Object(vec![("a".into(), KeyValue::Number(1.0))]),
+        ];
+        let mut c = Cache::new(10_000).unwrap();
+        let mut keys = Vec::new();
+        for i in 0..700 {
+            let k = vec![
+                heads[i % heads.len()].clone(),
+                KeyValue::Number((i / 7 % 5) as f64),
+            ];
+            let h = hash_key(&k);
+            if c.build(&h, || k.clone(), || (), Duration::Millis(1e9), None, 0.0)
+                .0
+            {
+                keys.push((h, k));
+            }
+        }
+        assert_eq!(keys.len(), 35, "7 heads x 5 second elements");
+        c.remove(&keys[0].0);
+        let mut prefixes: Vec<Vec<KeyValue>> = heads.iter().map(|h| vec![h.clone()]).collect();
+        prefixes.push(vec![KeyValue::Number(0.0)]);
+        prefixes.push(vec![KeyValue::str("todos"), KeyValue::Number(3.0)]);
+        prefixes.push(vec![KeyValue::str("absent")]);
+        prefixes.push(vec![KeyValue::Object(vec![])]);
+        for prefix in prefixes {
+            let mut found = c.find_all(&QueryFilters::by_key(prefix.clone()), 0.0);
+            found.sort();
+            let mut expected: Vec<String> = keys[1..]
+                .iter()
+                .filter(|(_, k)| partial_match(k, &prefix))
+                .map(|(h, _)| h.clone())
+                .collect();
+            expected.sort();
+            assert_eq!(found, expected, "prefix {prefix:?}");
+        }
     }
 }

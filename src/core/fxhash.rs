@@ -76,10 +76,6 @@ mod tests {
         assert_eq!(m.get(r#"["user",10000,{"include":"posts"}]"#), None);
         let hash = |s: &str| FxBuild::default().hash_one(s);
         assert_ne!(hash("ab"), hash("ba"));
-        assert_ne!(
-            hash("[1]"),
-            hash("[1]\0"),
-            "zero padding cannot collide"
-        );
+        assert_ne!(hash("[1]"), hash("[1]\0"), "zero padding cannot collide");
     }
 }

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod filters;
 pub mod fxhash;
 pub mod gc;
+pub mod head_index;
 pub mod key;
 pub mod lru;
 pub mod mutation;
