@@ -558,11 +558,28 @@ export async function crossTabChangesReachOtherClientsOnTheSameStore(make, lib) 
   await sleep(50);
   eq(b.getQueryData(['todo', 1]).title, 'from b', 'without the message coming back');
 
+  // Changes made in one task travel as one message.
+  const raw = new BroadcastChannel(`stackquery:${dbName}/queries:stackquery`);
+  const messages = [];
+  raw.onmessage = (e) => messages.push(e.data);
+  for (let i = 0; i < 100; i++) b.setQueryData(['many', i], 'old');
+  await sleep(50);
+  messages.length = 0;
+  for (let i = 0; i < 100; i++) a.setQueryData(['many', i], `new ${i}`);
+  await sleep(50);
+  eq(messages.length, 1, 'one message for a loop of 100 writes');
+  eq(messages[0].m.length, 100, 'carrying all 100');
+  eq(b.getQueryData(['many', 99]), 'new 99', 'each applied');
+  raw.close();
+  await b.flush();
+  const writesAfterMany = b.storageCalls;
+
   a.removeQueries({ queryKey: ['todo', 1] });
   await sleep(50);
   eq(b.getQueryState(['todo', 1]) && b.getQueryState(['todo', 1]).data, undefined, 'removal travels');
   await b.flush();
-  eq(b.storageCalls - writesBefore, 1, 'the receiver never re-writes what it hears (one write: its own setQueryData)');
+  eq(b.storageCalls - writesBefore, 2, "the receiver never re-writes what it hears (two writes: its own setQueryData and its own 100 'many')");
+  eq(b.storageCalls, writesAfterMany, 'nothing written since');
   off();
   for (const c of [a, b, otherPrefix, optedOut]) c.dispose();
 }
