@@ -1,0 +1,475 @@
+// stackquery vs @tanstack/query-core, in one page, in the browser (loaded by compare.html).
+// Run through `bash scripts/bench.sh` (which runs www/bench/compare.mjs): it bundles TanStack with
+// esbuild, serves it and the repository, and opens compare.html in headless Chromium. The page
+// cannot run on its own: /__compare/tanstack.js and window.compareTrace come from compare.mjs.
+//
+// mode=speed (default): workloads 1–5, `rounds` rounds; in every round each workload runs once per
+//   library, interleaved, the order alternating between rounds (even: stackquery first). Every
+//   workload checks that both sides really did the work (entries in IndexedDB, queryFn calls,
+//   invalidated flags); a failed check is reported in results.checks. gc() runs before every
+//   measurement, so no side pays for the other's garbage.
+// mode=memory&lib=stackquery|tanstack|baseline: workload 7 in a fresh page holding one library only.
+//
+// Settings shared by both libraries: staleTime Infinity (every read is a hit), no retries, gcTime
+// Infinity on TanStack (nothing is collected during a run) and maxEntries 100,000 on stackquery (no
+// LRU eviction: TanStack's cache is unbounded).
+const params = new URLSearchParams(location.search);
+const PKG = params.get('pkg') || '/pkg/web/stackquery.js';
+const TANSTACK = params.get('tanstack') || '/__compare/tanstack.js';
+const MODE = params.get('mode') || 'speed';
+const ROUNDS = Number(params.get('rounds') || 5);
+
+const now = () => performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const checks = [];
+const check = (name, ok, detail = '') => { if (!ok) checks.push(`${name}: ${detail}`); };
+const out = (text) => { document.getElementById('out').textContent = text; };
+
+// ---------------------------------------------------------------- data
+const row = (i) => ({ id: i, title: `todo number ${i}`, done: i % 3 === 0, tags: ['a', 'b', 'c'], owner: { id: i % 97, name: 'Ada' } });
+const user = (i) => ({ id: i, name: `user ${i}`, posts: [{ id: i * 10, title: 'hello' }, { id: i * 10 + 1, title: 'world' }] });
+// ~1 KB of JSON per query, distinct strings per query (nothing shared or interned between queries).
+const row1k = (i) => ({
+  id: i, name: `user ${i}`, email: `user${i}@example.com`, active: i % 2 === 0, score: i * 1.5,
+  bio: `bio of user ${i}: `.padEnd(400, `lorem ipsum ${i} `),
+  posts: Array.from({ length: 8 }, (_, k) => ({ id: i * 8 + k, title: `post ${k} of user ${i}`, likes: (i * k) % 1000 })),
+});
+
+// ---------------------------------------------------------------- IndexedDB helpers
+const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+const openDb = (name) => req(indexedDB.open(name));
+async function countEntries(dbName, storeName, prefix) {
+  const db = await openDb(dbName);
+  try {
+    if (!db.objectStoreNames.contains(storeName)) return 0;
+    const range = prefix ? IDBKeyRange.bound(prefix, `${prefix}\uffff`) : undefined;
+    return await req(db.transaction(storeName).objectStore(storeName).count(range));
+  } finally { db.close(); }
+}
+async function readEntry(dbName, storeName, key) {
+  const db = await openDb(dbName);
+  try { return await req(db.transaction(storeName).objectStore(storeName).get(key)); } finally { db.close(); }
+}
+// Deletion waits for open connections to close; a 'blocked' deletion finishes later on its own.
+const deleteDb = (name) => new Promise((res) => {
+  const r = indexedDB.deleteDatabase(name);
+  r.onsuccess = r.onerror = r.onblocked = () => res();
+});
+
+// idb-keyval as the AsyncStorage of TanStack's persisters; `onSet` counts completed writes.
+function idbKeyval(T, dbName, onSet) {
+  const store = T.createStore(dbName, 'keyval');
+  return {
+    store,
+    getItem: (k) => T.get(k, store),
+    setItem: onSet ? (k, v) => T.set(k, v, store).then(onSet) : (k, v) => T.set(k, v, store),
+    removeItem: (k) => T.del(k, store),
+    entries: () => T.entries(store),
+  };
+}
+// Resolves when `count()` reaches n.
+function counter(n) {
+  let count = 0, done;
+  const all = new Promise((r) => { done = r; });
+  return { inc: () => { if (++count === n) done(); }, all, get count() { return count; } };
+}
+
+// Collects the garbage of whatever ran before, so that it is not charged to the next measurement.
+async function settle() {
+  gc();
+  await sleep(20);
+}
+
+// ---------------------------------------------------------------- clients
+let SQ, T;
+const sqClient = (extra = {}) => new SQ.QueryClient({ staleTime: Infinity, retry: false, maxEntries: 100_000, ...extra });
+const tsClient = () => new T.QueryClient({ defaultOptions: { queries: { staleTime: Infinity, gcTime: Infinity, retry: false } } });
+const sqDispose = (c) => { c.dispose(); c.free(); };
+
+// ---------------------------------------------------------------- 1. cache-hit read
+const READ_KEYS = 1_000, READ_CALLS = 100_000;
+const userKey = (i) => ['user', i, { include: 'posts' }];
+
+async function readWorkload(lib) {
+  const client = lib === 'sq' ? sqClient() : tsClient();
+  for (let i = 0; i < READ_KEYS; i++) client.setQueryData(userKey(i), user(i));
+  let hits = 0, calls = 0;
+  const queryFn = () => { calls++; return user(-1); };
+  let t0 = now();
+  for (let n = 0; n < READ_CALLS; n++) {
+    // The key is built at the call site, as application code does.
+    if (client.getQueryData(['user', n % READ_KEYS, { include: 'posts' }]) !== undefined) hits++;
+  }
+  const getMs = now() - t0;
+  t0 = now();
+  for (let n = 0; n < READ_CALLS; n++) {
+    const data = await client.fetchQuery({ queryKey: ['user', n % READ_KEYS, { include: 'posts' }], queryFn });
+    if (data.id === n % READ_KEYS) hits++;
+  }
+  const fetchMs = now() - t0;
+  check(`read ${lib}`, hits === 2 * READ_CALLS && calls === 0, `hits ${hits}, queryFn calls ${calls}`);
+  if (lib === 'sq') sqDispose(client); else client.clear();
+  return { getOps: READ_CALLS / getMs * 1000, fetchOps: READ_CALLS / fetchMs * 1000 };
+}
+
+// ---------------------------------------------------------------- 2. write and persist (+ 3. cold start on the same stores)
+const PERSIST_N = 10_000;
+const todoKey = (i) => ['todo', i];
+const COLD_KEYS = [4321, 17, 9876]; // one cold client per key and round
+
+async function rawPersist(db) {
+  const open = await new Promise((res, rej) => {
+    const r = indexedDB.open(db, 1);
+    r.onupgradeneeded = () => r.result.createObjectStore('s');
+    r.onsuccess = () => res(r.result);
+    r.onerror = () => rej(r.error);
+  });
+  const t0 = now();
+  const tx = open.transaction('s', 'readwrite');
+  const store = tx.objectStore('s');
+  for (let i = 0; i < PERSIST_N; i++) store.put(JSON.stringify(row(i)), `k:${JSON.stringify(todoKey(i))}`);
+  await new Promise((res, rej) => { tx.oncomplete = res; tx.onerror = () => rej(tx.error); });
+  const ms = now() - t0;
+  open.close();
+  check('persist raw', await countEntries(db, 's') === PERSIST_N, 'entry count');
+  return ms;
+}
+
+// `extra`: client options, e.g. { crossTab: false } (cross-tab sync is on by default with IndexedDB).
+async function sqPersist(db, extra = {}) {
+  const storage = new SQ.IndexedDbStorage({ dbName: db, storeName: 'queries' });
+  await storage.get('warm-up'); // opens the database before the clock starts, as the other sides do
+  const client = sqClient({ storage, ...extra });
+  const t0 = now();
+  for (let i = 0; i < PERSIST_N; i++) client.setQueryData(todoKey(i), row(i));
+  await client.flush();
+  const ms = now() - t0;
+  const calls = client.storageCalls;
+  sqDispose(client);
+  const n = await countEntries(db, 'queries', 'stackquery:');
+  check('persist stackquery', n === PERSIST_N, `${n} entries in IndexedDB`);
+  return { ms, storageCalls: calls };
+}
+
+// TanStack's per-query persister persists on fetch: fetchQuery with an instant queryFn and the
+// persister; its persisterFn first tries to restore (one IndexedDB read, a miss), then runs queryFn
+// and schedules the write (one idb-keyval transaction per query). Done when all writes completed.
+async function tsQueryPersist(db) {
+  const writes = counter(PERSIST_N);
+  const storage = idbKeyval(T, db, writes.inc);
+  await storage.getItem('warm-up');
+  const persister = T.experimental_createQueryPersister({ storage });
+  const client = tsClient();
+  const t0 = now();
+  const fetches = [];
+  for (let i = 0; i < PERSIST_N; i++) {
+    fetches.push(client.fetchQuery({ queryKey: todoKey(i), queryFn: () => row(i), persister: persister.persisterFn }));
+  }
+  await Promise.all(fetches);
+  await writes.all;
+  const ms = now() - t0;
+  client.clear();
+  const n = await countEntries(db, 'keyval', 'tanstack-query-');
+  check('persist tanstack per-query', n === PERSIST_N, `${n} entries in IndexedDB`);
+  return ms;
+}
+
+// The per-query persister's best case: no restore attempt, only the writes. setQueryData, then its
+// persistQuery for each query (found by hash: persistQueryByKey's find() scans the whole cache).
+async function tsQueryWriteOnly(db) {
+  const storage = idbKeyval(T, db);
+  await storage.getItem('warm-up');
+  const persister = T.experimental_createQueryPersister({ storage });
+  const client = tsClient();
+  const cache = client.getQueryCache();
+  const t0 = now();
+  const writes = [];
+  for (let i = 0; i < PERSIST_N; i++) {
+    client.setQueryData(todoKey(i), row(i));
+    writes.push(persister.persistQuery(cache.get(T.hashKey(todoKey(i)))));
+  }
+  await Promise.all(writes);
+  const ms = now() - t0;
+  client.clear();
+  const n = await countEntries(db, 'keyval', 'tanstack-query-');
+  check('persist tanstack per-query (writes only)', n === PERSIST_N, `${n} entries in IndexedDB`);
+  return ms;
+}
+
+// TanStack's whole-client persister (createAsyncStoragePersister, throttleTime 0): setQueryData
+// ×10,000 then one persistQueryClientSave (dehydrate, JSON.stringify, one idb-keyval write). This is
+// its best case: persistQueryClient's subscription would dehydrate the whole cache on every change.
+async function tsClientPersist(db) {
+  const storage = idbKeyval(T, db);
+  await storage.getItem('warm-up');
+  const persister = T.createAsyncStoragePersister({ storage, throttleTime: 0 });
+  const client = tsClient();
+  const t0 = now();
+  for (let i = 0; i < PERSIST_N; i++) client.setQueryData(todoKey(i), row(i));
+  await T.persistQueryClientSave({ queryClient: client, persister });
+  const ms = now() - t0;
+  client.clear();
+  const saved = JSON.parse(await readEntry(db, 'keyval', 'REACT_QUERY_OFFLINE_CACHE'));
+  check('persist tanstack whole-client', saved.clientState.queries.length === PERSIST_N, `${saved.clientState.queries.length} queries saved`);
+  return ms;
+}
+
+// 3. Cold start: a new client on a store holding the 10,000 queries persisted above; the time
+// until the data of one key is available, and until all 10,000 are in the new client.
+async function sqCold(db) {
+  let calls = 0;
+  const queryFn = () => { calls++; return 'from network'; };
+  const one = [];
+  for (const k of COLD_KEYS) {
+    const t0 = now();
+    const client = sqClient({ storage: new SQ.IndexedDbStorage({ dbName: db, storeName: 'queries' }) });
+    const data = await client.fetchQuery({ queryKey: todoKey(k), queryFn });
+    one.push(now() - t0);
+    check('cold stackquery one key', data?.id === k, JSON.stringify(data));
+    sqDispose(client);
+  }
+  const t0 = now();
+  const client = sqClient({ storage: new SQ.IndexedDbStorage({ dbName: db, storeName: 'queries' }) });
+  const all = await Promise.all(Array.from({ length: PERSIST_N }, (_, i) => client.fetchQuery({ queryKey: todoKey(i), queryFn })));
+  const allMs = now() - t0;
+  check('cold stackquery all', all.every((d, i) => d?.id === i) && client.size === PERSIST_N, `size ${client.size}`);
+  const reads = client.storageCalls;
+  await sleep(0);
+  check('cold stackquery queryFn not called', calls === 0, `${calls} calls`);
+  sqDispose(client);
+  return { oneMs: median(one), allMs, storageCallsAll: reads };
+}
+
+// As many restores as stackquery gets cold clients, for a median as steady as its own.
+async function tsClientCold(db) {
+  const times = [];
+  for (const k of COLD_KEYS) {
+    const t0 = now();
+    const client = tsClient();
+    const persister = T.createAsyncStoragePersister({ storage: idbKeyval(T, db), throttleTime: 0 });
+    await T.persistQueryClientRestore({ queryClient: client, persister });
+    const data = client.getQueryData(todoKey(k));
+    times.push(now() - t0);
+    const size = client.getQueryCache().getAll().length;
+    check('cold tanstack whole-client', data?.id === k && size === PERSIST_N, `size ${size}`);
+    client.clear();
+  }
+  return median(times);
+}
+
+async function tsQueryCold(db) {
+  let calls = 0;
+  const queryFn = () => { calls++; return 'from network'; };
+  const one = [];
+  for (const k of COLD_KEYS) {
+    const t0 = now();
+    const client = tsClient();
+    const persister = T.experimental_createQueryPersister({ storage: idbKeyval(T, db) });
+    const data = await client.fetchQuery({ queryKey: todoKey(k), queryFn, persister: persister.persisterFn });
+    one.push(now() - t0);
+    check('cold tanstack per-query one key', data?.id === k, JSON.stringify(data));
+    client.clear();
+  }
+  // Restoring everything: the persister's restoreQueries (entries(), then setQueryData each).
+  const t0 = now();
+  const client = tsClient();
+  const persister = T.experimental_createQueryPersister({ storage: idbKeyval(T, db) });
+  await persister.restoreQueries(client);
+  const allMs = now() - t0;
+  const size = client.getQueryCache().getAll().length;
+  check('cold tanstack per-query all', size === PERSIST_N, `size ${size}`);
+  await sleep(10);
+  check('cold tanstack per-query queryFn not called', calls === 0, `${calls} calls`);
+  client.clear();
+  return { oneMs: median(one), allMs };
+}
+
+// ---------------------------------------------------------------- 4. invalidate by prefix
+const PREFIXES = 200, PER_PREFIX = 100;
+async function invalidateWorkload(lib) {
+  const client = lib === 'sq' ? sqClient() : tsClient();
+  for (let p = 0; p < PREFIXES; p++) {
+    for (let i = 0; i < PER_PREFIX; i++) client.setQueryData([`list${p}`, { page: i }], { p, i });
+  }
+  const t0 = now();
+  for (let p = 0; p < PREFIXES; p++) await client.invalidateQueries({ queryKey: [`list${p}`], refetchType: 'none' });
+  const ms = now() - t0;
+  let invalidated = 0;
+  for (let p = 0; p < PREFIXES; p++) {
+    for (let i = 0; i < PER_PREFIX; i++) if (client.getQueryState([`list${p}`, { page: i }])?.isInvalidated) invalidated++;
+  }
+  check(`invalidate ${lib}`, invalidated === PREFIXES * PER_PREFIX, `${invalidated} invalidated`);
+  if (lib === 'sq') sqDispose(client); else client.clear();
+  return PREFIXES / ms * 1000;
+}
+
+// ---------------------------------------------------------------- 5. main-thread blocking
+// 5,000 queries arrive in 100 tasks of 50 (setTimeout(0) apart), then the library persists them.
+// Measured from the first write until durable: the longest task of the main thread (wall and CPU
+// time, from a Chromium trace taken by compare.mjs), the longest gap between the callbacks of a
+// setTimeout(0) probe chain (Chromium clamps nested timers to 4 ms, so an idle page shows about
+// 4 ms), and 'longtask' entries (the browser reports only tasks of 50 ms or more).
+const BLOCK_N = 5_000, CHUNK = 50;
+function probe() {
+  const st = { maxGap: 0, last: now(), running: true, longtasks: [] };
+  const tick = () => {
+    const t = now();
+    st.maxGap = Math.max(st.maxGap, t - st.last);
+    st.last = t;
+    if (st.running) setTimeout(tick, 0);
+  };
+  setTimeout(tick, 0);
+  const po = new PerformanceObserver((list) => { for (const e of list.getEntries()) st.longtasks.push(e.duration); });
+  po.observe({ type: 'longtask' });
+  return async () => {
+    st.maxGap = Math.max(st.maxGap, now() - st.last);
+    st.running = false;
+    await sleep(60); // longtask entries are delivered after the task
+    for (const e of po.takeRecords()) st.longtasks.push(e.duration);
+    po.disconnect();
+    return { maxGap: st.maxGap, longtasks: st.longtasks.length, maxLongtask: Math.max(0, ...st.longtasks) };
+  };
+}
+async function inChunks(write) {
+  for (let i = 0; i < BLOCK_N; i += CHUNK) {
+    for (let j = i; j < i + CHUNK; j++) write(j);
+    await sleep(0);
+  }
+}
+const trace = (cmd) => (typeof window.compareTrace === 'function' ? window.compareTrace(cmd) : null);
+async function blockingWorkload(kind, db) {
+  let stop, client;
+  if (kind === 'sq') {
+    const storage = new SQ.IndexedDbStorage({ dbName: db, storeName: 'queries' });
+    await storage.get('warm-up');
+    client = sqClient({ storage });
+    await settle();
+    await trace('start');
+    stop = probe();
+    await inChunks((i) => client.setQueryData(todoKey(i), row(i)));
+    await client.flush();
+  } else if (kind === 'tsQuery') {
+    const writes = counter(BLOCK_N);
+    const storage = idbKeyval(T, db, writes.inc);
+    await storage.getItem('warm-up');
+    const persister = T.experimental_createQueryPersister({ storage });
+    client = tsClient();
+    await settle();
+    await trace('start');
+    stop = probe();
+    await inChunks((i) => { client.fetchQuery({ queryKey: todoKey(i), queryFn: () => row(i), persister: persister.persisterFn }); });
+    await writes.all;
+  } else {
+    const storage = idbKeyval(T, db);
+    await storage.getItem('warm-up');
+    const persister = T.createAsyncStoragePersister({ storage, throttleTime: 0 });
+    client = tsClient();
+    await settle();
+    await trace('start');
+    stop = probe();
+    await inChunks((i) => client.setQueryData(todoKey(i), row(i)));
+    await T.persistQueryClientSave({ queryClient: client, persister });
+  }
+  const r = await stop();
+  r.task = await trace('stop');
+  if (kind === 'sq') sqDispose(client); else client.clear();
+  const n = kind === 'sq' ? await countEntries(db, 'queries', 'stackquery:')
+    : kind === 'tsQuery' ? await countEntries(db, 'keyval', 'tanstack-query-')
+      : JSON.parse(await readEntry(db, 'keyval', 'REACT_QUERY_OFFLINE_CACHE')).clientState.queries.length;
+  check(`blocking ${kind}`, n === BLOCK_N, `${n} persisted`);
+  return r;
+}
+async function idleProbe() {
+  const stop = probe();
+  await sleep(300);
+  return (await stop()).maxGap;
+}
+
+// ---------------------------------------------------------------- 7. memory (one library per page)
+const MEM_N = 10_000;
+async function settledHeap() {
+  for (let i = 0; i < 4; i++) { gc(); await sleep(20); }
+  return performance.memory.usedJSHeapSize;
+}
+async function memory(lib) {
+  let wasmMemory = null, client, loadMs;
+  const t0 = now();
+  if (lib === 'stackquery') {
+    SQ = await import(PKG);
+    wasmMemory = (await SQ.default()).memory; // the web target's init() returns the wasm exports
+  } else if (lib === 'tanstack') {
+    T = await import(TANSTACK);
+  }
+  loadMs = now() - t0;
+  const wasmBytes = () => (wasmMemory ? wasmMemory.buffer.byteLength : 0);
+  // The baseline holds the same data in a Map: what the data costs without any cache around it.
+  if (lib === 'stackquery') client = sqClient(); else if (lib === 'tanstack') client = tsClient(); else client = new Map();
+  const heap0 = await settledHeap(), wasm0 = wasmBytes();
+  for (let i = 0; i < MEM_N; i++) {
+    if (lib === 'baseline') client.set(JSON.stringify(userKey(i)), row1k(i));
+    else client.setQueryData(userKey(i), row1k(i));
+  }
+  const heap1 = await settledHeap(), wasm1 = wasmBytes();
+  const ok = lib === 'baseline' ? client.size === MEM_N : client.getQueryData(userKey(MEM_N - 1))?.id === MEM_N - 1;
+  check(`memory ${lib}`, ok, 'last query missing');
+  return {
+    lib, n: MEM_N, loadMs, dataJsonBytes: JSON.stringify(row1k(MEM_N / 2)).length,
+    heapBytes: heap1 - heap0, wasmBytes: wasm1 - wasm0, wasmTotal: wasm1,
+    perQuery: (heap1 - heap0 + wasm1 - wasm0) / MEM_N, keepAlive: typeof client,
+  };
+}
+
+// ---------------------------------------------------------------- speed: the rounds
+async function speed() {
+  SQ = await import(PKG);
+  await SQ.default();
+  T = await import(TANSTACK);
+  const rounds = [];
+  // The reduced user agent says 156.0.0.0; the full version needs a client hint.
+  const hints = await navigator.userAgentData?.getHighEntropyValues(['fullVersionList']);
+  const browser = hints?.fullVersionList?.find((b) => /Chrom/.test(b.brand))?.version || navigator.userAgent;
+  for (let r = 0; r < ROUNDS; r++) {
+    out(`round ${r + 1}/${ROUNDS}…`);
+    // Interleaved: each workload runs both libraries back to back; even rounds stackquery first.
+    const both = async (sqFn, tsFn) => {
+      if (r % 2 === 0) { await settle(); const a = await sqFn(); await settle(); const b = await tsFn(); return [a, b]; }
+      await settle(); const b = await tsFn(); await settle(); const a = await sqFn(); return [a, b];
+    };
+    const one = async (fn) => { await settle(); return fn(); };
+    const res = {};
+    await sleep(200);
+    res.idleGap = await idleProbe();
+    [res.readSq, res.readTs] = await both(() => readWorkload('sq'), () => readWorkload('ts'));
+
+    const db = (name) => `cmp-${name}-${r}`;
+    res.persistRaw = await one(() => rawPersist(db('raw')));
+    [res.persistSq, res.persistTsQuery] = await both(() => sqPersist(db('sq')), () => tsQueryPersist(db('tsq')));
+    res.persistSqNoTab = await one(() => sqPersist(db('sqn'), { crossTab: false }));
+    // TanStack's best per-query case is informative only, and slow: the first 3 rounds.
+    if (r < 3) res.persistTsWriteOnly = await one(() => tsQueryWriteOnly(db('tsw')));
+    res.persistTsClient = await one(() => tsClientPersist(db('tsc')));
+
+    [res.coldSq, res.coldTsQuery] = await both(() => sqCold(db('sq')), () => tsQueryCold(db('tsq')));
+    res.coldTsClient = await one(() => tsClientCold(db('tsc')));
+
+    [res.invSq, res.invTs] = await both(() => invalidateWorkload('sq'), () => invalidateWorkload('ts'));
+
+    [res.blockSq, res.blockTsQuery] = await both(() => blockingWorkload('sq', db('bsq')), () => blockingWorkload('tsQuery', db('btsq')));
+    res.blockTsClient = await one(() => blockingWorkload('tsClient', db('btsc')));
+
+    for (const n of ['raw', 'sq', 'sqn', 'tsq', 'tsw', 'tsc', 'bsq', 'btsq', 'btsc']) await deleteDb(db(n));
+    rounds.push(res);
+  }
+  return { mode: 'speed', browser, rounds };
+}
+
+try {
+  const results = MODE === 'memory' ? await memory(params.get('lib')) : await speed();
+  results.checks = checks;
+  window.results = results;
+  out(JSON.stringify(results, null, 2));
+} catch (e) {
+  window.results = { error: String(e?.stack || e), checks };
+  out(window.results.error);
+}

@@ -1,0 +1,309 @@
+// stackquery vs @tanstack/query-core: the comparison benchmark (issue 6).
+// Run: bash scripts/bench.sh            (builds pkg/ first, then runs this file)
+//      node www/bench/compare.mjs       (pkg/ already built)
+// Env: PKG_DIR=dir   the package folder to measure (default pkg; may be outside the repository)
+//      ROUNDS=n      speed rounds (default 5); MEM_ROUNDS=n page loads per library for memory (default 3)
+//      RAW=1         also print every per-round figure as JSON on stderr
+//
+// What it does: bundles TanStack (query-core, its persisters, idb-keyval) with esbuild in memory,
+// serves the repository plus that bundle on 127.0.0.1, and opens www/bench/compare.html in headless
+// Chromium (same flags as run.mjs: gc() and precise memory info): interleaved rounds of workloads 1–5
+// in one page, with a Chromium trace around each blocking window (workload 5) to find its longest
+// main-thread task; workload 7 in fresh browsers, one library per page. Sizes (workload 6) are
+// measured here in Node. Prints a Markdown table of medians with the target and met/missed per row
+// and writes it to bench/RESULTS.md (the hand-written notes at the end of that file are kept).
+import { build, transform } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { availableParallelism, loadavg } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '../..');
+const pkgDir = resolve(root, process.env.PKG_DIR || 'pkg');
+const ROUNDS = Number(process.env.ROUNDS || 5);
+const MEM_ROUNDS = Number(process.env.MEM_ROUNDS || 3);
+const started = Date.now();
+const NOTES_MARK = '<!-- Everything below this line is written by hand and kept when the benchmark rewrites this file. -->';
+const loadBefore = loadavg()[0];
+const log = (msg) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}`);
+// The source measured: read now, right after scripts/bench.sh built the package.
+const git = (...a) => { try { return execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim(); } catch { return '?'; } };
+const commit = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'src', 'Cargo.toml', 'Cargo.lock') ? ' (src/ modified)' : ''}`;
+
+// ------------------------------------------------------------ TanStack, bundled for the page and for size
+// Production build: TanStack's development-only checks are behind process.env.NODE_ENV.
+const bundle = async (contents) => Buffer.from((await build({
+  stdin: { contents, resolveDir: root, loader: 'js' }, bundle: true, format: 'esm', platform: 'browser', write: false,
+  target: 'es2022', minify: true, define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
+})).outputFiles[0].contents);
+const tanstackForPage = await bundle(`
+export { QueryClient, hashKey } from '@tanstack/query-core';
+export { experimental_createQueryPersister, persistQueryClientSave, persistQueryClientRestore } from '@tanstack/query-persist-client-core';
+export { createAsyncStoragePersister } from '@tanstack/query-async-storage-persister';
+export { createStore, get, set, del, entries } from 'idb-keyval';`);
+
+// ------------------------------------------------------------ server and browser
+// The repository as is (the page loads /pkg/web/stackquery.js), plus /__compare/tanstack.js from
+// memory and /__compare/pkg/* from PKG_DIR/web when another package folder was given.
+const customPkg = pkgDir !== join(root, 'pkg');
+const pageQuery = customPkg ? `&pkg=${encodeURIComponent('/__compare/pkg/stackquery.js')}` : '';
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+const server = createServer(async (req, res) => {
+  const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  if (url === '/__compare/tanstack.js') return res.writeHead(200, { 'content-type': types['.js'] }).end(tanstackForPage);
+  const [base, rel] = url.startsWith('/__compare/pkg/') ? [join(pkgDir, 'web'), url.slice(15)] : [root, url];
+  const path = normalize(join(base, rel));
+  if (!path.startsWith(base)) return res.writeHead(403).end();
+  try {
+    const body = await readFile(path);
+    res.writeHead(200, { 'content-type': types[extname(path)] || 'application/octet-stream' }).end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+server.unref(); // never keeps the process alive (e.g. after a failed page)
+
+// Opens the page in a fresh headless Chromium and returns what it put in window.results. The page
+// may call window.compareTrace('start'|'stop'): 'stop' answers with the longest task of the
+// renderer's main thread between the two (wall time and thread CPU time, from a Chromium trace).
+async function openPage(query) {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.exposeFunction('compareTrace', async (cmd) => {
+      if (cmd === 'start') return void await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'] });
+      return longestTask(JSON.parse((await browser.stopTracing()).toString()).traceEvents);
+    });
+    await page.goto(`http://127.0.0.1:${server.address().port}/www/bench/compare.html?${query}`);
+    return await page.waitForFunction(() => window.results, null, { timeout: 600_000, polling: 500 })
+      .then((h) => h.jsonValue())
+      .catch((e) => { throw new Error(`${query}: ${e.message.split('\n')[0]}; page errors: ${errors.join('; ')}`); });
+  } finally {
+    await browser.close();
+  }
+}
+
+// 'RunTask' events (one per task) of the busiest CrRendererMain thread: the page's main thread.
+// For the longest task: its thread CPU time and what took most of it (the longest events nested in it).
+function longestTask(events) {
+  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const byThread = new Map();
+  for (const e of events) {
+    const t = `${e.pid}:${e.tid}`;
+    if (e.ph === 'X' && main.has(t)) (byThread.get(t) || byThread.set(t, []).get(t)).push(e);
+  }
+  const busiest = [...byThread.values()].sort((a, b) => b.length - a.length)[0] || [];
+  const tasks = busiest.filter((e) => e.name === 'RunTask');
+  const top = tasks.reduce((a, e) => (e.dur > a.dur ? e : a), { dur: 0, ts: 0 });
+  const inside = busiest.filter((e) => e !== top && e.name !== 'RunTask' && e.ts >= top.ts && e.ts + e.dur <= top.ts + top.dur)
+    .sort((a, b) => b.dur - a.dur).slice(0, 3).map((e) => `${e.name} ${(e.dur / 1000).toFixed(1)} ms`);
+  return { tasks: tasks.length, maxMs: top.dur / 1000, maxCpuMs: (top.tdur ?? top.dur) / 1000, inside, over16: tasks.filter((e) => e.dur > 16_000).length };
+}
+
+// ------------------------------------------------------------ 6. size (Node zlib: gzip -9, brotli q11)
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+const br = (buf) => brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const sizes = (bufs) => ({ raw: bufs.reduce((s, b) => s + b.length, 0), gzip: bufs.reduce((s, b) => s + gz(b), 0), brotli: bufs.reduce((s, b) => s + br(b), 0) });
+const wasmBuf = readFileSync(join(pkgDir, 'web/stackquery_bg.wasm'));
+const glueBuf = readFileSync(join(pkgDir, 'web/stackquery.js'));
+const glueMin = Buffer.from((await transform(glueBuf.toString(), { minify: true, format: 'esm', target: 'es2022' })).code);
+const size = {
+  sqWasm: sizes([wasmBuf]),
+  sq: sizes([wasmBuf, glueBuf]), // wasm and glue are fetched as two files, so each is compressed alone
+  sqMinGlue: sizes([wasmBuf, glueMin]),
+  tsCore: sizes([await bundle(`export { QueryClient } from '@tanstack/query-core';`)]),
+  tsPersist: sizes([await bundle(`export { QueryClient } from '@tanstack/query-core';
+export { experimental_createQueryPersister } from '@tanstack/query-persist-client-core';
+export { createStore, get, set, del, entries } from 'idb-keyval';`)]),
+};
+
+// ------------------------------------------------------------ the pages
+const failIfBad = (res, what) => {
+  if (res.error) throw new Error(`${what}: ${res.error}`);
+  if (res.checks.length) throw new Error(`${what}: a side did not do the work:\n  ${res.checks.join('\n  ')}`);
+  return res;
+};
+log(`speed: ${ROUNDS} interleaved rounds in one page (stackquery from ${pkgDir}/web)`);
+const speed = failIfBad(await openPage(`mode=speed&rounds=${ROUNDS}${pageQuery}`), 'speed');
+const mem = { stackquery: [], tanstack: [], baseline: [] };
+for (let r = 0; r < MEM_ROUNDS; r++) {
+  log(`memory: page loads ${r + 1}/${MEM_ROUNDS}`);
+  for (const lib of r % 2 ? ['tanstack', 'stackquery', 'baseline'] : ['stackquery', 'tanstack', 'baseline']) {
+    mem[lib].push(failIfBad(await openPage(`mode=memory&lib=${lib}${pageQuery}`), `memory ${lib}`));
+  }
+}
+server.close();
+
+// ------------------------------------------------------------ the table
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const m = (f) => median(speed.rounds.map(f).filter((v) => v !== undefined)); // some rows run in fewer rounds
+const ops = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M ops/s` : x >= 1e4 ? `${(x / 1e3).toFixed(0)} k ops/s` : `${Math.round(x).toLocaleString('en-US')} ops/s`);
+const ms = (x) => (x >= 100 ? `${x.toFixed(0)} ms` : x >= 10 ? `${x.toFixed(1)} ms` : `${x.toFixed(2)} ms`);
+const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
+const x = (r) => `${r >= 10 ? r.toFixed(0) : r.toFixed(2)}×`;
+const faster = (tsOverSq) => (tsOverSq >= 1 ? `stackquery ${x(tsOverSq)} faster` : `stackquery ${x(1 / tsOverSq)} slower`);
+const verdict = (ok) => (ok ? 'met' : '**missed**');
+const rows = [];
+const row = (workload, sq, ts, comparison, target = '', ok = null) =>
+  rows.push([workload, sq, ts, comparison, target, ok === null ? '' : verdict(ok)]);
+
+const getSq = m((r) => r.readSq.getOps), getTs = m((r) => r.readTs.getOps);
+const fetchSq = m((r) => r.readSq.fetchOps), fetchTs = m((r) => r.readTs.fetchOps);
+row('1. cache hit: `getQueryData`, 100,000 calls over 1,000 keys', ops(getSq), ops(getTs), faster(getSq / getTs), '≥ 1.5× faster', getSq / getTs >= 1.5);
+row('1. cache hit: `await fetchQuery` (fresh), 100,000 calls', ops(fetchSq), ops(fetchTs), faster(fetchSq / fetchTs), '≥ 1.5× faster', fetchSq / fetchTs >= 1.5);
+
+const pSq = m((r) => r.persistSq.ms), pTsQ = m((r) => r.persistTsQuery), pTsC = m((r) => r.persistTsClient), pRaw = m((r) => r.persistRaw);
+row('2. persist 10,000 until durable vs TanStack per-query persister', ms(pSq), ms(pTsQ), faster(pTsQ / pSq), '≥ 10× faster', pTsQ / pSq >= 10);
+const pTsW = m((r) => r.persistTsWriteOnly);
+row('2. persist 10,000 vs per-query persister, writes only (`persistQuery` after `setQueryData`; 3 rounds)', ms(pSq), ms(pTsW), faster(pTsW / pSq));
+row('2. persist 10,000 vs TanStack whole-client `persistQueryClientSave`', ms(pSq), ms(pTsC), faster(pTsC / pSq));
+row('2. persist 10,000 vs raw IndexedDB (1 transaction, plain JS)', ms(pSq), `raw: ${ms(pRaw)}`, `stackquery ${x(pSq / pRaw)} the limit`, '≤ 2× the limit', pSq / pRaw <= 2);
+const pSqN = m((r) => r.persistSqNoTab.ms);
+row('2. the same with `crossTab: false` (no BroadcastChannel message per write)', ms(pSqN), `raw: ${ms(pRaw)}`, `stackquery ${x(pSqN / pRaw)} the limit`);
+
+const cSq = m((r) => r.coldSq.oneMs), cTsC = m((r) => r.coldTsClient), cTsQ = m((r) => r.coldTsQuery.oneMs);
+const caSq = m((r) => r.coldSq.allMs), caTsQ = m((r) => r.coldTsQuery.allMs);
+row('3. cold start, one key of 10,000 vs whole-client restore', ms(cSq), ms(cTsC), faster(cTsC / cSq), '≥ 20× faster', cTsC / cSq >= 20);
+row('3. cold start, one key vs per-query persister', ms(cSq), ms(cTsQ), faster(cTsQ / cSq));
+row('3. cold start, all 10,000 vs whole-client restore', ms(caSq), ms(cTsC), faster(cTsC / caSq));
+row('3. cold start, all 10,000 vs per-query `restoreQueries`', ms(caSq), ms(caTsQ), faster(caTsQ / caSq));
+
+const iSq = m((r) => r.invSq), iTs = m((r) => r.invTs);
+row('4. `invalidateQueries` by prefix, 20,000 queries / 200 prefixes', ops(iSq), ops(iTs), faster(iSq / iTs), '≥ 5× faster', iSq / iTs >= 5);
+
+const worst = (f) => Math.max(...speed.rounds.map(f));
+const long = (f) => speed.rounds.reduce((n, r) => n + f(r).longtasks, 0);
+const block = (key) => ({
+  wall: m((r) => r[key].task.maxMs), cpu: m((r) => r[key].task.maxCpuMs), gap: m((r) => r[key].maxGap),
+  worst: worst((r) => r[key].task.maxMs), longtasks: long((r) => r[key]),
+});
+const task = (b) => `${ms(b.wall)} (CPU ${ms(b.cpu)})`;
+const bS = block('blockSq'), bQ = block('blockTsQuery'), bC = block('blockTsClient');
+row('5. longest main-thread task while persisting 5,000 (wall, from a trace), vs TanStack per-query persister', task(bS), task(bQ),
+  `worst round ${ms(bS.worst)} vs ${ms(bQ.worst)}; probe gap ${ms(bS.gap)} vs ${ms(bQ.gap)}; longtask entries ${bS.longtasks} vs ${bQ.longtasks}`, '< 16 ms', bS.wall < 16);
+row('5. the same, vs TanStack whole-client save', task(bS), task(bC),
+  `worst round ${ms(bC.worst)}; probe gap ${ms(bC.gap)}; longtask entries ${bC.longtasks}`);
+
+row('6. size, gzip -9: stackquery .wasm + JS glue as shipped; TanStack query-core + per-query persister + idb-keyval, minified', kib(size.sq.gzip), kib(size.tsPersist.gzip), `${x(size.sq.gzip / size.tsPersist.gzip)} TanStack's size`, '≤ 40 KiB gzip', size.sq.gzip <= 40 * 1024);
+row('6. size, brotli (same files)', kib(size.sq.brotli), kib(size.tsPersist.brotli), `${x(size.sq.brotli / size.tsPersist.brotli)} TanStack's size`);
+row('6. size, gzip -9: glue minified / query-core `QueryClient` alone', kib(size.sqMinGlue.gzip), kib(size.tsCore.gzip), `wasm alone ${kib(size.sqWasm.gzip)}`);
+
+const memMed = (lib, f) => median(mem[lib].map(f));
+const perSq = memMed('stackquery', (r) => r.perQuery), perTs = memMed('tanstack', (r) => r.perQuery), perBase = memMed('baseline', (r) => r.perQuery);
+const heapSq = memMed('stackquery', (r) => r.heapBytes / r.n), wasmSq = memMed('stackquery', (r) => r.wasmBytes / r.n);
+row('7. memory per cached query, 10,000 × ~1 KB (JS heap + wasm memory)', `${perSq.toFixed(0)} B (heap ${heapSq.toFixed(0)} + wasm ${wasmSq.toFixed(0)})`, `${perTs.toFixed(0)} B`,
+  `overhead over the data alone (${perBase.toFixed(0)} B): ${(perSq - perBase).toFixed(0)} B vs ${(perTs - perBase).toFixed(0)} B`);
+const loadSq = memMed('stackquery', (r) => r.loadMs), loadTs = memMed('tanstack', (r) => r.loadMs);
+row('module load in a fresh page (fetch + compile + init)', ms(loadSq), ms(loadTs), faster(loadTs / loadSq));
+
+// ------------------------------------------------------------ report
+const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) || [, 'unknown'])[1];
+const chromiumVersion = speed.browser;
+const table = [
+  '| workload | stackquery | TanStack | comparison | target | result |',
+  '|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+].join('\n');
+const persistCalls = median(speed.rounds.map((r) => r.persistSq.storageCalls));
+const restoreCalls = median(speed.rounds.map((r) => r.coldSq.storageCallsAll));
+const report = `# stackquery vs @tanstack/query-core
+
+Generated by \`bash scripts/bench.sh\` (\`www/bench/compare.mjs\`, page \`www/bench/compare.html\` +
+\`compare-page.js\`); do not edit by hand.
+
+- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC; commit ${commit}
+- Machine: ${availableParallelism()} cores (nproc), ${cpu}; Chromium ${chromiumVersion} headless (\`--expose-gc --enable-precise-memory-info\`);
+  load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (other processes share the cores: compare rounds in the raw data)
+- TanStack: @tanstack/query-core, query-persist-client-core, query-async-storage-persister ${tsVersion()}, idb-keyval ${version('idb-keyval')}; bundled with esbuild (minified, \`NODE_ENV=production\`)
+- Medians of ${ROUNDS} rounds run interleaved in one page (each workload runs both libraries back to back,
+  stackquery first in even rounds, TanStack first in odd ones); memory: median of ${MEM_ROUNDS} fresh page loads per library.
+- "N× faster" = TanStack time / stackquery time (for ops/s: stackquery ops/s / TanStack ops/s).
+
+${table}
+
+## How each workload is run
+
+Common settings: \`staleTime: Infinity\` on both (every read is a hit, nothing refetches), no retries;
+TanStack \`gcTime: Infinity\`; stackquery \`maxEntries: 100000\` (no LRU eviction, as TanStack's cache is
+unbounded). Each workload builds a fresh client per round; IndexedDB databases are opened before the clock starts.
+
+1. **Cache hit**: 1,000 queries \`['user', i, { include: 'posts' }]\` set with \`setQueryData\`; then 100,000
+   \`getQueryData\` calls cycling over them, then 100,000 sequential \`await fetchQuery({ queryKey, queryFn })\`
+   (fresh, so \`queryFn\` must not run: checked). Keys are built at the call site each time.
+2. **Persist 10,000** results (\`['todo', i]\`, ~130 B of JSON each) until durable in IndexedDB.
+   stackquery: \`setQueryData\` ×10,000 on a client with \`IndexedDbStorage\`, then \`await flush()\`
+   (\`storageCalls\`: ${persistCalls}, i.e. one IndexedDB transaction); cross-tab sync is on (the default with
+   IndexedDB), and one row repeats this with \`crossTab: false\`. TanStack per-query persister
+   (\`experimental_createQueryPersister\` over idb-keyval): it persists on fetch, so 10,000 concurrent
+   \`fetchQuery\` with an instant \`queryFn\` and \`persister\`; each first tries a restore (one read, a miss),
+   then writes (one idb-keyval transaction); done when all 10,000 writes completed. Its best case, "writes only":
+   \`setQueryData\` then the persister's \`persistQuery\` per query, no restore attempt. TanStack whole-client:
+   \`setQueryData\` ×10,000 then one \`persistQueryClientSave\` with \`createAsyncStoragePersister\` over idb-keyval
+   (\`throttleTime: 0\`): its best case, since \`persistQueryClient\`'s subscription re-dehydrates the whole cache on
+   every change. Raw limit: the same 10,000 \`JSON.stringify\`'d rows put by plain JS in one transaction.
+   Checked afterwards: entry counts in IndexedDB (10,000 each; the whole-client blob holds 10,000 queries).
+3. **Cold start** on the stores written in 2: a new client (its IndexedDB connection opened inside the timing).
+   stackquery: \`new QueryClient({ storage: new IndexedDbStorage(…) })\` + \`fetchQuery\` of one key (lazy
+   per-key hydration; the \`queryFn\` is never called: checked); median of 3 keys per round. All: \`fetchQuery\` of the
+   10,000 keys at once (\`storageCalls\`: ${restoreCalls}, one IndexedDB read each). TanStack whole-client: \`persistQueryClientRestore\`
+   (one read of the whole blob, \`JSON.parse\`, \`hydrate\`) then \`getQueryData\`, 3 times per round (median); one key
+   and all cost the same.
+   Per-query persister: \`fetchQuery\` with \`persister\` (one read) for one key; \`restoreQueries\` for all.
+4. **Invalidate by prefix**: 20,000 queries \`['list<p>', { page: i }]\`, 200 prefixes × 100, no observers;
+   \`await invalidateQueries({ queryKey: ['list<p>'], refetchType: 'none' })\` once per prefix (each call scans the
+   cache). Checked: all 20,000 queries \`isInvalidated\`.
+5. **Main-thread blocking**: 5,000 results arrive in 100 tasks of 50 (\`setTimeout(0)\` apart) and are persisted
+   (stackquery until \`flush()\`; per-query persister until all writes; whole-client: one save at the end). From the
+   first write until durable, a Chromium trace (\`disabled-by-default-devtools.timeline\`) records every task of the
+   page's main thread: the figure is the longest \`RunTask\` (median over rounds of each round's longest), wall time,
+   with its thread CPU time as the trace reports it (lower when other processes took the core). Also shown: the longest gap between callbacks
+   of a \`setTimeout(0)\` probe chain (idle page: ${ms(m((r) => r.idleGap))}, nested timers being clamped to 4 ms; a gap
+   also counts time spent queued behind other tasks) and \`longtask\` entries (Chromium reports only tasks ≥ 50 ms).
+6. **Size**: stackquery \`pkg/web/stackquery_bg.wasm\` + \`stackquery.js\` (each compressed alone, as they are two
+   requests) with Node's zlib (gzip level 9, brotli quality 11); raw ${kib(size.sq.raw)}. TanStack: esbuild
+   minified ESM bundles (raw ${kib(size.tsPersist.raw)} with the persister, ${kib(size.tsCore.raw)} query-core alone).
+   40 KiB = 40,960 B.
+7. **Memory**: a fresh page per library and run; 10,000 \`setQueryData\` of ~${mem.baseline[0].dataJsonBytes} B of JSON each
+   (distinct strings). \`gc()\` ×4, then \`performance.memory.usedJSHeapSize\` and the wasm memory's
+   \`buffer.byteLength\` (stackquery's \`init()\` returns the wasm exports) before and after; per query = the increase / 10,000.
+   "Data alone" holds the same objects in a \`Map\` (key: the key's JSON). Wasm memory never shrinks and grows in 64 KiB
+   pages (total after: ${(memMed('stackquery', (r) => r.wasmTotal) / 2 ** 20).toFixed(1)} MiB).
+
+Raw per-round figures: \`RAW=1 bash scripts/bench.sh\` prints them as JSON on stderr.
+
+${NOTES_MARK}
+${notes()}`;
+
+function version(name) {
+  return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+}
+function tsVersion() {
+  const v = ['@tanstack/query-core', '@tanstack/query-persist-client-core', '@tanstack/query-async-storage-persister'].map(version);
+  return [...new Set(v)].join('/');
+}
+
+// The hand-written notes (why targets are missed) below the mark survive a rerun.
+function notes() {
+  try {
+    const old = readFileSync(join(root, 'bench/RESULTS.md'), 'utf8');
+    const at = old.indexOf(NOTES_MARK);
+    if (at >= 0) return old.slice(at + NOTES_MARK.length).replace(/^\n/, '');
+  } catch { /* first run */ }
+  return '## Notes\n\n(why a target is missed; kept across runs)\n';
+}
+
+mkdirSync(join(root, 'bench'), { recursive: true });
+writeFileSync(join(root, 'bench/RESULTS.md'), report);
+if (process.env.RAW) console.error(JSON.stringify({ speed, mem, size }, null, 2));
+console.log(`${table}\n\nMachine: ${availableParallelism()} cores, ${cpu}, Chromium ${chromiumVersion}, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}. Written to bench/RESULTS.md (${((Date.now() - started) / 1000).toFixed(0)} s).`);
