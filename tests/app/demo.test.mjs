@@ -8,20 +8,18 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/chromium.mjs';
 import { startDemoServer } from '../../www/demo/server.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const pkgDir = resolve(process.env.STACKQUERY_PKG || join(root, 'pkg'));
 const PORT = 38602;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const outDir = resolve(process.env.DEMO_SCREENSHOT_DIR || tmpdir()); // not in the repository
 
 test('demo page: list → detail, L1 on return, reload answered from IndexedDB with 0 requests', { timeout: 60_000 }, async (t) => {
   const demo = await startDemoServer({ port: PORT, delay: 150, pkgDir });
   t.after(() => demo.close());
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   t.after(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = [];

@@ -8,13 +8,11 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/chromium.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const pkgDir = resolve(process.env.STACKQUERY_PKG || join(root, 'pkg'));
 const PORT = 38604;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const bundle = await esbuild.build({
   entryPoints: [join(import.meta.dirname, 'hooks/app.jsx')],
@@ -55,7 +53,7 @@ const server = createServer(async (req, res) => {
 });
 await new Promise((ok, fail) => server.once('error', fail).listen(PORT, '127.0.0.1', ok));
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 const page = await browser.newPage();
 const problems = [];
 page.on('pageerror', (e) => problems.push(`page error: ${e}`));

@@ -15,14 +15,12 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/chromium.mjs';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 const pkgDir = resolve(process.env.STACKQUERY_PKG || join(root, 'pkg'));
 const PORT = 38600;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -114,7 +112,7 @@ test('a fresh Vite 7 + React app using stackquery/react: query, optimistic rollb
   };
   const server = await startServer(join(app, 'dist'), api);
   t.after(() => server.close());
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   t.after(() => browser.close());
   const page = await browser.newPage();
   const errors = [];

@@ -19,7 +19,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/chromium.mjs';
 import { startRemoteStore } from '../servers/remote-store.mjs';
 import { startFaultProxy } from './fault-proxy.mjs';
 import { jsProtocolBackend, remoteBackend } from './backends.mjs';
@@ -88,10 +88,7 @@ before(async () => {
   store = await startRemoteStore({ port: PORT });
   proxy = await startFaultProxy({ upstream: store.url, port: PORT + 1 });
   pageServer = await servePage();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const [js, idb, remote] = await Promise.all([
     runBackend({ QueryClient, adapter: jsProtocolBackend(), T }),
     runIndexedDb(),

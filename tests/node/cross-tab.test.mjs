@@ -4,29 +4,15 @@
 // package (pkg/web). Run by scripts/test.sh after scripts/build-package.sh.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { resolve } from 'node:path';
+import { launchChromium, serveFiles } from '../support/chromium.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
 test('a change in one tab reaches the other tab without echoes', { timeout: 60_000 }, async () => {
-  const server = createServer(async (req, res) => {
-    const path = normalize(join(root, new URL(req.url, 'http://x').pathname));
-    if (!path.startsWith(root)) return res.writeHead(403).end();
-    const body = await readFile(path).catch(() => null);
-    if (!body) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': types[extname(path)] || 'application/octet-stream' }).end(body);
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${server.address().port}/tests/pages/cross-tab.html`;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const { server, base } = await serveFiles(root);
+  const url = `${base}/tests/pages/cross-tab.html`;
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext();
     const open = async (name) => {

@@ -16,11 +16,10 @@ import { build, transform } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { CONTENT_TYPES, launchChromium, serveFiles } from '../../tests/support/chromium.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const pkgDir = resolve(root, process.env.PKG_DIR || 'pkg');
@@ -51,32 +50,29 @@ export { createStore, get, set, del, entries } from 'idb-keyval';`);
 // memory and /__compare/pkg/* from PKG_DIR/web when another package folder was given.
 const customPkg = pkgDir !== join(root, 'pkg');
 const pageQuery = customPkg ? `&pkg=${encodeURIComponent('/__compare/pkg/stackquery.js')}` : '';
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
-const server = createServer(async (req, res) => {
-  const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  if (url === '/__compare/tanstack.js') return res.writeHead(200, { 'content-type': types['.js'] }).end(tanstackForPage);
-  const [base, rel] = url.startsWith('/__compare/pkg/') ? [join(pkgDir, 'web'), url.slice(15)] : [root, url];
-  const path = normalize(join(base, rel));
-  if (!path.startsWith(base)) return res.writeHead(403).end();
-  try {
-    const body = await readFile(path);
-    res.writeHead(200, { 'content-type': types[extname(path)] || 'application/octet-stream' }).end(body);
-  } catch {
-    res.writeHead(404).end();
-  }
+const { server, base } = await serveFiles(root, {
+  route: (url, req, res) => {
+    if (url === '/__compare/tanstack.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(tanstackForPage);
+      return true;
+    }
+    if (!url.startsWith('/__compare/pkg/')) return false;
+    const dir = join(pkgDir, 'web');
+    const path = normalize(join(dir, url.slice(15)));
+    if (!path.startsWith(dir)) return res.writeHead(403).end(), true;
+    return readFile(path).then(
+      (body) => (res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(path)] || 'application/octet-stream' }).end(body), true),
+      () => (res.writeHead(404).end(), true),
+    );
+  },
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
 server.unref(); // never keeps the process alive (e.g. after a failed page)
 
 // Opens the page in a fresh headless Chromium and returns what it put in window.results. The page
 // may call window.compareTrace('start'|'stop'): 'stop' answers with the longest task of the
 // renderer's main thread between the two (wall time and thread CPU time, from a Chromium trace).
 async function openPage(query) {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--js-flags=--expose-gc', '--enable-precise-memory-info'],
-  });
+  const browser = await launchChromium(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
   try {
     const page = await browser.newPage();
     const errors = [];
@@ -85,7 +81,7 @@ async function openPage(query) {
       if (cmd === 'start') return void await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'] });
       return longestTask(JSON.parse((await browser.stopTracing()).toString()).traceEvents);
     });
-    await page.goto(`http://127.0.0.1:${server.address().port}/www/bench/compare.html?${query}`);
+    await page.goto(`${base}/www/bench/compare.html?${query}`);
     return await page.waitForFunction(() => window.results, null, { timeout: 600_000, polling: 500 })
       .then((h) => h.jsonValue())
       .catch((e) => { throw new Error(`${query}: ${e.message.split('\n')[0]}; page errors: ${errors.join('; ')}`); });
