@@ -14,6 +14,9 @@ for target in bundler web nodejs deno; do
   wasm-bindgen --target "$target" --out-dir "$out" --out-name stackquery "$wasm"
   wasm-opt -Oz --strip-debug --strip-producers "$out/stackquery_bg.wasm" -o "$out/stackquery_bg.wasm"
 done
+# The JS snippets (js/*.js, ES modules ending in one `export { … };`) are required by the
+# CommonJS Node glue: give that target CommonJS copies.
+find "$pkg/nodejs/snippets" -name '*.js' -exec sed -i -E 's/^export \{ (.*) \};$/module.exports = { \1 };/' {} +
 cp -r pkg-template/. "$pkg"/
 raw=$(stat -c %s "$pkg"/web/stackquery_bg.wasm)
 gz=$(gzip -9 -c "$pkg"/web/stackquery_bg.wasm | wc -c)

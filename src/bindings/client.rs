@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::broadcast::CrossTab;
-use super::convert::{js_name, key_hash, read_key};
+use super::convert::{hash_key_value, js_name, key_of};
 use super::errors::{disposed_error, range_error, reentrant_error};
 use super::fetch::{self, InFlight};
 use super::js_state::state_object;
@@ -80,7 +80,10 @@ pub struct Inner {
     pub noop: Function,
     persister: Option<Rc<Persister>>,
     /// Mounted observers by query hash, for notifications.
-    observers: RefCell<HashMap<String, Vec<Weak<ObserverInner>>>>,
+    /// Held strongly while mounted, as TanStack's query holds its observers: an observer
+    /// somebody subscribed to keeps notifying even when JS dropped the object itself
+    /// (`client.watch(opts).subscribe(fn)`), until it is unsubscribed or destroyed.
+    observers: RefCell<HashMap<String, Vec<Rc<ObserverInner>>>>,
     /// Mutations running now (`isMutating()`).
     pub mutating: Cell<u32>,
     scopes: RefCell<Scopes>,
@@ -127,10 +130,10 @@ impl Inner {
         }
     }
 
-    pub fn register_observer(&self, hash: &str, observer: Weak<ObserverInner>) {
+    pub fn register_observer(&self, hash: &str, observer: Rc<ObserverInner>) {
         if let Ok(mut map) = self.observers.try_borrow_mut() {
             let list = map.entry(hash.to_owned()).or_default();
-            if !list.iter().any(|w| w.ptr_eq(&observer)) {
+            if !list.iter().any(|o| Rc::ptr_eq(o, &observer)) {
                 list.push(observer);
             }
         }
@@ -139,7 +142,7 @@ impl Inner {
     pub fn unregister_observer(&self, hash: &str, observer: &ObserverInner) {
         if let Ok(mut map) = self.observers.try_borrow_mut() {
             if let Some(list) = map.get_mut(hash) {
-                list.retain(|w| w.strong_count() > 0 && !std::ptr::eq(w.as_ptr(), observer));
+                list.retain(|o| !std::ptr::eq(Rc::as_ptr(o), observer));
                 if list.is_empty() {
                     map.remove(hash);
                 }
@@ -154,7 +157,7 @@ impl Inner {
             return;
         }
         let observers: Vec<Rc<ObserverInner>> = match self.observers.try_borrow() {
-            Ok(map) => map.values().flatten().filter_map(Weak::upgrade).collect(),
+            Ok(map) => map.values().flatten().cloned().collect(),
             Err(_) => return,
         };
         for o in observers {
@@ -176,10 +179,7 @@ impl Inner {
         changed.dedup();
         for hash in changed {
             let observers: Vec<Rc<ObserverInner>> = match self.observers.try_borrow() {
-                Ok(map) => map
-                    .get(&hash)
-                    .map(|l| l.iter().filter_map(Weak::upgrade).collect())
-                    .unwrap_or_default(),
+                Ok(map) => map.get(&hash).map(|l| l.to_vec()).unwrap_or_default(),
                 Err(_) => continue,
             };
             for o in observers {
@@ -260,7 +260,7 @@ impl Inner {
             let mut cache = self.cache()?;
             let (_, evicted) = cache.build(
                 &o.hash,
-                || o.key.clone(),
+                || key_of(&o.key_js, o.key.clone()),
                 || Meta {
                     key_js: o.key_js.clone(),
                     query_fn: None,
@@ -555,7 +555,7 @@ impl QueryClient {
     /// L1 data of a key, synchronously; `undefined` when none.
     #[wasm_bindgen(js_name = getQueryData)]
     pub fn get_query_data(&self, query_key: JsValue) -> Result<JsValue, JsValue> {
-        let hash = key_hash(&read_key(&query_key, "queryKey")?);
+        let (hash, _) = hash_key_value(&query_key, "queryKey")?;
         let mut cache = self.alive()?.cache()?;
         cache.touch(&hash);
         Ok(cache
@@ -567,7 +567,7 @@ impl QueryClient {
     /// The state of a query (status, fetchStatus, data, error, …) or `undefined`.
     #[wasm_bindgen(js_name = getQueryState)]
     pub fn get_query_state(&self, query_key: JsValue) -> Result<JsValue, JsValue> {
-        let hash = key_hash(&read_key(&query_key, "queryKey")?);
+        let (hash, _) = hash_key_value(&query_key, "queryKey")?;
         let cache = self.alive()?.cache()?;
         Ok(cache
             .get(&hash)
@@ -579,9 +579,9 @@ impl QueryClient {
     /// missing. An updater returning `undefined` changes nothing. Returns the new data.
     #[wasm_bindgen(js_name = setQueryData)]
     pub fn set_query_data(&self, query_key: JsValue, updater: JsValue) -> Result<JsValue, JsValue> {
-        let key = read_key(&query_key, "queryKey")?;
-        let hash = key_hash(&key);
-        self.set_data(&hash, move || key, &query_key, &updater)
+        let (hash, key) = hash_key_value(&query_key, "queryKey")?;
+        let key_js = query_key.clone();
+        self.set_data(&hash, move || key_of(&key_js, key), &query_key, &updater)
     }
 
     fn set_data(

@@ -6,6 +6,7 @@
 //! deeper than [`MAX_DEPTH`] are a `TypeError` whose message gives the path.
 
 use js_sys::{Array, JsString, Object, Reflect};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::errors::type_error;
@@ -66,6 +67,34 @@ pub fn number_text(n: f64) -> String {
     js_sys::Number::from(n)
         .to_string_with_radix(10)
         .map(String::from)
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen(module = "/js/key_hash.js")]
+extern "C" {
+    /// The hash of a common key computed in JS (one string into wasm), or `None` when the
+    /// key needs the Rust reader below (which also gives the errors).
+    #[wasm_bindgen(js_name = fastKeyHash)]
+    fn fast_key_hash(key: &JsValue) -> Option<String>;
+}
+
+/// A query key's hash, and the key itself when it had to be read here (the JS fast path
+/// gives only the hash; [`key_of`] reads the key when a new query needs it).
+pub fn hash_key_value(
+    value: &JsValue,
+    option: &str,
+) -> Result<(String, Option<Vec<KeyValue>>), JsValue> {
+    if let Some(hash) = fast_key_hash(value) {
+        return Ok((hash, None));
+    }
+    let key = read_key(value, option)?;
+    Ok((key_hash(&key), Some(key)))
+}
+
+/// The key of a query being created, read now if the fast path skipped it. The fast
+/// path only accepts keys this reader accepts, so only a hostile getter can fail here.
+pub fn key_of(value: &JsValue, read: Option<Vec<KeyValue>>) -> Vec<KeyValue> {
+    read.or_else(|| read_key(value, "queryKey").ok())
         .unwrap_or_default()
 }
 

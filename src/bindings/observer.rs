@@ -371,8 +371,7 @@ impl ObserverInner {
         };
         self.client.build(&options)?;
         self.client.cache()?.observe(&options.hash, enabled);
-        self.client
-            .register_observer(&options.hash, Rc::downgrade(self));
+        self.client.register_observer(&options.hash, self.clone());
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::{describe, js_name, key_hash, number_text, read_key};
+use super::convert::{describe, hash_key_value, js_name, key_hash, number_text, read_key};
 use super::errors::{range_error, type_error};
 use crate::core::cache::DEFAULT_GC_TIME;
 use crate::core::filters::{QueryFilters, QueryType};
@@ -343,7 +343,8 @@ impl ClientOptions {
 #[derive(Clone)]
 pub struct QueryOptions {
     pub key_js: JsValue,
-    pub key: Vec<KeyValue>,
+    /// The key, when it was read in Rust (see [`hash_key_value`]).
+    pub key: Option<Vec<KeyValue>>,
     pub hash: String,
     pub query_fn: Option<Function>,
     pub stale_time: StaleTime,
@@ -370,11 +371,11 @@ impl QueryOptions {
             expect_object(opts, &format!("{method} options"), false)?;
         }
         let key_js = get(opts, "queryKey")?;
-        let key = read_key(&key_js, "queryKey")?;
+        let (hash, key) = hash_key_value(&key_js, "queryKey")?;
         let query_fn =
             optional_function(opts, "queryFn", "queryFn", "({ queryKey, signal }) => data")?;
         Ok(QueryOptions {
-            hash: key_hash(&key),
+            hash,
             key,
             key_js,
             query_fn,

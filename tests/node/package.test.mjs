@@ -11,14 +11,14 @@ import { join, resolve } from 'node:path';
 const pkg = resolve(import.meta.dirname, '../../pkg');
 
 /** An app folder whose node_modules/stackquery is the built package; runs `code` there. */
-function runApp(code, timeoutMs = 10_000) {
+function runApp(code, timeoutMs = 10_000, nodeFlags = []) {
   const app = mkdtempSync(join(tmpdir(), 'stackquery-app-'));
   mkdirSync(join(app, 'node_modules'));
   symlinkSync(pkg, join(app, 'node_modules', 'stackquery'), 'dir');
   writeFileSync(join(app, 'main.mjs'), code);
   const started = Date.now();
   return new Promise((done) => {
-    execFile(process.execPath, ['main.mjs'], { cwd: app, timeout: timeoutMs }, (error, stdout, stderr) =>
+    execFile(process.execPath, [...nodeFlags, 'main.mjs'], { cwd: app, timeout: timeoutMs }, (error, stdout, stderr) =>
       done({ error, stdout, stderr, ms: Date.now() - started }));
   });
 }
@@ -83,4 +83,23 @@ test('on a server, clients never hear each other through BroadcastChannel (no cr
   assert.equal(error, null, stderr);
   assert.equal(stdout.trim(), '"bob"', "request B never sees request A's data");
   assert.ok(ms < 5_000, `the process exited by itself (${ms} ms)`);
+});
+
+test('a subscription keeps its observer alive after JS dropped the observer object', async () => {
+  // `client.watch(opts).subscribe(fn)` without keeping the observer: after garbage
+  // collection (and its finalizers) the listener still hears changes, until unsubscribed.
+  const { error, stdout, stderr } = await runApp(`
+    import { QueryClient } from 'stackquery';
+    const client = new QueryClient({ staleTime: Infinity });
+    client.setQueryData(['k'], 1);
+    const heard = [];
+    const off = client.watch({ queryKey: ['k'] }).subscribe((r) => heard.push(r.data));
+    for (let i = 0; i < 5; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); }
+    client.setQueryData(['k'], 2);
+    off();
+    client.setQueryData(['k'], 3);
+    console.log(JSON.stringify(heard));
+  `, 10_000, ['--expose-gc']);
+  assert.equal(error, null, stderr);
+  assert.equal(stdout.trim(), '[1,2]');
 });

@@ -1,0 +1,62 @@
+// Query-key hashing in JavaScript, for the common keys: one string crosses into wasm instead
+// of a walk over the key across the boundary, one call per element. The text is TanStack's
+// `hashKey` (JSON with sorted object keys). Anything this does not handle for certain
+// (undefined, non-finite numbers, lone surrogates, index-like property names, non-plain
+// objects, deep or cyclic nesting) returns undefined, and the Rust reader decides: it gives
+// the same hash, or the TypeError that names the offending part.
+// Loaded by the wasm-bindgen glue (scripts/build-package.sh makes a CommonJS copy for Node).
+
+const OBJECT_PROTO = Object.prototype;
+const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
+const MAX_DEPTH = 64;
+
+function part(v, depth) {
+  switch (typeof v) {
+    case 'string':
+      return v.isWellFormed() ? JSON.stringify(v) : undefined;
+    case 'number':
+      return Number.isFinite(v) ? (Object.is(v, -0) ? '0' : String(v)) : undefined;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (v === null) return 'null';
+      if (depth >= MAX_DEPTH) return undefined;
+      if (Array.isArray(v)) return list(v, depth + 1);
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== OBJECT_PROTO && proto !== null) return undefined;
+      const keys = Object.keys(v).sort();
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i];
+        if (INDEX_LIKE.test(k) || !k.isWellFormed()) return undefined;
+        const p = part(v[k], depth + 1);
+        if (p === undefined) return undefined;
+        out += (i ? ',' : '') + JSON.stringify(k) + ':' + p;
+      }
+      return out + '}';
+    }
+    default:
+      return undefined;
+  }
+}
+
+function list(a, depth) {
+  let out = '[';
+  for (let i = 0; i < a.length; i++) {
+    const p = part(a[i], depth);
+    if (p === undefined) return undefined;
+    out += (i ? ',' : '') + p;
+  }
+  return out + ']';
+}
+
+/** The hash of a query key, or undefined when the Rust reader must look at it. */
+function fastKeyHash(key) {
+  try {
+    return Array.isArray(key) ? list(key, 1) : undefined;
+  } catch {
+    return undefined; // a throwing getter or proxy: the Rust reader reports it
+  }
+}
+
+export { fastKeyHash };
