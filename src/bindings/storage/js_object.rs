@@ -19,39 +19,25 @@ impl JsObject {
         JsObject { object }
     }
 
-    fn method(&self, name: &str) -> Option<Function> {
-        Reflect::get(&self.object, &JsValue::from_str(name))
+    fn method(&self, name: &'static str) -> Option<Function> {
+        Reflect::get(&self.object, &js_name(name))
             .ok()?
             .dyn_into::<Function>()
             .ok()
     }
 
-    /// Calls `name` and returns its result as a promise (a throw becomes an `Err`).
-    fn call(&self, name: &str, args: &[&JsValue]) -> Result<Promise, JsValue> {
-        let f = self.method(name).ok_or_else(|| {
-            js_sys::Error::new(&format!("the storage object has no {name} method"))
-        })?;
+    /// Calls `f` on the object and returns its result as a promise (a throw is an `Err`).
+    fn invoke(&self, f: &Function, args: &[&JsValue]) -> Result<Promise, JsValue> {
         let ret = f.apply(&self.object, &args.iter().copied().collect::<Array>())?;
         Ok(Promise::resolve(&ret))
     }
 
-    /// Calls `one` once per argument list, concurrently, unless `many` exists.
-    fn each_or_many(
-        &self,
-        many: &str,
-        many_arg: JsValue,
-        one: &str,
-        each: Vec<Vec<JsValue>>,
-    ) -> Result<Promise, JsValue> {
-        if self.method(many).is_some() {
-            return self.call(many, &[&many_arg]);
-        }
-        let calls = Array::new();
-        for args in each {
-            let refs: Vec<&JsValue> = args.iter().collect();
-            calls.push(&self.call(one, &refs)?.into());
-        }
-        Ok(Promise::all(&calls))
+    /// Calls method `name`; a missing method is an `Err` naming it.
+    fn call(&self, name: &'static str, args: &[&JsValue]) -> Result<Promise, JsValue> {
+        let f = self.method(name).ok_or_else(|| {
+            js_sys::Error::new(&format!("the storage object has no {name} method"))
+        })?;
+        self.invoke(&f, args)
     }
 }
 
@@ -60,9 +46,11 @@ impl StorageBackend for JsObject {
         JsFuture::from(self.call("get", &[&JsValue::from_str(key)])?).await
     }
 
+    /// One `setMany` / `deleteMany` call when the object has them, else one `set` /
+    /// `delete` per op, all at once. Each key and value becomes a JS string once.
     async fn write(&self, ops: &[WriteOp]) -> Result<(), JsValue> {
-        let (entries, keys) = (Array::new(), Array::new());
-        let (mut sets, mut deletes) = (Vec::new(), Vec::new());
+        let (set_many, delete_many) = (self.method("setMany"), self.method("deleteMany"));
+        let (entries, keys, calls) = (Array::new(), Array::new(), Array::new());
         for op in ops {
             match op {
                 WriteOp::Put {
@@ -70,36 +58,34 @@ impl StorageBackend for JsObject {
                     value,
                     ttl_seconds,
                 } => {
+                    let (key, value) = (JsValue::from_str(key), JsValue::from_str(value));
                     let ttl = ttl_seconds.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-                    let entry = Object::new();
-                    let _ = Reflect::set(&entry, &js_name("key"), &JsValue::from_str(key));
-                    let _ = Reflect::set(&entry, &js_name("value"), &JsValue::from_str(value));
-                    let _ = Reflect::set(&entry, &js_name("ttl"), &ttl);
-                    entries.push(&entry);
-                    sets.push(vec![JsValue::from_str(key), JsValue::from_str(value), ttl]);
+                    if set_many.is_some() {
+                        let entry = Object::new();
+                        let _ = Reflect::set(&entry, &js_name("key"), &key);
+                        let _ = Reflect::set(&entry, &js_name("value"), &value);
+                        let _ = Reflect::set(&entry, &js_name("ttl"), &ttl);
+                        entries.push(&entry);
+                    } else {
+                        calls.push(&self.call("set", &[&key, &value, &ttl])?.into());
+                    }
                 }
                 WriteOp::Delete { key } => {
-                    keys.push(&JsValue::from_str(key));
-                    deletes.push(vec![JsValue::from_str(key)]);
+                    let key = JsValue::from_str(key);
+                    if delete_many.is_some() {
+                        keys.push(&key);
+                    } else {
+                        calls.push(&self.call("delete", &[&key])?.into());
+                    }
                 }
             }
         }
-        let both = Array::new();
-        if !sets.is_empty() {
-            both.push(
-                &self
-                    .each_or_many("setMany", entries.into(), "set", sets)?
-                    .into(),
-            );
+        for (f, list) in [(set_many, entries), (delete_many, keys)] {
+            if let Some(f) = f.filter(|_| list.length() > 0) {
+                calls.push(&self.invoke(&f, &[&list])?.into());
+            }
         }
-        if !deletes.is_empty() {
-            both.push(
-                &self
-                    .each_or_many("deleteMany", keys.into(), "delete", deletes)?
-                    .into(),
-            );
-        }
-        JsFuture::from(Promise::all(&both)).await.map(|_| ())
+        JsFuture::from(Promise::all(&calls)).await.map(|_| ())
     }
 
     async fn delete_prefix(&self, prefix: &str) -> Result<(), JsValue> {
