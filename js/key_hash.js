@@ -15,7 +15,7 @@ function part(v, depth) {
     case 'string':
       return v.isWellFormed() ? JSON.stringify(v) : undefined;
     case 'number':
-      return Number.isFinite(v) ? (Object.is(v, -0) ? '0' : String(v)) : undefined;
+      return Number.isFinite(v) ? String(v) : undefined; // String(-0) is '0'
     case 'boolean':
       return v ? 'true' : 'false';
     case 'object': {

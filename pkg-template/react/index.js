@@ -153,13 +153,18 @@ function withSelection(result, selection) {
   };
 }
 
+/** `{ data }` from `select(data)`, or `{ error }` when it throws. */
+function runSelect(select, data) {
+  try {
+    return { data: select(data) };
+  } catch (error) {
+    return { error };
+  }
+}
+
 function applySelect(result, select) {
   if (typeof select !== 'function' || result.data === undefined) return result;
-  try {
-    return withSelection(result, { data: select(result.data) });
-  } catch (error) {
-    return withSelection(result, { error });
-  }
+  return withSelection(result, runSelect(select, result.data));
 }
 
 /**
@@ -202,10 +207,7 @@ export function useQuery(options, queryClient) {
   useEffect(() => () => observer.destroy(), [observer]);
 
   const subscribe = useCallback(
-    (onStoreChange) => {
-      const unsubscribe = observer.subscribe(() => onStoreChange());
-      return () => unsubscribe();
-    },
+    (onStoreChange) => observer.subscribe(() => onStoreChange()),
     [observer],
   );
   const getSnapshot = useCallback(() => observer.getCurrentResult(), [observer]);
@@ -237,11 +239,7 @@ export function useQuery(options, queryClient) {
     if (last !== null && last.input === raw.data && last.select === select) {
       selection = last;
     } else {
-      try {
-        selection = { input: raw.data, select, data: select(raw.data) };
-      } catch (error) {
-        selection = { input: raw.data, select, error };
-      }
+      selection = { input: raw.data, select, ...runSelect(select, raw.data) };
       selected.current = selection;
     }
   }

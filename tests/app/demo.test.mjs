@@ -31,20 +31,21 @@ test('demo page: list → detail, L1 on return, reload answered from IndexedDB w
   const until = (what, predicate, arg) => page.waitForFunction(predicate, arg, { timeout: 10_000, polling: 20 })
     .catch((e) => { throw new Error(`${what}: ${e.message.split('\n')[0]}; page errors: ${errors.join('; ')}`); });
   const detailShows = (title) => until(`detail "${title}"`, (t) => document.querySelector('#detail h3')?.textContent === t, title);
+  /** Clicks book `id` in the list, waits for its detail, and checks where it came from. */
+  const openBook = async (id, title, from) => {
+    await page.click(`#list a[data-id="${id}"]`);
+    await detailShows(title);
+    if (from) assert.equal(await source('detail-source'), from);
+  };
 
   // First visit: everything from the network.
   await page.goto(demo.url);
   await until('the list', () => document.querySelectorAll('#list a').length === 12);
   assert.equal(await source('list-source'), 'network');
-  await page.click('#list a[data-id="3"]');
-  await detailShows('Middlemarch');
-  assert.equal(await source('detail-source'), 'network');
-  await page.click('#list a[data-id="5"]');
-  await detailShows('Great Expectations');
+  await openBook(3, 'Middlemarch', 'network');
+  await openBook(5, 'Great Expectations');
   // Back to book 3: already in memory.
-  await page.click('#list a[data-id="3"]');
-  await detailShows('Middlemarch');
-  assert.equal(await source('detail-source'), 'L1');
+  await openBook(3, 'Middlemarch', 'L1');
   assert.equal(await sources(['items', 3]), 'network L1');
   assert.equal(await netCount(), 3);
   assert.deepEqual({ list: demo.stats.list, item: demo.stats.item }, { list: 1, item: 2 });
@@ -66,14 +67,9 @@ test('demo page: list → detail, L1 on return, reload answered from IndexedDB w
   t.diagnostic(`after reload: both views from L2, 0 requests; book 3 on screen ${shownMs}`);
 
   // A book seen before the reload comes from L2 too; an unseen one from the network.
-  await page.click('#list a[data-id="5"]');
-  await detailShows('Great Expectations');
-  assert.equal(await source('detail-source'), 'L2');
-  await page.click('#list a[data-id="7"]');
-  await detailShows('Frankenstein');
-  assert.equal(await source('detail-source'), 'network');
-  await page.click('#list a[data-id="3"]');
-  await detailShows('Middlemarch');
+  await openBook(5, 'Great Expectations', 'L2');
+  await openBook(7, 'Frankenstein', 'network');
+  await openBook(3, 'Middlemarch');
   assert.equal(await sources(['items', 3]), 'L2 L1');
   assert.equal(await netCount(), 1);
   assert.equal(demo.stats.item, before.item + 1);

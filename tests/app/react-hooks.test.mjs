@@ -4,11 +4,9 @@
 // React's own warnings (console.error) fail the run. Needs pkg/ built (or $STACKQUERY_PKG).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
-import { launchChromium } from '../support/chromium.mjs';
+import { launchChromium, serveFiles } from '../support/chromium.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const pkgDir = resolve(process.env.STACKQUERY_PKG || join(root, 'pkg'));
@@ -27,31 +25,22 @@ const bundle = await esbuild.build({
 });
 const appJs = bundle.outputFiles[0].contents;
 
-const server = createServer(async (req, res) => {
-  const url = new URL(req.url, 'http://x');
-  if (url.pathname === '/') {
-    return res.writeHead(200, { 'content-type': 'text/html' })
-      .end('<!doctype html><meta charset="utf-8"><title>hooks</title><script type="module" src="/app.js"></script>');
-  }
-  if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
-  if (url.pathname === '/app.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(appJs);
-  const item = url.pathname.match(/^\/api\/item\/(\d+)$/);
-  if (item) {
-    await new Promise((r) => setTimeout(r, Number(url.searchParams.get('delay') || 0)));
-    return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: Number(item[1]) }));
-  }
-  if (url.pathname.startsWith('/pkg/')) {
-    const path = normalize(join(pkgDir, url.pathname.slice(5)));
-    if (path.startsWith(pkgDir)) {
-      try {
-        const type = extname(path) === '.wasm' ? 'application/wasm' : 'text/javascript';
-        return res.writeHead(200, { 'content-type': type }).end(readFileSync(path));
-      } catch { /* 404 below */ }
+const { server } = await serveFiles(pkgDir, {
+  port: PORT,
+  mounts: { '/pkg/': pkgDir },
+  route: async (path, req, res) => {
+    if (path === '/') {
+      return res.writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><meta charset="utf-8"><title>hooks</title><script type="module" src="/app.js"></script>');
     }
-  }
-  res.writeHead(404).end();
+    if (path === '/favicon.ico') return res.writeHead(204).end();
+    if (path === '/app.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(appJs);
+    const item = path.match(/^\/api\/item\/(\d+)$/);
+    if (!item) return false;
+    await new Promise((r) => setTimeout(r, Number(new URL(req.url, 'http://x').searchParams.get('delay') || 0)));
+    return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: Number(item[1]) }));
+  },
 });
-await new Promise((ok, fail) => server.once('error', fail).listen(PORT, '127.0.0.1', ok));
 
 const browser = await launchChromium();
 const page = await browser.newPage();

@@ -11,22 +11,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { launchChromium } from '../support/chromium.mjs';
+import { launchChromium, serveFiles } from '../support/chromium.mjs';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 const pkgDir = resolve(process.env.STACKQUERY_PKG || join(root, 'pkg'));
 const PORT = 38600;
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The test's JSON API plus the built app. `api` is the knob panel and the request log. */
 function startServer(dist, api) {
-  const server = createServer(async (req, res) => {
+  const route = async (path, req, res) => {
     const url = new URL(req.url, 'http://x');
     if (url.pathname === '/api/todos' && req.method === 'GET') {
       api.pending.get += 1;
@@ -50,19 +48,9 @@ function startServer(dist, api) {
       return res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(item));
     }
     if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
-    const path = normalize(join(dist, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)));
-    if (!path.startsWith(dist)) return res.writeHead(403).end();
-    try {
-      const body = readFileSync(path);
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] || 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(PORT, '127.0.0.1', () => ok(server));
-  });
+    return false; // the built app
+  };
+  return serveFiles(dist, { port: PORT, route }).then(({ server }) => server);
 }
 
 test('a fresh Vite 7 + React app using stackquery/react: query, optimistic rollback, instant reload from IndexedDB', { timeout: 240_000 }, async (t) => {

@@ -47,6 +47,12 @@ function scriptedStorage() {
   return s;
 }
 
+/** What a corrupted entry reads back as (shared with the IndexedDB page). */
+export const CORRUPT_VALUES = [
+  { label: 'truncated JSON', value: '{"v":1,"key":["trunc' },
+  { label: 'not a string', value: { not: 'a string' } },
+];
+
 export function jsProtocolBackend() {
   const method = { get: 'get', set: 'set', delete: 'delete', clear: 'keys' };
   return {
@@ -58,12 +64,7 @@ export function jsProtocolBackend() {
       return null;
     },
     variants(op, fault) {
-      if (op === 'get' && fault === 'corrupt') {
-        return [
-          { label: 'truncated JSON', value: '{"v":1,"key":["trunc' },
-          { label: 'not a string', value: { not: 'a string' } },
-        ];
-      }
+      if (op === 'get' && fault === 'corrupt') return CORRUPT_VALUES;
       if (op === 'clear' && fault === 'corrupt') return [{ label: 'keys() not an array' }];
       if (op === 'set' && fault === 'hang') return [{ label: 'never settles' }, { label: 'one call settles late', late: true }];
       return [null];
@@ -126,7 +127,7 @@ export function remoteBackend({ RemoteStorage, store, proxy }) {
       if (fault !== 'corrupt') return [null];
       if (op === 'get') {
         return [
-          { label: 'stored value', stored: '{"v":1,"key":["trunc' },
+          { label: 'stored value', stored: CORRUPT_VALUES[0].value },
           { label: 'result not a string', mode: 'shape' },
           { label: 'reply not JSON', mode: 'garbage' },
         ];

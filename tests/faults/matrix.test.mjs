@@ -15,11 +15,10 @@
 //   FAULTS_DUMP=/tmp/faults.json …                 also write every observation there
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { readFile, writeFile } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
-import { launchChromium } from '../support/chromium.mjs';
+import { join, resolve } from 'node:path';
+import { launchChromium, serveFiles } from '../support/chromium.mjs';
 import { startRemoteStore } from '../servers/remote-store.mjs';
 import { startFaultProxy } from './fault-proxy.mjs';
 import { jsProtocolBackend, remoteBackend } from './backends.mjs';
@@ -48,23 +47,9 @@ let elapsed = 0;
 
 // ---------------------------------------------------------------- running
 
-function servePage() {
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
-  const mounts = [['/faults/', here], ['/pkg/', pkgDir]];
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const mount = mounts.find(([prefix]) => path.startsWith(prefix));
-    if (!mount) return res.writeHead(404).end();
-    const file = normalize(join(mount[1], path.slice(mount[0].length)));
-    if (!file.startsWith(mount[1])) return res.writeHead(403).end();
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((r) => server.listen(PORT + 2, '127.0.0.1', () => r(server)));
+async function servePage() {
+  const { server } = await serveFiles(here, { mounts: { '/faults/': here, '/pkg/': pkgDir }, port: PORT + 2 });
+  return server;
 }
 
 async function runIndexedDb() {

@@ -15,11 +15,11 @@
 import { build, transform } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { CONTENT_TYPES, launchChromium, serveFiles } from '../../tests/support/chromium.mjs';
+import { serveFiles } from '../../tests/support/chromium.mjs';
+import { openResults } from './run.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const pkgDir = resolve(root, process.env.PKG_DIR || 'pkg');
@@ -51,43 +51,22 @@ export { createStore, get, set, del, entries } from 'idb-keyval';`);
 const customPkg = pkgDir !== join(root, 'pkg');
 const pageQuery = customPkg ? `&pkg=${encodeURIComponent('/__compare/pkg/stackquery.js')}` : '';
 const { server, base } = await serveFiles(root, {
-  route: (url, req, res) => {
-    if (url === '/__compare/tanstack.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(tanstackForPage);
-      return true;
-    }
-    if (!url.startsWith('/__compare/pkg/')) return false;
-    const dir = join(pkgDir, 'web');
-    const path = normalize(join(dir, url.slice(15)));
-    if (!path.startsWith(dir)) return res.writeHead(403).end(), true;
-    return readFile(path).then(
-      (body) => (res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(path)] || 'application/octet-stream' }).end(body), true),
-      () => (res.writeHead(404).end(), true),
-    );
-  },
+  mounts: { '/__compare/pkg/': join(pkgDir, 'web') },
+  route: (url, req, res) =>
+    url === '/__compare/tanstack.js' && res.writeHead(200, { 'content-type': 'text/javascript' }).end(tanstackForPage),
 });
 server.unref(); // never keeps the process alive (e.g. after a failed page)
 
 // Opens the page in a fresh headless Chromium and returns what it put in window.results. The page
 // may call window.compareTrace('start'|'stop'): 'stop' answers with the longest task of the
 // renderer's main thread between the two (wall time and thread CPU time, from a Chromium trace).
-async function openPage(query) {
-  const browser = await launchChromium(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
-  try {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.exposeFunction('compareTrace', async (cmd) => {
+function openPage(query) {
+  return openResults(`${base}/www/bench/compare.html?${query}`, {
+    setup: (page, browser) => page.exposeFunction('compareTrace', async (cmd) => {
       if (cmd === 'start') return void await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'] });
       return longestTask(JSON.parse((await browser.stopTracing()).toString()).traceEvents);
-    });
-    await page.goto(`${base}/www/bench/compare.html?${query}`);
-    return await page.waitForFunction(() => window.results, null, { timeout: 600_000, polling: 500 })
-      .then((h) => h.jsonValue())
-      .catch((e) => { throw new Error(`${query}: ${e.message.split('\n')[0]}; page errors: ${errors.join('; ')}`); });
-  } finally {
-    await browser.close();
-  }
+    }),
+  });
 }
 
 // 'RunTask' events (one per task) of the busiest CrRendererMain thread: the page's main thread.

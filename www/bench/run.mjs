@@ -8,20 +8,32 @@ import { launchChromium, serveFiles } from '../../tests/support/chromium.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 
-export async function runPage(page, { timeoutMs = 600_000 } = {}) {
-  const { server, base } = await serveFiles(root);
+/**
+ * Opens `url` in a fresh headless Chromium (gc() exposed, precise memory info) and returns
+ * what the page put in `window.results`. `setup(page, browser)` runs before the page loads.
+ */
+export async function openResults(url, { timeoutMs = 600_000, setup } = {}) {
   const browser = await launchChromium(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
   try {
     const tab = await browser.newPage();
     const errors = [];
     tab.on('pageerror', (e) => errors.push(String(e)));
-    await tab.goto(`${base}/www/bench/${page}`);
-    const results = await tab.waitForFunction(() => window.results, null, { timeout: timeoutMs, polling: 500 })
+    if (setup) await setup(tab, browser);
+    await tab.goto(url);
+    return await tab.waitForFunction(() => window.results, null, { timeout: timeoutMs, polling: 500 })
       .then((h) => h.jsonValue())
-      .catch((e) => { throw new Error(`${page}: ${e.message.split('\n')[0]}; page errors: ${errors.join('; ')}`); });
-    return results;
+      .catch((e) => { throw new Error(`${url}: ${e.message.split('\n')[0]}; page errors: ${errors.join('; ')}`); });
   } finally {
     await browser.close();
+  }
+}
+
+/** `openResults` on a page of www/bench/, with the repository served. */
+export async function runPage(page, options) {
+  const { server, base } = await serveFiles(root);
+  try {
+    return await openResults(`${base}/www/bench/${page}`, options);
+  } finally {
     server.close();
   }
 }

@@ -10,13 +10,11 @@
 //
 // As a module: `const demo = await startDemoServer({ port, delay, pkgDir })` →
 // { url, stats, config, close() }.
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { serveFiles } from '../../tests/support/serve.mjs';
 
 const here = import.meta.dirname;
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml' };
 
 export const BOOKS = [
   { id: 1, title: 'Pride and Prejudice', author: 'Jane Austen', year: 1813, pages: 432, summary: 'Elizabeth Bennet and Mr Darcy misjudge each other across balls, letters and one disastrous proposal.' },
@@ -41,20 +39,7 @@ export async function startDemoServer({ port = 38610, host = '127.0.0.1', delay 
   const json = (res, status, body) =>
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 
-  async function file(res, root, rel) {
-    const path = normalize(join(root, rel));
-    if (!path.startsWith(root)) return res.writeHead(403).end();
-    try {
-      const body = await readFile(path);
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] || 'application/octet-stream', 'cache-control': 'no-cache' }).end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${rel}`);
-    }
-  }
-
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const path = decodeURIComponent(url.pathname);
+  const route = async (path, req, res) => {
     if (path === '/api/config') {
       if (req.method === 'POST') {
         let body = '';
@@ -76,13 +61,12 @@ export async function startDemoServer({ port = 38610, host = '127.0.0.1', delay 
       const book = BOOKS.find((b) => b.id === id);
       return book ? json(res, 200, { ...book, servedAt: new Date().toISOString() }) : json(res, 404, { error: `no book ${id}` });
     }
-    if (path.startsWith('/pkg/')) return file(res, pkg, path.slice('/pkg/'.length));
     if (path === '/favicon.ico') return res.writeHead(204).end();
-    return file(res, here, path === '/' ? 'index.html' : path.slice(1));
-  });
-  await new Promise((ok, fail) => server.once('error', fail).listen(port, host, ok));
+    return false; // the page (www/demo/) and the package (/pkg/) are files
+  };
+  const { server, base } = await serveFiles(here, { mounts: { '/pkg/': pkg }, route, port, host });
   return {
-    url: `http://${host}:${server.address().port}/`,
+    url: `${base}/`,
     stats,
     config,
     close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
