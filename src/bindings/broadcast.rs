@@ -21,6 +21,8 @@ use web_sys::{BroadcastChannel, MessageEvent};
 
 use super::client::{release_removed, Inner};
 use super::convert::js_name;
+use super::convert::set_prop;
+use super::options::get;
 use super::persister::Entry;
 use super::structural;
 
@@ -35,10 +37,9 @@ pub struct CrossTab {
 impl Drop for CrossTab {
     fn drop(&mut self) {
         // What was said just before `dispose()` (a `clear()` at log-out) still goes out.
-        post_all(
-            &self.channel,
-            std::mem::take(&mut *self.outbox.borrow_mut()),
-        );
+        // Taken first: posting clones the data, which may run getters.
+        let queued = std::mem::take(&mut *self.outbox.borrow_mut());
+        post_all(&self.channel, queued);
         self.channel.set_onmessage(None);
         self.channel.close();
     }
@@ -50,7 +51,7 @@ fn post_all(channel: &BroadcastChannel, messages: Vec<Object>) {
     if messages.len() > 1 {
         let batch = message("batch", "");
         let list: Array = messages.iter().collect();
-        let _ = Reflect::set(&batch, &js_name("m"), &list);
+        set_prop(&batch, "m", &list);
         if channel.post_message(&batch).is_ok() {
             return;
         }
@@ -66,13 +67,13 @@ fn post_all(channel: &BroadcastChannel, messages: Vec<Object>) {
 
 fn message(kind: &str, hash: &str) -> Object {
     let m = Object::new();
-    let _ = Reflect::set(&m, &js_name("t"), &kind.into());
-    let _ = Reflect::set(&m, &js_name("h"), &hash.into());
+    set_prop(&m, "t", &kind.into());
+    set_prop(&m, "h", &hash.into());
     m
 }
 
 fn field(m: &JsValue, name: &'static str) -> JsValue {
-    Reflect::get(m, &js_name(name)).unwrap_or_default()
+    get(m, name).unwrap_or_default()
 }
 
 impl CrossTab {
@@ -88,12 +89,7 @@ impl CrossTab {
             }
         });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        // Node and Deno: an open channel must not keep the process alive.
-        if let Ok(unref) = Reflect::get(&channel, &js_name("unref")) {
-            if let Some(unref) = unref.dyn_ref::<js_sys::Function>() {
-                let _ = unref.call0(&channel);
-            }
-        }
+        super::timer::unref(&channel); // Node and Deno: it must not keep the process alive
         Some(CrossTab {
             channel,
             _on_message: on_message,
@@ -127,9 +123,9 @@ impl CrossTab {
     /// New settled data (or an invalidation) of a query.
     pub fn put(&self, hash: &str, data: &JsValue, updated_at: f64, invalidated: bool) {
         let m = message("put", hash);
-        let _ = Reflect::set(&m, &js_name("d"), data);
-        let _ = Reflect::set(&m, &js_name("u"), &updated_at.into());
-        let _ = Reflect::set(&m, &js_name("i"), &invalidated.into());
+        set_prop(&m, "d", data);
+        set_prop(&m, "u", &updated_at.into());
+        set_prop(&m, "i", &invalidated.into());
         self.send(m);
     }
 

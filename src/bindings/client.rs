@@ -8,13 +8,14 @@ use std::cell::{Cell, RefCell, RefMut};
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::broadcast::CrossTab;
-use super::convert::{hash_key_value, js_name, key_of};
+use super::convert::set_prop;
+use super::convert::{hash_key_value, key_of};
 use super::errors::{disposed_error, range_error, reentrant_error};
 use super::fetch::{self, InFlight};
 use super::js_state::state_object;
@@ -580,8 +581,7 @@ impl QueryClient {
     #[wasm_bindgen(js_name = setQueryData)]
     pub fn set_query_data(&self, query_key: JsValue, updater: JsValue) -> Result<JsValue, JsValue> {
         let (hash, key) = hash_key_value(&query_key, "queryKey")?;
-        let key_js = query_key.clone();
-        self.set_data(&hash, move || key_of(&key_js, key), &query_key, &updater)
+        self.set_data(&hash, || key_of(&query_key, key), &query_key, &updater)
     }
 
     fn set_data(
@@ -660,10 +660,10 @@ impl QueryClient {
                 let cache = inner.cache()?;
                 let Some(q) = cache.get(&hash) else { continue };
                 let view = Object::new();
-                let _ = Reflect::set(&view, &js_name("queryKey"), &q.meta.key_js);
-                let _ = Reflect::set(&view, &js_name("queryHash"), &JsValue::from_str(&hash));
-                let _ = Reflect::set(&view, &js_name("state"), &state_object(&q.state));
-                let _ = Reflect::set(&view, &js_name("meta"), &q.meta.meta);
+                set_prop(&view, "queryKey", &q.meta.key_js);
+                set_prop(&view, "queryHash", &JsValue::from_str(&hash));
+                set_prop(&view, "state", &state_object(&q.state));
+                set_prop(&view, "meta", &q.meta.meta);
                 view
             };
             if predicate.call1(&JsValue::UNDEFINED, &view)?.is_truthy() {
@@ -697,12 +697,11 @@ impl QueryClient {
         for h in self.matching(&f)? {
             let found = {
                 let cache = self.alive()?.cache()?;
-                cache
-                    .get(&h)
-                    .map(|q| (q.key.clone(), q.meta.key_js.clone()))
+                cache.get(&h).map(|q| q.meta.key_js.clone())
             };
-            let Some((key, key_js)) = found else { continue };
-            let data = self.set_data(&h, move || key, &key_js, &updater)?;
+            let Some(key_js) = found else { continue };
+            // The key is read again only if the query must be re-created.
+            let data = self.set_data(&h, || key_of(&key_js, None), &key_js, &updater)?;
             out.push(&Array::of2(&key_js, &data));
         }
         Ok(out)

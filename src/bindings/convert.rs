@@ -36,6 +36,12 @@ pub fn js_name(name: &'static str) -> JsValue {
     })
 }
 
+/// `obj[name] = value` with an interned name. Setting a property on an object stackquery
+/// made itself cannot fail (a setter planted on `Object.prototype` aside; it is ignored).
+pub fn set_prop(obj: &JsValue, name: &'static str, value: &JsValue) {
+    let _ = Reflect::set(obj, &js_name(name), value);
+}
+
 /// The canonical hash of a key, with JavaScript's own number formatting.
 pub fn key_hash(key: &[KeyValue]) -> String {
     hash_key_with(key, |n, out| out.push_str(&number_text(n)))

@@ -9,13 +9,13 @@
 
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::AbortController;
 
 use super::client::{now, Inner};
-use super::convert::js_name;
+use super::convert::set_prop;
 use super::errors::{cancelled_error, undefined_data_error};
 use super::options::RetryDelaySpec;
 use super::timer::Sleep;
@@ -110,19 +110,19 @@ fn attempt(inner: &Inner, hash: &str, id: FetchId) -> Option<Attempt> {
     let cache = inner.cache().ok()?;
     let q = cache.get(hash).filter(|q| q.fetch_id() == Some(id))?;
     let context = Object::new();
-    let _ = Reflect::set(&context, &js_name("queryKey"), &q.meta.key_js);
+    set_prop(&context, "queryKey", &q.meta.key_js);
     let signal = q
         .meta
         .in_flight
         .as_ref()
         .and_then(|f| f.controller.as_ref())
         .map(|c| c.signal());
-    let _ = Reflect::set(
+    set_prop(
         &context,
-        &js_name("signal"),
+        "signal",
         &signal.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
     );
-    let _ = Reflect::set(&context, &js_name("meta"), &q.meta.meta);
+    set_prop(&context, "meta", &q.meta.meta);
     Some(Attempt {
         query_fn: q.meta.query_fn.clone()?,
         context: context.into(),

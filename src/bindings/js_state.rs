@@ -1,14 +1,13 @@
 //! Query state as the plain JS object `getQueryState` returns (TanStack's field names).
 
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::JsValue;
 
-use super::convert::js_name;
+use super::convert::{js_name, set_prop};
 use crate::core::state::QueryState;
 
 fn set(obj: &Object, name: &'static str, value: &JsValue) {
-    // Defining a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(obj, &js_name(name), value);
+    set_prop(obj, name, value);
 }
 
 fn opt(value: &Option<JsValue>) -> JsValue {

@@ -8,8 +8,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::convert::js_name;
-use js_sys::{Object, Reflect};
+use super::convert::set_prop;
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -64,7 +64,7 @@ pub fn memory_stats() -> JsValue {
         .buffer()
         .unchecked_into::<js_sys::ArrayBuffer>()
         .byte_length() as f64;
-    let _ = Reflect::set(&o, &js_name("heapBytes"), &heap.into());
-    let _ = Reflect::set(&o, &js_name("memoryBytes"), &memory.into());
+    set_prop(&o, "heapBytes", &heap.into());
+    set_prop(&o, "memoryBytes", &memory.into());
     o.into()
 }

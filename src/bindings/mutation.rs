@@ -13,12 +13,12 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::client::{now, Inner};
-use super::convert::describe;
+use super::convert::{describe, js_name, set_prop};
 use super::errors::type_error;
 use super::options::{expect_object, get, optional_function, RetryDelaySpec, RetrySpec};
 use super::timer::Sleep;
@@ -100,19 +100,18 @@ pub struct MutationInner {
 
 impl MutationInner {
     fn state_object(&self) -> JsValue {
-        let s = self.state.borrow();
-        let o = Object::new();
-        let set = |name: &str, v: &JsValue| {
-            let _ = Reflect::set(&o, &JsValue::from_str(name), v);
-        };
-        let or = |v: &Option<JsValue>, none: JsValue| v.clone().unwrap_or(none);
-        set("status", &JsValue::from_str(s.status.as_str()));
-        set("data", &or(&s.data, JsValue::UNDEFINED));
-        set("error", &or(&s.error, JsValue::NULL));
-        set("variables", &or(&s.variables, JsValue::UNDEFINED));
-        set("context", &or(&s.context, JsValue::UNDEFINED));
+        // Copied out first: no borrow is held while the object is built.
+        let s = self.state.borrow().clone();
+        let o: JsValue = Object::new().into();
+        let set = |name: &'static str, v: &JsValue| set_prop(&o, name, v);
+        let or = |v: Option<JsValue>, none: JsValue| v.unwrap_or(none);
+        set("status", &js_name(s.status.as_str()));
+        set("data", &or(s.data, JsValue::UNDEFINED));
+        set("error", &or(s.error, JsValue::NULL));
+        set("variables", &or(s.variables, JsValue::UNDEFINED));
+        set("context", &or(s.context, JsValue::UNDEFINED));
         set("failureCount", &JsValue::from(s.failure_count));
-        set("failureReason", &or(&s.failure_reason, JsValue::NULL));
+        set("failureReason", &or(s.failure_reason, JsValue::NULL));
         set("submittedAt", &JsValue::from(s.submitted_at));
         set("isPaused", &JsValue::FALSE);
         for (name, status) in [
@@ -123,7 +122,7 @@ impl MutationInner {
         ] {
             set(name, &JsValue::from(s.status.as_str() == status));
         }
-        o.into()
+        o
     }
 
     fn notify(&self) {

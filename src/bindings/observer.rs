@@ -10,13 +10,13 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::client::{now, Inner, QueryClient};
-use super::convert::{describe, js_name};
+use super::convert::{describe, js_name, set_prop};
 use super::errors::type_error;
 use super::fetch;
 use super::js_state::state_object;
@@ -121,7 +121,7 @@ fn read_triggers(opts: &JsValue, client: &Inner) -> Result<(RefetchOn, RefetchOn
 }
 
 fn flag(o: &Object, name: &'static str, value: bool) {
-    let _ = Reflect::set(o, &js_name(name), &JsValue::from(value));
+    set_prop(o, name, &JsValue::from(value));
 }
 
 /// The result object: the query's state plus TanStack's derived flags.
@@ -228,7 +228,7 @@ impl ObserverInner {
         };
         let js = result_object(&snap);
         let put = |name: &'static str, v: &JsValue| {
-            let _ = Reflect::set(&js, &js_name(name), v);
+            set_prop(&js, name, v);
         };
         let mut new_memo = memo.clone();
         match (&snap.state.data, &view.select) {

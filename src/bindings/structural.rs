@@ -72,29 +72,29 @@ impl Walk {
         out
     }
 
+    /// The members are collected first; a new array or object is built only when
+    /// something differs (the common refetch, with equal data, builds nothing).
     fn compare(&mut self, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue> {
         if is_plain_array(a) && is_plain_array(b) {
             let (a_arr, b_arr): (&Array, &Array) = (a.unchecked_ref(), b.unchecked_ref());
             let (a_len, b_len) = (a_arr.length(), b_arr.length());
-            let copy = Array::new_with_length(b_len);
+            let mut items = Vec::with_capacity(b_len as usize);
             let mut equal = 0;
             for i in 0..b_len {
                 let bv = b_arr.get(i);
-                let v = if i < a_len {
+                if i < a_len {
                     let av = a_arr.get(i);
                     let v = self.child(&av, &bv)?;
                     equal += u32::from(v == av);
-                    v
+                    items.push(v);
                 } else {
-                    bv
-                };
-                copy.set(i, v);
+                    items.push(bv);
+                }
             }
-            return Ok(if a_len == b_len && equal == a_len {
-                a.clone()
-            } else {
-                copy.into()
-            });
+            if a_len == b_len && equal == a_len {
+                return Ok(a.clone());
+            }
+            return Ok(items.iter().collect::<Array>().into());
         }
         if !(is_plain_object(a) && is_plain_object(b)) {
             return Ok(b.clone());
@@ -102,7 +102,7 @@ impl Walk {
         let (a_obj, b_obj): (&Object, &Object) = (a.unchecked_ref(), b.unchecked_ref());
         let a_len = Object::keys(a_obj).length();
         let b_keys = Object::keys(b_obj);
-        let copy = Object::new();
+        let mut members = Vec::with_capacity(b_keys.length() as usize);
         let mut equal = 0;
         for key in b_keys.iter() {
             if key.as_string().as_deref() == Some("__proto__") {
@@ -117,13 +117,16 @@ impl Walk {
             } else {
                 bv
             };
-            Reflect::set(&copy, &key, &v)?;
+            members.push((key, v));
         }
-        Ok(if a_len == b_keys.length() && equal == a_len {
-            a.clone()
-        } else {
-            copy.into()
-        })
+        if a_len == b_keys.length() && equal == a_len {
+            return Ok(a.clone());
+        }
+        let copy = Object::new();
+        for (key, v) in &members {
+            Reflect::set(&copy, key, v)?;
+        }
+        Ok(copy.into())
     }
 
     /// One member: equal primitives and shared references stay; objects are walked.

@@ -6,6 +6,8 @@
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
+use super::convert::js_name;
+
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
@@ -33,14 +35,23 @@ const MAX_DELAY_MS: f64 = 2_147_483_647.0;
 /// Calls `handler` after `ms`. `background`: do not keep the process alive for it.
 pub fn start(handler: &Function, ms: f64, background: bool) -> JsValue {
     let handle = set_timeout(handler, ms.clamp(0.0, MAX_DELAY_MS));
-    if background && handle.is_object() {
-        if let Ok(unref) = Reflect::get(&handle, &JsValue::from_str("unref")) {
-            if let Some(unref) = unref.dyn_ref::<Function>() {
-                let _ = unref.call0(&handle);
-            }
-        }
+    if background {
+        unref(&handle);
     }
     handle
+}
+
+/// `handle.unref()` where the host has it (Node and Deno timers and channels): the
+/// handle does not keep the process alive.
+pub fn unref(handle: &JsValue) {
+    if !handle.is_object() {
+        return;
+    }
+    if let Ok(unref) = Reflect::get(handle, &js_name("unref")) {
+        if let Some(unref) = unref.dyn_ref::<Function>() {
+            let _ = unref.call0(handle);
+        }
+    }
 }
 
 pub fn stop(handle: &JsValue) {

@@ -9,6 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::{StorageBackend, WriteOp};
 use crate::bindings::convert::js_name;
+use crate::bindings::convert::set_prop;
 
 pub struct JsObject {
     object: JsValue,
@@ -62,9 +63,9 @@ impl StorageBackend for JsObject {
                     let ttl = ttl_seconds.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
                     if set_many.is_some() {
                         let entry = Object::new();
-                        let _ = Reflect::set(&entry, &js_name("key"), &key);
-                        let _ = Reflect::set(&entry, &js_name("value"), &value);
-                        let _ = Reflect::set(&entry, &js_name("ttl"), &ttl);
+                        set_prop(&entry, "key", &key);
+                        set_prop(&entry, "value", &value);
+                        set_prop(&entry, "ttl", &ttl);
                         entries.push(&entry);
                     } else {
                         calls.push(&self.call("set", &[&key, &value, &ttl])?.into());

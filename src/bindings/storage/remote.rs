@@ -17,6 +17,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::{register, storage_class, Backend, StorageBackend, WriteOp};
 use crate::bindings::convert::describe;
 use crate::bindings::convert::js_name;
+use crate::bindings::convert::set_prop;
 use crate::bindings::errors::type_error;
 use crate::bindings::options::{expect_object, get, read_duration};
 use crate::core::key::write_json_string;
@@ -92,16 +93,16 @@ fn prefix_glob(prefix: &str) -> String {
 impl Remote {
     fn request_init(&self, body: &str) -> JsValue {
         let headers = Object::new();
-        let _ = Reflect::set(
+        set_prop(
             &headers,
-            &js_name("Authorization"),
+            "Authorization",
             &JsValue::from_str(&format!("Bearer {}", self.token)),
         );
         let _ = Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
         let init = Object::new();
-        let _ = Reflect::set(&init, &js_name("method"), &js_name("POST"));
-        let _ = Reflect::set(&init, &js_name("headers"), &headers);
-        let _ = Reflect::set(&init, &js_name("body"), &JsValue::from_str(body));
+        set_prop(&init, "method", &js_name("POST"));
+        set_prop(&init, "headers", &headers);
+        set_prop(&init, "body", &JsValue::from_str(body));
         if let Some(ms) = self.timeout_ms {
             // AbortSignal.timeout(ms) where the host has it: the request itself is cancelled.
             let signal = Reflect::get(&js_sys::global(), &js_name("AbortSignal"))
@@ -117,7 +118,7 @@ impl Remote {
                 })
                 .and_then(|(timeout, ctor)| timeout.call1(&ctor, &JsValue::from(ms)).ok());
             if let Some(signal) = signal {
-                let _ = Reflect::set(&init, &js_name("signal"), &signal);
+                set_prop(&init, "signal", &signal);
             }
         }
         init.into()
