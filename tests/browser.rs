@@ -129,6 +129,7 @@ mod persistence {
         entries_over_max_entry_bytes_stay_in_l1 => "entriesOverMaxEntryBytesStayInL1",
         cross_tab_changes_reach_other_clients_on_the_same_store => "crossTabChangesReachOtherClientsOnTheSameStore",
         a_late_write_never_comes_back_after_clear => "aLateWriteNeverComesBackAfterClear",
+        a_query_fn_given_earlier_serves_later_calls_on_a_cold_key => "aQueryFnGivenEarlierServesLaterCallsOnAColdKey",
     }
 }
 

@@ -344,7 +344,7 @@ impl Inner {
         let Some(persister) = self.persister.clone().filter(|_| cold) else {
             return self.decide(&o, method, revalidate);
         };
-        if o.query_fn.is_none() {
+        if !self.has_query_fn(&o.hash) {
             o.require_query_fn(method)?;
         }
         let inner = self.clone();
@@ -371,6 +371,13 @@ impl Inner {
             inner.notify_changed();
             JsFuture::from(decided?).await
         }))
+    }
+
+    /// Whether the query can be fetched: a `queryFn` given now or by an earlier call
+    /// (`build` stores the latest one on the query).
+    pub fn has_query_fn(&self, hash: &str) -> bool {
+        self.cache()
+            .is_ok_and(|c| c.get(hash).is_some_and(|q| q.meta.query_fn.is_some()))
     }
 
     /// Queues the query's settled data for L2 (when it has storage and `persist`).
@@ -558,9 +565,8 @@ impl QueryClient {
     pub fn get_query_data(&self, query_key: JsValue) -> Result<JsValue, JsValue> {
         let (hash, _) = hash_key_value(&query_key, "queryKey")?;
         let mut cache = self.alive()?.cache()?;
-        cache.touch(&hash);
         Ok(cache
-            .get(&hash)
+            .touch(&hash)
             .and_then(|q| q.state.data.clone())
             .unwrap_or(JsValue::UNDEFINED))
     }

@@ -482,14 +482,7 @@ impl ObserverInner {
             let st = self.state.borrow();
             (st.options.clone(), st.enabled)
         };
-        if !enabled
-            || options.query_fn.is_none()
-                && self
-                    .client
-                    .cache()?
-                    .get(&options.hash)
-                    .is_some_and(|q| q.meta.query_fn.is_none())
-        {
+        if !enabled || !self.client.has_query_fn(&options.hash) {
             return Ok(());
         }
         let p = self

@@ -147,11 +147,11 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         self.queries.get_mut(hash)
     }
 
-    /// Marks a query as just used (LRU).
-    pub fn touch(&mut self, hash: &str) {
-        if let Some(q) = self.queries.get_mut(hash) {
-            q.lru_tick = self.lru.touch(q.lru_tick);
-        }
+    /// Marks a query as just used (LRU) and returns it.
+    pub fn touch(&mut self, hash: &str) -> Option<&Query<D, E, M>> {
+        let q = self.queries.get_mut(hash)?;
+        q.lru_tick = self.lru.touch(q.lru_tick);
+        Some(q)
     }
 
     pub fn hashes(&self) -> impl Iterator<Item = &String> {
