@@ -67,7 +67,9 @@ export type RefetchOnEvent = boolean | 'always';
  * The L2 protocol. Values are opaque JSON strings written by stackquery; `ttl` is a
  * clean-up hint in seconds (expiry is also checked on read). Methods may return
  * promises or plain values. The optional batch methods are used when present;
- * `keys(prefix)` lets `clear()` remove a namespace and lets a full store be trimmed.
+ * `keys(prefix)` lets `clear()` remove a namespace by prefix and lets a full store be
+ * trimmed. Without it the client keeps an index of what it wrote under
+ * `${keyPrefix}:#index`, so `clear()` still removes every entry.
  */
 export interface StorageBackend {
   get(key: string): Promise<string | null | undefined> | string | null | undefined;
@@ -97,6 +99,12 @@ export interface QueryClientOptions {
   persistMaxAge?: Millis;
   /** A storage call slower than this counts as failed. Default 3000. */
   storageTimeout?: Millis;
+  /**
+   * Largest L2 entry, in bytes of its stored string. Larger data stays in L1 only; a larger
+   * stored entry is a miss that is deleted without being parsed. Default 4 MiB (4194304);
+   * `Infinity` for no bound.
+   */
+  maxEntryBytes?: number;
   /**
    * Where the client runs. `'auto'` (default) detects a browser, a server (Node, Deno) or the
    * edge (Cloudflare Workers). `'edge'` arms no timer: expired queries go on the next call.
@@ -248,7 +256,11 @@ export declare class QueryClient {
   removeQueries(filters?: QueryFilters): void;
   resetQueries(filters?: QueryFilters): Promise<void>;
   isFetching(filters?: QueryFilters): number;
-  /** Empties L1 and this client's L2 namespace (log-out). */
+  /**
+   * Log-out: empties L1 and this client's L2 namespace (every `${keyPrefix}:[…` entry, those
+   * of earlier sessions included). Resolves when storage holds none of them; rejects with
+   * the storage's error if that failed (L1 is empty either way; L2 is tried again later).
+   */
   clear(): Promise<void>;
   /** Resolves when every L2 write issued so far has been tried (`ctx.waitUntil(client.flush())`). */
   flush(): Promise<void>;
@@ -290,7 +302,13 @@ export declare class MemoryStorage implements StorageBackend {
 
 /** L2 in a remote store over `fetch`: the Upstash Redis REST protocol (Upstash, Vercel KV). */
 export declare class RemoteStorage implements StorageBackend {
-  constructor(options: { url: string; token: string; timeoutMs?: number });
+  /**
+   * `url`: the REST endpoint (no user name or password in it); `token`: sent as
+   * `Authorization: Bearer`, never shown in an error. `timeoutMs`: each request, its body
+   * included, is aborted after this (default 10000). `maxReplyBytes`: a longer reply is
+   * abandoned unread (default 16 MiB).
+   */
+  constructor(options: { url: string; token: string; timeoutMs?: number; maxReplyBytes?: number });
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttl?: number): Promise<void>;
   delete(key: string): Promise<void>;

@@ -130,6 +130,8 @@ mod persistence {
         cross_tab_changes_reach_other_clients_on_the_same_store => "crossTabChangesReachOtherClientsOnTheSameStore",
         a_late_write_never_comes_back_after_clear => "aLateWriteNeverComesBackAfterClear",
         a_query_fn_given_earlier_serves_later_calls_on_a_cold_key => "aQueryFnGivenEarlierServesLaterCallsOnAColdKey",
+        namespaces_never_overlap_on_indexed_db => "namespacesNeverOverlapOnIndexedDb",
+        a_huge_entry_in_indexed_db_is_never_parsed => "aHugeEntryInIndexedDbIsNeverParsed",
     }
 }
 

@@ -225,7 +225,7 @@ fn receive(client: &Rc<Inner>, m: &JsValue) {
     if let Some(p) = client.persister() {
         match kind.as_str() {
             "del" if p.has_pending(&hash) => p.delete(&hash),
-            "clear" if !p.is_idle() => p.clear(),
+            "clear" if !p.is_idle() => p.clear_again(),
             _ => {}
         }
     }

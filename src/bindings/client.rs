@@ -876,19 +876,19 @@ impl QueryClient {
     }
 
     /// Empties L1 and this client's L2 namespace (log-out); running fetches are
-    /// cancelled. Resolves when L2 has been cleared (or the attempt failed).
+    /// cancelled. Resolves when L2 has been cleared; rejects with the storage's error
+    /// when that failed (L1 is empty either way, and L2 is tried again later).
     pub fn clear(&self) -> Result<Promise, JsValue> {
         let inner = self.alive()?;
-        release_removed(inner.cache()?.clear());
+        let removed = inner.cache()?.clear();
+        let hashes: Vec<String> = removed.iter().map(|(h, _)| h.clone()).collect();
+        release_removed(removed);
         if let Ok(Some(tabs)) = inner.cross_tab.try_borrow().as_deref() {
             tabs.clear();
         }
         inner.notify_changed();
         Ok(match &inner.persister {
-            Some(p) => {
-                p.clear();
-                p.flush()
-            }
+            Some(p) => p.clear(hashes),
             None => Promise::resolve(&JsValue::UNDEFINED),
         })
     }

@@ -222,8 +222,15 @@ impl KeyReader<'_> {
             let Some(name_str) = name.as_string() else {
                 continue;
             };
-            let v = Reflect::get(value, &name)?;
+            // Names with different lone surrogates would all read as U+FFFD, making
+            // different keys one query: refused, as lone surrogates in strings are.
+            let lone =
+                name_str.contains('\u{FFFD}') && !name.unchecked_ref::<JsString>().is_valid_utf16();
             self.path.push(Step::Name(name_str));
+            if lone {
+                return Err(self.fail("is a property name with a lone surrogate"));
+            }
+            let v = Reflect::get(value, &name)?;
             let item = self.read(&v, depth + 1);
             let Some(Step::Name(name_str)) = self.path.pop() else {
                 continue; // the step pushed just above

@@ -19,6 +19,7 @@ use wasm_bindgen::JsCast;
 use super::client::Inner;
 use super::convert::{describe, js_name};
 use super::errors::type_error;
+use super::global::{is_page, listener};
 use super::timer::Sleep;
 
 /// What happened, for the clients to react to.
@@ -138,7 +139,7 @@ fn set_focused(focused: Option<bool>) {
 /// `addEventListener` on the global object, when this is a page (workers have no
 /// focus and their `online` events say nothing useful).
 fn install_page_sources() {
-    if !Reflect::get(&js_sys::global(), &js_name("document")).is_ok_and(|d| d.is_object()) {
+    if !is_page() {
         return;
     }
     let visibility = Closure::<dyn FnMut()>::new(visibility_changed).into_js_value();
@@ -158,17 +159,6 @@ fn install_page_sources() {
         *m.focus_cleanup.borrow_mut() = focus_cleanup.dyn_into().ok();
         *m.online_cleanup.borrow_mut() = online_cleanup.dyn_into().ok();
     });
-}
-
-/// `globalThis[method](event, f)`: `addEventListener` or `removeEventListener`.
-fn listener(method: &str, event: &str, f: &JsValue) {
-    let global = js_sys::global();
-    if let Some(m) = Reflect::get(&global, &method.into())
-        .ok()
-        .and_then(|m| m.dyn_into::<Function>().ok())
-    {
-        let _ = m.call2(&global, &event.into(), f);
-    }
 }
 
 /// `setEventListener(setup)`: the app's own source. `setup(setter)` may return a

@@ -23,12 +23,16 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use super::client::now;
 use super::convert::{describe, js_name};
 use super::errors::{range_error, type_error};
+use super::exit_flush;
 use super::options::{get, optional_function, read_duration};
 use super::storage::{error_name, read_storage, Backend, StorageBackend, WriteOp};
 use super::timer::Sleep;
 use crate::core::persist::envelope::{self, EnvelopeMeta, Rejection};
 use crate::core::persist::health::Health;
-use crate::core::persist::hydration::{expires_at, ttl_seconds};
+use crate::core::persist::hydration::{expires_at, trusted_updated_at, ttl_seconds};
+use crate::core::persist::namespace::{
+    decode_index, encode_index, holds, merge, Hashes, Namespace,
+};
 use crate::core::persist::write_queue::{Batch, Op, Pending, WriteQueue};
 use crate::core::staleness::Duration;
 
@@ -55,7 +59,8 @@ pub struct PersistOptions {
     pub max_age: Duration,
     pub timeout_ms: f64,
     pub on_error: Option<Function>,
-    /// Entries larger than this (bytes of the stored string) stay in L1 only.
+    /// Entries larger than this (bytes of the stored string) stay in L1 only, and are
+    /// not parsed when read (`maxEntryBytes`; default [`DEFAULT_MAX_ENTRY_BYTES`]).
     pub max_entry_bytes: Option<usize>,
     /// The `BroadcastChannel` name for cross-tab sync (`crossTab`; on by default
     /// with IndexedDB, the storage tabs share).
@@ -124,15 +129,20 @@ impl PersistOptions {
             timeout_ms,
             on_error,
             max_entry_bytes: match read_duration(&get(opts, "maxEntryBytes")?, "maxEntryBytes")? {
+                None => Some(DEFAULT_MAX_ENTRY_BYTES),
                 Some(Duration::Millis(n)) if n >= 1.0 => Some(n as usize),
                 Some(Duration::Millis(_)) => {
                     return Err(range_error("maxEntryBytes must be at least 1"))
                 }
-                _ => None,
+                Some(Duration::Never) => None, // Infinity: no bound
             },
         }))
     }
 }
+
+/// `maxEntryBytes` when not given: 4 MiB. Larger data stays in L1 only; a larger stored
+/// entry (planted, or written under a higher limit) is a miss that is never parsed.
+pub const DEFAULT_MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
 
 /// A storage call that took longer than `storageTimeout`.
 fn timeout_error(operation: &str, ms: f64) -> JsValue {
@@ -172,8 +182,10 @@ async fn bounded<T>(
 
 pub struct Persister {
     opts: PersistOptions,
-    /// `${keyPrefix}:`
-    prefix: String,
+    ns: Namespace,
+    /// For a storage that cannot list its keys, the hashes its stored namespace index
+    /// is known to hold (see [`Namespace`]); `None` for storages that list keys.
+    index: RefCell<Option<Hashes>>,
     queue: RefCell<WriteQueue<Entry>>,
     health: RefCell<Health>,
     writer_running: Cell<bool>,
@@ -181,6 +193,12 @@ pub struct Persister {
     backoff: RefCell<Option<Rc<Sleep>>>,
     stopped: Cell<bool>,
     flush_waiters: RefCell<Vec<Function>>,
+    /// `clear()` callers waiting for the namespace to be emptied: (resolve, reject).
+    clear_waiters: RefCell<Vec<(Function, Function)>>,
+    /// Batches written so far, and how many had been when the process last came to
+    /// exit with writes pending (no progress since: storage is down, let it exit).
+    written: Cell<u32>,
+    written_at_exit: Cell<Option<u32>>,
     /// Reads in progress, by hash: concurrent cold readers share one storage call.
     reads: RefCell<HashMap<String, Promise>>,
     /// Storage calls made, by kind (for tests and the benchmark).
@@ -203,24 +221,35 @@ struct LateWrites {
 
 impl Persister {
     pub fn new(opts: PersistOptions) -> Rc<Persister> {
-        let prefix = format!("{}:", opts.key_prefix);
-        Rc::new(Persister {
+        let ns = Namespace::new(&opts.key_prefix);
+        let index = RefCell::new((!opts.backend.lists_keys()).then(Hashes::new));
+        let persister = Rc::new(Persister {
             opts,
-            prefix,
+            ns,
+            index,
             queue: RefCell::new(WriteQueue::default()),
             health: RefCell::new(Health::default()),
             writer_running: Cell::new(false),
             backoff: RefCell::new(None),
             stopped: Cell::new(false),
             flush_waiters: RefCell::new(Vec::new()),
+            clear_waiters: RefCell::new(Vec::new()),
+            written: Cell::new(0),
+            written_at_exit: Cell::new(None),
             reads: RefCell::new(HashMap::new()),
             calls: Cell::new(0),
             late: RefCell::new(LateWrites::default()),
-        })
+        });
+        exit_flush::register(&persister);
+        persister
     }
 
     fn storage_key(&self, hash: &str) -> String {
-        format!("{}{hash}", self.prefix)
+        self.ns.key(hash)
+    }
+
+    fn count_call(&self) {
+        self.calls.set(self.calls.get() + 1);
     }
 
     /// Tells the user, once per outage (or once per bad entry): `onStorageError`, or
@@ -249,12 +278,18 @@ impl Persister {
 
     /// Queues data for L2 and wakes the writer.
     pub fn put(self: &Rc<Self>, hash: &str, entry: Entry) {
+        if self.stopped.get() {
+            return;
+        }
         self.queue.borrow_mut().put(hash, entry);
         self.wake_writer();
     }
 
     /// Queues the removal of a key from L2.
     pub fn delete(self: &Rc<Self>, hash: &str) {
+        if self.stopped.get() {
+            return;
+        }
         self.queue.borrow_mut().delete(hash);
         self.wake_writer();
     }
@@ -268,14 +303,33 @@ impl Persister {
         self.queue.borrow().is_idle()
     }
 
-    /// Queues the removal of this client's whole namespace.
-    pub fn clear(self: &Rc<Self>) {
+    /// Queues the removal of this client's whole namespace: every entry it holds, those
+    /// of earlier sessions included (`l1_hashes`: what L1 held, also removed where the
+    /// storage keeps an index, in case an older version wrote them unlisted). The
+    /// promise resolves once the namespace is empty and rejects with the storage's
+    /// error if that attempt failed (it is tried again after the back-off).
+    pub fn clear(self: &Rc<Self>, l1_hashes: Vec<String>) -> Promise {
+        if let Some(known) = self.index.borrow_mut().as_mut() {
+            merge(known, l1_hashes);
+        }
+        self.queue.borrow_mut().clear();
+        let mut settle = None;
+        let done = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+        if let Some(s) = settle {
+            self.clear_waiters.borrow_mut().push(s);
+        }
+        self.flush_now();
+        done
+    }
+
+    /// Re-queues a clear that another tab made (no caller waits for it).
+    pub fn clear_again(self: &Rc<Self>) {
         self.queue.borrow_mut().clear();
         self.wake_writer();
     }
 
     fn wake_writer(self: &Rc<Self>) {
-        if self.stopped.get() || self.writer_running.replace(true) {
+        if self.writer_running.replace(true) {
             return;
         }
         spawn_local(self.clone().write_loop());
@@ -292,23 +346,47 @@ impl Persister {
         if let Some(r) = resolver {
             self.flush_waiters.borrow_mut().push(r);
         }
-        // A flush is a reason to try now, even while backing off.
+        self.flush_now();
+        p
+    }
+
+    /// Writes what is queued now, even while backing off (a flush, a clear, the page
+    /// being hidden or unloaded, the process about to exit). The batch is issued
+    /// before the current task ends.
+    pub fn flush_now(self: &Rc<Self>) {
+        if self.queue.borrow().is_idle() {
+            return;
+        }
         self.health.borrow_mut().probe_now(now());
         let sleeping = self.backoff.borrow().clone();
         if let Some(sleep) = sleeping {
             sleep.wake();
         }
         self.wake_writer();
-        p
     }
 
-    /// Stops the writer after the batch it is writing (`dispose()`).
-    pub fn stop(&self) {
+    /// The process is about to exit with nothing left to run: writes still pending
+    /// (waiting out a back-off, say) are tried once more. Each try keeps the process
+    /// alive while it runs; when one makes no progress the process may exit.
+    pub fn flush_before_exit(self: &Rc<Self>) {
+        let written = self.written.get();
+        if self.queue.borrow().is_idle()
+            || self.written_at_exit.replace(Some(written)) == Some(written)
+        {
+            return;
+        }
+        self.flush_now();
+    }
+
+    /// `dispose()`: nothing new is queued; what was queued before (a `clear()` at
+    /// log-out above all) is still written, unless storage is failing.
+    pub fn stop(self: &Rc<Self>) {
         self.stopped.set(true);
         let sleeping = self.backoff.borrow_mut().take();
         if let Some(sleep) = sleeping {
-            sleep.wake();
+            sleep.wake(); // a disposed client does not wait out an outage
         }
+        self.flush_now();
     }
 
     fn resolve_flushes(&self) {
@@ -318,11 +396,21 @@ impl Persister {
         }
     }
 
+    /// Tells `clear()` callers how their clear went.
+    fn settle_clears(waiters: Vec<(Function, Function)>, outcome: &Result<(), JsValue>) {
+        for (resolve, reject) in waiters {
+            let _ = match outcome {
+                Ok(()) => resolve.call0(&JsValue::UNDEFINED),
+                Err(e) => reject.call1(&JsValue::UNDEFINED, e),
+            };
+        }
+    }
+
     /// The writer: one batch at a time until the queue is empty; waits out back-offs.
     async fn write_loop(self: Rc<Self>) {
         // Let the current task finish queueing (a loop of setQueryData is one batch).
         let _ = JsFuture::from(Promise::resolve(&JsValue::UNDEFINED)).await;
-        while !self.stopped.get() {
+        loop {
             let wait = {
                 let h = self.health.borrow();
                 h.retry_at()
@@ -330,6 +418,9 @@ impl Persister {
                     .map(|at| at - now())
             };
             if let Some(ms) = wait {
+                if self.stopped.get() {
+                    break; // disposed while storage is failing: give up
+                }
                 let sleep = Rc::new(Sleep::background(ms));
                 *self.backoff.borrow_mut() = Some(sleep.clone());
                 sleep.done().await;
@@ -339,7 +430,15 @@ impl Persister {
             let Some(batch) = self.queue.borrow_mut().take_batch() else {
                 break;
             };
-            let failed = self.write_batch(batch).await;
+            let clears = match batch.clear_first {
+                true => std::mem::take(&mut *self.clear_waiters.borrow_mut()),
+                false => Vec::new(),
+            };
+            let (failed, outcome) = match self.write_batch(batch).await {
+                Ok(()) => (None, Ok(())),
+                Err((batch, e)) => (Some(batch), Err(e)),
+            };
+            Self::settle_clears(clears, &outcome);
             let succeeded = failed.is_none();
             self.queue.borrow_mut().settle(failed);
             if !succeeded || self.queue.borrow().is_idle() {
@@ -353,8 +452,11 @@ impl Persister {
         self.resolve_flushes();
     }
 
-    /// Writes one batch; gives it back when it failed.
-    async fn write_batch(self: &Rc<Self>, batch: Batch<Entry>) -> Option<Batch<Entry>> {
+    /// Writes one batch; gives it back, with the error, when it failed.
+    async fn write_batch(
+        self: &Rc<Self>,
+        batch: Batch<Entry>,
+    ) -> Result<(), (Batch<Entry>, JsValue)> {
         let t = now();
         let mut ops = Vec::with_capacity(batch.ops.len());
         for (hash, op) in &batch.ops {
@@ -379,7 +481,6 @@ impl Persister {
                 },
             }
         }
-        let backend = &self.opts.backend;
         let ops = Rc::new(ops);
         let hashes: Vec<String> = batch.ops.iter().map(|(h, _)| h.clone()).collect();
         let label = match ops.iter().all(|o| matches!(o, WriteOp::Delete { .. })) {
@@ -389,17 +490,13 @@ impl Persister {
         // Which step failed names the operation reported.
         let result = async {
             if batch.clear_first {
-                self.calls.set(self.calls.get() + 1);
-                bounded(
-                    backend.delete_prefix(&self.prefix),
-                    self.opts.timeout_ms,
-                    "clear",
-                )
-                .await
-                .map_err(|e| ("clear", e))?;
+                self.clear_namespace().await.map_err(|e| ("clear", e))?;
             }
+            self.index_new_hashes(&batch)
+                .await
+                .map_err(|e| ("set", e))?;
             if !ops.is_empty() {
-                self.calls.set(self.calls.get() + 1);
+                self.count_call();
                 let written = self.write_bounded(&ops, &hashes, label).await;
                 if let Err(e) = &written {
                     if error_name(e).as_deref() == Some("QuotaExceededError")
@@ -409,7 +506,7 @@ impl Persister {
                         if let Some((h, _)) = batch.ops.first() {
                             self.report(e, label, &self.storage_key(h));
                         }
-                        self.calls.set(self.calls.get() + 1);
+                        self.count_call();
                         return self
                             .write_bounded(&ops, &hashes, label)
                             .await
@@ -424,6 +521,7 @@ impl Persister {
         match result {
             Ok(()) => {
                 self.health.borrow_mut().on_success();
+                self.written.set(self.written.get().wrapping_add(1));
                 let mut late = self.late.borrow_mut();
                 if !late.outstanding.is_empty() {
                     let LateWrites { outstanding, since } = &mut *late;
@@ -439,17 +537,93 @@ impl Persister {
                         }
                     }
                 }
-                None
+                Ok(())
             }
             Err((operation, e)) => {
                 let key = match batch.ops.first() {
                     Some((h, _)) if operation != "clear" => self.storage_key(h),
-                    _ => self.prefix.clone(),
+                    _ => self.ns.entries(),
                 };
                 self.failed(&e, operation, &key);
-                Some(batch)
+                Err((batch, e))
             }
         }
+    }
+
+    /// Deletes every entry of the namespace: by prefix where the storage lists keys,
+    /// else every hash its index lists (and the index itself).
+    async fn clear_namespace(&self) -> Result<(), JsValue> {
+        let (backend, ms) = (&self.opts.backend, self.opts.timeout_ms);
+        if self.index.borrow().is_none() {
+            self.count_call();
+            return bounded(backend.delete_prefix(&self.ns.entries()), ms, "clear").await;
+        }
+        let index_key = self.ns.index_key();
+        let mut hashes = self.stored_index(&index_key).await?;
+        merge(&mut hashes, self.index.borrow().iter().flatten().cloned());
+        let mut ops: Vec<WriteOp> = hashes
+            .iter()
+            .map(|h| WriteOp::Delete {
+                key: self.ns.key(h),
+            })
+            .collect();
+        ops.push(WriteOp::Delete { key: index_key });
+        self.count_call();
+        bounded(backend.write(&ops), ms, "clear").await?;
+        if let Some(known) = self.index.borrow_mut().as_mut() {
+            known.clear();
+        }
+        Ok(())
+    }
+
+    /// The hashes the stored index lists (none when there is no index yet).
+    async fn stored_index(&self, index_key: &str) -> Result<Hashes, JsValue> {
+        self.count_call();
+        let stored = bounded(
+            self.opts.backend.get(index_key),
+            self.opts.timeout_ms,
+            "get",
+        )
+        .await?;
+        Ok(stored
+            .as_string()
+            .map(|text| decode_index(&text))
+            .unwrap_or_default())
+    }
+
+    /// Where the storage keeps an index, adds the hashes this batch writes for the
+    /// first time to it, before the entries themselves are written.
+    async fn index_new_hashes(&self, batch: &Batch<Entry>) -> Result<(), JsValue> {
+        let new: Vec<String> = match &*self.index.borrow() {
+            None => return Ok(()),
+            Some(known) => batch
+                .ops
+                .iter()
+                .filter(|(h, op)| matches!(op, Op::Put(_)) && !holds(known, h))
+                .map(|(h, _)| h.clone())
+                .collect(),
+        };
+        if new.is_empty() {
+            return Ok(());
+        }
+        let index_key = self.ns.index_key();
+        let mut all = self.stored_index(&index_key).await?;
+        merge(&mut all, self.index.borrow().iter().flatten().cloned());
+        merge(&mut all, new);
+        let op = WriteOp::Put {
+            key: index_key,
+            value: encode_index(&all),
+            ttl_seconds: None,
+        };
+        self.count_call();
+        bounded(
+            self.opts.backend.write(std::slice::from_ref(&op)),
+            self.opts.timeout_ms,
+            "set",
+        )
+        .await?;
+        *self.index.borrow_mut() = Some(all);
+        Ok(())
     }
 
     /// One batch write, bounded by `storageTimeout`. A write given up on keeps running
@@ -575,8 +749,12 @@ impl Persister {
     /// The store is full: drop the oldest quarter of this namespace's entries.
     async fn evict_oldest(&self) -> bool {
         let backend = &self.opts.backend;
-        let Ok(Some(keys)) =
-            bounded(backend.keys(&self.prefix), self.opts.timeout_ms, "keys").await
+        let Ok(Some(keys)) = bounded(
+            backend.keys(&self.ns.entries()),
+            self.opts.timeout_ms,
+            "keys",
+        )
+        .await
         else {
             return false;
         };
@@ -650,6 +828,24 @@ impl Persister {
         })
     }
 
+    /// The stored string, if it is one within `maxEntryBytes` (`Err(None)`: too large,
+    /// judged by its length before it is copied or parsed).
+    fn bounded_text(&self, raw: &JsValue) -> Result<String, Option<Rejection>> {
+        let Some(js) = raw.dyn_ref::<js_sys::JsString>() else {
+            return Err(Some(Rejection::Malformed));
+        };
+        let max = self.opts.max_entry_bytes.unwrap_or(usize::MAX);
+        // UTF-8 takes at least one byte per UTF-16 unit: over in units is over in bytes.
+        if js.length() as usize > max {
+            return Err(None);
+        }
+        let text = raw.as_string().ok_or(Some(Rejection::Malformed))?;
+        if text.len() > max {
+            return Err(None);
+        }
+        Ok(text)
+    }
+
     async fn read_now(self: &Rc<Self>, hash: &str) -> Option<Restored> {
         if self.queue.borrow().pending(hash).is_some() || !self.health.borrow().available(now()) {
             return None;
@@ -669,25 +865,44 @@ impl Persister {
         if raw.is_undefined() || raw.is_null() {
             return None;
         }
-        let restored = raw
-            .as_string()
-            .ok_or(Rejection::Malformed)
-            .and_then(|text| {
-                let d = envelope::read(&text, hash, &self.opts.buster, now())?;
-                let data = JSON::parse(d.data_json).map_err(|_| Rejection::Malformed)?;
-                Ok(Restored {
-                    data,
-                    updated_at: d.data_updated_at,
-                    is_invalidated: d.is_invalidated,
-                })
-            });
+        let mut stamped_at = f64::NEG_INFINITY;
+        let restored = self.bounded_text(&raw).and_then(|text| {
+            let t = now();
+            let d = envelope::read(&text, hash, &self.opts.buster, t).map_err(Some)?;
+            stamped_at = d.data_updated_at;
+            let updated_at =
+                trusted_updated_at(d.data_updated_at, d.expires_at, t, self.opts.max_age)
+                    .ok_or(Some(Rejection::Expired))?;
+            let data = JSON::parse(d.data_json).map_err(|_| Some(Rejection::Malformed))?;
+            Ok(Restored {
+                data,
+                updated_at,
+                is_invalidated: d.is_invalidated,
+            })
+        });
         match restored {
-            Ok(r) => Some(r),
+            Ok(r) => {
+                if r.updated_at < stamped_at {
+                    // Stamped in the future: stored again as written now, so it ages.
+                    self.put(
+                        hash,
+                        Entry {
+                            data: r.data.clone(),
+                            updated_at: r.updated_at,
+                            is_invalidated: r.is_invalidated,
+                        },
+                    );
+                }
+                Some(r)
+            }
             Err(rejection) => {
-                if rejection == Rejection::Malformed {
-                    let e = js_sys::Error::new(&format!(
-                        "stackquery: a corrupt L2 entry was found and deleted: {key}"
-                    ));
+                let said = match rejection {
+                    Some(Rejection::Malformed) => "a corrupt L2 entry was found and deleted",
+                    None => "an L2 entry larger than maxEntryBytes was deleted unread",
+                    Some(_) => "",
+                };
+                if !said.is_empty() {
+                    let e = js_sys::Error::new(&format!("stackquery: {said}: {key}"));
                     self.report(&e.into(), "get", &key);
                 }
                 // A miss, and deleted — unless something newer is already queued for it.

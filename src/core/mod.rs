@@ -3,7 +3,7 @@
 //! Keys and hashing ([`key`]), the state of one query ([`state`]), staleness and
 //! time options ([`staleness`]), retry policy ([`retry`]), the L1 map with deduplicated
 //! fetches, GC and the LRU bound ([`cache`], [`gc`], [`lru`]), filters
-//! ([`filters`]), when fetches pause and queries refetch ([`network`]) and the rules of L2 persistence ([`persist`]). Time is always passed in (`now`, ms since the epoch), so every
+//! ([`filters`]), when fetches pause and queries refetch ([`network`]), the rules of L2 persistence ([`persist`]) and keeping secrets out of messages ([`redact`]). Time is always passed in (`now`, ms since the epoch), so every
 //! rule here is tested natively and deterministically with `cargo test`.
 
 pub mod cache;
@@ -16,6 +16,7 @@ pub mod lru;
 pub mod mutation;
 pub mod network;
 pub mod persist;
+pub mod redact;
 pub mod retry;
 pub mod staleness;
 pub mod state;

@@ -348,6 +348,12 @@ export async function badInputGetsClearErrors(make) {
   throws(() => client.removeQueries({ queryKey: 'todos' }), TypeError, 'filters.queryKey', 'bad filter key');
   throws(() => client.removeQueries({ predicate: 1 }), TypeError, 'predicate', 'bad predicate');
   throws(() => client.fetchQuery({ queryKey: ['\ud800'], queryFn }), TypeError, 'surrogate', 'lone surrogate');
+  // Property names too: '\ud800' and '\udbff' would otherwise both read as U+FFFD, one
+  // query for two users' keys.
+  client.setQueryData(['user', { '\u00e9': 1 }], 'fine');
+  throws(() => client.setQueryData(['user', { '\ud800': 1 }], 'a'), TypeError, 'property name with a lone surrogate', 'lone surrogate name');
+  throws(() => client.getQueryData(['user', { nested: { '\udbff': 1 } }]), TypeError, 'queryKey[1].nested', 'named by its path');
+  throws(() => client.removeQueries({ queryKey: ['user', { '\udc00x': 1 }] }), TypeError, 'lone surrogate', 'in filters too');
   // still alive after all that: no panic killed the instance
   eq(await client.fetchQuery({ queryKey: ['ok'], queryFn }), 1, 'the client still works');
 }

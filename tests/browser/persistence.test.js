@@ -456,6 +456,60 @@ export async function entriesOverMaxEntryBytesStayInL1(make) {
   assert(client.getQueryData(['big']) === 10n, 'and stays in L1');
 }
 
+/** Writes `value` under `key` straight into an IndexedDB store, as another program might. */
+async function idbPut(dbName, key, value, storeName = 'queries') {
+  const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+  const db = await req(indexedDB.open(dbName));
+  try {
+    const tx = db.transaction(storeName, 'readwrite');
+    tx.objectStore(storeName).put(value, key);
+    await new Promise((res, rej) => { tx.oncomplete = res; tx.onerror = () => rej(tx.error); });
+  } finally {
+    db.close();
+  }
+}
+
+export async function namespacesNeverOverlapOnIndexedDb(make, lib) {
+  const dbName = freshDb();
+  const storage = () => lib.IndexedDbStorage({ dbName });
+  const app = make({ storage: storage(), keyPrefix: 'app' });
+  const admin = make({ storage: storage(), keyPrefix: 'app:admin' });
+  const appx = make({ storage: storage(), keyPrefix: 'appx' });
+  app.setQueryData(['users'], ['ada']);
+  admin.setQueryData(['users'], ['root']);
+  appx.setQueryData(['users'], ['eve']);
+  await Promise.all([app.flush(), admin.flush(), appx.flush()]);
+  eq((await idbEntries(dbName)).size, 3, 'three entries written');
+  await app.clear(); // log-out of 'app'
+  const left = [...(await idbEntries(dbName)).keys()].sort();
+  eq(left, ['app:admin:["users"]', 'appx:["users"]'], "app's clear() leaves app:admin's and appx's entries");
+  await admin.clear();
+  eq([...(await idbEntries(dbName)).keys()], ['appx:["users"]'], "app:admin's clear() leaves appx's entry");
+  for (const c of [app, admin, appx]) c.dispose();
+}
+
+export async function aHugeEntryInIndexedDbIsNeverParsed(make, lib) {
+  const dbName = freshDb();
+  const reports = [];
+  const client = make({
+    storage: lib.IndexedDbStorage({ dbName }),
+    onStorageError: (e, op, key) => reports.push([op, key, e.message]),
+  });
+  client.setQueryData(['warm-up'], 1); // creates the database and its store
+  await client.flush();
+  // 50 MB that is not even an envelope: parsing it would report it as corrupt.
+  await idbPut(dbName, 'stackquery:["big"]', 'x'.repeat(50 * 1024 * 1024));
+  const net = counter(() => 'from the network');
+  eq(await client.fetchQuery({ queryKey: ['big'], queryFn: net }), 'from the network', 'the huge entry is a miss');
+  eq(net.calls, 1, 'so the query fetched');
+  eq(reports.map((r) => r.slice(0, 2)), [['get', 'stackquery:["big"]']], 'reported once, naming the key');
+  assert(/larger than maxEntryBytes/.test(reports[0][2]), `judged by its size before parsing: ${reports[0][2]}`);
+  await client.flush();
+  eq(JSON.parse((await idbEntries(dbName)).get('stackquery:["big"]')).data, 'from the network',
+    'the huge entry was replaced by the fetched data');
+  client.dispose();
+}
+
 // ---- the remote store ----
 // RemoteStorage from the page in headless Chromium, against a real Redis behind the
 // Upstash REST protocol. scripts/test.sh starts it first:

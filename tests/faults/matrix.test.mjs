@@ -139,12 +139,13 @@ function checks(backend, o) {
     check(`and one refetched is replaced (${JSON.stringify(o.corrupt && o.corrupt.cached)})`, o.corrupt && o.corrupt.cached.data === 'network');
   }
   if (kind === 'write-outage' || kind === 'clear-outage') {
-    check(`flush()/clear() during the fault resolves within storageTimeout + ${SLACK} ms (${Math.round(o.flushMs)} ms)`, o.flushMs <= T + SLACK);
+    check(`flush()/clear() during the fault settles within storageTimeout + ${SLACK} ms (${Math.round(o.flushMs)} ms)`, o.flushMs <= T + SLACK);
     if (hang) check(`a hang is given up after storageTimeout (${Math.round(o.flushMs)} ms)`, o.flushMs >= T * 0.9);
     if (o.op === 'set') {
       check(`L1 answers for the unwritten key, without the network (${JSON.stringify(o.l1)})`, o.l1 && o.l1.get === 'd1' && o.l1.fetch === 'd1' && !o.l1.network);
     }
     if (o.op === 'clear') check('clear() empties L1 at once', o.l1Cleared);
+    if (o.op === 'clear') check('clear() rejects while the store cannot be emptied', o.clearRejected);
     check(`a key removed during the outage is fetched, not read back from the store (${JSON.stringify(o.removedDuring)})`, o.removedDuring && o.removedDuring.value === 'network 2' && o.removedDuring.network);
     reportedOnce(o.op);
     if (o.fault === 'quota') check(`the error is the store's OOM (${o.reports[0] && o.reports[0].message})`, o.reports[0] && /OOM/.test(o.reports[0].message));
@@ -210,6 +211,7 @@ function phrase(backend, o) {
     if (o.op === 'set') parts.push(o.l1 && o.l1.fetch === 'd1' && !o.l1.network ? 'L1 answers' : 'L1 lost');
     if (o.op === 'delete') parts.push(notReadBack ? 'key not read back' : '**removed key read back**');
     if (o.op === 'clear') parts.push(`${o.l1Cleared ? 'L1 emptied' : '**L1 kept**'}, ${notReadBack ? 'keys not read back' : '**cleared key read back**'}`);
+    if (o.op === 'clear') parts.push(o.clearRejected ? 'clear() rejects' : '**clear() resolved**');
     parts.push(timedOut(o.flushMs) ? `given up after storageTimeout, ${reported()}` : reported());
     if (o.op === 'clear') parts.push(r.namespace && JSON.stringify(r.namespace) === JSON.stringify(r.expectedNamespace) ? 'clears on recovery' : 'namespace not cleared');
     else if (o.op === 'delete') parts.push(r.doomed && r.doomed.absent ? 'kept, deleted on recovery' : 'delete lost');

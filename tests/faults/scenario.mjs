@@ -156,7 +156,8 @@ export async function runCell({ QueryClient, adapter, op, fault, variant = null,
       await step('second flush during the fault', () => client.flush());
     } else if (op === 'clear') {
       const t0 = now();
-      await step('clear during the fault', () => client.clear());
+      // The store cannot be emptied now: clear() must say so (reject), not resolve.
+      obs.clearRejected = await client.clear().then(() => false, () => true);
       obs.flushMs = now() - t0;
       obs.l1Cleared = client.getQueryData(['cached']) === undefined;
       // a cleared key read during the outage must not come back from the store

@@ -22,6 +22,7 @@ use web_sys::{
 };
 
 use super::{register, storage_class, Backend, StorageBackend, WriteOp};
+use crate::bindings::convert::js_name;
 use crate::bindings::errors::type_error;
 use crate::bindings::options::{expect_object, get};
 
@@ -72,6 +73,17 @@ async fn completion(tx: &IdbTransaction) -> Result<(), JsValue> {
             .error()
             .map(JsValue::from)
             .unwrap_or_else(|| js_sys::Error::new("IndexedDB transaction aborted").into())),
+    }
+}
+
+/// Commits a write transaction now, rather than when the task ends: a page that is
+/// being unloaded may not get to the end of its task. Where `commit()` is missing
+/// (older browsers) the transaction commits by itself as before.
+fn commit(tx: &IdbTransaction) {
+    if let Ok(f) = Reflect::get(tx, &js_name("commit")) {
+        if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+            let _ = f.call0(tx);
+        }
     }
 }
 
@@ -208,12 +220,14 @@ impl StorageBackend for IndexedDb {
                 return Err(e);
             }
         }
+        commit(&tx);
         completion(&tx).await
     }
 
     async fn delete_prefix(&self, prefix: &str) -> Result<(), JsValue> {
         let (tx, store) = self.store(IdbTransactionMode::Readwrite).await?;
         store.delete(&Self::prefix_range(prefix)?.into())?;
+        commit(&tx);
         completion(&tx).await
     }
 

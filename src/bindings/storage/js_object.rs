@@ -27,6 +27,11 @@ impl JsObject {
             .ok()
     }
 
+    /// Whether the object has a `keys(prefix)` method.
+    pub fn lists_keys(&self) -> bool {
+        self.method("keys").is_some()
+    }
+
     /// Calls `f` on the object and returns its result as a promise (a throw is an `Err`).
     fn invoke(&self, f: &Function, args: &[&JsValue]) -> Result<Promise, JsValue> {
         let ret = f.apply(&self.object, &args.iter().copied().collect::<Array>())?;

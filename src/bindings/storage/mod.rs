@@ -54,6 +54,17 @@ pub enum Backend {
     Js(js_object::JsObject),
 }
 
+impl Backend {
+    /// Whether the storage can list its keys; one that cannot gets a namespace index
+    /// kept by the client, so that `clear()` can still find every entry.
+    pub fn lists_keys(&self) -> bool {
+        match self {
+            Backend::Js(b) => b.lists_keys(),
+            _ => true,
+        }
+    }
+}
+
 impl StorageBackend for Backend {
     async fn get(&self, key: &str) -> Result<JsValue, JsValue> {
         match self {

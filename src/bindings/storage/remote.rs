@@ -5,12 +5,18 @@
 //! `POST {url}/pipeline` with an array of commands; `Authorization: Bearer {token}`.
 //! Replies are `{"result": …}` or `{"error": "…"}`. HTTP errors, a refused token,
 //! timeouts, non-JSON bodies and `{"error"}` replies are storage errors (the client
-//! then carries on without L2). The token never appears in an error message. The
-//! global `fetch` is used, so this works in pages, workers, Node, Deno and workerd.
+//! then carries on without L2). The global `fetch` is used, so this works in pages,
+//! workers, Node, Deno and workerd.
+//!
+//! Hostile or broken stores are bounded: each request, its body included, is aborted
+//! after `timeoutMs`; a body is read in chunks and abandoned past `maxReplyBytes`; a
+//! `SCAN` that repeats a cursor or lists more than [`MAX_SCAN_KEYS`] keys is an error.
+//! The token, in any form a store may echo it (any case, base64, URL-encoded), never
+//! appears in an error message, and a URL holding a user name or password is refused.
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -18,9 +24,10 @@ use super::{register, storage_class, Backend, StorageBackend, WriteOp};
 use crate::bindings::convert::describe;
 use crate::bindings::convert::js_name;
 use crate::bindings::convert::set_prop;
-use crate::bindings::errors::type_error;
+use crate::bindings::errors::{range_error, type_error};
 use crate::bindings::options::{expect_object, get, read_duration};
 use crate::core::key::write_json_string;
+use crate::core::redact::Redactor;
 use crate::core::staleness::Duration;
 
 #[wasm_bindgen]
@@ -31,27 +38,53 @@ extern "C" {
     type FetchResponse;
     #[wasm_bindgen(method, getter)]
     fn status(this: &FetchResponse) -> u16;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &FetchResponse) -> Option<BodyStream>;
+
+    type BodyStream;
+    #[wasm_bindgen(method, catch, js_name = getReader)]
+    fn get_reader(this: &BodyStream) -> Result<BodyReader, JsValue>;
+
+    type BodyReader;
     #[wasm_bindgen(method, catch)]
-    fn text(this: &FetchResponse) -> Result<Promise, JsValue>;
+    fn read(this: &BodyReader) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn cancel(this: &BodyReader) -> Result<Promise, JsValue>;
+
+    type Blob;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(parts: &Array) -> Result<Blob, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn text(this: &Blob) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// Commands per pipeline request (keeps request bodies well under store limits).
 const PIPELINE_CHUNK: usize = 500;
 
+/// `timeoutMs` when not given.
+const DEFAULT_TIMEOUT_MS: f64 = 10_000.0;
+
+/// `maxReplyBytes` when not given: room for an entry of the client's default
+/// `maxEntryBytes` (4 MiB) however JSON escapes it.
+const DEFAULT_MAX_REPLY_BYTES: usize = 16 * 1024 * 1024;
+
+/// The most keys one namespace listing (`SCAN`) may return.
+pub const MAX_SCAN_KEYS: usize = 1_000_000;
+
 pub struct Remote {
     url: String,
     token: String,
     timeout_ms: Option<f64>,
+    max_reply_bytes: usize,
+    secrets: Redactor,
 }
 
-/// A storage error; whatever it says, the token is blanked out of it.
-fn remote_error(message: &str, token: &str) -> JsValue {
-    let text = if token.is_empty() {
-        message.to_owned()
-    } else {
-        message.replace(token, "***")
-    };
-    let e = js_sys::Error::new(&format!("RemoteStorage: {text}"));
+/// A storage error; every form of the token is blanked out of it.
+fn remote_error(message: &str, secrets: &Redactor) -> JsValue {
+    let e = js_sys::Error::new(&format!("RemoteStorage: {}", secrets.redact(message)));
     e.set_name("RemoteStorageError");
     e.into()
 }
@@ -75,6 +108,13 @@ fn command(parts: &[&str]) -> String {
     }
     out.push(']');
     out
+}
+
+/// Whether an http(s) URL has a user name or password before its host.
+fn has_userinfo(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority.contains('@')
 }
 
 /// A glob that matches keys starting with `prefix` (Redis `MATCH` syntax).
@@ -124,9 +164,47 @@ impl Remote {
         init.into()
     }
 
+    /// The reply body as a JS string, read in chunks and abandoned past `maxReplyBytes`
+    /// (a body that does not come is cut off by the request's abort signal). The text
+    /// stays in JavaScript: it is parsed there.
+    async fn read_body(&self, response: &FetchResponse) -> Result<JsValue, JsValue> {
+        let err = |m: &str| remote_error(m, &self.secrets);
+        let Some(stream) = response.body() else {
+            return Ok(JsValue::from_str(""));
+        };
+        let reader = stream
+            .get_reader()
+            .map_err(|e| err(&format!("the reply could not be read: {}", message_of(&e))))?;
+        let (chunks, mut size) = (Array::new(), 0usize);
+        loop {
+            let chunk = JsFuture::from(reader.read()?)
+                .await
+                .map_err(|e| err(&format!("the reply broke off: {}", message_of(&e))))?;
+            if Reflect::get(&chunk, &js_name("done"))?.is_truthy() {
+                break;
+            }
+            let Ok(part) = Reflect::get(&chunk, &js_name("value"))?.dyn_into::<Uint8Array>() else {
+                return Err(err("the reply's body was not bytes"));
+            };
+            size += part.length() as usize;
+            if size > self.max_reply_bytes {
+                let _ = reader.cancel(); // the stream stops; the request is dropped
+                return Err(err(&format!(
+                    "the reply was larger than maxReplyBytes ({} bytes); it was not read",
+                    self.max_reply_bytes
+                )));
+            }
+            chunks.push(&part);
+        }
+        let text = Blob::new(&chunks).and_then(|b| b.text());
+        JsFuture::from(text?)
+            .await
+            .map_err(|e| err(&format!("the reply could not be read: {}", message_of(&e))))
+    }
+
     /// POSTs `body` to `{url}{path}`; the parsed JSON reply, or a storage error.
     async fn post(&self, path: &str, body: &str) -> Result<JsValue, JsValue> {
-        let err = |m: &str| remote_error(m, &self.token);
+        let err = |m: &str| remote_error(m, &self.secrets);
         let pending = global_fetch(&format!("{}{path}", self.url), &self.request_init(body))
             .map_err(|e| err(&format!("the request failed: {}", message_of(&e))))?;
         let response: FetchResponse = JsFuture::from(pending)
@@ -139,18 +217,11 @@ impl Remote {
             })?
             .unchecked_into();
         let status = response.status();
-        let text = match response.text() {
-            Ok(p) => JsFuture::from(p)
-                .await
-                .ok()
-                .and_then(|t| t.as_string())
-                .unwrap_or_default(),
-            Err(_) => String::new(),
-        };
+        let text = self.read_body(&response).await?;
         if status == 401 || status == 403 {
             return Err(err(&format!("the store refused the token (HTTP {status})")));
         }
-        let parsed = JSON::parse(&text).ok();
+        let parsed = parse_json(&text).ok();
         let error_text = parsed
             .as_ref()
             .filter(|p| !Array::is_array(p))
@@ -181,7 +252,7 @@ impl Remote {
             let Some(replies) = reply.dyn_ref::<Array>() else {
                 return Err(remote_error(
                     "the pipeline reply was not an array",
-                    &self.token,
+                    &self.secrets,
                 ));
             };
             if replies.length() as usize != chunk.len() {
@@ -192,7 +263,7 @@ impl Remote {
                         replies.length(),
                         chunk.len()
                     ),
-                    &self.token,
+                    &self.secrets,
                 ));
             }
             for r in replies.iter() {
@@ -202,7 +273,7 @@ impl Remote {
                 {
                     return Err(remote_error(
                         &format!("a pipelined command failed: {e}"),
-                        &self.token,
+                        &self.secrets,
                     ));
                 }
             }
@@ -248,14 +319,15 @@ impl StorageBackend for Remote {
     async fn keys(&self, prefix: &str) -> Result<Option<Vec<String>>, JsValue> {
         let glob = prefix_glob(prefix);
         let mut cursor = String::from("0");
-        let mut keys = Vec::new();
+        let mut cursors: Vec<String> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
         loop {
             let page = self
                 .call(&["SCAN", &cursor, "MATCH", &glob, "COUNT", "1000"])
                 .await?;
             let page: Array = page
                 .dyn_into()
-                .map_err(|_| remote_error("SCAN did not answer [cursor, keys]", &self.token))?;
+                .map_err(|_| remote_error("SCAN did not answer [cursor, keys]", &self.secrets))?;
             let next = page.get(0);
             cursor = next
                 .as_string()
@@ -272,7 +344,17 @@ impl StorageBackend for Remote {
             if cursor.is_empty() || cursor == "0" {
                 break;
             }
+            // A store whose SCAN never ends must not grow memory without bound.
+            if cursors.contains(&cursor) || keys.len() > MAX_SCAN_KEYS {
+                return Err(remote_error(
+                    &format!("SCAN did not finish (a repeated cursor, or more than {MAX_SCAN_KEYS} keys)"),
+                    &self.secrets,
+                ));
+            }
+            cursors.push(cursor.clone());
         }
+        keys.sort_unstable(); // a key listed twice is deleted once
+        keys.dedup();
         Ok(Some(keys))
     }
 }
@@ -296,6 +378,12 @@ impl RemoteStorage {
             .ok_or_else(|| {
                 type_error("RemoteStorage url must be an http(s) URL string (the REST endpoint)")
             })?;
+        // Never echo the URL: it may hold a password.
+        if has_userinfo(&url) {
+            return Err(type_error(
+                "RemoteStorage url must not hold a user name or password before its host; pass the REST token as `token`",
+            ));
+        }
         // Never echo the token, even in its own error.
         let token = get(&options, "token")?
             .as_string()
@@ -303,13 +391,29 @@ impl RemoteStorage {
             .ok_or_else(|| type_error("RemoteStorage token must be a non-empty string"))?;
         let timeout_ms =
             match read_duration(&get(&options, "timeoutMs")?, "RemoteStorage timeoutMs")? {
+                None => Some(DEFAULT_TIMEOUT_MS),
                 Some(Duration::Millis(ms)) => Some(ms),
-                _ => None,
+                Some(Duration::Never) => None,
             };
+        let max_reply_bytes = match read_duration(
+            &get(&options, "maxReplyBytes")?,
+            "RemoteStorage maxReplyBytes",
+        )? {
+            None => DEFAULT_MAX_REPLY_BYTES,
+            Some(Duration::Millis(n)) if n >= 1.0 => n as usize,
+            Some(Duration::Millis(_)) => {
+                return Err(range_error(
+                    "RemoteStorage maxReplyBytes must be at least 1",
+                ))
+            }
+            Some(Duration::Never) => usize::MAX,
+        };
         let remote = Remote {
             url: url.trim_end_matches('/').to_owned(),
+            secrets: Redactor::new([token.as_str()]),
             token,
             timeout_ms,
+            max_reply_bytes,
         };
         let backend = Rc::new(Backend::Remote(remote));
         let handle = register(&backend);

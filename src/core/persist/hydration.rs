@@ -22,6 +22,23 @@ pub fn expires_at(data_updated_at: f64, persist_max_age: Duration) -> f64 {
         .unwrap_or(f64::INFINITY)
 }
 
+/// The `dataUpdatedAt` an entry read at `now` may be used with, or `None` when it has
+/// expired. Storage is not trusted: data stamped in the future (a clock set ahead, a
+/// planted entry) counts as written `now` (it would otherwise stay fresh, and never
+/// expire, until then), and no entry lives longer than `persist_max_age` from the time
+/// it counts as written, whatever `expiresAt` it carries. (An entry moved to `now`
+/// should be written back with that time, or it would count as new at every read.)
+pub fn trusted_updated_at(
+    updated_at: f64,
+    stored_expires_at: f64,
+    now: f64,
+    persist_max_age: Duration,
+) -> Option<f64> {
+    let updated_at = updated_at.min(now);
+    let expires = stored_expires_at.min(expires_at(updated_at, persist_max_age));
+    (now < expires).then_some(updated_at)
+}
+
 /// The TTL in whole seconds (at least 1) for an entry expiring at `expires_at`;
 /// `None` for entries that never expire.
 pub fn ttl_seconds(expires_at: f64, now: f64) -> Option<f64> {
@@ -41,6 +58,41 @@ mod tests {
         assert!(should_restore(Some(4.0), 5.0), "L2 is newer");
         assert!(!should_restore(Some(5.0), 5.0), "same age: keep L1");
         assert!(!should_restore(Some(6.0), 5.0), "L1 is newer");
+    }
+
+    #[test]
+    fn an_entry_from_the_future_counts_as_written_now() {
+        let day = Duration::Millis(86_400_000.0);
+        let now = 1_700_000_000_000.0;
+        let year = 365.0 * 86_400_000.0;
+        // Stamped a year ahead, with the matching expiry: used as data written now...
+        let stamped = now + year;
+        assert_eq!(
+            trusted_updated_at(stamped, stamped + 86_400_000.0, now, day),
+            Some(now)
+        );
+        // ...which the host writes back with that time: a day later it has expired.
+        assert_eq!(
+            trusted_updated_at(now, now + 86_400_000.0, now + 86_400_000.0, day),
+            None
+        );
+        // An ordinary entry keeps its time and its expiry.
+        assert_eq!(
+            trusted_updated_at(now - 5.0, now - 5.0 + 86_400_000.0, now, day),
+            Some(now - 5.0)
+        );
+        assert_eq!(trusted_updated_at(now - 5.0, now - 1.0, now, day), None);
+        // An expiry further away than persistMaxAge allows is cut to it.
+        assert_eq!(
+            trusted_updated_at(now - 2.0 * 86_400_000.0, now + year, now, day),
+            None
+        );
+        // persistMaxAge: Infinity keeps the stored expiry.
+        assert_eq!(
+            trusted_updated_at(now - year, now + 1.0, now, Duration::Never),
+            Some(now - year)
+        );
+        assert_eq!(trusted_updated_at(f64::NAN, now + 1.0, now, day), Some(now));
     }
 
     #[test]

@@ -1,0 +1,170 @@
+//! Keeping secrets out of error messages.
+//!
+//! A store's error text can carry the credential it was sent: echoed as given, lower-
+//! or upper-cased, base64-encoded (an `Authorization: Basic` header, a debug dump),
+//! URL-encoded or JSON-escaped. A [`Redactor`] knows every such form of its secrets and
+//! blanks each out of a text, matching letters in any case.
+
+use crate::core::key::write_json_string;
+
+/// What a secret is replaced with.
+pub const BLANK: &str = "***";
+
+/// The forms of a set of secrets to blank out of messages.
+#[derive(Clone, Debug, Default)]
+pub struct Redactor {
+    forms: Vec<String>,
+}
+
+impl Redactor {
+    /// A redactor for `secrets` (empty ones are ignored).
+    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Redactor {
+        let mut forms: Vec<String> = Vec::new();
+        for secret in secrets.into_iter().filter(|s| !s.is_empty()) {
+            let b64 = base64(secret.as_bytes());
+            let url_safe = b64.replace('+', "-").replace('/', "_");
+            let mut json = String::new();
+            write_json_string(&mut json, secret);
+            let json = json[1..json.len() - 1].to_owned();
+            for form in [
+                secret.to_owned(),
+                b64.trim_end_matches('=').to_owned(),
+                url_safe.trim_end_matches('=').to_owned(),
+                percent_encode(secret),
+                json,
+            ] {
+                if !form.is_empty() && !forms.contains(&form) {
+                    forms.push(form);
+                }
+            }
+        }
+        Redactor { forms }
+    }
+
+    /// `text` with every form of every secret, in any letter case, replaced by [`BLANK`].
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for form in &self.forms {
+            out = replace_ignoring_ascii_case(&out, form);
+        }
+        out
+    }
+}
+
+/// `text` with each occurrence of `needle` (ASCII letters in any case) blanked.
+fn replace_ignoring_ascii_case(text: &str, needle: &str) -> String {
+    let (hay, pat) = (text.as_bytes(), needle.as_bytes());
+    if pat.is_empty() || hay.len() < pat.len() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut i) = (0, 0);
+    while i + pat.len() <= hay.len() {
+        // A match starts and ends on char boundaries: `needle` is valid UTF-8 and
+        // ASCII case folding never pairs an ASCII byte with a non-ASCII one.
+        if hay[i..i + pat.len()].eq_ignore_ascii_case(pat) {
+            out.push_str(text.get(copied..i).unwrap_or_default());
+            out.push_str(BLANK);
+            i += pat.len();
+            copied = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `encodeURIComponent`'s form of `s`.
+fn percent_encode(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_known_vectors() {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("user:pa55", "dXNlcjpwYTU1"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+    }
+
+    #[test]
+    fn every_echoed_form_of_a_token_is_blanked() {
+        let token = "AXe1Token+/With=Odd&Chars";
+        let r = Redactor::new([token]);
+        let b64 = base64(token.as_bytes());
+        for echoed in [
+            token.to_owned(),
+            token.to_lowercase(),
+            token.to_uppercase(),
+            b64.clone(),
+            b64.trim_end_matches('=').to_owned(),
+            b64.replace('+', "-").replace('/', "_"),
+            percent_encode(token),
+            "AXe1Token+/With=Odd\\u0026Chars".replace("\\u0026", "&"),
+        ] {
+            let text = format!("HTTP 401: bad token «{echoed}» (Bearer {echoed})");
+            let out = r.redact(&text);
+            assert!(
+                !out.to_lowercase().contains(&echoed.to_lowercase()),
+                "{out}"
+            );
+            assert!(out.contains("Bearer ***"), "{out}");
+        }
+        assert_eq!(r.redact("nothing secret"), "nothing secret");
+    }
+
+    #[test]
+    fn json_escaped_secrets_and_several_secrets_are_blanked() {
+        let r = Redactor::new(["pa\"ss", "", "s3cr3t"]);
+        assert_eq!(
+            r.redact(r#"{"error":"pa\"ss and S3CR3T"}"#),
+            r#"{"error":"*** and ***"}"#
+        );
+        // Text around non-ASCII characters stays intact.
+        assert_eq!(r.redact("é s3cr3t ü"), "é *** ü");
+    }
+}

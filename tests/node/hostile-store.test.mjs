@@ -1,0 +1,218 @@
+// A broken or hostile store, through the built package under Node: what it says never
+// carries a secret, what it sends is bounded in size and time, what it lists is bounded,
+// and what it holds is not trusted (huge entries are not parsed, times in the future count
+// as now). The remote stores here are small HTTP servers of the test's own on 127.0.0.1
+// that misbehave on purpose (fault injection); the rest use plain storage objects.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { QueryClient, RemoteStorage, memoryStats } from '../../pkg/nodejs/stackquery.js';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** An HTTP server on 127.0.0.1 answering with `handler(req, res, body)`. */
+async function fakeStore(handler) {
+  const sockets = new Set();
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => handler(req, res, body));
+  });
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => { for (const s of sockets) s.destroy(); return new Promise((r) => server.close(r)); },
+  };
+}
+
+const TOKEN = 'AXbCTokenOfTheRemoteStore42';
+const forms = (secret) => [
+  secret, secret.toLowerCase(), secret.toUpperCase(),
+  Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), encodeURIComponent(secret),
+];
+
+test('a token the store echoes back, in any case or base64, never reaches an error or a warning', async () => {
+  const store = await fakeStore((req, res) => {
+    const echoed = req.headers.authorization ?? '';
+    const b64 = Buffer.from(TOKEN).toString('base64');
+    res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: `denied ${echoed.toLowerCase()} ${echoed.toUpperCase()} basic=${b64} raw=${echoed}` }));
+  });
+  try {
+    const storage = new RemoteStorage({ url: store.url, token: TOKEN });
+    const texts = [];
+    // 1. onStorageError
+    const reported = new QueryClient({ storage, onStorageError: (e) => texts.push(`${e.name}: ${e.message} ${e.stack}`) });
+    assert.equal(await reported.fetchQuery({ queryKey: ['k'], queryFn: async () => 'net' }), 'net');
+    reported.dispose();
+    // 2. the default console warning
+    const warn = console.warn;
+    console.warn = (...args) => texts.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : String(a))).join(' '));
+    try {
+      const warned = new QueryClient({ storage });
+      assert.equal(await warned.fetchQuery({ queryKey: ['k'], queryFn: async () => 'net' }), 'net');
+      warned.dispose();
+    } finally {
+      console.warn = warn;
+    }
+    // 3. the storage's own methods
+    await assert.rejects(storage.get('x'), (e) => { texts.push(`${e.message} ${e.stack}`); return true; });
+    await assert.rejects(storage.set('x', 'v'), (e) => { texts.push(`${e.message} ${e.stack}`); return true; });
+    assert.equal(texts.length, 4, texts.join('\n'));
+    for (const text of texts) {
+      assert.match(text, /denied/, 'the store\'s message is kept');
+      for (const form of forms(TOKEN)) assert.ok(!text.includes(form), `"${form}" leaked in: ${text}`);
+    }
+  } finally {
+    await store.close();
+  }
+});
+
+test('a URL with a user name or password is refused without echoing it', () => {
+  for (const url of ['https://user:hunter2secret@example.test/redis', 'http://hunter2secret@127.0.0.1:1/']) {
+    assert.throws(() => new RemoteStorage({ url, token: TOKEN }), (e) => {
+      assert.ok(e instanceof TypeError);
+      assert.match(e.message, /must not hold a user name or password/);
+      assert.ok(!e.message.includes('hunter2secret') && !e.message.includes('user:'), e.message);
+      return true;
+    });
+  }
+});
+
+test('a 200 MB reply is abandoned at maxReplyBytes: the query goes on, memory stays small', async () => {
+  let sent = 0;
+  let closed;
+  const done = new Promise((r) => { closed = r; });
+  const chunk = Buffer.alloc(64 * 1024, 'a');
+  const store = await fakeStore((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"result":"');
+    const pump = () => {
+      while (sent < 200 * 1024 * 1024) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end('"}');
+    };
+    res.on('close', () => closed(sent));
+    pump();
+  });
+  try {
+    const reports = [];
+    const client = new QueryClient({
+      storage: new RemoteStorage({ url: store.url, token: TOKEN }),
+      onStorageError: (e, op) => reports.push([op, e.message]),
+    });
+    const memoryBefore = memoryStats().memoryBytes;
+    assert.equal(await client.fetchQuery({ queryKey: ['big'], queryFn: async () => 'net' }), 'net');
+    const bytesSent = await done;
+    assert.ok(bytesSent < 64 * 1024 * 1024, `the reply was cut off early (${(bytesSent / 2 ** 20).toFixed(1)} MB sent of 200)`);
+    assert.equal(reports.length, 1, JSON.stringify(reports));
+    assert.match(reports[0][1], /larger than maxReplyBytes/);
+    assert.ok(memoryStats().memoryBytes - memoryBefore < 8 * 2 ** 20, 'none of it was copied into wasm memory');
+    client.dispose();
+  } finally {
+    await store.close();
+  }
+});
+
+test('a reply whose body never ends is cut off by timeoutMs', async () => {
+  let closedAt;
+  const store = await fakeStore((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"result":"'); // and nothing more
+    res.on('close', () => { closedAt = Date.now(); });
+  });
+  try {
+    const reports = [];
+    const client = new QueryClient({
+      storage: new RemoteStorage({ url: store.url, token: TOKEN, timeoutMs: 300 }),
+      storageTimeout: 5_000,
+      onStorageError: (e, op) => reports.push([op, e.message]),
+    });
+    const started = Date.now();
+    assert.equal(await client.fetchQuery({ queryKey: ['slow'], queryFn: async () => 'net' }), 'net');
+    for (let i = 0; i < 50 && !closedAt; i++) await sleep(20); // the server hears the close
+    assert.ok(closedAt, 'the request was aborted, not left open');
+    assert.ok(closedAt - started < 4_000, `aborted after ${closedAt - started} ms (timeoutMs 300; storageTimeout 5000)`);
+    assert.equal(reports.length, 1, JSON.stringify(reports));
+    client.dispose();
+  } finally {
+    await store.close();
+  }
+});
+
+test('a SCAN that never finishes makes clear() reject instead of growing memory', async () => {
+  let scans = 0;
+  const store = await fakeStore((req, res, body) => {
+    const reply = (result) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify(result)); };
+    const cmd = body.startsWith('[[') ? null : JSON.parse(body);
+    if (cmd && cmd[0] === 'SCAN') {
+      scans++;
+      const cursor = String((scans % 3) + 1); // 2, 3, 1, 2, …: never 0
+      return reply({ result: [cursor, [`sq:["k${scans}"]`]] });
+    }
+    return reply(cmd ? { result: null } : JSON.parse(body).map(() => ({ result: 'OK' })));
+  });
+  try {
+    const client = new QueryClient({ storage: new RemoteStorage({ url: store.url, token: TOKEN }), keyPrefix: 'sq', onStorageError: () => {} });
+    client.setQueryData(['a'], 1);
+    await client.flush();
+    await assert.rejects(client.clear(), /SCAN did not finish/);
+    assert.ok(scans <= 4, `stopped at the first repeated cursor (${scans} SCANs)`);
+    client.dispose();
+  } finally {
+    await store.close();
+  }
+});
+
+/** An envelope as stackquery writes it. */
+const envelope = (key, data, updatedAt, expiresAt) =>
+  JSON.stringify({ v: 1, key, buster: '', updatedAt, invalidated: false, expiresAt, data });
+
+function mapStorage(map = new Map()) {
+  return { map, async get(k) { return map.get(k) ?? null; }, async set(k, v) { map.set(k, v); }, async delete(k) { map.delete(k); } };
+}
+
+test('an entry stamped a year in the future counts as written now, and is stored again so it ages', async () => {
+  const year = 365 * 86_400_000;
+  const future = Date.now() + year;
+  const storage = mapStorage();
+  storage.map.set('stackquery:["planted"]', envelope(['planted'], 'from the future', future, future + 86_400_000));
+  const client = new QueryClient({ storage, staleTime: 60_000 });
+  assert.equal(await client.fetchQuery({ queryKey: ['planted'], queryFn: async () => 'net' }), 'from the future');
+  const state = client.getQueryState(['planted']);
+  assert.ok(state.dataUpdatedAt <= Date.now(), `dataUpdatedAt ${state.dataUpdatedAt} is not in the future`);
+  await client.flush();
+  const stored = JSON.parse(storage.map.get('stackquery:["planted"]'));
+  assert.ok(stored.updatedAt <= Date.now(), 'rewritten with the time it counts as written');
+  assert.ok(stored.expiresAt <= Date.now() + 86_400_000, 'so it expires by persistMaxAge from now');
+  client.dispose();
+  // An entry whose own expiry is further away than persistMaxAge allows expires by persistMaxAge.
+  storage.map.set('stackquery:["long"]', envelope(['long'], 'old', Date.now() - 2 * 86_400_000, Date.now() + year));
+  const next = new QueryClient({ storage, staleTime: Infinity });
+  assert.equal(await next.fetchQuery({ queryKey: ['long'], queryFn: async () => 'net' }), 'net', 'older than persistMaxAge: a miss');
+  next.dispose();
+});
+
+test('a 50 MB entry in a storage object is a miss that is never copied or parsed', async () => {
+  const storage = mapStorage();
+  storage.map.set('stackquery:["huge"]', 'x'.repeat(50 * 1024 * 1024));
+  const reports = [];
+  const client = new QueryClient({ storage, onStorageError: (e, op, key) => reports.push([op, key, e.message]) });
+  const memoryBefore = memoryStats().memoryBytes;
+  assert.equal(await client.fetchQuery({ queryKey: ['huge'], queryFn: async () => 'net' }), 'net');
+  assert.ok(memoryStats().memoryBytes - memoryBefore < 8 * 2 ** 20, 'wasm memory did not grow by the entry');
+  assert.deepEqual(reports.map((r) => r.slice(0, 2)), [['get', 'stackquery:["huge"]']]);
+  assert.match(reports[0][2], /larger than maxEntryBytes/);
+  await client.flush();
+  assert.equal(JSON.parse(storage.map.get('stackquery:["huge"]')).data, 'net', 'replaced by the fetched data');
+  // maxEntryBytes: Infinity lifts the bound (on read too).
+  storage.map.set('stackquery:["big-ok"]', envelope(['big-ok'], 'y'.repeat(5 * 1024 * 1024), Date.now(), Date.now() + 60_000));
+  const unbounded = new QueryClient({ storage, maxEntryBytes: Infinity, staleTime: 60_000 });
+  assert.equal((await unbounded.fetchQuery({ queryKey: ['big-ok'], queryFn: async () => 'net' })).length, 5 * 1024 * 1024);
+  client.dispose();
+  unbounded.dispose();
+  await sleep(0);
+});
