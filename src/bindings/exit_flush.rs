@@ -47,7 +47,7 @@ fn install() {
                 .and_then(|v| v.as_string())
                 .is_some_and(|state| state == "hidden");
             if hidden {
-                live().iter().for_each(|p| p.flush_now());
+                live().iter().for_each(|p| p.flush_for_unload());
             }
         })
         .into_js_value();

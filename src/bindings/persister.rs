@@ -365,6 +365,43 @@ impl Persister {
         self.wake_writer();
     }
 
+    /// The page is being hidden or unloaded. Besides waking the writer: while a batch is
+    /// still being written to IndexedDB, what is queued behind it would be issued only
+    /// when that batch completes, which a closing page never sees. So it is written now
+    /// too, in one committed transaction of its own (IndexedDB runs the readwrite
+    /// transactions of a store in the order they were created, so the order per key
+    /// holds). It stays queued as well, written again to the same effect if the page
+    /// lives on.
+    pub fn flush_for_unload(self: &Rc<Self>) {
+        self.flush_now();
+        if !matches!(&*self.opts.backend, Backend::IndexedDb(_)) {
+            return;
+        }
+        let (clear, ops) = {
+            let queue = self.queue.borrow();
+            if !queue.is_writing() {
+                return;
+            }
+            let (clear, queued) = queue.queued();
+            let t = now();
+            let ops: Vec<WriteOp> = queued
+                .into_iter()
+                .map(|(hash, op)| self.write_op(hash, op, t, false))
+                .collect();
+            (clear, ops)
+        };
+        if ops.is_empty() && !clear {
+            return;
+        }
+        let prefix = clear.then(|| self.ns.entries());
+        let backend = self.opts.backend.clone();
+        spawn_local(async move {
+            if let Backend::IndexedDb(db) = &*backend {
+                let _ = db.write_after_clear(prefix.as_deref(), &ops).await;
+            }
+        });
+    }
+
     /// The process is about to exit with nothing left to run: writes still pending
     /// (waiting out a back-off, say) are tried once more. Each try keeps the process
     /// alive while it runs; when one makes no progress the process may exit.
@@ -458,29 +495,11 @@ impl Persister {
         batch: Batch<Entry>,
     ) -> Result<(), (Batch<Entry>, JsValue)> {
         let t = now();
-        let mut ops = Vec::with_capacity(batch.ops.len());
-        for (hash, op) in &batch.ops {
-            let key = self.storage_key(hash);
-            match op {
-                Op::Delete => ops.push(WriteOp::Delete { key }),
-                Op::Put(entry) => match self.encode(hash, entry) {
-                    Ok(value) => {
-                        let expiry = expires_at(entry.updated_at, self.opts.max_age);
-                        ops.push(WriteOp::Put {
-                            key,
-                            value,
-                            ttl_seconds: ttl_seconds(expiry, t),
-                        });
-                    }
-                    // Data JSON cannot hold, or too large, is not persisted (said once per
-                    // write), and the key's older entry is removed so a reload cannot bring it back.
-                    Err((operation, e)) => {
-                        self.report(&e, operation, &key);
-                        ops.push(WriteOp::Delete { key });
-                    }
-                },
-            }
-        }
+        let ops: Vec<WriteOp> = batch
+            .ops
+            .iter()
+            .map(|(hash, op)| self.write_op(hash, op, t, true))
+            .collect();
         let ops = Rc::new(ops);
         let hashes: Vec<String> = batch.ops.iter().map(|(h, _)| h.clone()).collect();
         let label = match ops.iter().all(|o| matches!(o, WriteOp::Delete { .. })) {
@@ -546,6 +565,29 @@ impl Persister {
                 };
                 self.failed(&e, operation, &key);
                 Err((batch, e))
+            }
+        }
+    }
+
+    /// What storage is told to do for `op` on `hash`. Data JSON cannot hold, or too
+    /// large, is not persisted (said once per write when `report`), and the key's older
+    /// entry is removed so a reload cannot bring it back.
+    fn write_op(&self, hash: &str, op: &Op<Entry>, now: f64, report: bool) -> WriteOp {
+        let key = self.storage_key(hash);
+        let Op::Put(entry) = op else {
+            return WriteOp::Delete { key };
+        };
+        match self.encode(hash, entry) {
+            Ok(value) => WriteOp::Put {
+                key,
+                value,
+                ttl_seconds: ttl_seconds(expires_at(entry.updated_at, self.opts.max_age), now),
+            },
+            Err((operation, e)) => {
+                if report {
+                    self.report(&e, operation, &key);
+                }
+                WriteOp::Delete { key }
             }
         }
     }

@@ -18,7 +18,8 @@ const N = 50;
 // The child: `node main.mjs <mode>`. Its storage writes one file per key in ./store (the value as is)
 // and counts set() calls; modes:
 //   works           every set() works
-//   down-first      the first N set() calls fail (the first batch: an outage), later ones work
+//   down-first      set() fails until the event loop first runs dry (an outage that is over by the
+//                   time the process would exit), then works
 //   always-fails    every set() fails
 //   exit-microtask  works, but process.exit() runs in a microtask right after the writes
 //   exit-immediate  works, but process.exit() runs in a setImmediate callback after the writes
@@ -35,13 +36,14 @@ const storage = {
   async get() { return null; },
   async set(key, value) {
     calls++;
-    if (mode === 'always-fails' || (mode === 'down-first' && calls <= N)) throw new Error('storage unavailable');
+    if (mode === 'always-fails' || (mode === 'down-first' && !recovered)) throw new Error('storage unavailable');
     await writeFile(file(key), value);
   },
   async delete(key) { await rm(file(key), { force: true }); },
 };
 let beforeExit = 0;
-process.on('beforeExit', () => { beforeExit++; });
+let recovered = false;
+process.on('beforeExit', () => { beforeExit++; recovered = true; });
 process.on('exit', (code) => writeFileSync('report.json', JSON.stringify({ calls, beforeExit, code })));
 const client = new QueryClient({ storage, onStorageError: () => {} });
 for (let i = 0; i < N; i++) client.setQueryData(['item', i], { i, title: 'item ' + i });

@@ -151,9 +151,10 @@ impl IndexedDb {
         self.open(Some(next)).await
     }
 
-    async fn database(&self) -> Result<IdbDatabase, JsValue> {
+    /// The connection being opened, or open (started now if there is none).
+    fn connection(&self) -> Promise {
         let existing = self.connection.borrow().clone();
-        let pending = match existing {
+        match existing {
             Some(p) => p,
             None => {
                 let this = IndexedDb::new(self.db_name.clone(), self.store_name.clone());
@@ -161,8 +162,21 @@ impl IndexedDb {
                 *self.connection.borrow_mut() = Some(p.clone());
                 p
             }
-        };
-        match JsFuture::from(pending).await {
+        }
+    }
+
+    /// Starts opening the database now, where there is IndexedDB: the first write then
+    /// need not wait for it, and a page closed right after its first writes keeps them
+    /// (an open still pending when a page goes never completes).
+    pub fn open_early(&self) {
+        if Self::factory().is_ok() {
+            let ignore = Closure::once_into_js(|_: JsValue| {});
+            crate::bindings::promise::handle(&self.connection(), ignore.unchecked_ref());
+        }
+    }
+
+    async fn database(&self) -> Result<IdbDatabase, JsValue> {
+        match JsFuture::from(self.connection()).await {
             Ok(db) => Ok(db.unchecked_into()),
             Err(e) => {
                 self.forget_connection();
@@ -207,7 +221,40 @@ impl StorageBackend for IndexedDb {
     }
 
     async fn write(&self, ops: &[WriteOp]) -> Result<(), JsValue> {
+        self.write_after_clear(None, ops).await
+    }
+
+    async fn delete_prefix(&self, prefix: &str) -> Result<(), JsValue> {
+        self.write_after_clear(Some(prefix), &[]).await
+    }
+
+    async fn keys(&self, prefix: &str) -> Result<Option<Vec<String>>, JsValue> {
+        let (_tx, store) = self.store(IdbTransactionMode::Readonly).await?;
+        let keys =
+            request(store.get_all_keys_with_key(&Self::prefix_range(prefix)?.into())?).await?;
+        Ok(Some(
+            keys.dyn_into::<Array>()
+                .map(|a| a.iter().filter_map(|k| k.as_string()).collect())
+                .unwrap_or_default(),
+        ))
+    }
+}
+
+impl IndexedDb {
+    /// One committed readwrite transaction: every key starting with `clear_prefix` is
+    /// deleted (when given), then the ops are applied.
+    pub async fn write_after_clear(
+        &self,
+        clear_prefix: Option<&str>,
+        ops: &[WriteOp],
+    ) -> Result<(), JsValue> {
         let (tx, store) = self.store(IdbTransactionMode::Readwrite).await?;
+        if let Some(prefix) = clear_prefix {
+            if let Err(e) = store.delete(&Self::prefix_range(prefix)?.into()) {
+                let _ = tx.abort();
+                return Err(e);
+            }
+        }
         for op in ops {
             let issued = match op {
                 WriteOp::Put { key, value, .. } => {
@@ -222,24 +269,6 @@ impl StorageBackend for IndexedDb {
         }
         commit(&tx);
         completion(&tx).await
-    }
-
-    async fn delete_prefix(&self, prefix: &str) -> Result<(), JsValue> {
-        let (tx, store) = self.store(IdbTransactionMode::Readwrite).await?;
-        store.delete(&Self::prefix_range(prefix)?.into())?;
-        commit(&tx);
-        completion(&tx).await
-    }
-
-    async fn keys(&self, prefix: &str) -> Result<Option<Vec<String>>, JsValue> {
-        let (_tx, store) = self.store(IdbTransactionMode::Readonly).await?;
-        let keys =
-            request(store.get_all_keys_with_key(&Self::prefix_range(prefix)?.into())?).await?;
-        Ok(Some(
-            keys.dyn_into::<Array>()
-                .map(|a| a.iter().filter_map(|k| k.as_string()).collect())
-                .unwrap_or_default(),
-        ))
     }
 }
 
@@ -273,6 +302,7 @@ impl IndexedDbStorage {
             name_option(&options, "dbName", "stackquery")?,
             name_option(&options, "storeName", "queries")?,
         );
+        db.open_early();
         let backend = Rc::new(Backend::IndexedDb(db));
         let handle = register(&backend);
         Ok(IndexedDbStorage { backend, handle })

@@ -105,6 +105,19 @@ impl<P> WriteQueue<P> {
         self.pending.is_empty() && !self.pending_clear && self.in_flight.is_none()
     }
 
+    /// What is queued and not yet taken, without taking it (`true` first when a namespace
+    /// clear is queued ahead of it; each hash once, so their order does not matter): for
+    /// writing it at once as well when the host is about to go away. It stays queued, and
+    /// is written again later, to the same effect, if the host lives on.
+    pub fn queued(&self) -> (bool, Vec<(&str, &Op<P>)>) {
+        let ops = self
+            .pending
+            .iter()
+            .map(|(h, (_, op))| (h.as_str(), op))
+            .collect();
+        (self.pending_clear, ops)
+    }
+
     pub fn is_writing(&self) -> bool {
         self.in_flight.is_some()
     }
@@ -249,6 +262,31 @@ mod tests {
         assert_eq!(hashes(&b), ["new"]);
         q.settle(None);
         assert!(q.is_idle());
+    }
+
+    #[test]
+    fn what_is_queued_can_be_read_without_taking_it() {
+        let mut q = WriteQueue::default();
+        q.put("a", 1);
+        let _in_flight = q.take_batch().unwrap();
+        q.put("b", 2);
+        q.clear();
+        q.put("c", 3);
+        q.delete("d");
+        q.put("c", 4);
+        let (clear, mut ops) = q.queued();
+        assert!(clear, "the clear comes first");
+        ops.sort_by_key(|(h, _)| *h);
+        assert_eq!(
+            ops,
+            vec![("c", &Op::Put(4)), ("d", &Op::Delete)],
+            "the last op of each hash; b was dropped by the clear"
+        );
+        assert_eq!(q.queued().1.len(), 2, "still queued");
+        assert!(
+            q.take_batch().is_none(),
+            "the batch in flight still holds the line"
+        );
     }
 
     #[test]
