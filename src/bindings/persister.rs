@@ -24,20 +24,26 @@ use super::client::now;
 use super::convert::{describe, js_name};
 use super::errors::{range_error, type_error};
 use super::options::{get, optional_function, read_duration};
-use super::storage::{error_name, read_storage, Backend, StorageBackend, WriteOp};
+use super::storage::{error_name, read_storage, Backend, Order, Ordered, StorageBackend, WriteOp};
 use super::timer::Sleep;
 use crate::core::persist::envelope::{self, EnvelopeMeta, Rejection};
 use crate::core::persist::health::Health;
 use crate::core::persist::hydration::{expires_at, ttl_seconds};
+use crate::core::persist::order::{State, Version};
 use crate::core::persist::write_queue::{Batch, Op, Pending, WriteQueue};
 use crate::core::staleness::Duration;
 
-/// A queued write: what the envelope will hold (serialised when written).
+/// A queued write: what the envelope will hold (serialised when written), or a removal.
 #[derive(Clone)]
 pub struct Entry {
     pub data: JsValue,
     pub updated_at: f64,
     pub is_invalidated: bool,
+    /// The revision that orders it between tabs (`core::persist::order`).
+    pub rev: f64,
+    /// A removal made at `updated_at`: the entry is deleted (where the storage keeps
+    /// the order, only if older, and older data is refused after it).
+    pub removed: bool,
 }
 
 /// Data read back from L2.
@@ -45,6 +51,7 @@ pub struct Restored {
     pub data: JsValue,
     pub updated_at: f64,
     pub is_invalidated: bool,
+    pub rev: f64,
 }
 
 /// The L2 options of `new QueryClient({...})`.
@@ -186,6 +193,8 @@ pub struct Persister {
     /// Storage calls made, by kind (for tests and the benchmark).
     pub calls: Cell<u32>,
     late: RefCell<LateWrites>,
+    /// When `clear()` was last called: what was written before is refused after it.
+    cleared_at: Cell<f64>,
 }
 
 /// Writes given up on after `storageTimeout` that may still land: a hung storage call
@@ -216,6 +225,7 @@ impl Persister {
             reads: RefCell::new(HashMap::new()),
             calls: Cell::new(0),
             late: RefCell::new(LateWrites::default()),
+            cleared_at: Cell::new(f64::NEG_INFINITY),
         })
     }
 
@@ -253,7 +263,25 @@ impl Persister {
         self.wake_writer();
     }
 
-    /// Queues the removal of a key from L2.
+    /// Queues the removal of a key made at `version` (see [`Entry::removed`]).
+    pub fn remove(self: &Rc<Self>, hash: &str, version: Version) {
+        let entry = Entry {
+            data: JsValue::UNDEFINED,
+            updated_at: version.at,
+            is_invalidated: false,
+            rev: version.rev,
+            removed: true,
+        };
+        self.put(hash, entry);
+    }
+
+    /// Whether the storage applies writes in the order tabs agree on (IndexedDB).
+    pub fn is_ordered(&self) -> bool {
+        self.opts.backend.is_ordered()
+    }
+
+    /// Queues the deletion of an unusable entry of a key from L2 (where the storage
+    /// keeps the order, only while it still is unusable).
     pub fn delete(self: &Rc<Self>, hash: &str) {
         self.queue.borrow_mut().delete(hash);
         self.wake_writer();
@@ -268,8 +296,14 @@ impl Persister {
         self.queue.borrow().is_idle()
     }
 
+    /// When `clear()` was last called (`-Infinity`: never).
+    pub fn cleared_at(&self) -> f64 {
+        self.cleared_at.get()
+    }
+
     /// Queues the removal of this client's whole namespace.
     pub fn clear(self: &Rc<Self>) {
+        self.cleared_at.set(now());
         self.queue.borrow_mut().clear();
         self.wake_writer();
     }
@@ -357,10 +391,19 @@ impl Persister {
     async fn write_batch(self: &Rc<Self>, batch: Batch<Entry>) -> Option<Batch<Entry>> {
         let t = now();
         let mut ops = Vec::with_capacity(batch.ops.len());
+        let mut order = Vec::with_capacity(batch.ops.len());
         for (hash, op) in &batch.ops {
             let key = self.storage_key(hash);
+            let version = |e: &Entry| Version::new(e.updated_at, e.rev);
             match op {
-                Op::Delete => ops.push(WriteOp::Delete { key }),
+                Op::Delete => {
+                    ops.push(WriteOp::Delete { key });
+                    order.push(Order::Purge);
+                }
+                Op::Put(entry) if entry.removed => {
+                    ops.push(WriteOp::Delete { key });
+                    order.push(Order::Remove(version(entry)));
+                }
                 Op::Put(entry) => match self.encode(hash, entry) {
                     Ok(value) => {
                         let expiry = expires_at(entry.updated_at, self.opts.max_age);
@@ -369,16 +412,22 @@ impl Persister {
                             value,
                             ttl_seconds: ttl_seconds(expiry, t),
                         });
+                        order.push(Order::Put(State::Data {
+                            version: version(entry),
+                            invalidated: entry.is_invalidated,
+                        }));
                     }
                     // Data JSON cannot hold, or too large, is not persisted (said once per
                     // write), and the key's older entry is removed so a reload cannot bring it back.
                     Err((operation, e)) => {
                         self.report(&e, operation, &key);
                         ops.push(WriteOp::Delete { key });
+                        order.push(Order::Remove(version(entry)));
                     }
                 },
             }
         }
+        let order = Rc::new(order);
         let backend = &self.opts.backend;
         let ops = Rc::new(ops);
         let hashes: Vec<String> = batch.ops.iter().map(|(h, _)| h.clone()).collect();
@@ -391,7 +440,7 @@ impl Persister {
             if batch.clear_first {
                 self.calls.set(self.calls.get() + 1);
                 bounded(
-                    backend.delete_prefix(&self.prefix),
+                    backend.clear_in_order(&self.prefix, self.cleared_at.get()),
                     self.opts.timeout_ms,
                     "clear",
                 )
@@ -400,7 +449,7 @@ impl Persister {
             }
             if !ops.is_empty() {
                 self.calls.set(self.calls.get() + 1);
-                let written = self.write_bounded(&ops, &hashes, label).await;
+                let written = self.write_bounded(&ops, &order, &hashes, label).await;
                 if let Err(e) = &written {
                     if error_name(e).as_deref() == Some("QuotaExceededError")
                         && self.evict_oldest().await
@@ -411,7 +460,7 @@ impl Persister {
                         }
                         self.calls.set(self.calls.get() + 1);
                         return self
-                            .write_bounded(&ops, &hashes, label)
+                            .write_bounded(&ops, &order, &hashes, label)
                             .await
                             .map_err(|e| (label, e));
                     }
@@ -457,13 +506,22 @@ impl Persister {
     async fn write_bounded(
         self: &Rc<Self>,
         ops: &Rc<Vec<WriteOp>>,
+        order: &Rc<Vec<Order>>,
         hashes: &[String],
         label: &str,
     ) -> Result<(), JsValue> {
         let backend = self.opts.backend.clone();
-        let owned = ops.clone();
-        let mut call: Pin<Box<dyn Future<Output = Result<(), JsValue>>>> =
-            Box::pin(async move { backend.write(&owned).await });
+        let (owned, order) = (ops.clone(), order.clone());
+        let (prefix, buster) = (self.prefix.clone(), self.opts.buster.clone());
+        let mut call: Pin<Box<dyn Future<Output = Result<(), JsValue>>>> = Box::pin(async move {
+            let ordered = Ordered {
+                prefix: &prefix,
+                buster: &buster,
+                now: now(),
+                order: &order,
+            };
+            backend.write_in_order(&owned, &ordered).await
+        });
         let ms = self.opts.timeout_ms;
         if !ms.is_finite() {
             return call.await;
@@ -557,6 +615,7 @@ impl Persister {
                 data_updated_at: entry.updated_at,
                 is_invalidated: entry.is_invalidated,
                 expires_at: expires_at(entry.updated_at, self.opts.max_age),
+                rev: entry.rev,
             },
             &data_json,
         );
@@ -628,10 +687,11 @@ impl Persister {
                     let out = this.read_now(&h).await;
                     this.reads.borrow_mut().remove(&h);
                     Ok(match out {
-                        Some(r) => js_sys::Array::of3(
+                        Some(r) => js_sys::Array::of4(
                             &r.data,
                             &JsValue::from(r.updated_at),
                             &JsValue::from(r.is_invalidated),
+                            &JsValue::from(r.rev),
                         )
                         .into(),
                         None => JsValue::UNDEFINED,
@@ -647,6 +707,7 @@ impl Persister {
             data: a.get(0),
             updated_at: a.get(1).as_f64()?,
             is_invalidated: a.get(2).is_truthy(),
+            rev: a.get(3).as_f64().unwrap_or(0.0),
         })
     }
 
@@ -679,6 +740,7 @@ impl Persister {
                     data,
                     updated_at: d.data_updated_at,
                     is_invalidated: d.is_invalidated,
+                    rev: d.rev,
                 })
             });
         match restored {

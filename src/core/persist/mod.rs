@@ -1,8 +1,10 @@
 //! L2 rules, with no storage in sight: the entry format ([`envelope`]), the
-//! write-behind queue ([`write_queue`]), outages and back-off ([`health`]) and lazy
-//! hydration ([`hydration`]). The host runs the actual storage calls.
+//! write-behind queue ([`write_queue`]), outages and back-off ([`health`]), lazy
+//! hydration ([`hydration`]) and the order of changes tabs agree on ([`order`]). The
+//! host runs the actual storage calls.
 
 pub mod envelope;
 pub mod health;
 pub mod hydration;
+pub mod order;
 pub mod write_queue;
