@@ -5,11 +5,21 @@
 //! What is sent: new settled data (fetch result, `setQueryData`), invalidation, removal
 //! and `clear()`; the same events that reach L2, sent from the same place. What is
 //! received is applied to L1 only, and never sent on (no echo loops; L2 was already
-//! written by the sender). Received data is applied only when it is newer than what
-//! this tab holds, and only to queries this tab has: others read L2 when first used.
-//! The channel's name holds the storage's name and the `keyPrefix`, so clients with
-//! different prefixes never hear each other. Changes made in one task go out as one
-//! message (a loop of 10,000 `setQueryData` is one structured clone, not 10,000).
+//! written by the sender). Received data is applied only to queries this tab has
+//! (others read L2 when first used). The channel's name holds the storage's name and
+//! the `keyPrefix`, so clients with different prefixes never hear each other. Changes
+//! made in one task go out as one message (a loop of 10,000 `setQueryData` is one
+//! structured clone, not 10,000).
+//!
+//! Every tab ends with what the store holds because data and removals carry their place
+//! in one order ([`crate::core::persist::order`]): `dataUpdatedAt` (or the instant of a
+//! removal) and a revision from this module's Lamport clock. A tab applies what it hears
+//! only when it is newer in that order than what it holds, and IndexedDB writes only
+//! what is newer than what it stores, so the order of arrival and the order of commits
+//! no longer matter. A query's data keeps the revision it was written, read or heard
+//! with ([`Origin`]). A clear takes away what was written before it; a tab that wrote
+//! something after hearing of it writes it again once the clearing tab says its
+//! transaction is done (`cleared`), as that transaction may have taken it away too.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -19,12 +29,83 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{BroadcastChannel, MessageEvent};
 
-use super::client::{release_removed, Inner};
+use super::client::{now, release_removed, Inner, Meta};
 use super::convert::js_name;
 use super::convert::set_prop;
 use super::options::get;
 use super::persister::Entry;
 use super::structural;
+use crate::core::cache::Query;
+use crate::core::persist::order::{self, is_rev, Clock, State, Version};
+
+thread_local! {
+    /// This module instance's (this tab's) revisions.
+    static CLOCK: RefCell<Clock> =
+        RefCell::new(Clock::new((js_sys::Math::random() * f64::from(1u32 << order::WRITER_BITS)) as u64));
+}
+
+/// A revision newer than every one this tab has made, heard or read.
+pub fn next_rev() -> f64 {
+    CLOCK.with(|c| c.borrow_mut().tick())
+}
+
+/// Moves this tab's clock past a revision heard or read.
+pub fn observe_rev(rev: f64) {
+    CLOCK.with(|c| c.borrow_mut().observe(rev));
+}
+
+/// The revision a query's data was written, read or heard with. It belongs to the data
+/// while the query holds that data: the data-update count and `dataUpdatedAt` are still
+/// those it was recorded at.
+#[derive(Clone, Copy, Debug)]
+pub struct Origin {
+    count: u32,
+    at: f64,
+    rev: f64,
+}
+
+type Q = Query<JsValue, JsValue, Meta>;
+
+/// The revision of the query's data; 0 when none was recorded for it.
+fn rev_of(q: &Q) -> f64 {
+    q.meta
+        .origin
+        .filter(|o| o.count == q.state.data_update_count && o.at == q.state.data_updated_at)
+        .map_or(0.0, |o| o.rev)
+}
+
+/// Where the query's data stands in the order tabs agree on.
+pub fn held(q: &Q) -> State {
+    match q.state.data {
+        None => State::Nothing,
+        Some(_) => State::Data {
+            version: Version::new(q.state.data_updated_at, rev_of(q)),
+            invalidated: q.state.is_invalidated,
+        },
+    }
+}
+
+/// Records that the data the query holds now came with revision `rev`.
+pub fn record(q: &mut Q, rev: f64) {
+    observe_rev(rev);
+    q.meta.origin = Some(Origin {
+        count: q.state.data_update_count,
+        at: q.state.data_updated_at,
+        rev,
+    });
+}
+
+/// The revision of the query's data, a new one if it has none yet (data made here).
+pub fn stamp(q: &mut Q) -> f64 {
+    match rev_of(q) {
+        0.0 => {
+            let rev = next_rev();
+            record(q, rev);
+            rev
+        }
+        rev => rev,
+    }
+}
 
 /// One open channel and its listener; closed when dropped.
 pub struct CrossTab {
@@ -120,22 +201,52 @@ impl CrossTab {
         }
     }
 
-    /// New settled data (or an invalidation) of a query.
-    pub fn put(&self, hash: &str, data: &JsValue, updated_at: f64, invalidated: bool) {
+    /// New settled data (or an invalidation) of a query, at version (`updated_at`, `rev`).
+    pub fn put(&self, hash: &str, data: &JsValue, updated_at: f64, invalidated: bool, rev: f64) {
         let m = message("put", hash);
         set_prop(&m, "d", data);
         set_prop(&m, "u", &updated_at.into());
         set_prop(&m, "i", &invalidated.into());
+        set_prop(&m, "r", &rev.into());
         self.send(m);
     }
 
-    pub fn remove(&self, hash: &str) {
-        self.send(message("del", hash));
+    /// The removal of a query, made at `version`.
+    pub fn remove(&self, hash: &str, version: Version) {
+        let m = message("del", hash);
+        set_prop(&m, "u", &version.at.into());
+        set_prop(&m, "r", &version.rev.into());
+        self.send(m);
     }
 
-    pub fn clear(&self) {
-        self.send(message("clear", ""));
+    /// `clear()` made at `at`; `done` settles when its transaction has been tried.
+    /// Then the other tabs hear `cleared`: what they wrote after hearing of the clear
+    /// may have been taken by that transaction, and they write it again.
+    pub fn clear(&self, at: f64, done: &Promise, ignore: &js_sys::Function) {
+        let m = message("clear", "");
+        set_prop(&m, "u", &at.into());
+        self.send(m);
+        let channel = self.channel.clone();
+        let cleared = Closure::once_into_js(move || {
+            let m = message("cleared", "");
+            set_prop(&m, "u", &at.into());
+            let _ = channel.post_message(&m); // a closed channel (disposed): nobody to tell
+        });
+        // Only once the namespace is empty; a failed clear is the caller's to hear.
+        let _ = super::promise::then(done, cleared.unchecked_ref(), ignore);
     }
+}
+
+/// A finite number field.
+fn time(m: &JsValue, name: &'static str) -> Option<f64> {
+    field(m, name).as_f64().filter(|t| t.is_finite())
+}
+
+/// A revision field; 0 when missing (a tab of an older version) or not one.
+fn revision(m: &JsValue) -> f64 {
+    let rev = field(m, "r").as_f64().filter(|r| is_rev(*r)).unwrap_or(0.0);
+    observe_rev(rev);
+    rev
 }
 
 /// Applies another tab's change to this tab's L1. Malformed messages are ignored.
@@ -154,11 +265,60 @@ fn receive(client: &Rc<Inner>, m: &JsValue) {
         }
         return;
     }
+    // Where the storage does not keep the order (another storage with `crossTab: true`),
+    // what we still have queued must not land after what we heard.
+    let repair = client.persister().filter(|p| !p.is_ordered()).cloned();
     let mut refetch = false;
     let removed = match client.cache() {
         Ok(mut cache) => match kind.as_str() {
-            "del" => cache.remove(&hash).into_iter().collect(),
-            "clear" => cache.clear(),
+            "del" => {
+                // From a tab of an older version (no version): removed whatever we hold.
+                let version = time(m, "u").map(|at| Version::new(at, revision(m)));
+                let removal = version.map(|version| State::Removed { version });
+                let mine = cache.get(&hash).map(held);
+                if let (Some(r), Some(mine)) = (removal, mine) {
+                    if !order::supersedes(&r, &mine) {
+                        return; // ours is newer
+                    }
+                }
+                if let Some(p) = repair.as_ref().filter(|p| p.has_pending(&hash)) {
+                    p.delete(&hash);
+                }
+                cache.remove(&hash).into_iter().collect()
+            }
+            "clear" => {
+                if let Some(p) = repair.as_ref().filter(|p| !p.is_idle()) {
+                    p.clear_again();
+                }
+                cache.clear()
+            }
+            "cleared" => {
+                // What we wrote after hearing of the clear may have been taken by its
+                // transaction: write it again (a put loses to nothing newer).
+                let (Some(at), Some(p)) = (time(m, "u"), client.persister()) else {
+                    return;
+                };
+                if !p.is_ordered() {
+                    return;
+                }
+                let again: Vec<String> = cache
+                    .hashes()
+                    .filter(|h| {
+                        cache.get(h).is_some_and(|q| {
+                            q.meta.persist
+                                && q.state.data.is_some()
+                                && order::survives_clear(q.state.data_updated_at, at)
+                        })
+                    })
+                    .cloned()
+                    .collect();
+                for h in again {
+                    if let Some(entry) = cache.get_mut(&h).and_then(entry_of) {
+                        p.put(&h, entry);
+                    }
+                }
+                return;
+            }
             "inv" => {
                 // The data could not travel: active queries fetch it themselves.
                 cache.invalidate(&hash);
@@ -169,25 +329,28 @@ fn receive(client: &Rc<Inner>, m: &JsValue) {
                 let Some(local) = cache.get(&hash) else {
                     return;
                 };
-                let (updated_at, invalidated) = (field(m, "u"), field(m, "i").is_truthy());
-                let Some(updated_at) = updated_at.as_f64().filter(|u| u.is_finite()) else {
+                let Some(updated_at) = time(m, "u") else {
                     return;
                 };
-                let local_at = local
-                    .state
-                    .data
-                    .as_ref()
-                    .map(|_| local.state.data_updated_at);
-                let (old, sharing) = (
-                    local.state.data.clone(),
-                    local.meta.structural_sharing.clone(),
-                );
-                if local_at.is_some_and(|at| at >= updated_at) {
-                    if local_at == Some(updated_at) && invalidated {
-                        cache.invalidate(&hash);
-                    }
+                let invalidated = field(m, "i").is_truthy();
+                let version = Version::new(updated_at, revision(m));
+                let theirs = State::Data {
+                    version,
+                    invalidated,
+                };
+                let mine = held(local);
+                if !order::supersedes(&theirs, &mine) {
+                    return;
+                }
+                if mine.version() == Some(version) {
+                    // The same data, invalidated there.
+                    cache.invalidate(&hash);
                     Vec::new()
                 } else {
+                    let (old, sharing) = (
+                        local.state.data.clone(),
+                        local.meta.structural_sharing.clone(),
+                    );
                     drop(cache);
                     // Equal parts keep this tab's references (no borrow held).
                     let data = structural::share(&sharing, old.as_ref(), field(m, "d"))
@@ -198,19 +361,29 @@ fn receive(client: &Rc<Inner>, m: &JsValue) {
                     let Ok(mut cache) = client.cache() else {
                         return;
                     };
-                    cache.restore(&hash, data.clone(), updated_at, invalidated);
+                    // The query may have changed while user code ran: still newer?
+                    if !cache
+                        .get(&hash)
+                        .is_some_and(|q| order::supersedes(&theirs, &held(q)))
+                    {
+                        return;
+                    }
+                    cache.adopt(&hash, data.clone(), updated_at, invalidated);
                     if let Some(q) = cache.get_mut(&hash) {
                         q.meta.hydrated = true;
+                        record(q, version.rev);
                     }
                     drop(cache);
                     // An older write of ours still queued must not land after theirs.
-                    if let Some(p) = client.persister().filter(|p| p.has_pending(&hash)) {
+                    if let Some(p) = repair.as_ref().filter(|p| p.has_pending(&hash)) {
                         p.put(
                             &hash,
                             Entry {
                                 data,
                                 updated_at,
                                 is_invalidated: invalidated,
+                                rev: version.rev,
+                                removed: false,
                             },
                         );
                     }
@@ -221,14 +394,6 @@ fn receive(client: &Rc<Inner>, m: &JsValue) {
         },
         Err(_) => return,
     };
-    // What we still had queued must not bring back what they removed or cleared.
-    if let Some(p) = client.persister() {
-        match kind.as_str() {
-            "del" if p.has_pending(&hash) => p.delete(&hash),
-            "clear" if !p.is_idle() => p.clear_again(),
-            _ => {}
-        }
-    }
     release_removed(removed);
     client.notify_changed();
     if refetch {
@@ -237,4 +402,25 @@ fn receive(client: &Rc<Inner>, m: &JsValue) {
         }
     }
     client.arm_gc();
+}
+
+/// What L2 should hold for a query (when it is persisted and has data), with the
+/// revision of its data (a new one for data made here).
+pub fn entry_of(q: &mut Q) -> Option<Entry> {
+    if !q.meta.persist {
+        return None;
+    }
+    let data = q.state.data.clone()?;
+    Some(Entry {
+        data,
+        updated_at: q.state.data_updated_at,
+        is_invalidated: q.state.is_invalidated,
+        rev: stamp(q),
+        removed: false,
+    })
+}
+
+/// The version of a removal of data held at `held`, made now.
+pub fn removal(held: &State) -> Version {
+    order::removal(now(), held.version(), next_rev())
 }

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::broadcast::CrossTab;
+use super::broadcast::{self, CrossTab, Origin};
 use super::convert::set_prop;
 use super::convert::{hash_key_value, key_of};
 use super::errors::{disposed_error, range_error, reentrant_error};
@@ -24,13 +24,14 @@ use super::observer::{ObserverInner, QueryObserver};
 use super::options::{
     get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec, Runtime,
 };
-use super::persister::{Entry, PersistOptions, Persister};
+use super::persister::{PersistOptions, Persister};
 use super::{managers, promise, structural, timer};
 use crate::core::cache::CacheError;
 use crate::core::filters::QueryType;
 use crate::core::gc::rearm;
 use crate::core::mutation::Scopes;
 use crate::core::network::NetworkMode;
+use crate::core::persist::order::State;
 use crate::core::state::FetchStatus;
 use crate::core::QueryCache;
 
@@ -52,6 +53,8 @@ pub struct Meta {
     pub network_mode: NetworkMode,
     /// The `structuralSharing` option as given.
     pub structural_sharing: JsValue,
+    /// The revision the data was written, read or heard with (cross-tab order).
+    pub origin: Option<Origin>,
 }
 
 pub type Cache = QueryCache<JsValue, JsValue, Meta>;
@@ -274,6 +277,7 @@ impl Inner {
                     hydrated: !persist,
                     network_mode: o.network_mode,
                     structural_sharing: JsValue::UNDEFINED,
+                    origin: None,
                 },
                 o.gc_time,
                 initial,
@@ -356,7 +360,11 @@ impl Inner {
             {
                 let mut cache = inner.cache()?;
                 if let Some(r) = restored {
-                    cache.restore(&o.hash, r.data, r.updated_at, r.is_invalidated);
+                    if cache.restore(&o.hash, r.data, r.updated_at, r.is_invalidated) {
+                        if let Some(q) = cache.get_mut(&o.hash) {
+                            broadcast::record(q, r.rev);
+                        }
+                    }
                 }
                 if let Some(q) = cache.get_mut(&o.hash) {
                     q.meta.hydrated = true;
@@ -385,31 +393,32 @@ impl Inner {
         let Some(persister) = &self.persister else {
             return;
         };
-        let entry = match self.cache.try_borrow() {
-            Ok(cache) => cache.get(hash).filter(|q| q.meta.persist).and_then(|q| {
-                Some(Entry {
-                    data: q.state.data.clone()?,
-                    updated_at: q.state.data_updated_at,
-                    is_invalidated: q.state.is_invalidated,
-                })
-            }),
+        let entry = match self.cache.try_borrow_mut() {
+            Ok(mut cache) => cache.get_mut(hash).and_then(broadcast::entry_of),
             Err(_) => None,
         };
         if let Some(entry) = entry {
             if let Ok(Some(tabs)) = self.cross_tab.try_borrow().as_deref() {
-                tabs.put(hash, &entry.data, entry.updated_at, entry.is_invalidated);
+                tabs.put(
+                    hash,
+                    &entry.data,
+                    entry.updated_at,
+                    entry.is_invalidated,
+                    entry.rev,
+                );
             }
             persister.put(hash, entry);
         }
     }
 
-    /// Queues the removal of the query's L2 entry.
-    fn unpersist(&self, hash: &str) {
+    /// Queues the removal of the query's L2 entry; `held`: what the query held.
+    fn unpersist(&self, hash: &str, held: &State) {
+        let version = broadcast::removal(held);
         if let Some(persister) = &self.persister {
-            persister.delete(hash);
+            persister.remove(hash, version);
         }
         if let Ok(Some(tabs)) = self.cross_tab.try_borrow().as_deref() {
-            tabs.remove(hash);
+            tabs.remove(hash, version);
         }
     }
 
@@ -632,6 +641,7 @@ impl QueryClient {
                     hydrated: true,
                     network_mode: inner.defaults.network_mode,
                     structural_sharing: JsValue::UNDEFINED,
+                    origin: None,
                 },
                 inner.defaults.gc_time,
                 None,
@@ -817,11 +827,11 @@ impl QueryClient {
             let mut cache = self.alive()?.cache()?;
             hashes.iter().filter_map(|h| cache.remove(h)).collect()
         };
-        for (h, _) in &removed {
-            self.inner.unpersist(h);
+        for (h, q) in &removed {
+            self.inner.unpersist(h, &broadcast::held(q));
         }
         if let Some(h) = f.unloaded_exact_key(&removed) {
-            self.inner.unpersist(h);
+            self.inner.unpersist(h, &State::Nothing);
         }
         release_removed(removed);
         self.inner.notify_changed();
@@ -837,8 +847,8 @@ impl QueryClient {
         let inner = self.alive()?;
         let mut orphans = Vec::new();
         for h in &hashes {
-            let initial = match inner.cache()?.get(h) {
-                Some(q) => q.meta.initial_data.clone(),
+            let (initial, held) = match inner.cache()?.get(h) {
+                Some(q) => (q.meta.initial_data.clone(), broadcast::held(q)),
                 None => continue,
             };
             let initial = resolve_initial(&initial)?;
@@ -847,7 +857,7 @@ impl QueryClient {
                 orphans.extend(cache.get_mut(h).and_then(|q| q.meta.in_flight.take()));
             }
             drop(cache);
-            inner.unpersist(h);
+            inner.unpersist(h, &held);
         }
         release(orphans);
         inner.notify_changed();
@@ -883,14 +893,17 @@ impl QueryClient {
         let removed = inner.cache()?.clear();
         let hashes: Vec<String> = removed.iter().map(|(h, _)| h.clone()).collect();
         release_removed(removed);
-        if let Ok(Some(tabs)) = inner.cross_tab.try_borrow().as_deref() {
-            tabs.clear();
-        }
-        inner.notify_changed();
-        Ok(match &inner.persister {
+        let flushed = match &inner.persister {
             Some(p) => p.clear(hashes),
             None => Promise::resolve(&JsValue::UNDEFINED),
-        })
+        };
+        if let (Ok(Some(tabs)), Some(p)) =
+            (inner.cross_tab.try_borrow().as_deref(), &inner.persister)
+        {
+            tabs.clear(p.cleared_at(), &flushed, &inner.noop);
+        }
+        inner.notify_changed();
+        Ok(flushed)
     }
 
     /// Resolves when every L2 write and delete issued so far has been tried (edge

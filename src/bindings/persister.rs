@@ -25,7 +25,7 @@ use super::convert::{describe, js_name};
 use super::errors::{range_error, type_error};
 use super::exit_flush;
 use super::options::{get, optional_function, read_duration};
-use super::storage::{error_name, read_storage, Backend, StorageBackend, WriteOp};
+use super::storage::{error_name, read_storage, Backend, Order, Ordered, StorageBackend, WriteOp};
 use super::timer::Sleep;
 use crate::core::persist::envelope::{self, EnvelopeMeta, Rejection};
 use crate::core::persist::health::Health;
@@ -33,15 +33,21 @@ use crate::core::persist::hydration::{expires_at, trusted_updated_at, ttl_second
 use crate::core::persist::namespace::{
     decode_index, encode_index, holds, merge, Hashes, Namespace,
 };
+use crate::core::persist::order::{State, Version};
 use crate::core::persist::write_queue::{Batch, Op, Pending, WriteQueue};
 use crate::core::staleness::Duration;
 
-/// A queued write: what the envelope will hold (serialised when written).
+/// A queued write: what the envelope will hold (serialised when written), or a removal.
 #[derive(Clone)]
 pub struct Entry {
     pub data: JsValue,
     pub updated_at: f64,
     pub is_invalidated: bool,
+    /// The revision that orders it between tabs (`core::persist::order`).
+    pub rev: f64,
+    /// A removal made at `updated_at`: the entry is deleted (where the storage keeps
+    /// the order, only if older, and older data is refused after it).
+    pub removed: bool,
 }
 
 /// Data read back from L2.
@@ -49,6 +55,7 @@ pub struct Restored {
     pub data: JsValue,
     pub updated_at: f64,
     pub is_invalidated: bool,
+    pub rev: f64,
 }
 
 /// The L2 options of `new QueryClient({...})`.
@@ -204,6 +211,8 @@ pub struct Persister {
     /// Storage calls made, by kind (for tests and the benchmark).
     pub calls: Cell<u32>,
     late: RefCell<LateWrites>,
+    /// When `clear()` was last called: what was written before is refused after it.
+    cleared_at: Cell<f64>,
 }
 
 /// Writes given up on after `storageTimeout` that may still land: a hung storage call
@@ -239,6 +248,7 @@ impl Persister {
             reads: RefCell::new(HashMap::new()),
             calls: Cell::new(0),
             late: RefCell::new(LateWrites::default()),
+            cleared_at: Cell::new(f64::NEG_INFINITY),
         });
         exit_flush::register(&persister);
         persister
@@ -285,7 +295,25 @@ impl Persister {
         self.wake_writer();
     }
 
-    /// Queues the removal of a key from L2.
+    /// Queues the removal of a key made at `version` (see [`Entry::removed`]).
+    pub fn remove(self: &Rc<Self>, hash: &str, version: Version) {
+        let entry = Entry {
+            data: JsValue::UNDEFINED,
+            updated_at: version.at,
+            is_invalidated: false,
+            rev: version.rev,
+            removed: true,
+        };
+        self.put(hash, entry);
+    }
+
+    /// Whether the storage applies writes in the order tabs agree on (IndexedDB).
+    pub fn is_ordered(&self) -> bool {
+        self.opts.backend.is_ordered()
+    }
+
+    /// Queues the deletion of an unusable entry of a key from L2 (where the storage
+    /// keeps the order, only while it still is unusable).
     pub fn delete(self: &Rc<Self>, hash: &str) {
         if self.stopped.get() {
             return;
@@ -303,6 +331,11 @@ impl Persister {
         self.queue.borrow().is_idle()
     }
 
+    /// When `clear()` was last called (`-Infinity`: never).
+    pub fn cleared_at(&self) -> f64 {
+        self.cleared_at.get()
+    }
+
     /// Queues the removal of this client's whole namespace: every entry it holds, those
     /// of earlier sessions included (`l1_hashes`: what L1 held, also removed where the
     /// storage keeps an index, in case an older version wrote them unlisted). The
@@ -312,6 +345,7 @@ impl Persister {
         if let Some(known) = self.index.borrow_mut().as_mut() {
             merge(known, l1_hashes);
         }
+        self.cleared_at.set(now());
         self.queue.borrow_mut().clear();
         let mut settle = None;
         let done = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
@@ -324,6 +358,7 @@ impl Persister {
 
     /// Re-queues a clear that another tab made (no caller waits for it).
     pub fn clear_again(self: &Rc<Self>) {
+        self.cleared_at.set(now());
         self.queue.borrow_mut().clear();
         self.wake_writer();
     }
@@ -371,7 +406,8 @@ impl Persister {
     /// too, in one committed transaction of its own (IndexedDB runs the readwrite
     /// transactions of a store in the order they were created, so the order per key
     /// holds). It stays queued as well, written again to the same effect if the page
-    /// lives on.
+    /// lives on. It is written without the cross-tab order's check (which needs a read
+    /// that a closing page never gets the answer to): these are this tab's newest writes.
     pub fn flush_for_unload(self: &Rc<Self>) {
         self.flush_now();
         if !matches!(&*self.opts.backend, Backend::IndexedDb(_)) {
@@ -386,7 +422,7 @@ impl Persister {
             let t = now();
             let ops: Vec<WriteOp> = queued
                 .into_iter()
-                .map(|(hash, op)| self.write_op(hash, op, t, false))
+                .map(|(hash, op)| self.write_op(hash, op, t, false).0)
                 .collect();
             (clear, ops)
         };
@@ -495,11 +531,12 @@ impl Persister {
         batch: Batch<Entry>,
     ) -> Result<(), (Batch<Entry>, JsValue)> {
         let t = now();
-        let ops: Vec<WriteOp> = batch
+        let (ops, order): (Vec<WriteOp>, Vec<Order>) = batch
             .ops
             .iter()
             .map(|(hash, op)| self.write_op(hash, op, t, true))
-            .collect();
+            .unzip();
+        let order = Rc::new(order);
         let ops = Rc::new(ops);
         let hashes: Vec<String> = batch.ops.iter().map(|(h, _)| h.clone()).collect();
         let label = match ops.iter().all(|o| matches!(o, WriteOp::Delete { .. })) {
@@ -516,7 +553,7 @@ impl Persister {
                 .map_err(|e| ("set", e))?;
             if !ops.is_empty() {
                 self.count_call();
-                let written = self.write_bounded(&ops, &hashes, label).await;
+                let written = self.write_bounded(&ops, &order, &hashes, label).await;
                 if let Err(e) = &written {
                     if error_name(e).as_deref() == Some("QuotaExceededError")
                         && self.evict_oldest().await
@@ -527,7 +564,7 @@ impl Persister {
                         }
                         self.count_call();
                         return self
-                            .write_bounded(&ops, &hashes, label)
+                            .write_bounded(&ops, &order, &hashes, label)
                             .await
                             .map_err(|e| (label, e));
                     }
@@ -572,22 +609,33 @@ impl Persister {
     /// What storage is told to do for `op` on `hash`. Data JSON cannot hold, or too
     /// large, is not persisted (said once per write when `report`), and the key's older
     /// entry is removed so a reload cannot bring it back.
-    fn write_op(&self, hash: &str, op: &Op<Entry>, now: f64, report: bool) -> WriteOp {
+    fn write_op(&self, hash: &str, op: &Op<Entry>, now: f64, report: bool) -> (WriteOp, Order) {
         let key = self.storage_key(hash);
-        let Op::Put(entry) = op else {
-            return WriteOp::Delete { key };
+        let entry = match op {
+            Op::Delete => return (WriteOp::Delete { key }, Order::Purge),
+            Op::Put(entry) => entry,
         };
+        let version = Version::new(entry.updated_at, entry.rev);
+        if entry.removed {
+            return (WriteOp::Delete { key }, Order::Remove(version));
+        }
         match self.encode(hash, entry) {
-            Ok(value) => WriteOp::Put {
-                key,
-                value,
-                ttl_seconds: ttl_seconds(expires_at(entry.updated_at, self.opts.max_age), now),
-            },
+            Ok(value) => (
+                WriteOp::Put {
+                    key,
+                    value,
+                    ttl_seconds: ttl_seconds(expires_at(entry.updated_at, self.opts.max_age), now),
+                },
+                Order::Put(State::Data {
+                    version,
+                    invalidated: entry.is_invalidated,
+                }),
+            ),
             Err((operation, e)) => {
                 if report {
                     self.report(&e, operation, &key);
                 }
-                WriteOp::Delete { key }
+                (WriteOp::Delete { key }, Order::Remove(version))
             }
         }
     }
@@ -598,7 +646,13 @@ impl Persister {
         let (backend, ms) = (&self.opts.backend, self.opts.timeout_ms);
         if self.index.borrow().is_none() {
             self.count_call();
-            return bounded(backend.delete_prefix(&self.ns.entries()), ms, "clear").await;
+            let cleared_at = self.cleared_at.get();
+            return bounded(
+                backend.clear_in_order(self.ns.prefix(), cleared_at),
+                ms,
+                "clear",
+            )
+            .await;
         }
         let index_key = self.ns.index_key();
         let mut hashes = self.stored_index(&index_key).await?;
@@ -673,13 +727,22 @@ impl Persister {
     async fn write_bounded(
         self: &Rc<Self>,
         ops: &Rc<Vec<WriteOp>>,
+        order: &Rc<Vec<Order>>,
         hashes: &[String],
         label: &str,
     ) -> Result<(), JsValue> {
         let backend = self.opts.backend.clone();
-        let owned = ops.clone();
-        let mut call: Pin<Box<dyn Future<Output = Result<(), JsValue>>>> =
-            Box::pin(async move { backend.write(&owned).await });
+        let (owned, order) = (ops.clone(), order.clone());
+        let (prefix, buster) = (self.ns.prefix().to_owned(), self.opts.buster.clone());
+        let mut call: Pin<Box<dyn Future<Output = Result<(), JsValue>>>> = Box::pin(async move {
+            let ordered = Ordered {
+                prefix: &prefix,
+                buster: &buster,
+                now: now(),
+                order: &order,
+            };
+            backend.write_in_order(&owned, &ordered).await
+        });
         let ms = self.opts.timeout_ms;
         if !ms.is_finite() {
             return call.await;
@@ -773,6 +836,7 @@ impl Persister {
                 data_updated_at: entry.updated_at,
                 is_invalidated: entry.is_invalidated,
                 expires_at: expires_at(entry.updated_at, self.opts.max_age),
+                rev: entry.rev,
             },
             &data_json,
         );
@@ -848,10 +912,11 @@ impl Persister {
                     let out = this.read_now(&h).await;
                     this.reads.borrow_mut().remove(&h);
                     Ok(match out {
-                        Some(r) => js_sys::Array::of3(
+                        Some(r) => js_sys::Array::of4(
                             &r.data,
                             &JsValue::from(r.updated_at),
                             &JsValue::from(r.is_invalidated),
+                            &JsValue::from(r.rev),
                         )
                         .into(),
                         None => JsValue::UNDEFINED,
@@ -867,6 +932,7 @@ impl Persister {
             data: a.get(0),
             updated_at: a.get(1).as_f64()?,
             is_invalidated: a.get(2).is_truthy(),
+            rev: a.get(3).as_f64().unwrap_or(0.0),
         })
     }
 
@@ -920,6 +986,7 @@ impl Persister {
                 data,
                 updated_at,
                 is_invalidated: d.is_invalidated,
+                rev: d.rev,
             })
         });
         match restored {
@@ -932,6 +999,8 @@ impl Persister {
                             data: r.data.clone(),
                             updated_at: r.updated_at,
                             is_invalidated: r.is_invalidated,
+                            rev: r.rev,
+                            removed: false,
                         },
                     );
                 }

@@ -275,6 +275,18 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         true
     }
 
+    /// Data from another tab that the host has judged newer by the order tabs agree on
+    /// (`persist::order`), which may hold it even at an equal `updated_at`: like
+    /// [`QueryCache::restore`] without the age check. Returns whether the query exists.
+    pub fn adopt(&mut self, hash: &str, data: D, updated_at: f64, is_invalidated: bool) -> bool {
+        let Some(q) = self.queries.get_mut(hash) else {
+            return false;
+        };
+        q.state.on_restored(data, updated_at, is_invalidated);
+        self.mark(hash);
+        true
+    }
+
     pub fn invalidate(&mut self, hash: &str) -> bool {
         match self.queries.get_mut(hash) {
             Some(q) => {
@@ -867,6 +879,28 @@ mod tests {
         c.set_data(&h, "newer", 200.0);
         assert!(!c.restore(&h, "older l2", 150.0, false));
         assert_eq!(c.get(&h).unwrap().state.data, Some("newer"));
+    }
+
+    #[test]
+    fn adopted_data_replaces_l1_data_even_at_an_equal_time() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["a"], 1000.0, 0.0);
+        c.observe(&h, true);
+        c.take_changed();
+        c.set_data(&h, "mine", 100.0);
+        assert!(c.adopt(&h, "theirs", 100.0, true));
+        let s = &c.get(&h).unwrap().state;
+        assert_eq!(
+            (
+                s.data,
+                s.data_updated_at,
+                s.is_invalidated,
+                s.data_update_count
+            ),
+            (Some("theirs"), 100.0, true, 2)
+        );
+        assert_eq!(c.take_changed(), [h.clone(), h], "observers hear of it");
+        assert!(!c.adopt("[\"missing\"]", "x", 1.0, false));
     }
 
     #[test]

@@ -23,7 +23,9 @@ async function idbEntries(dbName, storeName = 'queries') {
     if (!db.objectStoreNames.contains(storeName)) return new Map();
     const store = db.transaction(storeName).objectStore(storeName);
     const [keys, values] = await Promise.all([req(store.getAllKeys()), req(store.getAll())]);
-    return new Map(keys.map((k, i) => [k, values[i]]));
+    // Entries only: the records kept beside them under array keys (tombstones, each
+    // namespace's order record) are not.
+    return new Map(keys.map((k, i) => [k, values[i]]).filter(([k]) => typeof k === 'string'));
   } finally {
     db.close();
   }

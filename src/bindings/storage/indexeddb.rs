@@ -1,18 +1,33 @@
 //! `IndexedDbStorage`: L2 in IndexedDB, through web-sys directly.
 //!
 //! Requests become promises by installing the promise's own `resolve`/`reject` as
-//! their handlers, so no Rust closure is made per request. A write batch puts and
-//! deletes everything in one readwrite transaction and awaits only its completion.
+//! their handlers, so no Rust closure is made per request. A write batch is one
+//! readwrite transaction whose completion alone is awaited (a client's batch has one
+//! Rust handler for the reads it makes, bound to each; see below).
 //! (rexie was measured first: +48 KB raw / +22 KB gzip of wasm for a minimal use, and
 //! it awaits each request of a batch in turn.) The database is opened lazily, once;
 //! a failed or closed connection is reopened on the next call. `indexedDB` is looked
 //! up on the global object, so this works in pages and workers; where it is missing
 //! (Node) every call fails and the client carries on without L2.
+//!
+//! Tabs share the store, so a client's batches are written in the order the tabs agree
+//! on ([`crate::core::persist::order`]): in one readwrite transaction each op first
+//! reads what is stored (the requests of a transaction run one after another, and other
+//! transactions on the store wait, so the read and the write are one step) and is
+//! applied only if it does not lose to it. Beside the entries (string keys) live two
+//! kinds of records under array keys, which no string key range of a namespace covers:
+//! `["removed", key]`, a tombstone `[at, rev]` left by a removal so that older data
+//! cannot be written after it, and `["order", prefix]`, the namespace's last clear
+//! (before which nothing is written any more) and the greatest version written to it.
+//! An op newer than that is written without reading its key, so a tab writing alone, or
+//! after the others, pays one read per transaction, not one per op. A tombstone is
+//! kept for [`TOMBSTONE_MS`]: the first ordered batch of a namespace in a session sweeps
+//! older ones (a write held up longer than that in another tab is no race any more).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Array, Promise, Reflect};
+use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -21,16 +36,21 @@ use web_sys::{
     IdbTransaction, IdbTransactionMode,
 };
 
-use super::{register, storage_class, Backend, StorageBackend, WriteOp};
+use super::{register, storage_class, Backend, Order, Ordered, StorageBackend, WriteOp};
 use crate::bindings::convert::js_name;
 use crate::bindings::errors::type_error;
 use crate::bindings::options::{expect_object, get};
+use crate::core::persist::envelope;
+use crate::core::persist::namespace::entries_under;
+use crate::core::persist::order::{supersedes, survives_clear, State, Version};
 
 pub struct IndexedDb {
     db_name: String,
     store_name: String,
     /// The open connection (a promise of the open request's success event).
     connection: RefCell<Option<Promise>>,
+    /// Namespaces whose expired tombstones have been swept (once per instance).
+    swept: RefCell<Vec<String>>,
 }
 
 /// A promise settled by `target`'s success/error handlers (`resolve`/`reject` themselves).
@@ -98,6 +118,7 @@ impl IndexedDb {
             db_name,
             store_name,
             connection: RefCell::new(None),
+            swept: RefCell::new(Vec::new()),
         }
     }
 
@@ -211,6 +232,424 @@ impl IndexedDb {
             &JsValue::from_str(prefix),
             &JsValue::from_str(&format!("{prefix}\u{ffff}")),
         )
+    }
+}
+
+/// How long a tombstone is kept: a day.
+pub const TOMBSTONE_MS: f64 = 86_400_000.0;
+
+/// The key of the tombstone of entry `key`.
+fn tombstone_key(key: &str) -> JsValue {
+    Array::of2(&JsValue::from_str("removed"), &JsValue::from_str(key)).into()
+}
+
+/// The key of namespace `prefix`'s order record.
+fn record_key(prefix: &str) -> JsValue {
+    Array::of2(&JsValue::from_str("order"), &JsValue::from_str(prefix)).into()
+}
+
+/// A namespace's order record: `[clearedAt, maxAt, maxRev]`, the time of its last clear
+/// and the greatest version written to it by an ordered batch (an upper bound of every
+/// version it stores, entries and tombstones).
+#[derive(Clone, Copy)]
+struct Record {
+    cleared_at: f64,
+    max: Option<Version>,
+}
+
+impl Record {
+    fn read(stored: &JsValue) -> Record {
+        let number = |i: u32| {
+            stored
+                .dyn_ref::<Array>()
+                .and_then(|a| a.get(i).as_f64())
+                .filter(|n| n.is_finite())
+        };
+        Record {
+            cleared_at: number(0).unwrap_or(f64::NEG_INFINITY),
+            max: number(1)
+                .zip(number(2))
+                .map(|(at, rev)| Version::new(at, rev)),
+        }
+    }
+
+    fn value(&self) -> JsValue {
+        let (at, rev) = self.max.map_or((f64::NAN, f64::NAN), |v| (v.at, v.rev));
+        let cleared = Some(self.cleared_at).filter(|c| c.is_finite());
+        Array::of3(
+            &cleared.map_or(JsValue::NULL, JsValue::from),
+            &at.into(),
+            &rev.into(),
+        )
+        .into()
+    }
+
+    /// Whether `v` is newer than everything the namespace may hold: then it wins
+    /// without a look at what is stored.
+    fn newer_than_all(&self, v: Version) -> bool {
+        self.max.is_none_or(|m| v.compare(&m).is_gt())
+    }
+}
+
+/// The result of the request an event was fired at.
+fn result_of(event: &Event) -> JsValue {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<IdbRequest>().ok())
+        .and_then(|r| r.result().ok())
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
+/// What the store holds for an op's key, as the order sees it.
+enum Held {
+    /// An entry a reader would use, a tombstone, or nothing.
+    Usable(State),
+    /// An entry a reader would reject and delete (corrupt, foreign, expired, another
+    /// buster): anything may replace it.
+    Unusable,
+}
+
+/// One ordered op of a batch being written.
+struct Planned {
+    key: String,
+    key_js: JsValue,
+    /// The envelope, for a put.
+    value: Option<JsValue>,
+    order: Order,
+}
+
+/// Which read a result answers.
+const RECORD: u32 = 0;
+const ENTRY: u32 = 1;
+const TOMBSTONE: u32 = 2;
+/// The keys, then the values, of the namespace's tombstones (the sweep).
+const SWEEP_KEYS: u32 = 3;
+const SWEEP_VALUES: u32 = 4;
+
+/// An ordered batch in its transaction. The namespace's record is read first; an op
+/// newer than everything the namespace may hold is written at once, any other reads
+/// its key (and, with no entry there, its tombstone) and is written only if it wins.
+/// The reads' results arrive, in the order they were issued, at `on_result`.
+struct OrderedBatch {
+    tx: IdbTransaction,
+    store: IdbObjectStore,
+    prefix: String,
+    buster: String,
+    now: f64,
+    ops: Vec<Planned>,
+    /// A clear of the namespace made at this time (the batch then has no ops).
+    clearing: Option<f64>,
+    record: Cell<Record>,
+    /// `on_result` itself, to be bound to each request.
+    handler: RefCell<Option<Function>>,
+    /// The first request that could not be issued (the transaction is then aborted).
+    error: RefCell<Option<JsValue>>,
+    /// The tombstone keys read by the sweep, until their values come.
+    swept_keys: RefCell<Option<Array>>,
+    /// Reads issued and not yet answered: at none, every request of the batch has been
+    /// issued, and the transaction is committed at once.
+    unanswered: Cell<u32>,
+}
+
+/// The range of namespace `prefix`'s tombstones.
+/// The tombstones of namespace `prefix` (`${keyPrefix}:`), and of no other's.
+fn tombstone_range(prefix: &str) -> Result<IdbKeyRange, JsValue> {
+    let entries = entries_under(prefix);
+    IdbKeyRange::bound(
+        &tombstone_key(&entries),
+        &tombstone_key(&format!("{entries}\u{ffff}")),
+    )
+}
+
+impl OrderedBatch {
+    /// Reads the namespace's tombstones, to delete those older than [`TOMBSTONE_MS`].
+    fn sweep(&self) -> Result<(), JsValue> {
+        let range: JsValue = tombstone_range(&self.prefix)?.into();
+        let handler = self.handler.borrow();
+        let Some(f) = handler.as_ref() else {
+            return Ok(());
+        };
+        for (req, stage) in [
+            (self.store.get_all_keys_with_key(&range)?, SWEEP_KEYS),
+            (self.store.get_all_with_key(&range)?, SWEEP_VALUES),
+        ] {
+            let bound = f.bind2(&JsValue::NULL, &0.into(), &stage.into());
+            req.set_onsuccess(Some(bound.unchecked_ref()));
+            self.unanswered.set(self.unanswered.get() + 1);
+        }
+        Ok(())
+    }
+
+    fn on_swept(&self, stage: u32, result: JsValue) -> Result<(), JsValue> {
+        if stage == SWEEP_KEYS {
+            *self.swept_keys.borrow_mut() = result.dyn_into::<Array>().ok();
+            return Ok(());
+        }
+        let (Some(keys), Ok(values)) = (
+            self.swept_keys.borrow_mut().take(),
+            result.dyn_into::<Array>(),
+        ) else {
+            return Ok(());
+        };
+        for (key, value) in keys.iter().zip(values.iter()) {
+            if let State::Removed { version } = tombstone(&value) {
+                if version.at + TOMBSTONE_MS < self.now {
+                    self.store.delete(&key)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads `key`; its result comes back to `on_result(index, stage)`.
+    fn read(&self, key: &JsValue, index: u32, stage: u32) -> Result<(), JsValue> {
+        let req = self.store.get(key)?;
+        self.unanswered.set(self.unanswered.get() + 1);
+        let handler = self.handler.borrow();
+        if let Some(f) = handler.as_ref() {
+            let bound = f.bind2(&JsValue::NULL, &index.into(), &stage.into());
+            req.set_onsuccess(Some(bound.unchecked_ref()));
+        }
+        Ok(())
+    }
+
+    fn on_result(&self, index: u32, stage: u32, event: &Event) {
+        if self.error.borrow().is_some() {
+            return;
+        }
+        let result = result_of(event);
+        let outcome = match (stage, self.ops.get(index as usize)) {
+            (RECORD, _) => self.start(Record::read(&result)),
+            (SWEEP_KEYS | SWEEP_VALUES, _) => self.on_swept(stage, result),
+            (ENTRY, Some(op)) if result.is_undefined() => match op.order {
+                Order::Purge => Ok(()), // already gone
+                // No entry: is there a tombstone?
+                _ => self.read(&tombstone_key(&op.key), index, TOMBSTONE),
+            },
+            (ENTRY, Some(op)) => self.apply(op, self.judge(op, &result), false),
+            (_, Some(op)) => self.apply(op, Held::Usable(tombstone(&result)), true),
+            (_, None) => Ok(()),
+        };
+        if let Err(e) = outcome {
+            let mut error = self.error.borrow_mut();
+            if error.is_none() {
+                *error = Some(e);
+                let _ = self.tx.abort();
+            }
+            return;
+        }
+        let left = self.unanswered.get().saturating_sub(1);
+        self.unanswered.set(left);
+        if left == 0 {
+            commit(&self.tx);
+        }
+    }
+
+    /// With the namespace's record: writes what is newer than anything it may hold,
+    /// reads the keys of the rest.
+    fn start(&self, record: Record) -> Result<(), JsValue> {
+        if let Some(at) = self.clearing {
+            // Emptied: nothing stored; the clear time only moves forward.
+            let record = Record {
+                cleared_at: record.cleared_at.max(at),
+                max: None,
+            };
+            self.store
+                .put_with_key(&record.value(), &record_key(&self.prefix))?;
+            return Ok(());
+        }
+        self.record.set(record);
+        let mut newest = record.max;
+        for (i, op) in self.ops.iter().enumerate() {
+            let version = match op.order {
+                Order::Put(new) => new.version(),
+                Order::Remove(v) => Some(v),
+                Order::Purge => None,
+            };
+            match version {
+                Some(v) if record.newer_than_all(v) => {
+                    self.apply(op, Held::Usable(State::Nothing), false)?;
+                    if newest.is_none_or(|n| v.compare(&n).is_gt()) {
+                        newest = Some(v);
+                    }
+                }
+                _ => self.read(&op.key_js, i as u32, ENTRY)?,
+            }
+        }
+        if newest != record.max {
+            let record = Record {
+                max: newest,
+                ..record
+            };
+            self.store
+                .put_with_key(&record.value(), &record_key(&self.prefix))?;
+        }
+        Ok(())
+    }
+
+    /// A stored entry, judged as a reader of this namespace would.
+    fn judge(&self, op: &Planned, stored: &JsValue) -> Held {
+        let Some(text) = stored.as_string() else {
+            return Held::Unusable;
+        };
+        let hash = op.key.strip_prefix(&self.prefix).unwrap_or(&op.key);
+        match envelope::read(&text, hash, &self.buster, self.now) {
+            Ok(d) => Held::Usable(State::Data {
+                version: Version::new(d.data_updated_at, d.rev),
+                invalidated: d.is_invalidated,
+            }),
+            Err(_) => Held::Unusable,
+        }
+    }
+
+    /// Writes what `op` makes of the key, if it wins over `held`; `read_tombstone`:
+    /// `held` is the key's tombstone (there is no entry).
+    fn apply(&self, op: &Planned, held: Held, read_tombstone: bool) -> Result<(), JsValue> {
+        let cleared_at = self.record.get().cleared_at;
+        let wins = |new: &State| match held {
+            Held::Unusable => true,
+            Held::Usable(h) => supersedes(new, &h),
+        };
+        match op.order {
+            Order::Put(new) => {
+                let at = new.version().map_or(f64::NEG_INFINITY, |v| v.at);
+                if wins(&new) && survives_clear(at, cleared_at) {
+                    if let Some(value) = &op.value {
+                        self.store.put_with_key(value, &op.key_js)?;
+                    }
+                    if matches!(held, Held::Usable(State::Removed { .. })) {
+                        self.store.delete(&tombstone_key(&op.key))?;
+                    }
+                }
+            }
+            Order::Remove(version) => {
+                if wins(&State::Removed { version }) {
+                    if !read_tombstone {
+                        self.store.delete(&op.key_js)?;
+                    }
+                    if survives_clear(version.at, cleared_at) {
+                        let stamp = Array::of2(&version.at.into(), &version.rev.into());
+                        self.store.put_with_key(&stamp, &tombstone_key(&op.key))?;
+                    }
+                }
+            }
+            Order::Purge => {
+                if matches!(held, Held::Unusable) {
+                    self.store.delete(&op.key_js)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A stored tombstone `[at, rev]`; anything else is no tombstone.
+fn tombstone(stored: &JsValue) -> State {
+    let Some(pair) = stored.dyn_ref::<Array>() else {
+        return State::Nothing;
+    };
+    match (pair.get(0).as_f64(), pair.get(1).as_f64()) {
+        (Some(at), Some(rev)) if at.is_finite() && rev.is_finite() => State::Removed {
+            version: Version::new(at, rev),
+        },
+        _ => State::Nothing,
+    }
+}
+
+impl IndexedDb {
+    /// A batch in the order tabs agree on (see the module documentation and
+    /// [`OrderedBatch`]), in one readwrite transaction.
+    pub async fn write_in_order(
+        &self,
+        ops: &[WriteOp],
+        ordered: &Ordered<'_>,
+    ) -> Result<(), JsValue> {
+        if ordered.order.len() != ops.len() {
+            return self.write(ops).await; // not a batch of ours: as it is
+        }
+        let planned = ops
+            .iter()
+            .zip(ordered.order)
+            .map(|(op, order)| {
+                let (key, value) = match op {
+                    WriteOp::Put { key, value, .. } => (key, Some(JsValue::from_str(value))),
+                    WriteOp::Delete { key } => (key, None),
+                };
+                Planned {
+                    key: key.clone(),
+                    key_js: JsValue::from_str(key),
+                    value,
+                    order: *order,
+                }
+            })
+            .collect();
+        self.run(ordered, planned, None).await
+    }
+
+    /// Deletes namespace `prefix` (`${keyPrefix}:`: its entries and tombstones, not
+    /// those of prefixes that extend it) and records `at` as its
+    /// last clear, so that data written before `at` and landing later is refused.
+    pub async fn clear_in_order(&self, prefix: &str, at: f64) -> Result<(), JsValue> {
+        let ordered = Ordered {
+            prefix,
+            buster: "",
+            now: at,
+            order: &[],
+        };
+        self.run(&ordered, Vec::new(), Some(at)).await
+    }
+
+    /// Runs an ordered batch (or a clear) in one readwrite transaction.
+    async fn run(
+        &self,
+        ordered: &Ordered<'_>,
+        ops: Vec<Planned>,
+        clearing: Option<f64>,
+    ) -> Result<(), JsValue> {
+        let (tx, store) = self.store(IdbTransactionMode::Readwrite).await?;
+        let batch = Rc::new(OrderedBatch {
+            tx: tx.clone(),
+            store: store.clone(),
+            prefix: ordered.prefix.to_owned(),
+            buster: ordered.buster.to_owned(),
+            now: ordered.now,
+            ops,
+            clearing,
+            record: Cell::new(Record {
+                cleared_at: f64::NEG_INFINITY,
+                max: None,
+            }),
+            handler: RefCell::new(None),
+            error: RefCell::new(None),
+            swept_keys: RefCell::new(None),
+            unanswered: Cell::new(0),
+        });
+        let handler = Closure::<dyn FnMut(u32, u32, Event)>::new({
+            let batch = batch.clone();
+            move |index: u32, stage: u32, event: Event| batch.on_result(index, stage, &event)
+        });
+        *batch.handler.borrow_mut() = Some(handler.as_ref().unchecked_ref::<Function>().clone());
+        let issued = (|| -> Result<(), JsValue> {
+            if clearing.is_some() {
+                store.delete(&Self::prefix_range(&entries_under(ordered.prefix))?.into())?;
+                store.delete(&tombstone_range(ordered.prefix)?.into())?;
+            } else if !self.swept.borrow().iter().any(|p| p == ordered.prefix) {
+                self.swept.borrow_mut().push(ordered.prefix.to_owned());
+                batch.sweep()?;
+            }
+            batch.read(&record_key(ordered.prefix), 0, RECORD)
+        })();
+        if let Err(e) = issued {
+            let _ = tx.abort();
+            return Err(e);
+        }
+        let done = completion(&tx).await;
+        drop(handler);
+        let first = batch.error.borrow_mut().take();
+        match (done, first) {
+            (Ok(()), _) => Ok(()),
+            (Err(_), Some(e)) | (Err(e), None) => Err(e),
+        }
     }
 }
 

@@ -20,6 +20,8 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::convert::describe;
 use super::errors::type_error;
+use crate::core::persist::namespace::entries_under;
+use crate::core::persist::order::{State, Version};
 
 /// One change to L2, as a batch carries it.
 pub enum WriteOp {
@@ -31,6 +33,31 @@ pub enum WriteOp {
     Delete {
         key: String,
     },
+}
+
+/// Where an op of a client's batch stands in the order tabs agree on
+/// ([`crate::core::persist::order`]). A backend that can read and write in one atomic
+/// step (IndexedDB) applies the op only where it does not lose to what is stored; the
+/// others apply it as it is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Order {
+    /// A put of data at this state (`State::Data`): only over older data or tombstones.
+    Put(State),
+    /// A removal at this version: deletes older data and leaves a tombstone that keeps
+    /// older data from being written after it.
+    Remove(Version),
+    /// A delete of an entry found unusable: only while it still is.
+    Purge,
+}
+
+/// The context of an ordered batch: the client's namespace (`${keyPrefix}:`), its
+/// buster and the time, for judging what is stored as a reader would.
+pub struct Ordered<'a> {
+    pub prefix: &'a str,
+    pub buster: &'a str,
+    pub now: f64,
+    /// One per op of the batch.
+    pub order: &'a [Order],
 }
 
 /// What every backend does. Values are the envelope strings; `get` returns the raw
@@ -96,6 +123,35 @@ impl StorageBackend for Backend {
             Backend::Memory(b) => b.keys(prefix).await,
             Backend::Remote(b) => b.keys(prefix).await,
             Backend::Js(b) => b.keys(prefix).await,
+        }
+    }
+}
+
+impl Backend {
+    /// Whether writes are applied in the order tabs agree on ([`Order`]).
+    pub fn is_ordered(&self) -> bool {
+        matches!(self, Backend::IndexedDb(_))
+    }
+
+    /// [`StorageBackend::write`], each op as its [`Order`] allows where the backend can.
+    pub async fn write_in_order(
+        &self,
+        ops: &[WriteOp],
+        ordered: &Ordered<'_>,
+    ) -> Result<(), JsValue> {
+        match self {
+            Backend::IndexedDb(b) => b.write_in_order(ops, ordered).await,
+            _ => self.write(ops).await,
+        }
+    }
+
+    /// Deletes the entries of namespace `prefix` (`${keyPrefix}:`) for a clear made at
+    /// `at`; where the backend can, data written before `at` is refused afterwards (it
+    /// was under way).
+    pub async fn clear_in_order(&self, prefix: &str, at: f64) -> Result<(), JsValue> {
+        match self {
+            Backend::IndexedDb(b) => b.clear_in_order(prefix, at).await,
+            _ => self.delete_prefix(&entries_under(prefix)).await,
         }
     }
 }

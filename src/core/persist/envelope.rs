@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! {"v":1,"key":["todos",{"done":true}],"buster":"app-3","updatedAt":1700000000000,
-//!  "invalidated":false,"expiresAt":1700086400000,"data":{"items":[]}}
+//!  "invalidated":false,"expiresAt":1700086400000,"rev":1048583,"data":{"items":[]}}
 //! ```
 //!
 //! (one line, no whitespace, fields in that order when written by [`encode`]).
@@ -16,6 +16,8 @@
 //! - `buster`: the app/schema version the entry was written under, a JSON string.
 //! - `updatedAt`, `expiresAt`: whole milliseconds since the epoch, JSON integers.
 //! - `invalidated`: whether the entry had been invalidated when it was written.
+//! - `rev`: optional, the revision that orders writes of one millisecond between tabs
+//!   ([`super::order`]); an integer in 0..=2^53-1, absent (0) in entries written before it.
 //! - `data`: the query's data, the JSON text JavaScript's `JSON.stringify` produced,
 //!   embedded raw and handed back raw (as a slice of the stored text) for `JSON.parse`.
 //!
@@ -55,19 +57,22 @@ pub struct EnvelopeMeta<'a> {
     pub is_invalidated: bool,
     /// After this instant (ms since the epoch) the entry is expired.
     pub expires_at: f64,
+    /// The revision ([`super::order`]); 0 (unknown) is not written.
+    pub rev: f64,
 }
 
 /// Writes `{"v":1,"key":<key_hash raw>,"buster":"<json string>","updatedAt":<int>,
-/// "invalidated":<bool>,"expiresAt":<int>,"data":<data_json raw>}` (in that order, no
-/// whitespace).
+/// "invalidated":<bool>,"expiresAt":<int>,"rev":<int>,"data":<data_json raw>}` (in that
+/// order, no whitespace; `rev` only when it is not 0).
 ///
 /// `key_hash` and `data_json` must already be JSON text; they are copied verbatim. Times
 /// are rounded to whole milliseconds (half away from zero); NaN is written as 0 and
 /// anything beyond ±999 999 999 999 999 999 (including the infinities) as that bound,
-/// so that every envelope written here reads back.
+/// so that every envelope written here reads back. A revision that is not one
+/// ([`super::order::is_rev`]) is written as 0, that is not at all.
 pub fn encode(meta: &EnvelopeMeta<'_>, data_json: &str) -> String {
     let mut out =
-        String::with_capacity(112 + meta.key_hash.len() + meta.buster.len() + data_json.len());
+        String::with_capacity(136 + meta.key_hash.len() + meta.buster.len() + data_json.len());
     out.push_str("{\"v\":");
     push_int(&mut out, i64::from(ENVELOPE_VERSION));
     out.push_str(",\"key\":");
@@ -80,6 +85,10 @@ pub fn encode(meta: &EnvelopeMeta<'_>, data_json: &str) -> String {
     out.push_str(if meta.is_invalidated { "true" } else { "false" });
     out.push_str(",\"expiresAt\":");
     push_int(&mut out, time_to_int(meta.expires_at));
+    if super::order::is_rev(meta.rev) && meta.rev > 0.0 {
+        out.push_str(",\"rev\":");
+        push_int(&mut out, meta.rev as i64);
+    }
     out.push_str(",\"data\":");
     out.push_str(data_json);
     out.push('}');
@@ -101,6 +110,8 @@ pub struct Decoded<'a> {
     pub is_invalidated: bool,
     /// The "expiresAt" field, ms since the epoch.
     pub expires_at: f64,
+    /// The "rev" field; 0 when absent.
+    pub rev: f64,
     /// Raw JSON text of the "data" value, exactly as stored.
     pub data_json: &'a str,
 }
@@ -126,7 +137,8 @@ pub enum Rejection {
 /// non-whitespace; a required field ("v", "key", "buster", "updatedAt", "invalidated",
 /// "expiresAt", "data") is missing or of the wrong JSON type ("v", "updatedAt" and
 /// "expiresAt" must be integers of at most 18 digits, "key" an array, "buster" a string,
-/// "invalidated" a bool, "data" any value); nesting deeper than [`MAX_DEPTH`]. Fields may
+/// "invalidated" a bool, "data" any value); an optional "rev" that is not an integer in
+/// 0..=2^53-1; nesting deeper than [`MAX_DEPTH`]. Fields may
 /// come in any order, unknown fields are ignored and of a duplicated field the last wins.
 pub fn decode(text: &str) -> Result<Decoded<'_>, Rejection> {
     let fields = scan_envelope(text).ok_or(Rejection::Malformed)?;
@@ -210,6 +222,7 @@ struct RawFields<'a> {
     updated_at: Option<&'a str>,
     invalidated: Option<&'a str>,
     expires_at: Option<&'a str>,
+    rev: Option<&'a str>,
     data: Option<&'a str>,
 }
 
@@ -222,6 +235,7 @@ impl<'a> RawFields<'a> {
             "updatedAt" => Some(&mut self.updated_at),
             "invalidated" => Some(&mut self.invalidated),
             "expiresAt" => Some(&mut self.expires_at),
+            "rev" => Some(&mut self.rev),
             "data" => Some(&mut self.data),
             _ => None,
         }
@@ -243,6 +257,10 @@ fn build<'a>(f: &RawFields<'a>) -> Option<Decoded<'a>> {
         _ => return None,
     };
     let expires_at = parse_int(f.expires_at?)? as f64;
+    let rev = match f.rev {
+        None => 0.0,
+        Some(raw) => Some(parse_int(raw)? as f64).filter(|r| super::order::is_rev(*r))?,
+    };
     Some(Decoded {
         version: u32::try_from(version).unwrap_or(u32::MAX),
         key_hash,
@@ -250,6 +268,7 @@ fn build<'a>(f: &RawFields<'a>) -> Option<Decoded<'a>> {
         data_updated_at,
         is_invalidated,
         expires_at,
+        rev,
         data_json: f.data?,
     })
 }
@@ -554,6 +573,7 @@ mod tests {
             data_updated_at: 1_700_000_000_000.0,
             is_invalidated: false,
             expires_at: 1_700_086_400_000.0,
+            rev: 0.0,
         }
     }
 
@@ -615,6 +635,7 @@ mod tests {
                     data_updated_at: 1_700_000_000_000.0 + n as f64,
                     is_invalidated: n % 2 == 1,
                     expires_at: 1_800_000_000_000.0 - n as f64,
+                    rev: (n as f64) * 1_048_576.0,
                 };
                 let text = encode(&m, data);
                 let d = decode(&text).unwrap_or_else(|e| panic!("{e:?} for {text}"));
@@ -624,6 +645,7 @@ mod tests {
                 assert_eq!(d.data_updated_at, m.data_updated_at);
                 assert_eq!(d.is_invalidated, m.is_invalidated);
                 assert_eq!(d.expires_at, m.expires_at);
+                assert_eq!(d.rev, m.rev);
                 assert_eq!(d.data_json, *data);
                 assert_eq!(read(&text, KEY, buster, 1_700_000_000_000.0), Ok(d));
             }
@@ -638,11 +660,61 @@ mod tests {
             data_updated_at: 1_700_000_000_000.0,
             is_invalidated: true,
             expires_at: 1_700_086_400_000.0,
+            rev: 0.0,
         };
         assert_eq!(
             encode(&m, r#"{"items":[1,2]}"#),
             r#"{"v":1,"key":["todos",{"done":true}],"buster":"app \"3\"","updatedAt":1700000000000,"invalidated":true,"expiresAt":1700086400000,"data":{"items":[1,2]}}"#
         );
+        let m = EnvelopeMeta {
+            rev: 9_007_199_254_740_991.0,
+            ..m
+        };
+        assert_eq!(
+            encode(&m, "0"),
+            r#"{"v":1,"key":["todos",{"done":true}],"buster":"app \"3\"","updatedAt":1700000000000,"invalidated":true,"expiresAt":1700086400000,"rev":9007199254740991,"data":0}"#
+        );
+    }
+
+    #[test]
+    fn the_revision_is_optional_and_checked() {
+        let plain = object(&valid_members());
+        assert_eq!(
+            decode(&plain).map(|d| d.rev),
+            Ok(0.0),
+            "entries from before it"
+        );
+        let with = |rev: &str| {
+            let mut members = valid_members();
+            members.insert(6, ("rev", rev));
+            object(&members)
+        };
+        for (raw, rev) in [
+            ("0", 0.0),
+            ("1048583", 1_048_583.0),
+            ("9007199254740991", 9_007_199_254_740_991.0),
+        ] {
+            assert_eq!(decode(&with(raw)).map(|d| d.rev), Ok(rev), "{raw}");
+        }
+        for raw in [
+            "-1",
+            "1.5",
+            "\"7\"",
+            "null",
+            "9007199254740992",
+            "1e3",
+            "[1]",
+        ] {
+            assert_eq!(decode(&with(raw)), Err(Rejection::Malformed), "{raw}");
+        }
+        // Not a revision: not written.
+        for rev in [-1.0, 0.5, f64::NAN, 1e300] {
+            let m = EnvelopeMeta {
+                rev,
+                ..meta(KEY, "")
+            };
+            assert!(!encode(&m, "0").contains("rev"), "{rev}");
+        }
     }
 
     #[test]
@@ -873,6 +945,7 @@ mod tests {
                 data_updated_at: -3.0,
                 is_invalidated: true,
                 expires_at: 9.0,
+                rev: 0.0,
                 data_json: "[ 1 , { \"x\" : null } ]",
             }
         );
@@ -995,6 +1068,7 @@ mod tests {
                 data_updated_at: d.data_updated_at,
                 is_invalidated: d.is_invalidated,
                 expires_at: d.expires_at,
+                rev: d.rev,
             };
             let again = encode(&m, d.data_json);
             let expected = Decoded {
@@ -1034,6 +1108,13 @@ mod tests {
                 r#"{"a":[1,-2.5e3,"x\u00e9😀"],"b":null}"#,
             ),
             object(&valid_members()),
+            encode(
+                &EnvelopeMeta {
+                    rev: 1_048_583.0,
+                    ..meta(KEY, "b")
+                },
+                "[1]",
+            ),
             concat!(
                 " { \"data\" : [ true , false ] , \"v\" : 1 , \"key\" : [ ] , ",
                 "\"buster\" : \"\\ud83d\\ude00\" , \"updatedAt\" : 0 , ",

@@ -1,10 +1,11 @@
 //! L2 rules, with no storage in sight: the entry format ([`envelope`]), the
 //! write-behind queue ([`write_queue`]), outages and back-off ([`health`]), lazy
-//! hydration ([`hydration`]) and a client's namespace and its index ([`namespace`]).
-//! The host runs the actual storage calls.
+//! hydration ([`hydration`]), a client's namespace and its index ([`namespace`]) and
+//! the order of changes tabs agree on ([`order`]). The host runs the actual storage calls.
 
 pub mod envelope;
 pub mod health;
 pub mod hydration;
 pub mod namespace;
+pub mod order;
 pub mod write_queue;

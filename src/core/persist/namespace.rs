@@ -42,9 +42,15 @@ impl Namespace {
         format!("{}{hash}", self.key_prefix)
     }
 
+    /// `${keyPrefix}:`, which every key of this namespace starts with (other
+    /// namespaces' too: see [`Namespace::entries`]).
+    pub fn prefix(&self) -> &str {
+        &self.key_prefix
+    }
+
     /// The prefix every entry key of this namespace starts with, and no other's does.
     pub fn entries(&self) -> String {
-        format!("{}[", self.key_prefix)
+        entries_under(&self.key_prefix)
     }
 
     /// Where the index of a storage that cannot list keys is kept.
@@ -73,6 +79,11 @@ pub fn merge(hashes: &mut Hashes, more: impl IntoIterator<Item = String>) {
 /// Whether the set `hashes` holds `hash`.
 pub fn holds(hashes: &Hashes, hash: &str) -> bool {
     hashes.binary_search_by(|h| h.as_str().cmp(hash)).is_ok()
+}
+
+/// The prefix of the entry keys under `prefix` (`${keyPrefix}:`), and of no other's.
+pub fn entries_under(prefix: &str) -> String {
+    format!("{prefix}[")
 }
 
 /// The stored form of an index.
