@@ -164,13 +164,20 @@ impl CrossTab {
             return None;
         }
         let channel = BroadcastChannel::new(name).ok()?;
+        let reply_to = channel.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let data = e.data();
+            if field(&data, "t").as_string().as_deref() == Some("hello") {
+                let _ = reply_to.post_message(&message("here", "")); // a new tab: we are here
+            }
             if let Some(client) = client.upgrade() {
-                receive(&client, &e.data());
+                receive(&client, &data);
             }
         });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         super::timer::unref(&channel); // Node and Deno: it must not keep the process alive
+                                       // Tabs already open answer, and from then on both write in order.
+        let _ = channel.post_message(&message("hello", ""));
         Some(CrossTab {
             channel,
             _on_message: on_message,
@@ -254,6 +261,13 @@ fn receive(client: &Rc<Inner>, m: &JsValue) {
     let (Some(kind), Some(hash)) = (field(m, "t").as_string(), field(m, "h").as_string()) else {
         return;
     };
+    // Another tab of this namespace exists: from now on writes go in the order tabs agree on.
+    if let Some(p) = client.persister() {
+        p.meet_other_tabs();
+    }
+    if kind == "hello" || kind == "here" {
+        return;
+    }
     if kind == "batch" {
         if let Ok(list) = field(m, "m").dyn_into::<Array>() {
             // One level only: a batch inside a batch (not one of ours) is ignored.

@@ -1,6 +1,7 @@
 //! Writing pending L2 changes before they would be lost: when the page is hidden
-//! (`visibilitychange` to hidden, the last event a mobile browser reliably sends) or
-//! unloaded (`pagehide`), and in Node and Deno when the event loop runs dry
+//! (`visibilitychange` to hidden, the last event a mobile browser reliably sends: the
+//! page still runs, so waking the writer is enough) or unloaded (`pagehide`: what is
+//! being written and what is queued go out at once), and in Node and Deno when the event loop runs dry
 //! (`beforeExit`: the back-off timer of a failing storage does not keep a process
 //! alive, so writes waiting it out would be dropped). The write is issued within the
 //! event's own task.
@@ -47,7 +48,7 @@ fn install() {
                 .and_then(|v| v.as_string())
                 .is_some_and(|state| state == "hidden");
             if hidden {
-                live().iter().for_each(|p| p.flush_for_unload());
+                live().iter().for_each(|p| p.flush_now());
             }
         })
         .into_js_value();

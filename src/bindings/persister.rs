@@ -200,6 +200,13 @@ pub struct Persister {
     backoff: RefCell<Option<Rc<Sleep>>>,
     stopped: Cell<bool>,
     flush_waiters: RefCell<Vec<Function>>,
+    /// The batch being written: whether it clears the namespace first, and its ops
+    /// (for [`Persister::flush_for_unload`]).
+    in_flight: RefCell<Option<(bool, Rc<Vec<WriteOp>>)>>,
+    /// Its transaction was aborted by [`Persister::flush_for_unload`].
+    abandoned: Cell<bool>,
+    /// Another tab of this namespace has been heard from (see [`Persister::is_ordered`]).
+    other_tabs: Cell<bool>,
     /// `clear()` callers waiting for the namespace to be emptied: (resolve, reject).
     clear_waiters: RefCell<Vec<(Function, Function)>>,
     /// Batches written so far, and how many had been when the process last came to
@@ -243,6 +250,9 @@ impl Persister {
             stopped: Cell::new(false),
             flush_waiters: RefCell::new(Vec::new()),
             clear_waiters: RefCell::new(Vec::new()),
+            in_flight: RefCell::new(None),
+            abandoned: Cell::new(false),
+            other_tabs: Cell::new(false),
             written: Cell::new(0),
             written_at_exit: Cell::new(None),
             reads: RefCell::new(HashMap::new()),
@@ -307,9 +317,17 @@ impl Persister {
         self.put(hash, entry);
     }
 
-    /// Whether the storage applies writes in the order tabs agree on (IndexedDB).
+    /// Whether writes are applied in the order tabs agree on: where the storage can
+    /// (IndexedDB), once another tab of this namespace has been heard from. Until then
+    /// this tab writes alone, and a batch is one transaction committed at once (no read
+    /// first): a page closed right after its last writes keeps them, a log-out included.
     pub fn is_ordered(&self) -> bool {
-        self.opts.backend.is_ordered()
+        self.other_tabs.get() && self.opts.backend.is_ordered()
+    }
+
+    /// Another tab of this namespace exists: writes go in order from now on.
+    pub fn meet_other_tabs(&self) {
+        self.other_tabs.set(true);
     }
 
     /// Queues the deletion of an unusable entry of a key from L2 (where the storage
@@ -400,14 +418,15 @@ impl Persister {
         self.wake_writer();
     }
 
-    /// The page is being hidden or unloaded. Besides waking the writer: while a batch is
-    /// still being written to IndexedDB, what is queued behind it would be issued only
-    /// when that batch completes, which a closing page never sees. So it is written now
-    /// too, in one committed transaction of its own (IndexedDB runs the readwrite
-    /// transactions of a store in the order they were created, so the order per key
-    /// holds). It stays queued as well, written again to the same effect if the page
-    /// lives on. It is written without the cross-tab order's check (which needs a read
-    /// that a closing page never gets the answer to): these are this tab's newest writes.
+    /// The page is being unloaded (`pagehide`). Besides waking the writer: a batch still
+    /// being written to IndexedDB may never complete (its cross-tab order check needs a
+    /// read whose answer a closing page never gets), and what is queued behind it would
+    /// only be issued after it. So that batch's transaction is aborted, and both are
+    /// written now, in one committed transaction of their own, without the order's check: these are this tab's newest writes (a
+    /// queued clear replaces the batch's writes, which came before it). It all stays
+    /// queued as well, written again to the same effect if the page lives on (the
+    /// back-forward cache). IndexedDB runs a store's readwrite transactions in the order
+    /// they were created, so the order per key holds.
     pub fn flush_for_unload(self: &Rc<Self>) {
         self.flush_now();
         if !matches!(&*self.opts.backend, Backend::IndexedDb(_)) {
@@ -418,12 +437,21 @@ impl Persister {
             if !queue.is_writing() {
                 return;
             }
-            let (clear, queued) = queue.queued();
+            let (queued_clear, queued) = queue.queued();
             let t = now();
-            let ops: Vec<WriteOp> = queued
-                .into_iter()
-                .map(|(hash, op)| self.write_op(hash, op, t, false).0)
-                .collect();
+            let mut ops: Vec<WriteOp> = Vec::new();
+            let mut clear = queued_clear;
+            if let (false, Some((batch_clear, batch_ops))) =
+                (queued_clear, &*self.in_flight.borrow())
+            {
+                clear = *batch_clear;
+                ops.extend(batch_ops.iter().cloned());
+            }
+            ops.extend(
+                queued
+                    .into_iter()
+                    .map(|(hash, op)| self.write_op(hash, op, t, false).0),
+            );
             (clear, ops)
         };
         if ops.is_empty() && !clear {
@@ -431,6 +459,11 @@ impl Persister {
         }
         let prefix = clear.then(|| self.ns.entries());
         let backend = self.opts.backend.clone();
+        if let Backend::IndexedDb(db) = &*backend {
+            if db.abandon_ordered() {
+                self.abandoned.set(true);
+            }
+        }
         spawn_local(async move {
             if let Backend::IndexedDb(db) = &*backend {
                 let _ = db.write_after_clear(prefix.as_deref(), &ops).await;
@@ -538,6 +571,7 @@ impl Persister {
             .unzip();
         let order = Rc::new(order);
         let ops = Rc::new(ops);
+        *self.in_flight.borrow_mut() = Some((batch.clear_first, ops.clone()));
         let hashes: Vec<String> = batch.ops.iter().map(|(h, _)| h.clone()).collect();
         let label = match ops.iter().all(|o| matches!(o, WriteOp::Delete { .. })) {
             true => "delete",
@@ -574,6 +608,7 @@ impl Persister {
             Ok(())
         }
         .await;
+        self.in_flight.borrow_mut().take();
         match result {
             Ok(()) => {
                 self.health.borrow_mut().on_success();
@@ -600,7 +635,10 @@ impl Persister {
                     Some((h, _)) if operation != "clear" => self.storage_key(h),
                     _ => self.ns.entries(),
                 };
-                self.failed(&e, operation, &key);
+                // Abandoned for the page's unload: not a storage failure.
+                if !self.abandoned.replace(false) {
+                    self.failed(&e, operation, &key);
+                }
                 Err((batch, e))
             }
         }
@@ -644,6 +682,10 @@ impl Persister {
     /// else every hash its index lists (and the index itself).
     async fn clear_namespace(&self) -> Result<(), JsValue> {
         let (backend, ms) = (&self.opts.backend, self.opts.timeout_ms);
+        if self.index.borrow().is_none() && !self.is_ordered() {
+            self.count_call();
+            return bounded(backend.delete_prefix(&self.ns.entries()), ms, "clear").await;
+        }
         if self.index.borrow().is_none() {
             self.count_call();
             let cleared_at = self.cleared_at.get();
@@ -734,7 +776,11 @@ impl Persister {
         let backend = self.opts.backend.clone();
         let (owned, order) = (ops.clone(), order.clone());
         let (prefix, buster) = (self.ns.prefix().to_owned(), self.opts.buster.clone());
+        let in_order = self.is_ordered();
         let mut call: Pin<Box<dyn Future<Output = Result<(), JsValue>>>> = Box::pin(async move {
+            if !in_order {
+                return backend.write(&owned).await;
+            }
             let ordered = Ordered {
                 prefix: &prefix,
                 buster: &buster,

@@ -94,7 +94,7 @@ const LIBS = {
         const client = new SQ.QueryClient({ storage: storage(), staleTime: Infinity, retry: false });
         const restored = await countRestored((i) => client.fetchQuery({ queryKey: key(i), queryFn: failingQueryFn }));
         client.dispose();
-        const onDisk = (await rawKeys(DB, 'queries')).filter((k) => k.startsWith('stackquery:[')).length;
+        const onDisk = (await rawKeys(DB, 'queries')).filter((k) => typeof k === 'string' && k.startsWith('stackquery:[')).length;
         return { restored, onDisk };
       },
     };

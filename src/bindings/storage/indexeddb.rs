@@ -51,6 +51,8 @@ pub struct IndexedDb {
     connection: RefCell<Option<Promise>>,
     /// Namespaces whose expired tombstones have been swept (once per instance).
     swept: RefCell<Vec<String>>,
+    /// The ordered transaction under way, if any (see [`IndexedDb::abandon_ordered`]).
+    ordered: RefCell<Option<IdbTransaction>>,
 }
 
 /// A promise settled by `target`'s success/error handlers (`resolve`/`reject` themselves).
@@ -119,7 +121,20 @@ impl IndexedDb {
             store_name,
             connection: RefCell::new(None),
             swept: RefCell::new(Vec::new()),
+            ordered: RefCell::new(None),
         }
+    }
+
+    /// Aborts the ordered transaction under way, if any: the page is closing, and that
+    /// transaction waits for the answer to a read that a closing page never gets; the
+    /// transactions created after it would wait behind it and be lost with it. `true`
+    /// when there was one (its batch then fails with an `AbortError`).
+    pub fn abandon_ordered(&self) -> bool {
+        let Some(tx) = self.ordered.borrow_mut().take() else {
+            return false;
+        };
+        let _ = tx.abort();
+        true
     }
 
     fn factory() -> Result<IdbFactory, JsValue> {
@@ -354,9 +369,13 @@ struct OrderedBatch {
 /// The range of namespace `prefix`'s tombstones.
 /// The tombstones of namespace `prefix` (`${keyPrefix}:`), and of no other's.
 fn tombstone_range(prefix: &str) -> Result<IdbKeyRange, JsValue> {
-    let entries = entries_under(prefix);
+    tombstones_of(&entries_under(prefix))
+}
+
+/// The tombstones of the entries whose keys start with `entries`.
+fn tombstones_of(entries: &str) -> Result<IdbKeyRange, JsValue> {
     IdbKeyRange::bound(
-        &tombstone_key(&entries),
+        &tombstone_key(entries),
         &tombstone_key(&format!("{entries}\u{ffff}")),
     )
 }
@@ -607,6 +626,7 @@ impl IndexedDb {
         clearing: Option<f64>,
     ) -> Result<(), JsValue> {
         let (tx, store) = self.store(IdbTransactionMode::Readwrite).await?;
+        *self.ordered.borrow_mut() = Some(tx.clone());
         let batch = Rc::new(OrderedBatch {
             tx: tx.clone(),
             store: store.clone(),
@@ -644,6 +664,7 @@ impl IndexedDb {
             return Err(e);
         }
         let done = completion(&tx).await;
+        self.ordered.borrow_mut().take();
         drop(handler);
         let first = batch.error.borrow_mut().take();
         match (done, first) {
@@ -681,7 +702,7 @@ impl StorageBackend for IndexedDb {
 
 impl IndexedDb {
     /// One committed readwrite transaction: every key starting with `clear_prefix` is
-    /// deleted (when given), then the ops are applied.
+    /// deleted (when given) with its tombstone, then the ops are applied.
     pub async fn write_after_clear(
         &self,
         clear_prefix: Option<&str>,
@@ -689,7 +710,11 @@ impl IndexedDb {
     ) -> Result<(), JsValue> {
         let (tx, store) = self.store(IdbTransactionMode::Readwrite).await?;
         if let Some(prefix) = clear_prefix {
-            if let Err(e) = store.delete(&Self::prefix_range(prefix)?.into()) {
+            // The entries, and the tombstones of an ordered past (they hold keys too).
+            let cleared = store
+                .delete(&Self::prefix_range(prefix)?.into())
+                .and_then(|_| store.delete(&tombstones_of(prefix)?.into()));
+            if let Err(e) = cleared {
                 let _ = tx.abort();
                 return Err(e);
             }

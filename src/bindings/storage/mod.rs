@@ -24,6 +24,7 @@ use crate::core::persist::namespace::entries_under;
 use crate::core::persist::order::{State, Version};
 
 /// One change to L2, as a batch carries it.
+#[derive(Clone)]
 pub enum WriteOp {
     Put {
         key: String,
