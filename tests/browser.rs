@@ -46,7 +46,7 @@ fn library() -> JsValue {
     let set_focused =
         Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(FocusManager::set_focused);
     let is_online = Closure::<dyn Fn() -> bool>::new(OnlineManager::is_online);
-    let is_focused = Closure::<dyn Fn() -> bool>::new(FocusManager::is_focused);
+    let is_focused = Closure::<dyn Fn() -> Result<bool, JsValue>>::new(FocusManager::is_focused);
     let _ = js_sys::Reflect::set(&lib, &"setOnline".into(), &set_online.into_js_value());
     let _ = js_sys::Reflect::set(&lib, &"setFocused".into(), &set_focused.into_js_value());
     let _ = js_sys::Reflect::set(&lib, &"isOnline".into(), &is_online.into_js_value());

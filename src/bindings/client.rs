@@ -25,7 +25,7 @@ use super::options::{
     get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec, Runtime,
 };
 use super::persister::{PersistOptions, Persister};
-use super::{managers, promise, structural, timer};
+use super::{managers, promise, reentry, structural, timer};
 use crate::core::cache::CacheError;
 use crate::core::filters::QueryType;
 use crate::core::gc::rearm;
@@ -107,6 +107,10 @@ impl Inner {
         self.persister.as_ref()
     }
 
+    pub fn is_disposed(&self) -> bool {
+        self.disposed.get()
+    }
+
     /// Waits until a mutation of `scope` may start (at once without a scope); returns
     /// its ticket for [`Inner::leave_scope`].
     pub async fn enter_scope(&self, scope: Option<&str>) -> u64 {
@@ -129,7 +133,8 @@ impl Inner {
     pub fn leave_scope(&self, scope: Option<&str>, ticket: u64) {
         let Some(scope) = scope else { return };
         let next = self.scopes.borrow_mut().leave(scope, ticket);
-        if let Some(waiter) = next.and_then(|n| self.scope_waiters.borrow_mut().remove(&n)) {
+        let waiter = next.and_then(|n| self.scope_waiters.borrow_mut().remove(&n));
+        if let Some(waiter) = waiter {
             let _ = waiter.call0(&JsValue::UNDEFINED);
         }
     }
@@ -243,6 +248,11 @@ impl Inner {
         if let Ok(mut t) = self.gc_timer.try_borrow_mut() {
             t.armed_at = None;
         }
+        // Fired from inside a call (a fake timer run by a listener): at an absurd
+        // depth, skip; the next `arm_gc` arms it again.
+        let Ok(_entered) = reentry::enter("the GC timer") else {
+            return;
+        };
         let removed = match self.cache() {
             Ok(mut c) => c.collect_garbage(now()),
             Err(_) => Vec::new(),
@@ -323,7 +333,7 @@ impl Inner {
                 if stale && revalidate {
                     fetch::start(self, &o.hash)?; // background: callers get the cached data now
                 }
-                Ok(Promise::resolve(&data))
+                promise::resolve(&data)
             }
             None => match fetch::start(self, &o.hash)? {
                 Some(p) => Ok(p),
@@ -377,7 +387,7 @@ impl Inner {
             // No fetch followed (fresh L2 data, or none to run): loading is over.
             let _ = inner.cache().map(|mut c| c.set_hydrating(&o.hash, false));
             inner.notify_changed();
-            JsFuture::from(decided?).await
+            JsFuture::from(promise::settle(&decided?.into())).await
         }))
     }
 
@@ -475,6 +485,7 @@ impl QueryClient {
     /// `new QueryClient({ staleTime, gcTime, retry, retryDelay, maxEntries })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<QueryClient, JsValue> {
+        let _entered = reentry::enter("new QueryClient")?;
         let defaults = ClientOptions::read(&options)?;
         let persist_options = PersistOptions::read(&options)?;
         let channel = persist_options.as_ref().and_then(|p| p.cross_tab.clone());
@@ -528,6 +539,7 @@ impl QueryClient {
         method: &'static str,
         revalidate: bool,
     ) -> Result<Promise, JsValue> {
+        let _entered = reentry::enter(method)?;
         let inner = self.alive()?;
         let o = QueryOptions::read(opts, &inner.defaults, method)?;
         inner.fetch_or_cached(o, method, revalidate)
@@ -554,12 +566,14 @@ impl QueryClient {
 
     /// A reactive view of one query: `client.watch({ queryKey, queryFn, enabled, … })`.
     pub fn watch(&self, options: JsValue) -> Result<QueryObserver, JsValue> {
+        let _entered = reentry::enter("watch")?;
         QueryObserver::create(self.inner()?, &options)
     }
 
     /// A mutation with lifecycle callbacks: `client.mutation({ mutationFn, onMutate,
     /// onSuccess, onError, onSettled, retry, retryDelay, scope })`.
     pub fn mutation(&self, options: JsValue) -> Result<Mutation, JsValue> {
+        let _entered = reentry::enter("mutation")?;
         Mutation::create(self.inner()?, &options)
     }
 
@@ -572,6 +586,7 @@ impl QueryClient {
     /// L1 data of a key, synchronously; `undefined` when none.
     #[wasm_bindgen(js_name = getQueryData)]
     pub fn get_query_data(&self, query_key: JsValue) -> Result<JsValue, JsValue> {
+        let _entered = reentry::enter("getQueryData")?;
         let (hash, _) = hash_key_value(&query_key, "queryKey")?;
         let mut cache = self.alive()?.cache()?;
         Ok(cache
@@ -583,6 +598,7 @@ impl QueryClient {
     /// The state of a query (status, fetchStatus, data, error, …) or `undefined`.
     #[wasm_bindgen(js_name = getQueryState)]
     pub fn get_query_state(&self, query_key: JsValue) -> Result<JsValue, JsValue> {
+        let _entered = reentry::enter("getQueryState")?;
         let (hash, _) = hash_key_value(&query_key, "queryKey")?;
         let cache = self.alive()?.cache()?;
         Ok(cache
@@ -595,6 +611,7 @@ impl QueryClient {
     /// missing. An updater returning `undefined` changes nothing. Returns the new data.
     #[wasm_bindgen(js_name = setQueryData)]
     pub fn set_query_data(&self, query_key: JsValue, updater: JsValue) -> Result<JsValue, JsValue> {
+        let _entered = reentry::enter("setQueryData")?;
         let (hash, key) = hash_key_value(&query_key, "queryKey")?;
         self.set_data(&hash, || key_of(&query_key, key), &query_key, &updater)
     }
@@ -607,21 +624,44 @@ impl QueryClient {
         updater: &JsValue,
     ) -> Result<JsValue, JsValue> {
         let inner = self.alive()?;
-        let (old, sharing) = match inner.cache()?.get(hash) {
-            Some(q) => (q.state.data.clone(), q.meta.structural_sharing.clone()),
-            None => (None, JsValue::UNDEFINED),
-        };
         let new = match updater.dyn_ref::<Function>() {
-            Some(f) => f.call1(
-                &JsValue::UNDEFINED,
-                old.as_ref().unwrap_or(&JsValue::UNDEFINED),
-            )?,
+            Some(f) => {
+                let old = inner.cache()?.get(hash).and_then(|q| q.state.data.clone());
+                f.call1(
+                    &JsValue::UNDEFINED,
+                    old.as_ref().unwrap_or(&JsValue::UNDEFINED),
+                )?
+            }
             None => updater.clone(),
         };
         if new.is_undefined() {
             return Ok(JsValue::UNDEFINED);
         }
-        let new = structural::share(&sharing, old.as_ref(), new)?;
+        // Shared with the data there now (the updater may have written or removed the
+        // query), as TanStack's write shares with the data it replaces.
+        let base = inner.cache()?.get(hash).and_then(|q| {
+            let old = q.state.data.clone()?;
+            Some((q.id(), old, q.meta.structural_sharing.clone()))
+        });
+        let new = match base {
+            None => new,
+            Some((id, old, sharing)) => {
+                let shared = structural::share(&sharing, Some(&old), new.clone())?;
+                // Getters and a structuralSharing function are user code: what they
+                // did to this query stands.
+                match inner.cache()?.get(hash) {
+                    // Removed (or removed and made again) meanwhile: it stays so.
+                    Some(q) if q.id() == id => {
+                        if q.state.data.as_ref() == Some(&old) {
+                            shared
+                        } else {
+                            new // written meanwhile: this later write wins, unshared
+                        }
+                    }
+                    _ => return Ok(shared),
+                }
+            }
+        };
         let evicted = {
             let mut cache = inner.cache()?;
             let t = now();
@@ -692,6 +732,7 @@ impl QueryClient {
     /// `[queryKey, data]` of every matching query.
     #[wasm_bindgen(js_name = getQueriesData)]
     pub fn get_queries_data(&self, filters: JsValue) -> Result<Array, JsValue> {
+        let _entered = reentry::enter("getQueriesData")?;
         let f = Filters::read(&filters, "getQueriesData")?;
         let hashes = self.matching(&f)?;
         let cache = self.alive()?.cache()?;
@@ -708,6 +749,7 @@ impl QueryClient {
     /// `setQueryData` on every matching query; returns `[queryKey, newData]` pairs.
     #[wasm_bindgen(js_name = setQueriesData)]
     pub fn set_queries_data(&self, filters: JsValue, updater: JsValue) -> Result<Array, JsValue> {
+        let _entered = reentry::enter("setQueriesData")?;
         let f = Filters::read(&filters, "setQueriesData")?;
         let out = Array::new();
         for h in self.matching(&f)? {
@@ -758,6 +800,7 @@ impl QueryClient {
         filters: JsValue,
         options: JsValue,
     ) -> Result<Promise, JsValue> {
+        let _entered = reentry::enter("invalidateQueries")?;
         let f = Filters::read(&filters, "invalidateQueries")?;
         let refetch_type = match RefetchType::read(&get(&filters, "refetchType")?)? {
             Some(t) => t,
@@ -789,6 +832,7 @@ impl QueryClient {
     /// Refetches every match that has a query function; resolves when all settled.
     #[wasm_bindgen(js_name = refetchQueries)]
     pub fn refetch_queries(&self, filters: JsValue) -> Result<Promise, JsValue> {
+        let _entered = reentry::enter("refetchQueries")?;
         let f = Filters::read(&filters, "refetchQueries")?;
         let hashes = self.matching(&f)?;
         self.refetch(&hashes)
@@ -798,6 +842,7 @@ impl QueryClient {
     /// `CancelledError` and their state goes back to what it was before.
     #[wasm_bindgen(js_name = cancelQueries)]
     pub fn cancel_queries(&self, filters: JsValue) -> Result<Promise, JsValue> {
+        let _entered = reentry::enter("cancelQueries")?;
         let f = Filters::read(&filters, "cancelQueries")?;
         let hashes = self.matching(&f)?;
         let inner = self.alive()?;
@@ -821,6 +866,7 @@ impl QueryClient {
     /// Drops matches from the cache (running fetches are cancelled).
     #[wasm_bindgen(js_name = removeQueries)]
     pub fn remove_queries(&self, filters: JsValue) -> Result<(), JsValue> {
+        let _entered = reentry::enter("removeQueries")?;
         let f = Filters::read(&filters, "removeQueries")?;
         let hashes = self.matching(&f)?;
         let removed: Vec<_> = {
@@ -842,6 +888,7 @@ impl QueryClient {
     /// their fetches and refetches the active ones.
     #[wasm_bindgen(js_name = resetQueries)]
     pub fn reset_queries(&self, filters: JsValue) -> Result<Promise, JsValue> {
+        let _entered = reentry::enter("resetQueries")?;
         let f = Filters::read(&filters, "resetQueries")?;
         let hashes = self.matching(&f)?;
         let inner = self.alive()?;
@@ -869,6 +916,7 @@ impl QueryClient {
     /// How many matching queries are fetching.
     #[wasm_bindgen(js_name = isFetching)]
     pub fn is_fetching(&self, filters: JsValue) -> Result<u32, JsValue> {
+        let _entered = reentry::enter("isFetching")?;
         let f = Filters::read(&filters, "isFetching")?;
         if f.predicate.is_none() {
             return Ok(self.alive()?.cache()?.count_fetching(&f.core, now()) as u32);
@@ -889,6 +937,7 @@ impl QueryClient {
     /// cancelled. Resolves when L2 has been cleared; rejects with the storage's error
     /// when that failed (L1 is empty either way, and L2 is tried again later).
     pub fn clear(&self) -> Result<Promise, JsValue> {
+        let _entered = reentry::enter("clear")?;
         let inner = self.alive()?;
         let removed = inner.cache()?.clear();
         let hashes: Vec<String> = removed.iter().map(|(h, _)| h.clone()).collect();
@@ -908,11 +957,12 @@ impl QueryClient {
 
     /// Resolves when every L2 write and delete issued so far has been tried (edge
     /// workers: `ctx.waitUntil(client.flush())`).
-    pub fn flush(&self) -> Promise {
-        match &self.inner.persister {
+    pub fn flush(&self) -> Result<Promise, JsValue> {
+        let _entered = reentry::enter("flush")?;
+        Ok(match &self.inner.persister {
             Some(p) => p.flush(),
             None => Promise::resolve(&JsValue::UNDEFINED),
-        }
+        })
     }
 
     /// The runtime mode in use: `'browser'`, `'server'` or `'edge'`.
@@ -937,10 +987,12 @@ impl QueryClient {
     }
 
     /// Stops the timer, cancels fetches and empties the cache; the client cannot be
-    /// used afterwards. Calling it twice is harmless.
-    pub fn dispose(&self) {
+    /// used afterwards (mutations waiting for their scope reject). Calling it twice is
+    /// harmless.
+    pub fn dispose(&self) -> Result<(), JsValue> {
+        let _entered = reentry::enter("dispose")?;
         if self.inner.disposed.get() {
-            return;
+            return Ok(());
         }
         self.inner.stop_gc_timer();
         if let Some(p) = &self.inner.persister {
@@ -957,10 +1009,16 @@ impl QueryClient {
         if let Ok(mut observers) = self.inner.observers.try_borrow_mut() {
             *observers = HashMap::new();
         }
-        if let Ok(mut waiters) = self.inner.scope_waiters.try_borrow_mut() {
-            *waiters = HashMap::new();
-        }
+        // Mutations waiting for their scope go on, and find the client disposed.
+        let waiters = match self.inner.scope_waiters.try_borrow_mut() {
+            Ok(mut waiters) => std::mem::take(&mut *waiters),
+            Err(_) => HashMap::new(),
+        };
         release_removed(removed);
+        for waiter in waiters.into_values() {
+            let _ = waiter.call0(&JsValue::UNDEFINED);
+        }
+        Ok(())
     }
 
     /// How many queries L1 holds.

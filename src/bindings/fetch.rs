@@ -186,7 +186,7 @@ async fn run(inner: Rc<Inner>, hash: String, id: FetchId) {
             return;
         };
         let outcome = match a.query_fn.call1(&JsValue::UNDEFINED, &a.context) {
-            Ok(returned) => JsFuture::from(Promise::resolve(&returned)).await,
+            Ok(returned) => JsFuture::from(super::promise::settle(&returned)).await,
             Err(thrown) => Err(thrown),
         };
         let outcome = match outcome {
@@ -264,9 +264,20 @@ fn succeed(inner: &Rc<Inner>, hash: &str, id: FetchId, data: JsValue) {
         },
         Err(_) => return,
     };
-    let data = match structural::share(&sharing, old.as_ref(), data) {
-        Ok(data) => data,
+    let shared = match structural::share(&sharing, old.as_ref(), data.clone()) {
+        Ok(shared) => shared,
         Err(error) => return fail(inner, hash, id, error, 1),
+    };
+    // That user code may have written this query: then the fetch's data still wins
+    // (it came last), but not shared with data that is gone. The waiters get exactly
+    // what the cache holds. A removal, reset or cancellation meanwhile ended the fetch
+    // (its waiters already have their answer), and `fetch_succeeded` refuses it below.
+    let data = match (&old, inner.cache()) {
+        (Some(old), Ok(cache)) => match cache.get(hash) {
+            Some(q) if q.state.data.as_ref() != Some(old) => data,
+            _ => shared,
+        },
+        _ => shared,
     };
     let d = data.clone();
     let mut settled = false;

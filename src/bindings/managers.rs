@@ -20,6 +20,7 @@ use super::client::Inner;
 use super::convert::{describe, js_name};
 use super::errors::type_error;
 use super::global::{is_page, listener};
+use super::reentry;
 use super::timer::Sleep;
 
 /// What happened, for the clients to react to.
@@ -142,9 +143,25 @@ fn install_page_sources() {
     if !is_page() {
         return;
     }
-    let visibility = Closure::<dyn FnMut()>::new(visibility_changed).into_js_value();
-    let online = Closure::<dyn FnMut()>::new(|| set_online(true)).into_js_value();
-    let offline = Closure::<dyn FnMut()>::new(|| set_online(false)).into_js_value();
+    // Events can be dispatched by the app from inside a call (a listener): counted.
+    let visibility = Closure::<dyn FnMut()>::new(|| {
+        if let Ok(_entered) = reentry::enter("visibilitychange") {
+            visibility_changed();
+        }
+    })
+    .into_js_value();
+    let online = Closure::<dyn FnMut()>::new(|| {
+        if let Ok(_entered) = reentry::enter("the online event") {
+            set_online(true);
+        }
+    })
+    .into_js_value();
+    let offline = Closure::<dyn FnMut()>::new(|| {
+        if let Ok(_entered) = reentry::enter("the offline event") {
+            set_online(false);
+        }
+    })
+    .into_js_value();
     listener("addEventListener", "visibilitychange", &visibility);
     listener("addEventListener", "online", &online);
     listener("addEventListener", "offline", &offline);
@@ -208,6 +225,7 @@ impl OnlineManager {
     /// and observed queries refetch by `refetchOnReconnect`).
     #[wasm_bindgen(js_name = setOnline)]
     pub fn set_online(online: JsValue) -> Result<(), JsValue> {
+        let _entered = reentry::enter("onlineManager.setOnline")?;
         set_online(expect_bool(&online, "onlineManager.setOnline")?);
         Ok(())
     }
@@ -215,8 +233,11 @@ impl OnlineManager {
     /// Replaces the event source: `setup(setOnline)` returns an optional cleanup.
     #[wasm_bindgen(js_name = setEventListener)]
     pub fn set_event_listener(setup: JsValue) -> Result<(), JsValue> {
-        let setter = Closure::<dyn FnMut(JsValue)>::new(|v: JsValue| {
+        let _entered = reentry::enter("onlineManager.setEventListener")?;
+        let setter = Closure::<dyn FnMut(JsValue) -> Result<(), JsValue>>::new(|v: JsValue| {
+            let _entered = reentry::enter("setOnline")?;
             set_online(v.as_bool().unwrap_or(true));
+            Ok(())
         })
         .into_js_value();
         replace_source(setup, |m| &m.online_cleanup, setter, "onlineManager")
@@ -230,14 +251,16 @@ pub struct FocusManager;
 #[wasm_bindgen(js_class = focusManager)]
 impl FocusManager {
     #[wasm_bindgen(js_name = isFocused)]
-    pub fn is_focused() -> bool {
-        is_focused()
+    pub fn is_focused() -> Result<bool, JsValue> {
+        let _entered = reentry::enter("focusManager.isFocused")?;
+        Ok(is_focused())
     }
 
     /// `true`/`false` overrides the page's visibility; `undefined` goes back to it.
     /// Becoming focused refetches observed queries by `refetchOnWindowFocus`.
     #[wasm_bindgen(js_name = setFocused)]
     pub fn set_focused(focused: JsValue) -> Result<(), JsValue> {
+        let _entered = reentry::enter("focusManager.setFocused")?;
         let focused = match focused.is_undefined() {
             true => None,
             false => Some(expect_bool(&focused, "focusManager.setFocused")?),
@@ -249,8 +272,11 @@ impl FocusManager {
     /// Replaces the event source: `setup(setFocused)` returns an optional cleanup.
     #[wasm_bindgen(js_name = setEventListener)]
     pub fn set_event_listener(setup: JsValue) -> Result<(), JsValue> {
-        let setter = Closure::<dyn FnMut(JsValue)>::new(|v: JsValue| {
+        let _entered = reentry::enter("focusManager.setEventListener")?;
+        let setter = Closure::<dyn FnMut(JsValue) -> Result<(), JsValue>>::new(|v: JsValue| {
+            let _entered = reentry::enter("setFocused")?;
             set_focused(v.as_bool());
+            Ok(())
         })
         .into_js_value();
         replace_source(setup, |m| &m.focus_cleanup, setter, "focusManager")

@@ -5,9 +5,15 @@
 //! references in the core's cache, runs fetches as `spawn_local` tasks ([`fetch`]) and
 //! owns the one GC timer ([`timer`]) and the focus and online managers ([`managers`]). Every decision is the core's.
 //!
-//! Re-entrancy rule: user code (query functions, updaters, predicates, retry
+//! Re-entrancy rules: user code (query functions, updaters, predicates, retry
 //! functions, abort listeners) is never called while the cache is borrowed, and the
-//! cache is only ever borrowed with `try_borrow_mut`, so no path can panic.
+//! cache is only ever borrowed with `try_borrow_mut`, so no path can panic. A JS call
+//! that can run user code (a function, a getter, a proxy trap, a `then`) must catch
+//! what it throws: an exception that unwinds through wasm frames runs none of their
+//! destructors, so it leaves borrows taken and the shadow stack pointer lowered
+//! ([`promise`] has the forms of `Promise.resolve` and of awaiting that keep to this).
+//! Every entry point that can reach user code is counted by [`reentry`], which
+//! refuses calls nested deep enough to threaten the stack.
 
 mod broadcast;
 pub mod client;
@@ -24,6 +30,7 @@ pub mod observer;
 mod options;
 mod persister;
 mod promise;
+mod reentry;
 pub mod storage;
 mod structural;
 mod timer;

@@ -8,7 +8,8 @@
 //! fails: `onError(error, variables, context)` and `onSettled(undefined, error, …)` run
 //! and the promise rejects. Callbacks run outside the retry loop, so a throwing
 //! callback never re-runs `mutationFn`. Mutations sharing `scope.id` run one at a
-//! time, in the order submitted.
+//! time, in the order submitted. A run whose turn comes after the client was disposed
+//! rejects without running anything; one already running goes to its end.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -19,8 +20,10 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::client::{now, Inner};
 use super::convert::{describe, js_name, set_prop};
-use super::errors::type_error;
+use super::errors::{disposed_error, type_error};
 use super::options::{expect_object, get, optional_function, RetryDelaySpec, RetrySpec};
+use super::promise::settle;
+use super::reentry;
 use super::timer::Sleep;
 use crate::core::mutation::MutationState;
 use crate::core::retry::{after_failure, AfterFailure};
@@ -87,7 +90,34 @@ async fn call(f: &Function, args: &[&JsValue]) -> Result<JsValue, JsValue> {
         &JsValue::UNDEFINED,
         &args.iter().copied().collect::<Array>(),
     )?;
-    JsFuture::from(Promise::resolve(&ret)).await
+    JsFuture::from(settle(&ret)).await
+}
+
+/// A run that holds its scope and counts in `isMutating()`: both are let go when it
+/// is dropped, however the run ends.
+struct Running<'a> {
+    client: &'a Inner,
+    scope: Option<&'a str>,
+    ticket: u64,
+}
+
+impl Running<'_> {
+    fn start<'a>(client: &'a Inner, scope: Option<&'a str>, ticket: u64) -> Running<'a> {
+        client.mutating.set(client.mutating.get() + 1);
+        Running {
+            client,
+            scope,
+            ticket,
+        }
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        let n = self.client.mutating.get();
+        self.client.mutating.set(n.saturating_sub(1));
+        self.client.leave_scope(self.scope, self.ticket);
+    }
 }
 
 pub struct MutationInner {
@@ -173,17 +203,16 @@ impl MutationInner {
 
     /// One run: waits for its scope, then the lifecycle.
     async fn run(self: Rc<Self>, variables: JsValue) -> Result<JsValue, JsValue> {
-        let ticket = self.client.enter_scope(self.options.scope.as_deref()).await;
-        self.client.mutating.set(self.client.mutating.get() + 1);
+        let scope = self.options.scope.as_deref();
+        let ticket = self.client.enter_scope(scope).await;
+        let _running = Running::start(&self.client, scope, ticket);
+        // A client disposed before this run's turn runs nothing more.
+        if self.client.is_disposed() {
+            return Err(disposed_error());
+        }
         let run = self.state.borrow_mut().start(variables.clone(), now());
         self.notify();
-        let outcome = self.lifecycle(run, &variables).await;
-        self.client
-            .mutating
-            .set(self.client.mutating.get().saturating_sub(1));
-        self.client
-            .leave_scope(self.options.scope.as_deref(), ticket);
-        outcome
+        self.lifecycle(run, &variables).await
     }
 
     async fn lifecycle(&self, run: u64, variables: &JsValue) -> Result<JsValue, JsValue> {
@@ -262,18 +291,21 @@ impl Mutation {
 #[wasm_bindgen]
 impl Mutation {
     /// Runs the mutation; resolves with `mutationFn`'s data or rejects with its error.
-    pub fn mutate(&self, variables: JsValue) -> Promise {
-        future_to_promise(self.inner.clone().run(variables))
+    pub fn mutate(&self, variables: JsValue) -> Result<Promise, JsValue> {
+        let _entered = reentry::enter("Mutation.mutate")?;
+        Ok(future_to_promise(self.inner.clone().run(variables)))
     }
 
     /// The state: status, data, error, variables, context, failureCount, submittedAt, flags.
     #[wasm_bindgen(getter)]
-    pub fn state(&self) -> JsValue {
-        self.inner.state_object()
+    pub fn state(&self) -> Result<JsValue, JsValue> {
+        let _entered = reentry::enter("Mutation.state")?;
+        Ok(self.inner.state_object())
     }
 
     /// Calls `listener(state)` now and on every change; returns `unsubscribe()`.
     pub fn subscribe(&self, listener: JsValue) -> Result<JsValue, JsValue> {
+        let _entered = reentry::enter("Mutation.subscribe")?;
         let listener: Function = listener.dyn_into().map_err(|v| {
             type_error(format!(
                 "subscribe needs a listener function (state) => void, got {}",
@@ -296,8 +328,10 @@ impl Mutation {
     }
 
     /// Back to idle (a run still going no longer writes the state); tells listeners.
-    pub fn reset(&self) {
+    pub fn reset(&self) -> Result<(), JsValue> {
+        let _entered = reentry::enter("Mutation.reset")?;
         self.inner.state.borrow_mut().reset();
         self.inner.notify();
+        Ok(())
     }
 }

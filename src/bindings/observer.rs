@@ -22,6 +22,7 @@ use super::fetch;
 use super::js_state::state_object;
 use super::managers::Trigger;
 use super::options::{get, optional_function, read_refetch_on, QueryOptions};
+use super::reentry;
 use crate::core::network::RefetchOn;
 use crate::core::staleness::{is_stale, stale_at, StaleTime};
 use crate::core::state::{FetchStatus, QueryState, Status};
@@ -348,7 +349,9 @@ impl ObserverInner {
         let fire = Closure::once_into_js(move || {
             if let Some(o) = weak.upgrade() {
                 o.state.borrow_mut().stale_timer = None;
-                o.notify();
+                if let Ok(_entered) = reentry::enter("the stale timer") {
+                    o.notify();
+                }
             }
         });
         // A millisecond late, so that the data really is stale when it fires.
@@ -400,7 +403,9 @@ impl ObserverInner {
         // A JS-owned function: nothing on the Rust side is dropped while it runs.
         let tick = Closure::<dyn FnMut()>::new(move || {
             if let Some(o) = weak.upgrade() {
-                o.poll_once();
+                if let Ok(_entered) = reentry::enter("refetchInterval") {
+                    o.poll_once();
+                }
             }
         })
         .into_js_value();
@@ -515,10 +520,12 @@ impl ObserverInner {
             self.arm_stale_timer();
         }
         let weak: Weak<ObserverInner> = Rc::downgrade(self);
-        Ok(Closure::once_into_js(move || {
+        Ok(Closure::once_into_js(move || -> Result<(), JsValue> {
+            let _entered = reentry::enter("unsubscribe")?;
             if let Some(o) = weak.upgrade() {
                 o.unsubscribe(id);
             }
+            Ok(())
         }))
     }
 
@@ -619,11 +626,13 @@ impl QueryObserver {
     /// `new QueryObserver(client, { queryKey, queryFn, enabled, staleTime, … })`.
     #[wasm_bindgen(constructor)]
     pub fn new(client: &QueryClient, options: JsValue) -> Result<QueryObserver, JsValue> {
+        let _entered = reentry::enter("new QueryObserver")?;
         QueryObserver::create(client.inner()?, &options)
     }
 
     /// Calls `listener(result)` now and on every change; returns `unsubscribe()`.
     pub fn subscribe(&self, listener: JsValue) -> Result<JsValue, JsValue> {
+        let _entered = reentry::enter("QueryObserver.subscribe")?;
         let listener: Function = listener.dyn_into().map_err(|v| {
             type_error(format!(
                 "subscribe needs a listener function (result) => void, got {}",
@@ -634,23 +643,28 @@ impl QueryObserver {
     }
 
     #[wasm_bindgen(js_name = getCurrentResult)]
-    pub fn get_current_result(&self) -> JsValue {
-        self.inner.current().0
+    pub fn get_current_result(&self) -> Result<JsValue, JsValue> {
+        let _entered = reentry::enter("QueryObserver.getCurrentResult")?;
+        Ok(self.inner.current().0)
     }
 
     /// Fetches now (even when disabled); resolves with the result afterwards.
     pub fn refetch(&self) -> Result<Promise, JsValue> {
+        let _entered = reentry::enter("QueryObserver.refetch")?;
         self.inner.refetch()
     }
 
     /// New options (a new key moves the observer to that query).
     #[wasm_bindgen(js_name = setOptions)]
     pub fn set_options(&self, options: JsValue) -> Result<(), JsValue> {
+        let _entered = reentry::enter("QueryObserver.setOptions")?;
         self.inner.set_options(&options)
     }
 
     /// Drops every listener and stops observing.
-    pub fn destroy(&self) {
+    pub fn destroy(&self) -> Result<(), JsValue> {
+        let _entered = reentry::enter("QueryObserver.destroy")?;
         self.inner.destroy();
+        Ok(())
     }
 }

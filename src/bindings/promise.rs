@@ -1,5 +1,12 @@
-//! `Promise.prototype.then` with plain JS functions (js-sys 0.3.107's own `then`
-//! wants Rust closures; the client's handlers are one shared no-op function).
+//! Promises at the boundary with user code: `Promise.prototype.then` with plain JS
+//! functions (js-sys 0.3.107's own `then` wants Rust closures; the client's handlers
+//! are one shared no-op function), and promises made from whatever user code returned.
+//!
+//! js-sys's `Promise.resolve` does not catch: given a promise whose `constructor`
+//! getter throws, the exception would unwind through wasm frames (which leaks their
+//! shadow stack and leaves their borrows taken). And awaiting a user's promise calls
+//! its own `then`, which may be anything. [`resolve`] catches; [`settle`] makes a
+//! native promise that no user `then` can stand in for.
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -10,6 +17,10 @@ extern "C" {
     type Thenable;
     #[wasm_bindgen(method, js_name = then)]
     fn then_fns(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue) -> Promise;
+
+    /// `Promise.resolve(value)`, with what it throws caught.
+    #[wasm_bindgen(catch, js_namespace = Promise, js_name = resolve)]
+    fn try_resolve(value: &JsValue) -> Result<Promise, JsValue>;
 }
 
 fn thenable(promise: &Promise) -> &Thenable {
@@ -29,4 +40,20 @@ pub fn map(promise: &Promise, on_fulfilled: &Function) -> Promise {
 /// `promise.catch(handler)`: marks a rejection as handled.
 pub fn handle(promise: &Promise, handler: &Function) {
     let _ = thenable(promise).then_fns(&JsValue::UNDEFINED, handler);
+}
+
+/// `Promise.resolve(value)` (`value` itself when it is a native promise), or what a
+/// throwing `constructor` getter on it threw. For returning to the caller, as
+/// TanStack returns cached data; never to be awaited here (use [`settle`]).
+pub fn resolve(value: &JsValue) -> Result<Promise, JsValue> {
+    try_resolve(value)
+}
+
+/// A new native promise that settles as `value` does (`new Promise((r) => r(value))`):
+/// a thenable's `then` is looked up and called by the promise machinery, which turns
+/// what it throws into a rejection. The one form of a user's value to await.
+pub fn settle(value: &JsValue) -> Promise {
+    Promise::new(&mut |resolve, _reject| {
+        let _ = resolve.call1(&JsValue::UNDEFINED, value);
+    })
 }

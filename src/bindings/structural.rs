@@ -4,20 +4,43 @@
 //!
 //! TanStack's `replaceEqualDeep`, over plain arrays and plain objects only: anything
 //! else (class instances, dates, maps) is taken from the new data as it is. Cycles and
-//! absurd depths stop the walk there (new data is used) instead of overflowing the
-//! wasm stack, and a throwing getter or proxy makes the whole result the new data.
+//! absurd depths stop the walk there (new data is used), and a throwing getter or
+//! proxy makes the whole result the new data.
+//!
+//! The data is the user's, so every look at it can run user code (getters, proxy
+//! traps) that may even call back into the client. Two rules follow: every JS call
+//! made on it catches what it throws (an exception unwinding through wasm frames
+//! would leave them broken), and the walk is a loop over a stack of its own on the
+//! heap, so the depth of the data never adds to the depth of the wasm stack (a getter
+//! deep inside it that calls back into the client starts from where the walk began).
 
 use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::is_plain_object;
-
 /// Deeper than this, new data is taken as it is.
-const MAX_DEPTH: u32 = 256;
+const MAX_DEPTH: usize = 256;
 /// At most this many objects are compared per write; past it, new data is taken as it
 /// is (a graph whose paths multiply, such as children pointing back to their parent,
 /// must not freeze the page).
 const MAX_NODES: u32 = 100_000;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn keys(value: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
+    fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = hasOwn)]
+    fn has_own(value: &JsValue, key: &JsValue) -> Result<bool, JsValue>;
+}
+
+thread_local! {
+    /// `Object.prototype`, looked up once.
+    static OBJECT_PROTOTYPE: JsValue = Object::get_prototype_of(&Object::new()).into();
+}
 
 /// What the cache stores when `next` replaces `prev`, by the `structuralSharing`
 /// option (`true`/absent, `false`, or a function `(oldData, newData) => data`).
@@ -36,104 +59,208 @@ pub fn share(setting: &JsValue, prev: Option<&JsValue>, next: JsValue) -> Result
 /// `next`, with every subtree deeply equal to the one at the same place in `prev`
 /// replaced by `prev`'s; `prev` itself when the two are deeply equal.
 pub fn replace_equal_deep(prev: &JsValue, next: &JsValue) -> JsValue {
-    let mut w = Walk {
-        path: Vec::new(),
-        budget: MAX_NODES,
-    };
-    w.walk(prev, next).unwrap_or_else(|_| next.clone())
+    walk(prev, next).unwrap_or_else(|_| next.clone())
 }
 
-fn is_plain_array(v: &JsValue) -> bool {
-    Array::is_array(v) && {
-        let a: &Array = v.unchecked_ref();
-        a.length() == Object::keys(a.unchecked_ref::<Object>()).length()
+/// The length of a plain array (its own `length` equals its number of own keys: no
+/// holes, no extra properties), or `None`.
+fn plain_array_len(v: &JsValue) -> Result<Option<u32>, JsValue> {
+    if !is_array(v)? {
+        return Ok(None);
     }
+    let len = Reflect::get(v, &JsValue::from_str("length"))?
+        .as_f64()
+        .unwrap_or(-1.0);
+    let own = keys(v)?.length();
+    Ok((len == f64::from(own)).then_some(own))
 }
 
-/// One comparison: the objects of `prev` on the path from the root (a cycle ends the
-/// walk there) and how many more objects may be compared.
-struct Walk {
-    path: Vec<JsValue>,
-    budget: u32,
+/// A plain object: its prototype is `Object.prototype` or `null`.
+fn is_plain_object(v: &JsValue) -> Result<bool, JsValue> {
+    if !v.is_object() {
+        return Ok(false);
+    }
+    let proto = prototype_of(v)?;
+    Ok(proto.is_null() || OBJECT_PROTOTYPE.with(|p| proto == *p))
 }
 
-impl Walk {
-    fn walk(&mut self, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue> {
-        if a == b {
-            return Ok(a.clone());
+/// Two arrays or two objects being compared, member by member.
+struct Frame {
+    prev: JsValue,
+    next: JsValue,
+    /// The members of the result so far (`(key, value)`; the key is unused for arrays).
+    members: Vec<(JsValue, JsValue)>,
+    /// How many members of the result are `prev`'s own.
+    equal: u32,
+    /// `next`'s keys (`None` for arrays), and how many members `prev` and `next` have.
+    keys: Option<Array>,
+    prev_len: u32,
+    next_len: u32,
+    /// The member of `prev` being walked below this frame.
+    pending: JsValue,
+    /// `next` has a `__proto__` key, which a copy cannot hold by assignment: the
+    /// result is `next` itself.
+    keep_next: bool,
+}
+
+/// A comparison either has its answer at once, or needs a frame.
+enum Opened {
+    Done(JsValue),
+    Frame(Box<Frame>),
+}
+
+/// What comes of a member: its value now, or a walk of two objects.
+enum Member {
+    Value(JsValue, JsValue),
+    Walk(JsValue, JsValue),
+}
+
+impl Frame {
+    /// Starts comparing `prev` and `next`, unless the answer is plain already.
+    fn open(
+        prev: &JsValue,
+        next: &JsValue,
+        stack: &[Box<Frame>],
+        budget: &mut u32,
+    ) -> Result<Opened, JsValue> {
+        if prev == next {
+            return Ok(Opened::Done(prev.clone()));
         }
-        if self.path.len() as u32 >= MAX_DEPTH || self.budget == 0 || self.path.contains(a) {
-            return Ok(b.clone());
+        if stack.len() >= MAX_DEPTH || *budget == 0 || stack.iter().any(|f| f.prev == *prev) {
+            return Ok(Opened::Done(next.clone()));
         }
-        self.budget -= 1;
-        self.path.push(a.clone());
-        let out = self.compare(a, b);
-        self.path.pop();
-        out
+        *budget -= 1;
+        let (keys, prev_len, next_len) = match (plain_array_len(prev)?, plain_array_len(next)?) {
+            (Some(a), Some(b)) => (None, a, b),
+            (None, None) if is_plain_object(prev)? && is_plain_object(next)? => {
+                let next_keys = keys(next)?;
+                let n = next_keys.length();
+                (Some(next_keys), keys(prev)?.length(), n)
+            }
+            _ => return Ok(Opened::Done(next.clone())),
+        };
+        Ok(Opened::Frame(Box::new(Frame {
+            prev: prev.clone(),
+            next: next.clone(),
+            members: Vec::with_capacity(next_len as usize),
+            equal: 0,
+            keys,
+            prev_len,
+            next_len,
+            pending: JsValue::UNDEFINED,
+            keep_next: false,
+        })))
     }
 
-    /// The members are collected first; a new array or object is built only when
-    /// something differs (the common refetch, with equal data, builds nothing).
-    fn compare(&mut self, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue> {
-        if is_plain_array(a) && is_plain_array(b) {
-            let (a_arr, b_arr): (&Array, &Array) = (a.unchecked_ref(), b.unchecked_ref());
-            let (a_len, b_len) = (a_arr.length(), b_arr.length());
-            let mut items = Vec::with_capacity(b_len as usize);
-            let mut equal = 0;
-            for i in 0..b_len {
-                let bv = b_arr.get(i);
-                if i < a_len {
-                    let av = a_arr.get(i);
-                    let v = self.child(&av, &bv)?;
-                    equal += u32::from(v == av);
-                    items.push(v);
-                } else {
-                    items.push(bv);
+    /// The next member of the result, or `None` when every member is known.
+    fn member(&mut self) -> Result<Option<Member>, JsValue> {
+        let i = self.members.len() as u32;
+        if i >= self.next_len || self.keep_next {
+            return Ok(None);
+        }
+        let (key, next_value, prev_value) = match &self.keys {
+            None => {
+                let next_value = Reflect::get_u32(&self.next, i)?;
+                let prev_value = match i < self.prev_len {
+                    true => Some(Reflect::get_u32(&self.prev, i)?),
+                    false => None,
+                };
+                (JsValue::UNDEFINED, next_value, prev_value)
+            }
+            Some(keys) => {
+                let key = keys.get(i);
+                if key.as_string().as_deref() == Some("__proto__") {
+                    self.keep_next = true;
+                    return Ok(None);
                 }
+                let next_value = Reflect::get(&self.next, &key)?;
+                let prev_value = match has_own(&self.prev, &key)? {
+                    true => Some(Reflect::get(&self.prev, &key)?),
+                    false => None,
+                };
+                (key, next_value, prev_value)
             }
-            if a_len == b_len && equal == a_len {
-                return Ok(a.clone());
+        };
+        Ok(Some(match prev_value {
+            Some(p) if p != next_value && p.is_object() && next_value.is_object() => {
+                self.pending = p.clone();
+                self.members.push((key, JsValue::UNDEFINED));
+                Member::Walk(p, next_value)
             }
-            return Ok(items.iter().collect::<Array>().into());
-        }
-        if !(is_plain_object(a) && is_plain_object(b)) {
-            return Ok(b.clone());
-        }
-        let (a_obj, b_obj): (&Object, &Object) = (a.unchecked_ref(), b.unchecked_ref());
-        let a_len = Object::keys(a_obj).length();
-        let b_keys = Object::keys(b_obj);
-        let mut members = Vec::with_capacity(b_keys.length() as usize);
-        let mut equal = 0;
-        for key in b_keys.iter() {
-            if key.as_string().as_deref() == Some("__proto__") {
-                return Ok(b.clone()); // a copy cannot hold it as an own property by assignment
+            Some(p) => {
+                let v = next_value;
+                self.equal += u32::from(v == p);
+                Member::Value(key, v)
             }
-            let bv = Reflect::get(b, &key)?;
-            let v = if Object::has_own(a_obj, &key) {
-                let av = Reflect::get(a, &key)?;
-                let v = self.child(&av, &bv)?;
-                equal += u32::from(v == av);
-                v
-            } else {
-                bv
-            };
-            members.push((key, v));
+            None => Member::Value(key, next_value),
+        }))
+    }
+
+    /// The walk below gave `value` for the member being walked.
+    fn resolve(&mut self, value: JsValue) {
+        self.equal += u32::from(value == self.pending);
+        self.pending = JsValue::UNDEFINED;
+        if let Some(last) = self.members.last_mut() {
+            last.1 = value;
         }
-        if a_len == b_keys.length() && equal == a_len {
-            return Ok(a.clone());
+    }
+
+    /// The result once every member is known: `prev` when all are its own, else new.
+    fn finish(self) -> Result<JsValue, JsValue> {
+        if self.keep_next {
+            return Ok(self.next);
+        }
+        if self.prev_len == self.next_len && self.equal == self.prev_len {
+            return Ok(self.prev);
+        }
+        if self.keys.is_none() {
+            return Ok(self
+                .members
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect::<Array>()
+                .into());
         }
         let copy = Object::new();
-        for (key, v) in &members {
+        for (key, v) in &self.members {
             Reflect::set(&copy, key, v)?;
         }
         Ok(copy.into())
     }
+}
 
-    /// One member: equal primitives and shared references stay; objects are walked.
-    fn child(&mut self, av: &JsValue, bv: &JsValue) -> Result<JsValue, JsValue> {
-        if av == bv || !av.is_object() || !bv.is_object() {
-            return Ok(bv.clone());
+/// [`replace_equal_deep`] as a loop; `Err` when user code threw.
+fn walk(prev: &JsValue, next: &JsValue) -> Result<JsValue, JsValue> {
+    let mut budget = MAX_NODES;
+    let mut stack: Vec<Box<Frame>> = Vec::new();
+    match Frame::open(prev, next, &stack, &mut budget)? {
+        Opened::Done(v) => return Ok(v),
+        Opened::Frame(f) => stack.push(f),
+    }
+    loop {
+        let Some(top) = stack.last_mut() else {
+            return Ok(next.clone()); // not reached: the last frame returns below
+        };
+        match top.member()? {
+            Some(Member::Value(key, v)) => top.members.push((key, v)),
+            Some(Member::Walk(p, n)) => match Frame::open(&p, &n, &stack, &mut budget)? {
+                Opened::Done(v) => {
+                    if let Some(top) = stack.last_mut() {
+                        top.resolve(v);
+                    }
+                }
+                Opened::Frame(f) => stack.push(f),
+            },
+            None => {
+                let Some(done) = stack.pop() else {
+                    return Ok(next.clone());
+                };
+                let value = done.finish()?;
+                match stack.last_mut() {
+                    Some(parent) => parent.resolve(value),
+                    None => return Ok(value),
+                }
+            }
         }
-        self.walk(av, bv)
     }
 }

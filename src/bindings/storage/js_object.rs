@@ -35,7 +35,7 @@ impl JsObject {
     /// Calls `f` on the object and returns its result as a promise (a throw is an `Err`).
     fn invoke(&self, f: &Function, args: &[&JsValue]) -> Result<Promise, JsValue> {
         let ret = f.apply(&self.object, &args.iter().copied().collect::<Array>())?;
-        Ok(Promise::resolve(&ret))
+        Ok(crate::bindings::promise::settle(&ret)) // never a user `then`, never a throw
     }
 
     /// Calls method `name`; a missing method is an `Err` naming it.
