@@ -5,11 +5,12 @@
 //! Functions, symbols, BigInts, class instances, cycles, lone surrogates and nesting
 //! deeper than [`MAX_DEPTH`] are a `TypeError` whose message gives the path.
 
-use js_sys::{Array, JsString, Object, Reflect};
+use js_sys::{JsString, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::errors::type_error;
+use super::js_catching::{is_array, is_plain_object, keys, prototype_of};
 use crate::core::fxhash::FxBuild;
 use crate::core::key::hash_key_with;
 use crate::core::KeyValue;
@@ -106,7 +107,7 @@ pub fn key_of(value: &JsValue, read: Option<Vec<KeyValue>>) -> Vec<KeyValue> {
 
 /// Reads `value` as a query key; `option` names it in errors (`queryKey`, `filters.queryKey`).
 pub fn read_key(value: &JsValue, option: &str) -> Result<Vec<KeyValue>, JsValue> {
-    if !Array::is_array(value) {
+    if !is_array(value)? {
         return Err(type_error(format!(
             "{option} must be an array (for example ['todos', 1]), got {}",
             describe(value)
@@ -189,8 +190,8 @@ impl KeyReader<'_> {
         if self.stack.iter().any(|seen| seen == value) {
             return Err(self.fail("refers back to a value that contains it (a cycle)"));
         }
-        let is_array = Array::is_array(value);
-        if !is_array && !is_plain_object(value) {
+        let is_array = is_array(value)?;
+        if !is_array && !is_plain_object(value)? {
             return Err(self.fail(&format!("is {}", describe(value))));
         }
         self.stack.push(value.clone());
@@ -204,11 +205,15 @@ impl KeyReader<'_> {
     }
 
     fn read_array(&mut self, value: &JsValue, depth: usize) -> Result<KeyValue, JsValue> {
-        let array: &Array = value.unchecked_ref();
-        let mut items = Vec::with_capacity(array.length() as usize);
-        for i in 0..array.length() {
+        // Through Reflect, which catches: a proxy or an index getter may throw.
+        let length = Reflect::get(value, &js_name("length"))?
+            .as_f64()
+            .map_or(0, |n| n as u32);
+        let mut items = Vec::with_capacity(length.min(1024) as usize);
+        for i in 0..length {
             self.path.push(Step::Index(i));
-            let item = self.read(&array.get(i), depth + 1);
+            let item =
+                Reflect::get(value, &JsValue::from(i)).and_then(|v| self.read(&v, depth + 1));
             self.path.pop();
             items.push(item?);
         }
@@ -216,7 +221,7 @@ impl KeyReader<'_> {
     }
 
     fn read_object(&mut self, value: &JsValue, depth: usize) -> Result<KeyValue, JsValue> {
-        let names = Object::keys(value.unchecked_ref::<Object>());
+        let names = keys(value)?;
         let mut props = Vec::with_capacity(names.length() as usize);
         for name in names.iter() {
             let Some(name_str) = name.as_string() else {
@@ -241,20 +246,6 @@ impl KeyReader<'_> {
     }
 }
 
-/// A plain object: its prototype is `Object.prototype` or `null`.
-pub fn is_plain_object(value: &JsValue) -> bool {
-    if !value.is_object() {
-        return false;
-    }
-    let proto = Object::get_prototype_of(value);
-    proto.is_null() || OBJECT_PROTOTYPE.with(|p| proto == *p)
-}
-
-thread_local! {
-    /// `Object.prototype`, looked up once (key reads are a hot path).
-    static OBJECT_PROTOTYPE: Object = Object::get_prototype_of(&Object::new());
-}
-
 /// A short description of a value's type for error messages.
 pub fn describe(value: &JsValue) -> String {
     if value.is_undefined() {
@@ -263,11 +254,11 @@ pub fn describe(value: &JsValue) -> String {
     if value.is_null() {
         return "null".into();
     }
-    if Array::is_array(value) {
+    if is_array(value).unwrap_or(false) {
         return "an array".into();
     }
     if value.is_object() && !value.is_function() {
-        let proto = Object::get_prototype_of(value);
+        let proto = prototype_of(value).unwrap_or(JsValue::NULL);
         if !proto.is_null() {
             if let Ok(ctor) = Reflect::get(&proto, &JsValue::from_str("constructor")) {
                 if let Ok(name) = Reflect::get(&ctor, &JsValue::from_str("name")) {

@@ -22,6 +22,7 @@ mod errors;
 mod exit_flush;
 mod fetch;
 mod global;
+mod js_catching;
 mod js_state;
 pub mod managers;
 mod memory_stats;

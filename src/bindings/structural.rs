@@ -14,8 +14,8 @@
 //! heap, so the depth of the data never adds to the depth of the wasm stack (a getter
 //! deep inside it that calls back into the client starts from where the walk began).
 
+use super::js_catching::{has_own, is_array, is_plain_object, keys};
 use js_sys::{Array, Function, Object, Reflect};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Deeper than this, new data is taken as it is.
@@ -24,23 +24,6 @@ const MAX_DEPTH: usize = 256;
 /// is (a graph whose paths multiply, such as children pointing back to their parent,
 /// must not freeze the page).
 const MAX_NODES: u32 = 100_000;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn keys(value: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
-    fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = hasOwn)]
-    fn has_own(value: &JsValue, key: &JsValue) -> Result<bool, JsValue>;
-}
-
-thread_local! {
-    /// `Object.prototype`, looked up once.
-    static OBJECT_PROTOTYPE: JsValue = Object::get_prototype_of(&Object::new()).into();
-}
 
 /// What the cache stores when `next` replaces `prev`, by the `structuralSharing`
 /// option (`true`/absent, `false`, or a function `(oldData, newData) => data`).
@@ -73,15 +56,6 @@ fn plain_array_len(v: &JsValue) -> Result<Option<u32>, JsValue> {
         .unwrap_or(-1.0);
     let own = keys(v)?.length();
     Ok((len == f64::from(own)).then_some(own))
-}
-
-/// A plain object: its prototype is `Object.prototype` or `null`.
-fn is_plain_object(v: &JsValue) -> Result<bool, JsValue> {
-    if !v.is_object() {
-        return Ok(false);
-    }
-    let proto = prototype_of(v)?;
-    Ok(proto.is_null() || OBJECT_PROTOTYPE.with(|p| proto == *p))
 }
 
 /// Two arrays or two objects being compared, member by member.
