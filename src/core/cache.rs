@@ -214,7 +214,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             h != keep
                 && queries
                     .get(h)
-                    .is_some_and(|q| !q.is_active() && !q.is_fetching())
+                    .is_some_and(|q| !q.is_observed() && !q.is_fetching())
         });
         victims.iter().filter_map(|h| self.remove(h)).collect()
     }
@@ -758,6 +758,20 @@ mod tests {
         );
         assert!(evicted.is_empty());
         assert_eq!(c.len(), 4);
+    }
+
+    #[test]
+    fn a_query_observed_only_by_a_disabled_observer_is_not_evicted() {
+        let mut c = Cache::new(2).unwrap();
+        let a = build(&mut c, &["a"], 1e9, 0.0);
+        let b = build(&mut c, &["b"], 1e9, 0.0);
+        c.observe(&a, false); // enabled: false, as a lazy query waiting for its input
+        c.touch(&b);
+        let k = key(&["c"]);
+        let (_, evicted) = c.build(&hash_key(&k), || k, || (), Duration::Never, None, 0.0);
+        let names: Vec<&str> = evicted.iter().map(|(h, _)| h.as_str()).collect();
+        assert_eq!(names, [b.as_str()], "a is observed (if not active): b goes");
+        assert!(c.get(&a).is_some());
     }
 
     #[test]
