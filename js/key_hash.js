@@ -9,6 +9,7 @@
 const OBJECT_PROTO = Object.prototype;
 const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
 const MAX_DEPTH = 64;
+const MAX_ITEMS = 1024;
 
 function part(v, depth) {
   switch (typeof v) {
@@ -41,6 +42,7 @@ function part(v, depth) {
 }
 
 function list(a, depth) {
+  if (a.length > MAX_ITEMS) return undefined; // a huge or sparse array: the Rust reader bounds it
   let out = '[';
   for (let i = 0; i < a.length; i++) {
     const p = part(a[i], depth);

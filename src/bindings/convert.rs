@@ -9,7 +9,7 @@ use js_sys::{JsString, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::errors::type_error;
+use super::errors::{range_error, type_error};
 use super::js_catching::{is_array, is_plain_object, keys, prototype_of};
 use crate::core::fxhash::FxBuild;
 use crate::core::key::hash_key_with;
@@ -117,6 +117,7 @@ pub fn read_key(value: &JsValue, option: &str) -> Result<Vec<KeyValue>, JsValue>
         option,
         path: Vec::new(),
         stack: Vec::new(),
+        parts: 0,
     };
     match reader.read(value, 0)? {
         KeyValue::Array(items) => Ok(items),
@@ -135,7 +136,14 @@ struct KeyReader<'a> {
     path: Vec<Step>,
     /// Objects being read, for cycle detection.
     stack: Vec<JsValue>,
+    /// Parts read so far (bounded by [`MAX_KEY_PARTS`]).
+    parts: u32,
 }
+
+/// The most parts (values, at any depth) a query key may have: a sparse array claiming
+/// a huge length, or a proxy handing out new arrays, must not read for ever or run the
+/// wasm out of memory.
+pub const MAX_KEY_PARTS: u32 = 100_000;
 
 impl KeyReader<'_> {
     fn fail(&self, what: &str) -> JsValue {
@@ -156,6 +164,13 @@ impl KeyReader<'_> {
     }
 
     fn read(&mut self, value: &JsValue, depth: usize) -> Result<KeyValue, JsValue> {
+        self.parts += 1;
+        if self.parts > MAX_KEY_PARTS {
+            return Err(range_error(format!(
+                "{} has more than {MAX_KEY_PARTS} parts; query keys are meant to be small",
+                self.option
+            )));
+        }
         if let Some(s) = value.as_string() {
             // A lone surrogate arrives as U+FFFD: only then is the JS string checked.
             if s.contains('\u{FFFD}') && !value.unchecked_ref::<JsString>().is_valid_utf16() {
@@ -209,6 +224,12 @@ impl KeyReader<'_> {
         let length = Reflect::get(value, &js_name("length"))?
             .as_f64()
             .map_or(0, |n| n as u32);
+        if length > MAX_KEY_PARTS {
+            return Err(range_error(format!(
+                "{} has an array of {length} elements; query keys may have {MAX_KEY_PARTS} parts at most",
+                self.option
+            )));
+        }
         let mut items = Vec::with_capacity(length.min(1024) as usize);
         for i in 0..length {
             self.path.push(Step::Index(i));

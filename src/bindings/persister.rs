@@ -147,6 +147,10 @@ impl PersistOptions {
     }
 }
 
+/// How many times a namespace index is rewritten while a concurrent writer's rewrite
+/// keeps dropping one of our hashes from it.
+const INDEX_ATTEMPTS: u32 = 4;
+
 /// `maxEntryBytes` when not given: 4 MiB. Larger data stays in L1 only; a larger stored
 /// entry (planted, or written under a higher limit) is a miss that is never parsed.
 pub const DEFAULT_MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
@@ -457,16 +461,19 @@ impl Persister {
         if ops.is_empty() && !clear {
             return;
         }
-        let prefix = clear.then(|| self.ns.entries());
+        let (prefix, cleared_at) = (
+            self.ns.prefix().to_owned(),
+            clear.then(|| self.cleared_at.get()),
+        );
         let backend = self.opts.backend.clone();
         if let Backend::IndexedDb(db) = &*backend {
-            if db.abandon_ordered() {
+            if db.abandon_ordered(self.ns.prefix()) {
                 self.abandoned.set(true);
             }
         }
         spawn_local(async move {
             if let Backend::IndexedDb(db) = &*backend {
-                let _ = db.write_after_clear(prefix.as_deref(), &ops).await;
+                let _ = db.write_at_unload(&prefix, cleared_at, &ops).await;
             }
         });
     }
@@ -684,6 +691,10 @@ impl Persister {
         let (backend, ms) = (&self.opts.backend, self.opts.timeout_ms);
         if self.index.borrow().is_none() && !self.is_ordered() {
             self.count_call();
+            let ms = match backend.bounds_each_request() {
+                true => f64::INFINITY, // page by page, each request bounded
+                false => ms,
+            };
             return bounded(backend.delete_prefix(&self.ns.entries()), ms, "clear").await;
         }
         if self.index.borrow().is_none() {
@@ -729,38 +740,53 @@ impl Persister {
             .unwrap_or_default())
     }
 
-    /// Where the storage keeps an index, adds the hashes this batch writes for the
-    /// first time to it, before the entries themselves are written.
+    /// Where the storage keeps an index, makes sure it lists every hash this batch puts,
+    /// before the entries are written. The stored index is read each time rather than
+    /// trusted from memory: another client may have cleared it (a log-out elsewhere) or
+    /// be adding to it now. After a rewrite it is read again, and rewritten while a
+    /// hash of ours is missing from it (another writer's rewrite raced ours), a few
+    /// times at most.
     async fn index_new_hashes(&self, batch: &Batch<Entry>) -> Result<(), JsValue> {
-        let new: Vec<String> = match &*self.index.borrow() {
-            None => return Ok(()),
-            Some(known) => batch
-                .ops
-                .iter()
-                .filter(|(h, op)| matches!(op, Op::Put(_)) && !holds(known, h))
-                .map(|(h, _)| h.clone())
-                .collect(),
-        };
-        if new.is_empty() {
+        if self.index.borrow().is_none() {
+            return Ok(());
+        }
+        let puts: Vec<&String> = batch
+            .ops
+            .iter()
+            .filter(|(_, op)| matches!(op, Op::Put(_)))
+            .map(|(h, _)| h)
+            .collect();
+        if puts.is_empty() {
             return Ok(());
         }
         let index_key = self.ns.index_key();
-        let mut all = self.stored_index(&index_key).await?;
-        merge(&mut all, self.index.borrow().iter().flatten().cloned());
-        merge(&mut all, new);
-        let op = WriteOp::Put {
-            key: index_key,
-            value: encode_index(&all),
-            ttl_seconds: None,
-        };
-        self.count_call();
-        bounded(
-            self.opts.backend.write(std::slice::from_ref(&op)),
-            self.opts.timeout_ms,
-            "set",
-        )
-        .await?;
-        *self.index.borrow_mut() = Some(all);
+        for _ in 0..INDEX_ATTEMPTS {
+            let mut all = self.stored_index(&index_key).await?;
+            let missing: Vec<String> = puts
+                .iter()
+                .filter(|h| !holds(&all, h))
+                .map(|h| (*h).clone())
+                .collect();
+            if missing.is_empty() {
+                break;
+            }
+            merge(&mut all, missing);
+            let op = WriteOp::Put {
+                key: index_key.clone(),
+                value: encode_index(&all),
+                ttl_seconds: None,
+            };
+            self.count_call();
+            bounded(
+                self.opts.backend.write(std::slice::from_ref(&op)),
+                self.opts.timeout_ms,
+                "set",
+            )
+            .await?;
+            if let Some(known) = self.index.borrow_mut().as_mut() {
+                merge(known, all); // what clear() deletes besides the stored index
+            }
+        }
         Ok(())
     }
 

@@ -21,22 +21,36 @@ impl Redactor {
     pub fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Redactor {
         let mut forms: Vec<String> = Vec::new();
         for secret in secrets.into_iter().filter(|s| !s.is_empty()) {
-            let b64 = base64(secret.as_bytes());
-            let url_safe = b64.replace('+', "-").replace('/', "_");
             let mut json = String::new();
             write_json_string(&mut json, secret);
-            let json = json[1..json.len() - 1].to_owned();
-            for form in [
-                secret.to_owned(),
-                b64.trim_end_matches('=').to_owned(),
-                url_safe.trim_end_matches('=').to_owned(),
-                percent_encode(secret),
-                json,
-            ] {
+            let json = json.get(1..json.len() - 1).unwrap_or_default().to_owned();
+            let mut add = |form: String| {
                 if !form.is_empty() && !forms.contains(&form) {
                     forms.push(form);
                 }
+            };
+            add(secret.to_owned());
+            add(percent_encode(secret));
+            add(json);
+            // Base64 of a text holding the secret (`Bearer …`, `user:…`) has it at one of
+            // three alignments: the whole groups of each are blanked wherever they stand.
+            let bytes = secret.as_bytes();
+            for skip in 0..3 {
+                let rest = bytes.get(skip..).unwrap_or_default();
+                let whole = rest.len() / 3 * 3;
+                if skip > 0 && whole < 6 {
+                    continue; // too short to mean anything on its own
+                }
+                let b64 = base64(rest.get(..whole).unwrap_or_default());
+                add(b64.replace('+', "-").replace('/', "_"));
+                add(b64);
             }
+            let b64 = base64(bytes);
+            add(b64
+                .trim_end_matches('=')
+                .replace('+', "-")
+                .replace('/', "_"));
+            add(b64.trim_end_matches('=').to_owned());
         }
         Redactor { forms }
     }
@@ -155,6 +169,22 @@ mod tests {
             assert!(out.contains("Bearer ***"), "{out}");
         }
         assert_eq!(r.redact("nothing secret"), "nothing secret");
+    }
+
+    #[test]
+    fn a_secret_inside_a_base64_encoded_text_is_blanked_at_any_alignment() {
+        let token = "AXs3cretT0kenValue9";
+        let r = Redactor::new([token]);
+        for prefix in ["Bearer ", "user:", "x", ""] {
+            let encoded = base64(format!("{prefix}{token}").as_bytes());
+            let out = r.redact(&format!("header was {encoded}"));
+            // At most the two groups where the secret meets its neighbours stay.
+            assert!(out.contains(BLANK), "{prefix}: {out}");
+            assert!(
+                out.len() < format!("header was {encoded}").len() - 8,
+                "{prefix}: {out}"
+            );
+        }
     }
 
     #[test]

@@ -50,3 +50,17 @@ test('keys that throw while read fail each call cleanly, 6,000 times, and the in
   client.dispose();
   fresh.dispose();
 });
+
+test('a key claiming a huge length is a RangeError at once, not a long read that runs wasm out of memory', () => {
+  const client = new QueryClient();
+  const sparse = ['user'];
+  sparse.length = 3e8;
+  const liar = new Proxy([], { get: (t, p) => (p === 'length' ? 2 ** 32 - 1 : undefined) });
+  const started = Date.now();
+  assert.throws(() => client.getQueryData(sparse), RangeError);
+  assert.throws(() => client.setQueryData(['a', liar], 1), RangeError);
+  assert.ok(Date.now() - started < 2_000, `refused in ${Date.now() - started} ms`);
+  client.setQueryData(['still', 'fine'], 1);
+  assert.equal(client.getQueryData(['still', 'fine']), 1);
+  client.dispose();
+});

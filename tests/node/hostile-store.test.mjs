@@ -69,6 +69,53 @@ test('a token the store echoes back, in any case or base64, never reaches an err
   }
 });
 
+test('a token with surrounding whitespace is sent trimmed, and never shown trimmed or not', async () => {
+  const store = await fakeStore((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: `ERR auth '${req.headers.authorization}' not allowed` }));
+  });
+  try {
+    const storage = new RemoteStorage({ url: store.url, token: `  ${TOKEN}\n` });
+    await assert.rejects(storage.get('x'), (e) => {
+      assert.match(e.message, /not allowed/);
+      for (const form of forms(TOKEN)) assert.ok(!e.message.includes(form), e.message);
+      return true;
+    });
+  } finally {
+    await store.close();
+  }
+});
+
+test('clear() of a store whose SCAN takes longer than storageTimeout in all still completes, page by page', async () => {
+  const keys = new Set(['big:["secret"]', 'big:["other"]']);
+  let scans = 0;
+  const store = await fakeStore(async (req, res, body) => {
+    const reply = (result) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify(result)); };
+    const parsed = JSON.parse(body);
+    if (Array.isArray(parsed[0])) { // a pipeline of DELs or SETs
+      for (const [cmd, key] of parsed) if (cmd === 'DEL') keys.delete(key); else keys.add(key);
+      return reply(parsed.map(() => ({ result: 1 })));
+    }
+    if (parsed[0] === 'SCAN') {
+      scans++;
+      await sleep(10); // a large shared keyspace: 80 pages of 10 ms, about 0.8 s in all
+      const page = Number(parsed[1]);
+      const found = page === 40 ? [...keys].filter((k) => k.startsWith('big:[')) : [];
+      return reply({ result: [page + 1 < 80 ? String(page + 1) : '0', found] });
+    }
+    return reply({ result: null });
+  });
+  try {
+    const client = new QueryClient({ storage: new RemoteStorage({ url: store.url, token: TOKEN }), keyPrefix: 'big', storageTimeout: 300 });
+    await client.clear();
+    assert.equal(scans, 80, 'the whole keyspace was walked');
+    assert.deepEqual([...keys].filter((k) => k.startsWith('big:[')), [], 'and the namespace deleted');
+    client.dispose();
+  } finally {
+    await store.close();
+  }
+});
+
 test('a URL with a user name or password is refused without echoing it', () => {
   for (const url of ['https://user:hunter2secret@example.test/redis', 'http://hunter2secret@127.0.0.1:1/']) {
     assert.throws(() => new RemoteStorage({ url, token: TOKEN }), (e) => {

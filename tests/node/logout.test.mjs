@@ -69,6 +69,39 @@ test('clear() on a get/set/delete storage deletes every entry, those L1 never lo
   second.dispose();
 });
 
+/** A get/set/delete object over `map` whose calls take a few ms, as a remote store's do. */
+function slowStorage(map) {
+  return {
+    async get(k) { await sleep(3); return map.has(k) ? map.get(k) : null; },
+    async set(k, v) { await sleep(3); map.set(k, v); },
+    async delete(k) { await sleep(3); map.delete(k); },
+  };
+}
+
+test("a key written again after another client's clear() is listed again, so the next log-out removes it", async () => {
+  const map = new Map();
+  const a = new QueryClient({ storage: slowStorage(map), keyPrefix: 'app' });
+  a.setQueryData(['profile'], 'alice v1');
+  await a.flush();
+  await new QueryClient({ storage: slowStorage(map), keyPrefix: 'app' }).clear(); // log-out elsewhere
+  a.setQueryData(['profile'], 'alice v2');
+  await a.flush();
+  await new QueryClient({ storage: slowStorage(map), keyPrefix: 'app' }).clear(); // the next log-out
+  assert.deepEqual(entriesOf(map, 'app'), [], 'nothing of alice is left');
+  a.dispose();
+});
+
+test('clients writing new keys at once on one get/set/delete storage all get them listed', async () => {
+  const map = new Map();
+  const clients = ['a', 'b', 'c'].map(() => new QueryClient({ storage: slowStorage(map), keyPrefix: 'app' }));
+  clients.forEach((c, i) => c.setQueryData(['secret', i], `of client ${i}`));
+  await Promise.all(clients.map((c) => c.flush()));
+  assert.equal(entriesOf(map, 'app').length, 3);
+  await new QueryClient({ storage: slowStorage(map), keyPrefix: 'app' }).clear();
+  assert.deepEqual(entriesOf(map, 'app'), [], 'every concurrent write was found by the clear');
+  clients.forEach((c) => c.dispose());
+});
+
 test('entries written before the index existed are deleted if L1 holds them', async () => {
   const map = new Map();
   const writer = new QueryClient({ storage: listingStorage(map) }); // lists keys: keeps no index

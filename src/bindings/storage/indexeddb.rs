@@ -52,7 +52,9 @@ pub struct IndexedDb {
     /// Namespaces whose expired tombstones have been swept (once per instance).
     swept: RefCell<Vec<String>>,
     /// The ordered transaction under way, if any (see [`IndexedDb::abandon_ordered`]).
-    ordered: RefCell<Option<IdbTransaction>>,
+    /// Ordered transactions under way, with the namespace (`${keyPrefix}:`) of each
+    /// (one storage may serve clients of several prefixes).
+    ordered: RefCell<Vec<(String, IdbTransaction)>>,
 }
 
 /// A promise settled by `target`'s success/error handlers (`resolve`/`reject` themselves).
@@ -98,6 +100,19 @@ async fn completion(tx: &IdbTransaction) -> Result<(), JsValue> {
     }
 }
 
+/// Issues each put and delete of `ops` on `store`.
+fn put_and_delete(store: &IdbObjectStore, ops: &[WriteOp]) -> Result<(), JsValue> {
+    for op in ops {
+        match op {
+            WriteOp::Put { key, value, .. } => {
+                store.put_with_key(&JsValue::from_str(value), &JsValue::from_str(key))?
+            }
+            WriteOp::Delete { key } => store.delete(&JsValue::from_str(key))?,
+        };
+    }
+    Ok(())
+}
+
 /// Commits a write transaction now, rather than when the task ends: a page that is
 /// being unloaded may not get to the end of its task. Where `commit()` is missing
 /// (older browsers) the transaction commits by itself as before.
@@ -121,20 +136,28 @@ impl IndexedDb {
             store_name,
             connection: RefCell::new(None),
             swept: RefCell::new(Vec::new()),
-            ordered: RefCell::new(None),
+            ordered: RefCell::new(Vec::new()),
         }
     }
 
-    /// Aborts the ordered transaction under way, if any: the page is closing, and that
-    /// transaction waits for the answer to a read that a closing page never gets; the
-    /// transactions created after it would wait behind it and be lost with it. `true`
-    /// when there was one (its batch then fails with an `AbortError`).
-    pub fn abandon_ordered(&self) -> bool {
-        let Some(tx) = self.ordered.borrow_mut().take() else {
-            return false;
+    /// Aborts the ordered transactions of namespace `prefix` under way, if any: the
+    /// page is closing, and such a transaction waits for the answer to a read that a
+    /// closing page never gets; the transactions created after it would wait behind it
+    /// and be lost with it. `true` when there was one (its batch then fails with an
+    /// `AbortError`).
+    pub fn abandon_ordered(&self, prefix: &str) -> bool {
+        let mine: Vec<IdbTransaction> = {
+            let mut ordered = self.ordered.borrow_mut();
+            let (mine, others) = std::mem::take(&mut *ordered)
+                .into_iter()
+                .partition(|(p, _)| p == prefix);
+            *ordered = others;
+            mine.into_iter().map(|(_, tx)| tx).collect()
         };
-        let _ = tx.abort();
-        true
+        for tx in &mine {
+            let _ = tx.abort();
+        }
+        !mine.is_empty()
     }
 
     fn factory() -> Result<IdbFactory, JsValue> {
@@ -626,7 +649,9 @@ impl IndexedDb {
         clearing: Option<f64>,
     ) -> Result<(), JsValue> {
         let (tx, store) = self.store(IdbTransactionMode::Readwrite).await?;
-        *self.ordered.borrow_mut() = Some(tx.clone());
+        self.ordered
+            .borrow_mut()
+            .push((ordered.prefix.to_owned(), tx.clone()));
         let batch = Rc::new(OrderedBatch {
             tx: tx.clone(),
             store: store.clone(),
@@ -664,7 +689,7 @@ impl IndexedDb {
             return Err(e);
         }
         let done = completion(&tx).await;
-        self.ordered.borrow_mut().take();
+        self.ordered.borrow_mut().retain(|(_, t)| t != &tx);
         drop(handler);
         let first = batch.error.borrow_mut().take();
         match (done, first) {
@@ -701,9 +726,41 @@ impl StorageBackend for IndexedDb {
 }
 
 impl IndexedDb {
+    /// What a closing page still has to write, in one committed transaction and without
+    /// the order's reads (their answers would never come): a clear of namespace `prefix`
+    /// (`${keyPrefix}:`) made at `cleared_at`, recorded as an ordered clear is (so that
+    /// data from before it written later by another tab is refused), then `ops`.
+    pub async fn write_at_unload(
+        &self,
+        prefix: &str,
+        cleared_at: Option<f64>,
+        ops: &[WriteOp],
+    ) -> Result<(), JsValue> {
+        let (tx, store) = self.store(IdbTransactionMode::Readwrite).await?;
+        let issued = (|| -> Result<(), JsValue> {
+            if let Some(at) = cleared_at {
+                let entries = entries_under(prefix);
+                store.delete(&Self::prefix_range(&entries)?.into())?;
+                store.delete(&tombstones_of(&entries)?.into())?;
+                let record = Record {
+                    cleared_at: at,
+                    max: None,
+                };
+                store.put_with_key(&record.value(), &record_key(prefix))?;
+            }
+            put_and_delete(&store, ops)
+        })();
+        if let Err(e) = issued {
+            let _ = tx.abort();
+            return Err(e);
+        }
+        commit(&tx);
+        completion(&tx).await
+    }
+
     /// One committed readwrite transaction: every key starting with `clear_prefix` is
     /// deleted (when given) with its tombstone, then the ops are applied.
-    pub async fn write_after_clear(
+    async fn write_after_clear(
         &self,
         clear_prefix: Option<&str>,
         ops: &[WriteOp],
@@ -719,17 +776,9 @@ impl IndexedDb {
                 return Err(e);
             }
         }
-        for op in ops {
-            let issued = match op {
-                WriteOp::Put { key, value, .. } => {
-                    store.put_with_key(&JsValue::from_str(value), &JsValue::from_str(key))
-                }
-                WriteOp::Delete { key } => store.delete(&JsValue::from_str(key)),
-            };
-            if let Err(e) = issued {
-                let _ = tx.abort();
-                return Err(e);
-            }
+        if let Err(e) = put_and_delete(&store, ops) {
+            let _ = tx.abort();
+            return Err(e);
         }
         commit(&tx);
         completion(&tx).await

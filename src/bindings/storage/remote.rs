@@ -10,7 +10,8 @@
 //!
 //! Hostile or broken stores are bounded: each request, its body included, is aborted
 //! after `timeoutMs`; a body is read in chunks and abandoned past `maxReplyBytes`; a
-//! `SCAN` that repeats a cursor or lists more than [`MAX_SCAN_KEYS`] keys is an error.
+//! `SCAN` that repeats a cursor or runs past [`MAX_SCAN_PAGES`] pages is an error, and
+//! `clear()` deletes each page's keys as it goes.
 //! The token, in any form a store may echo it (any case, base64, URL-encoded), never
 //! appears in an error message, and a URL holding a user name or password is refused.
 
@@ -71,8 +72,11 @@ const DEFAULT_TIMEOUT_MS: f64 = 10_000.0;
 /// `maxEntryBytes` (4 MiB) however JSON escapes it.
 const DEFAULT_MAX_REPLY_BYTES: usize = 16 * 1024 * 1024;
 
-/// The most keys one namespace listing (`SCAN`) may return.
+/// The most keys one namespace listing (`SCAN`, for quota eviction) may return.
 pub const MAX_SCAN_KEYS: usize = 1_000_000;
+
+/// The most `SCAN` pages one walk may take (each asks for 1,000 keys).
+pub const MAX_SCAN_PAGES: usize = 10_000;
 
 pub struct Remote {
     url: String,
@@ -310,51 +314,95 @@ impl StorageBackend for Remote {
         self.pipeline(&commands).await
     }
 
+    /// Page by page: what each `SCAN` page lists is deleted before the next page is
+    /// asked for, so a clear of a large store makes progress whatever it takes in all
+    /// (each request is bounded by `timeoutMs`), and one cut short keeps what it did.
     async fn delete_prefix(&self, prefix: &str) -> Result<(), JsValue> {
-        let keys = self.keys(prefix).await?.unwrap_or_default();
-        let commands: Vec<String> = keys.iter().map(|k| command(&["DEL", k])).collect();
-        self.pipeline(&commands).await
+        let mut scan = Scan::new(prefix);
+        while let Some(keys) = self.next_page(&mut scan).await? {
+            let commands: Vec<String> = keys.iter().map(|k| command(&["DEL", k])).collect();
+            self.pipeline(&commands).await?;
+        }
+        Ok(())
     }
 
     async fn keys(&self, prefix: &str) -> Result<Option<Vec<String>>, JsValue> {
-        let glob = prefix_glob(prefix);
-        let mut cursor = String::from("0");
-        let mut cursors: Vec<String> = Vec::new();
+        let mut scan = Scan::new(prefix);
         let mut keys: Vec<String> = Vec::new();
-        loop {
-            let page = self
-                .call(&["SCAN", &cursor, "MATCH", &glob, "COUNT", "1000"])
-                .await?;
-            let page: Array = page
-                .dyn_into()
-                .map_err(|_| remote_error("SCAN did not answer [cursor, keys]", &self.secrets))?;
-            let next = page.get(0);
-            cursor = next
-                .as_string()
-                .or_else(|| next.as_f64().map(|n| (n as u64).to_string()))
-                .unwrap_or_default();
-            if let Ok(found) = page.get(1).dyn_into::<Array>() {
-                keys.extend(
-                    found
-                        .iter()
-                        .filter_map(|k| k.as_string())
-                        .filter(|k| k.starts_with(prefix)),
-                );
-            }
-            if cursor.is_empty() || cursor == "0" {
-                break;
-            }
-            // A store whose SCAN never ends must not grow memory without bound.
-            if cursors.contains(&cursor) || keys.len() > MAX_SCAN_KEYS {
+        while let Some(page) = self.next_page(&mut scan).await? {
+            keys.extend(page);
+            if keys.len() > MAX_SCAN_KEYS {
                 return Err(remote_error(
-                    &format!("SCAN did not finish (a repeated cursor, or more than {MAX_SCAN_KEYS} keys)"),
+                    &format!("SCAN listed more than {MAX_SCAN_KEYS} keys"),
                     &self.secrets,
                 ));
             }
-            cursors.push(cursor.clone());
         }
         keys.sort_unstable(); // a key listed twice is deleted once
         keys.dedup();
+        Ok(Some(keys))
+    }
+}
+
+/// A `SCAN … MATCH prefix*` under way.
+struct Scan<'a> {
+    prefix: &'a str,
+    glob: String,
+    /// The cursor to ask with next; `None` once the store said the walk is over.
+    cursor: Option<String>,
+    /// Cursors asked with so far (a store that repeats one would never finish).
+    seen: Vec<String>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(prefix: &'a str) -> Scan<'a> {
+        Scan {
+            prefix,
+            glob: prefix_glob(prefix),
+            cursor: Some(String::from("0")),
+            seen: Vec::new(),
+        }
+    }
+}
+
+impl Remote {
+    /// The keys of the next `SCAN` page that start with the prefix; `None` when done.
+    async fn next_page(&self, scan: &mut Scan<'_>) -> Result<Option<Vec<String>>, JsValue> {
+        let Some(cursor) = scan.cursor.take() else {
+            return Ok(None);
+        };
+        // A store whose SCAN never ends must not keep the client busy for ever.
+        if scan.seen.contains(&cursor) || scan.seen.len() >= MAX_SCAN_PAGES {
+            return Err(remote_error(
+                &format!(
+                    "SCAN did not finish (a repeated cursor, or more than {MAX_SCAN_PAGES} pages)"
+                ),
+                &self.secrets,
+            ));
+        }
+        let page = self
+            .call(&["SCAN", &cursor, "MATCH", &scan.glob, "COUNT", "1000"])
+            .await?;
+        scan.seen.push(cursor);
+        let page: Array = page
+            .dyn_into()
+            .map_err(|_| remote_error("SCAN did not answer [cursor, keys]", &self.secrets))?;
+        let next = page.get(0);
+        let next = next
+            .as_string()
+            .or_else(|| next.as_f64().map(|n| (n as u64).to_string()))
+            .unwrap_or_default();
+        if !next.is_empty() && next != "0" {
+            scan.cursor = Some(next);
+        }
+        let keys = match page.get(1).dyn_into::<Array>() {
+            Ok(found) => found
+                .iter()
+                .filter_map(|k| k.as_string())
+                .filter(|k| k.starts_with(scan.prefix))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
         Ok(Some(keys))
     }
 }
@@ -385,8 +433,10 @@ impl RemoteStorage {
             ));
         }
         // Never echo the token, even in its own error.
+        // fetch sends a header value trimmed: the token is what the store sees (and may echo).
         let token = get(&options, "token")?
             .as_string()
+            .map(|t| t.trim_matches([' ', '\t', '\n', '\r']).to_owned())
             .filter(|t| !t.is_empty())
             .ok_or_else(|| type_error("RemoteStorage token must be a non-empty string"))?;
         let timeout_ms =
