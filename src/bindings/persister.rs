@@ -691,10 +691,6 @@ impl Persister {
         let (backend, ms) = (&self.opts.backend, self.opts.timeout_ms);
         if self.index.borrow().is_none() && !self.is_ordered() {
             self.count_call();
-            let ms = match backend.bounds_each_request() {
-                true => f64::INFINITY, // page by page, each request bounded
-                false => ms,
-            };
             return bounded(backend.delete_prefix(&self.ns.entries()), ms, "clear").await;
         }
         if self.index.borrow().is_none() {

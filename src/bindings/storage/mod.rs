@@ -83,13 +83,6 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// Whether the backend bounds each of its own requests in time (the remote store's
-    /// `timeoutMs`), so that a long walk such as a namespace clear need not be bounded
-    /// as a whole: it makes progress request by request.
-    pub fn bounds_each_request(&self) -> bool {
-        matches!(self, Backend::Remote(_))
-    }
-
     /// Whether the storage can list its keys; one that cannot gets a namespace index
     /// kept by the client, so that `clear()` can still find every entry.
     pub fn lists_keys(&self) -> bool {

@@ -15,6 +15,7 @@
 //! The token, in any form a store may echo it (any case, base64, URL-encoded), never
 //! appears in an error message, and a URL holding a user name or password is refused.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
@@ -84,6 +85,8 @@ pub struct Remote {
     timeout_ms: Option<f64>,
     max_reply_bytes: usize,
     secrets: Redactor,
+    /// Where an unfinished namespace clear goes on from, by prefix.
+    resume: RefCell<Vec<(String, String)>>,
 }
 
 /// A storage error; every form of the token is blanked out of it.
@@ -315,13 +318,22 @@ impl StorageBackend for Remote {
     }
 
     /// Page by page: what each `SCAN` page lists is deleted before the next page is
-    /// asked for, so a clear of a large store makes progress whatever it takes in all
-    /// (each request is bounded by `timeoutMs`), and one cut short keeps what it did.
+    /// asked for, and the cursor reached is kept, so a clear cut short (by
+    /// `storageTimeout`, on a store whose whole keyspace takes longer to walk) goes on
+    /// from there when it is tried again, and finishes.
     async fn delete_prefix(&self, prefix: &str) -> Result<(), JsValue> {
         let mut scan = Scan::new(prefix);
+        if let Some((_, cursor)) = self.resume.borrow().iter().find(|(p, _)| p == prefix) {
+            scan.cursor = Some(cursor.clone());
+        }
         while let Some(keys) = self.next_page(&mut scan).await? {
             let commands: Vec<String> = keys.iter().map(|k| command(&["DEL", k])).collect();
             self.pipeline(&commands).await?;
+            let mut resume = self.resume.borrow_mut();
+            resume.retain(|(p, _)| p != prefix);
+            if let Some(next) = &scan.cursor {
+                resume.push((prefix.to_owned(), next.clone()));
+            }
         }
         Ok(())
     }
@@ -464,6 +476,7 @@ impl RemoteStorage {
             token,
             timeout_ms,
             max_reply_bytes,
+            resume: RefCell::new(Vec::new()),
         };
         let backend = Rc::new(Backend::Remote(remote));
         let handle = register(&backend);
