@@ -100,6 +100,14 @@ async fn completion(tx: &IdbTransaction) -> Result<(), JsValue> {
     }
 }
 
+/// Deletes the entries whose keys start with `entries`, and their tombstones (left by
+/// ordered removals: they hold keys too).
+fn delete_entries(store: &IdbObjectStore, entries: &str) -> Result<(), JsValue> {
+    store.delete(&IndexedDb::prefix_range(entries)?.into())?;
+    store.delete(&tombstones_of(entries)?.into())?;
+    Ok(())
+}
+
 /// Issues each put and delete of `ops` on `store`.
 fn put_and_delete(store: &IdbObjectStore, ops: &[WriteOp]) -> Result<(), JsValue> {
     for op in ops {
@@ -676,8 +684,7 @@ impl IndexedDb {
         *batch.handler.borrow_mut() = Some(handler.as_ref().unchecked_ref::<Function>().clone());
         let issued = (|| -> Result<(), JsValue> {
             if clearing.is_some() {
-                store.delete(&Self::prefix_range(&entries_under(ordered.prefix))?.into())?;
-                store.delete(&tombstone_range(ordered.prefix)?.into())?;
+                delete_entries(&store, &entries_under(ordered.prefix))?;
             } else if !self.swept.borrow().iter().any(|p| p == ordered.prefix) {
                 self.swept.borrow_mut().push(ordered.prefix.to_owned());
                 batch.sweep()?;
@@ -739,9 +746,7 @@ impl IndexedDb {
         let (tx, store) = self.store(IdbTransactionMode::Readwrite).await?;
         let issued = (|| -> Result<(), JsValue> {
             if let Some(at) = cleared_at {
-                let entries = entries_under(prefix);
-                store.delete(&Self::prefix_range(&entries)?.into())?;
-                store.delete(&tombstones_of(&entries)?.into())?;
+                delete_entries(&store, &entries_under(prefix))?;
                 let record = Record {
                     cleared_at: at,
                     max: None,
@@ -766,17 +771,10 @@ impl IndexedDb {
         ops: &[WriteOp],
     ) -> Result<(), JsValue> {
         let (tx, store) = self.store(IdbTransactionMode::Readwrite).await?;
-        if let Some(prefix) = clear_prefix {
-            // The entries, and the tombstones of an ordered past (they hold keys too).
-            let cleared = store
-                .delete(&Self::prefix_range(prefix)?.into())
-                .and_then(|_| store.delete(&tombstones_of(prefix)?.into()));
-            if let Err(e) = cleared {
-                let _ = tx.abort();
-                return Err(e);
-            }
-        }
-        if let Err(e) = put_and_delete(&store, ops) {
+        let issued = clear_prefix
+            .map_or(Ok(()), |prefix| delete_entries(&store, prefix))
+            .and_then(|()| put_and_delete(&store, ops));
+        if let Err(e) = issued {
             let _ = tx.abort();
             return Err(e);
         }
