@@ -17,6 +17,8 @@ done
 # The JS snippets (js/*.js, ES modules ending in one `export { … };`) are required by the
 # CommonJS Node glue: give that target CommonJS copies.
 find "$pkg/nodejs/snippets" -name '*.js' -exec sed -i -E 's/^export \{ (.*) \};$/module.exports = { \1 };/' {} +
+# The JS face in front of each glue (js/face/): it becomes each target's stackquery.js.
+node scripts/bundle-face.mjs "$pkg"
 cp -r pkg-template/. "$pkg"/
 raw=$(stat -c %s "$pkg"/web/stackquery_bg.wasm)
 gz=$(gzip -9 -c "$pkg"/web/stackquery_bg.wasm | wc -c)

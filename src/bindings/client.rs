@@ -17,6 +17,7 @@ use super::broadcast::{self, CrossTab, Origin};
 use super::convert::set_prop;
 use super::convert::{hash_key_value, key_of};
 use super::errors::{disposed_error, range_error, reentrant_error};
+use super::face_link::FaceSlots;
 use super::fetch::{self, InFlight};
 use super::js_state::state_object;
 use super::mutation::Mutation;
@@ -96,6 +97,8 @@ pub struct Inner {
     next_ticket: Cell<u64>,
     /// Cross-tab sync (`crossTab`, on with IndexedDB where `BroadcastChannel` exists).
     cross_tab: RefCell<Option<CrossTab>>,
+    /// What the JS face reads without calling in (see [`super::face_link`]).
+    pub(crate) face: FaceSlots,
 }
 
 impl Inner {
@@ -204,7 +207,41 @@ impl Inner {
         if self.disposed.get() {
             return Err(disposed_error());
         }
+        self.face.changed();
         self.cache.try_borrow_mut().map_err(|_| reentrant_error())
+    }
+
+    /// The cache to read, without telling the face anything changed (`None` while it
+    /// is borrowed or the client is disposed).
+    pub(crate) fn cache_to_read(&self) -> Option<std::cell::Ref<'_, Cache>> {
+        if self.disposed.get() {
+            return None;
+        }
+        self.cache.try_borrow().ok()
+    }
+
+    /// Applies the face's batched LRU touches (not a change the face must hear of).
+    pub(crate) fn touch_all(&self, hashes: &[String]) {
+        if self.disposed.get() {
+            return;
+        }
+        if let Ok(mut cache) = self.cache.try_borrow_mut() {
+            for hash in hashes {
+                cache.touch(hash);
+            }
+        }
+    }
+
+    /// Before a new query can evict the least recently used: the face's pending
+    /// touches are applied, so the order is exact when it is used.
+    fn take_face_touches(&self, hash: &str) {
+        let full = self
+            .cache
+            .try_borrow()
+            .is_ok_and(|c| c.len() >= self.defaults.max_entries && c.get(hash).is_none());
+        if full {
+            self.touch_all(&self.face.pending_touches());
+        }
     }
 
     /// Keeps the one GC timer armed for the earliest deadline. On the edge no timer is
@@ -215,6 +252,7 @@ impl Inner {
         };
         if self.defaults.runtime == Runtime::Edge {
             if next.is_some_and(|at| at <= now()) {
+                self.face.changed();
                 if let Ok(mut c) = self.cache.try_borrow_mut() {
                     drop(c.collect_garbage(now()));
                 }
@@ -270,6 +308,7 @@ impl Inner {
             resolve_initial(&o.initial_data)?
         };
         let persist = self.persister.is_some() && o.persist.unwrap_or(true);
+        self.take_face_touches(&o.hash);
         let evicted = {
             let mut cache = self.cache()?;
             let (_, evicted) = cache.build(
@@ -403,6 +442,7 @@ impl Inner {
         let Some(persister) = &self.persister else {
             return;
         };
+        self.face.changed();
         let entry = match self.cache.try_borrow_mut() {
             Ok(mut cache) => cache.get_mut(hash).and_then(broadcast::entry_of),
             Err(_) => None,
@@ -510,6 +550,7 @@ impl QueryClient {
                 scope_waiters: RefCell::new(HashMap::new()),
                 next_ticket: Cell::new(0),
                 cross_tab: RefCell::new(None),
+                face: FaceSlots::default(),
             }),
         };
         if let Some(name) = channel {
@@ -526,6 +567,11 @@ impl QueryClient {
         } else {
             Ok(&self.inner)
         }
+    }
+
+    /// The client's shared state, disposed or not (for the face's link).
+    pub(crate) fn shared(&self) -> &Rc<Inner> {
+        &self.inner
     }
 
     /// The client's shared state (for observers).
@@ -662,6 +708,7 @@ impl QueryClient {
                 }
             }
         };
+        inner.take_face_touches(hash);
         let evicted = {
             let mut cache = inner.cache()?;
             let t = now();
@@ -1006,6 +1053,7 @@ impl QueryClient {
             Err(_) => Vec::new(),
         };
         self.inner.disposed.set(true);
+        self.inner.face.changed();
         if let Ok(mut observers) = self.inner.observers.try_borrow_mut() {
             *observers = HashMap::new();
         }

@@ -20,6 +20,7 @@ pub mod client;
 mod convert;
 mod errors;
 mod exit_flush;
+mod face_link;
 mod fetch;
 mod global;
 mod js_catching;

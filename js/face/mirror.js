@@ -1,0 +1,104 @@
+// The face's mirror of what the engine answered for each key: data, dataUpdatedAt and
+// a few flags, read from wasm only on a miss (`__peek`). Exact by construction: the
+// engine bumps its client's epoch, a u32 in wasm memory, on every borrow of the cache
+// that may change it (src/bindings/face_link.rs); the mirror holds answers read at one
+// epoch and forgets them all the moment the epoch moves. Reading the epoch is one
+// typed-array load, not a call into wasm.
+//
+// LRU touches of hits are kept here and handed over in batches: the engine drains them
+// before a new query can evict, and the face sends them itself when many pile up.
+
+import { __memory } from 'stackquery:engine';
+
+export const EXISTS = 1;
+export const HAS_DATA = 2;
+export const HYDRATED = 4;
+export const INVALIDATED = 8;
+export const BUSY = 16;
+
+// The most answers one epoch keeps (a page reading many keys that never change).
+const MAX_ENTRIES = 4096;
+// Touches sent without waiting for the engine to ask.
+const MAX_PENDING = 4096;
+
+// Views on the one wasm memory. Growing the memory detaches the old buffer; a detached
+// view reads `undefined`, which is when a view is made again.
+let memory;
+let u32 = new Uint32Array(0);
+let f64 = new Float64Array(0);
+function u32At(index) {
+  let v = u32[index];
+  if (v === undefined) {
+    memory ??= __memory();
+    u32 = new Uint32Array(memory.buffer);
+    v = u32[index];
+  }
+  return v;
+}
+function f64At(index) {
+  let v = f64[index];
+  if (v === undefined) {
+    memory ??= __memory();
+    f64 = new Float64Array(memory.buffer);
+    v = f64[index];
+  }
+  return v;
+}
+
+export class Mirror {
+  #engine;
+  #epochIndex;
+  #peekIndex;
+  #epoch = -1;
+  #entries = new Map();
+  #pending = [];
+
+  constructor(engine) {
+    this.#engine = engine;
+    const [epochAddress, peekAddress] = engine.__faceSlots(() => this.#drain());
+    this.#epochIndex = epochAddress >>> 2;
+    this.#peekIndex = peekAddress >>> 3;
+  }
+
+  /** What the engine holds for `hash` now: `{ data, updatedAt, flags }`. */
+  get(hash) {
+    const epoch = u32At(this.#epochIndex);
+    if (epoch !== this.#epoch) {
+      this.#entries.clear();
+      this.#epoch = epoch;
+    }
+    let entry = this.#entries.get(hash);
+    if (entry === undefined) {
+      const data = this.#engine.__peek(hash);
+      const flags = f64At(this.#peekIndex + 1);
+      entry = { data, updatedAt: f64At(this.#peekIndex), flags, touched: false };
+      if (flags & BUSY) return entry; // not an answer to keep
+      if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
+      this.#entries.set(hash, entry);
+    }
+    return entry;
+  }
+
+  /** A hit on `hash` used the query (LRU), once per batch. */
+  touch(hash, entry) {
+    if (entry.touched) return;
+    entry.touched = true;
+    this.#pending.push(hash);
+    if (this.#pending.length >= MAX_PENDING) this.#engine.__touch(this.#drain());
+  }
+
+  clear() {
+    this.#entries.clear();
+    this.#pending = [];
+  }
+
+  #drain() {
+    const out = this.#pending;
+    this.#pending = [];
+    for (const hash of out) {
+      const entry = this.#entries.get(hash);
+      if (entry !== undefined) entry.touched = false;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,118 @@
+//! The link between a client and its JS face (`js/face/`): what the face reads
+//! without calling into wasm, and the three calls it makes when it must.
+//!
+//! The face answers fresh hits (`getQueryData`, `fetchQuery` / `ensureQueryData` on
+//! fresh data) from a mirror of what the cache answered before. The mirror is exact
+//! by construction, not by bookkeeping: every borrow of the cache that may change it
+//! bumps the client's *epoch*, a `u32` in wasm memory the face reads directly (one
+//! typed-array load, no call), and a mirrored answer counts only while the epoch it
+//! was read at still stands. What the cache changes, how and where, the face never
+//! needs to know; the engine stays the authority on staleness inputs, GC, LRU,
+//! fetching and L2.
+//!
+//! - `__faceSlots(drain)` gives the addresses of the epoch and of the peek slot, and
+//!   registers `drain`, which hands back the face's pending LRU touches.
+//! - `__peek(hash)` answers one key: its data, with `[dataUpdatedAt, flags]` written to
+//!   the peek slot ([`PEEK_EXISTS`] …).
+//! - `__touch(hashes)` applies LRU touches in a batch. Before a new query can evict,
+//!   the client drains pending touches first, so the LRU order is exact when used.
+
+use std::cell::{Cell, RefCell};
+
+use js_sys::{Array, Function};
+use wasm_bindgen::prelude::*;
+
+use super::client::QueryClient;
+
+/// The query exists.
+pub const PEEK_EXISTS: f64 = 1.0;
+/// It holds data.
+pub const PEEK_HAS_DATA: f64 = 2.0;
+/// L2 was read for it (or need not be): a fetch would answer from L1.
+pub const PEEK_HYDRATED: f64 = 4.0;
+/// It was invalidated.
+pub const PEEK_INVALIDATED: f64 = 8.0;
+/// The cache could not be read now (borrowed): ask the engine's own method.
+pub const PEEK_BUSY: f64 = 16.0;
+
+/// What a client shares with its face.
+#[derive(Default)]
+pub struct FaceSlots {
+    epoch: Cell<u32>,
+    /// `[dataUpdatedAt, flags]` of the last peek.
+    peek: Cell<[f64; 2]>,
+    drain: RefCell<Option<Function>>,
+}
+
+impl FaceSlots {
+    /// The cache may change now: every mirrored answer is void.
+    pub fn changed(&self) {
+        self.epoch.set(self.epoch.get().wrapping_add(1));
+    }
+
+    /// The face's pending LRU touches (none when it has no face or they cannot be read).
+    pub fn pending_touches(&self) -> Vec<String> {
+        let Ok(drain) = self.drain.try_borrow() else {
+            return Vec::new();
+        };
+        let Some(f) = drain.as_ref() else {
+            return Vec::new();
+        };
+        match f.call0(&JsValue::UNDEFINED) {
+            Ok(list) => Array::from(&list)
+                .iter()
+                .filter_map(|h| h.as_string())
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl QueryClient {
+    /// `[epoch address, peek slot address]`; `drain()` returns the pending touches.
+    #[wasm_bindgen(js_name = __faceSlots)]
+    pub fn face_slots(&self, drain: Function) -> Vec<u32> {
+        let face = &self.shared().face;
+        *face.drain.borrow_mut() = Some(drain);
+        vec![face.epoch.as_ptr() as u32, face.peek.as_ptr() as u32]
+    }
+
+    /// A key's data (or `undefined`), its `dataUpdatedAt` and flags in the peek slot.
+    #[wasm_bindgen(js_name = __peek)]
+    pub fn peek(&self, hash: &str) -> JsValue {
+        let inner = self.shared();
+        let Some(cache) = inner.cache_to_read() else {
+            inner.face.peek.set([0.0, PEEK_BUSY]);
+            return JsValue::UNDEFINED;
+        };
+        let Some(q) = cache.get(hash) else {
+            inner.face.peek.set([0.0, 0.0]);
+            return JsValue::UNDEFINED;
+        };
+        let mut flags = PEEK_EXISTS;
+        if q.state.has_data() {
+            flags += PEEK_HAS_DATA;
+        }
+        if q.meta.hydrated {
+            flags += PEEK_HYDRATED;
+        }
+        if q.state.is_invalidated {
+            flags += PEEK_INVALIDATED;
+        }
+        inner.face.peek.set([q.state.data_updated_at, flags]);
+        q.state.data.clone().unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Marks keys as just used (LRU), oldest first.
+    #[wasm_bindgen(js_name = __touch)]
+    pub fn touch(&self, hashes: Vec<String>) {
+        self.shared().touch_all(&hashes);
+    }
+}
+
+/// The module's `WebAssembly.Memory`, where the face reads the slots.
+#[wasm_bindgen(js_name = __memory)]
+pub fn memory() -> JsValue {
+    wasm_bindgen::memory()
+}
