@@ -5,7 +5,7 @@
 // workerd on the same KV persistence directory must answer from KV without calling
 // the upstream again. Run after scripts/build-package.sh: node --test tests/runtimes/
 import { test } from 'node:test';
-import { readdirSync } from 'node:fs';
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,10 +55,7 @@ function startWorker(upstreamUrl, kvPersist) {
       { type: 'ESModule', path: join(pkg, 'app/worker.js'), contents: WORKER },
       { type: 'ESModule', path: join(pkg, 'workerd/index.js') },
       { type: 'ESModule', path: join(pkg, 'web/stackquery.js') },
-      // the glue's JS snippets (wrangler's bundler follows these imports by itself)
-      ...readdirSync(join(pkg, 'web/snippets'), { recursive: true })
-        .filter((f) => f.endsWith('.js'))
-        .map((f) => ({ type: 'ESModule', path: join(pkg, 'web/snippets', f) })),
+      // web/stackquery.js is one bundled module (face, glue and key hashing): no snippets
       { type: 'CompiledWasm', path: join(pkg, 'web/stackquery_bg.wasm') },
       { type: 'ESModule', path: join(pkg, 'adapters/workers-kv.js') },
     ],
