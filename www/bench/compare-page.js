@@ -9,12 +9,16 @@
 //   invalidated flags); a failed check is reported in results.checks. gc() runs before every
 //   measurement, so no side pays for the other's garbage.
 // mode=memory&lib=stackquery|tanstack|baseline: workload 7 in a fresh page holding one library only.
+// mode=load&lib=stackquery|tanstack: workload 8, module load, in a fresh page holding one library only.
 //
 // Settings shared by both libraries: staleTime Infinity (every read is a hit), no retries, gcTime
 // Infinity on TanStack (nothing is collected during a run) and maxEntries 100,000 on stackquery (no
 // LRU eviction: TanStack's cache is unbounded).
 const params = new URLSearchParams(location.search);
+// The package's browser entry (compare.mjs resolves it from package.json's exports['./web']) and
+// the package's root URL (resources fetched under it are the package's).
 const PKG = params.get('pkg') || '/pkg/web/stackquery.js';
+const PKG_ROOT = params.get('pkgroot') || '/pkg/';
 const TANSTACK = params.get('tanstack') || '/__compare/tanstack.js';
 const MODE = params.get('mode') || 'speed';
 const ROUNDS = Number(params.get('rounds') || 5);
@@ -111,6 +115,42 @@ async function readWorkload(lib) {
   check(`read ${lib}`, hits === 2 * READ_CALLS && calls === 0, `hits ${hits}, queryFn calls ${calls}`);
   if (lib === 'sq') sqDispose(client); else client.clear();
   return { getOps: READ_CALLS / getMs * 1000, fetchOps: READ_CALLS / fetchMs * 1000 };
+}
+
+// ---------------------------------------------------------------- 1b. observer reading its current result
+// OBS_KEYS queries set with setQueryData (fresh: staleTime Infinity), one observer per key built
+// with the library's QueryObserver and subscribed (so it is active, as under a component), then
+// OBS_CALLS getCurrentResult() cycling over the observers. Checked: every result read is a success
+// holding the expected data, the listeners were called, and no queryFn ran.
+const OBS_KEYS = 100, OBS_CALLS = 1_000_000; // TanStack answers from a field: a million calls keep its side well above the timer's resolution
+async function observerWorkload(lib) {
+  const client = lib === 'sq' ? sqClient() : tsClient();
+  const Observer = lib === 'sq' ? SQ.QueryObserver : T.QueryObserver;
+  for (let i = 0; i < OBS_KEYS; i++) client.setQueryData(userKey(i), user(i));
+  let calls = 0, notified = 0;
+  const queryFn = () => { calls++; return user(-1); };
+  const observers = [], unsubscribes = [];
+  for (let i = 0; i < OBS_KEYS; i++) {
+    const o = new Observer(client, { queryKey: userKey(i), queryFn, staleTime: Infinity });
+    unsubscribes.push(o.subscribe(() => { notified++; }));
+    observers.push(o);
+  }
+  await sleep(0); // whatever subscribing scheduled runs before the clock starts
+  let good = 0;
+  const t0 = now();
+  for (let n = 0; n < OBS_CALLS; n++) {
+    const k = n % OBS_KEYS;
+    const result = observers[k].getCurrentResult();
+    if (result.status === 'success' && result.data?.id === k) good++;
+  }
+  const ms = now() - t0;
+  await sleep(0);
+  // TanStack calls a listener on changes only; stackquery's subscribe calls it at once too.
+  check(`observer ${lib}`, good === OBS_CALLS && calls === 0 && (lib === 'ts' || notified >= OBS_KEYS),
+    `results with the expected data ${good}/${OBS_CALLS}, queryFn calls ${calls}, listener calls ${notified}`);
+  for (const u of unsubscribes) u();
+  if (lib === 'sq') { for (const o of observers) { o.destroy(); o.free(); } sqDispose(client); } else client.clear();
+  return OBS_CALLS / ms * 1000;
 }
 
 // ---------------------------------------------------------------- 2. write and persist (+ 3. cold start on the same stores)
@@ -420,6 +460,67 @@ async function memory(lib) {
   };
 }
 
+// ---------------------------------------------------------------- 8. module load (one library per fresh page)
+// From the page's first line of work to a usable client: import the entry (fetch + compile of the
+// module graph), init() (fetch + compile + instantiate the wasm), new QueryClient(); TanStack:
+// import its bundle, new QueryClient(). The resources fetched meanwhile are listed from resource
+// timing, with the chain of sequential requests (a request that started after another one had
+// finished counts as after it). stackquery then uses IndexedDbStorage (a client on it, one write
+// until durable, one cold read): what that fetched on top is what a lazy split loads later.
+function resourcesSince(t, prefix) {
+  return performance.getEntriesByType('resource')
+    .filter((e) => e.startTime >= t && new URL(e.name).pathname.startsWith(prefix))
+    .map((e) => ({ path: new URL(e.name).pathname.slice(prefix.length), type: e.initiatorType,
+      start: e.startTime - t, end: e.responseEnd - t, bytes: e.encodedBodySize }));
+}
+function sequential(list) {
+  const sorted = [...list].sort((a, b) => a.start - b.start);
+  const depth = [];
+  sorted.forEach((e, i) => {
+    depth[i] = 1 + Math.max(0, ...sorted.slice(0, i).map((p, j) => (p.end <= e.start + 0.05 ? depth[j] : 0)));
+  });
+  return Math.max(0, ...depth);
+}
+async function load(lib) {
+  const dir = (url) => new URL('./', new URL(url, location.href)).pathname;
+  const prefix = lib === 'stackquery' ? PKG_ROOT : dir(TANSTACK);
+  const t0 = now();
+  let client;
+  if (lib === 'stackquery') {
+    SQ = await import(PKG);
+    if (typeof SQ.default === 'function') await SQ.default(); // wasm-bindgen's init()
+    client = new SQ.QueryClient();
+  } else {
+    T = await import(TANSTACK);
+    client = new T.QueryClient();
+  }
+  const loadMs = now() - t0;
+  client.setQueryData(['load', 1], { ok: 1 });
+  check(`load ${lib}`, client.getQueryData(['load', 1])?.ok === 1, 'client does not answer');
+  await sleep(50); // resource timing entries are added asynchronously
+  const eager = resourcesSince(t0, prefix);
+  let storage = [];
+  if (lib === 'stackquery') {
+    sqDispose(client);
+    const t1 = now();
+    const db = `load-${Math.random()}`;
+    const a = new SQ.QueryClient({ storage: new SQ.IndexedDbStorage({ dbName: db, storeName: 'queries' }) });
+    a.setQueryData(['load', 2], { ok: 2 });
+    await a.flush();
+    sqDispose(a);
+    const b = new SQ.QueryClient({ storage: new SQ.IndexedDbStorage({ dbName: db, storeName: 'queries' }) });
+    const data = await b.fetchQuery({ queryKey: ['load', 2], queryFn: () => ({ ok: 'network' }) });
+    check('load stackquery with IndexedDbStorage', data?.ok === 2, JSON.stringify(data));
+    sqDispose(b);
+    await sleep(50);
+    storage = resourcesSince(t1, prefix);
+    await deleteDb(db);
+  } else {
+    client.clear();
+  }
+  return { lib, loadMs, eager, storage, requests: eager.length, sequential: sequential(eager) };
+}
+
 // ---------------------------------------------------------------- speed: the rounds
 async function speed() {
   SQ = await import(PKG);
@@ -441,6 +542,7 @@ async function speed() {
     await sleep(200);
     res.idleGap = await idleProbe();
     [res.readSq, res.readTs] = await both(() => readWorkload('sq'), () => readWorkload('ts'));
+    [res.obsSq, res.obsTs] = await both(() => observerWorkload('sq'), () => observerWorkload('ts'));
 
     const db = (name) => `cmp-${name}-${r}`;
     res.persistRaw = await one(() => rawPersist(db('raw')));
@@ -465,7 +567,7 @@ async function speed() {
 }
 
 try {
-  const results = MODE === 'memory' ? await memory(params.get('lib')) : await speed();
+  const results = MODE === 'memory' ? await memory(params.get('lib')) : MODE === 'load' ? await load(params.get('lib')) : await speed();
   results.checks = checks;
   window.results = results;
   out(JSON.stringify(results, null, 2));

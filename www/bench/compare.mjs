@@ -3,20 +3,22 @@
 //      node www/bench/compare.mjs       (pkg/ already built)
 // Env: PKG_DIR=dir   the package folder to measure (default pkg; may be outside the repository)
 //      ROUNDS=n      speed rounds (default 5); MEM_ROUNDS=n page loads per library for memory (default 3)
+//      LOAD_ROUNDS=n fresh pages per library for the module load (default 7)
 //      RAW=1         also print every per-round figure as JSON on stderr
 //
 // What it does: bundles TanStack (query-core, its persisters, idb-keyval) with esbuild in memory,
 // serves the repository plus that bundle on 127.0.0.1, and opens www/bench/compare.html in headless
 // Chromium (same flags as run.mjs: gc() and precise memory info): interleaved rounds of workloads 1–5
 // in one page, with a Chromium trace around each blocking window (workload 5) to find its longest
-// main-thread task; workload 7 in fresh browsers, one library per page. Sizes (workload 6) are
-// measured here in Node. Prints a Markdown table of medians with the target and met/missed per row
-// and writes it to bench/RESULTS.md (the hand-written notes at the end of that file are kept).
+// main-thread task; workloads 7 (memory) and 8 (module load) in fresh browsers, one library per page.
+// Sizes (workload 6) are measured here in Node, on the module graph of the package's ./web entry.
+// Prints a Markdown table of medians with the target and met/missed per row and writes it to
+// bench/RESULTS.md (the hand-written notes at the end of that file are kept).
 import { build, transform } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { serveFiles } from '../../tests/support/chromium.mjs';
 import { openResults } from './run.mjs';
@@ -25,6 +27,7 @@ const root = resolve(import.meta.dirname, '../..');
 const pkgDir = resolve(root, process.env.PKG_DIR || 'pkg');
 const ROUNDS = Number(process.env.ROUNDS || 5);
 const MEM_ROUNDS = Number(process.env.MEM_ROUNDS || 3);
+const LOAD_ROUNDS = Number(process.env.LOAD_ROUNDS || 7);
 const started = Date.now();
 const NOTES_MARK = '<!-- Everything below this line is written by hand and kept when the benchmark rewrites this file. -->';
 const loadBefore = loadavg()[0];
@@ -40,18 +43,30 @@ const bundle = async (contents) => Buffer.from((await build({
   target: 'es2022', minify: true, define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
 })).outputFiles[0].contents);
 const tanstackForPage = await bundle(`
-export { QueryClient, hashKey } from '@tanstack/query-core';
+export { QueryClient, QueryObserver, hashKey } from '@tanstack/query-core';
 export { experimental_createQueryPersister, persistQueryClientSave, persistQueryClientRestore } from '@tanstack/query-persist-client-core';
 export { createAsyncStoragePersister } from '@tanstack/query-async-storage-persister';
 export { createStore, get, set, del, entries } from 'idb-keyval';`);
 
+// ------------------------------------------------------------ the package's browser entry
+// What a page imports for `stackquery/web`: package.json's exports['./web'] (its `default`
+// condition), a path relative to the package folder such as 'web/stackquery.js'.
+function webEntry() {
+  let e = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).exports?.['./web'];
+  while (e && typeof e === 'object') e = e.default;
+  if (typeof e !== 'string') throw new Error(`${pkgDir}/package.json: no exports['./web'].default`);
+  return posix.normalize(e);
+}
+const entry = webEntry();
+
 // ------------------------------------------------------------ server and browser
-// The repository as is (the page loads /pkg/web/stackquery.js), plus /__compare/tanstack.js from
-// memory and /__compare/pkg/* from PKG_DIR/web when another package folder was given.
+// The repository as is (the page loads the entry from /pkg/ when PKG_DIR is pkg), plus
+// /__compare/tanstack.js from memory and /__compare/pkg/* from PKG_DIR when another package folder was given.
 const customPkg = pkgDir !== join(root, 'pkg');
-const pageQuery = customPkg ? `&pkg=${encodeURIComponent('/__compare/pkg/stackquery.js')}` : '';
+const pkgUrl = customPkg ? '/__compare/pkg/' : '/pkg/';
+const pageQuery = `&pkg=${encodeURIComponent(pkgUrl + entry)}&pkgroot=${encodeURIComponent(pkgUrl)}`;
 const { server, base } = await serveFiles(root, {
-  mounts: { '/__compare/pkg/': join(pkgDir, 'web') },
+  mounts: { '/__compare/pkg/': pkgDir },
   route: (url, req, res) =>
     url === '/__compare/tanstack.js' && res.writeHead(200, { 'content-type': 'text/javascript' }).end(tanstackForPage),
 });
@@ -90,15 +105,46 @@ function longestTask(events) {
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 const br = (buf) => brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const sizes = (bufs) => ({ raw: bufs.reduce((s, b) => s + b.length, 0), gzip: bufs.reduce((s, b) => s + gz(b), 0), brotli: bufs.reduce((s, b) => s + br(b), 0) });
-const wasmBuf = readFileSync(join(pkgDir, 'web/stackquery_bg.wasm'));
-const glueBuf = readFileSync(join(pkgDir, 'web/stackquery.js'));
-const glueMin = Buffer.from((await transform(glueBuf.toString(), { minify: true, format: 'esm', target: 'es2022' })).code);
-const size = {
-  sqWasm: sizes([wasmBuf]),
-  sq: sizes([wasmBuf, glueBuf]), // wasm and glue are fetched as two files, so each is compressed alone
-  sqMinGlue: sizes([wasmBuf, glueMin]),
-  tsCore: sizes([await bundle(`export { QueryClient } from '@tanstack/query-core';`)]),
-  tsPersist: sizes([await bundle(`export { QueryClient } from '@tanstack/query-core';
+// The files of the ./web entry, from esbuild's metafile (a parser, not a regex): the static graph
+// (`import … from`, `export … from`, relative) and what dynamic `import()` adds; plus the .wasm files
+// those files name (wasm-bindgen's init() fetches `new URL('x_bg.wasm', import.meta.url)`).
+// Eager: the static graph and the wasm it names; lazy: files reached only through dynamic import()
+// and the wasm only they name. The module-load pages (workload 8) then say what the browser really
+// fetched: a wasm named by the static graph but fetched only once storage is used moves to lazy, and
+// a file fetched but not found here is added (and reported).
+async function moduleGraph() {
+  const { metafile } = await build({
+    entryPoints: [join(pkgDir, entry)], absWorkingDir: pkgDir, bundle: true, write: false, metafile: true,
+    format: 'esm', platform: 'browser', splitting: true, outdir: join(pkgDir, '.bench-out'), logLevel: 'silent',
+    plugins: [{ name: 'bare-external', setup: (b) => b.onResolve({ filter: /^[^./]/ }, (a) => (a.kind === 'entry-point' ? null : { path: a.path, external: true })) }],
+  });
+  const closure = (kinds) => {
+    const seen = new Set([entry]), todo = [entry];
+    while (todo.length) {
+      for (const i of metafile.inputs[todo.pop()]?.imports || []) {
+        if (!i.external && kinds.includes(i.kind) && !seen.has(i.path)) { seen.add(i.path); todo.push(i.path); }
+      }
+    }
+    return seen;
+  };
+  const wasmOf = (files) => new Set([...files].flatMap((f) => [...readFileSync(join(pkgDir, f), 'utf8')
+    .matchAll(/(['"`])([^'"`\s:]+\.wasm)\1/g)].map((m) => posix.join(posix.dirname(f), m[2])))
+    .filter((w) => existsSync(join(pkgDir, w))));
+  const eagerJs = closure(['import-statement']);
+  const lazyJs = new Set([...closure(['import-statement', 'dynamic-import'])].filter((f) => !eagerJs.has(f)));
+  const eagerWasm = wasmOf(eagerJs);
+  const lazyWasm = new Set([...wasmOf(lazyJs)].filter((w) => !eagerWasm.has(w)));
+  return { eager: new Set([...eagerJs, ...eagerWasm]), lazy: new Set([...lazyJs, ...lazyWasm]) };
+}
+const graph = await moduleGraph();
+if (![...graph.eager].some((f) => f.endsWith('.wasm'))) throw new Error(`${entry}: no .wasm file found in its static graph`);
+const sizeOf = async (files, minifyJs = false) => sizes(await Promise.all([...files].map(async (f) => {
+  const buf = readFileSync(join(pkgDir, f));
+  return minifyJs && f.endsWith('.js') ? Buffer.from((await transform(buf.toString(), { minify: true, format: 'esm', target: 'es2022' })).code) : buf;
+})));
+const ts = {
+  core: sizes([await bundle(`export { QueryClient } from '@tanstack/query-core';`)]),
+  persist: sizes([await bundle(`export { QueryClient } from '@tanstack/query-core';
 export { experimental_createQueryPersister } from '@tanstack/query-persist-client-core';
 export { createStore, get, set, del, entries } from 'idb-keyval';`)]),
 };
@@ -109,8 +155,15 @@ const failIfBad = (res, what) => {
   if (res.checks.length) throw new Error(`${what}: a side did not do the work:\n  ${res.checks.join('\n  ')}`);
   return res;
 };
-log(`speed: ${ROUNDS} interleaved rounds in one page (stackquery from ${pkgDir}/web)`);
+log(`speed: ${ROUNDS} interleaved rounds in one page (stackquery: ${join(pkgDir, entry)})`);
 const speed = failIfBad(await openPage(`mode=speed&rounds=${ROUNDS}${pageQuery}`), 'speed');
+const load = { stackquery: [], tanstack: [] };
+for (let r = 0; r < LOAD_ROUNDS; r++) {
+  log(`module load: fresh pages ${r + 1}/${LOAD_ROUNDS}`);
+  for (const lib of r % 2 ? ['tanstack', 'stackquery'] : ['stackquery', 'tanstack']) {
+    load[lib].push(failIfBad(await openPage(`mode=load&lib=${lib}${pageQuery}`), `load ${lib}`));
+  }
+}
 const mem = { stackquery: [], tanstack: [], baseline: [] };
 for (let r = 0; r < MEM_ROUNDS; r++) {
   log(`memory: page loads ${r + 1}/${MEM_ROUNDS}`);
@@ -137,6 +190,8 @@ const getSq = m((r) => r.readSq.getOps), getTs = m((r) => r.readTs.getOps);
 const fetchSq = m((r) => r.readSq.fetchOps), fetchTs = m((r) => r.readTs.fetchOps);
 row('1. cache hit: `getQueryData`, 100,000 calls over 1,000 keys', ops(getSq), ops(getTs), faster(getSq / getTs), '≥ 1.5× faster', getSq / getTs >= 1.5);
 row('1. cache hit: `await fetchQuery` (fresh), 100,000 calls', ops(fetchSq), ops(fetchTs), faster(fetchSq / fetchTs), '≥ 1.5× faster', fetchSq / fetchTs >= 1.5);
+const obsSq = m((r) => r.obsSq), obsTs = m((r) => r.obsTs);
+row('1. observer: `getCurrentResult()` of 100 subscribed `QueryObserver`s (fresh data), 1,000,000 calls', ops(obsSq), ops(obsTs), faster(obsSq / obsTs), '≥ 1.5× faster', obsSq / obsTs >= 1.5);
 
 const pSq = m((r) => r.persistSq.ms), pTsQ = m((r) => r.persistTsQuery), pTsC = m((r) => r.persistTsClient), pRaw = m((r) => r.persistRaw);
 row('2. persist 10,000 until durable vs TanStack per-query persister', ms(pSq), ms(pTsQ), faster(pTsQ / pSq), '≥ 10× faster', pTsQ / pSq >= 10);
@@ -170,17 +225,49 @@ row('5. longest main-thread task while persisting 5,000 (wall, from a trace), vs
 row('5. the same, vs TanStack whole-client save', task(bS), task(bC),
   `worst round ${ms(bC.worst)}; probe gap ${ms(bC.gap)}; longtask entries ${bC.longtasks}`);
 
-row('6. size, gzip -9: stackquery .wasm + JS glue as shipped; TanStack query-core + per-query persister + idb-keyval, minified', kib(size.sq.gzip), kib(size.tsPersist.gzip), `${x(size.sq.gzip / size.tsPersist.gzip)} TanStack's size`, '≤ 40 KiB gzip', size.sq.gzip <= 40 * 1024);
-row('6. size, brotli (same files)', kib(size.sq.brotli), kib(size.tsPersist.brotli), `${x(size.sq.brotli / size.tsPersist.brotli)} TanStack's size`);
-row('6. size, gzip -9: glue minified / query-core `QueryClient` alone', kib(size.sqMinGlue.gzip), kib(size.tsCore.gzip), `wasm alone ${kib(size.sqWasm.gzip)}`);
+// Sizes: the static graph, corrected by what the browser fetched in the module-load pages.
+const fetched = (phase) => new Set(load.stackquery.flatMap((r) => r[phase].map((e) => e.path)));
+const seenEager = fetched('eager'), seenStorage = fetched('storage');
+const sizeNotes = [];
+for (const f of graph.eager) {
+  if (f.endsWith('.wasm') && !seenEager.has(f) && seenStorage.has(f)) { graph.eager.delete(f); graph.lazy.add(f); sizeNotes.push(`${f} fetched only once storage was used: lazy`); }
+}
+for (const [seen, set] of [[seenEager, graph.eager], [seenStorage, graph.lazy]]) {
+  for (const f of seen) {
+    if (!graph.eager.has(f) && !graph.lazy.has(f) && existsSync(join(pkgDir, f))) { set.add(f); sizeNotes.push(`${f} fetched by the browser, not in the static graph: added`); }
+  }
+}
+const notFetched = [...graph.eager, ...graph.lazy].filter((f) => !seenEager.has(f) && !seenStorage.has(f));
+if (notFetched.length) sizeNotes.push(`not fetched for a client with IndexedDbStorage: ${notFetched.join(', ')}`);
+const all = new Set([...graph.eager, ...graph.lazy]);
+const size = {
+  eager: await sizeOf(graph.eager), lazy: await sizeOf(graph.lazy), total: await sizeOf(all), totalMin: await sizeOf(all, true),
+  wasm: await sizeOf([...all].filter((f) => f.endsWith('.wasm'))), files: { eager: [...graph.eager], lazy: [...graph.lazy] }, notes: sizeNotes,
+};
+const both = (s) => `${kib(s.gzip)} (brotli ${kib(s.brotli)})`;
+const fileList = (set) => [...set].map((f) => `\`${f}\``).join(', ');
+const nFiles = (set) => `${[...set].filter((f) => f.endsWith('.js')).length} JS + ${[...set].filter((f) => f.endsWith('.wasm')).length} wasm`;
+row(`6. size for \`QueryClient\` + \`IndexedDbStorage\` from \`./web\` (${entry}), total = eager + lazy, gzip -9; TanStack query-core + per-query persister + idb-keyval, minified`,
+  kib(size.total.gzip), kib(ts.persist.gzip), `${x(size.total.gzip / ts.persist.gzip)} TanStack's size${sizeNotes.length ? `; ${sizeNotes.join('; ')}` : ''}`,
+  '≤ 60 KiB gzip (goal 40 KiB)', size.total.gzip <= 60 * 1024);
+row('6. size, brotli (same files)', kib(size.total.brotli), kib(ts.persist.brotli), `${x(size.total.brotli / ts.persist.brotli)} TanStack's size`);
+row(`6. size, eager: static import graph + wasm loaded by \`init()\` (${nFiles(graph.eager)})`, both(size.eager), '', fileList(graph.eager));
+row('6. size, lazy: reached only by dynamic `import()` or wasm fetched later', graph.lazy.size ? both(size.lazy) : '0 (none)', '', graph.lazy.size ? fileList(graph.lazy) : 'none');
+row('6. size, a client without storage (the eager part), gzip -9; TanStack query-core `QueryClient` alone', kib(size.eager.gzip), kib(ts.core.gzip), `${x(size.eager.gzip / ts.core.gzip)} TanStack's size`);
+row('6. size, gzip -9 with the JS files minified (esbuild), total', kib(size.totalMin.gzip), kib(ts.persist.gzip), `wasm alone ${kib(size.wasm.gzip)}`);
 
 const memMed = (lib, f) => median(mem[lib].map(f));
 const perSq = memMed('stackquery', (r) => r.perQuery), perTs = memMed('tanstack', (r) => r.perQuery), perBase = memMed('baseline', (r) => r.perQuery);
 const heapSq = memMed('stackquery', (r) => r.heapBytes / r.n), wasmSq = memMed('stackquery', (r) => r.wasmBytes / r.n);
 row('7. memory per cached query, 10,000 × ~1 KB (JS heap + wasm memory)', `${perSq.toFixed(0)} B (heap ${heapSq.toFixed(0)} + wasm ${wasmSq.toFixed(0)})`, `${perTs.toFixed(0)} B`,
   `overhead over the data alone (${perBase.toFixed(0)} B): ${(perSq - perBase).toFixed(0)} B vs ${(perTs - perBase).toFixed(0)} B`);
-const loadSq = memMed('stackquery', (r) => r.loadMs), loadTs = memMed('tanstack', (r) => r.loadMs);
-row('module load in a fresh page (fetch + compile + init)', ms(loadSq), ms(loadTs), faster(loadTs / loadSq));
+const loadMed = (lib, f) => median(load[lib].map(f));
+const loadSq = loadMed('stackquery', (r) => r.loadMs), loadTs = loadMed('tanstack', (r) => r.loadMs);
+const seqSq = loadMed('stackquery', (r) => r.sequential), reqSq = loadMed('stackquery', (r) => r.requests);
+const seqTs = loadMed('tanstack', (r) => r.sequential);
+const loadMin = (lib) => Math.min(...load[lib].map((r) => r.loadMs)); // the least disturbed page, next to the median
+row(`8. module load in a fresh page (fetch + compile + init, until \`new QueryClient()\`), median of ${LOAD_ROUNDS} pages each`, ms(loadSq), ms(loadTs),
+  `${x(loadSq / loadTs)} TanStack's time (fastest page: ${ms(loadMin('stackquery'))} vs ${ms(loadMin('tanstack'))}); stackquery ${reqSq} requests, ${seqSq} sequential (TanStack ${seqTs})`, '≤ 1.2× TanStack\'s', loadSq / loadTs <= 1.2);
 
 // ------------------------------------------------------------ report
 const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) || [, 'unknown'])[1];
@@ -202,7 +289,8 @@ Generated by \`bash scripts/bench.sh\` (\`www/bench/compare.mjs\`, page \`www/be
   load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (other processes share the cores: compare rounds in the raw data)
 - TanStack: @tanstack/query-core, query-persist-client-core, query-async-storage-persister ${tsVersion()}, idb-keyval ${version('idb-keyval')}; bundled with esbuild (minified, \`NODE_ENV=production\`)
 - Medians of ${ROUNDS} rounds run interleaved in one page (each workload runs both libraries back to back,
-  stackquery first in even rounds, TanStack first in odd ones); memory: median of ${MEM_ROUNDS} fresh page loads per library.
+  stackquery first in even rounds, TanStack first in odd ones); memory: median of ${MEM_ROUNDS} fresh page loads per library;
+  module load: median of ${LOAD_ROUNDS} fresh pages per library, alternating which library goes first.
 - "N× faster" = TanStack time / stackquery time (for ops/s: stackquery ops/s / TanStack ops/s).
 
 ${table}
@@ -216,6 +304,10 @@ unbounded). Each workload builds a fresh client per round; IndexedDB databases a
 1. **Cache hit**: 1,000 queries \`['user', i, { include: 'posts' }]\` set with \`setQueryData\`; then 100,000
    \`getQueryData\` calls cycling over them, then 100,000 sequential \`await fetchQuery({ queryKey, queryFn })\`
    (fresh, so \`queryFn\` must not run: checked). Keys are built at the call site each time.
+   **Observer**: 100 of those queries, one \`new QueryObserver(client, { queryKey, queryFn, staleTime: Infinity })\`
+   per key (the library's own class), each subscribed with a listener (so active, as under a component); then 1,000,000
+   \`getCurrentResult()\` cycling over the observers. Checked: every result read has \`status: 'success'\` and the
+   query's data, no \`queryFn\` ran, and (stackquery, whose \`subscribe\` calls the listener at once) the listeners ran.
 2. **Persist 10,000** results (\`['todo', i]\`, ~130 B of JSON each) until durable in IndexedDB.
    stackquery: \`setQueryData\` ×10,000 on a client with \`IndexedDbStorage\`, then \`await flush()\`
    (\`storageCalls\`: ${persistCalls}, i.e. one IndexedDB transaction); cross-tab sync is on (the default with
@@ -245,15 +337,29 @@ unbounded). Each workload builds a fresh client per round; IndexedDB databases a
    with its thread CPU time as the trace reports it (lower when other processes took the core). Also shown: the longest gap between callbacks
    of a \`setTimeout(0)\` probe chain (idle page: ${ms(m((r) => r.idleGap))}, nested timers being clamped to 4 ms; a gap
    also counts time spent queued behind other tasks) and \`longtask\` entries (Chromium reports only tasks ≥ 50 ms).
-6. **Size**: stackquery \`pkg/web/stackquery_bg.wasm\` + \`stackquery.js\` (each compressed alone, as they are two
-   requests) with Node's zlib (gzip level 9, brotli quality 11); raw ${kib(size.sq.raw)}. TanStack: esbuild
-   minified ESM bundles (raw ${kib(size.tsPersist.raw)} with the persister, ${kib(size.tsCore.raw)} query-core alone).
-   40 KiB = 40,960 B.
+6. **Size**: what a page downloads to use \`QueryClient\` with \`IndexedDbStorage\` from the package's \`./web\`
+   export. The entry is \`package.json\`'s \`exports["./web"].default\` (\`${entry}\`); its module graph comes from
+   esbuild's metafile: **eager** = the static graph (relative \`import … from\` / \`export … from\`, recursively) and
+   the \`.wasm\` files those modules name (\`init()\` fetches them); **lazy** = modules reached only through dynamic
+   \`import()\` and wasm named only by them, or fetched only once storage is used (checked against the files the
+   browser fetched in workload 8: ${size.notes.length ? size.notes.join('; ') : 'the same files'}). Each file is
+   compressed alone (one request each) with Node's zlib (gzip level 9, brotli quality 11) and the sizes summed; raw
+   ${kib(size.total.raw)} in ${size.files.eager.length + size.files.lazy.length} files. "A client without storage" needs the eager part.
+   TanStack: esbuild minified ESM bundles (raw ${kib(ts.persist.raw)} with the per-query persister and idb-keyval,
+   ${kib(ts.core.raw)} query-core alone). 60 KiB = 61,440 B.
 7. **Memory**: a fresh page per library and run; 10,000 \`setQueryData\` of ~${mem.baseline[0].dataJsonBytes} B of JSON each
    (distinct strings). \`gc()\` ×4, then \`performance.memory.usedJSHeapSize\` and the wasm memory's
    \`buffer.byteLength\` (stackquery's \`init()\` returns the wasm exports) before and after; per query = the increase / 10,000.
    "Data alone" holds the same objects in a \`Map\` (key: the key's JSON). Wasm memory never shrinks and grows in 64 KiB
    pages (total after: ${(memMed('stackquery', (r) => r.wasmTotal) / 2 ** 20).toFixed(1)} MiB).
+8. **Module load**: a fresh headless Chromium per page (nothing cached, no compiled-code cache), one library per
+   page, ${LOAD_ROUNDS} pages each, alternating which library goes first. Timed from the page script's start: stackquery
+   \`await import(entry)\`, \`await init()\` (fetch, compile and instantiate the wasm), \`new QueryClient()\`;
+   TanStack \`await import()\` of the bundle used in the speed page (query-core, both persisters and idb-keyval,
+   minified, one file), \`new QueryClient()\`. Files served uncompressed from 127.0.0.1 (\`cache-control: no-store\`),
+   so transfer costs next to nothing: the figure is mostly requests in sequence, parsing and compiling. Requests:
+   the package's files in the page's resource timing; sequential = the longest chain of requests each starting after
+   the one before it had finished (stackquery's requests, by start time: ${load.stackquery[0].eager.map((e) => `\`${e.path}\``).join(', ')}).
 
 Raw per-round figures: \`RAW=1 bash scripts/bench.sh\` prints them as JSON on stderr.
 
@@ -280,5 +386,5 @@ function notes() {
 
 mkdirSync(join(root, 'bench'), { recursive: true });
 writeFileSync(join(root, 'bench/RESULTS.md'), report);
-if (process.env.RAW) console.error(JSON.stringify({ speed, mem, size }, null, 2));
+if (process.env.RAW) console.error(JSON.stringify({ speed, load, mem, size }, null, 2));
 console.log(`${table}\n\nMachine: ${availableParallelism()} cores, ${cpu}, Chromium ${chromiumVersion}, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}. Written to bench/RESULTS.md (${((Date.now() - started) / 1000).toFixed(0)} s).`);
