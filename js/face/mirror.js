@@ -16,8 +16,9 @@ export const HYDRATED = 4;
 export const INVALIDATED = 8;
 export const BUSY = 16;
 
-// The most answers one epoch keeps (a page reading many keys that never change).
-const MAX_ENTRIES = 4096;
+// Answers one epoch keeps beyond the client's maxEntries (keys asked for that are not
+// in the cache): a page reading ever new keys while nothing changes stays bounded.
+const MAX_ABSENT = 4096;
 // Touches sent without waiting for the engine to ask.
 const MAX_PENDING = 4096;
 
@@ -45,22 +46,42 @@ function f64At(index) {
   return v;
 }
 
+// The mirror of each face client, for its observers.
+export const mirrors = new WeakMap();
+
+/** The instant a fresh result turns stale by itself under `staleTime` (engine rule). */
+export function freshUntil(updatedAt, staleTime) {
+  if (staleTime === 'static' || staleTime === Infinity) return Infinity;
+  return typeof staleTime === 'number' ? updatedAt + staleTime : 0;
+}
+
 export class Mirror {
+  /** The client's default `staleTime`. */
+  staleTime;
   #engine;
+  #capacity;
   #epochIndex;
   #peekIndex;
   #epoch = -1;
   #entries = new Map();
   #pending = [];
 
-  constructor(engine) {
+  constructor(engine, staleTime, maxEntries) {
     this.#engine = engine;
+    this.staleTime = staleTime;
+    this.#capacity = Math.min(maxEntries, 1 << 24) + MAX_ABSENT;
+    mirrors.set(engine, this);
     const [epochAddress, peekAddress] = engine.__faceSlots(() => this.#drain());
     this.#epochIndex = epochAddress >>> 2;
     this.#peekIndex = peekAddress >>> 3;
   }
 
   /** What the engine holds for `hash` now: `{ data, updatedAt, flags }`. */
+  /** The client's epoch: it moves whenever the engine may have changed the cache. */
+  epoch() {
+    return u32At(this.#epochIndex);
+  }
+
   get(hash) {
     const epoch = u32At(this.#epochIndex);
     if (epoch !== this.#epoch) {
@@ -73,7 +94,7 @@ export class Mirror {
       const flags = f64At(this.#peekIndex + 1);
       entry = { data, updatedAt: f64At(this.#peekIndex), flags, touched: false };
       if (flags & BUSY) return entry; // not an answer to keep
-      if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
+      if (this.#entries.size >= this.#capacity) this.#entries.clear();
       this.#entries.set(hash, entry);
     }
     return entry;

@@ -1,0 +1,100 @@
+// The face's `QueryClient`: the engine's client plus a mirror (mirror.js) that answers
+// fresh hits — `getQueryData`, and `fetchQuery` / `prefetchQuery` / `ensureQueryData`
+// when the cache already holds what they would return — without a call into wasm.
+// Everything else, and every miss, is the engine's: it decides what is stale,
+// collected, fetched and written to L2.
+
+import * as engine from 'stackquery:engine';
+import { fastKeyHash } from '../key_hash.js';
+import { hitStaleTime, isStale } from './hit_options.js';
+import { Mirror, HAS_DATA, HYDRATED, INVALIDATED, EXISTS, BUSY } from './mirror.js';
+import { QueryObserver } from './observer.js';
+
+const MISS = Symbol('miss');
+const CACHED = HAS_DATA | HYDRATED;
+
+// Reading a key or options can run user code (getters, proxies). A call made from
+// there goes straight to the engine, whose re-entry guard bounds the nesting and
+// names the call it refuses: the face never recurses on its own.
+let busy = 0;
+
+export class QueryClient extends engine.QueryClient {
+  #mirror;
+  #staleTime;
+  #live = true;
+
+  constructor(options) {
+    super(options); // the engine checks the options and throws what it refuses
+    const given = options ?? {};
+    this.#staleTime = given.staleTime ?? 0;
+    this.#mirror = new Mirror(this, this.#staleTime, given.maxEntries ?? 1000);
+  }
+
+  /** `client.watch(options)`: a `QueryObserver` of this client. */
+  watch(options) {
+    return new QueryObserver(this, options);
+  }
+
+  getQueryData(queryKey) {
+    if (busy || !this.#live) return super.getQueryData(queryKey);
+    busy++;
+    let entry, hash;
+    try {
+      hash = fastKeyHash(queryKey);
+      entry = hash === undefined ? undefined : this.#mirror.get(hash);
+    } finally {
+      busy--;
+    }
+    if (entry === undefined || entry.flags & BUSY) return super.getQueryData(queryKey);
+    if (entry.flags & EXISTS) this.#mirror.touch(hash, entry);
+    return entry.data;
+  }
+
+  fetchQuery(options) {
+    const data = this.#hit(options, true);
+    return data === MISS ? super.fetchQuery(options) : Promise.resolve(data);
+  }
+
+  prefetchQuery(options) {
+    return this.#hit(options, true) === MISS ? super.prefetchQuery(options) : Promise.resolve();
+  }
+
+  ensureQueryData(options) {
+    const data = this.#hit(options, false);
+    return data === MISS ? super.ensureQueryData(options) : Promise.resolve(data);
+  }
+
+  dispose() {
+    this.#live = false;
+    this.#mirror.clear();
+    return super.dispose();
+  }
+
+  free() {
+    this.#live = false;
+    this.#mirror.clear();
+    super.free();
+  }
+
+  /** The data a call answers from L1 now, or MISS when the engine must decide. */
+  #hit(options, fresh) {
+    if (busy || !this.#live) return MISS;
+    busy++;
+    try {
+      const staleTime = hitStaleTime(options, this.#staleTime);
+      if (staleTime === undefined) return MISS;
+      const hash = fastKeyHash(options.queryKey);
+      if (hash === undefined) return MISS;
+      const entry = this.#mirror.get(hash);
+      if ((entry.flags & CACHED) !== CACHED || entry.flags & BUSY) return MISS;
+      if (fresh && isStale(entry, staleTime, entry.flags & INVALIDATED)) return MISS;
+      this.#mirror.touch(hash, entry);
+      return entry.data;
+    } catch {
+      return MISS; // a throwing getter: the engine reads the options again and reports it
+    } finally {
+      busy--;
+    }
+  }
+}
+if (Symbol.dispose) QueryClient.prototype[Symbol.dispose] = QueryClient.prototype.free;
