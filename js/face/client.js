@@ -11,6 +11,7 @@ import { Mirror, HAS_DATA, HYDRATED, INVALIDATED, EXISTS, BUSY } from './mirror.
 import { QueryObserver } from './observer.js';
 
 const MISS = Symbol('miss');
+const DEFAULT_GC_TIME = 300_000; // TanStack's five minutes, as the engine's
 const CACHED = HAS_DATA | HYDRATED;
 
 // Reading a key or options can run user code (getters, proxies). A call made from
@@ -21,12 +22,14 @@ let busy = 0;
 export class QueryClient extends engine.QueryClient {
   #mirror;
   #staleTime;
+  #gcTime;
   #live = true;
 
   constructor(options) {
     super(options); // the engine checks the options and throws what it refuses
     const given = options ?? {};
     this.#staleTime = given.staleTime ?? 0;
+    this.#gcTime = given.gcTime ?? DEFAULT_GC_TIME;
     this.#mirror = new Mirror(this, this.#staleTime, given.maxEntries ?? 1000);
   }
 
@@ -46,7 +49,7 @@ export class QueryClient extends engine.QueryClient {
       busy--;
     }
     if (entry === undefined || entry.flags & BUSY) return super.getQueryData(queryKey);
-    if (entry.flags & EXISTS) this.#mirror.touch(hash, entry);
+    if (entry.flags & EXISTS) this.#mirror.touch(entry);
     return entry.data;
   }
 
@@ -87,8 +90,12 @@ export class QueryClient extends engine.QueryClient {
       if (hash === undefined) return MISS;
       const entry = this.#mirror.get(hash);
       if ((entry.flags & CACHED) !== CACHED || entry.flags & BUSY) return MISS;
+      // A call that would change what the query keeps (its staleTime, a longer gcTime)
+      // goes to the engine, which takes them.
+      if (entry.staleTime !== (staleTime === 'static' ? -1 : staleTime)) return MISS;
+      if ((options.gcTime ?? this.#gcTime) > entry.gcTime) return MISS;
       if (fresh && isStale(entry, staleTime, entry.flags & INVALIDATED)) return MISS;
-      this.#mirror.touch(hash, entry);
+      this.#mirror.touch(entry);
       return entry.data;
     } catch {
       return MISS; // a throwing getter: the engine reads the options again and reports it

@@ -5,8 +5,9 @@
 // epoch and forgets them all the moment the epoch moves. Reading the epoch is one
 // typed-array load, not a call into wasm.
 //
-// LRU touches of hits are kept here and handed over in batches: the engine drains them
-// before a new query can evict, and the face sends them itself when many pile up.
+// LRU touches of hits are kept here and handed over in batches, in the order they were
+// made: a flag in wasm memory tells the engine some are pending, and it drains them
+// before any change to its cache, so its LRU order is exactly that of the calls.
 
 import { __memory } from 'stackquery:engine';
 
@@ -27,6 +28,13 @@ const MAX_PENDING = 4096;
 let memory;
 let u32 = new Uint32Array(0);
 let f64 = new Float64Array(0);
+function u32Set(index, value) {
+  if (u32[index] === undefined) {
+    memory ??= __memory();
+    u32 = new Uint32Array(memory.buffer);
+  }
+  u32[index] = value;
+}
 function u32At(index) {
   let v = u32[index];
   if (v === undefined) {
@@ -62,21 +70,27 @@ export class Mirror {
   #capacity;
   #epochIndex;
   #peekIndex;
+  #pendingIndex;
   #epoch = -1;
   #entries = new Map();
   #pending = [];
+  #tick = 0;
 
   constructor(engine, staleTime, maxEntries) {
     this.#engine = engine;
     this.staleTime = staleTime;
     this.#capacity = Math.min(maxEntries, 1 << 24) + MAX_ABSENT;
     mirrors.set(engine, this);
-    const [epochAddress, peekAddress] = engine.__faceSlots(() => this.#drain());
+    const [epochAddress, peekAddress, pendingAddress] = engine.__faceSlots(() => this.#drain());
     this.#epochIndex = epochAddress >>> 2;
     this.#peekIndex = peekAddress >>> 3;
+    this.#pendingIndex = pendingAddress >>> 2;
   }
 
-  /** What the engine holds for `hash` now: `{ data, updatedAt, flags }`. */
+  /**
+   * What the engine holds for `hash` now: `{ data, updatedAt, flags, staleTime, gcTime }`
+   * (the query's own staleTime, -1 for 'static', and gcTime).
+   */
   /** The client's epoch: it moves whenever the engine may have changed the cache. */
   epoch() {
     return u32At(this.#epochIndex);
@@ -91,8 +105,9 @@ export class Mirror {
     let entry = this.#entries.get(hash);
     if (entry === undefined) {
       const data = this.#engine.__peek(hash);
-      const flags = f64At(this.#peekIndex + 1);
-      entry = { data, updatedAt: f64At(this.#peekIndex), flags, touched: false };
+      const at = this.#peekIndex;
+      const flags = f64At(at + 1);
+      entry = { hash, data, updatedAt: f64At(at), flags, staleTime: f64At(at + 2), gcTime: f64At(at + 3), tick: 0, pending: false };
       if (flags & BUSY) return entry; // not an answer to keep
       if (this.#entries.size >= this.#capacity) this.#entries.clear();
       this.#entries.set(hash, entry);
@@ -100,25 +115,30 @@ export class Mirror {
     return entry;
   }
 
-  /** A hit on `hash` used the query (LRU), once per batch. */
-  touch(hash, entry) {
-    if (entry.touched) return;
-    entry.touched = true;
-    this.#pending.push(hash);
-    if (this.#pending.length >= MAX_PENDING) this.#engine.__touch(this.#drain());
+  /** A hit used the query (LRU). */
+  touch(entry) {
+    entry.tick = ++this.#tick;
+    if (entry.pending) return;
+    entry.pending = true;
+    if (this.#pending.push(entry) === 1) u32Set(this.#pendingIndex, 1);
+    else if (this.#pending.length >= MAX_PENDING) this.#engine.__touch(this.#drain());
   }
 
   clear() {
     this.#entries.clear();
-    this.#pending = [];
+    this.#drain();
   }
 
+  /** The pending touches' hashes, by the order of each query's last hit. */
   #drain() {
-    const out = this.#pending;
+    const list = this.#pending;
     this.#pending = [];
-    for (const hash of out) {
-      const entry = this.#entries.get(hash);
-      if (entry !== undefined) entry.touched = false;
+    u32Set(this.#pendingIndex, 0);
+    list.sort((a, b) => a.tick - b.tick);
+    const out = new Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      list[i].pending = false;
+      out[i] = list[i].hash; // an entry of an older epoch may share a hash: the later tick wins
     }
     return out;
   }

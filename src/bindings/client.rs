@@ -208,6 +208,7 @@ impl Inner {
             return Err(disposed_error());
         }
         self.face.changed();
+        self.take_face_touches();
         self.cache.try_borrow_mut().map_err(|_| reentrant_error())
     }
 
@@ -232,15 +233,14 @@ impl Inner {
         }
     }
 
-    /// Before a new query can evict the least recently used: the face's pending
-    /// touches are applied, so the order is exact when it is used.
-    fn take_face_touches(&self, hash: &str) {
-        let full = self
-            .cache
-            .try_borrow()
-            .is_ok_and(|c| c.len() >= self.defaults.max_entries && c.get(hash).is_none());
-        if full {
-            self.touch_all(&self.face.pending_touches());
+    /// Before the cache changes (and may touch or evict): the hits the face answered
+    /// since are applied first, so the LRU order is exactly that of the calls.
+    fn take_face_touches(&self) {
+        if self.cache.try_borrow_mut().is_err() {
+            return; // borrowed: applied on the next change
+        }
+        if let Some(hashes) = self.face.take_touches() {
+            self.touch_all(&hashes);
         }
     }
 
@@ -253,6 +253,7 @@ impl Inner {
         if self.defaults.runtime == Runtime::Edge {
             if next.is_some_and(|at| at <= now()) {
                 self.face.changed();
+                self.take_face_touches();
                 if let Ok(mut c) = self.cache.try_borrow_mut() {
                     drop(c.collect_garbage(now()));
                 }
@@ -308,7 +309,6 @@ impl Inner {
             resolve_initial(&o.initial_data)?
         };
         let persist = self.persister.is_some() && o.persist.unwrap_or(true);
-        self.take_face_touches(&o.hash);
         let evicted = {
             let mut cache = self.cache()?;
             let (_, evicted) = cache.build(
@@ -443,6 +443,7 @@ impl Inner {
             return;
         };
         self.face.changed();
+        self.take_face_touches();
         let entry = match self.cache.try_borrow_mut() {
             Ok(mut cache) => cache.get_mut(hash).and_then(broadcast::entry_of),
             Err(_) => None,
@@ -708,7 +709,6 @@ impl QueryClient {
                 }
             }
         };
-        inner.take_face_touches(hash);
         let evicted = {
             let mut cache = inner.cache()?;
             let t = now();

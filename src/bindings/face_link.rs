@@ -10,12 +10,16 @@
 //! needs to know; the engine stays the authority on staleness inputs, GC, LRU,
 //! fetching and L2.
 //!
-//! - `__faceSlots(drain)` gives the addresses of the epoch and of the peek slot, and
-//!   registers `drain`, which hands back the face's pending LRU touches.
-//! - `__peek(hash)` answers one key: its data, with `[dataUpdatedAt, flags]` written to
-//!   the peek slot ([`PEEK_EXISTS`] …).
-//! - `__touch(hashes)` applies LRU touches in a batch. Before a new query can evict,
-//!   the client drains pending touches first, so the LRU order is exact when used.
+//! - `__faceSlots(drain)` gives the addresses of the epoch, the peek slot and the
+//!   pending-touches flag, and registers `drain`, which hands back the face's pending
+//!   LRU touches, oldest first.
+//! - `__peek(hash)` answers one key: its data, with `[dataUpdatedAt, flags, staleTime,
+//!   gcTime]` written to the peek slot ([`PEEK_EXISTS`] …; staleTime `-1` is `'static'`).
+//!   A hit needs the call's staleTime to be the query's and its gcTime not longer: a
+//!   fetch that would change what the query keeps goes to the engine.
+//! - `__touch(hashes)` applies LRU touches in a batch. The face raises the flag when it
+//!   has touches pending; the client applies them before every change to the cache
+//!   ([`FaceSlots::take_touches`]), so the LRU order is exactly that of the calls.
 
 use std::cell::{Cell, RefCell};
 
@@ -23,6 +27,7 @@ use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
 use super::client::QueryClient;
+use crate::core::staleness::{Duration, StaleTime};
 
 /// The query exists.
 pub const PEEK_EXISTS: f64 = 1.0;
@@ -39,8 +44,10 @@ pub const PEEK_BUSY: f64 = 16.0;
 #[derive(Default)]
 pub struct FaceSlots {
     epoch: Cell<u32>,
-    /// `[dataUpdatedAt, flags]` of the last peek.
-    peek: Cell<[f64; 2]>,
+    /// Set by the face when it holds LRU touches the cache has not had yet.
+    pending: Cell<u32>,
+    /// `[dataUpdatedAt, flags, staleTime, gcTime]` of the last peek.
+    peek: Cell<[f64; 4]>,
     drain: RefCell<Option<Function>>,
 }
 
@@ -50,8 +57,17 @@ impl FaceSlots {
         self.epoch.set(self.epoch.get().wrapping_add(1));
     }
 
+    /// The face's pending LRU touches, oldest first, when it has any.
+    pub fn take_touches(&self) -> Option<Vec<String>> {
+        if self.pending.get() == 0 {
+            return None;
+        }
+        self.pending.set(0);
+        Some(self.pending_touches())
+    }
+
     /// The face's pending LRU touches (none when it has no face or they cannot be read).
-    pub fn pending_touches(&self) -> Vec<String> {
+    fn pending_touches(&self) -> Vec<String> {
         let Ok(drain) = self.drain.try_borrow() else {
             return Vec::new();
         };
@@ -70,12 +86,18 @@ impl FaceSlots {
 
 #[wasm_bindgen]
 impl QueryClient {
-    /// `[epoch address, peek slot address]`; `drain()` returns the pending touches.
+    /// `[epoch, peek slot, pending flag]` addresses; `drain()` returns the pending touches.
     #[wasm_bindgen(js_name = __faceSlots)]
     pub fn face_slots(&self, drain: Function) -> Vec<u32> {
         let face = &self.shared().face;
-        *face.drain.borrow_mut() = Some(drain);
-        vec![face.epoch.as_ptr() as u32, face.peek.as_ptr() as u32]
+        if let Ok(mut slot) = face.drain.try_borrow_mut() {
+            *slot = Some(drain);
+        }
+        vec![
+            face.epoch.as_ptr() as u32,
+            face.peek.as_ptr() as u32,
+            face.pending.as_ptr() as u32,
+        ]
     }
 
     /// A key's data (or `undefined`), its `dataUpdatedAt` and flags in the peek slot.
@@ -83,11 +105,11 @@ impl QueryClient {
     pub fn peek(&self, hash: &str) -> JsValue {
         let inner = self.shared();
         let Some(cache) = inner.cache_to_read() else {
-            inner.face.peek.set([0.0, PEEK_BUSY]);
+            inner.face.peek.set([0.0, PEEK_BUSY, 0.0, 0.0]);
             return JsValue::UNDEFINED;
         };
         let Some(q) = cache.get(hash) else {
-            inner.face.peek.set([0.0, 0.0]);
+            inner.face.peek.set([0.0, 0.0, 0.0, 0.0]);
             return JsValue::UNDEFINED;
         };
         let mut flags = PEEK_EXISTS;
@@ -100,7 +122,19 @@ impl QueryClient {
         if q.state.is_invalidated {
             flags += PEEK_INVALIDATED;
         }
-        inner.face.peek.set([q.state.data_updated_at, flags]);
+        let stale_time = match q.stale_time {
+            StaleTime::Millis(ms) => ms,
+            StaleTime::Infinity => f64::INFINITY,
+            StaleTime::Static => -1.0,
+        };
+        let gc_time = match q.gc_time {
+            Duration::Millis(ms) => ms,
+            Duration::Never => f64::INFINITY,
+        };
+        inner
+            .face
+            .peek
+            .set([q.state.data_updated_at, flags, stale_time, gc_time]);
         q.state.data.clone().unwrap_or(JsValue::UNDEFINED)
     }
 
