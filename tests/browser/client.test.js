@@ -1,6 +1,6 @@
 // QueryClient behaviour as a JavaScript user sees it, run in headless Chromium by
-// tests/browser.rs. Each export gets `make(options)`, which constructs a QueryClient,
-// and throws on failure.
+// tests/browser/package.test.mjs through the built package's web entry. Each export gets
+// `make(options)`, which constructs a QueryClient, and throws on failure.
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -514,16 +514,19 @@ export async function aHugeEntryInIndexedDbIsNeverParsed(make, lib) {
 
 // ---- the remote store ----
 // RemoteStorage from the page in headless Chromium, against a real Redis behind the
-// Upstash REST protocol. scripts/test.sh starts it first:
-//   node tests/servers/remote-store.mjs 38479 38480
-const STORE = 'http://127.0.0.1:38479';
-const CONTROL = 'http://127.0.0.1:38480';
+// Upstash REST protocol (tests/servers/remote-store.mjs). The runner
+// (tests/browser/package.test.mjs) starts it on free ports and passes its address in the
+// page's query string: ?store=<REST URL>&control=<URL of its stop/start/reset/stats API>.
+const remote = new URLSearchParams(globalThis.location ? location.search : '');
+const STORE = remote.get('store');
+const CONTROL = remote.get('control');
 const TOKEN = 'stackquery-test-token';
 async function control(path, method = 'POST') {
+  if (!STORE || !CONTROL) throw new Error('no remote store: the page was opened without ?store=…&control=… (run tests/browser/package.test.mjs)');
   try {
     return await (await fetch(CONTROL + path, { method })).json();
   } catch (e) {
-    throw new Error(`the remote store test server is not running (start it with: node tests/servers/remote-store.mjs 38479 38480): ${e}`);
+    throw new Error(`the remote store test server is not answering at ${CONTROL}: ${e}`);
   }
 }
 async function command(parts) {
