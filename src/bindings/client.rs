@@ -247,6 +247,12 @@ impl Inner {
     /// Keeps the one GC timer armed for the earliest deadline. On the edge no timer is
     /// armed: what is due is collected now, on the client's own call.
     pub fn arm_gc(self: &Rc<Self>) {
+        self.arm_gc_sparing(None);
+    }
+
+    /// [`Self::arm_gc`]; on the edge, what is due is collected now except `spare`, the
+    /// query this call made or wrote (its caller is about to use it).
+    fn arm_gc_sparing(self: &Rc<Self>, spare: Option<&str>) {
         let Ok(next) = self.cache.try_borrow().map(|c| c.next_gc_at()) else {
             return;
         };
@@ -255,7 +261,7 @@ impl Inner {
                 self.face.changed();
                 self.take_face_touches();
                 if let Ok(mut c) = self.cache.try_borrow_mut() {
-                    drop(c.collect_garbage(now()));
+                    drop(c.collect_garbage_sparing(now(), spare));
                 }
             }
             return;
@@ -348,7 +354,7 @@ impl Inner {
             evicted
         };
         drop(evicted);
-        self.arm_gc();
+        self.arm_gc_sparing(Some(&o.hash));
         Ok(())
     }
 
@@ -746,7 +752,7 @@ impl QueryClient {
         drop(evicted);
         inner.persist(hash);
         inner.notify_changed();
-        inner.arm_gc();
+        inner.arm_gc_sparing(Some(hash));
         Ok(new)
     }
 

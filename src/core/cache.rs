@@ -508,7 +508,19 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     /// Removes every query whose GC deadline has passed and that is still idle and
     /// unobserved; returns them.
     pub fn collect_garbage(&mut self, now: f64) -> Vec<Removed<D, E, M>> {
+        self.collect_garbage_sparing(now, None)
+    }
+
+    /// [`Self::collect_garbage`], keeping `spare` (the query the current call made or
+    /// wrote: a host that collects at the end of a call, with no timer, must not take
+    /// it before its caller sees it). A spared query that was due is due again at once.
+    pub fn collect_garbage_sparing(
+        &mut self,
+        now: f64,
+        spare: Option<&str>,
+    ) -> Vec<Removed<D, E, M>> {
         let mut removed = Vec::new();
+        let mut spared = None;
         for (slot, id, hash) in self.gc.take_due(now) {
             let Some(q) = self.queries.get_mut(&hash) else {
                 continue;
@@ -520,7 +532,14 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             if q.is_observed() || q.is_fetching() {
                 continue;
             }
+            if spare == Some(hash.as_str()) {
+                spared = Some(hash);
+                continue;
+            }
             removed.extend(self.remove(&hash));
+        }
+        if let Some(hash) = spared {
+            self.reschedule_gc(&hash, now);
         }
         removed
     }
@@ -1017,5 +1036,26 @@ mod tests {
             expected.sort();
             assert_eq!(found, expected, "prefix {prefix:?}");
         }
+    }
+
+    #[test]
+    fn a_spared_query_is_kept_and_due_again() {
+        let mut c: QueryCache<u32, (), ()> = QueryCache::new(10).unwrap();
+        let zero = Duration::Millis(0.0);
+        c.build("a", Vec::new, || (), zero, Some(1), 0.0);
+        c.build("b", Vec::new, || (), zero, Some(2), 0.0);
+        let removed: Vec<String> = c
+            .collect_garbage_sparing(1.0, Some("a"))
+            .into_iter()
+            .map(|(h, _)| h)
+            .collect();
+        assert_eq!(removed, ["b"], "the other due query goes");
+        assert!(c.get("a").is_some(), "the spared one stays");
+        assert_eq!(c.next_gc_at(), Some(1.0), "and is due again at once");
+        assert_eq!(
+            c.collect_garbage(1.0).len(),
+            1,
+            "the next collection takes it"
+        );
     }
 }

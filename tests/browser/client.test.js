@@ -461,6 +461,11 @@ export async function edgeRuntimeCollectsWithoutTimers(make) {
   client.setQueryData(['edge', 2], 2); // the next call collects what is due
   eq(client.getQueryData(['edge', 1]), undefined, 'collected on the next call');
   eq(client.getQueryData(['edge', 2]), 2, 'the new query stays');
+  // gcTime 0: due at once, yet never taken from the call that made it.
+  const eager = make({ runtime: 'edge', gcTime: 0 });
+  eq(await eager.fetchQuery({ queryKey: ['edge', 3], queryFn: async () => 3 }), 3, 'a cold fetch with gcTime 0 resolves');
+  eq(eager.setQueryData(['edge', 4], 4), 4, 'setQueryData with gcTime 0');
+  eq(eager.getQueryData(['edge', 4]), 4, 'what was just set is there to read');
 }
 
 export async function nothingRunsOnADisposedClient(make) {
