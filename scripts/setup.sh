@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything building and testing stackquery needs, skipping what is present:
-# Debian's Chromium + ChromeDriver and redis-server, the wasm32 target, wasm-bindgen-cli (the version in
+# Debian's Chromium + ChromeDriver and redis-server, the wasm32 target, a pinned nightly with rust-src, wasm-bindgen-cli (the version in
 # Cargo.lock), wasm-pack, and the npm dev tools (npm ci). Safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,17 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+# The package's wasm is built with a pinned nightly (std rebuilt, immediate-abort panics: see
+# build-package.sh, which falls back to stable without it). About 15 s from rustup's server.
+nightly=$(cat scripts/rust-nightly)
+if ! rustup toolchain list | grep "^$nightly" >/dev/null ||
+  ! rustup component list --toolchain "$nightly" --installed | grep '^rust-src' >/dev/null ||
+  ! rustup target list --toolchain "$nightly" --installed | grep -x wasm32-unknown-unknown >/dev/null; then
+  echo "setup: installing Rust $nightly (minimal, rust-src, wasm32) for the package build"
+  rustup toolchain install "$nightly" --profile minimal --component rust-src --target wasm32-unknown-unknown ||
+    echo "setup: could not install $nightly; build-package.sh will build with stable" >&2
+fi
 
 wb=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb" ]; then
