@@ -1,11 +1,11 @@
-//! How much wasm memory stackquery holds: a counting wrapper around the default
-//! allocator, and `memoryStats()` for apps and the soak test.
+//! How much wasm memory stackquery holds: a counting wrapper around the allocator
+//! (talc, smaller than std's dlmalloc), and `memoryStats()` for apps and the soak test.
 //!
 //! Wasm linear memory grows but can never shrink, so the size of the memory says
 //! little about leaks once it has grown; the bytes the allocator has handed out and not
 //! had back (`heapBytes`) do. The count costs one add per allocation.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::convert::set_prop;
@@ -15,12 +15,16 @@ use wasm_bindgen::JsCast;
 
 struct Counting;
 
+/// talc over the wasm memory, growing it as needed. SAFETY: single-threaded wasm (this
+/// crate is built without atomics), which is what `new_global` asks.
+static HEAP: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
+
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 
-// SAFETY: every call is passed to `System` unchanged; only a counter is kept beside it.
+// SAFETY: every call is passed to `HEAP` unchanged; only a counter is kept beside it.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = System.alloc(layout);
+        let p = HEAP.alloc(layout);
         if !p.is_null() {
             LIVE.fetch_add(layout.size(), Ordering::Relaxed);
         }
@@ -28,7 +32,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = System.alloc_zeroed(layout);
+        let p = HEAP.alloc_zeroed(layout);
         if !p.is_null() {
             LIVE.fetch_add(layout.size(), Ordering::Relaxed);
         }
@@ -36,12 +40,12 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout);
+        HEAP.dealloc(ptr, layout);
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = System.realloc(ptr, layout, new_size);
+        let p = HEAP.realloc(ptr, layout, new_size);
         if !p.is_null() {
             LIVE.fetch_add(new_size, Ordering::Relaxed);
             LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
