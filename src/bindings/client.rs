@@ -11,7 +11,7 @@ use std::rc::{Rc, Weak};
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 use super::broadcast::{self, CrossTab, Origin};
 use super::convert::set_prop;
@@ -410,7 +410,7 @@ impl Inner {
         if self.cache()?.set_hydrating(&o.hash, true) {
             self.notify_changed(); // observers show loading while L2 is read
         }
-        Ok(future_to_promise(async move {
+        Ok(super::promise::from_future(async move {
             let restored = persister.read(&o.hash).await;
             {
                 let mut cache = inner.cache()?;

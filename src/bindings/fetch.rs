@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
 use super::client::{now, Inner};
@@ -94,7 +94,7 @@ pub fn start(inner: &Rc<Inner>, hash: &str) -> Result<Option<Promise>, JsValue> 
     }
     drop(cache);
     inner.notify_changed();
-    spawn_local(run(inner.clone(), hash.to_owned(), id));
+    super::promise::spawn(run(inner.clone(), hash.to_owned(), id));
     Ok(Some(promise))
 }
 

@@ -16,7 +16,7 @@ use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 use super::client::{now, Inner};
 use super::convert::{describe, js_name, set_prop};
@@ -293,7 +293,9 @@ impl Mutation {
     /// Runs the mutation; resolves with `mutationFn`'s data or rejects with its error.
     pub fn mutate(&self, variables: JsValue) -> Result<Promise, JsValue> {
         let _entered = reentry::enter("Mutation.mutate")?;
-        Ok(future_to_promise(self.inner.clone().run(variables)))
+        Ok(super::promise::from_future(
+            self.inner.clone().run(variables),
+        ))
     }
 
     /// The state: status, data, error, variables, context, failureCount, submittedAt, flags.

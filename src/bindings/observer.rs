@@ -13,7 +13,7 @@ use std::rc::{Rc, Weak};
 use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 use super::client::{now, Inner, QueryClient};
 use super::convert::{describe, js_name, set_prop};
@@ -593,7 +593,7 @@ impl ObserverInner {
         let started = fetch::start(&self.client, &options.hash)?;
         self.client.notify_changed();
         let this = self.clone();
-        Ok(future_to_promise(async move {
+        Ok(super::promise::from_future(async move {
             if let Some(p) = started {
                 let _ = JsFuture::from(p).await;
             }

@@ -18,7 +18,7 @@ use std::task::Poll;
 
 use js_sys::{Function, Promise, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 use super::client::now;
 use super::convert::{describe, js_name};
@@ -389,7 +389,7 @@ impl Persister {
         if self.writer_running.replace(true) {
             return;
         }
-        spawn_local(self.clone().write_loop());
+        super::promise::spawn(self.clone().write_loop());
     }
 
     /// Resolves when every write issued so far has been tried (written, or failed and
@@ -471,7 +471,7 @@ impl Persister {
                 self.abandoned.set(true);
             }
         }
-        spawn_local(async move {
+        super::promise::spawn(async move {
             if let Backend::IndexedDb(db) = &*backend {
                 let _ = db.write_at_unload(&prefix, cleared_at, &ops).await;
             }
@@ -851,7 +851,7 @@ impl Persister {
             }
         }
         let this = self.clone();
-        spawn_local(async move {
+        super::promise::spawn(async move {
             let _ = call.await;
             let mut again = Vec::new();
             {
@@ -976,7 +976,7 @@ impl Persister {
             None => {
                 let this = self.clone();
                 let h = hash.to_owned();
-                let p = wasm_bindgen_futures::future_to_promise(async move {
+                let p = super::promise::from_future(async move {
                     let out = this.read_now(&h).await;
                     this.reads.borrow_mut().remove(&h);
                     Ok(match out {

@@ -7,9 +7,39 @@
 //! shadow stack and leaves their borrows taken). And awaiting a user's promise calls
 //! its own `then`, which may be anything. [`resolve`] catches; [`settle`] makes a
 //! native promise that no user `then` can stand in for.
+//!
+//! [`from_future`] and [`spawn`] are `wasm_bindgen_futures`' `future_to_promise` and
+//! `spawn_local` behind one boxed, non-generic instance each: generic, each `async`
+//! block got its own copy of the task and promise machinery (17 KB of wasm for ten).
+
+use std::future::Future;
+use std::pin::Pin;
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
+
+type BoxedPromiseFuture = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+type BoxedTask = Pin<Box<dyn Future<Output = ()>>>;
+
+/// A promise that settles as `future` does (`wasm_bindgen_futures::future_to_promise`).
+pub fn from_future(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+    from_boxed(Box::pin(future))
+}
+
+#[inline(never)]
+fn from_boxed(future: BoxedPromiseFuture) -> Promise {
+    wasm_bindgen_futures::future_to_promise(future)
+}
+
+/// Runs `task` on the microtask queue (`wasm_bindgen_futures::spawn_local`).
+pub fn spawn(task: impl Future<Output = ()> + 'static) {
+    spawn_boxed(Box::pin(task))
+}
+
+#[inline(never)]
+fn spawn_boxed(task: BoxedTask) {
+    wasm_bindgen_futures::spawn_local(task)
+}
 
 #[wasm_bindgen]
 extern "C" {

@@ -30,7 +30,7 @@ use std::rc::Rc;
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     Event, IdbDatabase, IdbFactory, IdbKeyRange, IdbObjectStore, IdbOpenDbRequest, IdbRequest,
     IdbTransaction, IdbTransactionMode,
@@ -225,7 +225,9 @@ impl IndexedDb {
             Some(p) => p,
             None => {
                 let this = IndexedDb::new(self.db_name.clone(), self.store_name.clone());
-                let p = future_to_promise(async move { this.connect().await.map(JsValue::from) });
+                let p = crate::bindings::promise::from_future(async move {
+                    this.connect().await.map(JsValue::from)
+                });
                 *self.connection.borrow_mut() = Some(p.clone());
                 p
             }

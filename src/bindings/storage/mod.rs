@@ -16,7 +16,6 @@ use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Promise, Reflect};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::convert::describe;
 use super::errors::type_error;
@@ -249,7 +248,7 @@ pub mod protocol {
 
     pub fn get(backend: &Rc<Backend>, key: String) -> Promise {
         let b = backend.clone();
-        future_to_promise(async move {
+        crate::bindings::promise::from_future(async move {
             let v = b.get(&key).await?;
             Ok(if v.is_undefined() { JsValue::NULL } else { v })
         })
@@ -262,7 +261,7 @@ pub mod protocol {
         ttl_seconds: Option<f64>,
     ) -> Promise {
         let b = backend.clone();
-        future_to_promise(async move {
+        crate::bindings::promise::from_future(async move {
             b.write(&[WriteOp::Put {
                 key,
                 value,
@@ -275,7 +274,7 @@ pub mod protocol {
 
     pub fn delete(backend: &Rc<Backend>, key: String) -> Promise {
         let b = backend.clone();
-        future_to_promise(async move {
+        crate::bindings::promise::from_future(async move {
             b.write(&[WriteOp::Delete { key }]).await?;
             Ok(JsValue::UNDEFINED)
         })
@@ -283,7 +282,7 @@ pub mod protocol {
 
     pub fn keys(backend: &Rc<Backend>, prefix: Option<String>) -> Promise {
         let b = backend.clone();
-        future_to_promise(async move {
+        crate::bindings::promise::from_future(async move {
             let keys = b
                 .keys(prefix.as_deref().unwrap_or(""))
                 .await?
