@@ -10,13 +10,14 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 # (optimize_for_size), and panics as bare traps (immediate-abort: no panic message
 # formatting); about 16 KB gzip less than stable. A panic already was a trap (panic =
 # "abort", no hook), so behaviour is the same. Legacy symbol mangling: nightly's default
-# v0 names would become wasm export names and grow the glue. Without a usable nightly,
-# stable builds the same code.
+# v0 names would become wasm export names and grow the glue. -Zlocation-detail=none: no
+# file/line records for panics nobody sees. Without a usable nightly, stable builds the
+# same code.
 nightly=$(cat scripts/rust-nightly)
 wasm_nightly() {
   rustup toolchain list | grep "^$nightly" >/dev/null &&
     rustup component list --toolchain "$nightly" --installed | grep '^rust-src' >/dev/null &&
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Cpanic=immediate-abort -Zunstable-options -Csymbol-mangling-version=legacy" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Cpanic=immediate-abort -Zunstable-options -Csymbol-mangling-version=legacy -Zlocation-detail=none" \
       rustup run "$nightly" cargo build --release --target wasm32-unknown-unknown --quiet -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 }
 if ! wasm_nightly; then
