@@ -18,7 +18,10 @@ pub struct GcSlot {
 /// All pending GC deadlines, earliest first.
 #[derive(Default, Debug)]
 pub struct GcSchedule {
-    due: BTreeMap<GcSlot, String>,
+    /// Keyed by `(due_ms, query_id)`, a [`GcSlot`]'s order. A tuple rather than the slot
+    /// itself: the same map type as [`super::lru::Lru`]'s, so wasm holds one copy of the
+    /// B-tree code instead of two (about 6 KB).
+    due: BTreeMap<(u64, u64), String>,
 }
 
 impl GcSchedule {
@@ -31,27 +34,28 @@ impl GcSchedule {
             0
         };
         let slot = GcSlot { due_ms, query_id };
-        self.due.insert(slot, hash.to_owned());
+        self.due.insert((due_ms, query_id), hash.to_owned());
         slot
     }
 
     pub fn cancel(&mut self, slot: GcSlot) {
-        self.due.remove(&slot);
+        self.due.remove(&(slot.due_ms, slot.query_id));
     }
 
     /// The earliest deadline, in ms since the epoch.
     pub fn next_due(&self) -> Option<f64> {
-        self.due.keys().next().map(|s| s.due_ms as f64)
+        self.due.keys().next().map(|&(due_ms, _)| due_ms as f64)
     }
 
     /// Removes and returns every deadline at or before `now`, as `(query_id, hash)`.
     pub fn take_due(&mut self, now: f64) -> Vec<(GcSlot, u64, String)> {
         let mut out = Vec::new();
         while let Some(entry) = self.due.first_entry() {
-            if entry.key().due_ms as f64 > now {
+            let (due_ms, query_id) = *entry.key();
+            if due_ms as f64 > now {
                 break;
             }
-            let slot = *entry.key();
+            let slot = GcSlot { due_ms, query_id };
             let hash = entry.remove();
             out.push((slot, slot.query_id, hash));
         }

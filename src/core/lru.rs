@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 /// Queries by last use, oldest first. A query's position is its last tick.
 #[derive(Default, Debug)]
 pub struct Lru {
-    order: BTreeMap<u64, String>,
+    /// Keyed by `(tick, 0)`: the same map type as [`super::gc::GcSchedule`]'s, so wasm
+    /// holds one copy of the B-tree code instead of two.
+    order: BTreeMap<(u64, u64), String>,
     tick: u64,
 }
 
@@ -16,20 +18,20 @@ impl Lru {
     /// Adds a query as the most recently used; returns its tick.
     pub fn insert(&mut self, hash: String) -> u64 {
         self.tick += 1;
-        self.order.insert(self.tick, hash);
+        self.order.insert((self.tick, 0), hash);
         self.tick
     }
 
     /// Marks the query at `tick` as used now; returns its new tick.
     pub fn touch(&mut self, tick: u64) -> u64 {
-        match self.order.remove(&tick) {
+        match self.order.remove(&(tick, 0)) {
             Some(hash) => self.insert(hash),
             None => tick,
         }
     }
 
     pub fn remove(&mut self, tick: u64) {
-        self.order.remove(&tick);
+        self.order.remove(&(tick, 0));
     }
 
     /// Oldest first: up to `n` hashes for which `evictable` holds.
