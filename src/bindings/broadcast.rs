@@ -195,7 +195,7 @@ impl CrossTab {
         if first {
             let outbox = Rc::downgrade(&self.outbox);
             let channel = self.channel.clone();
-            let flush = Closure::once_into_js(move || {
+            let flush = super::promise::once_fn(move || {
                 if let Some(outbox) = outbox.upgrade() {
                     let messages = std::mem::take(&mut *outbox.borrow_mut());
                     post_all(&channel, messages);
@@ -234,7 +234,7 @@ impl CrossTab {
         set_prop(&m, "u", &at.into());
         self.send(m);
         let channel = self.channel.clone();
-        let cleared = Closure::once_into_js(move || {
+        let cleared = super::promise::once_fn(move || {
             let m = message("cleared", "");
             set_prop(&m, "u", &at.into());
             let _ = channel.post_message(&m); // a closed channel (disposed): nobody to tell

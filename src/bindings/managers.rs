@@ -165,10 +165,10 @@ fn install_page_sources() {
     listener("addEventListener", "visibilitychange", &visibility);
     listener("addEventListener", "online", &online);
     listener("addEventListener", "offline", &offline);
-    let focus_cleanup = Closure::once_into_js(move || {
+    let focus_cleanup = super::promise::once_fn(move || {
         listener("removeEventListener", "visibilitychange", &visibility);
     });
-    let online_cleanup = Closure::once_into_js(move || {
+    let online_cleanup = super::promise::once_fn(move || {
         listener("removeEventListener", "online", &online);
         listener("removeEventListener", "offline", &offline);
     });

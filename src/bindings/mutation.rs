@@ -322,7 +322,7 @@ impl Mutation {
             .push((id, listener.clone()));
         let _ = listener.call1(&JsValue::UNDEFINED, &self.inner.state_object());
         let weak: Weak<MutationInner> = Rc::downgrade(&self.inner);
-        Ok(Closure::once_into_js(move || {
+        Ok(super::promise::once_fn(move || {
             if let Some(m) = weak.upgrade() {
                 m.listeners.borrow_mut().retain(|(i, _)| *i != id);
             }

@@ -346,7 +346,7 @@ impl ObserverInner {
         self.stop_stale_timer();
         let Some(at) = at else { return };
         let weak: Weak<ObserverInner> = Rc::downgrade(self);
-        let fire = Closure::once_into_js(move || {
+        let fire = super::promise::once_fn(move || {
             if let Some(o) = weak.upgrade() {
                 o.state.borrow_mut().stale_timer = None;
                 if let Ok(_entered) = reentry::enter("the stale timer") {

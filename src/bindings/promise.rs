@@ -11,6 +11,7 @@
 //! [`from_future`] and [`spawn`] are `wasm_bindgen_futures`' `future_to_promise` and
 //! `spawn_local` behind one boxed, non-generic instance each: generic, each `async`
 //! block got its own copy of the task and promise machinery (17 KB of wasm for ten).
+//! [`once_fn`] is `Closure::once_into_js` for `FnOnce()` callbacks, likewise shared.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -86,4 +87,14 @@ pub fn settle(value: &JsValue) -> Promise {
     Promise::new(&mut |resolve, _reject| {
         let _ = resolve.call1(&JsValue::UNDEFINED, value);
     })
+}
+
+/// A JS function that runs `f` on its first call (`Closure::once_into_js`).
+pub fn once_fn(f: impl FnOnce() + 'static) -> JsValue {
+    once_boxed(Box::new(f))
+}
+
+#[inline(never)]
+fn once_boxed(f: Box<dyn FnOnce()>) -> JsValue {
+    Closure::once_into_js(f)
 }

@@ -199,7 +199,7 @@ impl IndexedDb {
         req.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
         let db: IdbDatabase = request(req.unchecked_into()).await?.dyn_into()?;
         // Let other tabs upgrade the schema: close on their request, reopen on our next call.
-        let closer = Closure::once_into_js({
+        let closer = crate::bindings::promise::once_fn({
             let db = db.clone();
             move || db.close()
         });
