@@ -8,7 +8,7 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 # The wasm is built with the nightly pinned in scripts/rust-nightly (setup.sh installs it):
 # std rebuilt with the crate (-Zbuild-std) in its size-optimized variants
 # (optimize_for_size), and panics as bare traps (immediate-abort: no panic message
-# formatting); about 16 KB gzip less than stable. A panic already was a trap (panic =
+# formatting); about 17 KB gzip less than stable. A panic already was a trap (panic =
 # "abort", no hook), so behaviour is the same. Legacy symbol mangling: nightly's default
 # v0 names would become wasm export names and grow the glue. -Zlocation-detail=none: no
 # file/line records for panics nobody sees. Without a usable nightly, stable builds the
@@ -21,7 +21,7 @@ wasm_nightly() {
       rustup run "$nightly" cargo build --release --target wasm32-unknown-unknown --quiet -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 }
 if ! wasm_nightly; then
-  echo "build-package: Rust $nightly with rust-src is not usable (bash scripts/setup.sh installs it): building with stable (a larger .wasm: about 16 KB gzip today)" >&2
+  echo "build-package: Rust $nightly with rust-src is not usable (bash scripts/setup.sh installs it): building with stable (a larger .wasm: about 17 KB gzip today)" >&2
   cargo build --release --target wasm32-unknown-unknown --quiet
 fi
 wasm=target/wasm32-unknown-unknown/release/stackquery.wasm
