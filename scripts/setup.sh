@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything building and testing stackquery needs, skipping what is present:
-# Debian's Chromium + ChromeDriver and redis-server, the wasm32 target, a pinned nightly with rust-src, wasm-bindgen-cli (the version in
-# Cargo.lock), wasm-pack, and the npm dev tools (npm ci). Safe to run repeatedly.
+# Debian's Chromium and redis-server, the wasm32 target, a pinned nightly with rust-src,
+# wasm-bindgen-cli (the version in Cargo.lock) and the npm dev tools (npm ci). Safe to run
+# repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -10,7 +11,6 @@ sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
-command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
@@ -37,11 +37,6 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb" ]; then
   # --locked fails today (its lockfile pins a crate version the registry lacks).
   cargo install wasm-bindgen-cli --version "$wb" --locked --quiet 2>/dev/null ||
     cargo install wasm-bindgen-cli --version "$wb" --quiet
-fi
-
-if ! command -v wasm-pack >/dev/null; then
-  echo "setup: installing wasm-pack (about 3 minutes)"
-  cargo install wasm-pack --locked --quiet
 fi
 
 # npm's own record of the installed tree is newer than the lockfile when nothing changed.
