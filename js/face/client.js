@@ -6,7 +6,7 @@
 
 import * as engine from 'stackquery:engine';
 import { fastKeyHash } from '../key_hash.js';
-import { hitStaleTime, isStale } from './hit_options.js';
+import { readHitOptions, hitOptions, isStale } from './hit_options.js';
 import { Mirror, HAS_DATA, HYDRATED, INVALIDATED, EXISTS, BUSY } from './mirror.js';
 import { QueryObserver } from './observer.js';
 
@@ -24,6 +24,9 @@ export class QueryClient extends engine.QueryClient {
   #staleTime;
   #gcTime;
   #live = true;
+  // On the edge the engine collects due queries at the end of each fetch call (no
+  // timers): fetches always go to it there.
+  #fetchHits;
 
   constructor(options) {
     super(options); // the engine checks the options and throws what it refuses
@@ -31,6 +34,7 @@ export class QueryClient extends engine.QueryClient {
     this.#staleTime = given.staleTime ?? 0;
     this.#gcTime = given.gcTime ?? DEFAULT_GC_TIME;
     this.#mirror = new Mirror(this, this.#staleTime, given.maxEntries ?? 1000);
+    this.#fetchHits = this.runtime !== 'edge';
   }
 
   /** `client.watch(options)`: a `QueryObserver` of this client. */
@@ -39,7 +43,7 @@ export class QueryClient extends engine.QueryClient {
   }
 
   getQueryData(queryKey) {
-    if (busy || !this.#live) return super.getQueryData(queryKey);
+    if (busy || !this.#live || this.#mirror.inEngine()) return super.getQueryData(queryKey);
     busy++;
     let entry, hash;
     try {
@@ -69,31 +73,34 @@ export class QueryClient extends engine.QueryClient {
 
   dispose() {
     this.#live = false;
-    this.#mirror.clear();
+    this.#mirror.close();
     return super.dispose();
   }
 
   free() {
-    this.#live = false;
-    this.#mirror.clear();
+    if (this.#live) {
+      this.#live = false;
+      this.#mirror.close(); // pending touches reach the cache, which observers may keep
+    }
     super.free();
   }
 
   /** The data a call answers from L1 now, or MISS when the engine must decide. */
   #hit(options, fresh) {
-    if (busy || !this.#live) return MISS;
+    if (busy || !this.#live || !this.#fetchHits || this.#mirror.inEngine()) return MISS;
     busy++;
     try {
-      const staleTime = hitStaleTime(options, this.#staleTime);
-      if (staleTime === undefined) return MISS;
+      if (!readHitOptions(options, this.#staleTime, this.#gcTime)) return MISS;
+      const { staleTime, gcTime } = hitOptions;
       const hash = fastKeyHash(options.queryKey);
       if (hash === undefined) return MISS;
       const entry = this.#mirror.get(hash);
       if ((entry.flags & CACHED) !== CACHED || entry.flags & BUSY) return MISS;
       // A call that would change what the query keeps (its staleTime, a longer gcTime)
-      // goes to the engine, which takes them.
+      // goes to the engine, which takes them. (Its other options — queryFn, retry, meta,
+      // initialData… — a fresh hit does not store on the query, as in TanStack.)
       if (entry.staleTime !== (staleTime === 'static' ? -1 : staleTime)) return MISS;
-      if ((options.gcTime ?? this.#gcTime) > entry.gcTime) return MISS;
+      if (gcTime > entry.gcTime) return MISS;
       if (fresh && isStale(entry, staleTime, entry.flags & INVALIDATED)) return MISS;
       this.#mirror.touch(entry);
       return entry.data;

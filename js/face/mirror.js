@@ -57,11 +57,37 @@ function f64At(index) {
 // The mirror of each face client, for its observers.
 export const mirrors = new WeakMap();
 
-/** The instant a fresh result turns stale by itself under `staleTime` (engine rule). */
-export function freshUntil(updatedAt, staleTime) {
-  if (staleTime === 'static' || staleTime === Infinity) return Infinity;
-  return typeof staleTime === 'number' ? updatedAt + staleTime : 0;
+/**
+ * The instant fresh data turns stale by itself under a query's own staleTime as the
+ * mirror holds it (-1 for 'static'): the engine's rule.
+ */
+export function freshUntil(updatedAt, queryStaleTime) {
+  return queryStaleTime < 0 || queryStaleTime === Infinity ? Infinity : updatedAt + queryStaleTime;
 }
+
+// The LRU touches of a client's hits, in the order of each query's last hit. Kept apart
+// from the mirror: the engine holds the function that drains them, and it must not
+// reach the client (or the client would never be collected).
+class Touches {
+  list = [];
+  tick = 0;
+  flagIndex = 0;
+
+  /** The pending touches' hashes, oldest first; lowers the flag. */
+  drain() {
+    const list = this.list;
+    this.list = [];
+    u32Set(this.flagIndex, 0);
+    list.sort((a, b) => a.tick - b.tick);
+    const out = new Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      list[i].pending = false;
+      out[i] = list[i].hash; // an entry of an older epoch may share a hash: the later tick wins
+    }
+    return out;
+  }
+}
+const drainOf = (touches) => () => touches.drain();
 
 export class Mirror {
   /** The client's default `staleTime`. */
@@ -70,21 +96,23 @@ export class Mirror {
   #capacity;
   #epochIndex;
   #peekIndex;
-  #pendingIndex;
+  #refusedIndex;
+  #depthIndex;
   #epoch = -1;
   #entries = new Map();
-  #pending = [];
-  #tick = 0;
+  #touches = new Touches();
 
   constructor(engine, staleTime, maxEntries) {
     this.#engine = engine;
     this.staleTime = staleTime;
     this.#capacity = Math.min(maxEntries, 1 << 24) + MAX_ABSENT;
     mirrors.set(engine, this);
-    const [epochAddress, peekAddress, pendingAddress] = engine.__faceSlots(() => this.#drain());
-    this.#epochIndex = epochAddress >>> 2;
-    this.#peekIndex = peekAddress >>> 3;
-    this.#pendingIndex = pendingAddress >>> 2;
+    const [epoch, peek, pending, refused, depth] = engine.__faceSlots(drainOf(this.#touches));
+    this.#epochIndex = epoch >>> 2;
+    this.#peekIndex = peek >>> 3;
+    this.#touches.flagIndex = pending >>> 2;
+    this.#refusedIndex = refused >>> 2;
+    this.#depthIndex = depth >>> 2;
   }
 
   /**
@@ -94,6 +122,19 @@ export class Mirror {
   /** The client's epoch: it moves whenever the engine may have changed the cache. */
   epoch() {
     return u32At(this.#epochIndex);
+  }
+
+  /** How many reads of the cache the engine refused (it was borrowed): a count. */
+  refusals() {
+    return u32At(this.#refusedIndex);
+  }
+
+  /**
+   * Whether a call into the engine is on the stack (user code called from it): the face
+   * then answers nothing itself, so the engine's nesting guard and borrow rules decide.
+   */
+  inEngine() {
+    return u32At(this.#depthIndex) !== 0;
   }
 
   get(hash) {
@@ -117,29 +158,21 @@ export class Mirror {
 
   /** A hit used the query (LRU). */
   touch(entry) {
-    entry.tick = ++this.#tick;
+    const touches = this.#touches;
+    entry.tick = ++touches.tick;
     if (entry.pending) return;
     entry.pending = true;
-    if (this.#pending.push(entry) === 1) u32Set(this.#pendingIndex, 1);
-    else if (this.#pending.length >= MAX_PENDING) this.#engine.__touch(this.#drain());
+    if (touches.list.push(entry) === 1) u32Set(touches.flagIndex, 1);
+    else if (touches.list.length >= MAX_PENDING) this.#engine.__touch(touches.drain());
   }
 
-  clear() {
+  /** False once the client is disposed or freed: nothing is read or kept any more. */
+  live = true;
+
+  /** Hands the pending touches to the engine now and forgets every answer, for good. */
+  close() {
+    this.live = false;
     this.#entries.clear();
-    this.#drain();
-  }
-
-  /** The pending touches' hashes, by the order of each query's last hit. */
-  #drain() {
-    const list = this.#pending;
-    this.#pending = [];
-    u32Set(this.#pendingIndex, 0);
-    list.sort((a, b) => a.tick - b.tick);
-    const out = new Array(list.length);
-    for (let i = 0; i < list.length; i++) {
-      list[i].pending = false;
-      out[i] = list[i].hash; // an entry of an older epoch may share a hash: the later tick wins
-    }
-    return out;
+    if (this.#touches.list.length) this.#engine.__touch(this.#touches.drain());
   }
 }

@@ -1,16 +1,19 @@
 // The face's `QueryObserver`: the engine's observer, whose current result is kept in JS
 // while it still holds, so reading it (what a render does, many times) does not cross
 // into wasm. A kept result holds while the client's epoch stands (nothing in the cache
-// changed), until the instant its data turns stale by itself, and until this observer
-// is changed through its own methods. The engine computes every result; the face only
-// keeps the last one it was given.
+// changed), until the instant its data turns stale by itself under the query's own
+// staleTime (the engine's rule), and until this observer is changed through its own
+// methods. The engine computes every result; the face only keeps the last one, and
+// never one computed while the engine could not read its cache, nor one read from
+// inside a call into the engine.
 
 import * as engine from 'stackquery:engine';
+import { fastKeyHash } from '../key_hash.js';
 import { mirrors, freshUntil } from './mirror.js';
 
 export class QueryObserver extends engine.QueryObserver {
   #mirror;
-  #staleTime;
+  #hash;
   #result;
   #epoch = -1;
   #until = 0;
@@ -18,20 +21,27 @@ export class QueryObserver extends engine.QueryObserver {
   constructor(client, options) {
     super(client, options); // the engine checks both and throws what it refuses
     this.#mirror = mirrors.get(client);
-    this.#staleTime = options.staleTime ?? this.#mirror?.staleTime;
+    this.#hash = fastKeyHash(options.queryKey);
   }
 
   getCurrentResult() {
     const mirror = this.#mirror;
-    if (this.#result !== undefined && mirror.epoch() === this.#epoch && Date.now() < this.#until) {
+    if (this.#result !== undefined && mirror.live && mirror.epoch() === this.#epoch && Date.now() < this.#until && !mirror.inEngine()) {
       return this.#result;
     }
+    this.#result = undefined;
+    if (mirror === undefined || !mirror.live) return super.getCurrentResult();
+    const refusals = mirror.refusals();
     const result = super.getCurrentResult();
-    if (mirror !== undefined) {
-      this.#result = result;
-      this.#epoch = mirror.epoch(); // after the call: the result is of the cache as it is now
-      this.#until = result.isStale ? Infinity : freshUntil(result.dataUpdatedAt, this.#staleTime);
+    if (this.#hash === undefined || !mirror.live || mirror.inEngine() || mirror.refusals() !== refusals) {
+      return result;
     }
+    const epoch = mirror.epoch(); // after the call: the result is of the cache as it is now
+    const query = mirror.get(this.#hash);
+    if (mirror.epoch() !== epoch) return result;
+    this.#result = result;
+    this.#epoch = epoch;
+    this.#until = result.isStale || !(query.flags & 1) ? Infinity : freshUntil(query.updatedAt, query.staleTime);
     return result;
   }
 
@@ -47,7 +57,7 @@ export class QueryObserver extends engine.QueryObserver {
   setOptions(options) {
     this.#result = undefined;
     super.setOptions(options);
-    this.#staleTime = options.staleTime ?? this.#mirror?.staleTime;
+    this.#hash = fastKeyHash(options.queryKey);
   }
 
   refetch() {
@@ -59,4 +69,11 @@ export class QueryObserver extends engine.QueryObserver {
     this.#result = undefined;
     return super.destroy();
   }
+
+  free() {
+    this.#result = undefined;
+    this.#mirror = undefined;
+    super.free();
+  }
 }
+if (Symbol.dispose) QueryObserver.prototype[Symbol.dispose] = QueryObserver.prototype.free;

@@ -209,7 +209,22 @@ impl Inner {
         }
         self.face.changed();
         self.take_face_touches();
-        self.cache.try_borrow_mut().map_err(|_| reentrant_error())
+        self.cache.try_borrow_mut().map_err(|_| {
+            self.face.refused();
+            reentrant_error()
+        })
+    }
+
+    /// The cache to read: like [`Self::cache`], but a read does not void the face's
+    /// mirror (only a borrow that may change the cache moves the epoch).
+    pub fn cache_ref(&self) -> Result<std::cell::Ref<'_, Cache>, JsValue> {
+        if self.disposed.get() {
+            return Err(disposed_error());
+        }
+        self.cache.try_borrow().map_err(|_| {
+            self.face.refused();
+            reentrant_error()
+        })
     }
 
     /// The cache to read, without telling the face anything changed (`None` while it
@@ -367,7 +382,7 @@ impl Inner {
         revalidate: bool,
     ) -> Result<Promise, JsValue> {
         let (data, stale) = {
-            let cache = self.cache()?;
+            let cache = self.cache_ref()?;
             match cache.get(&o.hash) {
                 Some(q) => (q.state.data.clone(), q.is_stale(now())),
                 None => (None, true),
@@ -399,7 +414,7 @@ impl Inner {
         revalidate: bool,
     ) -> Result<Promise, JsValue> {
         self.build(&o)?;
-        let cold = self.cache()?.get(&o.hash).is_some_and(|q| !q.meta.hydrated);
+        let cold = self.cache_ref()?.get(&o.hash).is_some_and(|q| !q.meta.hydrated);
         let Some(persister) = self.persister.clone().filter(|_| cold) else {
             return self.decide(&o, method, revalidate);
         };
@@ -439,7 +454,7 @@ impl Inner {
     /// Whether the query can be fetched: a `queryFn` given now or by an earlier call
     /// (`build` stores the latest one on the query).
     pub fn has_query_fn(&self, hash: &str) -> bool {
-        self.cache()
+        self.cache_ref()
             .is_ok_and(|c| c.get(hash).is_some_and(|q| q.meta.query_fn.is_some()))
     }
 
@@ -653,7 +668,7 @@ impl QueryClient {
     pub fn get_query_state(&self, query_key: JsValue) -> Result<JsValue, JsValue> {
         let _entered = reentry::enter("getQueryState")?;
         let (hash, _) = hash_key_value(&query_key, "queryKey")?;
-        let cache = self.alive()?.cache()?;
+        let cache = self.alive()?.cache_ref()?;
         Ok(cache
             .get(&hash)
             .map(|q| state_object(&q.state))
@@ -1078,6 +1093,6 @@ impl QueryClient {
     /// How many queries L1 holds.
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> Result<u32, JsValue> {
-        Ok(self.alive()?.cache()?.len() as u32)
+        Ok(self.alive()?.cache_ref()?.len() as u32)
     }
 }

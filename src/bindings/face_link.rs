@@ -10,9 +10,10 @@
 //! needs to know; the engine stays the authority on staleness inputs, GC, LRU,
 //! fetching and L2.
 //!
-//! - `__faceSlots(drain)` gives the addresses of the epoch, the peek slot and the
-//!   pending-touches flag, and registers `drain`, which hands back the face's pending
-//!   LRU touches, oldest first.
+//! - `__faceSlots(drain)` gives the addresses of the epoch, the peek slot, the
+//!   pending-touches flag, the count of refused reads and the nesting depth, and
+//!   registers `drain`, which hands back the face's pending LRU touches, oldest first
+//!   (it must not reach the client, which would then never be collected).
 //! - `__peek(hash)` answers one key: its data, with `[dataUpdatedAt, flags, staleTime,
 //!   gcTime]` written to the peek slot ([`PEEK_EXISTS`] …; staleTime `-1` is `'static'`).
 //!   A hit needs the call's staleTime to be the query's and its gcTime not longer: a
@@ -27,6 +28,7 @@ use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
 use super::client::QueryClient;
+use super::reentry;
 use crate::core::staleness::{Duration, StaleTime};
 
 /// The query exists.
@@ -46,6 +48,9 @@ pub struct FaceSlots {
     epoch: Cell<u32>,
     /// Set by the face when it holds LRU touches the cache has not had yet.
     pending: Cell<u32>,
+    /// Reads of the cache refused because it was borrowed: a result computed meanwhile
+    /// (a default in place of the query) is not one for the face to keep.
+    refused: Cell<u32>,
     /// `[dataUpdatedAt, flags, staleTime, gcTime]` of the last peek.
     peek: Cell<[f64; 4]>,
     drain: RefCell<Option<Function>>,
@@ -55,6 +60,11 @@ impl FaceSlots {
     /// The cache may change now: every mirrored answer is void.
     pub fn changed(&self) {
         self.epoch.set(self.epoch.get().wrapping_add(1));
+    }
+
+    /// A read of the cache was refused (it was borrowed).
+    pub fn refused(&self) {
+        self.refused.set(self.refused.get().wrapping_add(1));
     }
 
     /// The face's pending LRU touches, oldest first, when it has any.
@@ -86,7 +96,8 @@ impl FaceSlots {
 
 #[wasm_bindgen]
 impl QueryClient {
-    /// `[epoch, peek slot, pending flag]` addresses; `drain()` returns the pending touches.
+    /// `[epoch, peek slot, pending flag, refused reads, nesting depth]` addresses;
+    /// `drain()` returns the pending touches.
     #[wasm_bindgen(js_name = __faceSlots)]
     pub fn face_slots(&self, drain: Function) -> Vec<u32> {
         let face = &self.shared().face;
@@ -97,6 +108,8 @@ impl QueryClient {
             face.epoch.as_ptr() as u32,
             face.peek.as_ptr() as u32,
             face.pending.as_ptr() as u32,
+            face.refused.as_ptr() as u32,
+            reentry::depth_address(),
         ]
     }
 

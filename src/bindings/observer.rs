@@ -192,7 +192,7 @@ impl ObserverInner {
     fn snapshot(&self) -> Snapshot {
         let hash = self.hash();
         let t = now();
-        match self.client.cache() {
+        match self.client.cache_ref() {
             Ok(cache) => match cache.get(&hash) {
                 Some(q) => Snapshot {
                     state: q.state.clone(),
@@ -302,7 +302,7 @@ impl ObserverInner {
         };
         let missing = self
             .client
-            .cache()
+            .cache_ref()
             .map(|c| c.get(&hash).is_none())
             .unwrap_or(false);
         if mounted && missing {
@@ -332,7 +332,7 @@ impl ObserverInner {
             (st.mounted, st.options.hash.clone())
         };
         let t = now();
-        let at = match self.client.cache() {
+        let at = match self.client.cache_ref() {
             Ok(cache) => cache
                 .get(&hash)
                 .filter(|_| mounted)
@@ -448,7 +448,7 @@ impl ObserverInner {
             return;
         }
         // This observer's staleTime decides; `'static'` data is never refetched by an event.
-        let stale = match self.client.cache() {
+        let stale = match self.client.cache_ref() {
             Ok(cache) => match cache.get(&options.hash) {
                 None => true,
                 Some(_) if options.stale_time == StaleTime::Static => return,

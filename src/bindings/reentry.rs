@@ -39,6 +39,12 @@ pub const MAX_NESTING: u32 = 16;
 /// Calls into stackquery on the stack now (wasm32 here has one thread: relaxed
 /// atomics are plain loads and stores).
 static DEPTH: AtomicU32 = AtomicU32::new(0);
+
+/// Where the nesting depth lives in wasm memory: the JS face answers nothing itself
+/// while it is above zero (user code called from inside an entry point).
+pub fn depth_address() -> u32 {
+    DEPTH.as_ptr() as u32
+}
 /// The nesting allowed now: [`MAX_NESTING`], or 0 while a refused chain unwinds.
 static LIMIT: AtomicU32 = AtomicU32::new(MAX_NESTING);
 /// A reset of the counters is queued for the next microtask.

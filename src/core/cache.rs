@@ -513,7 +513,8 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
 
     /// [`Self::collect_garbage`], keeping `spare` (the query the current call made or
     /// wrote: a host that collects at the end of a call, with no timer, must not take
-    /// it before its caller sees it). A spared query that was due is due again at once.
+    /// it before its caller sees it). A spared query that was due gets a new deadline,
+    /// `gc_time` from `now`.
     pub fn collect_garbage_sparing(
         &mut self,
         now: f64,

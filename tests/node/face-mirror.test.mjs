@@ -10,6 +10,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { QueryClient, QueryObserver } from '../../pkg/nodejs/stackquery.js';
 
 const require = createRequire(import.meta.url);
@@ -182,4 +184,80 @@ test('LRU order counts hits answered by the face', async () => {
   assert.equal(client.getQueryData(['b']), undefined, "'b' was evicted");
   assert.equal(client.getQueryData(['a']), 'a', "'a' stays: the face's hits counted");
   client.dispose();
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sides = [['face', QueryClient], ['engine', engine.QueryClient]];
+
+test("an observer's kept result turns stale when the query's own staleTime says so", async () => {
+  const seen = {};
+  for (const [name, Client] of sides) {
+    const client = new Client();
+    const observer = client.watch({ queryKey: ['k'], queryFn: () => 'v', staleTime: 60_000 });
+    const off = observer.subscribe(() => {});
+    await sleep(20);
+    // A fetch with a shorter staleTime: the query's staleTime is now 50 ms.
+    await client.fetchQuery({ queryKey: ['k'], queryFn: () => 'v', staleTime: 50 });
+    const before = observer.getCurrentResult().isStale;
+    await sleep(120);
+    seen[name] = [before, observer.getCurrentResult().isStale];
+    off();
+    client.dispose();
+  }
+  assert.deepEqual(seen.face, seen.engine);
+  assert.deepEqual(seen.face, [false, true]);
+});
+
+test('on the edge runtime a fresh fetch still collects what is due (no timers there)', async () => {
+  const seen = {};
+  for (const [name, Client] of sides) {
+    const client = new Client({ runtime: 'edge', gcTime: 20, staleTime: Infinity });
+    await client.fetchQuery({ queryKey: ['b'], queryFn: () => 'B' });
+    client.setQueryData(['a'], 'A');
+    client.getQueryData(['a']); // mirrored on the face
+    await sleep(50);
+    await client.fetchQuery({ queryKey: ['b'], queryFn: () => 'B2' }); // a fresh hit
+    seen[name] = client.getQueryData(['a']);
+  }
+  assert.equal(seen.face, seen.engine);
+  assert.equal(seen.face, undefined, "'a' was due and collected by the fetch call");
+});
+
+test("free() hands the face's pending LRU touches to the cache observers keep alive", () => {
+  const seen = {};
+  for (const [name, Client] of sides) {
+    const client = new Client({ maxEntries: 3 });
+    client.setQueryData(['a'], 'A');
+    client.setQueryData(['b'], 'B');
+    const observer = client.watch({ queryKey: ['x'] });
+    const off = observer.subscribe(() => {});
+    client.getQueryData(['a']); // 'a' is now more recent than 'b'
+    client.free();
+    observer.setOptions({ queryKey: ['c'] }); // one query too many: the least recent goes
+    observer.setOptions({ queryKey: ['a'] });
+    const a = observer.getCurrentResult().data;
+    observer.setOptions({ queryKey: ['b'] });
+    seen[name] = [a, observer.getCurrentResult().data];
+    off();
+  }
+  assert.deepEqual(seen.face, seen.engine);
+  assert.deepEqual(seen.face, ['A', undefined]);
+});
+
+test('a face client dropped without dispose() is garbage collected, with its wasm memory', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  const { memoryStats } = await import('../../pkg/nodejs/stackquery.js');
+  const before = memoryStats().heapBytes;
+  let finalized = 0;
+  const registry = new FinalizationRegistry(() => finalized++);
+  for (let i = 0; i < 100; i++) {
+    const client = new QueryClient({ gcTime: Infinity });
+    for (let j = 0; j < 20; j++) client.setQueryData(['k', j, 'x'.repeat(100)], { j });
+    client.getQueryData(['k', 1, 'x'.repeat(100)]); // a pending touch in the face
+    registry.register(client, i);
+  }
+  for (let i = 0; i < 20 && finalized < 95; i++) { gc(); await sleep(20); }
+  assert.ok(finalized >= 95, `${finalized} of 100 dropped clients were collected`);
+  assert.ok(memoryStats().heapBytes - before < 200_000, `wasm heap kept: ${memoryStats().heapBytes - before} B`);
 });
