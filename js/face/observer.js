@@ -26,7 +26,11 @@ export class QueryObserver extends engine.QueryObserver {
 
   getCurrentResult() {
     const mirror = this.#mirror;
-    if (this.#result !== undefined && mirror.live && mirror.epoch() === this.#epoch && Date.now() < this.#until && !mirror.inEngine()) {
+    const until = this.#until;
+    if (
+      this.#result !== undefined && mirror.live && mirror.epoch() === this.#epoch &&
+      (until === Infinity || Date.now() < until) && !mirror.inEngine()
+    ) {
       return this.#result;
     }
     this.#result = undefined;
