@@ -414,7 +414,10 @@ impl Inner {
         revalidate: bool,
     ) -> Result<Promise, JsValue> {
         self.build(&o)?;
-        let cold = self.cache_ref()?.get(&o.hash).is_some_and(|q| !q.meta.hydrated);
+        let cold = self
+            .cache_ref()?
+            .get(&o.hash)
+            .is_some_and(|q| !q.meta.hydrated);
         let Some(persister) = self.persister.clone().filter(|_| cold) else {
             return self.decide(&o, method, revalidate);
         };
