@@ -23,7 +23,6 @@ export class QueryClient extends engine.QueryClient {
   #mirror;
   #staleTime;
   #gcTime;
-  #live = true;
   // On the edge the engine collects due queries at the end of each fetch call (no
   // timers): fetches always go to it there.
   #fetchHits;
@@ -43,7 +42,7 @@ export class QueryClient extends engine.QueryClient {
   }
 
   getQueryData(queryKey) {
-    if (busy || !this.#live || this.#mirror.inEngine()) return super.getQueryData(queryKey);
+    if (busy || !this.#mirror.live || this.#mirror.inEngine()) return super.getQueryData(queryKey);
     busy++;
     let entry, hash;
     try {
@@ -72,22 +71,19 @@ export class QueryClient extends engine.QueryClient {
   }
 
   dispose() {
-    this.#live = false;
     this.#mirror.close();
     return super.dispose();
   }
 
   free() {
-    if (this.#live) {
-      this.#live = false;
-      this.#mirror.close(); // pending touches reach the cache, which observers may keep
-    }
+    // Pending touches reach the cache, which observers may keep alive.
+    if (this.#mirror.live) this.#mirror.close();
     super.free();
   }
 
   /** The data a call answers from L1 now, or MISS when the engine must decide. */
   #hit(options, fresh) {
-    if (busy || !this.#live || !this.#fetchHits || this.#mirror.inEngine()) return MISS;
+    if (busy || !this.#mirror.live || !this.#fetchHits || this.#mirror.inEngine()) return MISS;
     busy++;
     try {
       if (!readHitOptions(options, this.#staleTime, this.#gcTime)) return MISS;

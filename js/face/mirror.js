@@ -28,30 +28,26 @@ const MAX_PENDING = 4096;
 let memory;
 let u32 = new Uint32Array(0);
 let f64 = new Float64Array(0);
-function u32Set(index, value) {
-  if (u32[index] === undefined) {
-    memory ??= __memory();
-    u32 = new Uint32Array(memory.buffer);
-  }
-  u32[index] = value;
+function remakeViews() {
+  memory ??= __memory();
+  u32 = new Uint32Array(memory.buffer);
+  f64 = new Float64Array(memory.buffer);
 }
 function u32At(index) {
-  let v = u32[index];
-  if (v === undefined) {
-    memory ??= __memory();
-    u32 = new Uint32Array(memory.buffer);
-    v = u32[index];
-  }
-  return v;
+  const v = u32[index];
+  if (v !== undefined) return v;
+  remakeViews();
+  return u32[index];
 }
 function f64At(index) {
-  let v = f64[index];
-  if (v === undefined) {
-    memory ??= __memory();
-    f64 = new Float64Array(memory.buffer);
-    v = f64[index];
-  }
-  return v;
+  const v = f64[index];
+  if (v !== undefined) return v;
+  remakeViews();
+  return f64[index];
+}
+function u32Set(index, value) {
+  if (u32[index] === undefined) remakeViews();
+  u32[index] = value;
 }
 
 // The mirror of each face client, for its observers.

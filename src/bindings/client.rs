@@ -227,15 +227,6 @@ impl Inner {
         })
     }
 
-    /// The cache to read, without telling the face anything changed (`None` while it
-    /// is borrowed or the client is disposed).
-    pub(crate) fn cache_to_read(&self) -> Option<std::cell::Ref<'_, Cache>> {
-        if self.disposed.get() {
-            return None;
-        }
-        self.cache.try_borrow().ok()
-    }
-
     /// Applies the face's batched LRU touches (not a change the face must hear of).
     pub(crate) fn touch_all(&self, hashes: &[String]) {
         if self.disposed.get() {
@@ -251,12 +242,11 @@ impl Inner {
     /// Before the cache changes (and may touch or evict): the hits the face answered
     /// since are applied first, so the LRU order is exactly that of the calls.
     fn take_face_touches(&self) {
-        if self.cache.try_borrow_mut().is_err() {
-            return; // borrowed: applied on the next change
+        // Only a flag read on the common path; borrowed: applied on the next change.
+        if !self.face.has_touches() || self.cache.try_borrow_mut().is_err() {
+            return;
         }
-        if let Some(hashes) = self.face.take_touches() {
-            self.touch_all(&hashes);
-        }
+        self.touch_all(&self.face.take_touches());
     }
 
     /// Keeps the one GC timer armed for the earliest deadline. On the edge no timer is

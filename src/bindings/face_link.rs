@@ -67,13 +67,18 @@ impl FaceSlots {
         self.refused.set(self.refused.get().wrapping_add(1));
     }
 
-    /// The face's pending LRU touches, oldest first, when it has any.
-    pub fn take_touches(&self) -> Option<Vec<String>> {
-        if self.pending.get() == 0 {
-            return None;
+    /// The face's pending LRU touches, oldest first (none when it has none).
+    pub fn take_touches(&self) -> Vec<String> {
+        if !self.has_touches() {
+            return Vec::new();
         }
         self.pending.set(0);
-        Some(self.pending_touches())
+        self.pending_touches()
+    }
+
+    /// Whether the face has raised its flag: touches are pending.
+    pub fn has_touches(&self) -> bool {
+        self.pending.get() != 0
     }
 
     /// The face's pending LRU touches (none when it has no face or they cannot be read).
@@ -117,7 +122,7 @@ impl QueryClient {
     #[wasm_bindgen(js_name = __peek)]
     pub fn peek(&self, hash: &str) -> JsValue {
         let inner = self.shared();
-        let Some(cache) = inner.cache_to_read() else {
+        let Ok(cache) = inner.cache_ref() else {
             inner.face.peek.set([0.0, PEEK_BUSY, 0.0, 0.0]);
             return JsValue::UNDEFINED;
         };
