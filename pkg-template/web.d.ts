@@ -1,13 +1,10 @@
-// Types of `stackquery/web`: the package's API, plus the wasm-bindgen `web` target's
-// initialisers (call one before anything else: `await init()`).
-export * from './index';
+// Types of `stackquery/web`: the package's API. The engine is instantiated when the module
+// loads; `init` and `initSync` remain for code written for earlier versions, which had to
+// call one first, and return at once.
+export * from './index.js';
 
-export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+/** Kept for earlier code: the engine is ready when the import resolves; this returns at once. */
+export default function init(moduleOrPath?: unknown): Promise<unknown>;
 
-/** Fetches and instantiates the `.wasm` (next to the module by default). */
-export default function init(
-  moduleOrPath?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
-): Promise<unknown>;
-
-/** Instantiates the `.wasm` from bytes or a compiled module, synchronously. */
-export function initSync(module: { module: BufferSource | WebAssembly.Module } | BufferSource | WebAssembly.Module): unknown;
+/** Kept for earlier code: the engine is ready when the import resolves; this returns at once. */
+export function initSync(module?: unknown): unknown;

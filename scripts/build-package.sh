@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: one wasm-bindgen output per host, each .wasm
-# shrunk with wasm-opt -Oz, plus the package's own files from pkg-template/.
+# Builds the npm package into pkg/: the engine's .wasm and glue, bundled with the JS face
+# into one entry file per kind of host, plus the package's own files from pkg-template/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -27,28 +27,27 @@ fi
 wasm=target/wasm32-unknown-unknown/release/stackquery.wasm
 pkg=${PKG_DIR:-pkg}   # another output folder, for building while a test reads pkg/
 rm -rf "$pkg" && mkdir -p "$pkg"
-for target in bundler web nodejs deno; do
-  out=$pkg/$target
-  wasm-bindgen --target "$target" --out-dir "$out" --out-name stackquery "$wasm"
-done
-# wasm-opt, the four targets side by side. -Os, not -Oz: 1% more raw bytes but 0.3 KB less
-# gzip (and brotli), which is what a page downloads. --converge repeats until nothing shrinks;
-# the features are those the target_features section names (rustc's defaults, all
-# supported by Chromium, Node 20, Deno 2 and workerd), a section then stripped.
-pids=()
-for target in bundler web nodejs deno; do
-  out=$pkg/$target
-  wasm-opt -Os --converge --strip-debug --strip-producers --strip-target-features \
-    "$out/stackquery_bg.wasm" -o "$out/stackquery_bg.wasm" & pids+=($!)
-done
-for pid in "${pids[@]}"; do wait "$pid"; done
-# The JS snippets (js/*.js, ES modules ending in one `export { … };`) are required by the
-# CommonJS Node glue: give that target CommonJS copies.
-find "$pkg/nodejs/snippets" -name '*.js' -exec sed -i -E 's/^export \{ (.*) \};$/module.exports = { \1 };/' {} +
-# The JS face in front of each glue (js/face/): it becomes each target's stackquery.js.
-node scripts/bundle-face.mjs "$pkg"
+# One engine for every host: wasm-bindgen's `web` glue (ES module, no Node or bundler
+# specifics), its .wasm shrunk by wasm-opt. -Os, not -Oz: 1% more raw bytes but 0.3 KB
+# less gzip (and brotli), which is what a page downloads. --converge repeats until nothing
+# shrinks; the features are those the target_features section names (rustc's defaults,
+# all supported by Chromium, Node 20, Deno 2 and workerd), a section then stripped.
+engine=$pkg/.engine
+wasm-bindgen --target web --out-dir "$engine" --out-name stackquery "$wasm"
+wasm-opt -Os --converge --strip-debug --strip-producers --strip-target-features \
+  "$engine/stackquery_bg.wasm" -o "$engine/stackquery_bg.wasm"
+# The entries (scripts/bundle-entries.mjs): the JS face, the glue and the .wasm, one file
+# per kind of host, the .wasm inlined except for Workers.
+node scripts/bundle-entries.mjs "$pkg" "$engine"
 cp -r pkg-template/. "$pkg"/
-raw=$(stat -c %s "$pkg"/web/stackquery_bg.wasm)
-gz=$(gzip -9 -c "$pkg"/web/stackquery_bg.wasm | wc -c)
-glue=$(gzip -9 -c "$pkg"/web/stackquery.js | wc -c)
-echo "$pkg/ built: stackquery_bg.wasm ${raw} B raw, ${gz} B gzip -9; JS glue (web) ${glue} B gzip -9"
+# The same declarations for CommonJS importers (TypeScript reads a .d.ts in a "type":
+# "module" package as ES module types, and refuses them to a require under node16:
+# TS1479): each .d.ts copied to a .d.cts that imports the other .d.cts files.
+for d in index.d.ts web.d.ts react/index.d.ts adapters/workers-kv.d.ts adapters/deno-kv.d.ts; do
+  sed -E "s#from '(\.\.?)/index\.js'#from '\1/index.cjs'#" "$pkg/$d" > "$pkg/${d%.d.ts}.d.cts"
+done
+raw=$(stat -c %s "$engine"/stackquery_bg.wasm)
+gz=$(gzip -9 -c "$engine"/stackquery_bg.wasm | wc -c)
+web=$(gzip -9 -c "$pkg"/web/stackquery.js | wc -c)
+rm -rf "$engine"
+echo "$pkg/ built: the .wasm ${raw} B raw, ${gz} B gzip -9; web/stackquery.js (face, glue and .wasm inlined) ${web} B gzip -9"

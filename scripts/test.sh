@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: the native core (cargo test), then the built package: its types, the
 # browser suite (tests/browser/*.test.js through the package's web entry in headless
-# Chromium, real IndexedDB, real Redis over REST), and Node, Deno and workerd.
+# Chromium, real IndexedDB, real Redis over REST), Node, Deno and workerd, and the host
+# matrix (tests/app/matrix/: the packed tarball in fresh projects of every bundler and
+# runtime, installed from the npm registry; about 5 minutes with npm's cache warm).
 # Ends with one line "total: N passed, M failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +16,7 @@ step() { printf '\n== %s\n' "$1"; }
 step "native core: cargo test"
 cargo test --lib --test tanstack_vectors --test key_fuzz 2>&1 | tee "$logs/native.log"
 
-step "package: build pkg/, check its types, test it in Chromium (the browser suite) and under Node, Deno and workerd"
+step "package: build pkg/, check its types, test it in Chromium (the browser suite), under Node, Deno and workerd, and in every host (tests/app/)"
 bash scripts/build-package.sh
 tsc --noEmit --strict --target es2022 --module esnext --moduleResolution bundler tests/types/usage.ts
 node --test --test-reporter=tap tests/browser/package.test.mjs tests/node/ tests/runtimes/ tests/soak/ tests/app/ tests/faults/ 2>&1 | tee "$logs/node.log"

@@ -1,7 +1,8 @@
 // stackquery's JavaScript face: the package's classes as JS sees them, in front of the
 // wasm engine (the engine decides; the face converts, calls user code and answers what
-// it can without crossing into wasm). `stackquery:engine` is the wasm-bindgen glue of
-// the target being built; the build (scripts/bundle-face.mjs) points it at the file.
+// it can without crossing into wasm). `stackquery:engine` is the engine's wasm-bindgen
+// glue; the build (scripts/bundle-entries.mjs) points it at the file and bundles the face
+// into each entry of js/entries/.
 //
 // - client.js   `QueryClient`: fresh hits from the mirror
 // - observer.js `QueryObserver`: the current result kept while it holds

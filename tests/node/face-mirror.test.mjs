@@ -1,7 +1,7 @@
 // The JS face answers fresh hits from a mirror of the engine (js/face/). These tests
 // check that the mirror is exact: random sequences of operations run in lockstep on a
-// face client and on the bare engine client (pkg/nodejs/engine.js, every call into
-// wasm), and after every step both must have returned the same data, called the same
+// face client and on the bare engine client (the class the face's `QueryClient`
+// extends: every call into wasm), and after every step both must have returned the same data, called the same
 // queryFns and hold the same data for every key — with a small maxEntries, so LRU
 // eviction (fed by the face's batched touches) must pick the same victims. A second
 // check compares, on the same face client, each mirrored answer with what the engine
@@ -9,26 +9,16 @@
 // MIRROR_SEED and MIRROR_OPS override the fixed seed and the count.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { QueryClient, QueryObserver } from '../../pkg/nodejs/stackquery.js';
+import { rng } from '../support/rng.mjs';
 
-const require = createRequire(import.meta.url);
-const engine = require('../../pkg/nodejs/engine.js');
+// The bare engine: the wasm-bindgen classes the face's classes extend, in the same instance.
+const engine = { QueryClient: Object.getPrototypeOf(QueryClient), QueryObserver: Object.getPrototypeOf(QueryObserver) };
 
 const SEED = Number(process.env.MIRROR_SEED ?? 20261126);
 const OPS = Number(process.env.MIRROR_OPS ?? 6000);
-
-function rng(seed) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 0x100000000;
-  };
-}
 
 const KEYS = [['a'], ['a', 1], ['a', 2], ['b'], ['b', { x: 1 }], ['c', 3], ['d'], ['e', 'f']];
 const STALE = [0, 60_000, Infinity, 'static', undefined];

@@ -2,7 +2,7 @@
 //   deno run --unstable-kv --allow-read=... --allow-write=... --allow-net=127.0.0.1 \
 //     deno-kv-app.ts <kv file> <upstream url>
 // Prints one JSON line: { data, storageErrors }.
-import { QueryClient } from '../../pkg/deno/stackquery.js';
+import { QueryClient } from '../../pkg/web/stackquery.js';
 import { denoKvStorage } from '../../pkg/adapters/deno-kv.js';
 
 const [kvPath, upstreamUrl] = Deno.args;

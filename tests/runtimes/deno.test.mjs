@@ -64,7 +64,7 @@ test('deno: an entry over Deno KV\'s 64 KiB value limit is reported and the clie
   const script = join(dir, 'big.ts');
   const pkgUrl = pathToFileURL(join(root, 'pkg')).href;
   writeFileSync(script, `
-    import { QueryClient } from '${pkgUrl}/deno/stackquery.js';
+    import { QueryClient } from '${pkgUrl}/web/stackquery.js';
     import { denoKvStorage } from '${pkgUrl}/adapters/deno-kv.js';
     const kv = await Deno.openKv(Deno.args[0]);
     const errors: string[] = [];

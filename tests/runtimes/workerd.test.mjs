@@ -53,10 +53,10 @@ function startWorker(upstreamUrl, kvPersist) {
     modulesRoot: pkg,
     modules: [
       { type: 'ESModule', path: join(pkg, 'app/worker.js'), contents: WORKER },
+      // The package's Workers entry: one bundled module (face, glue, key hashing) and the
+      // .wasm it imports, as wrangler would upload them.
       { type: 'ESModule', path: join(pkg, 'workerd/index.js') },
-      { type: 'ESModule', path: join(pkg, 'web/stackquery.js') },
-      // web/stackquery.js is one bundled module (face, glue and key hashing): no snippets
-      { type: 'CompiledWasm', path: join(pkg, 'web/stackquery_bg.wasm') },
+      { type: 'CompiledWasm', path: join(pkg, 'workerd/stackquery_bg.wasm') },
       { type: 'ESModule', path: join(pkg, 'adapters/workers-kv.js') },
     ],
     kvNamespaces: ['CACHE'],

@@ -106,8 +106,8 @@ const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 const br = (buf) => brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const sizes = (bufs) => ({ raw: bufs.reduce((s, b) => s + b.length, 0), gzip: bufs.reduce((s, b) => s + gz(b), 0), brotli: bufs.reduce((s, b) => s + br(b), 0) });
 // The files of the ./web entry, from esbuild's metafile (a parser, not a regex): the static graph
-// (`import … from`, `export … from`, relative) and what dynamic `import()` adds; plus the .wasm files
-// those files name (wasm-bindgen's init() fetches `new URL('x_bg.wasm', import.meta.url)`).
+// (`import … from`, `export … from`, relative) and what dynamic `import()` adds; plus any .wasm file
+// those files name (none today: the entry carries the .wasm inlined, see js/entries/).
 // Eager: the static graph and the wasm it names; lazy: files reached only through dynamic import()
 // and the wasm only they name. The module-load pages (workload 8) then say what the browser really
 // fetched: a wasm named by the static graph but fetched only once storage is used moves to lazy, and
@@ -137,7 +137,8 @@ async function moduleGraph() {
   return { eager: new Set([...eagerJs, ...eagerWasm]), lazy: new Set([...lazyJs, ...lazyWasm]) };
 }
 const graph = await moduleGraph();
-if (![...graph.eager].some((f) => f.endsWith('.wasm'))) throw new Error(`${entry}: no .wasm file found in its static graph`);
+const inlined = ![...graph.eager, ...graph.lazy].some((f) => f.endsWith('.wasm'));
+if (inlined && !/wasmText|[A-Za-z0-9+/]{100000}/.test(readFileSync(join(pkgDir, entry), 'utf8'))) throw new Error(`${entry}: neither a .wasm file in its graph nor an inlined one`);
 const sizeOf = async (files, minifyJs = false) => sizes(await Promise.all([...files].map(async (f) => {
   const buf = readFileSync(join(pkgDir, f));
   return minifyJs && f.endsWith('.js') ? Buffer.from((await transform(buf.toString(), { minify: true, format: 'esm', target: 'es2022' })).code) : buf;
@@ -242,7 +243,7 @@ if (notFetched.length) sizeNotes.push(`not fetched for a client with IndexedDbSt
 const all = new Set([...graph.eager, ...graph.lazy]);
 const size = {
   eager: await sizeOf(graph.eager), lazy: await sizeOf(graph.lazy), total: await sizeOf(all), totalMin: await sizeOf(all, true),
-  wasm: await sizeOf([...all].filter((f) => f.endsWith('.wasm'))), files: { eager: [...graph.eager], lazy: [...graph.lazy] }, notes: sizeNotes,
+  wasm: inlined ? null : await sizeOf([...all].filter((f) => f.endsWith('.wasm'))), files: { eager: [...graph.eager], lazy: [...graph.lazy] }, notes: sizeNotes,
 };
 const both = (s) => `${kib(s.gzip)} (brotli ${kib(s.brotli)})`;
 const fileList = (set) => [...set].map((f) => `\`${f}\``).join(', ');
@@ -251,10 +252,10 @@ row(`6. size for \`QueryClient\` + \`IndexedDbStorage\` from \`./web\` (${entry}
   kib(size.total.gzip), kib(ts.persist.gzip), `${x(size.total.gzip / ts.persist.gzip)} TanStack's size${sizeNotes.length ? `; ${sizeNotes.join('; ')}` : ''}`,
   '≤ 60 KiB gzip (goal 40 KiB)', size.total.gzip <= 60 * 1024);
 row('6. size, brotli (same files)', kib(size.total.brotli), kib(ts.persist.brotli), `${x(size.total.brotli / ts.persist.brotli)} TanStack's size`);
-row(`6. size, eager: static import graph + wasm loaded by \`init()\` (${nFiles(graph.eager)})`, both(size.eager), '', fileList(graph.eager));
+row(`6. size, eager: static import graph${inlined ? ' (the .wasm inlined)' : ' + wasm loaded by \`init()\`'} (${nFiles(graph.eager)})`, both(size.eager), '', fileList(graph.eager));
 row('6. size, lazy: reached only by dynamic `import()` or wasm fetched later', graph.lazy.size ? both(size.lazy) : '0 (none)', '', graph.lazy.size ? fileList(graph.lazy) : 'none');
 row('6. size, a client without storage (the eager part), gzip -9; TanStack query-core `QueryClient` alone', kib(size.eager.gzip), kib(ts.core.gzip), `${x(size.eager.gzip / ts.core.gzip)} TanStack's size`);
-row('6. size, gzip -9 with the JS files minified (esbuild), total', kib(size.totalMin.gzip), kib(ts.persist.gzip), `wasm alone ${kib(size.wasm.gzip)}`);
+row('6. size, gzip -9 with the JS files minified (esbuild), total', kib(size.totalMin.gzip), kib(ts.persist.gzip), size.wasm ? `wasm alone ${kib(size.wasm.gzip)}` : 'the .wasm inlined in the JS');
 
 const memMed = (lib, f) => median(mem[lib].map(f));
 const perSq = memMed('stackquery', (r) => r.perQuery), perTs = memMed('tanstack', (r) => r.perQuery), perBase = memMed('baseline', (r) => r.perQuery);
@@ -340,7 +341,7 @@ unbounded). Each workload builds a fresh client per round; IndexedDB databases a
 6. **Size**: what a page downloads to use \`QueryClient\` with \`IndexedDbStorage\` from the package's \`./web\`
    export. The entry is \`package.json\`'s \`exports["./web"].default\` (\`${entry}\`); its module graph comes from
    esbuild's metafile: **eager** = the static graph (relative \`import … from\` / \`export … from\`, recursively) and
-   the \`.wasm\` files those modules name (\`init()\` fetches them); **lazy** = modules reached only through dynamic
+   any \`.wasm\` file those modules name (${inlined ? 'none: the entry carries the .wasm inlined, deflate-compressed base64 text' : '\`init()\` fetches them'}); **lazy** = modules reached only through dynamic
    \`import()\` and wasm named only by them, or fetched only once storage is used (checked against the files the
    browser fetched in workload 8: ${size.notes.length ? size.notes.join('; ') : 'the same files'}). Each file is
    compressed alone (one request each) with Node's zlib (gzip level 9, brotli quality 11) and the sizes summed; raw
@@ -354,7 +355,7 @@ unbounded). Each workload builds a fresh client per round; IndexedDB databases a
    pages (total after: ${(memMed('stackquery', (r) => r.wasmTotal) / 2 ** 20).toFixed(1)} MiB).
 8. **Module load**: a fresh headless Chromium per page (nothing cached, no compiled-code cache), one library per
    page, ${LOAD_ROUNDS} pages each, alternating which library goes first. Timed from the page script's start: stackquery
-   \`await import(entry)\`, \`await init()\` (fetch, compile and instantiate the wasm), \`new QueryClient()\`;
+   \`await import(entry)\` (${inlined ? 'which decodes, compiles and instantiates the inlined wasm' : 'then'}), \`await init()\`, \`new QueryClient()\`;
    TanStack \`await import()\` of the bundle used in the speed page (query-core, both persisters and idb-keyval,
    minified, one file), \`new QueryClient()\`. Files served uncompressed from 127.0.0.1 (\`cache-control: no-store\`),
    so transfer costs next to nothing: the figure is mostly requests in sequence, parsing and compiling. Requests:

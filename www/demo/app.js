@@ -1,13 +1,11 @@
 // The demo page: a list and a detail view over /api/items, cached by stackquery with
-// L2 in IndexedDB. No build step: the package's `web` entry, initialised once.
+// L2 in IndexedDB. No build step: the package's `web` entry, ready when imported.
 //
 // Where each view's data came from is tracked here, in the page:
 //   L1       the data was already in the cache (wasm memory) when the view subscribed;
 //   network  new data (or the same data, revalidated) arrived after our queryFn answered;
 //   L2       data arrived without a queryFn call: it was read from IndexedDB.
-import init, { QueryClient, IndexedDbStorage } from '/pkg/web/stackquery.js';
-
-await init();
+import { QueryClient, IndexedDbStorage } from '/pkg/web/stackquery.js';
 
 const params = new URLSearchParams(location.search);
 const staleTime = params.has('staleTime') ? Number(params.get('staleTime')) : 60_000;

@@ -1,0 +1,67 @@
+// Builds the package's entry modules from the JS face (js/face/), the engine's
+// wasm-bindgen glue (`--target web`) and the optimized .wasm. Run by
+// scripts/build-package.sh with the package folder and the glue's folder as arguments.
+//
+//   web/stackquery.js       ES module for browsers, bundlers, Node `import`, Deno, Bun:
+//                           face + glue + the .wasm inlined (js/entries/inline_wasm.js),
+//                           instantiated as the module loads; minified (served as is)
+//   nodejs/stackquery.js    CommonJS for `require`: the same
+//   workerd/index.js        Cloudflare Workers: imports workerd/stackquery_bg.wasm, a
+//                           precompiled module there
+//
+// Every entry is one file with no asset reference a bundler has to understand: the
+// glue's fallback `new URL('stackquery_bg.wasm', import.meta.url)` (which webpack, Vite
+// and Parcel would try to resolve, and Rollup and esbuild would leave dangling) is cut.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
+import { join, resolve } from 'node:path';
+
+const [pkgArg, glueArg] = process.argv.slice(2);
+const pkg = resolve(pkgArg ?? 'pkg');
+const glueDir = resolve(glueArg ?? join(pkg, '.engine'));
+const glue = join(glueDir, 'stackquery.js');
+const wasmFile = join(glueDir, 'stackquery_bg.wasm');
+const keyHash = resolve('js/key_hash.js');
+const entries = resolve('js/entries');
+
+const wasm = readFileSync(wasmFile);
+const wasmText = deflateRawSync(wasm, { level: 9 }).toString('base64');
+const DEFAULT_URL = "new URL('stackquery_bg.wasm', import.meta.url)";
+
+const engine = {
+  name: 'stackquery-engine',
+  setup(b) {
+    b.onResolve({ filter: /^stackquery:engine$/ }, () => ({ path: glue }));
+    b.onResolve({ filter: /^stackquery:wasm-data$/ }, () => ({ path: 'wasm-data', namespace: 'stackquery' }));
+    b.onLoad({ filter: /^wasm-data$/, namespace: 'stackquery' }, () =>
+      ({ contents: `export const wasmSize = ${wasm.length};\nexport const wasmText = ${JSON.stringify(wasmText)};`, loader: 'js' }));
+    // The glue's copy of js/key_hash.js is the face's: one copy in the bundle.
+    b.onResolve({ filter: /snippets\/.*key_hash\.js$/ }, () => ({ path: keyHash }));
+    b.onLoad({ filter: /stackquery\.js$/ }, (args) => {
+      if (args.path !== glue) return undefined;
+      const source = readFileSync(glue, 'utf8');
+      if (!source.includes(DEFAULT_URL)) throw new Error(`the glue no longer has ${DEFAULT_URL}: check what init() defaults to`);
+      return { contents: source.replace(DEFAULT_URL, 'undefined'), loader: 'js' };
+    });
+  },
+};
+
+const common = { bundle: true, target: 'es2022', logLevel: 'warning', legalComments: 'none', plugins: [engine] };
+
+// Served as is in the web case, so minified (names too: keeping them costs 1.1 KB gzip).
+await build({
+  ...common, minify: true, format: 'esm', platform: 'neutral',
+  entryPoints: [join(entries, 'web.js')], outfile: join(pkg, 'web/stackquery.js'),
+});
+// Servers: readable.
+await build({
+  ...common, format: 'cjs', platform: 'node', define: { 'import.meta.url': 'undefined' },
+  entryPoints: [join(entries, 'node.cjs.js')], outfile: join(pkg, 'nodejs/stackquery.js'),
+});
+await build({
+  ...common, format: 'esm', platform: 'neutral', external: ['./stackquery_bg.wasm'],
+  entryPoints: [join(entries, 'workerd.js')], outfile: join(pkg, 'workerd/index.js'),
+});
+mkdirSync(join(pkg, 'workerd'), { recursive: true });
+copyFileSync(wasmFile, join(pkg, 'workerd/stackquery_bg.wasm'));

@@ -1,0 +1,62 @@
+// How the package's ES module entry (web/stackquery.js) brings up the engine: compiled
+// synchronously from the inlined .wasm while the module loads, so a client can be made on
+// the line after the import; and where a host refuses a synchronous compile (Chromium
+// before 114 refused modules over 4 KB on the main thread, with a RangeError), compiled
+// asynchronously instead, `await init()` waiting for it. The refusal is injected in a child
+// Node process by replacing `WebAssembly.Module` before the import.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const pkgDir = resolve(process.env.STACKQUERY_PKG || join(import.meta.dirname, '../../pkg'));
+const entry = pathToFileURL(join(pkgDir, 'web/stackquery.js')).href;
+
+async function node(script) {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 });
+  return JSON.parse(stdout.trim().split('\n').pop());
+}
+
+test('the engine is ready when the import is: no init() before the first client', async () => {
+  const out = await node(`
+    const { QueryClient } = await import(${JSON.stringify(entry)});
+    const client = new QueryClient();
+    const data = await client.fetchQuery({ queryKey: ['a'], queryFn: async () => ({ n: 1 }) });
+    console.log(JSON.stringify({ data, cached: client.getQueryData(['a']) === data }));
+  `);
+  assert.deepEqual(out, { data: { n: 1 }, cached: true });
+});
+
+test('a host that refuses synchronous compiles gets the engine asynchronously: await init() first', async () => {
+  const out = await node(`
+    const Real = WebAssembly.Module;
+    let refused = 0;
+    WebAssembly.Module = function Module() {
+      refused++;
+      throw new RangeError('WebAssembly.Module(): sync compile refused (injected)');
+    };
+    WebAssembly.Module.prototype = Real.prototype;
+    const lib = await import(${JSON.stringify(entry)});
+    let early;
+    try { new lib.QueryClient(); early = 'made'; } catch (e) { early = e.constructor.name; }
+    await lib.default();
+    const client = new lib.QueryClient();
+    const data = await client.fetchQuery({ queryKey: ['a'], queryFn: async () => 'late but there' });
+    console.log(JSON.stringify({ refused, early, data, again: await lib.default() === await lib.default() }));
+  `);
+  assert.equal(out.refused, 1, 'the entry tried the synchronous compile once');
+  assert.equal(out.early, 'TypeError', 'before init() settles, making a client fails (it cannot work without the engine)');
+  assert.equal(out.data, 'late but there');
+  assert.equal(out.again, true, 'init() resolves to the same engine every time');
+});
+
+test('an error other than a refusal is not swallowed: the import fails with it', async () => {
+  await assert.rejects(node(`
+    WebAssembly.Module = function Module() { throw new WebAssembly.CompileError('broken module (injected)'); };
+    await import(${JSON.stringify(entry)});
+    console.log('{}');
+  `), /broken module \(injected\)/);
+});
