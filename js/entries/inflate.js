@@ -29,12 +29,18 @@ function huffmanTable(lengths) {
     if (lengths[s] > bits) bits = lengths[s];
   }
   count[0] = 0;
+  // More codes of some length than the lengths before it leave room for: not a prefix
+  // code (an incomplete code is fine: its unused patterns stay 0 and fail when read).
+  for (let l = 1, left = 1; l < 16; l++) {
+    left = (left << 1) - count[l];
+    if (left < 0) throw new Error('inflate: over-subscribed code');
+  }
   const next = new Uint16Array(16);
   for (let l = 1, code = 0; l < 16; l++) {
     code = (code + count[l - 1]) << 1;
     next[l] = code;
   }
-  const table = new Uint32Array(1 << bits);
+  const table = new Uint16Array(1 << bits); // symbol < 288, so symbol << 4 | length < 2^13
   for (let s = 0; s < lengths.length; s++) {
     const l = lengths[s];
     if (l === 0) continue;
@@ -87,7 +93,7 @@ let fixed; // the fixed codes of block type 1, built on first use
 function fixedCodes() {
   if (!fixed) {
     const l = new Uint8Array(288).fill(8, 0, 144).fill(9, 144, 256).fill(7, 256, 280).fill(8, 280, 288);
-    fixed = [huffmanTable(l), huffmanTable(new Uint8Array(30).fill(5))];
+    fixed = [huffmanTable(l), huffmanTable(new Uint8Array(32).fill(5))]; // 30 and 31 are codes, not distances
   }
   return fixed;
 }
@@ -194,6 +200,7 @@ export function inflateRaw(input, size) {
       r.count = 0;
       if (r.pos + 4 > input.length) throw truncated();
       const len = input[r.pos] | (input[r.pos + 1] << 8);
+      if ((input[r.pos + 2] | (input[r.pos + 3] << 8)) !== (~len & 0xffff)) throw new Error('inflate: bad stored block');
       r.pos += 4;
       if (r.pos + len > input.length || at + len > size) throw new Error('inflate: bad stored block');
       out.set(input.subarray(r.pos, r.pos + len), at);

@@ -8,6 +8,7 @@ import * as engine from 'stackquery:engine';
 import { fastKeyHash } from '../key_hash.js';
 import { readHitOptions, hitOptions, isStale } from './hit_options.js';
 import { Mirror, HAS_DATA, HYDRATED, INVALIDATED, EXISTS, BUSY } from './mirror.js';
+import { assertEngineReady } from './engine_ready.js';
 import { QueryObserver } from './observer.js';
 
 const MISS = Symbol('miss');
@@ -28,6 +29,7 @@ export class QueryClient extends engine.QueryClient {
   #fetchHits;
 
   constructor(options) {
+    assertEngineReady();
     super(options); // the engine checks the options and throws what it refuses
     const given = options ?? {};
     this.#staleTime = given.staleTime ?? 0;

@@ -41,16 +41,38 @@ test('a host that refuses synchronous compiles gets the engine asynchronously: a
     WebAssembly.Module.prototype = Real.prototype;
     const lib = await import(${JSON.stringify(entry)});
     let early;
-    try { new lib.QueryClient(); early = 'made'; } catch (e) { early = e.constructor.name; }
+    try { new lib.QueryClient(); early = 'made'; } catch (e) { early = e.message; }
     await lib.default();
     const client = new lib.QueryClient();
     const data = await client.fetchQuery({ queryKey: ['a'], queryFn: async () => 'late but there' });
     console.log(JSON.stringify({ refused, early, data, again: await lib.default() === await lib.default() }));
   `);
   assert.equal(out.refused, 1, 'the entry tried the synchronous compile once');
-  assert.equal(out.early, 'TypeError', 'before init() settles, making a client fails (it cannot work without the engine)');
+  assert.match(out.early, /stackquery: the engine is still loading .*await init\(\)/, 'before init() settles, making a client fails and says what to do');
   assert.equal(out.data, 'late but there');
   assert.equal(out.again, true, 'init() resolves to the same engine every time');
+});
+
+test('where the asynchronous instantiation fails too, init() and the next client say why; nothing goes unhandled', async () => {
+  const out = await node(`
+    let unhandled = 0;
+    process.on('unhandledRejection', () => { unhandled++; });
+    WebAssembly.Module = function Module() { throw new RangeError('sync compile refused (injected)'); };
+    // Only the engine's instantiation fails (Node's own fetch instantiates wasm too).
+    const realInstantiate = WebAssembly.instantiate;
+    WebAssembly.instantiate = (bytes, imports) => bytes?.byteLength > 200_000
+      ? Promise.reject(new WebAssembly.CompileError('out of memory (injected)'))
+      : realInstantiate(bytes, imports);
+    const lib = await import(${JSON.stringify(entry)});
+    const initError = await lib.default().then(() => 'resolved', (e) => e.message);
+    let clientError;
+    try { new lib.QueryClient(); } catch (e) { clientError = e.message; }
+    await new Promise((r) => setTimeout(r, 50));
+    console.log(JSON.stringify({ initError, clientError, unhandled }));
+  `);
+  assert.equal(out.initError, 'out of memory (injected)');
+  assert.equal(out.clientError, 'stackquery: the engine could not be loaded: out of memory (injected)');
+  assert.equal(out.unhandled, 0);
 });
 
 test('an error other than a refusal is not swallowed: the import fails with it', async () => {

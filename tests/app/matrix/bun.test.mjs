@@ -25,7 +25,7 @@ async function bunBuild(t, cwd, bin, label) {
   return join(cwd, 'dist');
 }
 
-test('Bun with no configuration: bun build for the browser, and the Bun runtime', { timeout: 120_000 }, async (t) => {
+test('Bun with no configuration: bun build for the browser, and the Bun runtime', { timeout: 600_000 }, async (t) => {
   const app = await freshProject(t, 'bun', {
     devDependencies: { bun: 'latest' },
     dependencies: { '@tanstack/query-core': '^5' },
@@ -52,7 +52,7 @@ test('Bun with no configuration: bun build for the browser, and the Bun runtime'
       const api = greetingApi();
       const { base } = await serveApp(t, app, api);
       const { stdout } = await sh(t, app, 'bun', [script, `${base}/api/greeting`], { timeout: 20_000 });
-      const entry = checkScriptOutput(stdout, api, app);
+      const entry = checkScriptOutput(stdout, api, app, { entry: script === 'import.js' ? 'web/stackquery.js' : 'nodejs/stackquery.js' });
       t.diagnostic(`bun ${script}: 'stackquery' → ${entry}`);
     });
   }

@@ -33,7 +33,7 @@ async function esbuild(t, cwd, bin, flags, out, label) {
   return join(cwd, out);
 }
 
-test('esbuild with no configuration bundles apps/vanilla', { timeout: 120_000 }, async (t) => {
+test('esbuild with no configuration bundles apps/vanilla', { timeout: 600_000 }, async (t) => {
   const files = {
     'src/main.js': appSource('vanilla'),
     'tanstack/src/main.js': appSource('tanstack-vanilla'),

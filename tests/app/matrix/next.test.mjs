@@ -106,7 +106,7 @@ async function buildAndCheck(t, app, api, service, { label, args }) {
   t.diagnostic(`${label}: the page's own chunks (not shared with the other page): stackquery ${own(ours, theirs)} B gzip, tanstack ${own(theirs, ours)} B gzip`);
 
   assert.doesNotMatch(server.output(), /Invalid hook call|Error|⨯/, `next start logged no error:\n${server.output()}`);
-  server.stop();
+  await server.stop();
 }
 
 test('Next.js (latest, app router) with no configuration: a prerendered useQuery page, a route handler and a server component', { timeout: 600_000 }, async (t) => {

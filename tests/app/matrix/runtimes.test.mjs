@@ -33,11 +33,11 @@ const deno = resolve(import.meta.dirname, '../../../node_modules/.bin/deno');
  * Runs `command args… <URL of the greeting API>` in `app` and checks the script's output.
  * (The API's server also serves the project's files; the scripts only call /api/greeting.)
  */
-async function runScript(t, app, label, command, args, { env } = {}) {
+async function runScript(t, app, label, command, args, { env, entry: expected }) {
   const api = greetingApi();
   const { base } = await serveApp(t, app, api);
   const { stdout } = await sh(t, app, command, [...args, `${base}/api/greeting`], { timeout: 30_000, env });
-  const entry = checkScriptOutput(stdout, api, app);
+  const entry = checkScriptOutput(stdout, api, app, { entry: expected });
   t.diagnostic(`${label}: 'stackquery' → ${entry}`);
 }
 
@@ -69,16 +69,16 @@ const wranglerEnv = (app) => ({
   XDG_CONFIG_HOME: join(app, '.config'), NO_COLOR: '1',
 });
 
-test('stackquery in fresh projects on server runtimes, no configuration', { concurrency: true, timeout: 120_000 }, async (t) => {
+test('stackquery in fresh projects on server runtimes, no configuration', { concurrency: true, timeout: 600_000 }, async (t) => {
   await Promise.all([
     t.test(`Node ${process.version}, ES module: import { QueryClient } from 'stackquery'`, async (t) => {
       const app = await freshProject(t, 'node-esm', { files: { 'main.js': serverScript('import.js') } });
-      await runScript(t, app, 'node (ESM)', process.execPath, ['main.js']);
+      await runScript(t, app, 'node (ESM)', process.execPath, ['main.js'], { entry: 'web/stackquery.js' });
     }),
 
     t.test(`Node ${process.version}, CommonJS: require('stackquery') in a project with no "type"`, async (t) => {
       const app = await freshProject(t, 'node-cjs', { type: null, files: { 'main.js': serverScript('require.cjs') } });
-      await runScript(t, app, 'node (CJS)', process.execPath, ['main.js']);
+      await runScript(t, app, 'node (CJS)', process.execPath, ['main.js'], { entry: 'nodejs/stackquery.js' });
     }),
 
     t.test('Deno 2: deno run -A main.js in a project with package.json', async (t) => {
@@ -92,9 +92,9 @@ test('stackquery in fresh projects on server runtimes, no configuration', { conc
       const version = (await sh(t, app, deno, ['--version'], { env })).stdout.split('\n')[0];
       assert.match(version, /^deno 2\./);
       await t.test(`${version}: import … from 'stackquery' (node_modules)`, (t) =>
-        runScript(t, app, 'deno main.js', deno, ['run', '-A', 'main.js'], { env }));
+        runScript(t, app, 'deno main.js', deno, ['run', '-A', 'main.js'], { env, entry: 'web/stackquery.js' }));
       await t.test(`${version}: import … from 'npm:stackquery'`, (t) =>
-        runScript(t, app, 'deno npm-specifier.js', deno, ['run', '-A', 'npm-specifier.js'], { env }));
+        runScript(t, app, 'deno npm-specifier.js', deno, ['run', '-A', 'npm-specifier.js'], { env, entry: 'web/stackquery.js' }));
     }),
 
     t.test('Cloudflare Workers: wrangler dev', { timeout: 100_000 }, async (t) => {
@@ -134,7 +134,7 @@ test('stackquery in fresh projects on server runtimes, no configuration', { conc
         assert.equal(api.served, 1, 'the second request was answered from the isolate\'s cache');
         assert.doesNotMatch(dev.output(), /\berror\b|ENOTFOUND|EAI_AGAIN/i, 'wrangler dev logged no error and tried no network');
       } finally {
-        dev.stop();
+        await dev.stop();
         if (dev.child.exitCode === null && dev.child.signalCode === null) await once(dev.child, 'exit');
       }
 

@@ -12,10 +12,10 @@ export const serverScript = (name) => readFileSync(join(appsDir, 'server-script'
 /**
  * Checks the JSON line the script printed (its last line of `stdout`): both fetchQuery
  * calls and getQueryData gave the API's answer, the API was called once, and the client
- * runs in `runtime` mode. Returns the file 'stackquery' resolved to, relative to the
- * installed package (for the diagnostics).
+ * runs in `runtime` mode; and 'stackquery' resolved to `entry` (a path in the installed
+ * package: the exports map's choice for this runtime and module system). Returns it.
  */
-export function checkScriptOutput(stdout, api, app, { runtime = 'server' } = {}) {
+export function checkScriptOutput(stdout, api, app, { runtime = 'server', entry: expectedEntry } = {}) {
   const line = stdout.trim().split('\n').at(-1);
   let result;
   try {
@@ -29,6 +29,7 @@ export function checkScriptOutput(stdout, api, app, { runtime = 'server' } = {})
   assert.deepEqual(result.cached, greeting, 'getQueryData reads the cached answer');
   assert.equal(result.runtime, runtime, 'the client\'s runtime mode');
   assert.equal(api.served, 1, 'the API was called once');
-  const entry = result.entry.startsWith('file:') ? fileURLToPath(result.entry) : result.entry;
-  return relative(join(app, 'node_modules/stackquery'), entry);
+  const entry = relative(join(app, 'node_modules/stackquery'), result.entry.startsWith('file:') ? fileURLToPath(result.entry) : result.entry);
+  assert.equal(entry, expectedEntry, '\'stackquery\' resolved to the entry the exports map names for this runtime');
+  return entry;
 }
