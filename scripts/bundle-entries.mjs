@@ -6,6 +6,7 @@
 //                           face + glue + the .wasm inlined (js/entries/inline_wasm.js),
 //                           instantiated as the module loads; minified (served as is)
 //   nodejs/stackquery.js    CommonJS for `require`: the same
+//   react/index.cjs, adapters/*.cjs  CommonJS twins of the package's own ES modules
 //   workerd/index.js        Cloudflare Workers: imports workerd/stackquery_bg.wasm, a
 //                           precompiled module there
 //
@@ -57,8 +58,17 @@ await build({
 // Servers: readable.
 await build({
   ...common, format: 'cjs', platform: 'node', define: { 'import.meta.url': 'undefined' },
+  inject: [join(entries, 'text_codec.js')],
   entryPoints: [join(entries, 'node.cjs.js')], outfile: join(pkg, 'nodejs/stackquery.js'),
 });
+// CommonJS twins of the package's own ES modules (React hooks, storage adapters), for
+// `require()` on any Node and for test runners that load CommonJS only (Jest).
+for (const file of ['react/index', 'adapters/workers-kv', 'adapters/deno-kv']) {
+  await build({
+    ...common, bundle: false, format: 'cjs', platform: 'node', plugins: [],
+    entryPoints: [resolve('pkg-template', `${file}.js`)], outfile: join(pkg, `${file}.cjs`),
+  });
+}
 await build({
   ...common, format: 'esm', platform: 'neutral', external: ['./stackquery_bg.wasm'],
   entryPoints: [join(entries, 'workerd.js')], outfile: join(pkg, 'workerd/index.js'),

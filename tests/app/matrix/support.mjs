@@ -32,10 +32,11 @@ export async function packTarball(dir) {
 /**
  * A fresh project in a temp folder (removed after the test): `files` (path → text) written,
  * `copy` (a folder under apps/) copied in, package.json with `stackquery` from the packed
- * tarball plus `dependencies` / `devDependencies` from the registry, then `npm install`.
+ * tarball plus `dependencies` / `devDependencies` from the registry (and any other
+ * top-level `fields`, such as a tool's own key), then `npm install`.
  * Resolves with the folder. `t.diagnostic` gets the install time and installed versions.
  */
-export async function freshProject(t, name, { dependencies = {}, devDependencies = {}, scripts = {}, type = 'module', files = {}, copy } = {}) {
+export async function freshProject(t, name, { dependencies = {}, devDependencies = {}, scripts = {}, type = 'module', files = {}, copy, fields = {} } = {}) {
   const work = mkdtempSync(join(tmpdir(), `stackquery-${name}-`));
   t.after(() => rmSync(work, { recursive: true, force: true }));
   const tarball = await packTarball(work);
@@ -46,7 +47,7 @@ export async function freshProject(t, name, { dependencies = {}, devDependencies
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  const manifest = { name: `stackquery-${name}`, private: true, version: '0.0.0', scripts, dependencies: { ...dependencies, stackquery: `file:${tarball}` }, devDependencies };
+  const manifest = { name: `stackquery-${name}`, private: true, version: '0.0.0', scripts, dependencies: { ...dependencies, stackquery: `file:${tarball}` }, devDependencies, ...fields };
   if (type) manifest.type = type;
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   const started = Date.now();
