@@ -82,7 +82,20 @@ export interface StorageBackend {
 
 export type StorageOperation = 'get' | 'set' | 'delete' | 'clear' | 'serialize';
 
+/** TanStack's client-wide defaults, under every call's own options. */
+export interface DefaultOptions<TError = unknown> {
+  queries?: Partial<Omit<QueryObserverOptions<unknown, TError>, 'queryKey'>>;
+  mutations?: Partial<MutationOptions<unknown, TError, any, any>>;
+}
+
 export interface QueryClientOptions {
+  /**
+   * Defaults of every query and mutation call, as in TanStack (`{ queries, mutations }`).
+   * `queries`' `staleTime`, `gcTime`, `retry`, `retryDelay`, `refetchOnWindowFocus` and
+   * `refetchOnReconnect` also become the client's own (what the options of the same name
+   * here set), unless given here too.
+   */
+  defaultOptions?: DefaultOptions;
   staleTime?: Millis | 'static';
   gcTime?: Millis;
   retry?: RetryValue;
@@ -194,7 +207,10 @@ export declare class QueryObserver<TData = unknown, TError = unknown, TKey exten
 }
 
 export interface MutationOptions<TData = unknown, TError = unknown, TVariables = void, TContext = unknown> {
-  mutationFn: (variables: TVariables) => TData | Promise<TData>;
+  /** Required, here or in the defaults (`defaultOptions.mutations`, `setMutationDefaults`). */
+  mutationFn?: (variables: TVariables) => TData | Promise<TData>;
+  /** Picks the `setMutationDefaults` that apply. */
+  mutationKey?: QueryKey;
   /** Runs first; its value is the context handed to the other callbacks (e.g. a snapshot for rollback). */
   onMutate?: (variables: TVariables) => TContext | Promise<TContext>;
   onSuccess?: (data: TData, variables: TVariables, context: TContext | undefined) => unknown;
@@ -271,6 +287,18 @@ export declare class QueryClient {
   mutation<TData = unknown, TError = unknown, TVariables = void, TContext = unknown>(
     options: MutationOptions<TData, TError, TVariables, TContext>,
   ): Mutation<TData, TError, TVariables, TContext>;
+  getDefaultOptions(): DefaultOptions;
+  /** Defaults of the calls made from now on. */
+  setDefaultOptions(options: DefaultOptions): void;
+  /** Defaults of every query whose key this key partially matches (`['todos']` → `['todos', 1]`); later ones win. */
+  setQueryDefaults(queryKey: QueryKey, options: Partial<Omit<QueryObserverOptions<any, any>, 'queryKey'>>): void;
+  /** The merged defaults of every `setQueryDefaults` key matching this key. */
+  getQueryDefaults(queryKey: QueryKey): Partial<Omit<QueryObserverOptions<any, any>, 'queryKey'>>;
+  setMutationDefaults(mutationKey: QueryKey, options: Partial<MutationOptions<any, any, any, any>>): void;
+  getMutationDefaults(mutationKey: QueryKey): Partial<MutationOptions<any, any, any, any>>;
+  /** The options as a call uses them: client defaults, then key defaults, then the options themselves. */
+  defaultQueryOptions<T extends { queryKey: QueryKey }>(options: T): T & { _defaulted: true };
+  defaultMutationOptions<T extends Partial<MutationOptions<any, any, any, any>>>(options?: T): T & { _defaulted: true };
   /** How many mutations are running. */
   isMutating(): number;
   dispose(): void;

@@ -9,6 +9,7 @@ import { fastKeyHash } from '../key_hash.js';
 import { readHitOptions, hitOptions, isStale } from './hit_options.js';
 import { Mirror, HAS_DATA, HYDRATED, INVALIDATED, EXISTS, BUSY } from './mirror.js';
 import { assertEngineReady } from './engine_ready.js';
+import { Defaults, clientDefaults, engineClientOptions } from './defaults.js';
 import { QueryObserver } from './observer.js';
 
 const MISS = Symbol('miss');
@@ -27,11 +28,14 @@ export class QueryClient extends engine.QueryClient {
   // On the edge the engine collects due queries at the end of each fetch call (no
   // timers): fetches always go to it there.
   #fetchHits;
+  #defaults;
 
   constructor(options) {
     assertEngineReady();
-    super(options); // the engine checks the options and throws what it refuses
-    const given = options ?? {};
+    const given = engineClientOptions(options) ?? {};
+    super(given); // the engine checks the options and throws what it refuses
+    this.#defaults = new Defaults(given.defaultOptions);
+    clientDefaults.set(this, this.#defaults);
     this.#staleTime = given.staleTime ?? 0;
     this.#gcTime = given.gcTime ?? DEFAULT_GC_TIME;
     this.#mirror = new Mirror(this, this.#staleTime, given.maxEntries ?? 1000);
@@ -41,6 +45,45 @@ export class QueryClient extends engine.QueryClient {
   /** `client.watch(options)`: a `QueryObserver` of this client. */
   watch(options) {
     return new QueryObserver(this, options);
+  }
+
+  getDefaultOptions() {
+    return this.#defaults.get();
+  }
+
+  /** New `defaultOptions` for the calls made from now on. */
+  setDefaultOptions(options) {
+    this.#defaults.set(options);
+  }
+
+  setQueryDefaults(queryKey, options) {
+    this.#defaults.setQuery(queryKey, options);
+  }
+
+  getQueryDefaults(queryKey) {
+    return this.#defaults.query(queryKey);
+  }
+
+  setMutationDefaults(mutationKey, options) {
+    this.#defaults.setMutation(mutationKey, options);
+  }
+
+  getMutationDefaults(mutationKey) {
+    return this.#defaults.mutation(mutationKey);
+  }
+
+  /** A query call's options with the client's and the key's defaults under them. */
+  defaultQueryOptions(options) {
+    return this.#defaults.queryOptions(options);
+  }
+
+  /** A mutation's options with the client's and the key's defaults under them. */
+  defaultMutationOptions(options) {
+    return this.#defaults.mutationOptions(options);
+  }
+
+  mutation(options) {
+    return super.mutation(this.#defaults.mutationOptions(options));
   }
 
   getQueryData(queryKey) {
@@ -59,15 +102,18 @@ export class QueryClient extends engine.QueryClient {
   }
 
   fetchQuery(options) {
+    if (!this.#defaults.noQueryDefaults()) options = this.#defaults.queryOptions(options);
     const data = this.#hit(options, true);
     return data === MISS ? super.fetchQuery(options) : Promise.resolve(data);
   }
 
   prefetchQuery(options) {
+    if (!this.#defaults.noQueryDefaults()) options = this.#defaults.queryOptions(options);
     return this.#hit(options, true) === MISS ? super.prefetchQuery(options) : Promise.resolve();
   }
 
   ensureQueryData(options) {
+    if (!this.#defaults.noQueryDefaults()) options = this.#defaults.queryOptions(options);
     const data = this.#hit(options, false);
     return data === MISS ? super.ensureQueryData(options) : Promise.resolve(data);
   }

@@ -8,6 +8,8 @@
 // - observer.js `QueryObserver`: the current result kept while it holds
 // - mirror.js   what the engine answered, valid while its epoch stands
 // - hit_options.js which options a hit may answer with
+// - defaults.js `defaultOptions` and defaults per key, merged under each call's options
+// - engine_ready.js whether the engine is there yet (entries that load it asynchronously)
 
 export * from 'stackquery:engine';
 export { QueryClient } from './client.js';

@@ -10,8 +10,10 @@
 import * as engine from 'stackquery:engine';
 import { fastKeyHash } from '../key_hash.js';
 import { mirrors, freshUntil } from './mirror.js';
+import { withQueryDefaults } from './defaults.js';
 
 export class QueryObserver extends engine.QueryObserver {
+  #client;
   #mirror;
   #hash;
   #result;
@@ -19,9 +21,11 @@ export class QueryObserver extends engine.QueryObserver {
   #until = 0;
 
   constructor(client, options) {
-    super(client, options); // the engine checks both and throws what it refuses
+    const defaulted = withQueryDefaults(client, options);
+    super(client, defaulted); // the engine checks both and throws what it refuses
+    this.#client = client;
     this.#mirror = mirrors.get(client);
-    this.#hash = fastKeyHash(options.queryKey);
+    this.#hash = fastKeyHash(defaulted.queryKey);
   }
 
   getCurrentResult() {
@@ -60,8 +64,9 @@ export class QueryObserver extends engine.QueryObserver {
 
   setOptions(options) {
     this.#result = undefined;
-    super.setOptions(options);
-    this.#hash = fastKeyHash(options.queryKey);
+    const defaulted = withQueryDefaults(this.#client, options);
+    super.setOptions(defaulted);
+    this.#hash = fastKeyHash(defaulted.queryKey);
   }
 
   refetch() {

@@ -37,3 +37,11 @@ c.watch<{ id: number }>({ queryKey: ['s'], structuralSharing: (old, next) => old
 // `stackquery/web`: the same API plus the initialisers, typed (not wasm-bindgen's `any`).
 import init, { QueryClient as WebClient } from '../../pkg-template/web';
 init().then(() => new WebClient({ staleTime: 1 }).getQueryData(['x']));
+// TanStack's defaults.
+const d = new QueryClient({ defaultOptions: { queries: { staleTime: 60_000, retry: 1 }, mutations: { retry: 2 } } });
+d.setQueryDefaults(['todos'], { queryFn: async () => [], staleTime: 5_000 });
+const todoStale: unknown = d.getQueryDefaults(['todos', 1]).staleTime;
+d.setMutationDefaults(['add'], { mutationFn: async (n: number) => n + 1 });
+d.mutation<number, Error, number>({ mutationKey: ['add'] }).mutate(1);
+const defaulted: true = d.defaultQueryOptions({ queryKey: ['todos'] })._defaulted;
+d.setDefaultOptions({ ...d.getDefaultOptions(), queries: { gcTime: 1_000 } });
