@@ -102,18 +102,18 @@ export class QueryClient extends engine.QueryClient {
   }
 
   fetchQuery(options) {
-    if (!this.#defaults.noQueryDefaults()) options = this.#defaults.queryOptions(options);
+    options = this.#defaults.applyToQuery(options);
     const data = this.#hit(options, true);
     return data === MISS ? super.fetchQuery(options) : Promise.resolve(data);
   }
 
   prefetchQuery(options) {
-    if (!this.#defaults.noQueryDefaults()) options = this.#defaults.queryOptions(options);
+    options = this.#defaults.applyToQuery(options);
     return this.#hit(options, true) === MISS ? super.prefetchQuery(options) : Promise.resolve();
   }
 
   ensureQueryData(options) {
-    if (!this.#defaults.noQueryDefaults()) options = this.#defaults.queryOptions(options);
+    options = this.#defaults.applyToQuery(options);
     const data = this.#hit(options, false);
     return data === MISS ? super.ensureQueryData(options) : Promise.resolve(data);
   }

@@ -26,7 +26,7 @@ export const clientDefaults = new WeakMap();
 /** A query call's options with `client`'s defaults under them; unchanged when it has none. */
 export function withQueryDefaults(client, options) {
   const defaults = clientDefaults.get(client);
-  return defaults === undefined || defaults.noQueryDefaults() ? options : defaults.queryOptions(options);
+  return defaults === undefined ? options : defaults.applyToQuery(options);
 }
 
 export class Defaults {
@@ -47,9 +47,10 @@ export class Defaults {
     this.#options = options;
   }
 
-  /** Whether a query call's options can go on unchanged (nothing to merge). */
-  noQueryDefaults() {
-    return this.#queries.size === 0 && !this.#options.queries;
+  /** A query call's options as the call uses them: unchanged (the hot path) when there are
+   * no query defaults, else with the defaults under them. */
+  applyToQuery(options) {
+    return this.#queries.size === 0 && !this.#options.queries ? options : this.queryOptions(options);
   }
 
   setQuery(key, options) {
