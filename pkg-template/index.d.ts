@@ -86,6 +86,10 @@ export type StorageOperation = 'get' | 'set' | 'delete' | 'clear' | 'serialize';
 export interface DefaultOptions<TError = unknown> {
   queries?: Partial<Omit<QueryObserverOptions<unknown, TError>, 'queryKey'>>;
   mutations?: Partial<MutationOptions<unknown, TError, any, any>>;
+  /** Defaults of `dehydrate(client, options)`. */
+  dehydrate?: DehydrateOptions;
+  /** Defaults of `hydrate(client, state, { defaultOptions })`. */
+  hydrate?: HydrateOptions['defaultOptions'];
 }
 
 export interface QueryClientOptions {
@@ -96,6 +100,10 @@ export interface QueryClientOptions {
    * here set), unless given here too.
    */
   defaultOptions?: DefaultOptions;
+  /** The client's QueryCache (`getQueryCache()`), e.g. with global `onError` / `onSuccess` / `onSettled`. */
+  queryCache?: QueryCache;
+  /** The client's MutationCache (`getMutationCache()`), e.g. with global mutation callbacks. */
+  mutationCache?: MutationCache;
   staleTime?: Millis | 'static';
   gcTime?: Millis;
   retry?: RetryValue;
@@ -206,6 +214,116 @@ export declare class QueryObserver<TData = unknown, TError = unknown, TKey exten
   free(): void;
 }
 
+/** The data of an infinite query: its pages and the pageParam each was fetched with, in order. */
+export interface InfiniteData<TData, TPageParam = unknown> {
+  pages: TData[];
+  pageParams: TPageParam[];
+}
+
+/** `'backward'`: a page fetched by `fetchPreviousPage`; `'forward'`: any other. */
+export type FetchDirection = 'forward' | 'backward';
+
+export interface InfiniteQueryFunctionContext<TKey extends QueryKey = QueryKey, TPageParam = unknown>
+  extends QueryFunctionContext<TKey> {
+  pageParam: TPageParam;
+  direction: FetchDirection;
+}
+
+/** The next page's param, or `undefined`/`null` when there is none (`hasNextPage: false`). */
+export type GetNextPageParamFunction<TPageParam, TQueryFnData = unknown> = (
+  lastPage: TQueryFnData,
+  allPages: TQueryFnData[],
+  lastPageParam: TPageParam,
+  allPageParams: TPageParam[],
+) => TPageParam | undefined | null;
+
+/** The previous page's param, or `undefined`/`null` when there is none (`hasPreviousPage: false`). */
+export type GetPreviousPageParamFunction<TPageParam, TQueryFnData = unknown> = (
+  firstPage: TQueryFnData,
+  allPages: TQueryFnData[],
+  firstPageParam: TPageParam,
+  allPageParams: TPageParam[],
+) => TPageParam | undefined | null;
+
+/** What makes a query infinite: how pages are fetched and how their params follow each other. */
+export interface InfinitePageOptions<TQueryFnData = unknown, TKey extends QueryKey = QueryKey, TPageParam = unknown> {
+  /** Fetches one page (required, here or in the defaults, unless the query already has one). */
+  queryFn?: (context: InfiniteQueryFunctionContext<TKey, TPageParam>) => TQueryFnData | Promise<TQueryFnData>;
+  /** The pageParam of the first page. */
+  initialPageParam: TPageParam;
+  getNextPageParam: GetNextPageParamFunction<TPageParam, TQueryFnData>;
+  getPreviousPageParam?: GetPreviousPageParamFunction<TPageParam, TQueryFnData>;
+  /** Most pages kept: a new page drops one from the other end. `0` or absent: no limit. */
+  maxPages?: number;
+}
+
+export interface FetchInfiniteQueryOptions<TQueryFnData = unknown, TError = unknown, TKey extends QueryKey = QueryKey, TPageParam = unknown>
+  extends Omit<QueryOptions<InfiniteData<TQueryFnData, TPageParam>, TError, TKey>, 'queryFn'>,
+    InfinitePageOptions<TQueryFnData, TKey, TPageParam> {
+  /** How many pages a fetch of the query fetches (default: as many as it holds, at least one). */
+  pages?: number;
+}
+
+export interface EnsureInfiniteQueryDataOptions<TQueryFnData = unknown, TError = unknown, TKey extends QueryKey = QueryKey, TPageParam = unknown>
+  extends FetchInfiniteQueryOptions<TQueryFnData, TError, TKey, TPageParam> {
+  /** Answer stale data at once and refetch it in the background. */
+  revalidateIfStale?: boolean;
+}
+
+export interface InfiniteQueryObserverOptions<
+  TQueryFnData = unknown,
+  TError = unknown,
+  TData = InfiniteData<TQueryFnData>,
+  TKey extends QueryKey = QueryKey,
+  TPageParam = unknown,
+> extends Omit<QueryObserverOptions<InfiniteData<TQueryFnData, TPageParam>, TError, TKey>, 'queryFn' | 'select'>,
+    InfinitePageOptions<TQueryFnData, TKey, TPageParam> {
+  /** Derives what the results show from the pages; memoized on the data object. */
+  select?: (data: InfiniteData<TQueryFnData, TPageParam>) => TData;
+}
+
+export interface FetchNextPageOptions {
+  /** Default `true`: a running refetch of a query that has data is replaced; `false` joins it. */
+  cancelRefetch?: boolean;
+  /** Reject with the fetch's error (by default the promise resolves with the error result). */
+  throwOnError?: boolean;
+}
+export type FetchPreviousPageOptions = FetchNextPageOptions;
+
+export interface InfiniteQueryObserverResult<TData = unknown, TError = unknown> extends QueryObserverResult<TData, TError> {
+  fetchNextPage(options?: FetchNextPageOptions): Promise<InfiniteQueryObserverResult<TData, TError>>;
+  fetchPreviousPage(options?: FetchPreviousPageOptions): Promise<InfiniteQueryObserverResult<TData, TError>>;
+  /** `getNextPageParam` gives a param for the query's pages. */
+  hasNextPage: boolean;
+  /** `getPreviousPageParam` gives a param for the query's pages. */
+  hasPreviousPage: boolean;
+  isFetchingNextPage: boolean;
+  isFetchingPreviousPage: boolean;
+  /** The query failed fetching the next page (its pages are kept; not an `isRefetchError`). */
+  isFetchNextPageError: boolean;
+  isFetchPreviousPageError: boolean;
+}
+
+/** A `QueryObserver` of an infinite query (`{ pages, pageParams }`), fetching a page more at either end. */
+export declare class InfiniteQueryObserver<
+  TQueryFnData = unknown,
+  TError = unknown,
+  TData = InfiniteData<TQueryFnData>,
+  TKey extends QueryKey = QueryKey,
+  TPageParam = unknown,
+> {
+  constructor(client: QueryClient, options: InfiniteQueryObserverOptions<TQueryFnData, TError, TData, TKey, TPageParam>);
+  subscribe(listener: (result: InfiniteQueryObserverResult<TData, TError>) => void): () => void;
+  getCurrentResult(): InfiniteQueryObserverResult<TData, TError>;
+  /** Fetches every page again, each next param from `getNextPageParam`. */
+  refetch(options?: FetchNextPageOptions): Promise<InfiniteQueryObserverResult<TData, TError>>;
+  fetchNextPage(options?: FetchNextPageOptions): Promise<InfiniteQueryObserverResult<TData, TError>>;
+  fetchPreviousPage(options?: FetchPreviousPageOptions): Promise<InfiniteQueryObserverResult<TData, TError>>;
+  setOptions(options: InfiniteQueryObserverOptions<TQueryFnData, TError, TData, TKey, TPageParam>): void;
+  destroy(): void;
+  free(): void;
+}
+
 export interface MutationOptions<TData = unknown, TError = unknown, TVariables = void, TContext = unknown> {
   /** Required, here or in the defaults (`defaultOptions.mutations`, `setMutationDefaults`). */
   mutationFn?: (variables: TVariables) => TData | Promise<TData>;
@@ -221,6 +339,9 @@ export interface MutationOptions<TData = unknown, TError = unknown, TVariables =
   retryDelay?: RetryDelayValue<TError>;
   /** Mutations sharing a scope id run one at a time, in the order submitted. */
   scope?: { id: string };
+  /** How long the MutationCache keeps it once settled and unsubscribed (default 5 minutes). */
+  gcTime?: Millis;
+  meta?: Record<string, unknown>;
 }
 
 export interface MutationState<TData = unknown, TError = unknown, TVariables = void, TContext = unknown> {
@@ -240,6 +361,11 @@ export interface MutationState<TData = unknown, TError = unknown, TVariables = v
 }
 
 export declare class Mutation<TData = unknown, TError = unknown, TVariables = void, TContext = unknown> {
+  /** Its number in the client's MutationCache, in the order made. */
+  readonly mutationId: number;
+  /** Its options, with the defaults under them. */
+  readonly options: MutationOptions<TData, TError, TVariables, TContext>;
+  readonly meta: Record<string, unknown> | undefined;
   mutate(variables: TVariables): Promise<TData>;
   readonly state: MutationState<TData, TError, TVariables, TContext>;
   subscribe(listener: (state: MutationState<TData, TError, TVariables, TContext>) => void): () => void;
@@ -258,14 +384,24 @@ export declare class QueryClient {
   ensureQueryData<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>(
     options: QueryOptions<TData, TError, TKey>,
   ): Promise<TData>;
+  /** `fetchQuery` of an infinite query: `{ pages, pageParams }`; a refetch fetches every page again (`pages` of them). */
+  fetchInfiniteQuery<TQueryFnData = unknown, TError = unknown, TData = TQueryFnData, TKey extends QueryKey = QueryKey, TPageParam = unknown>(
+    options: FetchInfiniteQueryOptions<TQueryFnData, TError, TKey, TPageParam>,
+  ): Promise<InfiniteData<TData, TPageParam>>;
+  prefetchInfiniteQuery<TQueryFnData = unknown, TError = unknown, TKey extends QueryKey = QueryKey, TPageParam = unknown>(
+    options: FetchInfiniteQueryOptions<TQueryFnData, TError, TKey, TPageParam>,
+  ): Promise<void>;
+  ensureInfiniteQueryData<TQueryFnData = unknown, TError = unknown, TData = TQueryFnData, TKey extends QueryKey = QueryKey, TPageParam = unknown>(
+    options: EnsureInfiniteQueryDataOptions<TQueryFnData, TError, TKey, TPageParam>,
+  ): Promise<InfiniteData<TData, TPageParam>>;
   watch<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>(
     options: QueryObserverOptions<TData, TError, TKey>,
   ): QueryObserver<TData, TError, TKey>;
   getQueryData<TData = unknown>(queryKey: QueryKey): TData | undefined;
   getQueryState<TData = unknown, TError = unknown>(queryKey: QueryKey): QueryState<TData, TError> | undefined;
-  setQueryData<TData = unknown>(queryKey: QueryKey, updater: Updater<TData>): TData | undefined;
+  setQueryData<TData = unknown>(queryKey: QueryKey, updater: Updater<TData>, options?: SetDataOptions): TData | undefined;
   getQueriesData<TData = unknown>(filters?: QueryFilters): Array<[QueryKey, TData | undefined]>;
-  setQueriesData<TData = unknown>(filters: QueryFilters, updater: Updater<TData>): Array<[QueryKey, TData | undefined]>;
+  setQueriesData<TData = unknown>(filters: QueryFilters, updater: Updater<TData>, options?: SetDataOptions): Array<[QueryKey, TData | undefined]>;
   invalidateQueries(filters?: InvalidateQueryFilters, options?: { refetchType?: RefetchType }): Promise<void>;
   refetchQueries(filters?: QueryFilters): Promise<void>;
   cancelQueries(filters?: QueryFilters): Promise<void>;
@@ -301,11 +437,194 @@ export declare class QueryClient {
   defaultMutationOptions<T extends Partial<MutationOptions<any, any, any, any>>>(options?: T): T & { _defaulted: true };
   /** How many mutations are running. */
   isMutating(): number;
+  /** The queries of this client, their events and global callbacks (one per client). */
+  getQueryCache(): QueryCache;
+  /** The mutations this client made (one per client). */
+  getMutationCache(): MutationCache;
   dispose(): void;
   /** Number of queries in L1. */
   readonly size: number;
   free(): void;
 }
+
+/** `setQueryData` / `setQueriesData` options. */
+export interface SetDataOptions {
+  /** The data's `dataUpdatedAt` (default: now). */
+  updatedAt?: number;
+}
+
+/**
+ * One cached query as the QueryCache shows it (`client.getQueryCache().find({ queryKey })`):
+ * the same object while the query lives; `state` and the rest read what the cache holds now.
+ */
+export declare class Query<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey> {
+  private constructor();
+  readonly queryKey: TKey;
+  readonly queryHash: string;
+  readonly state: QueryState<TData, TError>;
+  readonly meta: Record<string, unknown> | undefined;
+  readonly gcTime: Millis;
+  /** What the query keeps of its options. */
+  readonly options: { queryKey: TKey; queryHash: string; meta: Record<string, unknown> | undefined; staleTime: Millis | 'static'; gcTime: Millis };
+  getObserversCount(): number;
+  /** An enabled observer watches it. */
+  isActive(): boolean;
+  /** Observed, by disabled observers only. */
+  isDisabled(): boolean;
+  isStale(): boolean;
+  /** Joins its running fetch or refetches it (with options: `fetchQuery({ ...options, queryKey })`). */
+  fetch(options?: Omit<QueryOptions<TData, TError, TKey>, 'queryKey'>): Promise<TData>;
+  setData(data: Updater<TData>, options?: SetDataOptions): TData | undefined;
+  cancel(): Promise<void>;
+  /** Marks it stale (no refetch). */
+  invalidate(): void;
+  /** Back to its initial state (refetched when active). */
+  reset(): void;
+}
+
+/** What changed in an `updated` event, inferred from the query's state before and after. */
+export type QueryAction<TData = unknown, TError = unknown> =
+  | { type: 'fetch' }
+  | { type: 'success'; data: TData; manual?: boolean }
+  | { type: 'error'; error: TError }
+  | { type: 'failed'; failureCount: number; error: TError }
+  | { type: 'pause' }
+  | { type: 'continue' }
+  | { type: 'invalidate' }
+  | { type: 'setState'; state: QueryState<TData, TError> };
+
+/** Delivered in the microtask after the change (TanStack: synchronously). */
+export type QueryCacheNotifyEvent =
+  | { type: 'added' | 'removed' | 'observerAdded' | 'observerRemoved'; query: Query }
+  | { type: 'updated'; query: Query; action: QueryAction };
+
+/** Called once per fetch outcome (not for a cancelled fetch), after the change. */
+export interface QueryCacheConfig {
+  onError?: (error: unknown, query: Query) => void;
+  onSuccess?: (data: unknown, query: Query) => void;
+  onSettled?: (data: unknown, error: unknown | null, query: Query) => void;
+}
+
+/** `QueryFilters` whose `predicate` gets the `Query`. */
+export interface QueryCacheFilters extends Omit<QueryFilters, 'predicate'> {
+  predicate?: (query: Query) => boolean;
+}
+
+/** A client's queries (`client.getQueryCache()`, or `new QueryClient({ queryCache })`). */
+export declare class QueryCache {
+  constructor(config?: QueryCacheConfig);
+  readonly config: QueryCacheConfig;
+  /** The first match; `exact` defaults to true. */
+  find<TData = unknown, TError = unknown>(filters: QueryCacheFilters): Query<TData, TError> | undefined;
+  findAll(filters?: QueryCacheFilters): Query[];
+  getAll(): Query[];
+  get<TData = unknown, TError = unknown>(queryHash: string): Query<TData, TError> | undefined;
+  remove(query: Query): void;
+  /** Removes every query (`removeQueries()`). */
+  clear(): void;
+  subscribe(listener: (event: QueryCacheNotifyEvent) => void): () => void;
+  hasListeners(): boolean;
+}
+
+export type MutationAction<TData = unknown, TError = unknown, TVariables = unknown, TContext = unknown> =
+  | { type: 'pending'; variables: TVariables; context?: TContext }
+  | { type: 'success'; data: TData }
+  | { type: 'error'; error: TError }
+  | { type: 'failed'; failureCount: number; error: TError }
+  | { type: 'reset' };
+
+export type MutationCacheNotifyEvent =
+  | { type: 'added' | 'removed'; mutation: Mutation<any, any, any, any> }
+  | { type: 'updated'; mutation: Mutation<any, any, any, any>; action: MutationAction };
+
+export interface MutationFilters {
+  /** Partial match (`['todos']` matches `['todos', 'add']`) unless `exact`. */
+  mutationKey?: QueryKey;
+  exact?: boolean;
+  status?: MutationState['status'];
+  predicate?: (mutation: Mutation<any, any, any, any>) => boolean;
+}
+
+/** Run before the mutation's own callbacks, each awaited. */
+export interface MutationCacheConfig {
+  /** Its value is not the context. */
+  onMutate?: (variables: unknown, mutation: Mutation<any, any, any, any>) => unknown;
+  onSuccess?: (data: unknown, variables: unknown, context: unknown, mutation: Mutation<any, any, any, any>) => unknown;
+  onError?: (error: unknown, variables: unknown, context: unknown, mutation: Mutation<any, any, any, any>) => unknown;
+  onSettled?: (data: unknown, error: unknown | null, variables: unknown, context: unknown, mutation: Mutation<any, any, any, any>) => unknown;
+}
+
+/** The mutations a client made (`client.getMutationCache()`, or `new QueryClient({ mutationCache })`). */
+export declare class MutationCache {
+  constructor(config?: MutationCacheConfig);
+  readonly config: MutationCacheConfig;
+  /** What `client.mutation(options)` does. */
+  build<TData = unknown, TError = unknown, TVariables = void, TContext = unknown>(
+    client: QueryClient,
+    options: MutationOptions<TData, TError, TVariables, TContext>,
+  ): Mutation<TData, TError, TVariables, TContext>;
+  getAll(): Array<Mutation<any, any, any, any>>;
+  /** The first match; `exact` defaults to true. */
+  find<TData = unknown, TError = unknown, TVariables = any, TContext = unknown>(
+    filters: MutationFilters,
+  ): Mutation<TData, TError, TVariables, TContext> | undefined;
+  findAll(filters?: MutationFilters): Array<Mutation<any, any, any, any>>;
+  remove(mutation: Mutation<any, any, any, any>): void;
+  clear(): void;
+  subscribe(listener: (event: MutationCacheNotifyEvent) => void): () => void;
+  hasListeners(): boolean;
+}
+
+export interface DehydratedQuery {
+  queryKey: QueryKey;
+  queryHash: string;
+  state: QueryState;
+  dehydratedAt: number;
+  meta?: Record<string, unknown>;
+  /** A pending query's fetch, for transports that carry promises. */
+  promise?: Promise<unknown>;
+}
+
+export interface DehydratedMutation {
+  mutationKey?: QueryKey;
+  state: MutationState<unknown, unknown, unknown, unknown>;
+  scope?: { id: string };
+  meta?: Record<string, unknown>;
+}
+
+export interface DehydratedState {
+  queries: DehydratedQuery[];
+  mutations: DehydratedMutation[];
+}
+
+export interface DehydrateOptions {
+  /** Default: `status === 'success'`. */
+  shouldDehydrateQuery?: (query: Query) => boolean;
+  /** Default: paused mutations (none pause here). */
+  shouldDehydrateMutation?: (mutation: Mutation<any, any, any, any>) => boolean;
+  serializeData?: (data: any) => any;
+  /** A pending query's promise rejects with `Error('redacted')` unless this returns false. */
+  shouldRedactErrors?: (error: unknown) => boolean;
+  dehydratedAt?: number;
+}
+
+export interface HydrateOptions {
+  defaultOptions?: {
+    /** Options of the queries hydration creates, under the client's defaults. */
+    queries?: Partial<Omit<QueryOptions<any, any>, 'queryKey'>>;
+    deserializeData?: (data: any) => any;
+  };
+}
+
+/** The client's cache as plain data (successful queries by default). */
+export declare function dehydrate(client: QueryClient, options?: DehydrateOptions): DehydratedState;
+/**
+ * Writes each query's data with its own `dataUpdatedAt`, never over newer data; no fetch.
+ * `undefined` or `null` does nothing; anything else not an object is a TypeError.
+ */
+export declare function hydrate(client: QueryClient, dehydratedState: unknown, options?: HydrateOptions): void;
+export declare function defaultShouldDehydrateQuery(query: Query): boolean;
+export declare function defaultShouldDehydrateMutation(mutation: Mutation<any, any, any, any>): boolean;
 
 /** L2 in IndexedDB (pages and workers). One transaction per batch of writes. */
 export declare class IndexedDbStorage implements StorageBackend {

@@ -49,8 +49,9 @@ console.log(`   same object returned: ${first === second}`);
 
 await new Promise((r) => setTimeout(r, 250)); // staleTime 200 ms passes
 t0 = performance.now();
-const stale = await client.fetchQuery(todos);
+const stale = await client.ensureQueryData({ ...todos, revalidateIfStale: true });
 line('3. stale: old data at once', stale, t0);
+console.log('   (ensureQueryData with revalidateIfStale: stale-while-revalidate)');
 console.log(`   fetchStatus right after: ${client.getQueryState(todos.queryKey).fetchStatus} (background refetch)`);
 await new Promise((r) => setTimeout(r, 100));
 line('   ...then the cache holds', client.getQueryData(todos.queryKey), t0);

@@ -11,8 +11,15 @@ import { Mirror, HAS_DATA, HYDRATED, INVALIDATED, EXISTS, BUSY } from './mirror.
 import { assertEngineReady } from './engine_ready.js';
 import { Defaults, clientDefaults, engineClientOptions } from './defaults.js';
 import { QueryObserver } from './observer.js';
+import { QueryCache, bindQueryCache } from './query_cache.js';
+import { MutationCache, bindMutationCache } from './mutation_cache.js';
+import { takeCacheOptions } from './cache_options.js';
+import { infiniteQueryOptions } from './infinite_query.js';
+import { warnUnknownOptions } from './option_names.js';
 
 const MISS = Symbol('miss');
+// `#hit`'s freshness rule for ensureQueryData: fresh data only with `revalidateIfStale`.
+const REVALIDATE_IF_STALE = 2;
 const DEFAULT_GC_TIME = 300_000; // TanStack's five minutes, as the engine's
 const CACHED = HAS_DATA | HYDRATED;
 
@@ -29,10 +36,16 @@ export class QueryClient extends engine.QueryClient {
   // timers): fetches always go to it there.
   #fetchHits;
   #defaults;
+  #queryCache; // made when first asked for, unless given
+  #mutationCache;
 
   constructor(options) {
     assertEngineReady();
-    const given = engineClientOptions(options) ?? {};
+    warnUnknownOptions(options, 'client');
+    warnUnknownOptions(options?.defaultOptions?.queries, 'query');
+    warnUnknownOptions(options?.defaultOptions?.mutations, 'mutation');
+    const caches = takeCacheOptions(options); // checked before the engine's client is made
+    const given = engineClientOptions(caches.options) ?? {};
     super(given); // the engine checks the options and throws what it refuses
     this.#defaults = new Defaults(given.defaultOptions);
     clientDefaults.set(this, this.#defaults);
@@ -40,6 +53,8 @@ export class QueryClient extends engine.QueryClient {
     this.#gcTime = given.gcTime ?? DEFAULT_GC_TIME;
     this.#mirror = new Mirror(this, this.#staleTime, given.maxEntries ?? 1000);
     this.#fetchHits = this.runtime !== 'edge';
+    if (caches.queryCache) this.#queryCache = bindQueryCache(caches.queryCache, this);
+    if (caches.mutationCache) this.#mutationCache = bindMutationCache(caches.mutationCache, this);
   }
 
   /** `client.watch(options)`: a `QueryObserver` of this client. */
@@ -57,6 +72,7 @@ export class QueryClient extends engine.QueryClient {
   }
 
   setQueryDefaults(queryKey, options) {
+    warnUnknownOptions(options, 'query');
     this.#defaults.setQuery(queryKey, options);
   }
 
@@ -65,6 +81,7 @@ export class QueryClient extends engine.QueryClient {
   }
 
   setMutationDefaults(mutationKey, options) {
+    warnUnknownOptions(options, 'mutation');
     this.#defaults.setMutation(mutationKey, options);
   }
 
@@ -83,7 +100,18 @@ export class QueryClient extends engine.QueryClient {
   }
 
   mutation(options) {
-    return super.mutation(this.#defaults.mutationOptions(options));
+    warnUnknownOptions(options, 'mutation');
+    return this.getMutationCache().build(this, options); // the defaults, then the engine's Mutation
+  }
+
+  /** TanStack's `getQueryCache()`: the queries of this client, their events (query_cache.js). */
+  getQueryCache() {
+    return (this.#queryCache ??= bindQueryCache(new QueryCache(), this));
+  }
+
+  /** TanStack's `getMutationCache()`: the mutations this client made (mutation_cache.js). */
+  getMutationCache() {
+    return (this.#mutationCache ??= bindMutationCache(new MutationCache(), this));
   }
 
   getQueryData(queryKey) {
@@ -104,18 +132,38 @@ export class QueryClient extends engine.QueryClient {
   fetchQuery(options) {
     options = this.#defaults.applyToQuery(options);
     const data = this.#hit(options, true);
-    return data === MISS ? super.fetchQuery(options) : Promise.resolve(data);
+    if (data !== MISS) return Promise.resolve(data);
+    warnUnknownOptions(options, 'query');
+    return super.fetchQuery(options);
   }
 
   prefetchQuery(options) {
     options = this.#defaults.applyToQuery(options);
-    return this.#hit(options, true) === MISS ? super.prefetchQuery(options) : Promise.resolve();
+    if (this.#hit(options, true) !== MISS) return Promise.resolve();
+    warnUnknownOptions(options, 'query');
+    return super.prefetchQuery(options);
   }
 
   ensureQueryData(options) {
     options = this.#defaults.applyToQuery(options);
-    const data = this.#hit(options, false);
-    return data === MISS ? super.ensureQueryData(options) : Promise.resolve(data);
+    // Stale data with `revalidateIfStale` needs the engine's background refetch.
+    const data = this.#hit(options, REVALIDATE_IF_STALE);
+    if (data !== MISS) return Promise.resolve(data);
+    warnUnknownOptions(options, 'query');
+    return super.ensureQueryData(options);
+  }
+
+  /** `fetchQuery` of an infinite query (infinite_query.js): resolves with `{ pages, pageParams }`. */
+  fetchInfiniteQuery(options) {
+    return this.fetchQuery(infiniteQueryOptions(this, options, 'fetchInfiniteQuery'));
+  }
+
+  prefetchInfiniteQuery(options) {
+    return this.prefetchQuery(infiniteQueryOptions(this, options, 'prefetchInfiniteQuery'));
+  }
+
+  ensureInfiniteQueryData(options) {
+    return this.ensureQueryData(infiniteQueryOptions(this, options, 'ensureInfiniteQueryData'));
   }
 
   dispose() {
@@ -129,12 +177,14 @@ export class QueryClient extends engine.QueryClient {
     super.free();
   }
 
-  /** The data a call answers from L1 now, or MISS when the engine must decide. */
+  /** The data a call answers from L1 now, or MISS when the engine must decide.
+   * `fresh`: only fresh data answers (true), any data (false), or REVALIDATE_IF_STALE. */
   #hit(options, fresh) {
     if (busy || !this.#mirror.live || !this.#fetchHits || this.#mirror.inEngine()) return MISS;
     busy++;
     try {
       if (!readHitOptions(options, this.#staleTime, this.#gcTime)) return MISS;
+      if (fresh === REVALIDATE_IF_STALE) fresh = options.revalidateIfStale === true;
       const { staleTime, gcTime } = hitOptions;
       const hash = fastKeyHash(options.queryKey);
       if (hash === undefined) return MISS;

@@ -10,7 +10,21 @@
 // - hit_options.js which options a hit may answer with
 // - defaults.js `defaultOptions` and defaults per key, merged under each call's options
 // - engine_ready.js whether the engine is there yet (entries that load it asynchronously)
+// - infinite_query.js infinite queries: the queryFn fetching pages, the client calls' options
+// - infinite_observer.js `InfiniteQueryObserver`: fetchNextPage/fetchPreviousPage, hasNextPage…
+// - fetch_direction.js which way each infinite query's fetch goes (TanStack's fetchMeta)
+// - query_cache.js `QueryCache`: find/findAll, events and global callbacks (a watch on the engine)
+// - query.js    `Query`: the handle of one cached query
+// - mutation_cache.js `MutationCache`: the mutations a client made, events, global callbacks
+// - cache_options.js the client options `queryCache` and `mutationCache`
+// - hydration.js `dehydrate` / `hydrate`
+// - describe.js how a value is named in a TypeError
 
 export * from 'stackquery:engine';
 export { QueryClient } from './client.js';
 export { QueryObserver } from './observer.js';
+export { InfiniteQueryObserver } from './infinite_observer.js';
+export { QueryCache } from './query_cache.js';
+export { Query } from './query.js';
+export { MutationCache } from './mutation_cache.js';
+export { dehydrate, hydrate, defaultShouldDehydrateQuery, defaultShouldDehydrateMutation } from './hydration.js';

@@ -11,6 +11,7 @@ import * as engine from 'stackquery:engine';
 import { fastKeyHash } from '../key_hash.js';
 import { mirrors, freshUntil } from './mirror.js';
 import { withQueryDefaults } from './defaults.js';
+import { warnUnknownOptions } from './option_names.js';
 
 export class QueryObserver extends engine.QueryObserver {
   #client;
@@ -22,6 +23,7 @@ export class QueryObserver extends engine.QueryObserver {
 
   constructor(client, options) {
     const defaulted = withQueryDefaults(client, options);
+    warnUnknownOptions(defaulted, 'query');
     super(client, defaulted); // the engine checks both and throws what it refuses
     this.#client = client;
     this.#mirror = mirrors.get(client);
@@ -65,13 +67,14 @@ export class QueryObserver extends engine.QueryObserver {
   setOptions(options) {
     this.#result = undefined;
     const defaulted = withQueryDefaults(this.#client, options);
+    warnUnknownOptions(defaulted, 'query');
     super.setOptions(defaulted);
     this.#hash = fastKeyHash(defaulted.queryKey);
   }
 
-  refetch() {
+  refetch(options) {
     this.#result = undefined;
-    return super.refetch();
+    return super.refetch(options);
   }
 
   destroy() {

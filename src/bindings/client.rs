@@ -25,6 +25,7 @@ use super::observer::{ObserverInner, QueryObserver};
 use super::options::{
     get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec, Runtime,
 };
+use super::paused_mutations::PausedMutations;
 use super::persister::{PersistOptions, Persister};
 use super::{managers, promise, reentry, structural, timer};
 use crate::core::cache::CacheError;
@@ -91,6 +92,8 @@ pub struct Inner {
     observers: RefCell<HashMap<String, Vec<Rc<ObserverInner>>>>,
     /// Mutations running now (`isMutating()`).
     pub mutating: Cell<u32>,
+    /// Mutations paused for the network (`resumePausedMutations()`).
+    pub paused_mutations: PausedMutations,
     scopes: RefCell<Scopes>,
     /// Mutations waiting for their scope, by ticket: resolving lets them start.
     scope_waiters: RefCell<HashMap<u64, Function>>,
@@ -363,13 +366,15 @@ impl Inner {
         Ok(())
     }
 
-    /// The answer to a fetch once L1 is as good as it gets: fresh data; stale data now
-    /// plus a background refetch (`revalidate`); or the fetch itself.
+    /// The answer to a fetch once L1 is as good as it gets: fresh data; for stale data,
+    /// what `stale` says (TanStack: `fetchQuery` waits for the refetch,
+    /// `ensureQueryData` answers at once and refetches in the background with
+    /// `revalidateIfStale`); with no data, the fetch itself.
     fn decide(
         self: &Rc<Self>,
         o: &QueryOptions,
         method: &str,
-        revalidate: bool,
+        when_stale: WhenStale,
     ) -> Result<Promise, JsValue> {
         let (data, stale) = {
             let cache = self.cache_ref()?;
@@ -379,13 +384,13 @@ impl Inner {
             }
         };
         match data {
-            Some(data) => {
-                if stale && revalidate {
+            Some(data) if !stale || when_stale != WhenStale::Refetch => {
+                if stale && when_stale == WhenStale::Revalidate {
                     fetch::start(self, &o.hash)?; // background: callers get the cached data now
                 }
                 promise::resolve(&data)
             }
-            None => match fetch::start(self, &o.hash)? {
+            _ => match fetch::start(self, &o.hash)? {
                 Some(p) => Ok(p),
                 None => {
                     o.require_query_fn(method)?;
@@ -401,7 +406,7 @@ impl Inner {
         self: &Rc<Self>,
         o: QueryOptions,
         method: &'static str,
-        revalidate: bool,
+        when_stale: WhenStale,
     ) -> Result<Promise, JsValue> {
         self.build(&o)?;
         let cold = self
@@ -409,7 +414,7 @@ impl Inner {
             .get(&o.hash)
             .is_some_and(|q| !q.meta.hydrated);
         let Some(persister) = self.persister.clone().filter(|_| cold) else {
-            return self.decide(&o, method, revalidate);
+            return self.decide(&o, method, when_stale);
         };
         if !self.has_query_fn(&o.hash) {
             o.require_query_fn(method)?;
@@ -436,7 +441,7 @@ impl Inner {
             // The query may have been removed, re-created or reset while L2 was read:
             // apply this call's options (its queryFn above all) again before deciding.
             inner.build(&o)?;
-            let decided = inner.decide(&o, method, revalidate);
+            let decided = inner.decide(&o, method, when_stale);
             // No fetch followed (fresh L2 data, or none to run): loading is over.
             let _ = inner.cache().map(|mut c| c.set_hydrating(&o.hash, false));
             inner.notify_changed();
@@ -503,6 +508,17 @@ impl Drop for Inner {
     }
 }
 
+/// What a fetch call does with stale data in L1.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum WhenStale {
+    /// Fetch, and answer with the new data (`fetchQuery`, `prefetchQuery`).
+    Refetch,
+    /// Answer with it now and refetch in the background (`revalidateIfStale`).
+    Revalidate,
+    /// Answer with it (`ensureQueryData`).
+    Answer,
+}
+
 /// Cancels fetches the core orphaned, with no borrow held.
 fn release(orphans: Vec<InFlight>) {
     for f in orphans {
@@ -518,6 +534,23 @@ pub(crate) fn release_removed(removed: Vec<crate::core::cache::Removed<JsValue, 
             .filter_map(|(_, q)| q.meta.in_flight)
             .collect(),
     );
+}
+
+/// `options.updatedAt` of `setQueryData` / `setQueriesData`: a time in ms, or none.
+fn updated_at(options: &JsValue, method: &str) -> Result<Option<f64>, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    let at = super::options::get(options, "updatedAt")?;
+    if at.is_undefined() {
+        return Ok(None);
+    }
+    match at.as_f64() {
+        Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(Some(ms)),
+        _ => Err(range_error(format!(
+            "{method}: options.updatedAt must be a time in milliseconds (a finite number ≥ 0)"
+        ))),
+    }
 }
 
 /// `initialData` as a value: functions are called (with no borrow held).
@@ -561,6 +594,7 @@ impl QueryClient {
                 persister,
                 observers: RefCell::new(HashMap::new()),
                 mutating: Cell::new(0),
+                paused_mutations: PausedMutations::default(),
                 scopes: RefCell::new(Scopes::default()),
                 scope_waiters: RefCell::new(HashMap::new()),
                 next_ticket: Cell::new(0),
@@ -598,31 +632,38 @@ impl QueryClient {
         &self,
         opts: &JsValue,
         method: &'static str,
-        revalidate: bool,
+        when_stale: Option<WhenStale>,
     ) -> Result<Promise, JsValue> {
         let _entered = reentry::enter(method)?;
         let inner = self.alive()?;
         let o = QueryOptions::read(opts, &inner.defaults, method)?;
-        inner.fetch_or_cached(o, method, revalidate)
+        let when_stale = match when_stale {
+            Some(w) => w,
+            // ensureQueryData: `revalidateIfStale` asks for stale-while-revalidate.
+            None if get(opts, "revalidateIfStale")?.is_truthy() => WhenStale::Revalidate,
+            None => WhenStale::Answer,
+        };
+        inner.fetch_or_cached(o, method, when_stale)
     }
 
-    /// Fresh cached data, or stale data now plus a background refetch, or a fetch.
+    /// Fresh cached data, or the data of a fetch (stale data is refetched first).
     #[wasm_bindgen(js_name = fetchQuery)]
     pub fn fetch_query(&self, options: JsValue) -> Result<Promise, JsValue> {
-        self.fetch_or_cached(&options, "fetchQuery", true)
+        self.fetch_or_cached(&options, "fetchQuery", Some(WhenStale::Refetch))
     }
 
     /// Like `fetchQuery`, but resolves with nothing and never rejects on fetch failure.
     #[wasm_bindgen(js_name = prefetchQuery)]
     pub fn prefetch_query(&self, options: JsValue) -> Result<Promise, JsValue> {
-        let p = self.fetch_or_cached(&options, "prefetchQuery", true)?;
+        let p = self.fetch_or_cached(&options, "prefetchQuery", Some(WhenStale::Refetch))?;
         Ok(promise::then(&p, &self.inner.noop, &self.inner.noop))
     }
 
     /// Cached data whether stale or not; fetches only when there is none.
+    /// `revalidateIfStale: true`: stale data now, and a refetch in the background.
     #[wasm_bindgen(js_name = ensureQueryData)]
     pub fn ensure_query_data(&self, options: JsValue) -> Result<Promise, JsValue> {
-        self.fetch_or_cached(&options, "ensureQueryData", false)
+        self.fetch_or_cached(&options, "ensureQueryData", None)
     }
 
     /// A reactive view of one query: `client.watch({ queryKey, queryFn, enabled, … })`.
@@ -670,11 +711,18 @@ impl QueryClient {
 
     /// Writes data (a value, or an updater of the old data); creates the query when
     /// missing. An updater returning `undefined` changes nothing. Returns the new data.
+    /// `options.updatedAt`: the data's `dataUpdatedAt` (default: now).
     #[wasm_bindgen(js_name = setQueryData)]
-    pub fn set_query_data(&self, query_key: JsValue, updater: JsValue) -> Result<JsValue, JsValue> {
+    pub fn set_query_data(
+        &self,
+        query_key: JsValue,
+        updater: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let _entered = reentry::enter("setQueryData")?;
         let (hash, key) = hash_key_value(&query_key, "queryKey")?;
-        self.set_data(&hash, || key_of(&query_key, key), &query_key, &updater)
+        let at = updated_at(&options, "setQueryData")?;
+        self.set_data(&hash, || key_of(&query_key, key), &query_key, &updater, at)
     }
 
     fn set_data(
@@ -683,6 +731,7 @@ impl QueryClient {
         key: impl FnOnce() -> Vec<crate::core::KeyValue>,
         key_js: &JsValue,
         updater: &JsValue,
+        updated_at: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let inner = self.alive()?;
         let new = match updater.dyn_ref::<Function>() {
@@ -732,7 +781,7 @@ impl QueryClient {
                 || Meta {
                     key_js: key_js.clone(),
                     query_fn: None,
-                    retry: inner.defaults.retry.clone(),
+                    retry: inner.defaults.retry_for(false),
                     retry_delay: inner.defaults.retry_delay.clone(),
                     initial_data: JsValue::UNDEFINED,
                     meta: JsValue::UNDEFINED,
@@ -754,7 +803,7 @@ impl QueryClient {
                 }
                 q.meta.hydrated = true;
             }
-            cache.set_data(hash, new.clone(), t);
+            cache.set_data(hash, new.clone(), updated_at.unwrap_or(t));
             evicted
         };
         drop(evicted);
@@ -765,16 +814,16 @@ impl QueryClient {
     }
 
     /// The hashes that match `filters`, the user's predicate included.
-    fn matching(&self, filters: &Filters) -> Result<Vec<String>, JsValue> {
+    pub(crate) fn matching(&self, filters: &Filters) -> Result<Vec<String>, JsValue> {
         let inner = self.alive()?;
-        let hashes = inner.cache()?.find_all(&filters.core, now());
+        let hashes = inner.cache_ref()?.find_all(&filters.core, now());
         let Some(predicate) = &filters.predicate else {
             return Ok(hashes);
         };
         let mut out = Vec::with_capacity(hashes.len());
         for hash in hashes {
             let view = {
-                let cache = inner.cache()?;
+                let cache = inner.cache_ref()?;
                 let Some(q) = cache.get(&hash) else { continue };
                 let view = Object::new();
                 set_prop(&view, "queryKey", &q.meta.key_js);
@@ -809,9 +858,15 @@ impl QueryClient {
 
     /// `setQueryData` on every matching query; returns `[queryKey, newData]` pairs.
     #[wasm_bindgen(js_name = setQueriesData)]
-    pub fn set_queries_data(&self, filters: JsValue, updater: JsValue) -> Result<Array, JsValue> {
+    pub fn set_queries_data(
+        &self,
+        filters: JsValue,
+        updater: JsValue,
+        options: JsValue,
+    ) -> Result<Array, JsValue> {
         let _entered = reentry::enter("setQueriesData")?;
         let f = Filters::read(&filters, "setQueriesData")?;
+        let at = updated_at(&options, "setQueriesData")?;
         let out = Array::new();
         for h in self.matching(&f)? {
             let found = {
@@ -820,22 +875,54 @@ impl QueryClient {
             };
             let Some(key_js) = found else { continue };
             // The key is read again only if the query must be re-created.
-            let data = self.set_data(&h, || key_of(&key_js, None), &key_js, &updater)?;
+            let data = self.set_data(&h, || key_of(&key_js, None), &key_js, &updater, at)?;
             out.push(&Array::of2(&key_js, &data));
         }
         Ok(out)
     }
 
-    /// Starts (or joins) fetches of `hashes`; resolves when all have settled.
-    fn refetch(&self, hashes: &[String]) -> Result<Promise, JsValue> {
+    /// Refetches `hashes` as TanStack's `refetchQueries` does: disabled and `'static'`
+    /// queries are skipped; a running fetch is replaced unless `cancelRefetch: false`;
+    /// resolves when all have settled (a paused one at once), and rejects with the
+    /// first error only with `throwOnError`.
+    fn refetch(&self, hashes: &[String], options: &JsValue) -> Result<Promise, JsValue> {
         let inner = self.alive()?;
+        let cancel_refetch = match get(options, "cancelRefetch")? {
+            v if v.is_undefined() => true,
+            v => v.is_truthy(),
+        };
+        let throw_on_error = get(options, "throwOnError")?.is_truthy();
+        let chosen: Vec<String> = {
+            let cache = inner.cache_ref()?;
+            hashes
+                .iter()
+                .filter(|h| {
+                    cache
+                        .get(h)
+                        .is_some_and(|q| !q.is_disabled() && !q.is_static())
+                })
+                .cloned()
+                .collect()
+        };
         let promises = Array::new();
-        for h in hashes {
-            if let Some(p) = fetch::start(inner, h)? {
+        for h in &chosen {
+            let Some(p) = fetch::refetch(inner, h, cancel_refetch)? else {
+                continue;
+            };
+            let paused = inner.cache_ref().is_ok_and(|c| {
+                c.get(h)
+                    .is_some_and(|q| q.state.fetch_status == FetchStatus::Paused)
+            });
+            if !paused {
                 promises.push(&p);
             }
         }
-        Ok(promise::map(&Promise::all_settled(&promises), &inner.noop))
+        let settled = if throw_on_error {
+            Promise::all(&promises)
+        } else {
+            Promise::all_settled(&promises)
+        };
+        Ok(promise::map(&settled, &inner.noop))
     }
 
     /// Hashes among `hashes` whose activity fits `kind`.
@@ -887,16 +974,18 @@ impl QueryClient {
             RefetchType::All => QueryType::All,
         };
         let chosen = self.of_type(hashes, kind)?;
-        self.refetch(&chosen)
+        self.refetch(&chosen, &options)
     }
 
-    /// Refetches every match that has a query function; resolves when all settled.
+    /// Refetches every match that has a query function and is neither disabled nor
+    /// `'static'`; resolves when all settled. Options: `cancelRefetch` (default true),
+    /// `throwOnError`.
     #[wasm_bindgen(js_name = refetchQueries)]
-    pub fn refetch_queries(&self, filters: JsValue) -> Result<Promise, JsValue> {
+    pub fn refetch_queries(&self, filters: JsValue, options: JsValue) -> Result<Promise, JsValue> {
         let _entered = reentry::enter("refetchQueries")?;
         let f = Filters::read(&filters, "refetchQueries")?;
         let hashes = self.matching(&f)?;
-        self.refetch(&hashes)
+        self.refetch(&hashes, &options)
     }
 
     /// Aborts running fetches of matches: their `signal` aborts, their waiters get a
@@ -948,7 +1037,7 @@ impl QueryClient {
     /// Puts matches back in their initial state (`initialData` or pending), cancels
     /// their fetches and refetches the active ones.
     #[wasm_bindgen(js_name = resetQueries)]
-    pub fn reset_queries(&self, filters: JsValue) -> Result<Promise, JsValue> {
+    pub fn reset_queries(&self, filters: JsValue, options: JsValue) -> Result<Promise, JsValue> {
         let _entered = reentry::enter("resetQueries")?;
         let f = Filters::read(&filters, "resetQueries")?;
         let hashes = self.matching(&f)?;
@@ -971,7 +1060,7 @@ impl QueryClient {
         inner.notify_changed();
         inner.arm_gc();
         let active = self.of_type(hashes, QueryType::Active)?;
-        self.refetch(&active)
+        self.refetch(&active, &options)
     }
 
     /// How many matching queries are fetching.

@@ -22,11 +22,12 @@ pub fn cancelled_error() -> JsValue {
 
 /// A query function that resolved to `undefined` (use `null` for "no data").
 pub fn undefined_data_error(hash: &str) -> JsValue {
-    let e = Error::new(&format!(
-        "stackquery: the queryFn of {hash} resolved to undefined; return null when there is no data"
-    ));
-    e.set_name("UndefinedDataError");
-    e.into()
+    // TanStack's error, word for word (ported code and tests match on it); the console
+    // says how to fix it, as TanStack's development build does.
+    web_sys::console::error_1(&JsValue::from_str(&format!(
+        "stackquery: query data cannot be undefined: return a value other than undefined (null when there is no data) from the queryFn of {hash}"
+    )));
+    Error::new(&format!("{hash} data is undefined")).into()
 }
 
 /// A method called on a client after `dispose()`.

@@ -21,6 +21,8 @@
 //! - `__touch(hashes)` applies LRU touches in a batch. The face raises the flag when it
 //!   has touches pending; the client applies them before every change to the cache
 //!   ([`FaceSlots::take_touches`]), so the LRU order is exactly that of the calls.
+//! - `__watch(fn)` registers the face's `QueryCache` watch: called each time the epoch
+//!   moves while the face has cache listeners (it only schedules a look at the cache).
 
 use std::cell::{Cell, RefCell};
 
@@ -54,12 +56,23 @@ pub struct FaceSlots {
     /// `[dataUpdatedAt, flags, staleTime, gcTime]` of the last peek.
     peek: Cell<[f64; 4]>,
     drain: RefCell<Option<Function>>,
+    /// The face's QueryCache, told (synchronously, with nothing borrowed) each time the
+    /// epoch moves while it has listeners: it schedules its own look at what changed.
+    watch: RefCell<Option<Function>>,
+    watched: Cell<bool>,
 }
 
 impl FaceSlots {
     /// The cache may change now: every mirrored answer is void.
     pub fn changed(&self) {
         self.epoch.set(self.epoch.get().wrapping_add(1));
+        if self.watched.get() {
+            if let Ok(watch) = self.watch.try_borrow() {
+                if let Some(f) = watch.as_ref() {
+                    let _ = f.call0(&JsValue::UNDEFINED);
+                }
+            }
+        }
     }
 
     /// A read of the cache was refused (it was borrowed).
@@ -154,6 +167,18 @@ impl QueryClient {
             .peek
             .set([q.state.data_updated_at, flags, stale_time, gc_time]);
         q.state.data.clone().unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Registers (a function) or removes (`undefined`) the face's watch of the cache:
+    /// called each time the cache may change. It must only schedule work, never call
+    /// back into the engine.
+    #[wasm_bindgen(js_name = __watch)]
+    pub fn watch_cache(&self, watch: Option<Function>) {
+        let face = &self.shared().face;
+        face.watched.set(watch.is_some());
+        if let Ok(mut slot) = face.watch.try_borrow_mut() {
+            *slot = watch;
+        }
     }
 
     /// Marks keys as just used (LRU), oldest first.

@@ -22,6 +22,7 @@ use super::timer::Sleep;
 use super::{managers, structural};
 use crate::core::network::may_attempt;
 use crate::core::retry::{after_failure, AfterFailure};
+use crate::core::state::FetchStatus;
 use crate::core::{FetchId, FetchStart};
 
 /// The running fetch of a query: what its waiters hold and how to stop it.
@@ -32,6 +33,9 @@ pub struct InFlight {
     reject: Function,
     controller: Option<AbortController>,
     sleep: Option<Rc<Sleep>>,
+    /// No more retries (its last observer left): a failure now is final. A new caller
+    /// joining the fetch lets it retry again (TanStack's `cancelRetry`/`continueRetry`).
+    pub retry_cancelled: bool,
 }
 
 impl InFlight {
@@ -60,9 +64,12 @@ pub fn start(inner: &Rc<Inner>, hash: &str) -> Result<Option<Promise>, JsValue> 
     let id = match cache.begin_fetch(hash) {
         Some(FetchStart::Joined(_)) => {
             return Ok(cache
-                .get(hash)
-                .and_then(|q| q.meta.in_flight.as_ref())
-                .map(|f| f.promise.clone()));
+                .get_mut(hash)
+                .and_then(|q| q.meta.in_flight.as_mut())
+                .map(|f| {
+                    f.retry_cancelled = false;
+                    f.promise.clone()
+                }));
         }
         Some(FetchStart::Started(id)) => id,
         None => return Ok(None),
@@ -90,11 +97,96 @@ pub fn start(inner: &Rc<Inner>, hash: &str) -> Result<Option<Promise>, JsValue> 
             reject,
             controller: AbortController::new().ok(),
             sleep: None,
+            retry_cancelled: false,
         });
     }
     drop(cache);
     inner.notify_changed();
-    super::promise::spawn(run(inner.clone(), hash.to_owned(), id));
+    launch(inner, hash, id);
+    Ok(Some(promise))
+}
+
+/// Runs fetch `id`: its first attempt now, synchronously, when it may run now (as
+/// TanStack's `queryFn` starts inside the call that starts the fetch), the rest as a
+/// task.
+fn launch(inner: &Rc<Inner>, hash: &str, id: FetchId) {
+    let first = first_attempt(inner, hash, id);
+    super::promise::spawn(run(inner.clone(), hash.to_owned(), id, first));
+}
+
+/// The first attempt, when the network mode lets it run now: what it returned (or
+/// threw), and what it needs for retries.
+fn first_attempt(
+    inner: &Inner,
+    hash: &str,
+    id: FetchId,
+) -> Option<(Attempt, Result<JsValue, JsValue>)> {
+    let may_run_now = inner.cache_ref().is_ok_and(|c| {
+        c.get(hash).is_some_and(|q| {
+            q.fetch_id() == Some(id)
+                && q.state.fetch_status != FetchStatus::Paused
+                && may_attempt(
+                    q.meta.network_mode,
+                    0,
+                    managers::is_online(),
+                    managers::is_focused(),
+                )
+        })
+    });
+    if !may_run_now {
+        return None;
+    }
+    let a = attempt(inner, hash, id)?;
+    let returned = a.query_fn.call1(&JsValue::UNDEFINED, &a.context);
+    Some((a, returned))
+}
+
+/// [`start`], for a refetch (`refetchQueries`, `invalidateQueries`, an observer's
+/// `refetch()`): with `cancel_refetch` (TanStack's `cancelRefetch`, default true), a
+/// running fetch of a query that holds data is replaced by a new run, whose result
+/// the waiters of the old one get; its `signal` aborts. Without, or with no data yet,
+/// the refetch joins the running fetch.
+pub fn refetch(
+    inner: &Rc<Inner>,
+    hash: &str,
+    cancel_refetch: bool,
+) -> Result<Option<Promise>, JsValue> {
+    if !cancel_refetch {
+        return start(inner, hash);
+    }
+    let replaced = {
+        let mut cache = inner.cache()?;
+        let has_fn = cache.get(hash).is_some_and(|q| q.meta.query_fn.is_some());
+        let running = cache.get(hash).is_some_and(|q| q.meta.in_flight.is_some());
+        match (has_fn && running)
+            .then(|| cache.restart_fetch(hash))
+            .flatten()
+        {
+            Some((_, id)) => cache
+                .get_mut(hash)
+                .and_then(|q| q.meta.in_flight.as_mut())
+                .map(|f| {
+                    f.id = id;
+                    f.retry_cancelled = false;
+                    let old = std::mem::replace(&mut f.controller, AbortController::new().ok());
+                    (id, old, f.sleep.take(), f.promise.clone())
+                }),
+            None => None,
+        }
+    };
+    let Some((id, old_controller, old_sleep, promise)) = replaced else {
+        return start(inner, hash);
+    };
+    // With no borrow held: abort listeners are user code. The old run, woken or
+    // failing, finds its ticket orphaned and ends without touching the waiters.
+    if let Some(c) = old_controller {
+        c.abort();
+    }
+    if let Some(sleep) = old_sleep {
+        sleep.wake();
+    }
+    inner.notify_changed();
+    launch(inner, hash, id);
     Ok(Some(promise))
 }
 
@@ -176,16 +268,28 @@ async fn until_may_attempt(inner: &Inner, hash: &str, id: FetchId, attempt: u32)
     true
 }
 
-async fn run(inner: Rc<Inner>, hash: String, id: FetchId) {
+async fn run(
+    inner: Rc<Inner>,
+    hash: String,
+    id: FetchId,
+    mut first: Option<(Attempt, Result<JsValue, JsValue>)>,
+) {
     let mut failures: u32 = 0;
     loop {
-        if !until_may_attempt(&inner, &hash, id, failures).await {
-            return;
-        }
-        let Some(a) = attempt(&inner, &hash, id) else {
-            return;
+        let (a, returned) = match first.take() {
+            Some(started) => started,
+            None => {
+                if !until_may_attempt(&inner, &hash, id, failures).await {
+                    return;
+                }
+                let Some(a) = attempt(&inner, &hash, id) else {
+                    return;
+                };
+                let returned = a.query_fn.call1(&JsValue::UNDEFINED, &a.context);
+                (a, returned)
+            }
         };
-        let outcome = match a.query_fn.call1(&JsValue::UNDEFINED, &a.context) {
+        let outcome = match returned {
             Ok(returned) => JsFuture::from(super::promise::settle(&returned)).await,
             Err(thrown) => Err(thrown),
         };
@@ -204,20 +308,37 @@ async fn run(inner: Rc<Inner>, hash: String, id: FetchId) {
             failures,
             &error,
         );
+        let decision = match decision {
+            AfterFailure::RetryIn(_) if retry_cancelled(&inner, &hash, id) => AfterFailure::GiveUp,
+            other => other,
+        };
         match decision {
             AfterFailure::GiveUp => return fail(&inner, &hash, id, error, failures + 1),
             AfterFailure::RetryIn(ms) => {
                 failures += 1;
                 let sleep = Rc::new(Sleep::new(ms));
-                if !note_failure(&inner, &hash, id, failures, error, &sleep) {
+                if !note_failure(&inner, &hash, id, failures, error.clone(), &sleep) {
                     sleep.wake();
                     return;
                 }
                 inner.notify_changed();
                 let _ = JsFuture::from(sleep.promise.clone()).await;
+                // Retries cancelled during the wait: the last failure is final.
+                if retry_cancelled(&inner, &hash, id) {
+                    return fail(&inner, &hash, id, error, failures);
+                }
             }
         }
     }
+}
+
+/// Whether fetch `id`'s retries were cancelled (its last observer left).
+fn retry_cancelled(inner: &Inner, hash: &str, id: FetchId) -> bool {
+    inner.cache_ref().is_ok_and(|c| {
+        c.get(hash)
+            .and_then(|q| q.meta.in_flight.as_ref())
+            .is_some_and(|f| f.id == id && f.retry_cancelled)
+    })
 }
 
 fn note_failure(

@@ -92,6 +92,14 @@ pub fn wait() -> Rc<Sleep> {
     sleep
 }
 
+/// Paused fetches and mutations look again now (`resumePausedMutations()`).
+pub fn wake_waiting() {
+    let waiting = MANAGERS.with(|m| std::mem::take(&mut *m.waiting.borrow_mut()));
+    for sleep in waiting {
+        sleep.wake();
+    }
+}
+
 /// A reading changed: paused fetches look again, and when it is good news the
 /// clients refetch what asks for it.
 fn changed(trigger: Option<Trigger>) {

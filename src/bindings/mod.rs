@@ -16,6 +16,7 @@
 //! refuses calls nested deep enough to threaten the stack.
 
 mod broadcast;
+mod cache_view;
 pub mod client;
 mod convert;
 mod errors;
@@ -30,6 +31,7 @@ mod memory_stats;
 pub mod mutation;
 pub mod observer;
 mod options;
+mod paused_mutations;
 mod persister;
 mod promise;
 mod reentry;

@@ -9,7 +9,11 @@
 //! and the promise rejects. Callbacks run outside the retry loop, so a throwing
 //! callback never re-runs `mutationFn`. Mutations sharing `scope.id` run one at a
 //! time, in the order submitted. A run whose turn comes after the client was disposed
-//! rejects without running anything; one already running goes to its end.
+//! rejects without running anything; one already running goes to its end. Offline
+//! (under `networkMode: 'online'`, the default) `mutationFn` waits with `isPaused:
+//! true` and runs when the network returns ([`super::paused_mutations`]).
+//! `mutate(variables, { onSuccess, onError, onSettled })` adds callbacks for one call,
+//! run after the mutation's own; `isMutating()` counts a run from the `mutate()` call.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -21,17 +25,23 @@ use wasm_bindgen_futures::JsFuture;
 use super::client::{now, Inner};
 use super::convert::{describe, js_name, set_prop};
 use super::errors::{disposed_error, type_error};
-use super::options::{expect_object, get, optional_function, RetryDelaySpec, RetrySpec};
+use super::managers;
+use super::options::{
+    expect_object, get, optional_function, read_network_mode, RetryDelaySpec, RetrySpec,
+};
+use super::paused_mutations::PausedRun;
 use super::promise::settle;
 use super::reentry;
 use super::timer::Sleep;
 use crate::core::mutation::MutationState;
+use crate::core::network::{may_attempt, NetworkMode};
 use crate::core::retry::{after_failure, AfterFailure};
 
 type State = MutationState<JsValue, JsValue, JsValue, JsValue>;
 
 struct MutationOptions {
-    mutation_fn: Function,
+    /// None: `mutate()` rejects (TanStack: "No mutationFn found").
+    mutation_fn: Option<Function>,
     on_mutate: Option<Function>,
     on_success: Option<Function>,
     on_error: Option<Function>,
@@ -39,6 +49,7 @@ struct MutationOptions {
     retry: RetrySpec,
     retry_delay: Option<RetryDelaySpec>,
     scope: Option<String>,
+    network_mode: NetworkMode,
 }
 
 fn callback(
@@ -52,10 +63,7 @@ fn callback(
 impl MutationOptions {
     fn read(opts: &JsValue) -> Result<MutationOptions, JsValue> {
         expect_object(opts, "mutation options", false)?;
-        let mutation_fn =
-            callback(opts, "mutationFn", "(variables) => data")?.ok_or_else(|| {
-                type_error("mutation needs a mutationFn (a function (variables) => data)")
-            })?;
+        let mutation_fn = callback(opts, "mutationFn", "(variables) => data")?;
         let scope = match get(opts, "scope")? {
             v if v.is_undefined() => None,
             v => {
@@ -80,6 +88,7 @@ impl MutationOptions {
             retry: RetrySpec::read(&get(opts, "retry")?, "retry")?.unwrap_or(RetrySpec::Times(0)),
             retry_delay: RetryDelaySpec::read(&get(opts, "retryDelay")?, "retryDelay")?,
             scope,
+            network_mode: read_network_mode(opts)?.unwrap_or_default(),
         })
     }
 }
@@ -93,30 +102,34 @@ async fn call(f: &Function, args: &[&JsValue]) -> Result<JsValue, JsValue> {
     JsFuture::from(settle(&ret)).await
 }
 
-/// A run that holds its scope and counts in `isMutating()`: both are let go when it
-/// is dropped, however the run ends.
+/// A run that holds its scope: let go when it is dropped, however the run ends.
 struct Running<'a> {
     client: &'a Inner,
     scope: Option<&'a str>,
     ticket: u64,
 }
 
-impl Running<'_> {
-    fn start<'a>(client: &'a Inner, scope: Option<&'a str>, ticket: u64) -> Running<'a> {
-        client.mutating.set(client.mutating.get() + 1);
-        Running {
-            client,
-            scope,
-            ticket,
-        }
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.client.leave_scope(self.scope, self.ticket);
     }
 }
 
-impl Drop for Running<'_> {
+/// A `mutate` call counted in `isMutating()` from the call itself (as TanStack's:
+/// 1 right after `mutate()`) until its run ends, however it ends.
+struct Counted(Rc<Inner>);
+
+impl Counted {
+    fn start(client: &Rc<Inner>) -> Counted {
+        client.mutating.set(client.mutating.get() + 1);
+        Counted(client.clone())
+    }
+}
+
+impl Drop for Counted {
     fn drop(&mut self) {
-        let n = self.client.mutating.get();
-        self.client.mutating.set(n.saturating_sub(1));
-        self.client.leave_scope(self.scope, self.ticket);
+        let n = self.0.mutating.get();
+        self.0.mutating.set(n.saturating_sub(1));
     }
 }
 
@@ -143,7 +156,7 @@ impl MutationInner {
         set("failureCount", &JsValue::from(s.failure_count));
         set("failureReason", &or(s.failure_reason, JsValue::NULL));
         set("submittedAt", &JsValue::from(s.submitted_at));
-        set("isPaused", &JsValue::FALSE);
+        set("isPaused", &JsValue::from(s.is_paused));
         for (name, status) in [
             ("isIdle", "idle"),
             ("isPending", "pending"),
@@ -177,9 +190,19 @@ impl MutationInner {
         run: u64,
         variables: &JsValue,
     ) -> Result<JsValue, (JsValue, u32)> {
+        let Some(mutation_fn) = &self.options.mutation_fn else {
+            return Err((
+                type_error("mutate: no mutationFn found (give one in the mutation's options or through setMutationDefaults)"),
+                1,
+            ));
+        };
         let mut failures = 0;
+        let mut paused: Option<PausedRun> = None; // registered while it may resume
         loop {
-            let error = match call(&self.options.mutation_fn, &[variables]).await {
+            if !self.until_may_attempt(run, failures, &mut paused).await {
+                return Err((disposed_error(), failures));
+            }
+            let error = match call(mutation_fn, &[variables]).await {
                 Ok(data) => return Ok(data),
                 Err(e) => e,
             };
@@ -201,11 +224,92 @@ impl MutationInner {
         }
     }
 
-    /// One run: waits for its scope, then the lifecycle.
-    async fn run(self: Rc<Self>, variables: JsValue) -> Result<JsValue, JsValue> {
+    /// Waits (paused, as TanStack's) while attempt number `failures` may not run: offline
+    /// under `networkMode: 'online'`, or a retry while the page is hidden.
+    /// False when the client was disposed meanwhile: the run must not go on.
+    async fn until_may_attempt(
+        &self,
+        run: u64,
+        failures: u32,
+        paused: &mut Option<PausedRun>,
+    ) -> bool {
+        let mode = self.options.network_mode;
+        loop {
+            if self.client.is_disposed() {
+                return false;
+            }
+            if may_attempt(
+                mode,
+                failures,
+                managers::is_online(),
+                managers::is_focused(),
+            ) {
+                break;
+            }
+            paused
+                .get_or_insert_with(|| PausedRun::register(&self.client))
+                .set_paused(true);
+            let changed = self.state.borrow_mut().set_paused(run, true);
+            if changed {
+                self.notify();
+            }
+            managers::wait().done().await;
+        }
+        if let Some(p) = paused {
+            p.set_paused(false);
+        }
+        if self.state.borrow_mut().set_paused(run, false) {
+            self.notify();
+        }
+        true
+    }
+
+    /// One run: waits for its scope, then the lifecycle, then the callbacks given to
+    /// this `mutate` call (after the mutation's own, as TanStack's).
+    async fn run(
+        self: Rc<Self>,
+        variables: JsValue,
+        per_call: CallCallbacks,
+        counted: Counted,
+    ) -> Result<JsValue, JsValue> {
+        let outcome = self.clone().run_lifecycle(variables.clone()).await;
+        let context = self
+            .state
+            .borrow()
+            .context
+            .clone()
+            .unwrap_or(JsValue::UNDEFINED);
+        // Errors of these callbacks are the caller's own: they change no outcome.
+        match &outcome {
+            Ok(data) => {
+                if let Some(f) = &per_call.on_success {
+                    let _ = call(f, &[data, &variables, &context]).await;
+                }
+                if let Some(f) = &per_call.on_settled {
+                    let _ = call(f, &[data, &JsValue::NULL, &variables, &context]).await;
+                }
+            }
+            Err(error) => {
+                if let Some(f) = &per_call.on_error {
+                    let _ = call(f, &[error, &variables, &context]).await;
+                }
+                if let Some(f) = &per_call.on_settled {
+                    let _ = call(f, &[&JsValue::UNDEFINED, error, &variables, &context]).await;
+                }
+            }
+        }
+        drop(counted);
+        outcome
+    }
+
+    async fn run_lifecycle(self: Rc<Self>, variables: JsValue) -> Result<JsValue, JsValue> {
         let scope = self.options.scope.as_deref();
         let ticket = self.client.enter_scope(scope).await;
-        let _running = Running::start(&self.client, scope, ticket);
+        let _running = Running {
+            client: &self.client,
+            scope,
+            ticket,
+        };
         // A client disposed before this run's turn runs nothing more.
         if self.client.is_disposed() {
             return Err(disposed_error());
@@ -268,6 +372,39 @@ impl MutationInner {
     }
 }
 
+/// The callbacks of one `mutate(variables, { onSuccess, onError, onSettled })` call.
+struct CallCallbacks {
+    on_success: Option<Function>,
+    on_error: Option<Function>,
+    on_settled: Option<Function>,
+}
+
+impl CallCallbacks {
+    fn read(opts: &JsValue) -> Result<CallCallbacks, JsValue> {
+        if opts.is_undefined() || opts.is_null() {
+            return Ok(CallCallbacks {
+                on_success: None,
+                on_error: None,
+                on_settled: None,
+            });
+        }
+        expect_object(
+            opts,
+            "mutate options ({ onSuccess, onError, onSettled })",
+            false,
+        )?;
+        Ok(CallCallbacks {
+            on_success: callback(opts, "onSuccess", "(data, variables, context) => void")?,
+            on_error: callback(opts, "onError", "(error, variables, context) => void")?,
+            on_settled: callback(
+                opts,
+                "onSettled",
+                "(data, error, variables, context) => void",
+            )?,
+        })
+    }
+}
+
 /// A mutation with lifecycle callbacks: `client.mutation({ mutationFn, onMutate, … })`.
 #[wasm_bindgen]
 pub struct Mutation {
@@ -291,10 +428,14 @@ impl Mutation {
 #[wasm_bindgen]
 impl Mutation {
     /// Runs the mutation; resolves with `mutationFn`'s data or rejects with its error.
-    pub fn mutate(&self, variables: JsValue) -> Result<Promise, JsValue> {
+    /// `options`: `{ onSuccess, onError, onSettled }` for this call, run after the
+    /// mutation's own.
+    pub fn mutate(&self, variables: JsValue, options: JsValue) -> Result<Promise, JsValue> {
         let _entered = reentry::enter("Mutation.mutate")?;
+        let per_call = CallCallbacks::read(&options)?;
+        let counted = Counted::start(&self.inner.client);
         Ok(super::promise::from_future(
-            self.inner.clone().run(variables),
+            self.inner.clone().run(variables, per_call, counted),
         ))
     }
 
@@ -316,11 +457,8 @@ impl Mutation {
         })?;
         let id = self.inner.next_listener.get() + 1;
         self.inner.next_listener.set(id);
-        self.inner
-            .listeners
-            .borrow_mut()
-            .push((id, listener.clone()));
-        let _ = listener.call1(&JsValue::UNDEFINED, &self.inner.state_object());
+        self.inner.listeners.borrow_mut().push((id, listener));
+        // As TanStack's: the listener hears changes, not the state at subscribe.
         let weak: Weak<MutationInner> = Rc::downgrade(&self.inner);
         Ok(super::promise::once_fn(move || {
             if let Some(m) = weak.upgrade() {

@@ -15,14 +15,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::client::{now, Inner, QueryClient};
+use super::client::{now, Inner, QueryClient, WhenStale};
 use super::convert::{describe, js_name, set_prop};
 use super::errors::type_error;
 use super::fetch;
 use super::js_state::state_object;
 use super::managers::Trigger;
 use super::options::{get, optional_function, read_refetch_on, QueryOptions};
-use super::reentry;
+use super::{reentry, structural};
 use crate::core::network::RefetchOn;
 use crate::core::staleness::{is_stale, stale_at, StaleTime};
 use crate::core::state::{FetchStatus, QueryState, Status};
@@ -185,27 +185,28 @@ impl ObserverInner {
         }))
     }
 
-    fn hash(&self) -> String {
-        self.state.borrow().options.hash.clone()
-    }
-
+    /// The query's state as this observer reports it. A disabled observer's result is
+    /// never stale (TanStack's: it would not refetch it).
     fn snapshot(&self) -> Snapshot {
-        let hash = self.hash();
+        let (hash, enabled) = {
+            let st = self.state.borrow();
+            (st.options.hash.clone(), st.enabled)
+        };
         let t = now();
         match self.client.cache_ref() {
             Ok(cache) => match cache.get(&hash) {
                 Some(q) => Snapshot {
                     state: q.state.clone(),
-                    is_stale: q.is_stale(t),
+                    is_stale: enabled && q.is_stale(t),
                 },
                 None => Snapshot {
                     state: QueryState::default(),
-                    is_stale: true,
+                    is_stale: enabled,
                 },
             },
             Err(_) => Snapshot {
                 state: QueryState::default(),
-                is_stale: true,
+                is_stale: enabled,
             },
         }
     }
@@ -227,33 +228,50 @@ impl ObserverInner {
                 st.previous_data.clone(),
             )
         };
+        let (sharing, last_data) = {
+            let st = self.state.borrow();
+            let last_data = st
+                .last
+                .as_ref()
+                .and_then(|(_, js)| js_sys::Reflect::get(js, &js_name("data")).ok())
+                .filter(|d| !d.is_undefined());
+            (st.options.structural_sharing.clone(), last_data)
+        };
+        // As TanStack's: what select (or placeholderData) gives anew keeps the parts deeply
+        // equal to the last result's data, and is that very object when all of it is.
+        let shared = |next: JsValue| -> JsValue {
+            structural::share(&sharing, last_data.as_ref(), next.clone()).unwrap_or(next)
+        };
         let js = result_object(&snap);
         let put = |name: &'static str, v: &JsValue| {
             set_prop(&js, name, v);
+        };
+        let select_error = |error: &JsValue| {
+            put("data", &JsValue::UNDEFINED);
+            put("status", &js_name("error"));
+            put("error", error);
+            for (flag, on) in [
+                ("isError", true),
+                ("isSuccess", false),
+                ("isLoadingError", true),
+                ("isPending", false),
+                ("isLoading", false),
+            ] {
+                put(flag, &JsValue::from(on));
+            }
         };
         let mut new_memo = memo.clone();
         match (&snap.state.data, &view.select) {
             (Some(data), Some(select)) => {
                 let out = match memo {
                     Some((input, out)) if input == *data => out,
-                    _ => select.call1(&JsValue::UNDEFINED, data),
+                    _ => select.call1(&JsValue::UNDEFINED, data).map(shared),
                 };
                 new_memo = Some((data.clone(), out.clone()));
                 match out {
                     Ok(selected) => put("data", &selected),
                     // A throwing select is an error result, never raw data.
-                    Err(error) => {
-                        put("data", &JsValue::UNDEFINED);
-                        put("status", &js_name("error"));
-                        put("error", &error);
-                        for (flag, on) in [
-                            ("isError", true),
-                            ("isSuccess", false),
-                            ("isLoadingError", true),
-                        ] {
-                            put(flag, &JsValue::from(on));
-                        }
-                    }
+                    Err(error) => select_error(&error),
                 }
             }
             (Some(_), None) => {}
@@ -266,20 +284,24 @@ impl ObserverInner {
                 };
                 if !placeholder.is_undefined() {
                     let shown = match &view.select {
-                        Some(select) => select
-                            .call1(&JsValue::UNDEFINED, &placeholder)
-                            .unwrap_or(placeholder),
-                        None => placeholder,
+                        Some(select) => select.call1(&JsValue::UNDEFINED, &placeholder),
+                        None => Ok(placeholder),
                     };
-                    put("data", &shown);
-                    put("status", &js_name("success"));
-                    for (flag, on) in [
-                        ("isPlaceholderData", true),
-                        ("isSuccess", true),
-                        ("isPending", false),
-                        ("isLoading", false),
-                    ] {
-                        put(flag, &JsValue::from(on));
+                    match shown {
+                        Ok(shown) => {
+                            put("data", &shared(shown));
+                            put("status", &js_name("success"));
+                            for (flag, on) in [
+                                ("isPlaceholderData", true),
+                                ("isSuccess", true),
+                                ("isPending", false),
+                                ("isLoading", false),
+                            ] {
+                                put(flag, &JsValue::from(on));
+                            }
+                        }
+                        // TanStack's: select throwing on placeholder data is an error too.
+                        Err(error) => select_error(&error),
                     }
                 }
             }
@@ -476,6 +498,13 @@ impl ObserverInner {
         self.state.borrow_mut().mounted = false;
         if let Ok(mut cache) = self.client.cache() {
             cache.unobserve(&hash, enabled, now());
+            // The last observer gone: a running fetch stops retrying (TanStack's
+            // `cancelRetry`); the attempt under way goes to its end.
+            if let Some(q) = cache.get_mut(&hash).filter(|q| !q.is_observed()) {
+                if let Some(f) = q.meta.in_flight.as_mut() {
+                    f.retry_cancelled = true;
+                }
+            }
         }
         self.client.unregister_observer(&hash, self);
         self.client.arm_gc();
@@ -492,7 +521,7 @@ impl ObserverInner {
         }
         let p = self
             .client
-            .fetch_or_cached(options, "QueryObserver", true)?;
+            .fetch_or_cached(options, "QueryObserver", WhenStale::Revalidate)?;
         super::promise::handle(&p, &self.client.noop);
         self.client.notify_changed();
         Ok(())
@@ -510,11 +539,12 @@ impl ObserverInner {
         if first {
             self.mount()?;
         }
-        let (result, _) = self.current();
+        // As TanStack's: the listener hears changes from now on, not the current result
+        // (that is `getCurrentResult()`).
         if first {
-            self.state.borrow_mut().delivered = result.clone();
+            let (result, _) = self.current();
+            self.state.borrow_mut().delivered = result;
         }
-        let _ = listener.call1(&JsValue::UNDEFINED, &result);
         if first {
             self.fetch_if_needed()?;
             self.arm_stale_timer();
@@ -587,15 +617,23 @@ impl ObserverInner {
         Ok(())
     }
 
-    fn refetch(self: &Rc<Self>) -> Result<Promise, JsValue> {
+    fn refetch(self: &Rc<Self>, fetch_options: &JsValue) -> Result<Promise, JsValue> {
+        let cancel_refetch = match get(fetch_options, "cancelRefetch")? {
+            v if v.is_undefined() => true,
+            v => v.is_truthy(),
+        };
+        let throw_on_error = get(fetch_options, "throwOnError")?.is_truthy();
         let options = self.state.borrow().options.clone();
         self.client.build(&options)?;
-        let started = fetch::start(&self.client, &options.hash)?;
+        let started = fetch::refetch(&self.client, &options.hash, cancel_refetch)?;
         self.client.notify_changed();
         let this = self.clone();
         Ok(super::promise::from_future(async move {
             if let Some(p) = started {
-                let _ = JsFuture::from(p).await;
+                let settled = JsFuture::from(p).await;
+                if let (Err(error), true) = (settled, throw_on_error) {
+                    return Err(error);
+                }
             }
             Ok(this.current().0)
         }))
@@ -649,9 +687,11 @@ impl QueryObserver {
     }
 
     /// Fetches now (even when disabled); resolves with the result afterwards.
-    pub fn refetch(&self) -> Result<Promise, JsValue> {
+    /// Options: `cancelRefetch` (default true: a running fetch is replaced),
+    /// `throwOnError` (reject with the fetch's error).
+    pub fn refetch(&self, options: JsValue) -> Result<Promise, JsValue> {
         let _entered = reentry::enter("QueryObserver.refetch")?;
-        self.inner.refetch()
+        self.inner.refetch(&options)
     }
 
     /// New options (a new key moves the observer to that query).

@@ -261,7 +261,9 @@ impl Runtime {
 pub struct ClientOptions {
     pub stale_time: StaleTime,
     pub gc_time: Duration,
-    pub retry: RetrySpec,
+    /// `retry` when the client was given one; otherwise observers retry 3 times and
+    /// imperative fetches not at all (TanStack's defaults).
+    pub retry: Option<RetrySpec>,
     pub retry_delay: Option<RetryDelaySpec>,
     pub max_entries: usize,
     pub runtime: Runtime,
@@ -303,6 +305,16 @@ pub fn read_refetch_on(opts: &JsValue, option: &'static str) -> Result<Option<Re
 }
 
 impl ClientOptions {
+    /// The retry policy of a query whose call did not give one: the client's, else
+    /// TanStack's default for who asked (`observer`: 3 times; `fetchQuery` & co: none).
+    pub fn retry_for(&self, observer: bool) -> RetrySpec {
+        match &self.retry {
+            Some(retry) => retry.clone(),
+            None if observer => RetrySpec::Times(3),
+            None => RetrySpec::Times(0),
+        }
+    }
+
     pub fn read(opts: &JsValue) -> Result<ClientOptions, JsValue> {
         expect_object(opts, "QueryClient options", true)?;
         let max_entries = match get(opts, "maxEntries")? {
@@ -327,7 +339,7 @@ impl ClientOptions {
         Ok(ClientOptions {
             stale_time: read_stale_time(&get(opts, "staleTime")?, "staleTime")?.unwrap_or_default(),
             gc_time: read_duration(&get(opts, "gcTime")?, "gcTime")?.unwrap_or(DEFAULT_GC_TIME),
-            retry: RetrySpec::read(&get(opts, "retry")?, "retry")?.unwrap_or(RetrySpec::Times(3)),
+            retry: RetrySpec::read(&get(opts, "retry")?, "retry")?,
             retry_delay: RetryDelaySpec::read(&get(opts, "retryDelay")?, "retryDelay")?,
             max_entries,
             runtime: Runtime::read(&get(opts, "runtime")?)?,
@@ -339,7 +351,8 @@ impl ClientOptions {
     }
 }
 
-/// The options of one query call (`fetchQuery`, `prefetchQuery`, `ensureQueryData`).
+/// The options of one query call (`fetchQuery`, `prefetchQuery`, `ensureQueryData`) or
+/// of an observer (`method` starting with `QueryObserver`).
 #[derive(Clone)]
 pub struct QueryOptions {
     pub key_js: JsValue,
@@ -383,7 +396,7 @@ impl QueryOptions {
                 .unwrap_or(defaults.stale_time),
             gc_time: read_duration(&get(opts, "gcTime")?, "gcTime")?.unwrap_or(defaults.gc_time),
             retry: RetrySpec::read(&get(opts, "retry")?, "retry")?
-                .unwrap_or_else(|| defaults.retry.clone()),
+                .unwrap_or_else(|| defaults.retry_for(method.starts_with("QueryObserver"))),
             retry_delay: RetryDelaySpec::read(&get(opts, "retryDelay")?, "retryDelay")?
                 .or_else(|| defaults.retry_delay.clone()),
             initial_data: get(opts, "initialData")?,

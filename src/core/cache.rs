@@ -65,6 +65,21 @@ impl<D, E, M> Query<D, E, M> {
         self.observers
     }
 
+    /// TanStack's `isDisabled`: observed, but by disabled observers only; or not
+    /// observed and never fetched or set. Refetches (`refetchQueries`, invalidation)
+    /// skip such queries.
+    pub fn is_disabled(&self) -> bool {
+        if self.observers > 0 {
+            return !self.is_active();
+        }
+        self.state.data_update_count == 0 && self.state.error_update_count == 0
+    }
+
+    /// Observed with `staleTime: 'static'`: refetches skip it too.
+    pub fn is_static(&self) -> bool {
+        self.observers > 0 && self.stale_time == StaleTime::Static
+    }
+
     pub fn is_fetching(&self) -> bool {
         self.fetch.is_some()
     }
@@ -252,7 +267,12 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     pub fn set_data(&mut self, hash: &str, data: D, updated_at: f64) -> bool {
         match self.queries.get_mut(hash) {
             Some(q) => {
-                q.state.on_success(data, updated_at);
+                // A running fetch goes on; cancelling it keeps this write (it reverts to
+                // the state before the fetch, with the user's data in it).
+                if let Some(f) = q.fetch.as_mut() {
+                    f.revert.on_success(data.clone(), updated_at);
+                }
+                q.state.on_set(data, updated_at);
                 q.lru_tick = self.lru.touch(q.lru_tick);
                 self.mark(hash);
                 true
@@ -330,6 +350,23 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         }
         self.mark(hash);
         Some(FetchStart::Started(id))
+    }
+
+    /// Replaces the running fetch of a query that holds data with a new one (TanStack's
+    /// `cancelRefetch`): the old ticket is orphaned, the state it reverts to is kept,
+    /// and the new ticket is returned. `None` when nothing runs or there is no data
+    /// yet (then a refetch joins the running fetch).
+    pub fn restart_fetch(&mut self, hash: &str) -> Option<(FetchId, FetchId)> {
+        let q = self.queries.get_mut(hash)?;
+        if !q.state.has_data() {
+            return None;
+        }
+        let fetch = q.fetch.as_mut()?;
+        self.next_id += 1;
+        let old = std::mem::replace(&mut fetch.id, self.next_id);
+        q.state.on_fetch_start();
+        self.mark(hash);
+        Some((old, self.next_id))
     }
 
     fn current_fetch(&mut self, hash: &str, id: FetchId) -> Option<&mut Query<D, E, M>> {
@@ -643,6 +680,40 @@ mod tests {
     }
 
     #[test]
+    fn a_refetch_replaces_a_running_fetch_only_when_there_is_data() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["a"], 1000.0, 0.0);
+        let Some(FetchStart::Started(first)) = c.begin_fetch(&h) else {
+            panic!()
+        };
+        assert_eq!(c.restart_fetch(&h), None, "no data yet: the refetch joins");
+        assert!(c.fetch_succeeded(&h, first, "v1", 1.0));
+        assert_eq!(c.restart_fetch(&h), None, "nothing runs");
+        let Some(FetchStart::Started(second)) = c.begin_fetch(&h) else {
+            panic!()
+        };
+        assert!(c.attempt_failed(&h, second, 1, "flaky"));
+        let (old, third) = c.restart_fetch(&h).expect("data and a running fetch");
+        assert_eq!(old, second);
+        assert_ne!(third, second);
+        assert_eq!(c.get(&h).unwrap().state.failure_count, 0, "a new run");
+        assert!(
+            !c.fetch_succeeded(&h, second, "late", 2.0),
+            "the replaced run is dropped"
+        );
+        assert!(c.fetch_succeeded(&h, third, "v3", 3.0));
+        assert_eq!(c.get(&h).unwrap().state.data, Some("v3"));
+        // Cancelling the new run still reverts to the state before the first refetch.
+        let Some(FetchStart::Started(fourth)) = c.begin_fetch(&h) else {
+            panic!()
+        };
+        let (_, fifth) = c.restart_fetch(&h).unwrap();
+        assert_eq!(c.cancel_fetch(&h, 4.0), Some(fifth));
+        assert!(!c.fetch_succeeded(&h, fourth, "late", 5.0));
+        assert_eq!(c.get(&h).unwrap().state.data, Some("v3"));
+    }
+
+    #[test]
     fn a_cancelled_fetch_reverts_and_its_late_result_is_dropped() {
         let mut c = Cache::new(10).unwrap();
         let h = build(&mut c, &["a"], 1000.0, 0.0);
@@ -880,6 +951,65 @@ mod tests {
         c.unobserve(&h, true, 6_000.0);
         c.unobserve(&h, false, 6_000.0);
         assert_eq!(c.next_gc_at(), Some(7_000.0));
+    }
+
+    #[test]
+    fn set_data_during_a_fetch_lets_it_go_on_and_a_cancel_keeps_the_write() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["a"], 1000.0, 0.0);
+        let Some(FetchStart::Started(id)) = c.begin_fetch(&h) else {
+            panic!()
+        };
+        assert!(c.attempt_failed(&h, id, 1, "flaky"));
+        assert!(c.set_data(&h, "mine", 1.0));
+        let s = &c.get(&h).unwrap().state;
+        assert_eq!(
+            (s.data, s.status, s.fetch_status, s.failure_count),
+            (Some("mine"), Status::Success, FetchStatus::Fetching, 1),
+            "the fetch goes on"
+        );
+        assert_eq!(c.cancel_fetch(&h, 2.0), Some(id));
+        let s = &c.get(&h).unwrap().state;
+        assert_eq!(
+            (s.data, s.fetch_status),
+            (Some("mine"), FetchStatus::Idle),
+            "a cancel keeps the user's write"
+        );
+        // Not cancelled, the fetch's data comes later and wins.
+        let Some(FetchStart::Started(id)) = c.begin_fetch(&h) else {
+            panic!()
+        };
+        assert!(c.set_data(&h, "mine again", 3.0));
+        assert!(c.fetch_succeeded(&h, id, "fetched", 4.0));
+        assert_eq!(c.get(&h).unwrap().state.data, Some("fetched"));
+    }
+
+    #[test]
+    fn refetches_skip_disabled_and_static_queries_as_tanstack_does() {
+        let mut c = Cache::new(10).unwrap();
+        let h = build(&mut c, &["a"], 1000.0, 0.0);
+        assert!(
+            c.get(&h).unwrap().is_disabled(),
+            "never fetched nor set, unobserved"
+        );
+        c.set_data(&h, "v", 1.0);
+        assert!(!c.get(&h).unwrap().is_disabled(), "it has been set");
+        c.observe(&h, false);
+        assert!(
+            c.get(&h).unwrap().is_disabled(),
+            "observed by a disabled observer only"
+        );
+        c.observe(&h, true);
+        assert!(!c.get(&h).unwrap().is_disabled(), "an enabled observer");
+        assert!(!c.get(&h).unwrap().is_static());
+        c.get_mut(&h).unwrap().stale_time = StaleTime::Static;
+        assert!(c.get(&h).unwrap().is_static(), "observed with 'static'");
+        c.unobserve(&h, true, 2.0);
+        c.unobserve(&h, false, 2.0);
+        assert!(
+            !c.get(&h).unwrap().is_static(),
+            "unobserved: not static (TanStack)"
+        );
     }
 
     #[test]

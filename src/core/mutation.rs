@@ -41,6 +41,9 @@ pub struct MutationState<D, E, V, C> {
     pub failure_reason: Option<E>,
     /// When the latest run was submitted (ms since the epoch), 0 before any.
     pub submitted_at: f64,
+    /// The run waits for the network (or a focused page, for a retry) before its
+    /// `mutationFn` may run.
+    pub is_paused: bool,
     /// Which run may write this state.
     run: u64,
 }
@@ -56,6 +59,7 @@ impl<D, E, V, C> Default for MutationState<D, E, V, C> {
             failure_count: 0,
             failure_reason: None,
             submitted_at: 0.0,
+            is_paused: false,
             run: 0,
         }
     }
@@ -86,6 +90,18 @@ impl<D, E, V, C> MutationState<D, E, V, C> {
         }
     }
 
+    /// Run `run` waits for the network (`true`) or goes on (`false`). Returns whether
+    /// the state changed.
+    pub fn set_paused(&mut self, run: u64, paused: bool) -> bool {
+        match self.current(run) {
+            Some(s) if s.is_paused != paused => {
+                s.is_paused = paused;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// An attempt of run `run` failed and will be retried.
     pub fn attempt_failed(&mut self, run: u64, failure_count: u32, reason: E) {
         if let Some(s) = self.current(run) {
@@ -101,6 +117,7 @@ impl<D, E, V, C> MutationState<D, E, V, C> {
         };
         s.status = MutationStatus::Success;
         s.data = Some(data);
+        s.is_paused = false;
         s.failure_count = 0;
         s.failure_reason = None;
         true
@@ -115,6 +132,7 @@ impl<D, E, V, C> MutationState<D, E, V, C> {
             return false;
         };
         s.status = MutationStatus::Error;
+        s.is_paused = false;
         s.failure_reason = Some(error.clone());
         s.error = Some(error);
         s.failure_count = failure_count;
@@ -187,6 +205,25 @@ mod tests {
                 100.0
             )
         );
+    }
+
+    #[test]
+    fn a_paused_run_is_paused_until_it_goes_on_or_settles() {
+        let mut s = S::default();
+        let first = s.start(1, 1.0);
+        assert!(s.set_paused(first, true));
+        assert!(!s.set_paused(first, true), "no change");
+        assert!(s.is_paused && s.status == MutationStatus::Pending);
+        assert!(s.set_paused(first, false));
+        assert!(s.set_paused(first, true));
+        assert!(s.fail(first, "offline too long", 1));
+        assert!(!s.is_paused, "settled: not paused");
+        let second = s.start(2, 2.0);
+        s.set_paused(second, true);
+        let third = s.start(3, 3.0);
+        assert!(!s.is_paused, "a new run starts unpaused");
+        assert!(!s.set_paused(second, false), "an old run writes nothing");
+        assert!(s.succeed(third, "ok"));
     }
 
     #[test]

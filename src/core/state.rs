@@ -130,6 +130,17 @@ impl<D, E> QueryState<D, E> {
         self.is_invalidated = false;
     }
 
+    /// Data written by the user (`setQueryData`): a success, but a fetch running meanwhile
+    /// goes on (its `fetchStatus` and failure count stay, as TanStack's manual update).
+    pub fn on_set(&mut self, data: D, updated_at: f64) {
+        let (fetch_status, failure_count) = (self.fetch_status, self.failure_count);
+        let failure_reason = self.failure_reason.take();
+        self.on_success(data, updated_at);
+        self.fetch_status = fetch_status;
+        self.failure_count = failure_count;
+        self.failure_reason = failure_reason;
+    }
+
     /// Data restored from L2: as it was when written, invalidation included.
     pub fn on_restored(&mut self, data: D, updated_at: f64, is_invalidated: bool) {
         self.status = Status::Success;

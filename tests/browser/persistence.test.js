@@ -94,10 +94,11 @@ export async function dataSurvivesAReloadWithoutANetworkCall(make, lib) {
   assert(b.getQueryData(['todos', { page: 1 }]) === data, 'then an L1 hit, by reference');
   b.dispose();
 
-  // stale L2 data: shown at once, refetched in the background
+  // stale L2 data: ensureQueryData with revalidateIfStale shows it at once and
+  // refetches in the background (stale-while-revalidate)
   const c = make({ storage: lib.IndexedDbStorage({ dbName }), staleTime: 0 });
   const refetch = counter(() => ({ todos: ['fresh'] }));
-  const shown = await c.fetchQuery({ queryKey: ['todos', { page: 1 }], queryFn: refetch });
+  const shown = await c.ensureQueryData({ queryKey: ['todos', { page: 1 }], queryFn: refetch, revalidateIfStale: true });
   eq(shown.todos, ['a', 'b'], 'stale L2 data is returned at once');
   await sleep(20);
   eq(refetch.calls, 1, 'and refetched in the background');
@@ -323,7 +324,7 @@ export async function indexedDbUnavailableFallsBackToL1(make, lib) {
   Object.defineProperty(globalThis, 'indexedDB', { value: undefined, configurable: true, writable: true });
   const reports = [];
   try {
-    const client = make({ storage: lib.IndexedDbStorage({ dbName: freshDb() }), onStorageError: (e, op) => reports.push(op) });
+    const client = make({ storage: lib.IndexedDbStorage({ dbName: freshDb() }), staleTime: 60_000, onStorageError: (e, op) => reports.push(op) });
     eq(await client.fetchQuery({ queryKey: ['x'], queryFn: async () => 'net' }), 'net', 'works without IndexedDB');
     client.setQueryData(['y'], 1);
     await client.flush();

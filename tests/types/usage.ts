@@ -45,3 +45,65 @@ d.setMutationDefaults(['add'], { mutationFn: async (n: number) => n + 1 });
 d.mutation<number, Error, number>({ mutationKey: ['add'] }).mutate(1);
 const defaulted: true = d.defaultQueryOptions({ queryKey: ['todos'] })._defaulted;
 d.setDefaultOptions({ ...d.getDefaultOptions(), queries: { gcTime: 1_000 } });
+// Infinite queries.
+import { InfiniteQueryObserver, type InfiniteData } from '../../pkg-template/index';
+type Page = { items: string[]; next?: number };
+async function pages(): Promise<number> {
+  const data: InfiniteData<Page, number> = await c.fetchInfiniteQuery({
+    queryKey: ['feed'] as const,
+    queryFn: async ({ pageParam, direction, signal, queryKey }): Promise<Page> => {
+      signal.aborted;
+      const key: readonly ['feed'] = queryKey;
+      return { items: [`${key[0]} ${pageParam} ${direction === 'backward' ? '<' : '>'}`], next: pageParam + 1 };
+    },
+    initialPageParam: 0,
+    getNextPageParam: (lastPage, allPages, lastPageParam, allPageParams) => (allPages.length < 5 ? lastPage.next ?? lastPageParam + allPageParams.length : undefined),
+    getPreviousPageParam: (_first, _all, firstPageParam) => (firstPageParam > 0 ? firstPageParam - 1 : null),
+    maxPages: 10,
+    pages: 2,
+  });
+  await c.prefetchInfiniteQuery({ queryKey: ['feed'], queryFn: async ({ pageParam }: { pageParam: string }) => pageParam, initialPageParam: 'a', getNextPageParam: () => undefined });
+  const again = await c.ensureInfiniteQueryData({ queryKey: ['feed'], queryFn: async () => 1, initialPageParam: 0, getNextPageParam: (last: number) => last + 1, revalidateIfStale: true });
+  const firstNumber: number = again.pages[0];
+  return data.pageParams[0] + data.pages.length + firstNumber;
+}
+pages();
+const feed = new InfiniteQueryObserver(c, {
+  queryKey: ['feed'],
+  queryFn: async ({ pageParam }: { pageParam: number }): Promise<Page> => ({ items: [String(pageParam)] }),
+  initialPageParam: 0,
+  getNextPageParam: (lastPage: Page) => lastPage.next,
+  select: (data) => data.pages.flatMap((p) => p.items),
+  staleTime: 1_000,
+});
+const stopFeed: () => void = feed.subscribe((r) => {
+  const items: string[] | undefined = r.data;
+  if (r.hasNextPage && !r.isFetchingNextPage && !r.isFetchNextPageError) r.fetchNextPage({ cancelRefetch: false });
+  console.log(items, r.hasPreviousPage, r.isFetchingPreviousPage, r.isFetchPreviousPageError);
+});
+feed.fetchPreviousPage({ throwOnError: true }).then((r) => r.isSuccess);
+feed.refetch().then((r) => r.data?.length);
+stopFeed();
+feed.destroy();
+// TanStack's QueryCache, MutationCache and hydration.
+import { QueryCache, MutationCache, Query, dehydrate, hydrate, type DehydratedState, type QueryCacheNotifyEvent } from '../../pkg-template/index';
+const withCaches = new QueryClient({
+  queryCache: new QueryCache({ onError: (error, query) => console.log(error, query.queryHash), onSettled: (data, error) => console.log(data, error) }),
+  mutationCache: new MutationCache({ onSuccess: (data, variables, context, mutation) => console.log(data, variables, context, mutation.mutationId) }),
+});
+const offCache: () => void = withCaches.getQueryCache().subscribe((event: QueryCacheNotifyEvent) => {
+  if (event.type === 'updated' && event.action.type === 'success') console.log(event.action.data, event.query.state.dataUpdatedAt);
+});
+offCache();
+const found: Query<{ id: number }[]> | undefined = withCaches.getQueryCache().find<{ id: number }[]>({ queryKey: ['todos'] });
+found?.state.data?.map((t) => t.id);
+found?.setData((old) => old ?? [], { updatedAt: 1 });
+withCaches.getQueryCache().findAll({ predicate: (q) => q.isStale() && q.getObserversCount() === 0 }).forEach((q) => q.invalidate());
+withCaches.setQueryData(['todos'], [], { updatedAt: Date.now() - 1_000 });
+const saving = withCaches.getMutationCache().find<number, Error, string>({ mutationKey: ['save'], status: 'pending' });
+saving?.state.variables?.toUpperCase();
+withCaches.getMutationCache().subscribe((e) => { if (e.type === 'updated') console.log(e.action.type, e.mutation.options.mutationKey); });
+withCaches.mutation({ mutationFn: async (n: number) => n, gcTime: 60_000, meta: { label: 'n' } });
+const dehydrated: DehydratedState = dehydrate(withCaches, { shouldDehydrateQuery: (q) => q.state.status !== 'error' });
+hydrate(new QueryClient(), JSON.parse(JSON.stringify(dehydrated)), { defaultOptions: { queries: { gcTime: Infinity } } });
+hydrate(new QueryClient(), undefined);

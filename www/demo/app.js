@@ -44,10 +44,10 @@ function track(key, url, show) {
     return data;
   };
   const observer = client.watch({ queryKey: key, queryFn });
-  let subscribing = true; // subscribe() calls the listener at once with what L1 holds
+  let subscribing = true; // what L1 holds as the view subscribes (and shows it at once)
   let shown; // the data and its dataUpdatedAt last seen (structural sharing may keep the object)
   let shownAt;
-  const unsubscribe = observer.subscribe((result) => {
+  const listener = (result) => {
     if (result.data !== undefined && !result.isPlaceholderData && (result.data !== shown || result.dataUpdatedAt !== shownAt)) {
       shown = result.data;
       shownAt = result.dataUpdatedAt;
@@ -58,7 +58,10 @@ function track(key, url, show) {
     entry.result = result;
     show(result, entry);
     renderLog();
-  });
+  };
+  // As in TanStack: the listener hears changes; the current result is read once.
+  const unsubscribe = observer.subscribe(listener);
+  listener(observer.getCurrentResult());
   subscribing = false;
   return () => {
     unsubscribe();

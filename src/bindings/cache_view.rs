@@ -1,0 +1,55 @@
+//! What the face's `QueryCache` (`js/face/query_cache.js`) reads of the cache: one view
+//! object per query matching a set of filters, with the fields TanStack's `Query`
+//! exposes for reading (its key, hash, state, meta, observer count, activity and
+//! staleness). The views are snapshots; the face keeps one `Query` object per hash
+//! and refreshes it from them.
+
+use js_sys::{Array, Object};
+use wasm_bindgen::prelude::*;
+
+use super::client::{now, QueryClient};
+use super::convert::set_prop;
+use super::js_state::state_object;
+use super::options::Filters;
+use super::reentry;
+use crate::core::staleness::{Duration, StaleTime};
+
+#[wasm_bindgen]
+impl QueryClient {
+    /// `[{ queryKey, queryHash, state, meta, observers, active, stale, staleTime, gcTime }]`
+    /// of every query matching `filters` (all of them when none), in the cache's order.
+    #[wasm_bindgen(js_name = __queryViews)]
+    pub fn query_views(&self, filters: JsValue) -> Result<Array, JsValue> {
+        let _entered = reentry::enter("queryCache.findAll")?;
+        let f = Filters::read(&filters, "queryCache.findAll")?;
+        let hashes = self.matching(&f)?;
+        let inner = self.inner()?;
+        let cache = inner.cache_ref()?;
+        let t = now();
+        let out = Array::new();
+        for hash in hashes {
+            let Some(q) = cache.get(&hash) else { continue };
+            let view = Object::new();
+            set_prop(&view, "queryKey", &q.meta.key_js);
+            set_prop(&view, "queryHash", &JsValue::from_str(&hash));
+            set_prop(&view, "state", &state_object(&q.state));
+            set_prop(&view, "meta", &q.meta.meta);
+            set_prop(&view, "observers", &JsValue::from(q.observers()));
+            set_prop(&view, "active", &JsValue::from(q.is_active()));
+            set_prop(&view, "stale", &JsValue::from(q.is_stale(t)));
+            let stale_time = match q.stale_time {
+                StaleTime::Millis(ms) => JsValue::from(ms),
+                StaleTime::Infinity => JsValue::from(f64::INFINITY),
+                StaleTime::Static => JsValue::from_str("static"),
+            };
+            set_prop(&view, "staleTime", &stale_time);
+            let gc_time = match q.gc_time {
+                Duration::Millis(ms) => ms,
+                Duration::Never => f64::INFINITY,
+            };
+            set_prop(&view, "gcTime", &JsValue::from(gc_time));
+            out.push(&view);
+        }
+        Ok(out)
+    }
+}

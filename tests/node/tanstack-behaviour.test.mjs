@@ -1,0 +1,304 @@
+// Behaviour a TanStack Query v5 user expects of calls both libraries have (issue 14's list
+// of differences): when queryFn starts, what fetchQuery does with stale data, which
+// queries a refetch skips or replaces, what mutate() does without a mutationFn, and the
+// warning an unknown option name gets. Through the built package, as users get it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { QueryClient, QueryObserver, onlineManager } from '../../pkg/nodejs/stackquery.js';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const deferred = () => {
+  let resolve, reject;
+  const promise = new Promise((a, b) => { resolve = a; reject = b; });
+  return { promise, resolve, reject };
+};
+
+test('queryFn starts synchronously inside the call that starts the fetch', async () => {
+  const client = new QueryClient();
+  const started = [];
+  const queryFn = ({ queryKey }) => { started.push(queryKey[0]); return Promise.resolve(queryKey[0]); };
+  const p = client.prefetchQuery({ queryKey: ['prefetch'], queryFn });
+  assert.deepEqual(started, ['prefetch'], 'prefetchQuery');
+  client.fetchQuery({ queryKey: ['fetch'], queryFn });
+  assert.deepEqual(started, ['prefetch', 'fetch'], 'fetchQuery');
+  await p;
+  const observer = new QueryObserver(client, { queryKey: ['observed'], queryFn, staleTime: Infinity });
+  const off = observer.subscribe(() => {});
+  assert.deepEqual(started.at(-1), 'observed', 'subscribe');
+  assert.equal(observer.getCurrentResult().fetchStatus, 'fetching');
+  await sleep(1);
+  client.invalidateQueries({ queryKey: ['observed'] });
+  assert.equal(started.filter((k) => k === 'observed').length, 2, 'invalidateQueries refetches the active query at once');
+  off();
+  // A queryFn that throws synchronously is a failed fetch, not a thrown call.
+  const boom = new Error('sync throw');
+  await assert.rejects(client.fetchQuery({ queryKey: ['throws'], queryFn: () => { throw boom; } }), (e) => e === boom);
+  assert.equal(client.getQueryState(['throws']).status, 'error');
+  client.dispose();
+});
+
+test('fetchQuery refetches stale data and resolves with the new data; ensureQueryData answers from the cache', async () => {
+  const client = new QueryClient();
+  let n = 0;
+  const queryFn = async () => ++n;
+  assert.equal(await client.fetchQuery({ queryKey: ['k'], queryFn }), 1);
+  assert.equal(await client.fetchQuery({ queryKey: ['k'], queryFn }), 2, 'staleTime 0: fetched again, awaited');
+  assert.equal(await client.fetchQuery({ queryKey: ['k'], queryFn, staleTime: 60_000 }), 2, 'fresh: the cache');
+  assert.equal(await client.ensureQueryData({ queryKey: ['k'], queryFn }), 2, 'ensureQueryData: the cached data, stale or not');
+  assert.equal(n, 2);
+  assert.equal(await client.ensureQueryData({ queryKey: ['k'], queryFn, revalidateIfStale: true }), 2, 'revalidateIfStale: stale data now…');
+  await sleep(1);
+  assert.equal(client.getQueryData(['k']), 3, '…and the refetch in the background');
+  // prefetchQuery with stale data fetches too.
+  await client.prefetchQuery({ queryKey: ['k'], queryFn });
+  assert.equal(n, 4);
+  client.dispose();
+});
+
+test('refetchQueries skips disabled and static queries, and invalidation refetches with the same rule', async () => {
+  const client = new QueryClient();
+  const calls = {};
+  const queryFn = async ({ queryKey }) => { calls[queryKey[1]] = (calls[queryKey[1]] ?? 0) + 1; return queryKey[1]; };
+  await client.fetchQuery({ queryKey: ['q', 'fetched'], queryFn });
+  client.setQueryData(['q', 'set'], 'x'); // no queryFn: nothing to refetch
+  const disabled = new QueryObserver(client, { queryKey: ['q', 'disabled'], queryFn, enabled: false });
+  const offDisabled = disabled.subscribe(() => {});
+  const statics = new QueryObserver(client, { queryKey: ['q', 'static'], queryFn, staleTime: 'static' });
+  const offStatic = statics.subscribe(() => {});
+  await sleep(1);
+  assert.deepEqual(calls, { fetched: 1, static: 1 });
+  await client.refetchQueries({ queryKey: ['q'] });
+  assert.deepEqual(calls, { fetched: 2, static: 1 }, 'the disabled and the static query were skipped');
+  await client.invalidateQueries({ queryKey: ['q'], refetchType: 'all' });
+  assert.deepEqual(calls, { fetched: 3, static: 1 }, "refetchType 'all' skips them as well");
+  assert.equal(client.getQueryState(['q', 'disabled']).isInvalidated, true, 'but they are marked invalidated');
+  offDisabled();
+  offStatic();
+  client.dispose();
+});
+
+test('a refetch replaces a running fetch of a query that has data, unless cancelRefetch: false', async () => {
+  const client = new QueryClient();
+  const runs = [];
+  const queryFn = ({ signal }) => {
+    const run = { ...deferred(), signal };
+    runs.push(run);
+    return run.promise;
+  };
+  const first = client.fetchQuery({ queryKey: ['r'], queryFn });
+  // No data yet: a refetch joins the running fetch (TanStack: cancelRefetch needs data).
+  const joined = client.refetchQueries({ queryKey: ['r'] });
+  assert.equal(runs.length, 1, 'no data: joined');
+  runs[0].resolve('v1');
+  assert.equal(await first, 'v1');
+  await joined;
+
+  const waiting = client.fetchQuery({ queryKey: ['r'], queryFn }); // stale: a new run
+  assert.equal(runs.length, 2);
+  const refetched = client.refetchQueries({ queryKey: ['r'] });
+  assert.equal(runs.length, 3, 'data and a running fetch: a new run replaces it');
+  assert.equal(runs[1].signal.aborted, true, "the replaced run's signal aborts");
+  runs[1].resolve('late'); // its result is dropped
+  runs[2].resolve('v3');
+  assert.equal(await waiting, 'v3', "the replaced run's waiters get the new run's data");
+  await refetched;
+  assert.equal(client.getQueryData(['r']), 'v3');
+
+  const again = client.fetchQuery({ queryKey: ['r'], queryFn });
+  const kept = client.refetchQueries({ queryKey: ['r'] }, { cancelRefetch: false });
+  assert.equal(runs.length, 4, 'cancelRefetch: false joins the running fetch');
+  runs[3].resolve('v4');
+  assert.equal(await again, 'v4');
+  await kept;
+  client.dispose();
+});
+
+test('refetchQueries rejects only with throwOnError; an observer refetch takes the same options', async () => {
+  const client = new QueryClient();
+  const boom = new Error('down');
+  let fail = false;
+  const queryFn = async () => { if (fail) throw boom; return 'ok'; };
+  await client.fetchQuery({ queryKey: ['t'], queryFn });
+  fail = true;
+  await client.refetchQueries({ queryKey: ['t'] }); // resolves
+  assert.equal(client.getQueryState(['t']).status, 'error');
+  await assert.rejects(client.refetchQueries({ queryKey: ['t'] }, { throwOnError: true }), (e) => e === boom);
+  const observer = new QueryObserver(client, { queryKey: ['t'], queryFn, retry: 0 });
+  const result = await observer.refetch();
+  assert.equal(result.error, boom, 'refetch() resolves with the error result');
+  await assert.rejects(observer.refetch({ throwOnError: true }), (e) => e === boom);
+  client.dispose();
+});
+
+test('mutate() without a mutationFn rejects; isMutating() counts a mutation from the mutate() call', async () => {
+  const client = new QueryClient();
+  const m = client.mutation({});
+  await assert.rejects(m.mutate(1), (e) => e instanceof TypeError && /no mutationFn found/.test(e.message));
+  assert.equal(m.state.status, 'error');
+  const gate = deferred();
+  const running = client.mutation({ mutationFn: () => gate.promise });
+  const p = running.mutate('v');
+  assert.equal(client.isMutating(), 1, 'right after mutate()');
+  gate.resolve('done');
+  assert.equal(await p, 'done');
+  assert.equal(client.isMutating(), 0);
+  // setMutationDefaults can give the mutationFn.
+  client.setMutationDefaults(['save'], { mutationFn: async (v) => `saved ${v}` });
+  assert.equal(await client.mutation({ mutationKey: ['save', 1] }).mutate('x'), 'saved x');
+  client.dispose();
+});
+
+test('setQueryData takes { updatedAt }', () => {
+  const client = new QueryClient({ staleTime: 1_000 });
+  const past = Date.now() - 10_000;
+  client.setQueryData(['u'], 'old news', { updatedAt: past });
+  assert.equal(client.getQueryState(['u']).dataUpdatedAt, past);
+  const observer = new QueryObserver(client, { queryKey: ['u'], staleTime: 1_000 });
+  assert.equal(observer.getCurrentResult().isStale, true, 'data as old as updatedAt says is stale');
+  client.setQueriesData({ queryKey: ['u'] }, 'newer', { updatedAt: past + 1 });
+  assert.equal(client.getQueryState(['u']).dataUpdatedAt, past + 1);
+  assert.throws(() => client.setQueryData(['u'], 1, { updatedAt: 'yesterday' }), { name: 'RangeError', message: /updatedAt/ });
+  client.dispose();
+});
+
+test('an unknown option is warned about once, by name, with the option it likely meant', async (t) => {
+  const warnings = [];
+  t.mock.method(console, 'warn', (message) => warnings.push(String(message)));
+  const client = new QueryClient({ stalTime: 1 });
+  assert.match(warnings[0], /unknown QueryClient option 'stalTime'.*did you mean 'staleTime'/);
+  await client.fetchQuery({ queryKey: ['w'], queryFn: async () => 1, gctime: 5 });
+  await client.fetchQuery({ queryKey: ['w2'], queryFn: async () => 1, gctime: 5 });
+  const about = (name) => warnings.filter((w) => w.includes(`'${name}'`));
+  assert.equal(about('gctime').length, 1, 'once per name');
+  assert.match(about('gctime')[0], /unknown query option 'gctime'.*did you mean 'gcTime'/);
+  new QueryObserver(client, { queryKey: ['w'], refetchOnMount: false });
+  assert.match(about('refetchOnMount')[0], /TanStack Query's, and stackquery does not act on it/);
+  client.mutation({ mutationFn: async () => 1, onSucess: () => {} });
+  assert.match(about('onSucess')[0], /unknown mutation option 'onSucess'.*did you mean 'onSuccess'/);
+  const before = warnings.length;
+  await client.fetchQuery({ queryKey: ['w'], queryFn: async () => 1, staleTime: 1, meta: { a: 1 } });
+  client.mutation({ mutationKey: ['m'], mutationFn: async () => 1, scope: { id: 'x' } });
+  assert.equal(warnings.length, before, 'known options: no warning');
+  client.dispose();
+});
+
+test('setQueryData during a fetch: the fetch goes on and its data comes last', async () => {
+  const client = new QueryClient();
+  const gate = deferred();
+  const p = client.fetchQuery({ queryKey: ['s'], queryFn: () => gate.promise });
+  client.setQueryData(['s'], 'mine');
+  const state = client.getQueryState(['s']);
+  assert.deepEqual([state.data, state.status, state.fetchStatus], ['mine', 'success', 'fetching']);
+  gate.resolve('fetched');
+  assert.equal(await p, 'fetched');
+  assert.equal(client.getQueryData(['s']), 'fetched');
+  client.dispose();
+});
+
+test('a disabled observer is never stale; initialData with staleTime 0 is fetched by prefetchQuery', async () => {
+  const client = new QueryClient();
+  const disabled = new QueryObserver(client, { queryKey: ['d'], queryFn: async () => 1, enabled: false });
+  assert.equal(disabled.getCurrentResult().isStale, false, 'no data, but disabled');
+  const enabled = new QueryObserver(client, { queryKey: ['d'], queryFn: async () => 1 });
+  assert.equal(enabled.getCurrentResult().isStale, true, 'no data, enabled');
+  let calls = 0;
+  await client.prefetchQuery({ queryKey: ['i'], queryFn: async () => { calls++; return 'fetched'; }, initialData: 'initial', staleTime: 0 });
+  assert.equal(calls, 1, 'initialData is stale at once under staleTime 0');
+  assert.equal(client.getQueryData(['i']), 'fetched');
+  client.dispose();
+});
+
+test("a queryFn resolving to undefined fails with TanStack's error; a later fetchQuery passes its own meta", async (t) => {
+  t.mock.method(console, 'error', () => {});
+  const client = new QueryClient();
+  await assert.rejects(client.fetchQuery({ queryKey: ['u'], queryFn: async () => undefined }), { message: '["u"] data is undefined' });
+  const metas = [];
+  const queryFn = async ({ meta }) => { metas.push(meta); return 1; };
+  await client.fetchQuery({ queryKey: ['m'], queryFn, meta: { n: 1 } });
+  await client.fetchQuery({ queryKey: ['m'], queryFn, meta: { n: 2 } });
+  assert.deepEqual(metas, [{ n: 1 }, { n: 2 }]);
+  client.dispose();
+});
+
+test('select results deeply equal to the last keep its reference; select throwing on placeholder data is an error', async () => {
+  const client = new QueryClient({ staleTime: Infinity });
+  client.setQueryData(['todos'], [{ id: 1, done: true }, { id: 2, done: false }]);
+  const observer = new QueryObserver(client, { queryKey: ['todos'], select: (all) => all.filter((t) => t.done) });
+  const off = observer.subscribe(() => {});
+  const first = observer.getCurrentResult().data;
+  client.setQueryData(['todos'], [{ id: 1, done: true }, { id: 3, done: false }]);
+  const second = observer.getCurrentResult().data;
+  assert.equal(second, first, 'new data, a deeply equal selection: the same array');
+  client.setQueryData(['todos'], [{ id: 1, done: true }, { id: 4, done: true }]);
+  const third = observer.getCurrentResult().data;
+  assert.notEqual(third, first, 'a different selection is a new array…');
+  assert.equal(third[0], first[0], '…whose equal parts keep their references');
+  off();
+
+  const boom = new Error('select failed');
+  const placeholder = new QueryObserver(client, {
+    queryKey: ['slow'], queryFn: () => new Promise(() => {}), placeholderData: { v: 1 }, select: () => { throw boom; },
+  });
+  const r = placeholder.getCurrentResult();
+  assert.deepEqual([r.status, r.isError, r.data, r.isPlaceholderData], ['error', true, undefined, false]);
+  assert.equal(r.error, boom);
+  client.dispose();
+});
+
+test('offline, a mutation pauses before its mutationFn and goes on when the network returns', async () => {
+  const client = new QueryClient();
+  const calls = [];
+  const m = client.mutation({
+    mutationFn: async (v) => { calls.push(v); return `saved ${v}`; },
+    onMutate: (v) => { calls.push(`onMutate ${v}`); },
+  });
+  const states = [];
+  m.subscribe((s) => states.push([s.status, s.isPaused]));
+  onlineManager.setOnline(false);
+  try {
+    const p = m.mutate(1);
+    await sleep(5);
+    assert.deepEqual(calls, ['onMutate 1'], 'onMutate ran (optimistic updates work offline); mutationFn waits');
+    assert.deepEqual([m.state.status, m.state.isPaused], ['pending', true]);
+    assert.equal(client.isMutating(), 1, 'a paused mutation is still mutating');
+    await client.resumePausedMutations();
+    assert.deepEqual(calls, ['onMutate 1'], 'offline: resumePausedMutations runs nothing');
+    onlineManager.setOnline(true);
+    await client.resumePausedMutations();
+    assert.deepEqual(calls, ['onMutate 1', 1], 'online: resumePausedMutations waited for the paused mutationFn');
+    assert.equal(await p, 'saved 1');
+    assert.deepEqual([m.state.status, m.state.isPaused], ['success', false]);
+    assert.deepEqual(states.filter(([, paused]) => paused), [['pending', true]], 'listeners heard the pause');
+    // networkMode 'always' never pauses.
+    onlineManager.setOnline(false);
+    const always = client.mutation({ mutationFn: async () => 'sent', networkMode: 'always' });
+    assert.equal(await always.mutate(), 'sent');
+  } finally {
+    onlineManager.setOnline(true);
+    client.dispose();
+  }
+});
+
+test('when the last observer leaves, a failing fetch stops retrying; a new caller lets it retry again', async () => {
+  const client = new QueryClient();
+  let calls = 0;
+  const queryFn = async () => { calls++; throw new Error(`attempt ${calls}`); };
+  const observer = new QueryObserver(client, { queryKey: ['f'], queryFn, retry: 3, retryDelay: 20 });
+  const off = observer.subscribe(() => {});
+  await sleep(5);
+  assert.equal(calls, 1, 'first attempt failed; a retry is due in 20 ms');
+  off();
+  await sleep(60);
+  assert.equal(calls, 1, 'no retry after the last observer left');
+  const state = client.getQueryState(['f']);
+  assert.deepEqual([state.status, state.fetchStatus, state.error.message], ['error', 'idle', 'attempt 1']);
+
+  calls = 0;
+  const again = new QueryObserver(client, { queryKey: ['g'], queryFn, retry: 2, retryDelay: 20 });
+  const offAgain = again.subscribe(() => {});
+  await sleep(5);
+  offAgain();
+  const joined = client.fetchQuery({ queryKey: ['g'], queryFn, retry: 2, retryDelay: 20 });
+  await assert.rejects(joined, { message: 'attempt 3' }, 'a caller joined: the retries went on');
+  client.dispose();
+});
