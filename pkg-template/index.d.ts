@@ -34,13 +34,19 @@ export type RetryDelayValue<TError = unknown> = number | ((failureCount: number,
 export interface QueryOptions<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey> {
   queryKey: TKey;
   queryFn?: (context: QueryFunctionContext<TKey>) => TData | Promise<TData>;
-  /** How long data stays fresh: ms, `Infinity` (until invalidated) or `'static'` (forever). */
-  staleTime?: Millis | 'static';
+  /**
+   * How long data stays fresh: ms, `Infinity` (until invalidated) or `'static'` (forever).
+   * Or a function of the query giving one (`undefined`: the default), as in TanStack: a call
+   * asks it once, an observer again after each change it reports.
+   */
+  staleTime?: Millis | 'static' | ((query: Query<TData, TError, TKey>) => Millis | 'static' | undefined);
   /** How long an unobserved query stays in L1. */
   gcTime?: Millis;
   retry?: RetryValue<TError>;
   retryDelay?: RetryDelayValue<TError>;
   initialData?: TData | (() => TData | undefined);
+  /** When `initialData` was current (default: when the query is made), so it is stale or fresh by that. */
+  initialDataUpdatedAt?: number | (() => number | undefined);
   meta?: Record<string, unknown>;
   /** Write this query to L2 (default: true when the client has `storage`). */
   persist?: boolean;
@@ -174,18 +180,31 @@ export type Updater<TData> = TData | ((old: TData | undefined) => TData | undefi
 
 export interface QueryObserverOptions<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>
   extends QueryOptions<TData, TError, TKey> {
-  /** A disabled observer never fetches by itself and does not make its query active. */
-  enabled?: boolean;
+  /**
+   * A disabled observer never fetches by itself and does not make its query active. A
+   * function of the query is asked again after each change the observer reports.
+   */
+  enabled?: boolean | ((query: Query<TData, TError, TKey>) => boolean);
   /** Derives what the observer shows; memoized on the data object; a throw is an error result. */
   select?: (data: TData) => TData;
-  /** Refetch every this many ms while subscribed (a failed poll does not stop it); `false` for none. */
-  refetchInterval?: number | false;
+  /**
+   * Refetch every this many ms while subscribed (a failed poll does not stop it); `false` for
+   * none. A function of the query is asked again after each change (`refetchInterval: (query)
+   * => query.state.data?.done ? false : 1000` polls until done).
+   */
+  refetchInterval?: number | false | ((query: Query<TData, TError, TKey>) => number | false | undefined);
   /** Shown while the query has no data (`isPlaceholderData`); never cached or persisted. */
   placeholderData?: TData | ((previousData: TData | undefined) => TData | undefined);
-  /** Refetch when the page becomes visible again (default `true`: when stale). */
-  refetchOnWindowFocus?: RefetchOnEvent;
-  /** Refetch when the network comes back (default `true`: when stale). */
-  refetchOnReconnect?: RefetchOnEvent;
+  /** Refetch when the page becomes visible again (default `true`: when stale); a function is asked then. */
+  refetchOnWindowFocus?: RefetchOnEvent | ((query: Query<TData, TError, TKey>) => RefetchOnEvent);
+  /** Refetch when the network comes back (default `true`: when stale); a function is asked then. */
+  refetchOnReconnect?: RefetchOnEvent | ((query: Query<TData, TError, TKey>) => RefetchOnEvent);
+  /** With data, the first subscriber refetches it when stale (`true`, default), always (`'always'`) or never (`false`). */
+  refetchOnMount?: RefetchOnEvent;
+  /** A query in error with no data is fetched again when an observer mounts (default `true`). */
+  retryOnMount?: boolean;
+  /** `refetchInterval` polls while the page is hidden too (default `false`). */
+  refetchIntervalInBackground?: boolean;
 }
 
 export interface QueryObserverResult<TData = unknown, TError = unknown> extends QueryState<TData, TError> {
@@ -205,10 +224,10 @@ export interface QueryObserverResult<TData = unknown, TError = unknown> extends 
 
 export declare class QueryObserver<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey> {
   constructor(client: QueryClient, options: QueryObserverOptions<TData, TError, TKey>);
-  /** Calls `listener` with the current result at once, then on each change. Returns `unsubscribe`. */
+  /** `listener(result)` on each change from now on (the current result is `getCurrentResult()`); the first subscriber mounts the query. Returns `unsubscribe`. */
   subscribe(listener: (result: QueryObserverResult<TData, TError>) => void): () => void;
   getCurrentResult(): QueryObserverResult<TData, TError>;
-  refetch(): Promise<QueryObserverResult<TData, TError>>;
+  refetch(options?: RefetchOptions): Promise<QueryObserverResult<TData, TError>>;
   setOptions(options: QueryObserverOptions<TData, TError, TKey>): void;
   destroy(): void;
   free(): void;
@@ -325,7 +344,7 @@ export declare class InfiniteQueryObserver<
 }
 
 export interface MutationOptions<TData = unknown, TError = unknown, TVariables = void, TContext = unknown> {
-  /** Required, here or in the defaults (`defaultOptions.mutations`, `setMutationDefaults`). */
+  /** Here or in the defaults (`defaultOptions.mutations`, `setMutationDefaults`); without one, `mutate()` rejects. */
   mutationFn?: (variables: TVariables) => TData | Promise<TData>;
   /** Picks the `setMutationDefaults` that apply. */
   mutationKey?: QueryKey;
@@ -339,6 +358,8 @@ export interface MutationOptions<TData = unknown, TError = unknown, TVariables =
   retryDelay?: RetryDelayValue<TError>;
   /** Mutations sharing a scope id run one at a time, in the order submitted. */
   scope?: { id: string };
+  /** Offline under `'online'` (default), `mutationFn` waits with `isPaused: true` until the network returns. */
+  networkMode?: NetworkMode;
   /** How long the MutationCache keeps it once settled and unsubscribed (default 5 minutes). */
   gcTime?: Millis;
   meta?: Record<string, unknown>;
@@ -366,7 +387,8 @@ export declare class Mutation<TData = unknown, TError = unknown, TVariables = vo
   /** Its options, with the defaults under them. */
   readonly options: MutationOptions<TData, TError, TVariables, TContext>;
   readonly meta: Record<string, unknown> | undefined;
-  mutate(variables: TVariables): Promise<TData>;
+  /** Runs it; `options`' callbacks run after the mutation's own, for this call only. */
+  mutate(variables: TVariables, options?: MutateOptions<TData, TError, TVariables, TContext>): Promise<TData>;
   readonly state: MutationState<TData, TError, TVariables, TContext>;
   subscribe(listener: (state: MutationState<TData, TError, TVariables, TContext>) => void): () => void;
   reset(): void;
@@ -381,8 +403,17 @@ export declare class QueryClient {
   prefetchQuery<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>(
     options: QueryOptions<TData, TError, TKey>,
   ): Promise<void>;
+  /** Cached data however stale, else a fetch; `revalidateIfStale`: stale data now and a background refetch. */
   ensureQueryData<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>(
-    options: QueryOptions<TData, TError, TKey>,
+    options: QueryOptions<TData, TError, TKey> & { revalidateIfStale?: boolean },
+  ): Promise<TData>;
+  /** TanStack's `query()`: `fetchQuery`, then `select` on its data. */
+  query<TQueryData = unknown, TError = unknown, TData = TQueryData, TKey extends QueryKey = QueryKey>(
+    options: QueryOptions<TQueryData, TError, TKey> & { select?: (data: TQueryData) => TData },
+  ): Promise<TData>;
+  /** TanStack's `infiniteQuery()`: `fetchInfiniteQuery`, then `select`. */
+  infiniteQuery<TQueryFnData = unknown, TError = unknown, TKey extends QueryKey = QueryKey, TPageParam = unknown, TData = InfiniteData<TQueryFnData, TPageParam>>(
+    options: FetchInfiniteQueryOptions<TQueryFnData, TError, TKey, TPageParam> & { select?: (data: InfiniteData<TQueryFnData, TPageParam>) => TData },
   ): Promise<TData>;
   /** `fetchQuery` of an infinite query: `{ pages, pageParams }`; a refetch fetches every page again (`pages` of them). */
   fetchInfiniteQuery<TQueryFnData = unknown, TError = unknown, TData = TQueryFnData, TKey extends QueryKey = QueryKey, TPageParam = unknown>(
@@ -402,11 +433,14 @@ export declare class QueryClient {
   setQueryData<TData = unknown>(queryKey: QueryKey, updater: Updater<TData>, options?: SetDataOptions): TData | undefined;
   getQueriesData<TData = unknown>(filters?: QueryFilters): Array<[QueryKey, TData | undefined]>;
   setQueriesData<TData = unknown>(filters: QueryFilters, updater: Updater<TData>, options?: SetDataOptions): Array<[QueryKey, TData | undefined]>;
-  invalidateQueries(filters?: InvalidateQueryFilters, options?: { refetchType?: RefetchType }): Promise<void>;
-  refetchQueries(filters?: QueryFilters): Promise<void>;
+  invalidateQueries(filters?: InvalidateQueryFilters, options?: RefetchOptions & { refetchType?: RefetchType }): Promise<void>;
+  /** Refetches matches that are neither disabled nor observed as `'static'`. */
+  refetchQueries(filters?: QueryFilters, options?: RefetchOptions): Promise<void>;
   cancelQueries(filters?: QueryFilters): Promise<void>;
   removeQueries(filters?: QueryFilters): void;
-  resetQueries(filters?: QueryFilters): Promise<void>;
+  resetQueries(filters?: QueryFilters, options?: RefetchOptions): Promise<void>;
+  /** Online: paused mutations look again now; resolves when their `mutationFn` settled. Offline: at once. */
+  resumePausedMutations(): Promise<void>;
   isFetching(filters?: QueryFilters): number;
   /**
    * Log-out: empties L1 and this client's L2 namespace (every `${keyPrefix}:[…` entry, those
@@ -445,6 +479,21 @@ export declare class QueryClient {
   /** Number of queries in L1. */
   readonly size: number;
   free(): void;
+}
+
+/** The callbacks of one `mutate(variables, options)` call. */
+export interface MutateOptions<TData = unknown, TError = unknown, TVariables = void, TContext = unknown> {
+  onSuccess?: (data: TData, variables: TVariables, context: TContext | undefined) => unknown;
+  onError?: (error: TError, variables: TVariables, context: TContext | undefined) => unknown;
+  onSettled?: (data: TData | undefined, error: TError | null, variables: TVariables, context: TContext | undefined) => unknown;
+}
+
+/** Options of the refetching calls (`refetchQueries`, `invalidateQueries`, `resetQueries`, `refetch`). */
+export interface RefetchOptions {
+  /** Replace a running fetch of a query with data by a new one (default `true`); `false` joins it. */
+  cancelRefetch?: boolean;
+  /** Reject with the first error instead of resolving. */
+  throwOnError?: boolean;
 }
 
 /** `setQueryData` / `setQueriesData` options. */
@@ -673,6 +722,8 @@ export declare const onlineManager: {
   setOnline(online: boolean): void;
   /** Replaces the event source; `setup` may return a cleanup function. */
   setEventListener(setup: (setOnline: (online: boolean) => void) => (() => void) | void): void;
+  /** `listener(online)` on each change; returns the unsubscribe function. */
+  subscribe(listener: (online: boolean) => void): () => void;
 };
 
 /**
@@ -684,7 +735,39 @@ export declare const focusManager: {
   /** `undefined` goes back to following the page. */
   setFocused(focused: boolean | undefined): void;
   setEventListener(setup: (setFocused: (focused?: boolean) => void) => (() => void) | void): void;
+  /** `listener(focused)` each time the page is shown or hidden; returns the unsubscribe function. */
+  subscribe(listener: (focused: boolean) => void): () => void;
 };
+
+/** What a cancelled fetch rejects its waiters with (an `Error` named `'CancelledError'`). */
+export declare class CancelledError extends Error {
+  constructor(options?: { revert?: boolean; silent?: boolean });
+  revert?: boolean;
+  silent?: boolean;
+}
+export declare function isCancelledError(value: unknown): value is CancelledError;
+
+/**
+ * TanStack's `OnlineManager` class, for an instance of one's own: it stands alone (the
+ * clients listen to `onlineManager`). Its event source is installed when the first
+ * listener subscribes and removed with the last.
+ */
+export declare class OnlineManager {
+  isOnline(): boolean;
+  setOnline(online: boolean): void;
+  setEventListener(setup: (setOnline: (online: boolean) => void) => (() => void) | void): void;
+  subscribe(listener: (online: boolean) => void): () => void;
+  hasListeners(): boolean;
+}
+
+/** TanStack's `FocusManager` class, for an instance of one's own (see `OnlineManager`). */
+export declare class FocusManager {
+  isFocused(): boolean;
+  setFocused(focused: boolean | undefined): void;
+  setEventListener(setup: (setFocused: (focused?: boolean) => void) => (() => void) | void): void;
+  subscribe(listener: (focused: boolean) => void): () => void;
+  hasListeners(): boolean;
+}
 
 /** What stackquery's Rust side holds now (`heapBytes`) and the wasm memory's size (`memoryBytes`; it never shrinks). */
 export declare function memoryStats(): { heapBytes: number; memoryBytes: number };

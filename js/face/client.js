@@ -16,6 +16,8 @@ import { MutationCache, bindMutationCache } from './mutation_cache.js';
 import { takeCacheOptions } from './cache_options.js';
 import { infiniteQueryOptions } from './infinite_query.js';
 import { warnUnknownOptions } from './option_names.js';
+import { resolveCallStaleTime } from './option_functions.js';
+import { describe } from './describe.js';
 
 const MISS = Symbol('miss');
 // `#hit`'s freshness rule for ensureQueryData: fresh data only with `revalidateIfStale`.
@@ -134,14 +136,14 @@ export class QueryClient extends engine.QueryClient {
     const data = this.#hit(options, true);
     if (data !== MISS) return Promise.resolve(data);
     warnUnknownOptions(options, 'query');
-    return super.fetchQuery(options);
+    return super.fetchQuery(resolveCallStaleTime(this, options)); // a staleTime function: resolved against the query
   }
 
   prefetchQuery(options) {
     options = this.#defaults.applyToQuery(options);
     if (this.#hit(options, true) !== MISS) return Promise.resolve();
     warnUnknownOptions(options, 'query');
-    return super.prefetchQuery(options);
+    return super.prefetchQuery(resolveCallStaleTime(this, options));
   }
 
   ensureQueryData(options) {
@@ -150,7 +152,21 @@ export class QueryClient extends engine.QueryClient {
     const data = this.#hit(options, REVALIDATE_IF_STALE);
     if (data !== MISS) return Promise.resolve(data);
     warnUnknownOptions(options, 'query');
-    return super.ensureQueryData(options);
+    return super.ensureQueryData(resolveCallStaleTime(this, options));
+  }
+
+  /** TanStack's `query(options)`: `fetchQuery`, its data passed through `select` when given. */
+  query(options) {
+    const select = selectOf(options, 'query'); // checked before anything is fetched
+    const fetched = this.fetchQuery(options);
+    return select ? fetched.then(select) : fetched;
+  }
+
+  /** TanStack's `infiniteQuery(options)`: `fetchInfiniteQuery`, then `select`. */
+  infiniteQuery(options) {
+    const select = selectOf(options, 'infiniteQuery');
+    const fetched = this.fetchInfiniteQuery(options);
+    return select ? fetched.then(select) : fetched;
   }
 
   /** `fetchQuery` of an infinite query (infinite_query.js): resolves with `{ pages, pageParams }`. */
@@ -206,3 +222,12 @@ export class QueryClient extends engine.QueryClient {
   }
 }
 if (Symbol.dispose) QueryClient.prototype[Symbol.dispose] = QueryClient.prototype.free;
+
+/** The `select` of `options`, if it has one. */
+function selectOf(options, method) {
+  const select = options?.select;
+  if (select !== undefined && typeof select !== 'function') {
+    throw new TypeError(`${method}: select must be a function (data) => selected, got ${describe(select)}`);
+  }
+  return select;
+}

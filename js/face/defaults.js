@@ -9,6 +9,7 @@ import { fastKeyHash } from '../key_hash.js';
 // Query defaults the engine also takes as the client's own (`new QueryClient({ staleTime })`),
 // so that queries the engine makes without a call (setQueryData, L2) keep them too.
 const ENGINE_QUERY_DEFAULTS = ['staleTime', 'gcTime', 'retry', 'retryDelay', 'refetchOnWindowFocus', 'refetchOnReconnect'];
+const FUNCTIONS_OF_QUERY = new Set(['staleTime', 'refetchOnWindowFocus', 'refetchOnReconnect']);
 
 /** The engine's client options: `options`, with `defaultOptions.queries` under them. */
 export function engineClientOptions(options) {
@@ -16,7 +17,12 @@ export function engineClientOptions(options) {
   if (queries === undefined || queries === null) return options;
   if (typeof queries !== 'object') throw new TypeError('defaultOptions.queries must be an object of query options');
   const merged = {};
-  for (const name of ENGINE_QUERY_DEFAULTS) if (queries[name] !== undefined) merged[name] = queries[name];
+  for (const name of ENGINE_QUERY_DEFAULTS) {
+    const value = queries[name];
+    // A function of the query (`staleTime: (query) => …`) is resolved per call and observer
+    // (option_functions.js), never the client's own. (retry and retryDelay functions are values.)
+    if (value !== undefined && !(typeof value === 'function' && FUNCTIONS_OF_QUERY.has(name))) merged[name] = value;
+  }
   return { ...merged, ...options };
 }
 

@@ -26,6 +26,7 @@
 
 import * as engine from 'stackquery:engine';
 import { describe } from './describe.js';
+import { resolveCallStaleTime } from './option_functions.js';
 
 const engineEnsureQueryData = engine.QueryClient.prototype.ensureQueryData;
 const noop = () => {};
@@ -133,7 +134,7 @@ function hydrateQuery(client, dehydrated, where, queryDefaults, deserialize) {
     if (existing !== undefined && updatedAt <= existing.dataUpdatedAt) return; // what it holds is as new
     client.setQueryData(queryKey, () => data, { updatedAt });
     // The query's options, as a query call stores them: the data is there, so no fetch.
-    if (existing === undefined) engineEnsureQueryData.call(client, options()).catch(noop);
+    if (existing === undefined) engineEnsureQueryData.call(client, resolveCallStaleTime(client, options(), false)).catch(noop);
     if (state.isInvalidated) client.invalidateQueries({ queryKey, exact: true, refetchType: 'none' });
     return;
   }

@@ -8,6 +8,7 @@
 // - observer.js `QueryObserver`: the current result kept while it holds
 // - mirror.js   what the engine answered, valid while its epoch stands
 // - hit_options.js which options a hit may answer with
+// - option_functions.js options given as functions of the query (`enabled: (query) => …`)
 // - defaults.js `defaultOptions` and defaults per key, merged under each call's options
 // - engine_ready.js whether the engine is there yet (entries that load it asynchronously)
 // - infinite_query.js infinite queries: the queryFn fetching pages, the client calls' options
@@ -17,8 +18,12 @@
 // - query.js    `Query`: the handle of one cached query
 // - mutation_cache.js `MutationCache`: the mutations a client made, events, global callbacks
 // - cache_options.js the client options `queryCache` and `mutationCache`
+// - cache_config.js the global callbacks a QueryCache or MutationCache is made with
 // - hydration.js `dehydrate` / `hydrate`
 // - describe.js how a value is named in a TypeError
+// - option_names.js the option names each call takes; one warning for any other
+// - managers.js `OnlineManager` / `FocusManager` classes for instances of one's own
+// - cancelled_error.js `CancelledError` / `isCancelledError`
 
 export * from 'stackquery:engine';
 export { QueryClient } from './client.js';
@@ -27,4 +32,6 @@ export { InfiniteQueryObserver } from './infinite_observer.js';
 export { QueryCache } from './query_cache.js';
 export { Query } from './query.js';
 export { MutationCache } from './mutation_cache.js';
+export { OnlineManager, FocusManager } from './managers.js';
+export { CancelledError, isCancelledError } from './cancelled_error.js';
 export { dehydrate, hydrate, defaultShouldDehydrateQuery, defaultShouldDehydrateMutation } from './hydration.js';

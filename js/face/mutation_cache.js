@@ -25,6 +25,7 @@
 import * as engine from 'stackquery:engine';
 import { partialMatchKey } from './defaults.js';
 import { describe } from './describe.js';
+import { checkCacheConfig } from './cache_config.js';
 
 const BIND = Symbol('stackquery.bindMutationCache');
 
@@ -61,17 +62,8 @@ export class MutationCache {
   #listeners = new Set();
   #nextId = 0;
 
-  constructor(config = {}) {
-    if (typeof config !== 'object' || config === null) {
-      throw new TypeError(`MutationCache config must be an object { onMutate, onSuccess, onError, onSettled }, got ${describe(config)}`);
-    }
-    for (const [name, signature] of Object.entries(CALLBACKS)) {
-      const fn = config[name];
-      if (fn !== undefined && typeof fn !== 'function') {
-        throw new TypeError(`MutationCache: ${name} must be a function ${signature}, got ${describe(fn)}`);
-      }
-    }
-    this.#config = config;
+  constructor(config) {
+    this.#config = checkCacheConfig(config, CALLBACKS, 'MutationCache');
   }
 
   /** The callbacks given to the constructor. */

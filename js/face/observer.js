@@ -6,12 +6,18 @@
 // methods. The engine computes every result; the face only keeps the last one, and
 // never one computed while the engine could not read its cache, nor one read from
 // inside a call into the engine.
+//
+// Function-valued options (`enabled: (query) => …`, `staleTime`, `refetchInterval`,
+// `refetchOnWindowFocus`, `refetchOnReconnect`) are resolved by option_functions.js: the
+// engine observer gets their values, and every listener is wrapped so that each change it
+// hears has them resolved again.
 
 import * as engine from 'stackquery:engine';
 import { fastKeyHash } from '../key_hash.js';
 import { mirrors, freshUntil } from './mirror.js';
 import { withQueryDefaults } from './defaults.js';
 import { warnUnknownOptions } from './option_names.js';
+import { resolveObserverOptions, ObserverOptionFunctions } from './option_functions.js';
 
 export class QueryObserver extends engine.QueryObserver {
   #client;
@@ -20,14 +26,19 @@ export class QueryObserver extends engine.QueryObserver {
   #result;
   #epoch = -1;
   #until = 0;
+  #subscriptions = new Set(); // one token per listener the engine holds
+  #functions; // ObserverOptionFunctions, once an option was a function
 
   constructor(client, options) {
     const defaulted = withQueryDefaults(client, options);
     warnUnknownOptions(defaulted, 'query');
-    super(client, defaulted); // the engine checks both and throws what it refuses
+    // Function options resolved against the query (built first): throws what they throw.
+    const resolved = resolveObserverOptions(client, defaulted);
+    super(client, resolved === undefined ? defaulted : resolved.engineOptions); // the engine checks both and throws what it refuses
     this.#client = client;
     this.#mirror = mirrors.get(client);
     this.#hash = fastKeyHash(defaulted.queryKey);
+    if (resolved !== undefined) this.#optionFunctions().use(resolved);
   }
 
   getCurrentResult() {
@@ -57,9 +68,28 @@ export class QueryObserver extends engine.QueryObserver {
 
   subscribe(listener) {
     this.#result = undefined;
-    const unsubscribe = super.subscribe(listener);
+    if (typeof listener !== 'function') return super.subscribe(listener); // the engine's TypeError
+    const subscription = {};
+    const first = this.#subscriptions.size === 0;
+    if (first) this.#functions?.refresh();
+    this.#subscriptions.add(subscription);
+    let unsubscribe;
+    try {
+      unsubscribe = super.subscribe((result) => {
+        try {
+          listener(result);
+        } finally {
+          this.#functions?.changed();
+        }
+      });
+    } catch (error) {
+      this.#subscriptions.delete(subscription);
+      throw error;
+    }
+    if (first) this.#functions?.mount();
     return () => {
       this.#result = undefined;
+      if (this.#subscriptions.delete(subscription) && this.#subscriptions.size === 0) this.#functions?.unmount();
       return unsubscribe();
     };
   }
@@ -68,8 +98,11 @@ export class QueryObserver extends engine.QueryObserver {
     this.#result = undefined;
     const defaulted = withQueryDefaults(this.#client, options);
     warnUnknownOptions(defaulted, 'query');
-    super.setOptions(defaulted);
+    const resolved = resolveObserverOptions(this.#client, defaulted);
+    super.setOptions(resolved === undefined ? defaulted : resolved.engineOptions);
     this.#hash = fastKeyHash(defaulted.queryKey);
+    if (resolved !== undefined) this.#optionFunctions().use(resolved);
+    else this.#functions?.use(undefined);
   }
 
   refetch(options) {
@@ -79,13 +112,36 @@ export class QueryObserver extends engine.QueryObserver {
 
   destroy() {
     this.#result = undefined;
+    this.#subscriptions.clear();
+    this.#functions?.unmount();
     return super.destroy();
   }
 
   free() {
     this.#result = undefined;
     this.#mirror = undefined;
+    this.#subscriptions.clear();
+    this.#functions?.unmount();
+    this.#functions = undefined;
     super.free();
+  }
+
+  /** The keeper of this observer's function options (made when one first is a function). */
+  #optionFunctions() {
+    if (this.#functions === undefined) {
+      this.#functions = new ObserverOptionFunctions(this.#client, {
+        apply: (engineOptions) => this.#setEngineOptions(engineOptions),
+        refetch: (fetchOptions) => this.refetch(fetchOptions),
+      });
+      if (this.#subscriptions.size > 0) this.#functions.mount();
+    }
+    return this.#functions;
+  }
+
+  /** Options resolved anew: the engine observer takes them (the key is the same). */
+  #setEngineOptions(engineOptions) {
+    this.#result = undefined;
+    super.setOptions(engineOptions);
   }
 }
 if (Symbol.dispose) QueryObserver.prototype[Symbol.dispose] = QueryObserver.prototype.free;

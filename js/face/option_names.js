@@ -10,11 +10,12 @@ const QUERY = [
   'placeholderData', 'initialData', 'refetchInterval', 'refetchOnWindowFocus', 'refetchOnReconnect',
   'meta', 'networkMode', 'structuralSharing', 'persist', 'revalidateIfStale',
   'initialPageParam', 'getNextPageParam', 'getPreviousPageParam', 'maxPages', 'pages',
+  'refetchOnMount', 'retryOnMount', 'initialDataUpdatedAt', 'refetchIntervalInBackground',
   '_defaulted',
 ];
 const MUTATION = [
   'mutationFn', 'mutationKey', 'onMutate', 'onSuccess', 'onError', 'onSettled', 'retry',
-  'retryDelay', 'scope', 'meta', 'gcTime', '_defaulted', 'throwOnError',
+  'retryDelay', 'scope', 'meta', 'gcTime', 'networkMode', '_defaulted', 'throwOnError',
 ];
 const CLIENT = [
   'storage', 'staleTime', 'gcTime', 'retry', 'retryDelay', 'maxEntries', 'keyPrefix', 'buster',
@@ -25,11 +26,10 @@ const CLIENT = [
 // TanStack v5 options stackquery accepts without acting on them (yet).
 const TANSTACK_ONLY = {
   query: [
-    'queryHash', 'queryKeyHashFn', 'retryOnMount', 'initialDataUpdatedAt', 'refetchOnMount',
-    'refetchIntervalInBackground', 'notifyOnChangeProps', 'behavior', 'subscribed',
+    'queryHash', 'queryKeyHashFn', 'notifyOnChangeProps', 'behavior', 'subscribed',
     'experimental_prefetchInRender', 'suspense', 'throwOnError',
   ],
-  mutation: ['networkMode'],
+  mutation: [],
   client: [],
 };
 

@@ -28,6 +28,7 @@
 import { mirrors } from './mirror.js';
 import { Query, MAKE_QUERY, SET_VIEW, OUTCOME, CLIENT, EPOCH_MOVED, REFRESH, cancelledError } from './query.js';
 import { describe } from './describe.js';
+import { checkCacheConfig } from './cache_config.js';
 
 const BIND = Symbol('stackquery.bindQueryCache');
 const WAKE = Symbol('stackquery.wake');
@@ -74,17 +75,8 @@ export class QueryCache {
   #scheduled = false;
   #reading = false; // our own read: the epoch it moves is no change to look at
 
-  constructor(config = {}) {
-    if (typeof config !== 'object' || config === null) {
-      throw new TypeError(`QueryCache config must be an object { onError, onSuccess, onSettled }, got ${describe(config)}`);
-    }
-    for (const [name, signature] of Object.entries(CALLBACKS)) {
-      const fn = config[name];
-      if (fn !== undefined && typeof fn !== 'function') {
-        throw new TypeError(`QueryCache: ${name} must be a function ${signature}, got ${describe(fn)}`);
-      }
-    }
-    this.#config = config;
+  constructor(config) {
+    this.#config = checkCacheConfig(config, CALLBACKS, 'QueryCache');
   }
 
   /** The callbacks given to the constructor. */

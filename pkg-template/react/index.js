@@ -10,7 +10,10 @@
 // retry, placeholderData, …) are handed to the observer as stable wrappers that call the
 // latest render's function, so inline arrow functions do not reconfigure the observer on
 // every render; setOptions() runs only when a value option (staleTime, enabled, …)
-// really changes. `select` runs here, in render,
+// really changes. Options given as functions of the query (`enabled: (query) => …`,
+// `staleTime`, `refetchInterval`, …) are the observer's to resolve; `enabled` is also
+// resolved here, in render, so that its answer counts as a value (it may read this
+// render's props) and a disabled query is not shown as loading. `select` runs here, in render,
 // memoized on the data object and the select function, so an inline select cannot make
 // the observer emit a new result on every render (it would re-render forever).
 import {
@@ -130,6 +133,17 @@ function observerOptions(options, latest, lastData) {
   return out;
 }
 
+/** Whether the query is enabled: `enabled`, or what it says of the query when a function. */
+function enabledOf(client, options) {
+  const enabled = options.enabled;
+  if (typeof enabled !== 'function') return enabled !== false;
+  try {
+    return enabled(client.getQueryCache().find({ queryKey: options.queryKey, exact: true })) !== false;
+  } catch {
+    return true; // the observer's rule for a throwing option function: the default
+  }
+}
+
 function checkOptions(options, hook) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${hook} needs an options object ({ queryKey, queryFn, … })`);
@@ -178,7 +192,6 @@ export function useQuery(options, queryClient) {
   const latest = useRef(options);
   latest.current = options;
   const keyHash = hashOf(options.queryKey);
-  const sig = signature(options);
 
   // The last real data shown, handed to a placeholderData function across key changes
   // (`placeholderData: (previous) => previous` keeps the old page while the next loads).
@@ -189,10 +202,14 @@ export function useQuery(options, queryClient) {
   // gets a new observer in the same render, so the first frame of a new key already
   // shows that key's cached data (or its pending state), never the previous key's.
   const created = useMemo(
-    () => ({ observer: client.watch(observerOptions(options, latest, lastData)), sig }),
+    () => ({ observer: client.watch(observerOptions(options, latest, lastData)), sig: undefined }),
     [client, keyHash],
   );
   const observer = created.observer;
+  // Read once the observer made the query: an `enabled` function is asked of it.
+  const enabled = enabledOf(client, options);
+  const sig = typeof options.enabled === 'function' ? `${signature(options)}\u0000enabled: ${enabled}` : signature(options);
+  created.sig ??= sig;
 
   // Other value options changed (staleTime, enabled, refetchInterval, …): reconfigure.
   const applied = useRef(created);
@@ -219,7 +236,7 @@ export function useQuery(options, queryClient) {
   // TanStack does, so `if (isLoading) return …` guards the render that has no data yet.
   const waiting = observed.fetchStatus === 'idle' && (observed.status === 'pending' || observed.isPlaceholderData);
   if (!waiting) created.started = true;
-  const loading = waiting && !created.started && options.enabled !== false && typeof options.queryFn === 'function';
+  const loading = waiting && !created.started && enabled && typeof options.queryFn === 'function';
   const raw = useMemo(
     () => (loading ? { ...observed, fetchStatus: 'fetching', isFetching: true, isLoading: observed.status === 'pending' } : observed),
     [observed, loading],

@@ -117,22 +117,24 @@ impl Inner {
         self.disposed.get()
     }
 
-    /// Waits until a mutation of `scope` may start (at once without a scope); returns
-    /// its ticket for [`Inner::leave_scope`].
-    pub async fn enter_scope(&self, scope: Option<&str>) -> u64 {
+    /// Queues a mutation in `scope`: its ticket for [`Inner::leave_scope`], and the turn
+    /// to wait for when another mutation of the scope runs (none without a scope, or
+    /// when it may start at once).
+    pub fn enter_scope(&self, scope: Option<&str>) -> (u64, Option<Promise>) {
         let ticket = self.next_ticket.get() + 1;
         self.next_ticket.set(ticket);
-        let Some(scope) = scope else { return ticket };
+        let Some(scope) = scope else {
+            return (ticket, None);
+        };
         if self.scopes.borrow_mut().enter(scope, ticket) {
-            return ticket;
+            return (ticket, None);
         }
         let mut resolver = None;
         let turn = Promise::new(&mut |resolve, _| resolver = Some(resolve));
         if let Some(r) = resolver {
             self.scope_waiters.borrow_mut().insert(ticket, r);
         }
-        let _ = JsFuture::from(turn).await;
-        ticket
+        (ticket, Some(turn))
     }
 
     /// A mutation of `scope` is done: the next one waiting starts.
@@ -322,6 +324,10 @@ impl Inner {
         } else {
             resolve_initial(&o.initial_data)?
         };
+        let initial_at = match &initial {
+            Some(_) => initial_updated_at(&o.initial_data_updated_at)?,
+            None => None,
+        };
         let persist = self.persister.is_some() && o.persist.unwrap_or(true);
         let evicted = {
             let mut cache = self.cache()?;
@@ -347,6 +353,9 @@ impl Inner {
                 now(),
             );
             if let Some(q) = cache.get_mut(&o.hash) {
+                if let Some(at) = initial_at {
+                    q.state.data_updated_at = at;
+                }
                 q.stale_time = o.stale_time;
                 if o.query_fn.is_some() {
                     q.meta.query_fn = o.query_fn.clone();
@@ -385,7 +394,12 @@ impl Inner {
         };
         match data {
             Some(data) if !stale || when_stale != WhenStale::Refetch => {
-                if stale && when_stale == WhenStale::Revalidate {
+                let refetch = match when_stale {
+                    WhenStale::Revalidate => stale,
+                    WhenStale::Always => true,
+                    WhenStale::Refetch | WhenStale::Answer => false,
+                };
+                if refetch {
                     fetch::start(self, &o.hash)?; // background: callers get the cached data now
                 }
                 promise::resolve(&data)
@@ -515,8 +529,11 @@ pub enum WhenStale {
     Refetch,
     /// Answer with it now and refetch in the background (`revalidateIfStale`).
     Revalidate,
-    /// Answer with it (`ensureQueryData`).
+    /// Answer with it (`ensureQueryData`, `refetchOnMount: false`).
     Answer,
+    /// Answer with the data, stale or fresh, and refetch in the background
+    /// (`refetchOnMount: 'always'`).
+    Always,
 }
 
 /// Cancels fetches the core orphaned, with no borrow held.
@@ -550,6 +567,23 @@ fn updated_at(options: &JsValue, method: &str) -> Result<Option<f64>, JsValue> {
         _ => Err(range_error(format!(
             "{method}: options.updatedAt must be a time in milliseconds (a finite number ≥ 0)"
         ))),
+    }
+}
+
+/// `initialDataUpdatedAt` as a time: a function is called (with no borrow held).
+fn initial_updated_at(given: &JsValue) -> Result<Option<f64>, JsValue> {
+    let value = match given.dyn_ref::<Function>() {
+        Some(f) => f.call0(&JsValue::UNDEFINED)?,
+        None => given.clone(),
+    };
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(Some(ms)),
+        _ => Err(range_error(
+            "initialDataUpdatedAt must be a time in milliseconds (a finite number ≥ 0) or a function giving one",
+        )),
     }
 }
 

@@ -43,6 +43,10 @@ struct Managers {
     focus_cleanup: RefCell<Option<Function>>,
     /// The default sources were installed, or the app chose its own.
     sources_chosen: Cell<bool>,
+    /// `onlineManager.subscribe` / `focusManager.subscribe` listeners, by id.
+    online_listeners: RefCell<Vec<(u32, Function)>>,
+    focus_listeners: RefCell<Vec<(u32, Function)>>,
+    next_listener: Cell<u32>,
 }
 
 thread_local! {
@@ -126,6 +130,7 @@ fn changed(trigger: Option<Trigger>) {
 fn set_online(online: bool) {
     let was = MANAGERS.with(|m| !m.offline.replace(!online));
     if was != online {
+        tell(|m| &m.online_listeners, online);
         changed(online.then_some(Trigger::Reconnect));
     }
 }
@@ -133,16 +138,54 @@ fn set_online(online: bool) {
 /// The page's visibility changed: look again, keeping any override the app set (as
 /// TanStack's default listener does).
 fn visibility_changed() {
-    changed(is_focused().then_some(Trigger::WindowFocus));
+    let focused = is_focused();
+    tell(|m| &m.focus_listeners, focused);
+    changed(focused.then_some(Trigger::WindowFocus));
 }
 
 fn set_focused(focused: Option<bool>) {
     let before = is_focused();
     MANAGERS.with(|m| m.focused.set(focused));
     let now = is_focused();
+    if before != now {
+        tell(|m| &m.focus_listeners, now);
+    }
     if before != now || focused.is_none() {
         changed(now.then_some(Trigger::WindowFocus));
     }
+}
+
+/// Calls a manager's listeners with its new reading (a throwing one stops none of the
+/// others), before the clients react.
+fn tell(list: impl Fn(&Managers) -> &RefCell<Vec<(u32, Function)>>, reading: bool) {
+    let listeners: Vec<Function> =
+        MANAGERS.with(|m| list(m).borrow().iter().map(|(_, f)| f.clone()).collect());
+    for f in listeners {
+        let _ = f.call1(&JsValue::UNDEFINED, &JsValue::from(reading));
+    }
+}
+
+/// `subscribe(listener)`: `listener(reading)` on each change; returns the unsubscribe.
+fn subscribe(
+    list: fn(&Managers) -> &RefCell<Vec<(u32, Function)>>,
+    listener: JsValue,
+    label: &str,
+) -> Result<JsValue, JsValue> {
+    let listener: Function = listener.dyn_into().map_err(|v| {
+        type_error(format!(
+            "{label}.subscribe needs a listener function, got {}",
+            describe(&v)
+        ))
+    })?;
+    let id = MANAGERS.with(|m| {
+        let id = m.next_listener.get() + 1;
+        m.next_listener.set(id);
+        list(m).borrow_mut().push((id, listener));
+        id
+    });
+    Ok(super::promise::once_fn(move || {
+        MANAGERS.with(|m| list(m).borrow_mut().retain(|(i, _)| *i != id));
+    }))
 }
 
 /// `addEventListener` on the global object, when this is a page (workers have no
@@ -250,6 +293,13 @@ impl OnlineManager {
         .into_js_value();
         replace_source(setup, |m| &m.online_cleanup, setter, "onlineManager")
     }
+
+    /// `listener(online)` each time the network goes or comes back; returns the
+    /// unsubscribe function.
+    pub fn subscribe(listener: JsValue) -> Result<JsValue, JsValue> {
+        let _entered = reentry::enter("onlineManager.subscribe")?;
+        subscribe(|m| &m.online_listeners, listener, "onlineManager")
+    }
 }
 
 /// `focusManager.isFocused()`, `.setFocused(focused?)`, `.setEventListener(setup)`.
@@ -288,5 +338,12 @@ impl FocusManager {
         })
         .into_js_value();
         replace_source(setup, |m| &m.focus_cleanup, setter, "focusManager")
+    }
+
+    /// `listener(focused)` each time the page is shown or hidden (or `setFocused`
+    /// changes it); returns the unsubscribe function.
+    pub fn subscribe(listener: JsValue) -> Result<JsValue, JsValue> {
+        let _entered = reentry::enter("focusManager.subscribe")?;
+        subscribe(|m| &m.focus_listeners, listener, "focusManager")
     }
 }

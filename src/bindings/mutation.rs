@@ -43,9 +43,8 @@ struct MutationOptions {
     /// None: `mutate()` rejects (TanStack: "No mutationFn found").
     mutation_fn: Option<Function>,
     on_mutate: Option<Function>,
-    on_success: Option<Function>,
-    on_error: Option<Function>,
-    on_settled: Option<Function>,
+    /// `onSuccess`, `onError`, `onSettled`.
+    outcome: OutcomeCallbacks,
     retry: RetrySpec,
     retry_delay: Option<RetryDelaySpec>,
     scope: Option<String>,
@@ -78,13 +77,7 @@ impl MutationOptions {
         Ok(MutationOptions {
             mutation_fn,
             on_mutate: callback(opts, "onMutate", "(variables) => context")?,
-            on_success: callback(opts, "onSuccess", "(data, variables, context) => void")?,
-            on_error: callback(opts, "onError", "(error, variables, context) => void")?,
-            on_settled: callback(
-                opts,
-                "onSettled",
-                "(data, error, variables, context) => void",
-            )?,
+            outcome: OutcomeCallbacks::read_from(opts)?,
             retry: RetrySpec::read(&get(opts, "retry")?, "retry")?.unwrap_or(RetrySpec::Times(0)),
             retry_delay: RetryDelaySpec::read(&get(opts, "retryDelay")?, "retryDelay")?,
             scope,
@@ -268,11 +261,16 @@ impl MutationInner {
     /// this `mutate` call (after the mutation's own, as TanStack's).
     async fn run(
         self: Rc<Self>,
+        run: u64,
+        queued: (u64, Option<Promise>),
         variables: JsValue,
-        per_call: CallCallbacks,
+        per_call: OutcomeCallbacks,
         counted: Counted,
     ) -> Result<JsValue, JsValue> {
-        let outcome = self.clone().run_lifecycle(variables.clone()).await;
+        let outcome = self
+            .clone()
+            .run_lifecycle(run, variables.clone(), queued)
+            .await;
         let context = self
             .state
             .borrow()
@@ -302,20 +300,34 @@ impl MutationInner {
         outcome
     }
 
-    async fn run_lifecycle(self: Rc<Self>, variables: JsValue) -> Result<JsValue, JsValue> {
+    /// Run `run` (pending since the `mutate()` call, queued in its scope with `ticket`):
+    /// waits for its turn (`turn`; paused meanwhile, as TanStack's), then the lifecycle.
+    async fn run_lifecycle(
+        self: Rc<Self>,
+        run: u64,
+        variables: JsValue,
+        (ticket, turn): (u64, Option<Promise>),
+    ) -> Result<JsValue, JsValue> {
         let scope = self.options.scope.as_deref();
-        let ticket = self.client.enter_scope(scope).await;
         let _running = Running {
             client: &self.client,
             scope,
             ticket,
         };
+        let waited = turn.is_some();
+        if let Some(turn) = turn {
+            let _ = JsFuture::from(turn).await;
+        }
         // A client disposed before this run's turn runs nothing more.
         if self.client.is_disposed() {
+            if self.state.borrow_mut().fail(run, disposed_error(), 0) {
+                self.notify();
+            }
             return Err(disposed_error());
         }
-        let run = self.state.borrow_mut().start(variables.clone(), now());
-        self.notify();
+        if waited && self.state.borrow_mut().set_paused(run, false) {
+            self.notify();
+        }
         self.lifecycle(run, &variables).await
     }
 
@@ -338,10 +350,10 @@ impl MutationInner {
                     e
                 })?;
             let ctx = context.borrow().clone();
-            if let Some(f) = &o.on_success {
+            if let Some(f) = &o.outcome.on_success {
                 call(f, &[&data, variables, &ctx]).await?;
             }
-            if let Some(f) = &o.on_settled {
+            if let Some(f) = &o.outcome.on_settled {
                 call(f, &[&data, &JsValue::NULL, variables, &ctx]).await?;
             }
             Ok::<JsValue, JsValue>(data)
@@ -357,10 +369,10 @@ impl MutationInner {
             Err(error) => {
                 let ctx = context.borrow().clone();
                 // Errors of these callbacks are not the mutation's: it already failed.
-                if let Some(f) = &o.on_error {
+                if let Some(f) = &o.outcome.on_error {
                     let _ = call(f, &[&error, variables, &ctx]).await;
                 }
-                if let Some(f) = &o.on_settled {
+                if let Some(f) = &o.outcome.on_settled {
                     let _ = call(f, &[&JsValue::UNDEFINED, &error, variables, &ctx]).await;
                 }
                 if self.state.borrow_mut().fail(run, error.clone(), failures) {
@@ -372,17 +384,19 @@ impl MutationInner {
     }
 }
 
-/// The callbacks of one `mutate(variables, { onSuccess, onError, onSettled })` call.
-struct CallCallbacks {
+/// `onSuccess`, `onError` and `onSettled`: a mutation's own, or those of one
+/// `mutate(variables, { onSuccess, onError, onSettled })` call.
+struct OutcomeCallbacks {
     on_success: Option<Function>,
     on_error: Option<Function>,
     on_settled: Option<Function>,
 }
 
-impl CallCallbacks {
-    fn read(opts: &JsValue) -> Result<CallCallbacks, JsValue> {
+impl OutcomeCallbacks {
+    /// The options of one `mutate` call (none when `undefined` or `null`).
+    fn read(opts: &JsValue) -> Result<OutcomeCallbacks, JsValue> {
         if opts.is_undefined() || opts.is_null() {
-            return Ok(CallCallbacks {
+            return Ok(OutcomeCallbacks {
                 on_success: None,
                 on_error: None,
                 on_settled: None,
@@ -393,7 +407,12 @@ impl CallCallbacks {
             "mutate options ({ onSuccess, onError, onSettled })",
             false,
         )?;
-        Ok(CallCallbacks {
+        Self::read_from(opts)
+    }
+
+    /// The three callbacks of an options object already checked to be one.
+    fn read_from(opts: &JsValue) -> Result<OutcomeCallbacks, JsValue> {
+        Ok(OutcomeCallbacks {
             on_success: callback(opts, "onSuccess", "(data, variables, context) => void")?,
             on_error: callback(opts, "onError", "(error, variables, context) => void")?,
             on_settled: callback(
@@ -432,10 +451,29 @@ impl Mutation {
     /// mutation's own.
     pub fn mutate(&self, variables: JsValue, options: JsValue) -> Result<Promise, JsValue> {
         let _entered = reentry::enter("Mutation.mutate")?;
-        let per_call = CallCallbacks::read(&options)?;
+        let per_call = OutcomeCallbacks::read(&options)?;
+        if self.inner.client.is_disposed() {
+            return Ok(Promise::reject(&disposed_error()));
+        }
         let counted = Counted::start(&self.inner.client);
+        // As TanStack's: pending from the call itself, the variables there to show.
+        let run = self
+            .inner
+            .state
+            .borrow_mut()
+            .start(variables.clone(), now());
+        let queued = self
+            .inner
+            .client
+            .enter_scope(self.inner.options.scope.as_deref());
+        if queued.1.is_some() {
+            self.inner.state.borrow_mut().set_paused(run, true); // another of its scope runs
+        }
+        self.inner.notify();
         Ok(super::promise::from_future(
-            self.inner.clone().run(variables, per_call, counted),
+            self.inner
+                .clone()
+                .run(run, queued, variables, per_call, counted),
         ))
     }
 

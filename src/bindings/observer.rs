@@ -77,6 +77,37 @@ struct ObserverState {
     /// `refetchOnWindowFocus` and `refetchOnReconnect`.
     on_focus: RefetchOn,
     on_reconnect: RefetchOn,
+    mounting: Mounting,
+}
+
+/// What mounting and polling do (TanStack's `refetchOnMount`, `retryOnMount`,
+/// `refetchIntervalInBackground`).
+#[derive(Clone, Copy)]
+struct Mounting {
+    /// With data, the first subscriber refetches it when stale (default), always, or never.
+    on_mount: RefetchOn,
+    /// A query in error with no data is fetched again on mount (default true).
+    retry_on_mount: bool,
+    /// `refetchInterval` polls while the page is hidden too (default false).
+    in_background: bool,
+}
+
+impl Mounting {
+    fn read(opts: &JsValue) -> Result<Mounting, JsValue> {
+        let boolean = |name: &'static str, default: bool| -> Result<bool, JsValue> {
+            match get(opts, name)? {
+                v if v.is_undefined() => Ok(default),
+                v => v.as_bool().ok_or_else(|| {
+                    type_error(format!("{name} must be a boolean, got {}", describe(&v)))
+                }),
+            }
+        };
+        Ok(Mounting {
+            on_mount: read_refetch_on(opts, "refetchOnMount")?.unwrap_or_default(),
+            retry_on_mount: boolean("retryOnMount", true)?,
+            in_background: boolean("refetchIntervalInBackground", false)?,
+        })
+    }
 }
 
 pub struct ObserverInner {
@@ -181,6 +212,7 @@ impl ObserverInner {
                 stale_timer: None,
                 on_focus,
                 on_reconnect,
+                mounting: Mounting::read(opts)?,
             }),
         }))
     }
@@ -443,9 +475,16 @@ impl ObserverInner {
     }
 
     fn poll_once(self: &Rc<Self>) {
-        let options = self.state.borrow().options.clone();
+        let (options, in_background) = {
+            let st = self.state.borrow();
+            (st.options.clone(), st.mounting.in_background)
+        };
         if self.client.build(&options).is_err() {
             self.stop_polling(); // the client was disposed: no timer may outlive it
+            return;
+        }
+        // As TanStack's: no polling while the page is hidden, unless asked.
+        if !in_background && !super::managers::is_focused() {
             return;
         }
         if let Ok(Some(p)) = fetch::start(&self.client, &options.hash) {
@@ -511,17 +550,37 @@ impl ObserverInner {
     }
 
     /// Hydrates a cold key from L2, then fetches when there is no data or it is stale.
-    fn fetch_if_needed(self: &Rc<Self>) -> Result<(), JsValue> {
-        let (options, enabled) = {
+    /// `mounting`: the first subscriber mounts the observer (`refetchOnMount` and
+    /// `retryOnMount` decide); otherwise new options (stale data is refetched).
+    fn fetch_if_needed(self: &Rc<Self>, mounting: bool) -> Result<(), JsValue> {
+        let (options, enabled, m) = {
             let st = self.state.borrow();
-            (st.options.clone(), st.enabled)
+            (st.options.clone(), st.enabled, st.mounting)
         };
         if !enabled || !self.client.has_query_fn(&options.hash) {
             return Ok(());
         }
+        let when_stale = match (mounting, m.on_mount) {
+            (false, _) | (true, RefetchOn::IfStale) => WhenStale::Revalidate,
+            (true, RefetchOn::Never) => WhenStale::Answer,
+            // 'static' data is never refetched by an event, mounting included.
+            (true, RefetchOn::Always) if options.stale_time == StaleTime::Static => {
+                WhenStale::Revalidate
+            }
+            (true, RefetchOn::Always) => WhenStale::Always,
+        };
+        if mounting && !m.retry_on_mount {
+            let failed_empty = self.client.cache_ref().is_ok_and(|c| {
+                c.get(&options.hash)
+                    .is_some_and(|q| q.state.status == Status::Error && !q.state.has_data())
+            });
+            if failed_empty {
+                return Ok(());
+            }
+        }
         let p = self
             .client
-            .fetch_or_cached(options, "QueryObserver", WhenStale::Revalidate)?;
+            .fetch_or_cached(options, "QueryObserver", when_stale)?;
         super::promise::handle(&p, &self.client.noop);
         self.client.notify_changed();
         Ok(())
@@ -546,7 +605,7 @@ impl ObserverInner {
             self.state.borrow_mut().delivered = result;
         }
         if first {
-            self.fetch_if_needed()?;
+            self.fetch_if_needed(true)?;
             self.arm_stale_timer();
         }
         let weak: Weak<ObserverInner> = Rc::downgrade(self);
@@ -577,9 +636,11 @@ impl ObserverInner {
         let view = View::read(opts)?;
         let interval = read_interval(opts)?;
         let (on_focus, on_reconnect) = read_triggers(opts, &self.client)?;
+        let mounting = Mounting::read(opts)?;
         {
             // New presentation: recompute the result (and the selection) next time.
             let mut st = self.state.borrow_mut();
+            st.mounting = mounting;
             st.on_focus = on_focus;
             st.on_reconnect = on_reconnect;
             st.view = view;
@@ -611,7 +672,7 @@ impl ObserverInner {
         }
         if mounted {
             self.start_polling(); // a new interval, key or enabled state
-            self.fetch_if_needed()?;
+            self.fetch_if_needed(false)?;
         }
         self.notify();
         Ok(())

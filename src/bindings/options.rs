@@ -366,6 +366,9 @@ pub struct QueryOptions {
     pub retry_delay: Option<RetryDelaySpec>,
     /// `initialData`: a value or a function giving it.
     pub initial_data: JsValue,
+    /// `initialDataUpdatedAt`: when `initialData` was current (ms, or a function giving
+    /// it); default: when the query is made.
+    pub initial_data_updated_at: JsValue,
     pub meta: JsValue,
     /// `persist`: write this query to L2 (default: when the client has storage).
     pub persist: Option<bool>,
@@ -400,6 +403,7 @@ impl QueryOptions {
             retry_delay: RetryDelaySpec::read(&get(opts, "retryDelay")?, "retryDelay")?
                 .or_else(|| defaults.retry_delay.clone()),
             initial_data: get(opts, "initialData")?,
+            initial_data_updated_at: get(opts, "initialDataUpdatedAt")?,
             meta: get(opts, "meta")?,
             persist: match get(opts, "persist")? {
                 v if v.is_undefined() => None,

@@ -4,7 +4,7 @@
 // warning an unknown option name gets. Through the built package, as users get it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QueryClient, QueryObserver, onlineManager } from '../../pkg/nodejs/stackquery.js';
+import { QueryClient, QueryObserver, onlineManager, focusManager, CancelledError, isCancelledError } from '../../pkg/nodejs/stackquery.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const deferred = () => {
@@ -171,8 +171,8 @@ test('an unknown option is warned about once, by name, with the option it likely
   const about = (name) => warnings.filter((w) => w.includes(`'${name}'`));
   assert.equal(about('gctime').length, 1, 'once per name');
   assert.match(about('gctime')[0], /unknown query option 'gctime'.*did you mean 'gcTime'/);
-  new QueryObserver(client, { queryKey: ['w'], refetchOnMount: false });
-  assert.match(about('refetchOnMount')[0], /TanStack Query's, and stackquery does not act on it/);
+  new QueryObserver(client, { queryKey: ['w'], notifyOnChangeProps: ['data'] });
+  assert.match(about('notifyOnChangeProps')[0], /TanStack Query's, and stackquery does not act on it/);
   client.mutation({ mutationFn: async () => 1, onSucess: () => {} });
   assert.match(about('onSucess')[0], /unknown mutation option 'onSucess'.*did you mean 'onSuccess'/);
   const before = warnings.length;
@@ -300,5 +300,106 @@ test('when the last observer leaves, a failing fetch stops retrying; a new calle
   offAgain();
   const joined = client.fetchQuery({ queryKey: ['g'], queryFn, retry: 2, retryDelay: 20 });
   await assert.rejects(joined, { message: 'attempt 3' }, 'a caller joined: the retries went on');
+  client.dispose();
+});
+
+test("query() and infiniteQuery(): TanStack's newer names, with select applied to what they resolve with", async () => {
+  const client = new QueryClient();
+  const todos = [{ id: 1, done: true }, { id: 2, done: false }];
+  const done = await client.query({ queryKey: ['todos'], queryFn: async () => todos, select: (all) => all.filter((t) => t.done) });
+  assert.deepEqual(done, [{ id: 1, done: true }]);
+  assert.equal(client.getQueryData(['todos']), todos, 'the cache keeps the raw data');
+  assert.equal(await client.query({ queryKey: ['todos'], queryFn: async () => [], staleTime: Infinity }), todos, 'no select: the data');
+  const pages = await client.infiniteQuery({
+    queryKey: ['pages'], queryFn: async ({ pageParam }) => `page ${pageParam}`, initialPageParam: 0,
+    getNextPageParam: (_last, all) => all.length, pages: 2, select: (d) => d.pages.join(', '),
+  });
+  assert.equal(pages, 'page 0, page 1');
+  assert.throws(() => client.query({ queryKey: ['x'], queryFn: async () => 1, select: 'nope' }), { name: 'TypeError', message: /select must be a function/ });
+  client.dispose();
+});
+
+test('refetchOnMount, retryOnMount, initialDataUpdatedAt and refetchIntervalInBackground', async () => {
+  const client = new QueryClient();
+  let calls = 0;
+  const queryFn = async () => ++calls;
+  client.setQueryData(['m'], 0); // stale at once (staleTime 0)
+  const never = new QueryObserver(client, { queryKey: ['m'], queryFn, refetchOnMount: false });
+  let off = never.subscribe(() => {});
+  assert.equal(calls, 0, 'refetchOnMount: false keeps stale data');
+  off();
+  const always = new QueryObserver(client, { queryKey: ['m'], queryFn, staleTime: Infinity, refetchOnMount: 'always' });
+  off = always.subscribe(() => {});
+  assert.equal(calls, 1, "'always' refetches fresh data");
+  off();
+  const empty = new QueryObserver(client, { queryKey: ['empty'], queryFn, refetchOnMount: false });
+  off = empty.subscribe(() => {});
+  assert.equal(calls, 2, 'no data: refetchOnMount does not stop the first fetch');
+  off();
+
+  const boom = new Error('down');
+  await client.prefetchQuery({ queryKey: ['failed'], queryFn: async () => { throw boom; } });
+  let retried = 0;
+  const noRetry = new QueryObserver(client, { queryKey: ['failed'], queryFn: async () => ++retried, retryOnMount: false });
+  off = noRetry.subscribe(() => {});
+  assert.equal(retried, 0, 'retryOnMount: false leaves a failed query without data alone');
+  assert.equal(noRetry.getCurrentResult().error, boom);
+  off();
+  const retry = new QueryObserver(client, { queryKey: ['failed'], queryFn: async () => ++retried });
+  off = retry.subscribe(() => {});
+  assert.equal(retried, 1, 'by default it is fetched again');
+  off();
+
+  const old = Date.now() - 60_000;
+  await client.prefetchQuery({ queryKey: ['init'], queryFn, initialData: 'initial', initialDataUpdatedAt: old, staleTime: 30_000 });
+  assert.equal(client.getQueryData(['init']), calls, 'initial data older than staleTime: fetched');
+  await client.prefetchQuery({ queryKey: ['init2'], queryFn, initialData: 'initial', initialDataUpdatedAt: () => Date.now(), staleTime: 30_000 });
+  assert.equal(client.getQueryData(['init2']), 'initial', 'fresh initial data: kept');
+  assert.equal(client.getQueryState(['init']).dataUpdatedAt > old, true);
+  client.dispose();
+});
+
+test('polling pauses while the page is hidden unless refetchIntervalInBackground', async () => {
+  const client = new QueryClient();
+  const counts = { hidden: 0, background: 0 };
+  const poller = (name) => async () => ++counts[name];
+  focusManager.setFocused(false);
+  try {
+    const hidden = new QueryObserver(client, { queryKey: ['hidden'], queryFn: poller('hidden'), refetchInterval: 10 });
+    const background = new QueryObserver(client, { queryKey: ['background'], queryFn: poller('background'), refetchInterval: 10, refetchIntervalInBackground: true });
+    const offs = [hidden.subscribe(() => {}), background.subscribe(() => {})];
+    await sleep(80);
+    assert.equal(counts.hidden, 1, 'the mount fetch only');
+    assert.ok(counts.background >= 3, `polled in the background (${counts.background})`);
+    offs.forEach((off) => off());
+  } finally {
+    focusManager.setFocused(undefined);
+    client.dispose();
+  }
+});
+
+test('CancelledError: what a cancelled fetch rejects with, as TanStack exports it', async () => {
+  const client = new QueryClient();
+  const p = client.fetchQuery({ queryKey: ['c'], queryFn: () => new Promise(() => {}) });
+  await client.cancelQueries({ queryKey: ['c'] });
+  await assert.rejects(p, (e) => e instanceof CancelledError && isCancelledError(e) && e.name === 'CancelledError');
+  assert.equal(isCancelledError(new Error('other')), false);
+  assert.equal(new CancelledError({ revert: true }).revert, true);
+  client.dispose();
+});
+
+test('a mutation is pending from the mutate() call; one waiting for its scope is paused', async () => {
+  const client = new QueryClient();
+  const gate = deferred();
+  const first = client.mutation({ mutationFn: () => gate.promise, scope: { id: 's' } });
+  const second = client.mutation({ mutationFn: async (v) => v, scope: { id: 's' } });
+  const p1 = first.mutate('a');
+  assert.deepEqual([first.state.status, first.state.variables, first.state.isPaused], ['pending', 'a', false]);
+  const p2 = second.mutate('b');
+  assert.deepEqual([second.state.status, second.state.isPaused], ['pending', true], 'waiting for its scope');
+  gate.resolve('A');
+  assert.equal(await p1, 'A');
+  assert.equal(await p2, 'b');
+  assert.deepEqual([second.state.status, second.state.isPaused], ['success', false]);
   client.dispose();
 });

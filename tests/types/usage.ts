@@ -107,3 +107,47 @@ withCaches.mutation({ mutationFn: async (n: number) => n, gcTime: 60_000, meta: 
 const dehydrated: DehydratedState = dehydrate(withCaches, { shouldDehydrateQuery: (q) => q.state.status !== 'error' });
 hydrate(new QueryClient(), JSON.parse(JSON.stringify(dehydrated)), { defaultOptions: { queries: { gcTime: Infinity } } });
 hydrate(new QueryClient(), undefined);
+
+// TanStack parity of the calls both have (issue 14).
+{
+  const client = new QueryClient();
+  const n: Promise<number> = client.query({ queryKey: ['n'], queryFn: async () => 'abc', select: (s: string) => s.length });
+  void n;
+  void client.ensureQueryData({ queryKey: ['n'], queryFn: async () => 1, revalidateIfStale: true });
+  void client.refetchQueries({ queryKey: ['n'] }, { cancelRefetch: false, throwOnError: true });
+  void client.invalidateQueries({ queryKey: ['n'] }, { cancelRefetch: true });
+  void client.resumePausedMutations();
+  const m = client.mutation<string, Error, number>({ mutationFn: async (v) => String(v), networkMode: 'offlineFirst' });
+  void m.mutate(1, { onSuccess: (data: string, vars: number) => void [data, vars], onSettled: (d, e) => void [d, e] });
+  const observer = client.watch({ queryKey: ['n'], queryFn: async () => 1 });
+  void observer.refetch({ throwOnError: true });
+}
+
+// Options as functions of the query (TanStack v5's): enabled, staleTime, refetchInterval,
+// refetchOnWindowFocus / refetchOnReconnect.
+{
+  const client = new QueryClient({ defaultOptions: { queries: { staleTime: (query) => (query.state.isInvalidated ? 0 : 1_000) } } });
+  type Job = { done: boolean; ttl: number };
+  const job = new QueryObserver(client, {
+    queryKey: ['job', 1],
+    queryFn: async (): Promise<Job> => ({ done: false, ttl: 5_000 }),
+    enabled: (query) => query.state.data?.done !== true,
+    staleTime: (query) => query.state.data?.ttl ?? 0,
+    refetchInterval: (query) => (query.state.data?.done ? false : 1_000),
+    refetchOnWindowFocus: (query) => (query.queryKey[1] === 1 ? 'always' : false),
+    refetchOnReconnect: (query) => query.state.status !== 'error',
+  });
+  job.setOptions({ queryKey: ['job', 2], enabled: true, staleTime: 'static' });
+  void client.fetchQuery({ queryKey: ['job', 3], queryFn: async (): Promise<Job> => ({ done: true, ttl: 0 }), staleTime: (query) => query.state.data?.ttl ?? 'static' });
+  void client.prefetchQuery({ queryKey: ['job', 3], staleTime: (query: Query<unknown>) => (query.state.dataUpdatedAt > 0 ? Infinity : 0) });
+  const pages = new InfiniteQueryObserver(client, {
+    queryKey: ['job-pages'],
+    queryFn: async ({ pageParam }: { pageParam: number }) => pageParam,
+    initialPageParam: 0,
+    getNextPageParam: (last: number) => last + 1,
+    enabled: (query) => query.state.data === undefined || query.state.data.pages.length < 3,
+  });
+  pages.destroy();
+  // @ts-expect-error enabled gives a boolean
+  new QueryObserver(client, { queryKey: ['x'], enabled: (query: Query) => query.queryHash });
+}
