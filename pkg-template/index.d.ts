@@ -33,7 +33,8 @@ export type RetryDelayValue<TError = unknown> = number | ((failureCount: number,
 
 export interface QueryOptions<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey> {
   queryKey: TKey;
-  queryFn?: (context: QueryFunctionContext<TKey>) => TData | Promise<TData>;
+  /** `skipToken`: the query cannot run now (an observer is disabled; a fetch call rejects when it would run it). */
+  queryFn?: ((context: QueryFunctionContext<TKey>) => TData | Promise<TData>) | SkipToken;
   /**
    * How long data stays fresh: ms, `Infinity` (until invalidated) or `'static'` (forever).
    * Or a function of the query giving one (`undefined`: the default), as in TanStack: a call
@@ -199,12 +200,17 @@ export interface QueryObserverOptions<TData = unknown, TError = unknown, TKey ex
   refetchOnWindowFocus?: RefetchOnEvent | ((query: Query<TData, TError, TKey>) => RefetchOnEvent);
   /** Refetch when the network comes back (default `true`: when stale); a function is asked then. */
   refetchOnReconnect?: RefetchOnEvent | ((query: Query<TData, TError, TKey>) => RefetchOnEvent);
-  /** With data, the first subscriber refetches it when stale (`true`, default), always (`'always'`) or never (`false`). */
-  refetchOnMount?: RefetchOnEvent;
+  /**
+   * With data, the first subscriber refetches it when stale (`true`, default), always
+   * (`'always'`) or never (`false`); a function of the query is asked at that mount.
+   */
+  refetchOnMount?: RefetchOnEvent | ((query: Query<TData, TError, TKey>) => RefetchOnEvent);
   /** A query in error with no data is fetched again when an observer mounts (default `true`). */
   retryOnMount?: boolean;
   /** `refetchInterval` polls while the page is hidden too (default `false`). */
   refetchIntervalInBackground?: boolean;
+  /** The result properties whose change the listeners hear (an array, or a function giving one); `'all'` or none: every change. */
+  notifyOnChangeProps?: Array<keyof QueryObserverResult<TData, TError>> | 'all' | (() => Array<keyof QueryObserverResult<TData, TError>> | 'all');
 }
 
 export interface QueryObserverResult<TData = unknown, TError = unknown> extends QueryState<TData, TError> {
@@ -738,6 +744,10 @@ export declare const focusManager: {
   /** `listener(focused)` each time the page is shown or hidden; returns the unsubscribe function. */
   subscribe(listener: (focused: boolean) => void): () => void;
 };
+
+/** TanStack's `skipToken`: `queryFn: skipToken` says the query cannot run now. */
+export declare const skipToken: unique symbol;
+export type SkipToken = typeof skipToken;
 
 /** What a cancelled fetch rejects its waiters with (an `Error` named `'CancelledError'`). */
 export declare class CancelledError extends Error {

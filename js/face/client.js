@@ -16,6 +16,7 @@ import { MutationCache, bindMutationCache } from './mutation_cache.js';
 import { takeCacheOptions } from './cache_options.js';
 import { infiniteQueryOptions } from './infinite_query.js';
 import { warnUnknownOptions } from './option_names.js';
+import { skipsQueryFn } from './skip_token.js';
 import { resolveCallStaleTime } from './option_functions.js';
 import { describe } from './describe.js';
 
@@ -135,6 +136,7 @@ export class QueryClient extends engine.QueryClient {
     options = this.#defaults.applyToQuery(options);
     const data = this.#hit(options, true);
     if (data !== MISS) return Promise.resolve(data);
+    if (skipsQueryFn(options)) return missingQueryFn(options, 'fetchQuery');
     warnUnknownOptions(options, 'query');
     return super.fetchQuery(resolveCallStaleTime(this, options)); // a staleTime function: resolved against the query
   }
@@ -142,8 +144,9 @@ export class QueryClient extends engine.QueryClient {
   prefetchQuery(options) {
     options = this.#defaults.applyToQuery(options);
     if (this.#hit(options, true) !== MISS) return Promise.resolve();
+    if (skipsQueryFn(options)) return missingQueryFn(options, 'prefetchQuery');
     warnUnknownOptions(options, 'query');
-    return super.prefetchQuery(resolveCallStaleTime(this, options));
+    return super.prefetchQuery(resolveCallStaleTime(this, options)); // a staleTime function: resolved against the query
   }
 
   ensureQueryData(options) {
@@ -151,8 +154,9 @@ export class QueryClient extends engine.QueryClient {
     // Stale data with `revalidateIfStale` needs the engine's background refetch.
     const data = this.#hit(options, REVALIDATE_IF_STALE);
     if (data !== MISS) return Promise.resolve(data);
+    if (skipsQueryFn(options)) return missingQueryFn(options, 'ensureQueryData');
     warnUnknownOptions(options, 'query');
-    return super.ensureQueryData(resolveCallStaleTime(this, options));
+    return super.ensureQueryData(resolveCallStaleTime(this, options)); // a staleTime function: resolved against the query
   }
 
   /** TanStack's `query(options)`: `fetchQuery`, its data passed through `select` when given. */
@@ -222,6 +226,13 @@ export class QueryClient extends engine.QueryClient {
   }
 }
 if (Symbol.dispose) QueryClient.prototype[Symbol.dispose] = QueryClient.prototype.free;
+
+/** A fetch call with `queryFn: skipToken` that would have to run it: TanStack's rejection. */
+function missingQueryFn(options, method) {
+  const prefetch = method === 'prefetchQuery';
+  const error = new Error(`Missing queryFn: '${fastKeyHash(options.queryKey) ?? 'this key'}'`);
+  return prefetch ? Promise.resolve() : Promise.reject(error);
+}
 
 /** The `select` of `options`, if it has one. */
 function selectOf(options, method) {

@@ -4,6 +4,7 @@
 // which gives the TypeError or RangeError naming the option. So a hit never hides an
 // error a miss would give. (On a miss the engine reads the options again: a getter on
 // an options object runs twice then.)
+import { skipToken } from './skip_token.js';
 
 const NETWORK_MODES = new Set(['online', 'offlineFirst', 'always']);
 
@@ -23,7 +24,7 @@ export function readHitOptions(options, defaultStaleTime, defaultGcTime) {
   // initialData and meta are read too: a throwing getter there is the engine's to report.
   // eslint-disable-next-line no-unused-vars
   const { staleTime, queryFn, gcTime, retry, retryDelay, persist, networkMode, structuralSharing, initialData, meta } = options;
-  if (queryFn !== undefined && !isFn(queryFn)) return false;
+  if (queryFn !== undefined && !isFn(queryFn) && queryFn !== skipToken) return false;
   if (gcTime !== undefined && !isMillis(gcTime)) return false;
   if (retry !== undefined && typeof retry !== 'boolean' && !isMillis(retry) && !isFn(retry)) return false;
   if (retryDelay !== undefined && !isFn(retryDelay) && !(isMillis(retryDelay) && retryDelay !== Infinity)) return false;

@@ -24,6 +24,7 @@
 // - option_names.js the option names each call takes; one warning for any other
 // - managers.js `OnlineManager` / `FocusManager` classes for instances of one's own
 // - cancelled_error.js `CancelledError` / `isCancelledError`
+// - skip_token.js `skipToken`: a query that cannot run now
 
 export * from 'stackquery:engine';
 export { QueryClient } from './client.js';
@@ -34,4 +35,5 @@ export { Query } from './query.js';
 export { MutationCache } from './mutation_cache.js';
 export { OnlineManager, FocusManager } from './managers.js';
 export { CancelledError, isCancelledError } from './cancelled_error.js';
+export { skipToken } from './skip_token.js';
 export { dehydrate, hydrate, defaultShouldDehydrateQuery, defaultShouldDehydrateMutation } from './hydration.js';

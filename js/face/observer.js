@@ -8,7 +8,8 @@
 // inside a call into the engine.
 //
 // Function-valued options (`enabled: (query) => …`, `staleTime`, `refetchInterval`,
-// `refetchOnWindowFocus`, `refetchOnReconnect`) are resolved by option_functions.js: the
+// `refetchOnWindowFocus`, `refetchOnReconnect`, `refetchOnMount`) are resolved by
+// option_functions.js (the query built first, as TanStack's observer builds it): the
 // engine observer gets their values, and every listener is wrapped so that each change it
 // hears has them resolved again.
 
@@ -18,6 +19,7 @@ import { mirrors, freshUntil } from './mirror.js';
 import { withQueryDefaults } from './defaults.js';
 import { warnUnknownOptions } from './option_names.js';
 import { resolveObserverOptions, ObserverOptionFunctions } from './option_functions.js';
+import { observerOptionsWithoutSkipToken } from './skip_token.js';
 
 export class QueryObserver extends engine.QueryObserver {
   #client;
@@ -28,9 +30,10 @@ export class QueryObserver extends engine.QueryObserver {
   #until = 0;
   #subscriptions = new Set(); // one token per listener the engine holds
   #functions; // ObserverOptionFunctions, once an option was a function
+  #notifyOn; // `notifyOnChangeProps`: the result properties whose change a listener hears
 
   constructor(client, options) {
-    const defaulted = withQueryDefaults(client, options);
+    const defaulted = observerOptionsWithoutSkipToken(withQueryDefaults(client, options));
     warnUnknownOptions(defaulted, 'query');
     // Function options resolved against the query (built first): throws what they throw.
     const resolved = resolveObserverOptions(client, defaulted);
@@ -38,6 +41,7 @@ export class QueryObserver extends engine.QueryObserver {
     this.#client = client;
     this.#mirror = mirrors.get(client);
     this.#hash = fastKeyHash(defaulted.queryKey);
+    this.#notifyOn = defaulted?.notifyOnChangeProps;
     if (resolved !== undefined) this.#optionFunctions().use(resolved);
   }
 
@@ -74,10 +78,14 @@ export class QueryObserver extends engine.QueryObserver {
     if (first) this.#functions?.refresh();
     this.#subscriptions.add(subscription);
     let unsubscribe;
+    // What this listener was last told (or saw): only needed to filter by notifyOnChangeProps.
+    let heard = this.#notifyOn === undefined ? undefined : this.getCurrentResult();
     try {
       unsubscribe = super.subscribe((result) => {
         try {
-          listener(result);
+          const told = heard;
+          heard = result;
+          if (changedFor(this.#notifyOn, told, result)) listener(result);
         } finally {
           this.#functions?.changed();
         }
@@ -96,11 +104,12 @@ export class QueryObserver extends engine.QueryObserver {
 
   setOptions(options) {
     this.#result = undefined;
-    const defaulted = withQueryDefaults(this.#client, options);
+    const defaulted = observerOptionsWithoutSkipToken(withQueryDefaults(this.#client, options));
     warnUnknownOptions(defaulted, 'query');
     const resolved = resolveObserverOptions(this.#client, defaulted);
     super.setOptions(resolved === undefined ? defaulted : resolved.engineOptions);
     this.#hash = fastKeyHash(defaulted.queryKey);
+    this.#notifyOn = defaulted?.notifyOnChangeProps;
     if (resolved !== undefined) this.#optionFunctions().use(resolved);
     else this.#functions?.use(undefined);
   }
@@ -145,3 +154,24 @@ export class QueryObserver extends engine.QueryObserver {
   }
 }
 if (Symbol.dispose) QueryObserver.prototype[Symbol.dispose] = QueryObserver.prototype.free;
+
+/**
+ * Whether a listener hears `result` (TanStack's `notifyOnChangeProps`): always, unless the
+ * option (an array of result properties, or a function giving one) names properties and
+ * none of them changed since `told`; `'all'` or nothing: every change.
+ */
+function changedFor(notifyOn, told, result) {
+  let props = notifyOn;
+  if (typeof props === 'function') {
+    try {
+      props = props();
+    } catch {
+      return true; // a throwing option hides nothing
+    }
+  }
+  if (!Array.isArray(props) || told === undefined) return true;
+  for (let i = 0; i < props.length; i++) {
+    if (!Object.is(told[props[i]], result[props[i]])) return true;
+  }
+  return false;
+}

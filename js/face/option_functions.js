@@ -1,13 +1,16 @@
 // TanStack v5's function-valued query options, resolved in the face: `enabled`, `staleTime`,
-// `refetchInterval`, `refetchOnWindowFocus` and `refetchOnReconnect` may each be a function
-// of the query (its `Query` handle, query.js), where the engine takes values only. Options
-// with no function in them pass through untouched (`hasOptionFunctions` is the one check).
+// `refetchInterval`, `refetchOnWindowFocus`, `refetchOnReconnect` and `refetchOnMount` may
+// each be a function of the query (its `Query` handle, query.js), where the engine takes
+// values only. Options with no function in them pass through untouched
+// (`hasOptionFunctions` is the one check).
 //
 // - `enabled(query)`: `false` disables, anything else enables (TanStack's `resolveEnabled`).
 // - `staleTime(query)`: ms, `Infinity` or `'static'`; `undefined` is the default.
 // - `refetchInterval(query)`: ms > 0 polls, anything else does not (TanStack's `?? false`).
 // - `refetchOnWindowFocus(query)` / `refetchOnReconnect(query)`: `'always'`, `false`, else
 //   "when stale", asked at the event itself (TanStack's `shouldFetchOn`).
+// - `refetchOnMount(query)`: the same three answers, asked before the first listener mounts
+//   the observer (the engine decides the mount's fetch with the answer).
 //
 // A call (`fetchQuery`, `prefetchQuery`, `ensureQueryData`) resolves its `staleTime` once,
 // against the query, built first when it is not cached yet (`resolveCallStaleTime`).
@@ -16,10 +19,12 @@
 // ones (the query built first if needed, as TanStack's observer builds it), before its first
 // listener mounts it, and after each change its listeners hear (in a microtask, out of the
 // engine's notification): a changed `enabled` or `staleTime` goes to the engine observer as
-// `setOptions`. The engine never sees the other three as functions: a function
-// `refetchInterval` is polled from here (restarted after each change, as TanStack does), and
-// a function `refetchOnWindowFocus` / `refetchOnReconnect` is `false` to the engine and asked
-// here when `focusManager` / `onlineManager` tell of the event.
+// `setOptions` (and a changed `refetchOnMount` before a mount). The engine never sees the
+// other three as functions: a function `refetchInterval` is polled from here (restarted after
+// each change, as TanStack does; not while the page is hidden unless
+// `refetchIntervalInBackground`), and a function `refetchOnWindowFocus` /
+// `refetchOnReconnect` is `false` to the engine and asked here when `focusManager` /
+// `onlineManager` tell of the event.
 //
 // A throwing function: where the user's own call resolves it (the observer's constructor and
 // `setOptions`, `fetchQuery` & co) the error is thrown to that call, before anything changes,
@@ -31,7 +36,7 @@
 import * as engine from 'stackquery:engine';
 import { describe } from './describe.js';
 
-const NAMES = ['enabled', 'staleTime', 'refetchInterval', 'refetchOnWindowFocus', 'refetchOnReconnect'];
+const NAMES = ['enabled', 'staleTime', 'refetchInterval', 'refetchOnWindowFocus', 'refetchOnReconnect', 'refetchOnMount'];
 // Longest delay `setInterval` honours; longer ones fire at once.
 const MAX_DELAY = 2 ** 31 - 1;
 const noop = () => {};
@@ -123,12 +128,19 @@ function resolveInterval(fn, query, strict) {
   return typeof value === 'number' && value > 0 && value <= MAX_DELAY ? value : false;
 }
 
-/** What the function-valued options give for `query` now (undefined where not a function). */
+/** `'always'`, `false` or `true` ("when stale"), as TanStack reads a refetchOn… answer. */
+function resolveRefetchOn(fn, query, strict) {
+  const value = call(fn, query, strict, true);
+  return value === 'always' || value === false ? value : true;
+}
+
+/** What the function-valued options the engine takes give for `query` now (undefined where not a function). */
 function resolveValues(functions, query, strict) {
   return {
     enabled: functions.enabled && resolveEnabled(functions.enabled, query, strict),
     staleTime: functions.staleTime && resolveStaleTime(functions.staleTime, query, strict),
     refetchInterval: functions.refetchInterval && resolveInterval(functions.refetchInterval, query, strict),
+    refetchOnMount: functions.refetchOnMount && resolveRefetchOn(functions.refetchOnMount, query, strict),
   };
 }
 
@@ -143,6 +155,7 @@ function engineOptionsOf(options, functions, values) {
   if (functions.refetchInterval) delete out.refetchInterval; // polled by the observer here
   if (functions.refetchOnWindowFocus) out.refetchOnWindowFocus = false; // asked here at the event
   if (functions.refetchOnReconnect) out.refetchOnReconnect = false;
+  if (functions.refetchOnMount) out.refetchOnMount = values.refetchOnMount;
   return out;
 }
 
@@ -249,7 +262,7 @@ export class ObserverOptionFunctions {
     } catch {
       return; // disposed, say: the engine's subscribe reports it
     }
-    if (query !== undefined) this.#update(query);
+    if (query !== undefined) this.#update(query, true);
   }
 
   /** A listener heard a change: the options are resolved again once this notification is over. */
@@ -260,19 +273,24 @@ export class ObserverOptionFunctions {
       this.#scheduled = false;
       if (this.#resolved === undefined || !this.#mounted) return;
       const query = findQuery(this.#client, this.#resolved.options.queryKey);
-      if (query !== undefined) this.#update(query);
+      if (query !== undefined) this.#update(query, false);
       this.#arm(); // TanStack restarts its interval after each change of the query
     });
   }
 
-  /** Resolves again against `query`; a changed `enabled` or `staleTime` goes to the engine. */
-  #update(query) {
+  /**
+   * Resolves again against `query`; a changed `enabled` or `staleTime` goes to the engine,
+   * and a changed `refetchOnMount` when `mounting` (it matters to the engine only then).
+   */
+  #update(query, mounting) {
     const resolved = this.#resolved;
+    const last = resolved.values;
     const values = resolveValues(resolved.functions, query, false);
-    if (values.refetchInterval !== resolved.values.refetchInterval) {
-      this.#resolved = { ...resolved, values: { ...resolved.values, refetchInterval: values.refetchInterval } };
+    if (!mounting) values.refetchOnMount = last.refetchOnMount; // asked again before the next mount
+    if (values.refetchInterval !== last.refetchInterval) {
+      this.#resolved = { ...resolved, values: { ...last, refetchInterval: values.refetchInterval } };
     }
-    if (values.enabled === resolved.values.enabled && values.staleTime === resolved.values.staleTime) return;
+    if (values.enabled === last.enabled && values.staleTime === last.staleTime && values.refetchOnMount === last.refetchOnMount) return;
     const engineOptions = engineOptionsOf(resolved.options, resolved.functions, values);
     // The engine's notifications of this setOptions are of our own making: not resolved again.
     this.#applying = true;
@@ -298,7 +316,7 @@ export class ObserverOptionFunctions {
     const on = this.#mounted && resolved !== undefined;
     const ms = on && resolved.functions.refetchInterval && this.#enabled() ? resolved.values.refetchInterval : false;
     if (this.#poll !== undefined) clearInterval(this.#poll);
-    this.#poll = ms === false ? undefined : setInterval(() => this.#refetch(), ms);
+    this.#poll = ms === false ? undefined : setInterval(() => this.#tick(), ms);
     this.#offFocus = listen(on && resolved.functions.refetchOnWindowFocus, this.#offFocus, engine.focusManager, this.#refetchOnFocus);
     this.#offOnline = listen(on && resolved.functions.refetchOnReconnect, this.#offOnline, engine.onlineManager, this.#refetchOnReconnect);
   }
@@ -322,6 +340,12 @@ export class ObserverOptionFunctions {
     if (value === 'always' || (value !== false && isStaleBy(query.state, staleTime))) this.#refetch();
   }
 
+  /** A poll: not while the page is hidden, unless `refetchIntervalInBackground` (TanStack's). */
+  #tick() {
+    if (this.#resolved?.engineOptions.refetchIntervalInBackground !== true && !isFocused()) return;
+    this.#refetch();
+  }
+
   /** A refetch that joins a running fetch (TanStack's `cancelRefetch: false` of polls and events). */
   #refetch() {
     try {
@@ -334,9 +358,24 @@ export class ObserverOptionFunctions {
   }
 }
 
+function isFocused() {
+  try {
+    return engine.focusManager.isFocused();
+  } catch {
+    return true; // refused (nested too deep): counted as focused
+  }
+}
+
 /** Subscribes `listener` to `manager` when `wanted` (once), else unsubscribes; the unsubscribe or undefined. */
 function listen(wanted, off, manager, listener) {
-  if (wanted) return off ?? (typeof manager?.subscribe === 'function' ? manager.subscribe(listener) : undefined);
-  off?.();
-  return undefined;
+  if (!wanted) {
+    off?.();
+    return undefined;
+  }
+  if (off !== undefined || typeof manager?.subscribe !== 'function') return off;
+  try {
+    return manager.subscribe(listener);
+  } catch {
+    return undefined; // refused (nested too deep): the next arm tries again
+  }
 }

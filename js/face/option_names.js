@@ -11,7 +11,7 @@ const QUERY = [
   'meta', 'networkMode', 'structuralSharing', 'persist', 'revalidateIfStale',
   'initialPageParam', 'getNextPageParam', 'getPreviousPageParam', 'maxPages', 'pages',
   'refetchOnMount', 'retryOnMount', 'initialDataUpdatedAt', 'refetchIntervalInBackground',
-  '_defaulted',
+  'notifyOnChangeProps', '_defaulted',
 ];
 const MUTATION = [
   'mutationFn', 'mutationKey', 'onMutate', 'onSuccess', 'onError', 'onSettled', 'retry',
@@ -26,7 +26,7 @@ const CLIENT = [
 // TanStack v5 options stackquery accepts without acting on them (yet).
 const TANSTACK_ONLY = {
   query: [
-    'queryHash', 'queryKeyHashFn', 'notifyOnChangeProps', 'behavior', 'subscribed',
+    'queryHash', 'queryKeyHashFn', 'behavior', 'subscribed',
     'experimental_prefetchInRender', 'suspense', 'throwOnError',
   ],
   mutation: [],

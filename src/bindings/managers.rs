@@ -145,9 +145,10 @@ fn visibility_changed() {
 
 fn set_focused(focused: Option<bool>) {
     let before = is_focused();
-    MANAGERS.with(|m| m.focused.set(focused));
+    let overridden = MANAGERS.with(|m| m.focused.replace(focused));
     let now = is_focused();
-    if before != now {
+    // As TanStack's: listeners hear every change of what the app set.
+    if overridden != focused {
         tell(|m| &m.focus_listeners, now);
     }
     if before != now || focused.is_none() {

@@ -671,8 +671,13 @@ impl ObserverInner {
             }
         }
         if mounted {
-            self.start_polling(); // a new interval, key or enabled state
-            self.fetch_if_needed(false)?;
+            // A new interval, key or enabled state.
+            self.start_polling();
+            // TanStack's `shouldFetchOptionally`: new options fetch (stale data) only for a
+            // new key or an observer just enabled, not for a staleTime that changed.
+            if !same_key || (!was_enabled && enabled) {
+                self.fetch_if_needed(false)?;
+            }
         }
         self.notify();
         Ok(())

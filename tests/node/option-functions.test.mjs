@@ -17,22 +17,34 @@ async function waitFor(what, check, timeout = 2_000) {
   }
 }
 const find = (client, queryKey) => client.getQueryCache().find({ queryKey, exact: true });
+/**
+ * A client disposed when the test ends, passed or failed (its observers' polling stops with
+ * it), with the focus and network readings put back.
+ */
+function newClient(t, options) {
+  const client = new QueryClient(options);
+  t.after(() => {
+    client.dispose();
+    focusManager.setFocused(undefined);
+    onlineManager.setOnline(true);
+  });
+  return client;
+}
 /** The page is hidden, then shown again: observed queries refetch by refetchOnWindowFocus. */
 function refocus() {
   focusManager.setFocused(false);
   focusManager.setFocused(true);
 }
 
-test('plain options build no query before the observer is subscribed (no function, nothing resolved)', () => {
-  const client = new QueryClient();
+test('plain options build no query before the observer is subscribed (no function, nothing resolved)', (t) => {
+  const client = newClient(t);
   const observer = new QueryObserver(client, { queryKey: ['plain'], queryFn: async () => 1, enabled: true, staleTime: 5 });
   assert.equal(find(client, ['plain']), undefined);
   observer.destroy();
-  client.dispose();
 });
 
-test('enabled: (query) => … is asked of the Query: fetches once while there is no data, then is disabled', async () => {
-  const client = new QueryClient();
+test('enabled: (query) => … is asked of the Query: fetches once while there is no data, then is disabled', async (t) => {
+  const client = newClient(t);
   let fetches = 0;
   const asked = [];
   const observer = new QueryObserver(client, {
@@ -65,12 +77,10 @@ test('enabled: (query) => … is asked of the Query: fetches once while there is
   assert.ok(heard.includes('success'), 'the listener heard the data');
   off();
   observer.destroy();
-  focusManager.setFocused(undefined);
-  client.dispose();
 });
 
-test('staleTime: (query) => … decides freshness from the data (focus refetches only stale data)', async () => {
-  const client = new QueryClient();
+test('staleTime: (query) => … decides freshness from the data (focus refetches only stale data)', async (t) => {
+  const client = newClient(t);
   let fetches = 0;
   let ttl = 0;
   const observer = new QueryObserver(client, {
@@ -94,12 +104,10 @@ test('staleTime: (query) => … decides freshness from the data (focus refetches
   assert.equal(fetches, 2, 'fresh: focus does not refetch');
   off();
   observer.destroy();
-  focusManager.setFocused(undefined);
-  client.dispose();
 });
 
-test('refetchInterval: (query) => … is asked again after each fetch: polls until the data says stop', async () => {
-  const client = new QueryClient();
+test('refetchInterval: (query) => … is asked again after each fetch: polls until the data says stop', async (t) => {
+  const client = newClient(t);
   let fetches = 0;
   const observer = new QueryObserver(client, {
     queryKey: ['poll'],
@@ -132,11 +140,48 @@ test('refetchInterval: (query) => … is asked again after each fetch: polls unt
   again();
   every.destroy();
   observer.destroy();
-  client.dispose();
 });
 
-test('refetchOnWindowFocus: (query) => … is asked at the focus event', async () => {
-  const client = new QueryClient();
+test('a refetchInterval function polls only while the page is shown, unless refetchIntervalInBackground', async (t) => {
+  const client = newClient(t);
+  focusManager.setFocused(false);
+  let hidden = 0;
+  let background = 0;
+  const a = new QueryObserver(client, { queryKey: ['hidden'], queryFn: async () => ++hidden, refetchInterval: () => 10 });
+  const b = new QueryObserver(client, { queryKey: ['background'], queryFn: async () => ++background, refetchInterval: () => 10, refetchIntervalInBackground: true });
+  const offA = a.subscribe(() => {});
+  const offB = b.subscribe(() => {});
+  await sleep(80);
+  assert.equal(hidden, 1, 'hidden page: only the mount fetch');
+  assert.ok(background >= 3, `refetchIntervalInBackground: polled (${background})`);
+  focusManager.setFocused(true);
+  await waitFor('polls once shown', () => hidden >= 3);
+  offA();
+  offB();
+});
+
+test('refetchOnMount: (query) => … is asked when the first listener mounts the observer', async (t) => {
+  const client = newClient(t);
+  let fetches = 0;
+  const queryFn = async () => ++fetches;
+  client.setQueryData(['mount'], 0);
+  const observer = new QueryObserver(client, { queryKey: ['mount'], queryFn, refetchOnMount: (query) => query.state.data !== 0 });
+  const off = observer.subscribe(() => {});
+  assert.equal(fetches, 0, 'data 0: false, stale data not refetched on mount');
+  off();
+  client.setQueryData(['mount'], 5);
+  const offAgain = observer.subscribe(() => {});
+  assert.equal(fetches, 1, 'data 5: asked again at the next mount, true: stale data refetched');
+  offAgain();
+  client.setQueryData(['mount-fresh'], 1);
+  const always = new QueryObserver(client, { queryKey: ['mount-fresh'], queryFn, staleTime: Infinity, refetchOnMount: () => 'always' });
+  const offAlways = always.subscribe(() => {});
+  assert.equal(fetches, 2, "'always': fresh data refetched on mount");
+  offAlways();
+});
+
+test('refetchOnWindowFocus: (query) => … is asked at the focus event', async (t) => {
+  const client = newClient(t);
   let fetches = 0;
   const asked = [];
   const observer = new QueryObserver(client, {
@@ -179,12 +224,10 @@ test('refetchOnWindowFocus: (query) => … is asked at the focus event', async (
   await sleep(10);
   assert.equal(always, 2, 'unsubscribed: no focus refetch');
   for (const o of [observer, a, b]) o.destroy();
-  focusManager.setFocused(undefined);
-  client.dispose();
 });
 
-test('refetchOnReconnect: (query) => … is asked when the network comes back', async () => {
-  const client = new QueryClient();
+test('refetchOnReconnect: (query) => … is asked when the network comes back', async (t) => {
+  const client = newClient(t);
   let fetches = 0;
   const observer = new QueryObserver(client, {
     queryKey: ['reconnect'],
@@ -204,11 +247,10 @@ test('refetchOnReconnect: (query) => … is asked when the network comes back', 
   assert.equal(fetches, 2, 'data 2: the function says false');
   off();
   observer.destroy();
-  client.dispose();
 });
 
-test('fetchQuery, prefetchQuery and ensureQueryData resolve a staleTime function once, against the query', async () => {
-  const client = new QueryClient();
+test('fetchQuery, prefetchQuery and ensureQueryData resolve a staleTime function once, against the query', async (t) => {
+  const client = newClient(t);
   let fetches = 0;
   const queryFn = async () => ({ n: ++fetches, ttl: 0 });
   const asked = [];
@@ -251,15 +293,13 @@ test('fetchQuery, prefetchQuery and ensureQueryData resolve a staleTime function
   assert.equal(fetches, 4, 'fresh by its ttl: no background refetch');
 
   // A staleTime function among the client's defaults.
-  const defaulted = new QueryClient({ defaultOptions: { queries: { staleTime: (query) => query.state.data?.ttl ?? 0 } } });
+  const defaulted = newClient(t, { defaultOptions: { queries: { staleTime: (query) => query.state.data?.ttl ?? 0 } } });
   defaulted.setQueryData(['d'], { n: 0, ttl: 60_000 });
   assert.equal((await defaulted.fetchQuery({ queryKey: ['d'], queryFn })).n, 0, 'fresh by the default function');
-  defaulted.dispose();
-  client.dispose();
 });
 
-test('a throwing option function: thrown to the call that resolves it, the default later; the cache goes on', async () => {
-  const client = new QueryClient();
+test('a throwing option function: thrown to the call that resolves it, the default later; the cache goes on', async (t) => {
+  const client = newClient(t);
   const boom = new Error('boom');
   const throwing = () => {
     throw boom;
@@ -326,12 +366,10 @@ test('a throwing option function: thrown to the call that resolves it, the defau
   offLater();
   offOther();
   for (const o of [observer, later, onFocus, plainObserver]) o.destroy();
-  focusManager.setFocused(undefined);
-  client.dispose();
 });
 
-test('setOptions resolves the functions against the new key, and back to values', async () => {
-  const client = new QueryClient();
+test('setOptions resolves the functions against the new key, and back to values', async (t) => {
+  const client = newClient(t);
   client.setQueryData(['user', 1], { id: 1, active: false });
   client.setQueryData(['user', 2], { id: 2, active: true });
   const fetched = [];
@@ -352,11 +390,10 @@ test('setOptions resolves the functions against the new key, and back to values'
   assert.deepEqual(fetched, [2], 'a value again: disabled');
   off();
   observer.destroy();
-  client.dispose();
 });
 
-test('InfiniteQueryObserver takes function options too', async () => {
-  const client = new QueryClient();
+test('InfiniteQueryObserver takes function options too', async (t) => {
+  const client = newClient(t);
   let fetches = 0;
   const observer = new InfiniteQueryObserver(client, {
     queryKey: ['pages'],
@@ -396,5 +433,4 @@ test('InfiniteQueryObserver takes function options too', async () => {
   assert.equal(polls, 3, 'polled until the function said false');
   stop();
   polling.destroy();
-  client.dispose();
 });

@@ -4,7 +4,7 @@
 // warning an unknown option name gets. Through the built package, as users get it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QueryClient, QueryObserver, onlineManager, focusManager, CancelledError, isCancelledError } from '../../pkg/nodejs/stackquery.js';
+import { QueryClient, QueryObserver, onlineManager, focusManager, CancelledError, isCancelledError, skipToken } from '../../pkg/nodejs/stackquery.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const deferred = () => {
@@ -171,8 +171,8 @@ test('an unknown option is warned about once, by name, with the option it likely
   const about = (name) => warnings.filter((w) => w.includes(`'${name}'`));
   assert.equal(about('gctime').length, 1, 'once per name');
   assert.match(about('gctime')[0], /unknown query option 'gctime'.*did you mean 'gcTime'/);
-  new QueryObserver(client, { queryKey: ['w'], notifyOnChangeProps: ['data'] });
-  assert.match(about('notifyOnChangeProps')[0], /TanStack Query's, and stackquery does not act on it/);
+  new QueryObserver(client, { queryKey: ['w'], queryKeyHashFn: JSON.stringify });
+  assert.match(about('queryKeyHashFn')[0], /TanStack Query's, and stackquery does not act on it/);
   client.mutation({ mutationFn: async () => 1, onSucess: () => {} });
   assert.match(about('onSucess')[0], /unknown mutation option 'onSucess'.*did you mean 'onSuccess'/);
   const before = warnings.length;
@@ -401,5 +401,45 @@ test('a mutation is pending from the mutate() call; one waiting for its scope is
   assert.equal(await p1, 'A');
   assert.equal(await p2, 'b');
   assert.deepEqual([second.state.status, second.state.isPaused], ['success', false]);
+  client.dispose();
+});
+
+test('skipToken disables an observer; a fetch call with it rejects when it would run the queryFn', async () => {
+  const client = new QueryClient();
+  let calls = 0;
+  const observer = new QueryObserver(client, { queryKey: ['s'], queryFn: skipToken });
+  const off = observer.subscribe(() => {});
+  const r = observer.getCurrentResult();
+  assert.deepEqual([r.status, r.fetchStatus, r.isStale], ['pending', 'idle', false], 'disabled: nothing fetched');
+  observer.setOptions({ queryKey: ['s'], queryFn: async () => ++calls });
+  await sleep(1);
+  assert.equal(calls, 1, 'given a queryFn, it runs');
+  off();
+  await assert.rejects(client.fetchQuery({ queryKey: ['t'], queryFn: skipToken }), { message: `Missing queryFn: '["t"]'` });
+  client.setQueryData(['t'], 'cached');
+  assert.equal(await client.ensureQueryData({ queryKey: ['t'], queryFn: skipToken }), 'cached', 'cached data answers');
+  assert.equal(await client.prefetchQuery({ queryKey: ['u'], queryFn: skipToken }), undefined, 'prefetchQuery never rejects');
+  client.dispose();
+});
+
+test('notifyOnChangeProps: a listener hears only changes of the properties it names', async () => {
+  const client = new QueryClient();
+  const gate = deferred();
+  const observer = new QueryObserver(client, { queryKey: ['n'], queryFn: () => gate.promise, notifyOnChangeProps: ['data'] });
+  const heard = [];
+  const off = observer.subscribe((r) => heard.push(r.data));
+  assert.equal(observer.getCurrentResult().fetchStatus, 'fetching');
+  assert.deepEqual(heard, [], 'the fetch started: data did not change, nothing heard');
+  gate.resolve('v');
+  await sleep(1);
+  assert.deepEqual(heard, ['v'], 'data changed');
+  const statuses = new QueryObserver(client, { queryKey: ['n'], queryFn: async () => 'v', notifyOnChangeProps: () => ['fetchStatus'] });
+  const all = [];
+  const offAll = statuses.subscribe((r) => all.push(r.fetchStatus));
+  await statuses.refetch();
+  assert.deepEqual(all, ['fetching', 'idle'], 'a function naming fetchStatus');
+  assert.deepEqual(heard, ['v'], 'the same data again: the data listener is not told');
+  off();
+  offAll();
   client.dispose();
 });

@@ -1,5 +1,6 @@
 // Compiled by scripts/test.sh with tsc --strict: the package types accept what a user writes.
 import { QueryClient, QueryObserver, IndexedDbStorage, MemoryStorage, RemoteStorage, onlineManager, focusManager, memoryStats, type StorageBackend } from '../../pkg-template/index';
+import { skipToken, isCancelledError, CancelledError, OnlineManager, FocusManager } from '../../pkg-template/index';
 const map = new Map<string, string>();
 const storage: StorageBackend = { get: (k) => map.get(k), set: (k, v) => void map.set(k, v), delete: (k) => void map.delete(k) };
 const c = new QueryClient({ storage, staleTime: 'static', onStorageError: (e, op, key) => console.log(e, op, key) });
@@ -136,6 +137,7 @@ hydrate(new QueryClient(), undefined);
     refetchInterval: (query) => (query.state.data?.done ? false : 1_000),
     refetchOnWindowFocus: (query) => (query.queryKey[1] === 1 ? 'always' : false),
     refetchOnReconnect: (query) => query.state.status !== 'error',
+    refetchOnMount: (query) => (query.state.dataUpdatedAt < Date.now() - 60_000 ? 'always' : true),
   });
   job.setOptions({ queryKey: ['job', 2], enabled: true, staleTime: 'static' });
   void client.fetchQuery({ queryKey: ['job', 3], queryFn: async (): Promise<Job> => ({ done: true, ttl: 0 }), staleTime: (query) => query.state.data?.ttl ?? 'static' });
@@ -150,4 +152,22 @@ hydrate(new QueryClient(), undefined);
   pages.destroy();
   // @ts-expect-error enabled gives a boolean
   new QueryObserver(client, { queryKey: ['x'], enabled: (query: Query) => query.queryHash });
+}
+{
+  const client = new QueryClient();
+  const maybeId: number | undefined = undefined as number | undefined;
+  const observer = client.watch({
+    queryKey: ['user', maybeId],
+    queryFn: maybeId === undefined ? skipToken : async () => ({ id: maybeId }),
+    notifyOnChangeProps: ['data', 'error'],
+    refetchOnMount: 'always',
+    retryOnMount: false,
+  });
+  void observer;
+  const isCancelled: boolean = isCancelledError(new CancelledError());
+  void isCancelled;
+  const manager = new OnlineManager();
+  const stop: () => void = manager.subscribe((online: boolean) => void online);
+  stop();
+  new FocusManager().setFocused(undefined);
 }

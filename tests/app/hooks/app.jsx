@@ -178,6 +178,35 @@ const scenarios = {
     return `first render ${first[0]}; fetched once when enabled`;
   },
 
+  async 'options as functions of the query: enabled (of the query, of a prop), refetchInterval'() {
+    let fetches = 0;
+    let polls = 0;
+    const states = [];
+    function Fn() {
+      const [open, setOpen] = useState(false);
+      setter = setOpen;
+      // Enabled by the query's own data (never: it has none) — not shown as loading.
+      const never = useQuery({ queryKey: ['fn-never'], queryFn: () => { fetches += 1; return api('item/1'); }, enabled: (query) => query.state.data !== undefined });
+      // Enabled by a prop the function reads: switching it on fetches.
+      const gated = useQuery({ queryKey: ['fn-gated'], queryFn: () => { fetches += 1; return api('item/2'); }, enabled: () => open });
+      // Polls until the data says stop.
+      const polled = useQuery({ queryKey: ['fn-poll'], queryFn: async () => ++polls, refetchInterval: (query) => ((query.state.data ?? 0) < 3 ? 20 : false) });
+      states.push(never.isLoading ? 'loading' : never.fetchStatus);
+      return <p>{`${never.fetchStatus} ${gated.isSuccess ? `item ${gated.data.id}` : gated.fetchStatus} ${polled.data ?? '-'}`}</p>;
+    }
+    const m = mount(<Fn />);
+    await waitFor('three polls', () => m.container.textContent.endsWith(' 3'));
+    await sleep(150);
+    assert(polls === 3, `${polls} polls`);
+    assert(fetches === 0 && m.container.textContent === 'idle idle 3', `disabled: ${fetches} fetches, ${m.container.textContent}`);
+    assert(!states.includes('loading') && !states.includes('fetching'), `a disabled query shown as loading: ${states.join()}`);
+    flushSync(() => setter(true));
+    await waitFor('item 2', () => m.container.textContent === 'idle item 2 3');
+    m.unmount();
+    assert(fetches === 1, `${fetches} fetches`);
+    return `polled ${polls} times; fetched once when the prop enabled it`;
+  },
+
   async 'select: memoized on the data, re-run for a new function, a throw is an error result'() {
     let calls = 0;
     function Sel() {

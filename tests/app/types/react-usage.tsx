@@ -38,6 +38,15 @@ function Todos() {
     refetchInterval: false,
   });
   const message: string | undefined = typed.error?.message;
+  // Options as functions of the query, its data typed.
+  const polled = useQuery({
+    queryKey: ['job'],
+    queryFn: async () => ({ done: false, ttl: 1_000 }),
+    enabled: (query) => query.state.data?.done !== true,
+    staleTime: (query) => query.state.data?.ttl ?? 0,
+    refetchInterval: (query) => (query.state.data?.done ? false : 1_000),
+  });
+  const done: boolean | undefined = polled.data?.done;
   void typed.refetch().then((r) => r.data?.title);
 
   const queryClient = useQueryClient();
