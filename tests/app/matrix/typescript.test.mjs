@@ -52,11 +52,12 @@ async function main() {
   const title: string = todos[0].title;
 
   const observer = new QueryObserver<Todo[]>(client, { queryKey: ['todos', 1] });
-  let observed: QueryObserverResult<Todo[]> | undefined;
-  const unsubscribe = observer.subscribe((result) => { observed = result; });
+  let heard: QueryObserverResult<Todo[]> | undefined;
+  const unsubscribe = observer.subscribe((result) => { heard = result; }); // hears changes only
+  const observed: QueryObserverResult<Todo[]> = observer.getCurrentResult();
   unsubscribe();
   observer.destroy();
-  const observedTitle: string | undefined = observed?.data?.[0].title;
+  const observedTitle: string | undefined = (heard ?? observed).data?.[0].title;
 
   const kv = memoryKv();
   const edge = new QueryClient({ storage: workersKvStorage(kv) });
