@@ -43,9 +43,9 @@ cp -r pkg-template/. "$pkg"/
 # The same declarations for CommonJS importers (TypeScript reads a .d.ts in a "type":
 # "module" package as ES module types, and refuses them to a require under node16:
 # TS1479): each .d.ts copied to a .d.cts that imports the other .d.cts files.
-for d in index.d.ts web.d.ts react/index.d.ts adapters/workers-kv.d.ts adapters/deno-kv.d.ts; do
-  sed -E "s#from '(\.\.?)/index\.js'#from '\1/index.cjs'#" "$pkg/$d" > "$pkg/${d%.d.ts}.d.cts"
-done
+(cd "$pkg" && for d in index.d.ts web.d.ts react/*.d.ts adapters/*.d.ts; do
+  sed -E "s#from '(\.\.?/[A-Za-z0-9_/-]+)\.js'#from '\1.cjs'#" "$d" > "${d%.d.ts}.d.cts"
+done)
 raw=$(stat -c %s "$engine"/stackquery_bg.wasm)
 gz=$(gzip -9 -c "$engine"/stackquery_bg.wasm | wc -c)
 web=$(gzip -9 -c "$pkg"/web/stackquery.js | wc -c)

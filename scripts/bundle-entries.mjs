@@ -6,6 +6,7 @@
 //                           face + glue + the .wasm inlined (js/entries/inline_wasm.js),
 //                           instantiated as the module loads; minified (served as is)
 //   nodejs/stackquery.js    CommonJS for `require`: the same
+//   react/index.js          stackquery/react (js/react/), React left external; readable
 //   react/index.cjs, adapters/*.cjs  CommonJS twins of the package's own ES modules
 //   workerd/index.js        Cloudflare Workers: imports workerd/stackquery_bg.wasm, a
 //                           precompiled module there
@@ -61,9 +62,17 @@ await build({
   inject: [join(entries, 'text_codec.js')],
   entryPoints: [join(entries, 'node.cjs.js')], outfile: join(pkg, 'nodejs/stackquery.js'),
 });
-// CommonJS twins of the package's own ES modules (React hooks, storage adapters), for
-// `require()` on any Node and for test runners that load CommonJS only (Jest).
-for (const file of ['react/index', 'adapters/workers-kv', 'adapters/deno-kv']) {
+// stackquery/react: the hooks (one concept a file in js/react/) as one module each way,
+// React external (the app's own copy), readable.
+for (const [format, out] of [['esm', 'react/index.js'], ['cjs', 'react/index.cjs']]) {
+  await build({
+    ...common, format, platform: 'neutral', plugins: [], external: ['react', 'react-dom'],
+    entryPoints: [resolve('js/react/index.js')], outfile: join(pkg, out),
+  });
+}
+// CommonJS twins of the package's own ES modules (storage adapters), for `require()` on
+// any Node and for test runners that load CommonJS only (Jest).
+for (const file of ['adapters/workers-kv', 'adapters/deno-kv']) {
   await build({
     ...common, bundle: false, format: 'cjs', platform: 'node', plugins: [],
     entryPoints: [resolve('pkg-template', `${file}.js`)], outfile: join(pkg, `${file}.cjs`),
