@@ -6,7 +6,8 @@
 //                           face + glue + the .wasm inlined (js/entries/inline_wasm.js),
 //                           instantiated as the module loads; minified (served as is)
 //   nodejs/stackquery.js    CommonJS for `require`: the same
-//   react/index.js          stackquery/react (js/react/), React left external; readable
+//   react/hooks.js          stackquery/react's hooks (js/react/), React external, 'use client'
+//   react/index.js          stackquery/react: `export *` from stackquery and ./hooks.js
 //   react/index.cjs, adapters/*.cjs  CommonJS twins of the package's own ES modules
 //   workerd/index.js        Cloudflare Workers: imports workerd/stackquery_bg.wasm, a
 //                           precompiled module there
@@ -63,11 +64,18 @@ await build({
   entryPoints: [join(entries, 'node.cjs.js')], outfile: join(pkg, 'nodejs/stackquery.js'),
 });
 // stackquery/react: the hooks (one concept a file in js/react/) as one module each way,
-// React external (the app's own copy), readable.
-for (const [format, out] of [['esm', 'react/index.js'], ['cjs', 'react/index.cjs']]) {
+// React external (the app's own copy), readable, marked 'use client'; and the index
+// beside them, re-exporting `stackquery` (the package itself, external) and the hooks.
+for (const [format, ext] of [['esm', 'js'], ['cjs', 'cjs']]) {
   await build({
     ...common, format, platform: 'neutral', plugins: [], external: ['react', 'react-dom'],
-    entryPoints: [resolve('js/react/index.js')], outfile: join(pkg, out),
+    banner: { js: "'use client';" },
+    entryPoints: [resolve('js/react/hooks.js')], outfile: join(pkg, `react/hooks.${ext}`),
+  });
+  const hooks = { name: 'hooks', setup: (b) => b.onResolve({ filter: /^\.\/hooks\.js$/ }, () => ({ path: `./hooks.${ext}`, external: true })) };
+  await build({
+    ...common, format, platform: 'neutral', plugins: [hooks], external: ['stackquery'],
+    entryPoints: [resolve('js/react/index.js')], outfile: join(pkg, `react/index.${ext}`),
   });
 }
 // CommonJS twins of the package's own ES modules (storage adapters), for `require()` on

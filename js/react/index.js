@@ -1,13 +1,6 @@
-// stackquery/react: React bindings (React 18+, a peer dependency), bundled by
-// scripts/bundle-entries.mjs into the package's react/index.js (ES module) and
-// react/index.cjs, with React left external.
-//
-// - context.js          `QueryClientProvider`, `useQueryClient`
-// - observer_options.js the options a hook hands its observer, and when they changed
-// - select.js           `select` run in render
-// - use_query.js        `useQuery`
-// - use_mutation.js     `useMutation`
-
-export { QueryClientProvider, useQueryClient } from './context.js';
-export { useQuery } from './use_query.js';
-export { useMutation } from './use_mutation.js';
+// stackquery/react: stackquery's exports (QueryClient, dehydrate, …, resolved through the
+// package's own exports map, so each host gets its engine) and the hooks, so that a
+// TanStack app changes only its import line. Not marked 'use client': a server component
+// may import QueryClient and dehydrate from here; the hooks' module is a client module.
+export * from 'stackquery';
+export * from './hooks.js';

@@ -1,4 +1,6 @@
-// Types of stackquery/react: React 18+ bindings for a stackquery QueryClient.
+// Types of stackquery/react: React 18+ bindings for a stackquery QueryClient, beside
+// everything stackquery exports (a TanStack app changes only its import line).
+export * from '../index.js';
 import type { ReactElement, ReactNode } from 'react';
 import type {
   MutationOptions,

@@ -19,7 +19,7 @@ const bundle = await esbuild.build({
   format: 'esm',
   jsx: 'automatic',
   define: { 'process.env.NODE_ENV': '"development"' },
-  alias: { 'stackquery/web': join(pkgDir, 'web/stackquery.js'), 'stackquery/react': join(pkgDir, 'react/index.js') },
+  alias: { stackquery: join(pkgDir, 'web/stackquery.js'), 'stackquery/web': join(pkgDir, 'web/stackquery.js'), 'stackquery/react': join(pkgDir, 'react/index.js') },
   nodePaths: [join(root, 'node_modules')],
   logLevel: 'silent',
 });
