@@ -413,6 +413,11 @@ export declare class QueryClient {
   ensureQueryData<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>(
     options: QueryOptions<TData, TError, TKey> & { revalidateIfStale?: boolean },
   ): Promise<TData>;
+  /**
+   * Reads these keys from L2 into L1 without fetching (those already in L1 are not read;
+   * L2 never replaces newer L1 data): how many got data. 0 with no storage or when storage fails.
+   */
+  restoreQueries(queryKeys: readonly QueryKey[]): Promise<number>;
   /** TanStack's `query()`: `fetchQuery`, then `select` on its data. */
   query<TQueryData = unknown, TError = unknown, TData = TQueryData, TKey extends QueryKey = QueryKey>(
     options: QueryOptions<TQueryData, TError, TKey> & { select?: (data: TQueryData) => TData },

@@ -26,7 +26,7 @@ use super::options::{
     get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec, Runtime,
 };
 use super::paused_mutations::PausedMutations;
-use super::persister::{PersistOptions, Persister};
+use super::persister::{PersistOptions, Persister, Restored};
 use super::{managers, promise, reentry, structural, timer};
 use crate::core::cache::CacheError;
 use crate::core::filters::QueryType;
@@ -439,19 +439,7 @@ impl Inner {
         }
         Ok(super::promise::from_future(async move {
             let restored = persister.read(&o.hash).await;
-            {
-                let mut cache = inner.cache()?;
-                if let Some(r) = restored {
-                    if cache.restore(&o.hash, r.data, r.updated_at, r.is_invalidated) {
-                        if let Some(q) = cache.get_mut(&o.hash) {
-                            broadcast::record(q, r.rev);
-                        }
-                    }
-                }
-                if let Some(q) = cache.get_mut(&o.hash) {
-                    q.meta.hydrated = true;
-                }
-            }
+            inner.take_restored(&o.hash, restored)?;
             // The query may have been removed, re-created or reset while L2 was read:
             // apply this call's options (its queryFn above all) again before deciding.
             inner.build(&o)?;
@@ -461,6 +449,25 @@ impl Inner {
             inner.notify_changed();
             JsFuture::from(promise::settle(&decided?.into())).await
         }))
+    }
+
+    /// What L2 answered for a cold key, into L1 (unless L1 has newer data); the key is
+    /// warm from now on. Whether the data was taken.
+    pub fn take_restored(&self, hash: &str, restored: Option<Restored>) -> Result<bool, JsValue> {
+        let mut cache = self.cache()?;
+        let mut taken = false;
+        if let Some(r) = restored {
+            if cache.restore(hash, r.data, r.updated_at, r.is_invalidated) {
+                if let Some(q) = cache.get_mut(hash) {
+                    broadcast::record(q, r.rev);
+                    taken = true;
+                }
+            }
+        }
+        if let Some(q) = cache.get_mut(hash) {
+            q.meta.hydrated = true;
+        }
+        Ok(taken)
     }
 
     /// Whether the query can be fetched: a `queryFn` given now or by an earlier call

@@ -35,6 +35,7 @@ mod paused_mutations;
 mod persister;
 mod promise;
 mod reentry;
+mod restore_queries;
 pub mod storage;
 mod structural;
 mod timer;

@@ -970,8 +970,27 @@ impl Persister {
     /// Reads `hash` from L2 (shared with concurrent readers). `None` on a miss, while
     /// L2 is backing off, when a queued write makes L2 out of date, or on any failure.
     pub async fn read(self: &Rc<Self>, hash: &str) -> Option<Restored> {
+        Self::restored(self.start_read(hash)).await
+    }
+
+    /// The record a [`Persister::start_read`] promise resolves with.
+    pub async fn restored(promise: Promise) -> Option<Restored> {
+        let v = JsFuture::from(promise).await.ok()?;
+        let a: js_sys::Array = v.dyn_into().ok()?;
+        Some(Restored {
+            data: a.get(0),
+            updated_at: a.get(1).as_f64()?,
+            is_invalidated: a.get(2).is_truthy(),
+            rev: a.get(3).as_f64().unwrap_or(0.0),
+        })
+    }
+
+    /// Starts reading `hash` now (or joins the read under way): a promise of the record
+    /// as an array `[data, updatedAt, isInvalidated, rev]`, or `undefined`. Many keys'
+    /// reads can so be started before the first is awaited.
+    pub fn start_read(self: &Rc<Self>, hash: &str) -> Promise {
         let shared = self.reads.borrow().get(hash).cloned();
-        let promise = match shared {
+        match shared {
             Some(p) => p,
             None => {
                 let this = self.clone();
@@ -993,15 +1012,7 @@ impl Persister {
                 self.reads.borrow_mut().insert(hash.to_owned(), p.clone());
                 p
             }
-        };
-        let v = JsFuture::from(promise).await.ok()?;
-        let a: js_sys::Array = v.dyn_into().ok()?;
-        Some(Restored {
-            data: a.get(0),
-            updated_at: a.get(1).as_f64()?,
-            is_invalidated: a.get(2).is_truthy(),
-            rev: a.get(3).as_f64().unwrap_or(0.0),
-        })
+        }
     }
 
     /// The stored string, if it is one within `maxEntryBytes` (`Err(None)`: too large,
