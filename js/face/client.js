@@ -188,7 +188,11 @@ export class QueryClient extends engine.QueryClient {
 
   dispose() {
     this.#mirror.close();
-    return super.dispose();
+    const disposed = super.dispose();
+    // Its mutations leave the cache (their gc timers and the engine's hold on them end):
+    // a disposed client keeps nothing alive.
+    this.#mutationCache?.clear();
+    return disposed;
   }
 
   free() {

@@ -5,7 +5,7 @@
 //
 // `dehydrate(client, { shouldDehydrateQuery, shouldDehydrateMutation, serializeData,
 // shouldRedactErrors, dehydratedAt })`: by default the queries with `status: 'success'`, and
-// no mutation (TanStack keeps paused ones; mutations here never pause). A pending query let
+// the paused mutations, as TanStack (offline, or waiting for their scope). A pending query let
 // through while it fetches carries `promise`, its fetch's outcome (an error redacted unless
 // `shouldRedactErrors(error)` is false), for transports that stream promises.
 //
@@ -36,7 +36,7 @@ export function defaultShouldDehydrateQuery(query) {
   return query.state.status === 'success';
 }
 
-/** TanStack's default: paused mutations (none pause here). */
+/** TanStack's default: paused mutations (offline, or waiting for their scope). */
 export function defaultShouldDehydrateMutation(mutation) {
   return mutation.state.isPaused;
 }

@@ -164,11 +164,28 @@ export class Mirror {
 
   /** False once the client is disposed or freed: nothing is read or kept any more. */
   live = true;
+  #closers = new Set();
+
+  /**
+   * Calls `fn` when the client is disposed or freed (at once if it is): what holds a global
+   * subscription for the client lets go then. Returns the cancel.
+   */
+  onClose(fn) {
+    if (!this.live) {
+      fn();
+      return () => {};
+    }
+    this.#closers.add(fn);
+    return () => this.#closers.delete(fn);
+  }
 
   /** Hands the pending touches to the engine now and forgets every answer, for good. */
   close() {
     this.live = false;
     this.#entries.clear();
     if (this.#touches.list.length) this.#engine.__touch(this.#touches.drain());
+    const closers = [...this.#closers];
+    this.#closers.clear();
+    for (const fn of closers) fn();
   }
 }

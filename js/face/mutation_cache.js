@@ -19,7 +19,8 @@
 // Where it differs from TanStack: TanStack's `useMutation` builds a new Mutation for each
 // `mutate()`, so its cache holds one entry per run; here the entry is the object
 // `client.mutation()` returned, reused by each of its runs (its `state` is the latest run's).
-// Mutations never pause, so nothing is resumed. Its `subscribe` is counted (a subscribed
+// Paused mutations (offline, or waiting for their scope) are resumed by the engine
+// (`client.resumePausedMutations()`, or the network coming back). Its `subscribe` is counted (a subscribed
 // mutation is never removed) and its `free()` takes it out of the cache first.
 
 import * as engine from 'stackquery:engine';

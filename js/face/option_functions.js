@@ -35,6 +35,7 @@
 
 import * as engine from 'stackquery:engine';
 import { describe } from './describe.js';
+import { mirrors } from './mirror.js';
 
 const NAMES = ['enabled', 'staleTime', 'refetchInterval', 'refetchOnWindowFocus', 'refetchOnReconnect', 'refetchOnMount'];
 // Longest delay `setInterval` honours; longer ones fire at once.
@@ -219,6 +220,7 @@ export class ObserverOptionFunctions {
   #poll; // the interval polling a function refetchInterval
   #offFocus;
   #offOnline;
+  #offClose; // while subscribed to a manager: the client's dispose unmounts this
   #refetchOnFocus = (focused) => {
     if (focused === true) this.#event('refetchOnWindowFocus');
   };
@@ -319,6 +321,18 @@ export class ObserverOptionFunctions {
     this.#poll = ms === false ? undefined : setInterval(() => this.#tick(), ms);
     this.#offFocus = listen(on && resolved.functions.refetchOnWindowFocus, this.#offFocus, engine.focusManager, this.#refetchOnFocus);
     this.#offOnline = listen(on && resolved.functions.refetchOnReconnect, this.#offOnline, engine.onlineManager, this.#refetchOnReconnect);
+    // The managers are global: a disposed client's observers must not stay subscribed.
+    const holding = this.#poll !== undefined || this.#offFocus !== undefined || this.#offOnline !== undefined;
+    if (holding && this.#offClose === undefined) {
+      this.#offClose = mirrors.get(this.#client)?.onClose(() => {
+        this.#offClose = undefined;
+        this.unmount();
+      });
+    } else if (!holding && this.#offClose !== undefined) {
+      const off = this.#offClose;
+      this.#offClose = undefined;
+      off();
+    }
   }
 
   /**

@@ -5,8 +5,10 @@
 //
 // Events and the global callbacks. While the cache has listeners or callbacks, the engine
 // calls its watch (`__watch`) each time the client's cache may change; the watch only
-// schedules a look, in a microtask. The look reads every query and compares it with the
-// last look: a new hash is `added`, a hash gone is `removed`, a changed state is `updated`
+// schedules a look, in a microtask. The look reads the queries the engine's journal says
+// may have changed since the last look (every query, the first time or when the journal
+// overflowed), none when it lists none (a read such as getQueryData moves nothing), and
+// compares each with the last look: a new hash is `added`, a hash gone is `removed`, a changed state is `updated`
 // with the action the change implies (`fetch`, `success`, `error`, `failed`, `pause`,
 // `continue`, `invalidate`, else `setState`), a changed observer count is `observerAdded` /
 // `observerRemoved`. A fetch that ended in `success` or `error` calls `onSuccess(data,
@@ -304,16 +306,24 @@ export class QueryCache {
     this.#scheduled = false;
     if (!this.#watching) return;
     const mirror = this.#mirror;
-    let views, epoch;
+    const before = this.#seen;
+    let views, gone, epoch;
     try {
-      ({ views, epoch } = this.#read(undefined, 'queryCache'));
+      // Only what the engine's journal lists, when it can list it and a baseline stands.
+      const changed = before === null ? null : this.#readChanged();
+      if (changed === null) {
+        ({ views, epoch } = this.#read(undefined, 'queryCache'));
+      } else {
+        ({ views, gone } = changed);
+        epoch = mirror.epoch();
+      }
     } catch {
       if (mirror.live) return; // unreadable now: the next change looks again
       views = []; // disposed: every query is gone
+      gone = undefined;
       epoch = -1;
     }
-    const before = this.#seen;
-    const next = new Map();
+    const next = gone === undefined ? new Map() : before;
     const batch = [];
     const now = Date.now();
     for (const view of views) {
@@ -321,16 +331,28 @@ export class QueryCache {
       next.set(view.queryHash, before === null ? { view, fetchSince: now } : changesOf(before.get(view.queryHash), view, query, batch, now));
     }
     if (before !== null) {
-      for (const [hash, last] of before) {
-        if (next.has(hash)) continue;
-        const query = this.#handles.get(hash) ?? new Query(MAKE_QUERY, this, last.view, epoch);
+      const removed = gone === undefined ? [...before.keys()].filter((hash) => !next.has(hash)) : gone.filter((hash) => before.has(hash));
+      for (const hash of removed) {
+        const query = this.#handles.get(hash) ?? new Query(MAKE_QUERY, this, before.get(hash).view, epoch);
         this.#handles.delete(hash);
+        next.delete(hash);
         batch.push({ type: 'removed', query });
       }
     }
     this.#seen = next;
     if (!mirror.live) this.#update(); // disposed: stop watching
     this.#deliver(batch);
+  }
+
+  /** `{ views, gone }` of the queries changed since the last look, or null: look at all. */
+  #readChanged() {
+    const client = this[CLIENT]('queryCache');
+    this.#reading = true;
+    try {
+      return client.__changedQueryViews();
+    } finally {
+      this.#reading = false;
+    }
   }
 
   #deliver(batch) {

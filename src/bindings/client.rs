@@ -60,6 +60,7 @@ pub struct Meta {
 }
 
 pub type Cache = QueryCache<JsValue, JsValue, Meta>;
+pub type Query = crate::core::Query<JsValue, JsValue, Meta>;
 
 /// Milliseconds since the epoch: the clock the core is driven with.
 pub fn now() -> f64 {
@@ -230,6 +231,24 @@ impl Inner {
             self.face.refused();
             reentrant_error()
         })
+    }
+
+    /// Keeps (or stops keeping) the journal of what changes, for the face's watch (not
+    /// a change the face must hear of).
+    pub(crate) fn keep_journal(&self, on: bool) {
+        if let Ok(mut cache) = self.cache.try_borrow_mut() {
+            cache.keep_journal(on);
+        }
+    }
+
+    /// What the journal lists since the last take (`None`: not kept). Taking it is not
+    /// a change the face must hear of.
+    pub(crate) fn cache_journal(&self) -> Result<Option<crate::core::journal::Changed>, JsValue> {
+        if self.disposed.get() {
+            return Err(disposed_error());
+        }
+        let mut cache = self.cache.try_borrow_mut().map_err(|_| reentrant_error())?;
+        Ok(cache.take_journal())
     }
 
     /// Applies the face's batched LRU touches (not a change the face must hear of).
@@ -1084,22 +1103,29 @@ impl QueryClient {
         let hashes = self.matching(&f)?;
         let inner = self.alive()?;
         let mut orphans = Vec::new();
-        for h in &hashes {
-            let (initial, held) = match inner.cache()?.get(h) {
-                Some(q) => (q.meta.initial_data.clone(), broadcast::held(q)),
-                None => continue,
-            };
-            let initial = resolve_initial(&initial)?;
-            let mut cache = inner.cache()?;
-            if cache.reset(h, initial, now()).is_some() {
-                orphans.extend(cache.get_mut(h).and_then(|q| q.meta.in_flight.take()));
+        let mut reset = || -> Result<(), JsValue> {
+            for h in &hashes {
+                let (initial, held) = match inner.cache()?.get(h) {
+                    Some(q) => (q.meta.initial_data.clone(), broadcast::held(q)),
+                    None => continue,
+                };
+                let initial = resolve_initial(&initial)?;
+                let mut cache = inner.cache()?;
+                if cache.reset(h, initial, now()).is_some() {
+                    orphans.extend(cache.get_mut(h).and_then(|q| q.meta.in_flight.take()));
+                }
+                drop(cache);
+                inner.unpersist(h, &held);
             }
-            drop(cache);
-            inner.unpersist(h, &held);
-        }
+            Ok(())
+        };
+        // An `initialData` function that throws stops the resets there; the fetches of
+        // the queries already reset are cancelled all the same (never left hanging).
+        let done = reset();
         release(orphans);
         inner.notify_changed();
         inner.arm_gc();
+        done?;
         let active = self.of_type(hashes, QueryType::Active)?;
         self.refetch(&active, &options)
     }
@@ -1198,8 +1224,12 @@ impl QueryClient {
         };
         self.inner.disposed.set(true);
         self.inner.face.changed();
-        if let Ok(mut observers) = self.inner.observers.try_borrow_mut() {
-            *observers = HashMap::new();
+        let observers = match self.inner.observers.try_borrow_mut() {
+            Ok(mut observers) => std::mem::take(&mut *observers),
+            Err(_) => HashMap::new(),
+        };
+        for observer in observers.into_values().flatten() {
+            observer.release_for_dispose();
         }
         // Mutations waiting for their scope go on, and find the client disposed.
         let waiters = match self.inner.scope_waiters.try_borrow_mut() {
@@ -1210,6 +1240,9 @@ impl QueryClient {
         for waiter in waiters.into_values() {
             let _ = waiter.call0(&JsValue::UNDEFINED);
         }
+        // Fetches and mutations paused offline look again, find the client disposed
+        // and end (those of other clients go back to waiting).
+        managers::wake_waiting();
         Ok(())
     }
 

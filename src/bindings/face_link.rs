@@ -176,6 +176,7 @@ impl QueryClient {
     pub fn watch_cache(&self, watch: Option<Function>) {
         let face = &self.shared().face;
         face.watched.set(watch.is_some());
+        self.shared().keep_journal(watch.is_some());
         if let Ok(mut slot) = face.watch.try_borrow_mut() {
             *slot = watch;
         }

@@ -158,10 +158,20 @@ pub fn refetch(
         let mut cache = inner.cache()?;
         let has_fn = cache.get(hash).is_some_and(|q| q.meta.query_fn.is_some());
         let running = cache.get(hash).is_some_and(|q| q.meta.in_flight.is_some());
-        match (has_fn && running)
+        let restarted = (has_fn && running)
             .then(|| cache.restart_fetch(hash))
-            .flatten()
-        {
+            .flatten();
+        // As a new fetch: paused from the start when it may not run now (offline).
+        if let Some((_, id)) = restarted {
+            let mode = cache
+                .get(hash)
+                .map(|q| q.meta.network_mode)
+                .unwrap_or_default();
+            if !may_attempt(mode, 0, managers::is_online(), managers::is_focused()) {
+                cache.set_paused(hash, id, true);
+            }
+        }
+        match restarted {
             Some((_, id)) => cache
                 .get_mut(hash)
                 .and_then(|q| q.meta.in_flight.as_mut())

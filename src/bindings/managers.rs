@@ -30,6 +30,9 @@ pub enum Trigger {
     Reconnect,
 }
 
+/// Subscribers of a manager (`onlineManager.subscribe`), by id.
+type Listeners = RefCell<Vec<(u32, Function)>>;
+
 #[derive(Default)]
 struct Managers {
     offline: Cell<bool>,
@@ -44,8 +47,8 @@ struct Managers {
     /// The default sources were installed, or the app chose its own.
     sources_chosen: Cell<bool>,
     /// `onlineManager.subscribe` / `focusManager.subscribe` listeners, by id.
-    online_listeners: RefCell<Vec<(u32, Function)>>,
-    focus_listeners: RefCell<Vec<(u32, Function)>>,
+    online_listeners: Listeners,
+    focus_listeners: Listeners,
     next_listener: Cell<u32>,
 }
 
@@ -158,7 +161,7 @@ fn set_focused(focused: Option<bool>) {
 
 /// Calls a manager's listeners with its new reading (a throwing one stops none of the
 /// others), before the clients react.
-fn tell(list: impl Fn(&Managers) -> &RefCell<Vec<(u32, Function)>>, reading: bool) {
+fn tell(list: impl Fn(&Managers) -> &Listeners, reading: bool) {
     let listeners: Vec<Function> =
         MANAGERS.with(|m| list(m).borrow().iter().map(|(_, f)| f.clone()).collect());
     for f in listeners {
@@ -168,7 +171,7 @@ fn tell(list: impl Fn(&Managers) -> &RefCell<Vec<(u32, Function)>>, reading: boo
 
 /// `subscribe(listener)`: `listener(reading)` on each change; returns the unsubscribe.
 fn subscribe(
-    list: fn(&Managers) -> &RefCell<Vec<(u32, Function)>>,
+    list: fn(&Managers) -> &Listeners,
     listener: JsValue,
     label: &str,
 ) -> Result<JsValue, JsValue> {

@@ -258,7 +258,7 @@ impl MutationInner {
     }
 
     /// One run: waits for its scope, then the lifecycle, then the callbacks given to
-    /// this `mutate` call (after the mutation's own, as TanStack's).
+    /// this `mutate` call (after the mutation's own and its settled state, as TanStack's).
     async fn run(
         self: Rc<Self>,
         run: u64,
@@ -277,27 +277,41 @@ impl MutationInner {
             .context
             .clone()
             .unwrap_or(JsValue::UNDEFINED);
-        // Errors of these callbacks are the caller's own: they change no outcome.
+        // Settled: no longer counted by isMutating() when the caller's callbacks run.
+        drop(counted);
+        // As TanStack's: called once the outcome stands, not awaited; what they throw
+        // or reject with is the caller's own and changes no outcome.
         match &outcome {
             Ok(data) => {
                 if let Some(f) = &per_call.on_success {
-                    let _ = call(f, &[data, &variables, &context]).await;
+                    self.fire(f, &[data, &variables, &context]);
                 }
                 if let Some(f) = &per_call.on_settled {
-                    let _ = call(f, &[data, &JsValue::NULL, &variables, &context]).await;
+                    self.fire(f, &[data, &JsValue::NULL, &variables, &context]);
                 }
             }
             Err(error) => {
                 if let Some(f) = &per_call.on_error {
-                    let _ = call(f, &[error, &variables, &context]).await;
+                    self.fire(f, &[error, &variables, &context]);
                 }
                 if let Some(f) = &per_call.on_settled {
-                    let _ = call(f, &[&JsValue::UNDEFINED, error, &variables, &context]).await;
+                    self.fire(f, &[&JsValue::UNDEFINED, error, &variables, &context]);
                 }
             }
         }
-        drop(counted);
         outcome
+    }
+
+    /// Calls `f` with `args`, not waiting for it: a throw is dropped, a rejection handled.
+    fn fire(&self, f: &Function, args: &[&JsValue]) {
+        if let Ok(ret) = f.apply(
+            &JsValue::UNDEFINED,
+            &args.iter().copied().collect::<Array>(),
+        ) {
+            if let Some(p) = ret.dyn_ref::<Promise>() {
+                super::promise::handle(p, &self.client.noop);
+            }
+        }
     }
 
     /// Run `run` (pending since the `mutate()` call, queued in its scope with `ticket`):

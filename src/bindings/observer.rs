@@ -524,7 +524,9 @@ impl ObserverInner {
         }
     }
 
-    fn unmount(&self) {
+    /// Stops observing. `leaving`: the observer leaves its query (unsubscribed,
+    /// destroyed, or moved to another key), not just remounting on it with new options.
+    fn unmount(&self, leaving: bool) {
         let (mounted, hash, enabled) = {
             let st = self.state.borrow();
             (st.mounted, st.options.hash.clone(), st.enabled)
@@ -539,7 +541,7 @@ impl ObserverInner {
             cache.unobserve(&hash, enabled, now());
             // The last observer gone: a running fetch stops retrying (TanStack's
             // `cancelRetry`); the attempt under way goes to its end.
-            if let Some(q) = cache.get_mut(&hash).filter(|q| !q.is_observed()) {
+            if let Some(q) = cache.get_mut(&hash).filter(|q| leaving && !q.is_observed()) {
                 if let Some(f) = q.meta.in_flight.as_mut() {
                     f.retry_cancelled = true;
                 }
@@ -626,7 +628,7 @@ impl ObserverInner {
             before > 0 && st.listeners.is_empty()
         };
         if empty {
-            self.unmount();
+            self.unmount(true);
         }
     }
 
@@ -653,7 +655,9 @@ impl ObserverInner {
             (st.mounted, st.options.hash == options.hash, st.enabled)
         };
         if mounted && (!same_key || was_enabled != enabled) {
-            self.unmount();
+            // Disabled on the same key, the query keeps this observer's retries going
+            // (TanStack cancels retries only when the query's last observer leaves it).
+            self.unmount(!same_key);
             {
                 let mut st = self.state.borrow_mut();
                 st.options = options;
@@ -705,9 +709,21 @@ impl ObserverInner {
         }))
     }
 
+    /// The client was disposed: the listeners go (they are JS functions the engine holds,
+    /// which would keep the observer, and so the client, from ever being collected) and
+    /// the timers stop. The cache is gone already: nothing to unobserve.
+    pub fn release_for_dispose(&self) {
+        self.stop_polling();
+        self.stop_stale_timer();
+        if let Ok(mut st) = self.state.try_borrow_mut() {
+            st.listeners.clear();
+            st.mounted = false;
+        }
+    }
+
     fn destroy(&self) {
         self.state.borrow_mut().listeners.clear();
-        self.unmount();
+        self.unmount(true);
     }
 }
 

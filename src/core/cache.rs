@@ -12,6 +12,7 @@ use super::filters::QueryFilters;
 use super::fxhash::FxBuild;
 use super::gc::{GcSchedule, GcSlot};
 use super::head_index::HeadIndex;
+use super::journal::{Changed, Journal};
 use super::key::KeyValue;
 use super::lru::Lru;
 use super::staleness::{is_stale, Duration, StaleTime};
@@ -119,6 +120,8 @@ pub struct QueryCache<D, E, M> {
     queries: HashMap<String, Query<D, E, M>, FxBuild>,
     /// Observed queries whose state changed since the host last asked.
     changed: Vec<String>,
+    /// Every query that may have changed, while the host keeps the journal.
+    journal: Journal,
     lru: Lru,
     gc: GcSchedule,
     /// Queries by the first element of their key, for prefix filters.
@@ -138,6 +141,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         Ok(QueryCache {
             queries: HashMap::default(),
             changed: Vec::new(),
+            journal: Journal::default(),
             lru: Lru::default(),
             gc: GcSchedule::default(),
             heads: HeadIndex::default(),
@@ -158,7 +162,10 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         self.queries.get(hash)
     }
 
+    /// The query to change as the host sees fit (its options, its in-flight fetch): in
+    /// the journal, since anything may change.
     pub fn get_mut(&mut self, hash: &str) -> Option<&mut Query<D, E, M>> {
+        self.journal.record(hash);
         self.queries.get_mut(hash)
     }
 
@@ -212,6 +219,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         };
         self.heads.insert(hash, &query.key);
         self.queries.insert(hash.to_owned(), query);
+        self.journal.record(hash);
         self.reschedule_gc(hash, now);
         let evicted = self.evict_over_capacity(hash);
         (true, evicted)
@@ -257,6 +265,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             .map(|(h, _)| h.clone())
             .collect();
         self.changed.extend(observed);
+        self.journal.everything();
         self.lru = Lru::default();
         self.gc = GcSchedule::default();
         self.heads = HeadIndex::default();
@@ -483,6 +492,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         };
         q.observers += 1;
         q.enabled_observers += u32::from(enabled);
+        self.journal.record(hash);
         q.lru_tick = self.lru.touch(q.lru_tick);
         if let Some(slot) = q.gc_slot.take() {
             self.gc.cancel(slot);
@@ -495,6 +505,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         if let Some(q) = self.queries.get_mut(hash) {
             q.observers = q.observers.saturating_sub(1);
             q.enabled_observers = q.enabled_observers.saturating_sub(u32::from(enabled));
+            self.journal.record(hash);
             self.reschedule_gc(hash, now);
             self.shrink_to_bound(hash);
         }
@@ -511,9 +522,20 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
 
     /// Records that an observed query's state changed (for the host to notify).
     fn mark(&mut self, hash: &str) {
+        self.journal.record(hash);
         if self.queries.get(hash).is_some_and(|q| q.observers > 0) {
             self.changed.push(hash.to_owned());
         }
+    }
+
+    /// Keeps (or stops keeping) the journal of every query that may change.
+    pub fn keep_journal(&mut self, on: bool) {
+        self.journal.keep(on);
+    }
+
+    /// The queries that may have changed since the last call, while the journal is kept.
+    pub fn take_journal(&mut self) -> Option<Changed> {
+        self.journal.take()
     }
 
     /// The observed queries whose state changed since the last call (may repeat).

@@ -2,7 +2,7 @@
 //!
 //! Keys and hashing ([`key`]), the state of one query ([`state`]), staleness and
 //! time options ([`staleness`]), retry policy ([`retry`]), the L1 map with deduplicated
-//! fetches, GC and the LRU bound ([`cache`], [`gc`], [`lru`]), filters
+//! fetches, GC and the LRU bound ([`cache`], [`gc`], [`lru`]), what changed for a watcher ([`journal`]), filters
 //! ([`filters`]), when fetches pause and queries refetch ([`network`]), the rules of L2 persistence ([`persist`]) and keeping secrets out of messages ([`redact`]). Time is always passed in (`now`, ms since the epoch), so every
 //! rule here is tested natively and deterministically with `cargo test`.
 
@@ -11,6 +11,7 @@ pub mod filters;
 pub mod fxhash;
 pub mod gc;
 pub mod head_index;
+pub mod journal;
 pub mod key;
 pub mod lru;
 pub mod mutation;

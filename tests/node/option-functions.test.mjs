@@ -434,3 +434,31 @@ test('InfiniteQueryObserver takes function options too', async (t) => {
   stop();
   polling.destroy();
 });
+
+test('dispose() lets go of what subscribed observers and mutations hold: the client is collected', async () => {
+  const v8 = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  let finalized = 0;
+  const registry = new FinalizationRegistry(() => finalized++);
+  for (let i = 0; i < 30; i++) {
+    const client = new QueryClient();
+    const observer = new QueryObserver(client, {
+      queryKey: ['held', i],
+      queryFn: async () => i,
+      refetchOnWindowFocus: () => true,
+      refetchOnReconnect: () => true,
+      refetchInterval: () => 60_000,
+    });
+    observer.subscribe(() => {}); // never unsubscribed: dispose() ends it
+    const mutation = client.mutation({ mutationFn: async (v) => v });
+    mutation.subscribe(() => {});
+    await mutation.mutate(i);
+    await sleep(1);
+    client.dispose();
+    registry.register(client, i);
+  }
+  for (let i = 0; i < 20 && finalized < 27; i++) { gc(); await sleep(20); }
+  assert.ok(finalized >= 27, `${finalized} of 30 disposed clients were collected`);
+});

@@ -285,3 +285,38 @@ test('a client whose caches have listeners and callbacks is still garbage collec
   for (let i = 0; i < 20 && finalized < 45; i++) { gc(); await new Promise((resolve) => setTimeout(resolve, 20)); }
   assert.ok(finalized >= 45, `${finalized} of 50 dropped clients were collected`);
 });
+
+test('a watched cache looks only at the queries that changed: reads move nothing', async () => {
+  const client = new QueryClient({ queryCache: new QueryCache({ onSuccess: () => {} }) });
+  for (let i = 0; i < 500; i++) client.setQueryData(['many', i], i);
+  await settle(); // the look at those 500 additions
+  const events = [];
+  client.getQueryCache().subscribe((e) => events.push(`${e.type}${e.action ? ` ${e.action.type}` : ''} ${e.query.queryHash}`));
+  let viewsRead = 0;
+  for (const name of ['__queryViews', '__changedQueryViews']) {
+    const original = client[name].bind(client);
+    client[name] = (...args) => {
+      const out = original(...args);
+      viewsRead += Array.isArray(out) ? out.length : out === null ? 0 : out.views.length;
+      return out;
+    };
+  }
+  for (let round = 0; round < 20; round++) {
+    for (let i = 0; i < 500; i += 50) client.getQueryData(['many', i]);
+    await Promise.resolve();
+  }
+  await settle();
+  assert.equal(viewsRead, 0, 'reads: no query was looked at');
+  assert.deepEqual(events, []);
+  client.setQueryData(['many', 7], 'seven');
+  await settle();
+  assert.equal(viewsRead, 1, 'one change: one query looked at, not 500');
+  assert.deepEqual(events, ['updated success ["many",7]']);
+  client.removeQueries({ queryKey: ['many', 8], exact: true });
+  await settle();
+  assert.deepEqual(events.slice(1), ['removed ["many",8]']);
+  client.clear();
+  await settle();
+  assert.equal(events.filter((e) => e.startsWith('removed')).length, 500, 'clear(): every query removed (a look at everything)');
+  client.dispose();
+});

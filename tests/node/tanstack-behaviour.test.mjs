@@ -443,3 +443,103 @@ test('notifyOnChangeProps: a listener hears only changes of the properties it na
   offAll();
   client.dispose();
 });
+
+test('offline, a second invalidation of a paused query resolves at once too, and the network brings one fetch', async () => {
+  const client = new QueryClient();
+  let fetches = 0;
+  const observer = new QueryObserver(client, { queryKey: ['offline-refetch'], queryFn: async () => ++fetches });
+  const off = observer.subscribe(() => {});
+  await sleep(5);
+  assert.equal(observer.getCurrentResult().data, 1);
+  onlineManager.setOnline(false);
+  try {
+    const within = (p, ms, what) => Promise.race([p.then(() => 'settled'), sleep(ms).then(() => `${what} still waiting`)]);
+    assert.equal(await within(client.invalidateQueries({ queryKey: ['offline-refetch'] }), 200, 'the first invalidation'), 'settled');
+    assert.equal(observer.getCurrentResult().fetchStatus, 'paused');
+    assert.equal(await within(client.invalidateQueries({ queryKey: ['offline-refetch'] }), 200, 'the second invalidation'), 'settled');
+    assert.equal(observer.getCurrentResult().fetchStatus, 'paused', 'the replacing fetch is paused from the start');
+    assert.equal(fetches, 1, 'nothing ran offline');
+    onlineManager.setOnline(true);
+    for (let i = 0; i < 100 && observer.getCurrentResult().data !== 2; i++) await sleep(5);
+    assert.equal(observer.getCurrentResult().data, 2, 'online: the paused fetch ran');
+    await sleep(20);
+    assert.equal(fetches, 2, 'once');
+  } finally {
+    onlineManager.setOnline(true);
+    off();
+    client.dispose();
+  }
+});
+
+test('dispose() ends a mutation paused offline: it rejects instead of waiting for the network', async () => {
+  const client = new QueryClient();
+  let ran = 0;
+  const m = client.mutation({ mutationFn: async () => { ran++; return 'sent'; } });
+  onlineManager.setOnline(false);
+  try {
+    const p = m.mutate(1);
+    await sleep(5);
+    assert.equal(m.state.isPaused, true);
+    client.dispose();
+    const outcome = await Promise.race([p.then(() => 'resolved', (e) => `rejected: ${e.message}`), sleep(300).then(() => 'still waiting')]);
+    assert.match(outcome, /^rejected: .*dispos/i);
+    assert.equal(ran, 0, 'its mutationFn never ran');
+  } finally {
+    onlineManager.setOnline(true);
+  }
+});
+
+test("mutate()'s own callbacks run once the mutation has settled and are not awaited", async () => {
+  const client = new QueryClient();
+  const m = client.mutation({ mutationFn: async (v) => `saved ${v}` });
+  const seen = [];
+  const result = await Promise.race([
+    m.mutate(1, {
+      onSuccess: (data) => {
+        seen.push(['onSuccess', data, m.state.status, client.isMutating()]);
+        return new Promise(() => {}); // never settles: mutate() must not wait for it
+      },
+      onSettled: () => { seen.push(['onSettled']); throw new Error('a callback error is the caller’s own'); },
+    }),
+    sleep(300).then(() => 'mutate() waited for its callbacks'),
+  ]);
+  assert.equal(result, 'saved 1');
+  assert.deepEqual(seen, [['onSuccess', 'saved 1', 'success', 0], ['onSettled']], 'settled and no longer counted when they run');
+  const failing = client.mutation({ mutationFn: async () => { throw new Error('no'); } });
+  const errors = [];
+  await assert.rejects(failing.mutate(2, { onError: (e) => { errors.push([e.message, failing.state.status]); return Promise.reject(new Error('ignored')); } }), /no/);
+  assert.deepEqual(errors, [['no', 'error']]);
+  client.dispose();
+});
+
+test('disabling the only observer of a failing fetch lets its retries go on (only leaving the query stops them)', async () => {
+  const client = new QueryClient();
+  let calls = 0;
+  const queryFn = async () => { calls++; throw new Error(`attempt ${calls}`); };
+  const observer = new QueryObserver(client, { queryKey: ['disable-retry'], queryFn, retry: 2, retryDelay: 10 });
+  const off = observer.subscribe(() => {});
+  await sleep(3);
+  assert.equal(calls, 1);
+  observer.setOptions({ queryKey: ['disable-retry'], queryFn, retry: 2, retryDelay: 10, enabled: false });
+  for (let i = 0; i < 100 && calls < 3; i++) await sleep(5);
+  assert.equal(calls, 3, 'both retries ran though the observer is disabled');
+  off();
+  client.dispose();
+});
+
+test('resetQueries with a throwing initialData function throws, and leaves no fetch of the queries it reset hanging', async () => {
+  const client = new QueryClient();
+  const running = [];
+  for (let i = 0; i < 6; i++) {
+    client.setQueryData(['reset', i], 'old');
+    running.push(client.fetchQuery({ queryKey: ['reset', i], queryFn: () => new Promise((r) => setTimeout(() => r('new'), 1_000)), staleTime: 0 })
+      .then(() => 'resolved', (e) => (isCancelledError(e) ? 'cancelled' : `rejected: ${e}`)));
+  }
+  // The throwing one: its initialData function is kept by the query and called by the reset.
+  await client.prefetchQuery({ queryKey: ['reset', 'throws'], queryFn: async () => 'x', initialData: () => { if (client.throwNow) throw new Error('initialData broke'); return undefined; } });
+  client.throwNow = true;
+  assert.throws(() => client.resetQueries({ queryKey: ['reset'] }), /initialData broke/);
+  const outcomes = await Promise.race([Promise.all(running), sleep(2_000).then(() => 'a fetch was left hanging')]);
+  assert.ok(Array.isArray(outcomes), outcomes);
+  client.dispose();
+});
