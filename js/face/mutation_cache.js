@@ -183,7 +183,7 @@ export class MutationCache {
   #changed(mutation, state) {
     const record = this.#records.get(mutation);
     const last = record.last;
-    record.last = { status: state.status, failureCount: state.failureCount, context: state.context };
+    record.last = { status: state.status, failureCount: state.failureCount, context: state.context, isPaused: state.isPaused };
     if (last === undefined) return; // the state when watching began: no change
     let action;
     if (state.status !== last.status) {
@@ -195,6 +195,9 @@ export class MutationCache {
       action = { type: 'failed', failureCount: state.failureCount, error: state.failureReason };
     } else if (state.status === 'pending' && state.context !== last.context) {
       action = { type: 'pending', variables: state.variables, context: state.context };
+    } else if (state.status === 'pending' && state.isPaused !== last.isPaused) {
+      // Offline, or waiting for its scope: TanStack's `pause` / `continue`.
+      action = { type: state.isPaused ? 'pause' : 'continue' };
     } else {
       return;
     }

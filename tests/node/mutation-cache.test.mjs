@@ -174,3 +174,23 @@ test('defaults still reach the mutation, and bad options still get the engine\'s
   assert.equal(client.getMutationCache().getAll().length, 1, 'refused options add nothing');
   client.dispose();
 });
+
+test('a mutation waiting for its scope is paused, and the cache tells of its turn (continue)', async () => {
+  const client = new QueryClient();
+  const cache = client.getMutationCache();
+  const events = [];
+  cache.subscribe((e) => { if (e.type === 'updated') events.push([e.mutation.mutationId, e.action.type, e.mutation.state.isPaused]); });
+  let release;
+  const first = client.mutation({ scope: { id: 'todos' }, mutationFn: () => new Promise((r) => { release = r; }) });
+  const second = client.mutation({ scope: { id: 'todos' }, mutationFn: async () => 'second' });
+  const a = first.mutate(1);
+  const b = second.mutate(2);
+  await sleep(5);
+  assert.equal(second.state.isPaused, true, 'queued behind the first of its scope');
+  release('first');
+  assert.deepEqual(await Promise.all([a, b]), ['first', 'second']);
+  await sleep(1);
+  const ofSecond = events.filter(([id]) => id === second.mutationId).map(([, type, paused]) => `${type}${paused ? ' (paused)' : ''}`);
+  assert.deepEqual(ofSecond, ['pending (paused)', 'continue', 'success']);
+  client.dispose();
+});
