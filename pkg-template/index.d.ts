@@ -750,6 +750,8 @@ export declare const focusManager: {
   subscribe(listener: (focused: boolean) => void): () => void;
 };
 
+/** True where there is no `window` (Node, workers, a server render) or in Deno, as TanStack's. */
+export declare const isServer: boolean;
 /** TanStack's `skipToken`: `queryFn: skipToken` says the query cannot run now. */
 export declare const skipToken: unique symbol;
 export type SkipToken = typeof skipToken;

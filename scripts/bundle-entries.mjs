@@ -68,7 +68,7 @@ await build({
 // beside them, re-exporting `stackquery` (the package itself, external) and the hooks.
 for (const [format, ext] of [['esm', 'js'], ['cjs', 'cjs']]) {
   await build({
-    ...common, format, platform: 'neutral', plugins: [], external: ['react', 'react-dom'],
+    ...common, format, platform: 'neutral', plugins: [], external: ['react', 'react-dom', 'stackquery'],
     banner: { js: "'use client';" },
     entryPoints: [resolve('js/react/hooks.js')], outfile: join(pkg, `react/hooks.${ext}`),
   });

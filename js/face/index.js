@@ -25,6 +25,7 @@
 // - managers.js `OnlineManager` / `FocusManager` classes for instances of one's own
 // - cancelled_error.js `CancelledError` / `isCancelledError`
 // - skip_token.js `skipToken`: a query that cannot run now
+// - is_server.js `isServer`: whether this is a server (no `window`, or Deno)
 
 export * from 'stackquery:engine';
 export { QueryClient } from './client.js';
@@ -36,4 +37,5 @@ export { MutationCache } from './mutation_cache.js';
 export { OnlineManager, FocusManager } from './managers.js';
 export { CancelledError, isCancelledError } from './cancelled_error.js';
 export { skipToken } from './skip_token.js';
+export { isServer } from './is_server.js';
 export { dehydrate, hydrate, defaultShouldDehydrateQuery, defaultShouldDehydrateMutation } from './hydration.js';

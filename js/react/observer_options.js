@@ -32,6 +32,11 @@ export function hashOf(queryKey) {
 
 // Options that may be a value or a function: passed as a wrapper either way.
 const VALUE_OR_FUNCTION = new Set(['placeholderData', 'initialData']);
+// Options the hooks act on themselves, never handed to the observer: select runs in render,
+// throwOnError and suspense decide what the hook throws, notifyOnChangeProps and subscribed
+// when it re-renders and listens (the observer's own notifyOnChangeProps filter compares
+// results before select).
+export const HOOK_ONLY = new Set(['select', 'throwOnError', 'suspense', 'notifyOnChangeProps', 'subscribed']);
 
 /**
  * A string that changes when an option the observer reads by value (other than the key)
@@ -41,7 +46,7 @@ export function signature(options) {
   const parts = [];
   for (const name of Object.keys(options).sort()) {
     const value = options[name];
-    if (name === 'queryKey' || name === 'select') continue; // a new key is a new observer; select runs here
+    if (name === 'queryKey' || HOOK_ONLY.has(name)) continue; // a new key is a new observer; the hook's own options
     if (VALUE_OR_FUNCTION.has(name)) parts.push([name, value === undefined ? 'u' : 'set']);
     else if (typeof value === 'function') parts.push([name, 'f']);
     else parts.push([name, value === Infinity ? 'Infinity' : value === undefined ? 'u' : value]);
@@ -62,7 +67,7 @@ export function signature(options) {
 export function observerOptions(options, latest, lastData) {
   const out = {};
   for (const [name, value] of Object.entries(options)) {
-    if (name === 'select') continue;
+    if (HOOK_ONLY.has(name)) continue;
     if (typeof value === 'function' && !VALUE_OR_FUNCTION.has(name)) {
       out[name] = (...args) => {
         const f = latest.current[name];

@@ -4,3 +4,4 @@ export * from '../index.js';
 export * from './provider.js';
 export * from './queries.js';
 export * from './mutations.js';
+export * from './hydration.js';

@@ -25,7 +25,7 @@ test('stackquery/react types: inference, no `any`, clients from both entries (ts
   const tsc = (lib, file) => run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit',
     '--strict', '--target', 'es2022', '--lib', lib, '--module', 'esnext', '--moduleResolution', 'bundler',
     '--jsx', 'react-jsx', '--types', 'react', file], { cwd: app }).catch((e) => e);
-  for (const [lib, file] of [['es2020,dom', 'react-usage.tsx'], ['es2020,dom', 'react-web-client.tsx']]) {
+  for (const [lib, file] of [['es2020,dom', 'react-usage.tsx'], ['es2020,dom', 'react-web-client.tsx'], ['es2020,dom', 'react-mutations.tsx'], ['es2020,dom', 'react-queries.tsx'], ['es2020,dom', 'react-hydration.tsx']]) {
     const result = await tsc(lib, file);
     assert.equal(result.code ?? 0, 0, `${file}: ${result.stdout}${result.stderr}`);
   }

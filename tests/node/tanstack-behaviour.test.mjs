@@ -4,7 +4,7 @@
 // warning an unknown option name gets. Through the built package, as users get it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QueryClient, QueryObserver, onlineManager, focusManager, CancelledError, isCancelledError, skipToken } from '../../pkg/nodejs/stackquery.js';
+import { QueryClient, QueryObserver, onlineManager, focusManager, CancelledError, isCancelledError, skipToken, isServer } from '../../pkg/nodejs/stackquery.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const deferred = () => {
@@ -542,4 +542,8 @@ test('resetQueries with a throwing initialData function throws, and leaves no fe
   const outcomes = await Promise.race([Promise.all(running), sleep(2_000).then(() => 'a fetch was left hanging')]);
   assert.ok(Array.isArray(outcomes), outcomes);
   client.dispose();
+});
+
+test("isServer is TanStack's: true under Node (no window)", () => {
+  assert.equal(isServer, true);
 });

@@ -1,6 +1,6 @@
 // Compiled by scripts/test.sh with tsc --strict: the package types accept what a user writes.
 import { QueryClient, QueryObserver, IndexedDbStorage, MemoryStorage, RemoteStorage, onlineManager, focusManager, memoryStats, type StorageBackend } from '../../pkg-template/index';
-import { skipToken, isCancelledError, CancelledError, OnlineManager, FocusManager } from '../../pkg-template/index';
+import { skipToken, isServer, isCancelledError, CancelledError, OnlineManager, FocusManager } from '../../pkg-template/index';
 const map = new Map<string, string>();
 const storage: StorageBackend = { get: (k) => map.get(k), set: (k, v) => void map.set(k, v), delete: (k) => void map.delete(k) };
 const c = new QueryClient({ storage, staleTime: 'static', onStorageError: (e, op, key) => console.log(e, op, key) });
@@ -171,3 +171,7 @@ hydrate(new QueryClient(), undefined);
   stop();
   new FocusManager().setFocused(undefined);
 }
+
+// isServer: a boolean, as TanStack's (the app router's getQueryClient recipe asks it).
+const onServer: boolean = isServer;
+void onServer;

@@ -179,10 +179,12 @@ export async function serveApp(t, dir, api = greetingApi()) {
  * Opens `url` in a fresh headless Chromium and checks what a user sees: `#out` shows
  * `expected` (the apps in apps/ render `stackquery: <message>`); then, if `api` is given,
  * the API goes down, the page reloads, and `#out` shows the same text again from
- * IndexedDB. Page errors and console errors fail the check. Resolves with timings and
- * `scripts`, the URLs of the scripts the first load requested.
+ * IndexedDB. Page errors and console errors fail the check (`warnings`: console warnings
+ * too). Resolves with timings, `scripts`, the URLs of the scripts the first load requested,
+ * and `apiRequests`, the requests the page made to /api/greeting on the first load and on
+ * the reload (`{ first, reload }`).
  */
-export async function checkInChromium(t, url, { expected, api, timeout = 20_000 } = {}) {
+export async function checkInChromium(t, url, { expected, api, timeout = 20_000, warnings = false } = {}) {
   const browser = await launchChromium();
   t.after(() => browser.close());
   const page = await browser.newPage();
@@ -193,9 +195,15 @@ export async function checkInChromium(t, url, { expected, api, timeout = 20_000 
   page.on('console', (m) => {
     const url = m.location()?.url ?? '';
     if (m.type() === 'error' && !/\/api\/greeting$|\/favicon\.ico$/.test(url)) errors.push(`${m.text()} ${url}`);
+    if (warnings && m.type() === 'warning') errors.push(`warning: ${m.text()} ${url}`);
   });
   const scripts = [];
-  page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(r.url()); });
+  const apiRequests = { first: 0, reload: 0 };
+  let load = 'first';
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(r.url());
+    if (new URL(r.url()).pathname === '/api/greeting') apiRequests[load] += 1;
+  });
   const shows = async (what) => {
     try {
       await page.waitForFunction((text) => document.querySelector('#out')?.textContent === text, expected, { timeout, polling: 20 });
@@ -218,11 +226,12 @@ export async function checkInChromium(t, url, { expected, api, timeout = 20_000 
     api.down = true;
     const requests = api.requests;
     started = Date.now();
+    load = 'reload';
     await page.reload();
     await shows('reload with the API down (from IndexedDB)');
     reloadMs = Date.now() - started;
     assert.equal(api.requests, requests, 'the reload made no API request: the data came from IndexedDB');
   }
   assert.deepEqual(errors, [], 'no page errors');
-  return { firstMs, reloadMs, scripts: firstScripts };
+  return { firstMs, reloadMs, scripts: firstScripts, apiRequests };
 }

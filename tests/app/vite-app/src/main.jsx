@@ -1,9 +1,25 @@
 // A small React app over stackquery, built by Vite from the packed npm package
-// (tests/app/vite-react.test.mjs). L2 in IndexedDB; the list reloads from it instantly.
+// (tests/app/vite-react.test.mjs). L2 in IndexedDB; the provider restores the page's keys
+// from it before the first render, so after a reload the list, the profile and the user
+// count (a suspense query) are on screen in the first frame (the fresh ones with no
+// request). A feed pages with useInfiniteQuery. `?mode=plain` leaves
+// restore out (cold keys read from L2 on first use); `?mode=tanstack` renders the profile
+// with @tanstack/react-query instead (no persistence), for the comparison.
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, IndexedDbStorage } from 'stackquery';
-import { QueryClientProvider, useMutation, useQuery, useQueryClient } from 'stackquery/react';
+import {
+  QueryClientProvider,
+  useIsFetching,
+  useIsRestoring,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from 'stackquery/react';
+import { fetchJson as json, makeProfile } from './profile.jsx';
+import { Feed, StatsCard } from './more.jsx';
+
+const mode = new URLSearchParams(location.search).get('mode') ?? 'restore';
 
 const queryClient = new QueryClient({
   storage: new IndexedDbStorage({ dbName: 'vite-react-app' }),
@@ -11,15 +27,13 @@ const queryClient = new QueryClient({
 });
 window.stackqueryClient = queryClient; // the test awaits flush() before reloading
 
-async function json(url, init) {
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-  return response.json();
-}
+const Profile = makeProfile(useQuery);
 
 function Todos() {
   const client = useQueryClient();
   const [title, setTitle] = useState('');
+  const [notice, setNotice] = useState('');
+  const fetching = useIsFetching({ queryKey: ['todos'] });
   const todos = useQuery({
     queryKey: ['todos'],
     queryFn: ({ signal }) => json('/api/todos', { signal }),
@@ -30,6 +44,7 @@ function Todos() {
     select: (data) => data.items.length,
   });
   const add = useMutation({
+    mutationKey: ['todos', 'add'],
     mutationFn: (newTitle) =>
       json('/api/todos', {
         method: 'POST',
@@ -55,6 +70,7 @@ function Todos() {
       <p id="status">
         {todos.status} / {todos.fetchStatus}
       </p>
+      <p id="fetching">{fetching} fetching</p>
       {todos.isPending ? (
         <p id="loading">Loading…</p>
       ) : todos.isError ? (
@@ -75,8 +91,15 @@ function Todos() {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          add.mutate(title);
-          setTitle('');
+          setNotice('');
+          // This call's callbacks: the field is cleared once the API saved the title.
+          add.mutate(title, {
+            onSuccess: (saved) => {
+              setTitle('');
+              setNotice(`saved ${saved.title}`);
+            },
+            onError: (_error, failed) => setNotice(`not saved: ${failed}`),
+          });
         }}
       >
         <input id="title" value={title} onChange={(e) => setTitle(e.target.value)} />
@@ -88,14 +111,31 @@ function Todos() {
         {add.status}
         {add.isError ? `: ${add.error.message}` : ''}
       </p>
+      <p id="notice">{notice}</p>
     </main>
   );
 }
 
-createRoot(document.getElementById('root')).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <Todos />
-    </QueryClientProvider>
-  </StrictMode>,
-);
+function Splash() {
+  return <p id="splash">{useIsRestoring() ? 'restoring…' : ''}</p>;
+}
+
+const root = createRoot(document.getElementById('root'));
+if (mode === 'tanstack') {
+  import('./tanstack.jsx').then(({ renderTanstack }) => renderTanstack(root));
+} else {
+  root.render(
+    <StrictMode>
+      <QueryClientProvider
+        client={queryClient}
+        restore={mode === 'restore' ? [['todos'], ['profile'], ['stats']] : undefined}
+        fallback={<Splash />}
+      >
+        <Profile />
+        <StatsCard />
+        <Todos />
+        <Feed />
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+}
