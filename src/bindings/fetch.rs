@@ -14,7 +14,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
-use super::client::{now, Inner};
+use super::client::{now, Cache, Inner};
 use super::convert::set_prop;
 use super::errors::{cancelled_error, undefined_data_error};
 use super::options::RetryDelaySpec;
@@ -81,14 +81,7 @@ pub fn start(inner: &Rc<Inner>, hash: &str) -> Result<Option<Promise>, JsValue> 
     };
     // Background refetches have no waiter: never report their failure as unhandled.
     super::promise::handle(&promise, &inner.noop);
-    // A fetch that may not start now is paused from the start (no `fetching` flash).
-    let mode = cache
-        .get(hash)
-        .map(|q| q.meta.network_mode)
-        .unwrap_or_default();
-    if !may_attempt(mode, 0, managers::is_online(), managers::is_focused()) {
-        cache.set_paused(hash, id, true);
-    }
+    pause_unless_may_run(&mut cache, hash, id);
     if let Some(q) = cache.get_mut(hash) {
         q.meta.in_flight = Some(InFlight {
             id,
@@ -104,6 +97,18 @@ pub fn start(inner: &Rc<Inner>, hash: &str) -> Result<Option<Promise>, JsValue> 
     inner.notify_changed();
     launch(inner, hash, id);
     Ok(Some(promise))
+}
+
+/// A fetch that may not start now (offline, in its network mode) is paused from the
+/// start: no `fetching` flash.
+fn pause_unless_may_run(cache: &mut Cache, hash: &str, id: FetchId) {
+    let mode = cache
+        .get(hash)
+        .map(|q| q.meta.network_mode)
+        .unwrap_or_default();
+    if !may_attempt(mode, 0, managers::is_online(), managers::is_focused()) {
+        cache.set_paused(hash, id, true);
+    }
 }
 
 /// Runs fetch `id`: its first attempt now, synchronously, when it may run now (as
@@ -161,15 +166,8 @@ pub fn refetch(
         let restarted = (has_fn && running)
             .then(|| cache.restart_fetch(hash))
             .flatten();
-        // As a new fetch: paused from the start when it may not run now (offline).
         if let Some((_, id)) = restarted {
-            let mode = cache
-                .get(hash)
-                .map(|q| q.meta.network_mode)
-                .unwrap_or_default();
-            if !may_attempt(mode, 0, managers::is_online(), managers::is_focused()) {
-                cache.set_paused(hash, id, true);
-            }
+            pause_unless_may_run(&mut cache, hash, id); // as a new fetch
         }
         match restarted {
             Some((_, id)) => cache

@@ -1,42 +1,18 @@
-// stackquery/react's hooks in Chromium under React's development build and <StrictMode>:
-// tests/app/hooks/query_hooks.jsx bundled by esbuild (React from the repository's devDependencies,
-// stackquery/web and stackquery/react from the built package), each scenario one subtest.
-// React's own warnings (console.error) fail the run. Needs pkg/ built (or $STACKQUERY_PKG).
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
-import { launchChromium, serveFiles } from '../support/chromium.mjs';
-
-const root = resolve(import.meta.dirname, '../..');
-const pkgDir = resolve(process.env.STACKQUERY_PKG || join(root, 'pkg'));
-const PORT = 38605;
-
-const bundle = await esbuild.build({
-  entryPoints: [join(import.meta.dirname, 'hooks/query_hooks.jsx')],
-  bundle: true,
-  write: false,
-  format: 'esm',
-  jsx: 'automatic',
-  define: { 'process.env.NODE_ENV': '"development"' },
-  alias: { stackquery: join(pkgDir, 'web/stackquery.js'), 'stackquery/web': join(pkgDir, 'web/stackquery.js'), 'stackquery/react': join(pkgDir, 'react/index.js') },
-  nodePaths: [join(root, 'node_modules')],
-  logLevel: 'silent',
-});
-const appJs = bundle.outputFiles[0].contents;
+// stackquery/react's query hooks (useQuery's throwOnError and tracked results, the suspense
+// hooks, useInfiniteQuery, useQueries, the prefetch hooks, QueryErrorResetBoundary) in
+// Chromium under React's development build and <StrictMode>: the scenarios of
+// tests/app/hooks/query_hooks.jsx (run by tests/app/hooks/in_chromium.mjs), each one subtest.
+// The API counts requests per path, which the page reads (`/api/count?path=…`) to tell how
+// many fetches reached the server. Needs pkg/ built (or $STACKQUERY_PKG).
+import { join } from 'node:path';
+import { delayOf, reportScenarios, scenariosInChromium } from './hooks/in_chromium.mjs';
 
 const counts = new Map();
-const { server } = await serveFiles(pkgDir, {
-  port: PORT,
-  mounts: { '/pkg/': pkgDir },
-  route: async (path, req, res) => {
-    if (path === '/') {
-      return res.writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><meta charset="utf-8"><title>query hooks</title><script type="module" src="/app.js"></script>');
-    }
-    if (path === '/favicon.ico') return res.writeHead(204).end();
-    if (path === '/app.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(appJs);
-    // Requests counted per path: the page reads them to tell how many fetches reached the server.
+const run = await scenariosInChromium({
+  app: join(import.meta.dirname, 'hooks/query_hooks.jsx'),
+  port: 38605,
+  title: 'query hooks',
+  api: async (path, req, res) => {
     if (path === '/api/count') {
       const of = new URL(req.url, 'http://x').searchParams.get('path');
       return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: counts.get(of) ?? 0 }));
@@ -44,34 +20,10 @@ const { server } = await serveFiles(pkgDir, {
     const item = path.match(/^\/api\/(item|page)\/(-?\d+)$/);
     if (!item) return false;
     counts.set(path, (counts.get(path) ?? 0) + 1);
-    await new Promise((r) => setTimeout(r, Number(new URL(req.url, 'http://x').searchParams.get('delay') || 0)));
+    await delayOf(req);
     const n = Number(item[2]);
     const body = item[1] === 'item' ? { id: n } : { page: n, items: [n * 10, n * 10 + 1] };
     return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   },
 });
-
-const browser = await launchChromium();
-const page = await browser.newPage();
-const problems = [];
-page.on('pageerror', (e) => problems.push(`page error: ${e}`));
-page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`); });
-let results;
-try {
-  await page.goto(`http://127.0.0.1:${PORT}/`);
-  results = await page.waitForFunction(() => window.results, null, { timeout: 120_000, polling: 50 }).then((h) => h.jsonValue());
-} finally {
-  await browser.close();
-  server.close();
-}
-
-for (const { name, ok, detail } of results) {
-  test(`react query hooks: ${name}`, (t) => {
-    assert.ok(ok, detail);
-    t.diagnostic(detail);
-  });
-}
-
-test('react query hooks: no React warning, console error or page error', () => {
-  assert.deepEqual(problems, []);
-});
+reportScenarios('react query hooks', run);

@@ -4,32 +4,14 @@
 import { StrictMode, useLayoutEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { flushSync } from 'react-dom';
-import init, { QueryClient } from 'stackquery/web';
+import { QueryClient } from 'stackquery/web';
 import { QueryClientProvider, useMutation, useQuery, useQueryClient } from 'stackquery/react';
+import { sleep, waitFor, assert, mountUnder, runScenarios } from './page.jsx';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(what, check, timeout = 5_000) {
-  const end = performance.now() + timeout;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
 const api = (path, delay = 30) => fetch(`/api/${path}?delay=${delay}`).then((r) => r.json());
 
 let client;
-function mount(element) {
-  const container = document.createElement('div');
-  document.body.append(container);
-  const root = createRoot(container);
-  flushSync(() => root.render(<StrictMode><QueryClientProvider client={client}>{element}</QueryClientProvider></StrictMode>));
-  return { container, root, unmount: () => { flushSync(() => root.unmount()); container.remove(); } };
-}
+const mount = (element) => mountUnder(element, { client });
 let setter; // a state setter a scenario drives from outside
 
 const scenarios = {
@@ -293,17 +275,4 @@ const scenarios = {
   },
 };
 
-window.addEventListener('unhandledrejection', (e) => console.error(`unhandled rejection: ${e.reason}`));
-(async () => {
-  await init({ module_or_path: '/pkg/web/stackquery_bg.wasm' });
-  client = new QueryClient({ retry: 0 });
-  const results = [];
-  for (const [name, run] of Object.entries(scenarios)) {
-    try {
-      results.push({ name, ok: true, detail: String(await run()) });
-    } catch (e) {
-      results.push({ name, ok: false, detail: String(e?.stack ?? e) });
-    }
-  }
-  window.results = results;
-})();
+runScenarios(scenarios, { setup: () => { client = new QueryClient({ retry: 0 }); } });

@@ -5,24 +5,12 @@
 import { Component, StrictMode, useLayoutEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { flushSync } from 'react-dom';
-import init, { QueryClient } from 'stackquery/web';
+import { QueryClient } from 'stackquery/web';
 import {
   QueryClientProvider, useIsFetching, useIsMutating, useIsRestoring, useMutation, useMutationState, useQuery,
 } from 'stackquery/react';
+import { sleep, waitFor, assert, mountUnder, runScenarios } from './page.jsx';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(what, check, timeout = 8_000) {
-  const end = performance.now() + timeout;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
 const json = (v) => JSON.stringify(v);
 let requests = 0; // every request to the test's API
 const api = (path, delay = 30) => {
@@ -31,14 +19,8 @@ const api = (path, delay = 30) => {
 };
 
 let client;
-function mount(element, { provider = {}, root: rootOptions } = {}) {
-  const container = document.createElement('div');
-  document.body.append(container);
-  const root = createRoot(container, rootOptions);
-  const c = provider.client ?? client;
-  flushSync(() => root.render(<StrictMode><QueryClientProvider {...provider} client={c}>{element}</QueryClientProvider></StrictMode>));
-  return { container, root, unmount: () => { flushSync(() => root.unmount()); container.remove(); } };
-}
+const mount = (element, { provider = {}, root: rootOptions } = {}) =>
+  mountUnder(element, { ...provider, client: provider.client ?? client }, rootOptions);
 
 /** Pushes `value` on each commit of the component (StrictMode runs a mount's effects twice). */
 function useCommits(log, value) {
@@ -568,24 +550,4 @@ function cacheSize() {
 }
 
 const expectedRejections = new Set(); // errors a scenario expects to surface unhandled
-window.addEventListener('unhandledrejection', (e) => {
-  if (expectedRejections.has(e.reason)) {
-    expectedRejections.delete(e.reason);
-    e.preventDefault();
-    return;
-  }
-  console.error(`unhandled rejection: ${e.reason}`);
-});
-(async () => {
-  await init({ module_or_path: '/pkg/web/stackquery_bg.wasm' });
-  client = new QueryClient({ retry: 0 });
-  const results = [];
-  for (const [name, run] of Object.entries(scenarios)) {
-    try {
-      results.push({ name, ok: true, detail: String(await run()) });
-    } catch (e) {
-      results.push({ name, ok: false, detail: String(e?.stack ?? e) });
-    }
-  }
-  window.results = results;
-})();
+runScenarios(scenarios, { setup: () => { client = new QueryClient({ retry: 0 }); }, expectedRejections });

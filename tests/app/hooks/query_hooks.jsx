@@ -6,38 +6,20 @@
 import { Component, StrictMode, Suspense, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { flushSync } from 'react-dom';
-import init, { QueryClient, dehydrate, hydrate } from 'stackquery/web';
+import { QueryClient, dehydrate, hydrate } from 'stackquery/web';
 import {
   QueryClientProvider, QueryErrorResetBoundary, infiniteQueryOptions, queryOptions, useInfiniteQuery,
   usePrefetchInfiniteQuery, usePrefetchQuery, useQueries, useQuery, useSuspenseInfiniteQuery,
   useSuspenseQueries, useSuspenseQuery,
 } from 'stackquery/react';
+import { sleep, waitFor, assert, mountUnder, runScenarios } from './page.jsx';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(what, check, timeout = 8_000) {
-  const end = performance.now() + timeout;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
 const api = (path, delay = 30) => fetch(`/api/${path}?delay=${delay}`).then((r) => r.json());
 const served = (path) => fetch(`/api/count?path=${encodeURIComponent(`/api/${path}`)}`).then((r) => r.json()).then((b) => b.count);
 
 let client;
 let caught = []; // errors React reports as caught by an error boundary
-function mount(element, on = client) {
-  const container = document.createElement('div');
-  document.body.append(container);
-  const root = createRoot(container, { onCaughtError: (error) => caught.push(error) });
-  flushSync(() => root.render(<StrictMode><QueryClientProvider client={on}>{element}</QueryClientProvider></StrictMode>));
-  return { container, root, unmount: () => { flushSync(() => root.unmount()); container.remove(); } };
-}
+const mount = (element, on = client) => mountUnder(element, { client: on }, { onCaughtError: (error) => caught.push(error) });
 
 class Boundary extends Component {
   state = { error: null };
@@ -397,17 +379,4 @@ const scenarios = {
   },
 };
 
-window.addEventListener('unhandledrejection', (e) => console.error(`unhandled rejection: ${e.reason}`));
-(async () => {
-  await init({ module_or_path: '/pkg/web/stackquery_bg.wasm' });
-  client = new QueryClient({ retry: 0 });
-  const results = [];
-  for (const [name, run] of Object.entries(scenarios)) {
-    try {
-      results.push({ name, ok: true, detail: String(await run()) });
-    } catch (e) {
-      results.push({ name, ok: false, detail: String(e?.stack ?? e) });
-    }
-  }
-  window.results = results;
-})();
+runScenarios(scenarios, { setup: () => { client = new QueryClient({ retry: 0 }); } });

@@ -4,25 +4,11 @@
 // fetches and `dehydrate`s, and what crosses the wire is its JSON (or, for a pending query, the
 // state with its promise, as React Server Components stream it). Each scenario reports
 // { name, ok, detail }.
-import { Component, StrictMode, Suspense } from 'react';
-import { createRoot } from 'react-dom/client';
-import { flushSync } from 'react-dom';
-import init, { QueryClient } from 'stackquery/web';
-import { HydrationBoundary, QueryClientProvider, defaultShouldDehydrateQuery, dehydrate, useQuery, useSuspenseQuery } from 'stackquery/react';
+import { Component, Suspense } from 'react';
+import { QueryClient } from 'stackquery/web';
+import { HydrationBoundary, defaultShouldDehydrateQuery, dehydrate, useQuery, useSuspenseQuery } from 'stackquery/react';
+import { sleep, waitFor, assert, mountUnder, runScenarios } from '../hooks/page.jsx';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(what, check, timeout = 5_000) {
-  const end = performance.now() + timeout;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
 
 /** The browser's client, as TanStack's recipe makes it (staleTime above zero). */
 const browserClient = () => new QueryClient({ retry: 0, defaultOptions: { queries: { staleTime: 60_000 } } });
@@ -33,13 +19,7 @@ const overJson = (state) => JSON.parse(JSON.stringify(state));
 /** Pending queries dehydrated too, with their promise (TanStack's streaming recipe). */
 const withPending = { shouldDehydrateQuery: (q) => defaultShouldDehydrateQuery(q) || q.state.status === 'pending' };
 
-function mount(element, client, rootOptions) {
-  const container = document.createElement('div');
-  document.body.append(container);
-  const root = createRoot(container, rootOptions);
-  flushSync(() => root.render(<StrictMode><QueryClientProvider client={client}>{element}</QueryClientProvider></StrictMode>));
-  return { container, unmount: () => { flushSync(() => root.unmount()); container.remove(); } };
-}
+const mount = (element, client, rootOptions) => mountUnder(element, { client }, rootOptions);
 
 /** A user component: useQuery of ['user', id], what each render saw, and its fetches. */
 function userProbe(id) {
@@ -211,16 +191,4 @@ const scenarios = {
   },
 };
 
-window.addEventListener('unhandledrejection', (e) => console.error(`unhandled rejection: ${e.reason}`));
-(async () => {
-  await init({ module_or_path: '/pkg/web/stackquery_bg.wasm' });
-  const results = [];
-  for (const [name, run] of Object.entries(scenarios)) {
-    try {
-      results.push({ name, ok: true, detail: String(await run()) });
-    } catch (e) {
-      results.push({ name, ok: false, detail: String(e?.stack ?? e) });
-    }
-  }
-  window.results = results;
-})();
+runScenarios(scenarios);
