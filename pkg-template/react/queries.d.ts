@@ -87,14 +87,16 @@ export interface UseSuspenseQueryOptions<
   queryFn?: (context: QueryFunctionContext<TKey>) => TQueryFnData | Promise<TQueryFnData>;
 }
 
+/** A result as a suspense hook returns it: it rendered, so it has data. */
+export type Suspended<TResult, TData> = Omit<TResult, 'data' | 'status' | 'isPending' | 'isPlaceholderData'> & {
+  data: TData;
+  status: 'success' | 'error';
+  isPending: false;
+  isPlaceholderData: false;
+};
+
 /** A suspense hook's result: it rendered, so it has data. */
-export type UseSuspenseQueryResult<TData = unknown, TError = unknown> =
-  Omit<UseQueryResult<TData, TError>, 'data' | 'status' | 'isPending' | 'isPlaceholderData'> & {
-    data: TData;
-    status: 'success' | 'error';
-    isPending: false;
-    isPlaceholderData: false;
-  };
+export type UseSuspenseQueryResult<TData = unknown, TError = unknown> = Suspended<UseQueryResult<TData, TError>, TData>;
 
 /** useQuery that suspends (throws its fetch's promise) until the query has data. */
 export declare function useSuspenseQuery<
@@ -143,13 +145,7 @@ export interface UseSuspenseInfiniteQueryOptions<
   TPageParam = unknown,
 > extends Omit<UseInfiniteQueryOptions<TQueryFnData, TError, TData, TKey, TPageParam>, 'enabled' | 'throwOnError' | 'placeholderData'> {}
 
-export type UseSuspenseInfiniteQueryResult<TData = unknown, TError = unknown> =
-  Omit<UseInfiniteQueryResult<TData, TError>, 'data' | 'status' | 'isPending' | 'isPlaceholderData'> & {
-    data: TData;
-    status: 'success' | 'error';
-    isPending: false;
-    isPlaceholderData: false;
-  };
+export type UseSuspenseInfiniteQueryResult<TData = unknown, TError = unknown> = Suspended<UseInfiniteQueryResult<TData, TError>, TData>;
 
 /** useInfiniteQuery that suspends until the first page is there. */
 export declare function useSuspenseInfiniteQuery<
