@@ -1,6 +1,7 @@
 // The QueryClient of a React tree: `QueryClientProvider` puts it in context and
-// `useQueryClient` reads it. stackquery/react imports nothing from stackquery itself: the
-// client comes from the provider, so the hooks work whichever entry created it.
+// `useQueryClient` reads it. The client comes from the provider: the hooks call its methods,
+// so a client of `stackquery` or `stackquery/web` works the same (HydrationBoundary and the
+// infinite hooks, which import from `stackquery`, need one of that same copy).
 //
 // Restore before render: `<QueryClientProvider client={c} restore={[['todos'], …]}
 // fallback={…}>` reads those keys from the client's L2 into L1 (client.restoreQueries)
