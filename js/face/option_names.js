@@ -12,6 +12,7 @@ const QUERY = [
   'initialPageParam', 'getNextPageParam', 'getPreviousPageParam', 'maxPages', 'pages',
   'refetchOnMount', 'retryOnMount', 'initialDataUpdatedAt', 'refetchIntervalInBackground',
   'notifyOnChangeProps', '_defaulted',
+  'throwOnError', 'subscribed', // acted on by stackquery/react's hooks
 ];
 const MUTATION = [
   'mutationFn', 'mutationKey', 'onMutate', 'onSuccess', 'onError', 'onSettled', 'retry',
@@ -26,8 +27,7 @@ const CLIENT = [
 // TanStack v5 options stackquery accepts without acting on them (yet).
 const TANSTACK_ONLY = {
   query: [
-    'queryHash', 'queryKeyHashFn', 'behavior', 'subscribed',
-    'experimental_prefetchInRender', 'suspense', 'throwOnError',
+    'queryHash', 'queryKeyHashFn', 'behavior', 'experimental_prefetchInRender', 'suspense',
   ],
   mutation: [],
   client: [],

@@ -40,15 +40,10 @@ export class QueryView {
   /** `observer`: its refetch (and page fetches) are wrapped to resolve with what is shown. */
   constructor(observer, infinite) {
     const shownOf = (result) => applySelect(result, this.latest.current.select);
-    if (observer === null) {
-      const none = () => Promise.reject(new Error('stackquery/react: a query hook cannot fetch on the server; render again in the browser'));
-      this.#extras = infinite ? { refetch: none, fetchNextPage: none, fetchPreviousPage: none } : { refetch: none };
-    } else {
-      this.#extras = { refetch: (options) => observer.refetch(options).then(shownOf) };
-      if (infinite) {
-        this.#extras.fetchNextPage = (options) => observer.fetchNextPage(options).then(shownOf);
-        this.#extras.fetchPreviousPage = (options) => observer.fetchPreviousPage(options).then(shownOf);
-      }
+    this.#extras = { refetch: (options) => observer.refetch(options).then(shownOf) };
+    if (infinite) {
+      this.#extras.fetchNextPage = (options) => observer.fetchNextPage(options).then(shownOf);
+      this.#extras.fetchPreviousPage = (options) => observer.fetchPreviousPage(options).then(shownOf);
     }
   }
 

@@ -7,6 +7,7 @@
 // without rejecting; React renders again when it settled. On the server (React's streaming
 // SSR) this is the same: the fetch goes through the client and the render waits for it.
 import { describe } from './describe.js';
+import { hashOf } from './observer_options.js';
 
 const MIN_SUSPENSE_TIME = 1000;
 const noop = () => {};
@@ -102,18 +103,10 @@ export function restoreWait(client, queryKey) {
     const timer = setTimeout(done, 50);
     try {
       unsubscribe = client.getQueryCache().subscribe((event) => {
-        if (event?.query?.state?.data !== undefined && hashEqual(event.query.queryKey, queryKey)) done();
+        if (event?.query?.state?.data !== undefined && hashOf(event.query.queryKey) === hashOf(queryKey)) done();
       });
     } catch {
       // no cache events: the timer alone
     }
   });
-}
-
-function hashEqual(a, b) {
-  try {
-    return JSON.stringify(a) === JSON.stringify(b);
-  } catch {
-    return false;
-  }
 }

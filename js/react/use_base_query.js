@@ -50,11 +50,34 @@ export function signatureOf(options, enabled) {
  */
 export function hookOptions(client, input, hook, suspense, boundary) {
   checkOptions(input, hook);
-  const options = suspense ? suspenseOptions(client, input, hook) : input;
+  const options = suspense ? suspenseOptions(client, withHookDefaults(client, input), hook) : withHookDefaults(client, input);
   checkThrowOnError(options.throwOnError, hook);
   if (options.throwOnError === undefined && !suspense) return options;
   const query = findQuery(client, options.queryKey);
   return preventsRetry(options.throwOnError, suspense, query, boundary) ? { ...options, retryOnMount: false } : options;
+}
+
+// What the hook itself decides from (TanStack's useBaseQuery reads them from
+// `client.defaultQueryOptions(options)`): given by the call, else by `defaultOptions.queries`
+// or `setQueryDefaults`.
+const DECIDED_HERE = ['enabled', 'queryFn', 'throwOnError', 'notifyOnChangeProps', 'retryOnMount'];
+
+/** `input` with the client's defaults of DECIDED_HERE under it (input itself when none apply). */
+function withHookDefaults(client, input) {
+  let defaulted;
+  try {
+    defaulted = client.defaultQueryOptions(input);
+  } catch {
+    return input; // a key the engine refuses: the observer's TypeError names it
+  }
+  let out = input;
+  for (const name of DECIDED_HERE) {
+    if (input[name] === undefined && defaulted?.[name] !== undefined) {
+      if (out === input) out = { ...input };
+      out[name] = defaulted[name];
+    }
+  }
+  return out;
 }
 
 /** `mode`: `{ hook, infinite, suspense }`. */

@@ -1,5 +1,5 @@
 // Types of stackquery/react's query hooks.
-import type { ReactNode } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import type {
   FetchInfiniteQueryOptions,
   FetchNextPageOptions,
@@ -113,7 +113,7 @@ export declare function useSuspenseQuery<
 
 export type UseInfiniteQueryResult<TData = unknown, TError = unknown> = InfiniteQueryObserverResult<TData, TError> & {
   /** Fetches every page again; resolves with the result afterwards. */
-  refetch: (options?: FetchNextPageOptions) => Promise<InfiniteQueryObserverResult<TData, TError>>;
+  refetch: (options?: RefetchOptions) => Promise<InfiniteQueryObserverResult<TData, TError>>;
 };
 
 export interface UseInfiniteQueryOptions<
@@ -270,7 +270,7 @@ export interface QueryErrorResetBoundaryProps {
 }
 
 /** A reset state of its own for the query hooks below (give `reset` to the error boundary's reset). */
-export declare function QueryErrorResetBoundary(props: QueryErrorResetBoundaryProps): ReactNode;
+export declare function QueryErrorResetBoundary(props: QueryErrorResetBoundaryProps): ReactElement;
 
 /** The reset state of the nearest QueryErrorResetBoundary (else the page's). */
 export declare function useQueryErrorResetBoundary(): QueryErrorResetBoundaryValue;

@@ -40,6 +40,42 @@ class Boundary extends Component {
 }
 
 const scenarios = {
+  async 'enabled, queryFn and throwOnError given by the client defaults count, as given to the hook'() {
+    const c = new QueryClient({ retry: 0 });
+    c.setQueryDefaults(['off'], { enabled: false });
+    c.setQueryDefaults(['by-default'], { queryFn: ({ queryKey }) => api(`item/${queryKey[1]}`) });
+    c.setQueryDefaults(['throws'], { throwOnError: true, retry: false });
+    const seen = { off: [], byDefault: [] };
+    function Off() {
+      const q = useQuery({ queryKey: ['off'], queryFn: () => api('item/1') });
+      seen.off.push(`${q.isLoading}/${q.fetchStatus}`);
+      return null;
+    }
+    function ByDefault() {
+      const q = useQuery({ queryKey: ['by-default', 5] });
+      seen.byDefault.push(q.isSuccess ? `data ${q.data.id}` : `${q.isLoading}/${q.fetchStatus}`);
+      return null;
+    }
+    function Throws() {
+      useQuery({ queryKey: ['throws'], queryFn: async () => { throw new Error('to the boundary'); } });
+      return <p>no error yet</p>;
+    }
+    class Boundary extends Component {
+      state = { error: null };
+      static getDerivedStateFromError(error) { return { error }; }
+      render() { return this.state.error ? <p className="caught">{this.state.error.message}</p> : this.props.children; }
+    }
+    const m = mount(<><Off /><ByDefault /><Boundary><Throws /></Boundary></>, c);
+    await waitFor('the default queryFn\'s data', () => seen.byDefault.at(-1) === 'data 5');
+    await waitFor('the error boundary', () => m.container.querySelector('.caught')?.textContent === 'to the boundary');
+    await sleep(50);
+    m.unmount();
+    assert(seen.off.every((s) => s === 'false/idle'), `disabled by the defaults, shown as ${[...new Set(seen.off)]}`);
+    assert(seen.byDefault[0] === 'true/fetching', `the default queryFn's first render: ${seen.byDefault[0]}`);
+    c.dispose();
+    return `disabled: ${[...new Set(seen.off)]}; default queryFn: ${seen.byDefault[0]} → ${seen.byDefault.at(-1)}; throwOnError: caught`;
+  },
+
   async 'tracked results: a component re-renders only for the properties it read; notifyOnChangeProps given is honoured'() {
     const renders = { data: 0, fetching: 0, listed: 0, all: 0 };
     let n = 0;
