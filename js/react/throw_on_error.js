@@ -6,6 +6,11 @@
 // boundary is reset.
 import { describe } from './describe.js';
 
+/** Whether `throwOnError` may throw at all (anything but absent or `false`): the error then re-renders. */
+export function mayThrow(throwOnError) {
+  return throwOnError !== undefined && throwOnError !== false;
+}
+
 /** What `throwOnError` says of `error` (a function is asked with the query's handle). */
 export function shouldThrowError(throwOnError, error, query) {
   if (typeof throwOnError === 'function') return Boolean(throwOnError(error, query));

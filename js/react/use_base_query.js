@@ -19,14 +19,15 @@ import { useQueryErrorResetBoundary } from './error_reset_boundary.js';
 import { enabledOf, hashOf, observerOptions, signature } from './observer_options.js';
 import { QueryView } from './query_view.js';
 import { shouldNotify } from './track.js';
-import { checkThrowOnError, hasError, preventsRetry } from './throw_on_error.js';
+import { checkThrowOnError, hasError, mayThrow, preventsRetry } from './throw_on_error.js';
 import { findQuery, restoreWait, suspendOn, suspenseOptions } from './suspense.js';
 import { watchInfinite } from './infinite_observer.js';
 import { describe } from './describe.js';
 
 const isServer = typeof window === 'undefined' || typeof document === 'undefined';
-const useClientLayoutEffect = isServer ? useEffect : useLayoutEffect;
-const noop = () => {};
+/** useLayoutEffect in the browser; useEffect on the server, where React warns about the other. */
+export const useClientLayoutEffect = isServer ? useEffect : useLayoutEffect;
+export const noop = () => {};
 
 export function checkOptions(options, hook) {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -129,7 +130,7 @@ export function useBaseQuery(input, queryClient, mode) {
       if (!listening) return noop;
       return observer.subscribe((result) => {
         const options = view.latest.current;
-        const throwing = options.throwOnError !== undefined && options.throwOnError !== false;
+        const throwing = mayThrow(options.throwOnError);
         if (shouldNotify(view.shown, view.present(result), options.notifyOnChangeProps, view.tracker, throwing)) onStoreChange();
       });
     },

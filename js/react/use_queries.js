@@ -7,22 +7,19 @@
 // combined result stays the same object while it is deeply equal. The component
 // re-renders when the combined result changes (with `combine`), else when a property it
 // read of some result changed (track.js).
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { useQueryClient } from './context.js';
 import { useIsRestoring } from './is_restoring.js';
 import { useQueryErrorResetBoundary } from './error_reset_boundary.js';
 import { enabledOf, hashOf, observerOptions } from './observer_options.js';
 import { QueryView } from './query_view.js';
 import { shouldNotify } from './track.js';
-import { hasError } from './throw_on_error.js';
+import { hasError, mayThrow } from './throw_on_error.js';
 import { findQuery, restoreWait, suspendOn } from './suspense.js';
-import { hookOptions, makeObserver, signatureOf } from './use_base_query.js';
+import { hookOptions, makeObserver, noop, signatureOf, useClientLayoutEffect } from './use_base_query.js';
 import { replaceEqualDeep } from './replace_equal_deep.js';
 import { describe } from './describe.js';
 
-const isServer = typeof window === 'undefined' || typeof document === 'undefined';
-const useClientLayoutEffect = isServer ? useEffect : useLayoutEffect;
-const noop = () => {};
 
 function sameItems(a, b) {
   if (a === undefined || a.length !== b.length) return false;
@@ -117,7 +114,7 @@ export function useQueriesOf(input, queryClient, suspense) {
       }
       return finals.some((result, i) => {
         const options = entries[i].view.latest.current;
-        const throwing = options.throwOnError !== undefined && options.throwOnError !== false;
+        const throwing = mayThrow(options.throwOnError);
         return shouldNotify(entries[i].view.shown, result, options.notifyOnChangeProps, entries[i].view.tracker, throwing);
       });
     };
