@@ -369,6 +369,16 @@ export interface MutationOptions<TData = unknown, TError = unknown, TVariables =
   /** How long the MutationCache keeps it once settled and unsubscribed (default 5 minutes). */
   gcTime?: Millis;
   meta?: Record<string, unknown>;
+  /**
+   * The durable outbox: each run is written to the client's `storage` (under
+   * `${keyPrefix}:~outbox:…`) before `mutationFn` runs and deleted once it settled, so a run
+   * cut short by a reload or a restart runs again at `resumePausedMutations()` (or when the
+   * network comes back) with the `mutationFn` registered for its key through
+   * `setMutationDefaults`. Needs a `mutationKey` (a TypeError without one) and JSON
+   * variables (others: one warning, not persisted). From `defaultOptions.mutations` it
+   * applies to mutations with a key. Default `false`.
+   */
+  persist?: boolean;
 }
 
 export interface MutationState<TData = unknown, TError = unknown, TVariables = void, TContext = unknown> {
@@ -450,16 +460,20 @@ export declare class QueryClient {
   cancelQueries(filters?: QueryFilters): Promise<void>;
   removeQueries(filters?: QueryFilters): void;
   resetQueries(filters?: QueryFilters, options?: RefetchOptions): Promise<void>;
-  /** Online: paused mutations look again now; resolves when their `mutationFn` settled. Offline: at once. */
+  /**
+   * Online: paused mutations look again now, and the persisted mutations (`persist: true`) a
+   * reload or restart cut short run again from the outbox, each once, in scope order, with the
+   * `mutationFn` of `setMutationDefaults`; resolves when those runs settled. Offline: at once.
+   */
   resumePausedMutations(): Promise<void>;
   isFetching(filters?: QueryFilters): number;
   /**
    * Log-out: empties L1 and this client's L2 namespace (every `${keyPrefix}:[…` entry, those
-   * of earlier sessions included). Resolves when storage holds none of them; rejects with
+   * of earlier sessions included) and the outbox of persisted mutations. Resolves when storage holds none of them; rejects with
    * the storage's error if that failed (L1 is empty either way; L2 is tried again later).
    */
   clear(): Promise<void>;
-  /** Resolves when every L2 write issued so far has been tried (`ctx.waitUntil(client.flush())`). */
+  /** Resolves when every L2 write issued so far (the outbox's records too) has been tried (`ctx.waitUntil(client.flush())`). */
   flush(): Promise<void>;
   /** Storage calls made so far (reads, batch writes, clears). */
   readonly storageCalls: number;

@@ -19,6 +19,8 @@ import { warnUnknownOptions } from './option_names.js';
 import { skipsQueryFn } from './skip_token.js';
 import { resolveCallStaleTime } from './option_functions.js';
 import { describe } from './describe.js';
+import { MutationOutbox } from './mutation_outbox.js';
+import { replayOutbox, replayOnReconnect } from './outbox_replay.js';
 
 const MISS = Symbol('miss');
 // `#hit`'s freshness rule for ensureQueryData: fresh data only with `revalidateIfStale`.
@@ -41,6 +43,10 @@ export class QueryClient extends engine.QueryClient {
   #defaults;
   #queryCache; // made when first asked for, unless given
   #mutationCache;
+  // With `storage`: the records of persisted mutations (mutation_outbox.js), run again at
+  // resumePausedMutations() and when the network comes back (outbox_replay.js).
+  #outbox;
+  #stopReplayOnReconnect;
 
   constructor(options) {
     assertEngineReady();
@@ -58,6 +64,11 @@ export class QueryClient extends engine.QueryClient {
     this.#fetchHits = this.runtime !== 'edge';
     if (caches.queryCache) this.#queryCache = bindQueryCache(caches.queryCache, this);
     if (caches.mutationCache) this.#mutationCache = bindMutationCache(caches.mutationCache, this);
+    const storage = given.storage;
+    if (storage !== undefined && storage !== null) {
+      this.#outbox = new MutationOutbox(this, storage, given);
+      this.#stopReplayOnReconnect = replayOnReconnect(this);
+    }
   }
 
   /** `client.watch(options)`: a `QueryObserver` of this client. */
@@ -186,7 +197,33 @@ export class QueryClient extends engine.QueryClient {
     return this.ensureQueryData(infiniteQueryOptions(this, options, 'ensureInfiniteQueryData'));
   }
 
+  /**
+   * TanStack's: paused mutations go on now (the engine's), and, online, the persisted
+   * mutations a reload or restart cut short run again from the outbox; resolves when both
+   * settled.
+   */
+  resumePausedMutations() {
+    const resumed = super.resumePausedMutations();
+    if (this.#outbox === undefined || !engine.onlineManager.isOnline()) return resumed;
+    return Promise.all([resumed, replayOutbox(this)]).then(() => undefined);
+  }
+
+  /** Log-out: the engine's clear (L1 and the L2 entries) and the outbox's records. */
+  clear() {
+    const cleared = super.clear();
+    if (this.#outbox === undefined) return cleared;
+    return Promise.all([cleared, this.#outbox.clear()]).then(() => undefined);
+  }
+
+  /** The engine's flush, and the outbox's records written and deleted so far. */
+  flush() {
+    const flushed = super.flush();
+    if (this.#outbox === undefined) return flushed;
+    return Promise.all([flushed, this.#outbox.flush()]).then(() => undefined);
+  }
+
   dispose() {
+    this.#closeOutbox();
     this.#mirror.close();
     const disposed = super.dispose();
     // Its mutations leave the cache (their gc timers and the engine's hold on them end):
@@ -198,7 +235,15 @@ export class QueryClient extends engine.QueryClient {
   free() {
     // Pending touches reach the cache, which observers may keep alive.
     if (this.#mirror.live) this.#mirror.close();
+    this.#closeOutbox();
     super.free();
+  }
+
+  /** No more records written or run by this client; those stored stay for another. */
+  #closeOutbox() {
+    this.#outbox?.close();
+    this.#stopReplayOnReconnect?.();
+    this.#stopReplayOnReconnect = undefined;
   }
 
   /** The data a call answers from L1 now, or MISS when the engine must decide.

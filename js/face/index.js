@@ -17,6 +17,10 @@
 // - query_cache.js `QueryCache`: find/findAll, events and global callbacks (a watch on the engine)
 // - query.js    `Query`: the handle of one cached query
 // - mutation_cache.js `MutationCache`: the mutations a client made, events, global callbacks
+// - persisted_mutation.js which mutations are persisted (`persist: true`); their runs recorded
+// - mutation_outbox.js the records of persisted runs in the client's storage
+// - outbox_replay.js running those records again (resumePausedMutations, reconnect)
+// - outbox_owners.js which realm owns a record; across tabs, whether it is still alive
 // - cache_options.js the client options `queryCache` and `mutationCache`
 // - cache_config.js the global callbacks a QueryCache or MutationCache is made with
 // - hydration.js `dehydrate` / `hydrate`

@@ -20,13 +20,17 @@
 // `mutate()`, so its cache holds one entry per run; here the entry is the object
 // `client.mutation()` returned, reused by each of its runs (its `state` is the latest run's).
 // Paused mutations (offline, or waiting for their scope) are resumed by the engine
-// (`client.resumePausedMutations()`, or the network coming back). Its `subscribe` is counted (a subscribed
+// (`client.resumePausedMutations()`, or the network coming back). A mutation with
+// `persist: true` and a `mutationKey` records each run in the client's outbox
+// (persisted_mutation.js, mutation_outbox.js). Its `subscribe` is counted (a subscribed
 // mutation is never removed) and its `free()` takes it out of the cache first.
 
 import * as engine from 'stackquery:engine';
 import { partialMatchKey } from './defaults.js';
 import { describe } from './describe.js';
 import { checkCacheConfig } from './cache_config.js';
+import { outboxOf } from './mutation_outbox.js';
+import { persistedRuns } from './persisted_mutation.js';
 
 const BIND = Symbol('stackquery.bindMutationCache');
 
@@ -85,14 +89,18 @@ export class MutationCache {
     // Not an options object: the engine's TypeError says so.
     if (typeof defaulted !== 'object' || defaulted === null) return engineMutation.call(client, defaulted);
     const gcTime = readGcTime(defaulted.gcTime);
+    // `persist: true` (persisted_mutation.js): each run recorded in the client's outbox.
+    const persisted = persistedRuns(options, defaulted, outboxOf(client));
     // The engine holds the callbacks (a root): they must reach the mutation only weakly,
     // or it could never be collected (nor its client). They are made where `mutation` is
     // not in scope (closures share their scope). While it runs it is in the cache.
     const handle = { ref: undefined }; // set once the mutation exists, before any callback runs
-    const given = wrapCallbacks(defaulted, this.#config, handle, (m) => this.#running(m));
+    let given = wrapCallbacks(defaulted, this.#config, handle, (m) => this.#running(m));
+    if (persisted !== undefined) given = { ...given, mutationFn: persisted.wrapMutationFn(given.mutationFn) };
     const mutation = engineMutation.call(client, given); // the engine checks the options
     handle.ref = weakly(mutation);
     this.#adopt(mutation, defaulted, gcTime);
+    persisted?.attach(mutation);
     return mutation;
   }
 

@@ -17,6 +17,7 @@ const QUERY = [
 const MUTATION = [
   'mutationFn', 'mutationKey', 'onMutate', 'onSuccess', 'onError', 'onSettled', 'retry',
   'retryDelay', 'scope', 'meta', 'gcTime', 'networkMode', '_defaulted', 'throwOnError',
+  'persist', // stackquery's: the durable outbox (persisted_mutation.js)
 ];
 const CLIENT = [
   'storage', 'staleTime', 'gcTime', 'retry', 'retryDelay', 'maxEntries', 'keyPrefix', 'buster',

@@ -43,6 +43,15 @@ const d = new QueryClient({ defaultOptions: { queries: { staleTime: 60_000, retr
 d.setQueryDefaults(['todos'], { queryFn: async () => [], staleTime: 5_000 });
 const todoStale: unknown = d.getQueryDefaults(['todos', 1]).staleTime;
 d.setMutationDefaults(['add'], { mutationFn: async (n: number) => n + 1 });
+// The durable outbox: persisted runs, resumed after a reload or restart.
+d.setMutationDefaults(['orders'], { persist: true, scope: { id: 'cart' } });
+const placeOrder = d.mutation({ mutationKey: ['orders', 'place'], persist: true, mutationFn: async (order: { item: string }) => order.item });
+void placeOrder.mutate({ item: 'tea' });
+const resumed: Promise<void> = d.resumePausedMutations();
+void resumed;
+new QueryClient({ defaultOptions: { mutations: { persist: true } } });
+// @ts-expect-error persist is a boolean
+d.mutation({ mutationKey: ['x'], persist: 'yes' });
 d.mutation<number, Error, number>({ mutationKey: ['add'] }).mutate(1);
 const defaulted: true = d.defaultQueryOptions({ queryKey: ['todos'] })._defaulted;
 d.setDefaultOptions({ ...d.getDefaultOptions(), queries: { gcTime: 1_000 } });
