@@ -25,6 +25,7 @@ use super::convert::{describe, js_name};
 use super::errors::{range_error, type_error};
 use super::exit_flush;
 use super::options::{get, optional_function, read_duration};
+use super::read_batch::{self, ReadBatch};
 use super::storage::{error_name, read_storage, Backend, Order, Ordered, StorageBackend, WriteOp};
 use super::timer::Sleep;
 use crate::core::persist::envelope::{self, EnvelopeMeta, Rejection};
@@ -219,6 +220,8 @@ pub struct Persister {
     written_at_exit: Cell<Option<u32>>,
     /// Reads in progress, by hash: concurrent cold readers share one storage call.
     reads: RefCell<HashMap<String, Promise>>,
+    /// The cold reads of this turn, read in one storage call ([`read_batch`]).
+    batch: ReadBatch,
     /// Storage calls made, by kind (for tests and the benchmark).
     pub calls: Cell<u32>,
     late: RefCell<LateWrites>,
@@ -260,6 +263,7 @@ impl Persister {
             written: Cell::new(0),
             written_at_exit: Cell::new(None),
             reads: RefCell::new(HashMap::new()),
+            batch: ReadBatch::default(),
             calls: Cell::new(0),
             late: RefCell::new(LateWrites::default()),
             cleared_at: Cell::new(f64::NEG_INFINITY),
@@ -1037,18 +1041,76 @@ impl Persister {
         if self.queue.borrow().pending(hash).is_some() || !self.health.borrow().available(now()) {
             return None;
         }
-        let key = self.storage_key(hash);
-        self.calls.set(self.calls.get() + 1);
-        let raw = match bounded(self.opts.backend.get(&key), self.opts.timeout_ms, "get").await {
-            Ok(v) => {
+        let raw = self.batched_get(self.storage_key(hash)).await?;
+        self.decode_stored(hash, raw)
+    }
+
+    /// `key`'s stored value, read with the other cold keys of this turn in one storage
+    /// call ([`read_batch`]); `None` when that call failed.
+    async fn batched_get(self: &Rc<Self>, key: String) -> Option<JsValue> {
+        let (batch, index) = self.batch.join(key, |keys| {
+            let this = self.clone();
+            super::promise::from_future(async move {
+                read_batch::after_this_turn().await;
+                let keys = this.batch.close(&keys);
+                this.count_call();
+                let read = this.opts.backend.get_many(&keys);
+                match bounded(read, this.opts.timeout_ms, "get").await {
+                    Ok(values) => {
+                        this.health.borrow_mut().on_success();
+                        Ok(values.into())
+                    }
+                    Err(e) => {
+                        this.failed(&e, "get", keys.first().map_or("", String::as_str));
+                        Ok(JsValue::UNDEFINED)
+                    }
+                }
+            })
+        });
+        read_batch::value_at(batch, index).await
+    }
+
+    /// Every stored entry of the namespace: the hashes and, in the same order, the raw
+    /// values, read in one pass (for the bulk restore); a storage that cannot list keys
+    /// is read through the namespace index. Empty while L2 is backing off or when the
+    /// read fails.
+    pub async fn read_namespace(self: &Rc<Self>) -> (Vec<String>, js_sys::Array) {
+        let none = (Vec::new(), js_sys::Array::new());
+        if !self.health.borrow().available(now()) {
+            return none;
+        }
+        let read = async {
+            self.count_call();
+            if let Some(entries) = self.opts.backend.entries(&self.ns.entries()).await? {
+                return Ok(entries);
+            }
+            let hashes = self.stored_index(&self.ns.index_key()).await?;
+            let keys: Vec<String> = hashes.iter().map(|h| self.storage_key(h)).collect();
+            let values = self.opts.backend.get_many(&keys).await?;
+            Ok((keys, values))
+        };
+        match bounded(read, self.opts.timeout_ms, "get").await {
+            Ok((mut keys, values)) => {
                 self.health.borrow_mut().on_success();
-                v
+                // Hashes, not storage keys: every key listed starts with the namespace.
+                let prefix = self.ns.prefix().len();
+                for key in keys.iter_mut() {
+                    key.drain(..prefix.min(key.len()));
+                }
+                (keys, values)
             }
             Err(e) => {
-                self.failed(&e, "get", &key);
-                return None;
+                self.failed(&e, "get", &self.ns.entries());
+                none
             }
-        };
+        }
+    }
+
+    /// What a stored value holds for `hash`: its data when it is an envelope of this
+    /// key and buster that has not expired. Anything else is a miss, and an unusable
+    /// entry is deleted (and reported).
+    pub fn decode_stored(self: &Rc<Self>, hash: &str, raw: JsValue) -> Option<Restored> {
+        let key = self.storage_key(hash);
         if raw.is_undefined() || raw.is_null() {
             return None;
         }

@@ -708,10 +708,44 @@ impl IndexedDb {
     }
 }
 
+impl IndexedDb {
+    /// `getAllKeys` and `getAll` over the prefix's range in one readonly transaction
+    /// (both list in key order, so they pair up); only the completion is awaited.
+    pub async fn entries(&self, prefix: &str) -> Result<(Vec<String>, Array), JsValue> {
+        let (tx, store) = self.store(IdbTransactionMode::Readonly).await?;
+        let range: JsValue = Self::prefix_range(prefix)?.into();
+        let keys = store.get_all_keys_with_key(&range)?;
+        let values = store.get_all_with_key(&range)?;
+        completion(&tx).await?;
+        let keys: Array = keys.result()?.unchecked_into();
+        let keys = keys
+            .iter()
+            .map(|k| k.as_string().unwrap_or_default())
+            .collect();
+        Ok((keys, values.result()?.unchecked_into()))
+    }
+}
+
 impl StorageBackend for IndexedDb {
     async fn get(&self, key: &str) -> Result<JsValue, JsValue> {
         let (_tx, store) = self.store(IdbTransactionMode::Readonly).await?;
         request(store.get(&JsValue::from_str(key))?).await
+    }
+
+    /// One readonly transaction: every get is issued at once, and only the
+    /// transaction's completion is awaited (no Rust closure per request).
+    async fn get_many(&self, keys: &[String]) -> Result<Array, JsValue> {
+        let (tx, store) = self.store(IdbTransactionMode::Readonly).await?;
+        let requests = Array::new();
+        for key in keys {
+            requests.push(store.get(&JsValue::from_str(key))?.as_ref());
+        }
+        completion(&tx).await?;
+        let values = Array::new();
+        for request in requests.iter() {
+            values.push(&request.unchecked_into::<IdbRequest>().result()?);
+        }
+        Ok(values)
     }
 
     async fn write(&self, ops: &[WriteOp]) -> Result<(), JsValue> {
