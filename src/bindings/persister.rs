@@ -28,6 +28,7 @@ use super::options::{get, optional_function, read_duration};
 use super::read_batch::{self, ReadBatch};
 use super::storage::{error_name, read_storage, Backend, Order, Ordered, StorageBackend, WriteOp};
 use super::timer::Sleep;
+use crate::core::persist::byte_budget::ByteBudget;
 use crate::core::persist::envelope::{self, EnvelopeMeta, Rejection};
 use crate::core::persist::health::Health;
 use crate::core::persist::hydration::{expires_at, trusted_updated_at, ttl_seconds};
@@ -70,6 +71,9 @@ pub struct PersistOptions {
     /// Entries larger than this (bytes of the stored string) stay in L1 only, and are
     /// not parsed when read (`maxEntryBytes`; default [`DEFAULT_MAX_ENTRY_BYTES`]).
     pub max_entry_bytes: Option<usize>,
+    /// The most bytes the namespace may hold in L2 (`persistMaxBytes`): past it, the
+    /// least recently used entries are deleted from L2 (they stay in L1).
+    pub max_bytes: Option<usize>,
     /// The `BroadcastChannel` name for cross-tab sync (`crossTab`; on by default
     /// with IndexedDB, the storage tabs share).
     pub cross_tab: Option<String>,
@@ -143,6 +147,13 @@ impl PersistOptions {
                     return Err(range_error("maxEntryBytes must be at least 1"))
                 }
                 Some(Duration::Never) => None, // Infinity: no bound
+            },
+            max_bytes: match read_duration(&get(opts, "persistMaxBytes")?, "persistMaxBytes")? {
+                None | Some(Duration::Never) => None,
+                Some(Duration::Millis(n)) if n >= 1.0 => Some(n as usize),
+                Some(Duration::Millis(_)) => {
+                    return Err(range_error("persistMaxBytes must be at least 1"))
+                }
             },
         }))
     }
@@ -222,6 +233,8 @@ pub struct Persister {
     reads: RefCell<HashMap<String, Promise>>,
     /// The cold reads of this turn, read in one storage call ([`read_batch`]).
     batch: ReadBatch,
+    /// With `persistMaxBytes`: the namespace's entry sizes and what to evict.
+    budget: RefCell<Option<ByteBudget>>,
     /// Storage calls made, by kind (for tests and the benchmark).
     pub calls: Cell<u32>,
     late: RefCell<LateWrites>,
@@ -245,6 +258,7 @@ struct LateWrites {
 impl Persister {
     pub fn new(opts: PersistOptions) -> Rc<Persister> {
         let ns = Namespace::new(&opts.key_prefix);
+        let budget = RefCell::new(opts.max_bytes.map(ByteBudget::new));
         let index = RefCell::new((!opts.backend.lists_keys()).then(Hashes::new));
         let persister = Rc::new(Persister {
             opts,
@@ -264,6 +278,7 @@ impl Persister {
             written_at_exit: Cell::new(None),
             reads: RefCell::new(HashMap::new()),
             batch: ReadBatch::default(),
+            budget,
             calls: Cell::new(0),
             late: RefCell::new(LateWrites::default()),
             cleared_at: Cell::new(f64::NEG_INFINITY),
@@ -624,6 +639,9 @@ impl Persister {
             Ok(()) => {
                 self.health.borrow_mut().on_success();
                 self.written.set(self.written.get().wrapping_add(1));
+                if self.budget.borrow().is_some() {
+                    self.keep_within_budget(&ops, batch.clear_first).await;
+                }
                 let mut late = self.late.borrow_mut();
                 if !late.outstanding.is_empty() {
                     let LateWrites { outstanding, since } = &mut *late;
@@ -925,6 +943,70 @@ impl Persister {
     }
 
     /// The store is full: drop the oldest quarter of this namespace's entries.
+    /// With `persistMaxBytes`, after a batch was written: counts its entries (learning
+    /// what the namespace held first, once), then deletes the least recently used
+    /// entries past the limit.
+    async fn keep_within_budget(self: &Rc<Self>, ops: &[WriteOp], cleared: bool) {
+        let load = cleared || !self.budget.borrow().as_ref().is_some_and(|b| b.is_loaded());
+        if load {
+            let (hashes, values) = if cleared {
+                (Vec::new(), js_sys::Array::new())
+            } else {
+                self.read_namespace().await
+            };
+            let stored = hashes.into_iter().zip(values.iter()).map(|(hash, raw)| {
+                let text = raw.as_string().unwrap_or_default();
+                let at = envelope::decode(&text).map_or(0.0, |d| d.data_updated_at);
+                (hash, text.len(), at)
+            });
+            if let Some(budget) = self.budget.borrow_mut().as_mut() {
+                if cleared {
+                    *budget = ByteBudget::new(budget.max());
+                }
+                budget.load(stored);
+            }
+        }
+        let t = now();
+        let evict = {
+            let mut budget = self.budget.borrow_mut();
+            let Some(budget) = budget.as_mut() else {
+                return;
+            };
+            for op in ops {
+                match op {
+                    WriteOp::Put { key, value, .. } => {
+                        if let Some(hash) = key.strip_prefix(self.ns.prefix()) {
+                            budget.wrote(hash, value.len(), t);
+                        }
+                    }
+                    WriteOp::Delete { key } => {
+                        if let Some(hash) = key.strip_prefix(self.ns.prefix()) {
+                            budget.removed(hash);
+                        }
+                    }
+                }
+            }
+            budget.evictions()
+        };
+        // Deleted here, in the writer's turn (no batch of ours is under way), and
+        // unconditionally: an ordered delete would keep an entry that is still usable.
+        // One with a write queued is left to that write.
+        let ops: Vec<WriteOp> = evict
+            .iter()
+            .filter(|hash| !self.has_pending(hash))
+            .map(|hash| WriteOp::Delete {
+                key: self.storage_key(hash),
+            })
+            .collect();
+        if !ops.is_empty() {
+            self.count_call();
+            let deleted = bounded(self.opts.backend.write(&ops), self.opts.timeout_ms, "delete");
+            if let Err(e) = deleted.await {
+                self.failed(&e, "delete", &self.ns.entries());
+            }
+        }
+    }
+
     async fn evict_oldest(&self) -> bool {
         let backend = &self.opts.backend;
         let Ok(Some(keys)) = bounded(
@@ -1115,7 +1197,9 @@ impl Persister {
             return None;
         }
         let mut stamped_at = f64::NEG_INFINITY;
+        let mut stored_bytes = 0;
         let restored = self.bounded_text(&raw).and_then(|text| {
+            stored_bytes = text.len();
             let t = now();
             let d = envelope::read(&text, hash, &self.opts.buster, t).map_err(Some)?;
             stamped_at = d.data_updated_at;
@@ -1132,6 +1216,9 @@ impl Persister {
         });
         match restored {
             Ok(r) => {
+                if let Some(budget) = self.budget.borrow_mut().as_mut() {
+                    budget.read(hash, stored_bytes, now());
+                }
                 if r.updated_at < stamped_at {
                     // Stamped in the future: stored again as written now, so it ages.
                     self.put(

@@ -723,3 +723,19 @@ export async function restoreQueriesReadsAWholeNamespaceFromIndexedDb(make, lib)
   eq(client.getQueryData(['other']), 'x', 'restored');
   client.dispose();
 }
+
+export async function persistMaxBytesKeepsAnIndexedDbNamespaceUnderItsLimit(make, lib) {
+  const dbName = freshDb();
+  const client = make({ storage: lib.IndexedDbStorage({ dbName }), persistMaxBytes: 3_000 });
+  for (let i = 0; i < 30; i++) {
+    client.setQueryData(['row', i], { i, text: 'x'.repeat(400) });
+    await client.flush();
+    await sleep(2);
+  }
+  const stored = await idbEntries(dbName);
+  const bytes = [...stored.values()].reduce((n, v) => n + v.length, 0);
+  assert(bytes <= 3_000 && stored.size >= 4, `IndexedDB holds ${stored.size} entries, ${bytes} B`);
+  assert(stored.has('stackquery:["row",29]') && !stored.has('stackquery:["row",0]'), 'the newest stay, the oldest went');
+  eq(client.getQueryData(['row', 0]).i, 0, 'L1 keeps what L2 evicted');
+  client.dispose();
+}
