@@ -212,6 +212,8 @@ row('3. cold start, all 10,000 by `restoreQueries()` (one pass, L1 filled in ≤
 row('3. cold start, all 10,000 by `restoreQueries()` vs per-query `restoreQueries`', ms(crSq), ms(caTsQ), faster(caTsQ / crSq));
 row('3. cold start, all 10,000 by `fetchQuery` each, at once (cold reads batched) vs whole-client restore', ms(caSq), ms(cTsC), faster(cTsC / caSq));
 row('3. the same vs per-query `restoreQueries`', ms(caSq), ms(caTsQ), faster(caTsQ / caSq));
+const ocSq = m((r) => r.obsColdSq.ms), ocTs = m((r) => r.obsColdTs.ms), ocCalls = m((r) => r.obsColdSq.calls);
+row(`3. 500 \`QueryObserver\`s mounting at once on cold keys, until all have their data (storage requests: stackquery ${ocCalls}, TanStack 500) vs per-query persister`, ms(ocSq), ms(ocTs), faster(ocTs / ocSq));
 
 const iSq = m((r) => r.invSq), iTs = m((r) => r.invTs);
 row('4. `invalidateQueries` by prefix, 20,000 queries / 200 prefixes', ops(iSq), ops(iTs), faster(iSq / iTs), '≥ 5× faster', iSq / iTs >= 5);
