@@ -134,6 +134,12 @@ export interface QueryClientOptions {
    */
   maxEntryBytes?: number;
   /**
+   * Most bytes this client's namespace may hold in L2 (the stored strings). Past it, after each
+   * write, the least recently used entries (written or read longest ago) are deleted from L2;
+   * they stay in L1. Default: no limit (the storage's own quota applies).
+   */
+  persistMaxBytes?: number;
+  /**
    * Where the client runs. `'auto'` (default) detects a browser, a server (Node, Deno) or the
    * edge (Cloudflare Workers). `'edge'` arms no timer: expired queries go on the next call.
    */
@@ -424,10 +430,14 @@ export declare class QueryClient {
     options: QueryOptions<TData, TError, TKey> & { revalidateIfStale?: boolean },
   ): Promise<TData>;
   /**
-   * Reads these keys from L2 into L1 without fetching (those already in L1 are not read;
-   * L2 never replaces newer L1 data): how many got data. 0 with no storage or when storage fails.
+   * Reads queries from L2 into L1 without fetching: these keys (read together, in one storage
+   * call), or with no argument every stored query of the client's namespace, or with
+   * `{ queryKey }` those whose key starts with its elements (one pass: one IndexedDB
+   * transaction; L1 filled in slices of at most 8 ms, up to `maxEntries`). Queries already
+   * holding data in L1 are not read over. Resolves with how many got data; 0 with no storage or
+   * when storage fails.
    */
-  restoreQueries(queryKeys: readonly QueryKey[]): Promise<number>;
+  restoreQueries(queryKeys?: readonly QueryKey[] | { queryKey?: QueryKey }): Promise<number>;
   /** TanStack's `query()`: `fetchQuery`, then `select` on its data. */
   query<TQueryData = unknown, TError = unknown, TData = TQueryData, TKey extends QueryKey = QueryKey>(
     options: QueryOptions<TQueryData, TError, TKey> & { select?: (data: TQueryData) => TData },

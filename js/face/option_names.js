@@ -21,7 +21,7 @@ const MUTATION = [
 ];
 const CLIENT = [
   'storage', 'staleTime', 'gcTime', 'retry', 'retryDelay', 'maxEntries', 'keyPrefix', 'buster',
-  'persistMaxAge', 'storageTimeout', 'maxEntryBytes', 'onStorageError', 'crossTab', 'runtime',
+  'persistMaxAge', 'persistMaxBytes', 'storageTimeout', 'maxEntryBytes', 'onStorageError', 'crossTab', 'runtime',
   'networkMode', 'refetchOnWindowFocus', 'refetchOnReconnect', 'defaultOptions', 'queryCache',
   'mutationCache',
 ];

@@ -34,6 +34,7 @@ mod options;
 mod paused_mutations;
 mod persister;
 mod promise;
+mod read_batch;
 mod reentry;
 mod restore_queries;
 pub mod storage;

@@ -424,6 +424,27 @@ impl QueryOptions {
         })
     }
 
+    /// The options of a query known only by its key (`key_js`, whose hash is `hash`):
+    /// the client's defaults, with no option object read (the bulk restore).
+    pub fn for_key(key_js: JsValue, hash: String, defaults: &ClientOptions) -> QueryOptions {
+        QueryOptions {
+            hash,
+            key: None,
+            key_js,
+            query_fn: None,
+            stale_time: defaults.stale_time,
+            gc_time: defaults.gc_time,
+            retry: defaults.retry_for(false),
+            retry_delay: defaults.retry_delay.clone(),
+            initial_data: JsValue::UNDEFINED,
+            initial_data_updated_at: JsValue::UNDEFINED,
+            meta: JsValue::UNDEFINED,
+            persist: None,
+            network_mode: defaults.network_mode,
+            structural_sharing: JsValue::UNDEFINED,
+        }
+    }
+
     pub fn require_query_fn(&self, method: &str) -> Result<(), JsValue> {
         if self.query_fn.is_none() {
             return Err(type_error(format!(

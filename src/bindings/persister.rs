@@ -25,8 +25,10 @@ use super::convert::{describe, js_name};
 use super::errors::{range_error, type_error};
 use super::exit_flush;
 use super::options::{get, optional_function, read_duration};
+use super::read_batch::{self, ReadBatch};
 use super::storage::{error_name, read_storage, Backend, Order, Ordered, StorageBackend, WriteOp};
 use super::timer::Sleep;
+use crate::core::persist::byte_budget::ByteBudget;
 use crate::core::persist::envelope::{self, EnvelopeMeta, Rejection};
 use crate::core::persist::health::Health;
 use crate::core::persist::hydration::{expires_at, trusted_updated_at, ttl_seconds};
@@ -69,6 +71,9 @@ pub struct PersistOptions {
     /// Entries larger than this (bytes of the stored string) stay in L1 only, and are
     /// not parsed when read (`maxEntryBytes`; default [`DEFAULT_MAX_ENTRY_BYTES`]).
     pub max_entry_bytes: Option<usize>,
+    /// The most bytes the namespace may hold in L2 (`persistMaxBytes`): past it, the
+    /// least recently used entries are deleted from L2 (they stay in L1).
+    pub max_bytes: Option<usize>,
     /// The `BroadcastChannel` name for cross-tab sync (`crossTab`; on by default
     /// with IndexedDB, the storage tabs share).
     pub cross_tab: Option<String>,
@@ -142,6 +147,13 @@ impl PersistOptions {
                     return Err(range_error("maxEntryBytes must be at least 1"))
                 }
                 Some(Duration::Never) => None, // Infinity: no bound
+            },
+            max_bytes: match read_duration(&get(opts, "persistMaxBytes")?, "persistMaxBytes")? {
+                None | Some(Duration::Never) => None,
+                Some(Duration::Millis(n)) if n >= 1.0 => Some(n as usize),
+                Some(Duration::Millis(_)) => {
+                    return Err(range_error("persistMaxBytes must be at least 1"))
+                }
             },
         }))
     }
@@ -219,6 +231,10 @@ pub struct Persister {
     written_at_exit: Cell<Option<u32>>,
     /// Reads in progress, by hash: concurrent cold readers share one storage call.
     reads: RefCell<HashMap<String, Promise>>,
+    /// The cold reads of this turn, read in one storage call ([`read_batch`]).
+    batch: ReadBatch,
+    /// With `persistMaxBytes`: the namespace's entry sizes and what to evict.
+    budget: RefCell<Option<ByteBudget>>,
     /// Storage calls made, by kind (for tests and the benchmark).
     pub calls: Cell<u32>,
     late: RefCell<LateWrites>,
@@ -242,6 +258,7 @@ struct LateWrites {
 impl Persister {
     pub fn new(opts: PersistOptions) -> Rc<Persister> {
         let ns = Namespace::new(&opts.key_prefix);
+        let budget = RefCell::new(opts.max_bytes.map(ByteBudget::new));
         let index = RefCell::new((!opts.backend.lists_keys()).then(Hashes::new));
         let persister = Rc::new(Persister {
             opts,
@@ -260,6 +277,8 @@ impl Persister {
             written: Cell::new(0),
             written_at_exit: Cell::new(None),
             reads: RefCell::new(HashMap::new()),
+            batch: ReadBatch::default(),
+            budget,
             calls: Cell::new(0),
             late: RefCell::new(LateWrites::default()),
             cleared_at: Cell::new(f64::NEG_INFINITY),
@@ -620,6 +639,9 @@ impl Persister {
             Ok(()) => {
                 self.health.borrow_mut().on_success();
                 self.written.set(self.written.get().wrapping_add(1));
+                if self.budget.borrow().is_some() {
+                    self.keep_within_budget(&ops, batch.clear_first).await;
+                }
                 let mut late = self.late.borrow_mut();
                 if !late.outstanding.is_empty() {
                     let LateWrites { outstanding, since } = &mut *late;
@@ -921,6 +943,70 @@ impl Persister {
     }
 
     /// The store is full: drop the oldest quarter of this namespace's entries.
+    /// With `persistMaxBytes`, after a batch was written: counts its entries (learning
+    /// what the namespace held first, once), then deletes the least recently used
+    /// entries past the limit.
+    async fn keep_within_budget(self: &Rc<Self>, ops: &[WriteOp], cleared: bool) {
+        let load = cleared || !self.budget.borrow().as_ref().is_some_and(|b| b.is_loaded());
+        if load {
+            let (hashes, values) = if cleared {
+                (Vec::new(), js_sys::Array::new())
+            } else {
+                self.read_namespace().await
+            };
+            let stored = hashes.into_iter().zip(values.iter()).map(|(hash, raw)| {
+                let text = raw.as_string().unwrap_or_default();
+                let at = envelope::decode(&text).map_or(0.0, |d| d.data_updated_at);
+                (hash, text.len(), at)
+            });
+            if let Some(budget) = self.budget.borrow_mut().as_mut() {
+                if cleared {
+                    *budget = ByteBudget::new(budget.max());
+                }
+                budget.load(stored);
+            }
+        }
+        let t = now();
+        let evict = {
+            let mut budget = self.budget.borrow_mut();
+            let Some(budget) = budget.as_mut() else {
+                return;
+            };
+            for op in ops {
+                match op {
+                    WriteOp::Put { key, value, .. } => {
+                        if let Some(hash) = key.strip_prefix(self.ns.prefix()) {
+                            budget.wrote(hash, value.len(), t);
+                        }
+                    }
+                    WriteOp::Delete { key } => {
+                        if let Some(hash) = key.strip_prefix(self.ns.prefix()) {
+                            budget.removed(hash);
+                        }
+                    }
+                }
+            }
+            budget.evictions()
+        };
+        // Deleted here, in the writer's turn (no batch of ours is under way), and
+        // unconditionally: an ordered delete would keep an entry that is still usable.
+        // One with a write queued is left to that write.
+        let ops: Vec<WriteOp> = evict
+            .iter()
+            .filter(|hash| !self.has_pending(hash))
+            .map(|hash| WriteOp::Delete {
+                key: self.storage_key(hash),
+            })
+            .collect();
+        if !ops.is_empty() {
+            self.count_call();
+            let deleted = bounded(self.opts.backend.write(&ops), self.opts.timeout_ms, "delete");
+            if let Err(e) = deleted.await {
+                self.failed(&e, "delete", &self.ns.entries());
+            }
+        }
+    }
+
     async fn evict_oldest(&self) -> bool {
         let backend = &self.opts.backend;
         let Ok(Some(keys)) = bounded(
@@ -1037,23 +1123,83 @@ impl Persister {
         if self.queue.borrow().pending(hash).is_some() || !self.health.borrow().available(now()) {
             return None;
         }
-        let key = self.storage_key(hash);
-        self.calls.set(self.calls.get() + 1);
-        let raw = match bounded(self.opts.backend.get(&key), self.opts.timeout_ms, "get").await {
-            Ok(v) => {
+        let raw = self.batched_get(self.storage_key(hash)).await?;
+        self.decode_stored(hash, raw)
+    }
+
+    /// `key`'s stored value, read with the other cold keys of this turn in one storage
+    /// call ([`read_batch`]); `None` when that call failed.
+    async fn batched_get(self: &Rc<Self>, key: String) -> Option<JsValue> {
+        let (batch, index) = self.batch.join(key, |keys| {
+            let this = self.clone();
+            super::promise::from_future(async move {
+                read_batch::after_this_turn().await;
+                let keys = this.batch.close(&keys);
+                this.count_call();
+                let read = this.opts.backend.get_many(&keys);
+                match bounded(read, this.opts.timeout_ms, "get").await {
+                    Ok(values) => {
+                        this.health.borrow_mut().on_success();
+                        Ok(values.into())
+                    }
+                    Err(e) => {
+                        this.failed(&e, "get", keys.first().map_or("", String::as_str));
+                        Ok(JsValue::UNDEFINED)
+                    }
+                }
+            })
+        });
+        read_batch::value_at(batch, index).await
+    }
+
+    /// Every stored entry of the namespace: the hashes and, in the same order, the raw
+    /// values, read in one pass (for the bulk restore); a storage that cannot list keys
+    /// is read through the namespace index. Empty while L2 is backing off or when the
+    /// read fails.
+    pub async fn read_namespace(self: &Rc<Self>) -> (Vec<String>, js_sys::Array) {
+        let none = (Vec::new(), js_sys::Array::new());
+        if !self.health.borrow().available(now()) {
+            return none;
+        }
+        let read = async {
+            self.count_call();
+            if let Some(entries) = self.opts.backend.entries(&self.ns.entries()).await? {
+                return Ok(entries);
+            }
+            let hashes = self.stored_index(&self.ns.index_key()).await?;
+            let keys: Vec<String> = hashes.iter().map(|h| self.storage_key(h)).collect();
+            let values = self.opts.backend.get_many(&keys).await?;
+            Ok((keys, values))
+        };
+        match bounded(read, self.opts.timeout_ms, "get").await {
+            Ok((mut keys, values)) => {
                 self.health.borrow_mut().on_success();
-                v
+                // Hashes, not storage keys: every key listed starts with the namespace.
+                let prefix = self.ns.prefix().len();
+                for key in keys.iter_mut() {
+                    key.drain(..prefix.min(key.len()));
+                }
+                (keys, values)
             }
             Err(e) => {
-                self.failed(&e, "get", &key);
-                return None;
+                self.failed(&e, "get", &self.ns.entries());
+                none
             }
-        };
+        }
+    }
+
+    /// What a stored value holds for `hash`: its data when it is an envelope of this
+    /// key and buster that has not expired. Anything else is a miss, and an unusable
+    /// entry is deleted (and reported).
+    pub fn decode_stored(self: &Rc<Self>, hash: &str, raw: JsValue) -> Option<Restored> {
+        let key = self.storage_key(hash);
         if raw.is_undefined() || raw.is_null() {
             return None;
         }
         let mut stamped_at = f64::NEG_INFINITY;
+        let mut stored_bytes = 0;
         let restored = self.bounded_text(&raw).and_then(|text| {
+            stored_bytes = text.len();
             let t = now();
             let d = envelope::read(&text, hash, &self.opts.buster, t).map_err(Some)?;
             stamped_at = d.data_updated_at;
@@ -1070,6 +1216,9 @@ impl Persister {
         });
         match restored {
             Ok(r) => {
+                if let Some(budget) = self.budget.borrow_mut().as_mut() {
+                    budget.read(hash, stored_bytes, now());
+                }
                 if r.updated_at < stamped_at {
                     // Stamped in the future: stored again as written now, so it ages.
                     self.put(

@@ -150,6 +150,11 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         })
     }
 
+    /// Whether it holds `max_entries` queries: one more would evict another.
+    pub fn is_full(&self) -> bool {
+        self.queries.len() >= self.max_entries
+    }
+
     pub fn len(&self) -> usize {
         self.queries.len()
     }
@@ -679,6 +684,15 @@ mod tests {
     #[test]
     fn zero_capacity_is_refused() {
         assert_eq!(Cache::new(0).err(), Some(CacheError::ZeroCapacity));
+    }
+
+    #[test]
+    fn full_at_max_entries() {
+        let mut c = Cache::new(2).unwrap();
+        build(&mut c, &["a"], 1000.0, 0.0);
+        assert!(!c.is_full());
+        build(&mut c, &["b"], 1000.0, 0.0);
+        assert!(c.is_full(), "a third query would evict one");
     }
 
     #[test]

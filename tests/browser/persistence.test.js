@@ -683,3 +683,59 @@ export async function aQueryFnGivenEarlierServesLaterCallsOnAColdKey(make) {
   try { await client.fetchQuery({ queryKey: ['never-given'] }); } catch (e) { thrown = e; }
   assert(thrown instanceof TypeError && /queryFn/.test(thrown.message), 'with none at all it is still a TypeError');
 }
+
+/** A second client on a database where an earlier one persisted ['row', i] for i < n, and ['other']. */
+async function coldClientOver(make, lib, n, options = {}) {
+  const dbName = freshDb();
+  const first = make({ storage: lib.IndexedDbStorage({ dbName }) });
+  for (let i = 0; i < n; i++) first.setQueryData(['row', i], { i });
+  first.setQueryData(['other'], 'x');
+  await first.flush();
+  first.dispose();
+  return make({ storage: lib.IndexedDbStorage({ dbName }), staleTime: 60_000, ...options });
+}
+
+export async function coldReadsOfOneTurnAreOneIndexedDbTransaction(make, lib) {
+  const client = await coldClientOver(make, lib, 300);
+  const before = client.storageCalls;
+  const queryFn = counter();
+  // 300 observers mounting in one render: every one asks L2 in the same turn.
+  const observers = Array.from({ length: 300 }, (_, i) =>
+    new lib.QueryObserver(client, { queryKey: ['row', i], queryFn }));
+  const seen = new Set();
+  const unsubs = observers.map((o, i) => o.subscribe((r) => { if (r.data?.i === i) seen.add(i); }));
+  for (let t = 0; t < 200 && seen.size < 300; t++) await sleep(5);
+  eq(seen.size, 300, 'every observer got its row from L2');
+  eq(queryFn.calls, 0, 'no network call');
+  eq(client.storageCalls - before, 1, 'one IndexedDB transaction for the 300 reads');
+  unsubs.forEach((u) => u());
+  client.dispose();
+}
+
+export async function restoreQueriesReadsAWholeNamespaceFromIndexedDb(make, lib) {
+  const client = await coldClientOver(make, lib, 2000, { maxEntries: 5000 });
+  const before = client.storageCalls;
+  eq(await client.restoreQueries({ queryKey: ['row'] }), 2000, 'the rows, not [\'other\']');
+  eq(client.storageCalls - before, 1, 'one pass');
+  eq(client.getQueryData(['row', 1999]), { i: 1999 }, 'a restored row');
+  eq(client.getQueryData(['other']), undefined, 'outside the filter');
+  eq(await client.restoreQueries(), 1, 'the rest');
+  eq(client.getQueryData(['other']), 'x', 'restored');
+  client.dispose();
+}
+
+export async function persistMaxBytesKeepsAnIndexedDbNamespaceUnderItsLimit(make, lib) {
+  const dbName = freshDb();
+  const client = make({ storage: lib.IndexedDbStorage({ dbName }), persistMaxBytes: 3_000 });
+  for (let i = 0; i < 30; i++) {
+    client.setQueryData(['row', i], { i, text: 'x'.repeat(400) });
+    await client.flush();
+    await sleep(2);
+  }
+  const stored = await idbEntries(dbName);
+  const bytes = [...stored.values()].reduce((n, v) => n + v.length, 0);
+  assert(bytes <= 3_000 && stored.size >= 4, `IndexedDB holds ${stored.size} entries, ${bytes} B`);
+  assert(stored.has('stackquery:["row",29]') && !stored.has('stackquery:["row",0]'), 'the newest stay, the oldest went');
+  eq(client.getQueryData(['row', 0]).i, 0, 'L1 keeps what L2 evicted');
+  client.dispose();
+}

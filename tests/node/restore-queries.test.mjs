@@ -84,10 +84,109 @@ test('restoreQueries with no storage, or failing storage, resolves with 0 and th
   client.dispose();
 });
 
-test('restoreQueries rejects what is not a list of keys with a TypeError naming the call', () => {
+test('restoreQueries rejects what is not keys, filters or nothing with a TypeError naming the call', () => {
   const client = new QueryClient({ storage: mapStorage() });
   assert.throws(() => client.restoreQueries(['todos']), { name: 'TypeError', message: /queryKey/ });
-  assert.throws(() => client.restoreQueries('todos'), { name: 'TypeError', message: /restoreQueries needs an array of query keys/ });
-  assert.throws(() => client.restoreQueries(), { name: 'TypeError', message: /restoreQueries/ });
+  assert.throws(() => client.restoreQueries('todos'), { name: 'TypeError', message: /restoreQueries takes an array of query keys/ });
+  assert.throws(() => client.restoreQueries({ queryKey: 'todos' }), { name: 'TypeError', message: /queryKey/ });
+  client.dispose();
+});
+
+/** `storage` with a `keys(prefix)` method. */
+function listing(storage) {
+  storage.keys = async (prefix) => [...storage.map.keys()].filter((k) => k.startsWith(prefix));
+  return storage;
+}
+
+/** A storage (one that lists its keys unless given) holding `n` todos, ['user', 1] and ['todos2'] from an earlier session. */
+async function persistedMany(n, storage = listing(mapStorage())) {
+  const first = new QueryClient({ storage });
+  for (let i = 0; i < n; i++) first.setQueryData(['todos', i], { id: i });
+  first.setQueryData(['user', 1], { name: 'ann' });
+  first.setQueryData(['todos2'], 'other');
+  await first.flush();
+  first.dispose();
+  return storage;
+}
+
+test('restoreQueries() restores every stored query of the namespace in one storage pass', async () => {
+  const storage = await persistedMany(300);
+  storage.map.set('other-app:["todos",1]', 'not ours'); // another keyPrefix's entry
+  const client = new QueryClient({ storage, staleTime: 60_000 });
+  const gets = storage.gets;
+  const calls = client.storageCalls;
+  assert.equal(await client.restoreQueries(), 302);
+  assert.equal(client.storageCalls - calls, 1, 'one pass');
+  assert.equal(storage.gets - gets, 302, 'each entry read once (this storage has no getMany)');
+  assert.equal(client.size, 302);
+  assert.deepEqual(client.getQueryData(['todos', 299]), { id: 299 });
+  assert.deepEqual(client.getQueryData(['user', 1]), { name: 'ann' });
+  assert.equal(client.getQueryState(['todos', 7]).status, 'success');
+  assert.deepEqual(await client.fetchQuery({ queryKey: ['todos', 5], queryFn: neverCalled }), { id: 5 });
+  client.dispose();
+});
+
+test('restoreQueries({ queryKey }) restores only the keys starting with those elements', async () => {
+  const storage = await persistedMany(20);
+  const client = new QueryClient({ storage });
+  assert.equal(await client.restoreQueries({ queryKey: ['todos'] }), 20, "['todos2'] and ['user', 1] are not under ['todos']");
+  assert.equal(client.getQueryData(['todos2']), undefined);
+  assert.equal(client.getQueryData(['user', 1]), undefined);
+  assert.equal(await client.restoreQueries({ queryKey: ['todos', 3] }), 0, 'already in L1');
+  assert.equal(await client.restoreQueries({}), 2, 'no queryKey: the rest of the namespace');
+  client.dispose();
+});
+
+test('restoreQueries() never replaces newer L1 data, nor data whose write is queued', async () => {
+  const storage = await persistedMany(3);
+  const client = new QueryClient({ storage });
+  client.setQueryData(['todos', 0], { id: 0, newer: true });
+  assert.equal(await client.restoreQueries(), 4);
+  assert.deepEqual(client.getQueryData(['todos', 0]), { id: 0, newer: true });
+  client.dispose();
+});
+
+test('restoreQueries() on a storage that cannot list its keys reads the namespace index', async () => {
+  const storage = await persistedMany(10, mapStorage());
+  const client = new QueryClient({ storage });
+  assert.equal(await client.restoreQueries(), 12);
+  assert.deepEqual(client.getQueryData(['todos', 9]), { id: 9 });
+  client.dispose();
+});
+
+test('restoreQueries() with failing storage resolves with 0; a corrupt entry is skipped and deleted', async () => {
+  const storage = await persistedMany(5);
+  storage.map.set('stackquery:["todos",2]', '{"v":1,"key":');
+  const client = new QueryClient({ storage, onStorageError: () => {} });
+  assert.equal(await client.restoreQueries(), 6, 'the 6 good entries');
+  assert.equal(client.getQueryData(['todos', 2]), undefined);
+  await client.flush();
+  assert.equal(storage.map.has('stackquery:["todos",2]'), false, 'the corrupt entry was deleted');
+  client.dispose();
+  storage.failing = true;
+  const down = new QueryClient({ storage, onStorageError: () => {} });
+  assert.equal(await down.restoreQueries(), 0);
+  down.dispose();
+});
+
+test('restoreQueries() stops when L1 holds maxEntries queries', async () => {
+  const storage = await persistedMany(20);
+  const client = new QueryClient({ storage, maxEntries: 10 });
+  client.setQueryData(['mine'], 1);
+  assert.equal(await client.restoreQueries(), 9, 'room for 9 beside the query L1 had');
+  assert.equal(client.size, 10);
+  assert.equal(client.getQueryData(['mine']), 1, 'nothing of L1 evicted');
+  client.dispose();
+});
+
+test('restoreQueries() of many entries lets the event loop run between slices', async () => {
+  const storage = await persistedMany(20_000);
+  const client = new QueryClient({ storage, maxEntries: 50_000 });
+  let ticks = 0;
+  const timer = setInterval(() => { ticks++; }, 0);
+  const n = await client.restoreQueries();
+  clearInterval(timer);
+  assert.equal(n, 20_002);
+  assert.ok(ticks >= 2, `timers ran during the restore (${ticks} ticks)`);
   client.dispose();
 });

@@ -184,3 +184,10 @@ hydrate(new QueryClient(), undefined);
 // isServer: a boolean, as TanStack's (the app router's getQueryClient recipe asks it).
 const onServer: boolean = isServer;
 void onServer;
+
+// L2 at scale: a byte limit, and restoring a whole namespace or a key prefix.
+const bounded = new QueryClient({ storage: new MemoryStorage(), persistMaxBytes: 5_000_000 });
+const restoredAll: Promise<number> = bounded.restoreQueries();
+const restoredTodos: Promise<number> = bounded.restoreQueries({ queryKey: ['todos'] });
+const restoredKeys: Promise<number> = bounded.restoreQueries([['todos'], ['user', 1]]);
+void restoredAll; void restoredTodos; void restoredKeys;

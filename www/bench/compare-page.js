@@ -278,7 +278,55 @@ async function sqCold(db) {
   await sleep(0);
   check('cold stackquery queryFn not called', calls === 0, `${calls} calls`);
   sqDispose(client);
-  return { oneMs: median(one), allMs, storageCallsAll: reads };
+  // The bulk restore: every stored query of the namespace in one pass (restoreQueries()).
+  const t1 = now();
+  const bulk = sqClient({ storage: new SQ.IndexedDbStorage({ dbName: db, storeName: 'queries' }) });
+  const restored = await bulk.restoreQueries();
+  const restoreMs = now() - t1;
+  const some = COLD_KEYS.map((k) => bulk.getQueryData(todoKey(k)));
+  check('cold stackquery restoreQueries()', restored === PERSIST_N && bulk.size === PERSIST_N
+    && some.every((d, i) => d?.id === COLD_KEYS[i]), `restored ${restored}, size ${bulk.size}`);
+  sqDispose(bulk);
+  return { oneMs: median(one), allMs, storageCallsAll: reads, restoreMs };
+}
+
+// 500 observers mounting at once on cold keys (a list page after a reload): the time until
+// every observer has its data from L2, and the storage requests it took. TanStack: each
+// observer's query with the per-query persister (one restore read per query).
+const OBSERVED = 500;
+async function sqColdObservers(db) {
+  const t0 = now();
+  const client = sqClient({ storage: new SQ.IndexedDbStorage({ dbName: db, storeName: 'queries' }) });
+  const ms = await allObserved(client, SQ.QueryObserver, {});
+  const calls = client.storageCalls;
+  sqDispose(client);
+  return { ms: ms(t0), calls };
+}
+async function tsColdObservers(db) {
+  const t0 = now();
+  const client = tsClient();
+  const persister = T.experimental_createQueryPersister({ storage: idbKeyval(T, db) });
+  const ms = await allObserved(client, T.QueryObserver, { persister: persister.persisterFn });
+  client.clear();
+  return { ms: ms(t0), calls: OBSERVED };
+}
+/** Mounts OBSERVED observers of ['todo', i] and waits until all have data (never from queryFn). */
+async function allObserved(client, Observer, extra) {
+  let pending = OBSERVED, done;
+  const all = new Promise((r) => { done = r; });
+  const queryFn = () => { throw new Error('the data is in L2'); };
+  const unsubs = Array.from({ length: OBSERVED }, (_, i) => {
+    let seen = false;
+    const o = new Observer(client, { queryKey: todoKey(i * 17), queryFn, staleTime: Infinity, retry: false, ...extra });
+    return o.subscribe((res) => {
+      if (!seen && res.data?.id === i * 17) { seen = true; if (--pending === 0) done(); }
+    });
+  });
+  await all;
+  const t1 = now();
+  unsubs.forEach((u) => u());
+  check('cold observers got their data', pending === 0, `${pending} left`);
+  return (t0) => t1 - t0;
 }
 
 // As many restores as stackquery gets cold clients, for a median as steady as its own.
@@ -554,6 +602,7 @@ async function speed() {
 
     [res.coldSq, res.coldTsQuery] = await both(() => sqCold(db('sq')), () => tsQueryCold(db('tsq')));
     res.coldTsClient = await one(() => tsClientCold(db('tsc')));
+    [res.obsColdSq, res.obsColdTs] = await both(() => sqColdObservers(db('sq')), () => tsColdObservers(db('tsq')));
 
     [res.invSq, res.invTs] = await both(() => invalidateWorkload('sq'), () => invalidateWorkload('ts'));
 

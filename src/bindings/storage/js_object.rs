@@ -52,6 +52,29 @@ impl StorageBackend for JsObject {
         JsFuture::from(self.call("get", &[&JsValue::from_str(key)])?).await
     }
 
+    /// One `getMany(keys)` call when the object has it (an array of values in the
+    /// order of the keys), else one `get` per key, all at once.
+    async fn get_many(&self, keys: &[String]) -> Result<Array, JsValue> {
+        let names: Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
+        let values = match self.method("getMany") {
+            Some(f) => JsFuture::from(self.invoke(&f, &[&names])?).await?,
+            None => {
+                let gets = names
+                    .iter()
+                    .map(|k| self.call("get", &[&k]).map(JsValue::from))
+                    .collect::<Result<Array, JsValue>>()?;
+                JsFuture::from(Promise::all(&gets)).await?
+            }
+        };
+        match values.dyn_into::<Array>() {
+            Ok(values) if values.length() as usize == keys.len() => Ok(values),
+            _ => Err(js_sys::TypeError::new(
+                "storage getMany(keys) must return an array with one value per key",
+            )
+            .into()),
+        }
+    }
+
     /// One `setMany` / `deleteMany` call when the object has them, else one `set` /
     /// `delete` per op, all at once. Each key and value becomes a JS string once.
     async fn write(&self, ops: &[WriteOp]) -> Result<(), JsValue> {

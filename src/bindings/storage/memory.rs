@@ -61,6 +61,16 @@ impl StorageBackend for Memory {
             .map(JsValue::from)
             .unwrap_or(JsValue::UNDEFINED))
     }
+    async fn get_many(&self, keys: &[String]) -> Result<js_sys::Array, JsValue> {
+        Ok(keys
+            .iter()
+            .map(|k| {
+                self.get_now(k)
+                    .map(JsValue::from)
+                    .unwrap_or(JsValue::UNDEFINED)
+            })
+            .collect())
+    }
     async fn write(&self, ops: &[WriteOp]) -> Result<(), JsValue> {
         self.apply(ops);
         Ok(())

@@ -65,6 +65,9 @@ pub struct Ordered<'a> {
 #[allow(async_fn_in_trait)]
 pub trait StorageBackend {
     async fn get(&self, key: &str) -> Result<JsValue, JsValue>;
+    /// Reads many keys at once (one transaction, one `MGET`, one `getMany` where the
+    /// backend allows): the raw stored values, in the order of `keys`.
+    async fn get_many(&self, keys: &[String]) -> Result<Array, JsValue>;
     /// Writes a batch: in one call or transaction where the backend allows.
     async fn write(&self, ops: &[WriteOp]) -> Result<(), JsValue>;
     /// Deletes every key starting with `prefix`.
@@ -101,6 +104,14 @@ impl StorageBackend for Backend {
             Backend::Js(b) => b.get(key).await,
         }
     }
+    async fn get_many(&self, keys: &[String]) -> Result<Array, JsValue> {
+        match self {
+            Backend::IndexedDb(b) => b.get_many(keys).await,
+            Backend::Memory(b) => b.get_many(keys).await,
+            Backend::Remote(b) => b.get_many(keys).await,
+            Backend::Js(b) => b.get_many(keys).await,
+        }
+    }
     async fn write(&self, ops: &[WriteOp]) -> Result<(), JsValue> {
         match self {
             Backend::IndexedDb(b) => b.write(ops).await,
@@ -128,6 +139,21 @@ impl StorageBackend for Backend {
 }
 
 impl Backend {
+    /// Every entry whose key starts with `prefix`: its keys and, in the same order, its
+    /// raw values (the bulk restore). IndexedDB reads both in one transaction; the
+    /// others list their keys, then read them in one batch. `None` when the storage
+    /// cannot list its keys.
+    pub async fn entries(&self, prefix: &str) -> Result<Option<(Vec<String>, Array)>, JsValue> {
+        if let Backend::IndexedDb(b) = self {
+            return b.entries(prefix).await.map(Some);
+        }
+        let Some(keys) = self.keys(prefix).await? else {
+            return Ok(None);
+        };
+        let values = self.get_many(&keys).await?;
+        Ok(Some((keys, values)))
+    }
+
     /// Whether writes are applied in the order tabs agree on ([`Order`]).
     pub fn is_ordered(&self) -> bool {
         matches!(self, Backend::IndexedDb(_))

@@ -66,6 +66,9 @@ extern "C" {
 /// Commands per pipeline request (keeps request bodies well under store limits).
 const PIPELINE_CHUNK: usize = 500;
 
+/// Keys per `MGET` of a batched read.
+const MGET_CHUNK: usize = 200;
+
 /// `timeoutMs` when not given.
 const DEFAULT_TIMEOUT_MS: f64 = 10_000.0;
 
@@ -292,6 +295,32 @@ impl Remote {
 impl StorageBackend for Remote {
     async fn get(&self, key: &str) -> Result<JsValue, JsValue> {
         self.call(&["GET", key]).await
+    }
+
+    /// `MGET`s of at most [`MGET_CHUNK`] keys, one after another (each reply bounded by
+    /// `maxReplyBytes`: a batch of entries too large for it fails, and its queries are
+    /// fetched instead).
+    async fn get_many(&self, keys: &[String]) -> Result<Array, JsValue> {
+        let values = Array::new();
+        for chunk in keys.chunks(MGET_CHUNK) {
+            let parts: Vec<&str> = std::iter::once("MGET")
+                .chain(chunk.iter().map(String::as_str))
+                .collect();
+            match self.call(&parts).await?.dyn_into::<Array>() {
+                Ok(replies) if replies.length() as usize == chunk.len() => {
+                    for value in replies.iter() {
+                        values.push(&value);
+                    }
+                }
+                _ => {
+                    return Err(remote_error(
+                        "the MGET reply was not one value per key",
+                        &self.secrets,
+                    ))
+                }
+            }
+        }
+        Ok(values)
     }
 
     async fn write(&self, ops: &[WriteOp]) -> Result<(), JsValue> {
