@@ -1000,7 +1000,11 @@ impl Persister {
             .collect();
         if !ops.is_empty() {
             self.count_call();
-            let deleted = bounded(self.opts.backend.write(&ops), self.opts.timeout_ms, "delete");
+            let deleted = bounded(
+                self.opts.backend.write(&ops),
+                self.opts.timeout_ms,
+                "delete",
+            );
             if let Err(e) = deleted.await {
                 self.failed(&e, "delete", &self.ns.entries());
             }

@@ -25,7 +25,7 @@ use super::convert::{describe, set_prop};
 use super::errors::type_error;
 use super::options::{get, QueryOptions};
 use super::persister::{Persister, Restored};
-use super::timer::Sleep;
+use super::timer::yield_to_host;
 use super::{promise, reentry};
 use std::rc::Rc;
 
@@ -170,7 +170,7 @@ fn restore_namespace(inner: Rc<Inner>, prefix: Option<String>) -> Promise {
             count += u32::from(take(&inner, &o, Some(restored))?);
             if now() - slice_start > SLICE_MS {
                 finish(&inner, count);
-                Sleep::new(0.0).done().await;
+                yield_to_host().await;
                 slice_start = now();
             }
         }

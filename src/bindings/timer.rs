@@ -120,3 +120,29 @@ impl Sleep {
         let _ = wasm_bindgen_futures::JsFuture::from(self.promise.clone()).await;
     }
 }
+
+/// Lets the host run its other tasks (rendering, input) before going on: a macrotask
+/// through `scheduler.postTask` where the host has it (browsers), which nested
+/// `setTimeout(0)` chains would clamp to 4 ms each; else `setTimeout(0)`.
+pub async fn yield_to_host() {
+    let global = js_sys::global();
+    let post_task = Reflect::get(&global, &js_name("scheduler"))
+        .ok()
+        .filter(|s| s.is_object())
+        .and_then(|s| {
+            let f = Reflect::get(&s, &js_name("postTask")).ok()?;
+            Some((s, f.dyn_into::<Function>().ok()?))
+        });
+    if let Some((scheduler, post_task)) = post_task {
+        // The task is the promise's own `resolve`.
+        let mut posted = false;
+        let task = Promise::new(&mut |resolve, _| {
+            posted = post_task.call1(&scheduler, &resolve).is_ok();
+        });
+        if posted {
+            let _ = wasm_bindgen_futures::JsFuture::from(task).await;
+            return;
+        }
+    }
+    Sleep::new(0.0).done().await;
+}

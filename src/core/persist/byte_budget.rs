@@ -103,7 +103,8 @@ impl ByteBudget {
             None => {
                 self.total += bytes;
                 let used_at = now;
-                self.entries.insert(hash.to_owned(), Sized { bytes, used_at });
+                self.entries
+                    .insert(hash.to_owned(), Sized { bytes, used_at });
             }
         }
     }
@@ -189,7 +190,11 @@ mod tests {
         assert!(b.is_loaded());
         assert_eq!(b.total(), 75);
         assert_eq!(b.evictions(), vec!["older".to_owned(), "old".to_owned()]);
-        assert_eq!(b.total(), 40, "what was read before the load is kept as used then");
+        assert_eq!(
+            b.total(),
+            40,
+            "what was read before the load is kept as used then"
+        );
     }
 
     #[test]
