@@ -44,6 +44,25 @@ test('many keys are written through the pipeline, not one request each', async (
   client.dispose();
 });
 
+test('cold reads of one turn are MGETs of 200 keys; restoreQueries() is a SCAN and MGETs', async () => {
+  const a = new QueryClient({ storage: remote(), keyPrefix: 'node3' });
+  for (let i = 0; i < 450; i++) a.setQueryData(['row', i], { i });
+  await a.flush();
+  a.dispose();
+  const b = new QueryClient({ storage: remote(), keyPrefix: 'node3', staleTime: 60_000 });
+  store.resetStats();
+  const all = await Promise.all(Array.from({ length: 450 }, (_, i) =>
+    b.fetchQuery({ queryKey: ['row', i], queryFn: async () => 'network' })));
+  assert.ok(all.every((d, i) => d.i === i), 'every row from Redis');
+  assert.equal(store.stats.requests['/'], 3, `3 MGETs for 450 keys: ${JSON.stringify(store.stats.requests)}`);
+  b.dispose();
+  const c = new QueryClient({ storage: remote(), keyPrefix: 'node3', maxEntries: 1000 });
+  assert.equal(await c.restoreQueries(), 450);
+  assert.deepEqual(c.getQueryData(['row', 449]), { i: 449 });
+  await c.clear();
+  c.dispose();
+});
+
 test('a wrong token is a storage error that never shows the token, and queries still work', async () => {
   const secret = 'super-secret-token-value';
   const reports = [];
