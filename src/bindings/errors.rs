@@ -30,7 +30,9 @@ pub fn undefined_data_error(hash: &str) -> JsValue {
     Error::new(&format!("{hash} data is undefined")).into()
 }
 
-/// A method called on a client after `dispose()`.
+/// A method called on a client after `dispose()`. The face tells a persisted mutation that
+/// never ran (its outbox record is kept) by this exact message: `DISPOSED` in
+/// `js/face/mutation_outbox.js`, checked by `tests/node/mutation-outbox.test.mjs`.
 pub fn disposed_error() -> JsValue {
     Error::new("stackquery: this QueryClient has been disposed").into()
 }
