@@ -24,7 +24,7 @@
 // console warning that names the operation and the error's name only (a message may hold a
 // URL or a token). Records have no TTL: they go when acknowledged or with `client.clear()`.
 
-import { OWNER, ownerLockHeld, randomId } from './outbox_owners.js';
+import { owner, ownerLockHeld, randomId } from './outbox_owners.js';
 import { describe } from './describe.js';
 
 const VERSION = 1;
@@ -119,7 +119,7 @@ export class MutationOutbox {
     }
     const submittedAt = Date.now();
     const id = `${submittedAt.toString(36)}-${randomId(12)}`;
-    const record = { v: VERSION, id, mutationKey, variables, scope, submittedAt, seq: ++seq, owner: OWNER };
+    const record = { v: VERSION, id, mutationKey, variables, scope, submittedAt, seq: ++seq, owner: owner() };
     const text = JSON.stringify(record);
     const key = this.#recordKey(id);
     this.#shared.running.add(id); // before any await: a resume here never runs it

@@ -12,8 +12,12 @@
 
 const OWNER_LOCK = 'stackquery-outbox-owner:';
 
-/** This realm's owner id. */
-export const OWNER = randomId(16);
+let ownerId;
+/** This realm's owner id, made on first use: hosts such as Cloudflare Workers refuse random
+ * values in a module's global scope. */
+export function owner() {
+  return (ownerId ??= randomId(16));
+}
 
 let held; // resolves once this realm holds its owner lock (or at once without Web Locks)
 
@@ -30,7 +34,7 @@ export function ownerLockHeld() {
   held = new Promise((resolve) => {
     try {
       // Granted at once (nobody else asks for this name); released when the realm ends.
-      locks.request(`${OWNER_LOCK}${OWNER}`, () => {
+      locks.request(`${OWNER_LOCK}${owner()}`, () => {
         resolve();
         return new Promise(() => {});
       }).catch(resolve);

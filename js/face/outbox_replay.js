@@ -21,7 +21,7 @@
 
 import * as engine from 'stackquery:engine';
 import { outboxOf, warnOnce } from './mutation_outbox.js';
-import { OWNER, exclusively, liveOwners, ownerLockHeld } from './outbox_owners.js';
+import { owner, exclusively, liveOwners, ownerLockHeld } from './outbox_owners.js';
 
 const engineMutate = engine.Mutation.prototype.mutate;
 const noop = () => {};
@@ -48,16 +48,16 @@ async function take(client, outbox) {
   const live = await liveOwners(); // undefined: only this realm's runs are known
   const taken = [];
   for (const record of records) {
-    if (live !== undefined && record.owner !== OWNER && live.has(record.owner)) continue; // running in another tab
+    if (live !== undefined && record.owner !== owner() && live.has(record.owner)) continue; // running in another tab
     if (typeof mutationFnOf(client, record.mutationKey) !== 'function') {
       const key = JSON.stringify(record.mutationKey);
       warnOnce(`outbox-no-fn:${key}`, `stackquery: a persisted mutation of key ${key} waits in the outbox: register its mutationFn with setMutationDefaults(${key}, { mutationFn }) before resumePausedMutations()`);
       continue;
     }
     if (!outbox.claim(record.id)) continue; // running here, or taken by another resume
-    if (live !== undefined && record.owner !== OWNER) {
+    if (live !== undefined && record.owner !== owner()) {
       await ownerLockHeld();
-      if (!(await outbox.rewrite({ ...record, owner: OWNER }))) {
+      if (!(await outbox.rewrite({ ...record, owner: owner() }))) {
         outbox.unclaim(record.id);
         continue;
       }

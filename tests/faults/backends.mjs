@@ -174,7 +174,9 @@ export function remoteBackend({ RemoteStorage, store, proxy }) {
         return;
       }
       if (variant && variant.mode === 'late') env.releaseLate = () => proxy.releaseLate();
-      proxy.setModes({ [kind[op]]: variant && variant.mode ? variant.mode : mode[fault] });
+      const m = variant && variant.mode ? variant.mode : mode[fault];
+      // Cold reads are batched (MGET); a key read alone is a GET: a get fault is both.
+      proxy.setModes(op === 'get' ? { GET: m, MGET: m } : { [kind[op]]: m });
     },
     async heal(env) {
       proxy.heal();

@@ -11,8 +11,8 @@
 //   hang      never answered (the socket is kept open until heal/close)
 //   garbage   forwarded, then the reply body is cut short: not JSON
 //   shape     forwarded, then the reply is valid JSON of the wrong shape:
-//             `{"result":{"not":"a string"}}` for a single command, `{"result":"OK"}`
-//             (not an array) for a pipeline
+//             `{"result":{"not":"a string"}}` for a single command (for an MGET, one
+//             such value per key), `{"result":"OK"}` (not an array) for a pipeline
 //   short     not forwarded: a pipeline is answered with an empty array (fewer replies
 //             than commands: nothing says the commands ran)
 //   late      the first such request is held (the mode then goes back to 'ok'); on
@@ -101,8 +101,13 @@ export async function startFaultProxy({ upstream, port = 0, host = '127.0.0.1' }
     switch (mode) {
       case 'garbage':
         return res.writeHead(200, { 'content-type': 'application/json' }).end(text.slice(0, Math.max(1, text.length >> 1)) + '\u0000');
-      case 'shape':
-        return json(res, 200, url.pathname === '/pipeline' ? { result: 'OK' } : { result: { not: 'a string' } });
+      case 'shape': {
+        if (url.pathname === '/pipeline') return json(res, 200, { result: 'OK' });
+        // A batched read (MGET): one value of the wrong shape per key, as a GET gets one.
+        const parts = JSON.parse(body);
+        const many = String(parts[0]).toUpperCase() === 'MGET';
+        return json(res, 200, { result: many ? parts.slice(1).map(() => ({ not: 'a string' })) : { not: 'a string' } });
+      }
       default:
         return res.writeHead(reply.status, { 'content-type': reply.headers.get('content-type') || 'application/json' }).end(text);
     }

@@ -176,6 +176,24 @@ async function rawPersist(db) {
   return ms;
 }
 
+// The floor of any restore of per-key entries: plain JS reading the 10,000 rows `rawPersist`
+// wrote with getAllKeys + getAll in one transaction (no parsing).
+async function rawRestore(db) {
+  const t0 = now();
+  const open = await new Promise((res, rej) => {
+    const r = indexedDB.open(db, 1);
+    r.onsuccess = () => res(r.result);
+    r.onerror = () => rej(r.error);
+  });
+  const store = open.transaction('s').objectStore('s');
+  const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+  const [keys, values] = await Promise.all([req(store.getAllKeys()), req(store.getAll())]);
+  const ms = now() - t0;
+  open.close();
+  check('restore raw', keys.length === PERSIST_N && values.length === PERSIST_N, `${keys.length} keys`);
+  return ms;
+}
+
 // `extra`: client options, e.g. { crossTab: false } (cross-tab sync is on by default with IndexedDB).
 async function sqPersist(db, extra = {}) {
   const storage = new SQ.IndexedDbStorage({ dbName: db, storeName: 'queries' });
@@ -602,6 +620,7 @@ async function speed() {
 
     [res.coldSq, res.coldTsQuery] = await both(() => sqCold(db('sq')), () => tsQueryCold(db('tsq')));
     res.coldTsClient = await one(() => tsClientCold(db('tsc')));
+    res.restoreRaw = await one(() => rawRestore(db('raw')));
     [res.obsColdSq, res.obsColdTs] = await both(() => sqColdObservers(db('sq')), () => tsColdObservers(db('tsq')));
 
     [res.invSq, res.invTs] = await both(() => invalidateWorkload('sq'), () => invalidateWorkload('ts'));

@@ -210,6 +210,8 @@ row('3. cold start, one key vs per-query persister', ms(cSq), ms(cTsQ), faster(c
 const crSq = m((r) => r.coldSq.restoreMs);
 row('3. cold start, all 10,000 by `restoreQueries()` (one pass, L1 filled in ≤ 8 ms slices) vs whole-client restore', ms(crSq), ms(cTsC), faster(cTsC / crSq), '≤ 1× its time', crSq <= cTsC);
 row('3. cold start, all 10,000 by `restoreQueries()` vs per-query `restoreQueries`', ms(crSq), ms(caTsQ), faster(caTsQ / crSq));
+const rrRaw = m((r) => r.restoreRaw);
+row('3. cold start, all 10,000 by `restoreQueries()` vs raw IndexedDB: `getAllKeys` + `getAll` of the 10,000 rows in plain JS (no parsing; the floor of any per-key restore)', ms(crSq), `raw: ${ms(rrRaw)}`, `stackquery ${x(crSq / rrRaw)} the floor`);
 row('3. cold start, all 10,000 by `fetchQuery` each, at once (cold reads batched) vs whole-client restore', ms(caSq), ms(cTsC), faster(cTsC / caSq));
 row('3. the same vs per-query `restoreQueries`', ms(caSq), ms(caTsQ), faster(caTsQ / caSq));
 const ocSq = m((r) => r.obsColdSq.ms), ocTs = m((r) => r.obsColdTs.ms), ocCalls = m((r) => r.obsColdSq.calls);
