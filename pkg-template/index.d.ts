@@ -82,6 +82,8 @@ export interface StorageBackend {
   get(key: string): Promise<string | null | undefined> | string | null | undefined;
   set(key: string, value: string, ttl?: number): Promise<void> | void;
   delete(key: string): Promise<void> | void;
+  /** The values of `keys`, in their order (`null` or `undefined` for a miss): the cold keys of one turn are read with one call. */
+  getMany?(keys: string[]): Promise<Array<string | null | undefined>> | Array<string | null | undefined>;
   setMany?(entries: Array<{ key: string; value: string; ttl?: number }>): Promise<void> | void;
   deleteMany?(keys: string[]): Promise<void> | void;
   keys?(prefix: string): Promise<string[]> | string[];

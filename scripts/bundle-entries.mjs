@@ -80,7 +80,7 @@ for (const [format, ext] of [['esm', 'js'], ['cjs', 'cjs']]) {
 }
 // CommonJS twins of the package's own ES modules (storage adapters), for `require()` on
 // any Node and for test runners that load CommonJS only (Jest).
-for (const file of ['adapters/workers-kv', 'adapters/deno-kv', 'adapters/redis']) {
+for (const file of ['adapters/workers-kv', 'adapters/deno-kv', 'adapters/redis', 'adapters/sqlite', 'adapters/fs']) {
   await build({
     ...common, bundle: false, format: 'cjs', platform: 'node', plugins: [],
     entryPoints: [resolve('pkg-template', `${file}.js`)], outfile: join(pkg, `${file}.cjs`),

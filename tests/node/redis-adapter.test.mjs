@@ -9,14 +9,14 @@
 // Needs the package built (scripts/build-package.sh); STACKQUERY_PKG points at another build.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
+import { startRedisServer } from '../support/redis-server.mjs';
 
 const pkg = resolve(process.env.STACKQUERY_PKG || join(import.meta.dirname, '../../pkg'));
 const { QueryClient } = await import(pathToFileURL(join(pkg, 'nodejs/stackquery.js')).href);
@@ -24,50 +24,11 @@ const { redisStorage } = await import(pathToFileURL(join(pkg, 'adapters/redis.js
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// ---- the server (the way tests/servers/remote-store.mjs starts it) ----
-
-function freePort() {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => done(port));
-    });
-  });
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'stackquery-redis-'));
-  const proc = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error('redis-server did not start within 10 s')), 10_000);
-    proc.on('error', (e) => { clearTimeout(timer); fail(e); });
-    proc.stdout.on('data', (chunk) => {
-      if (String(chunk).includes('Ready to accept connections')) { clearTimeout(timer); done(); }
-    });
-  });
-  return {
-    port,
-    async stop() {
-      if (proc.exitCode === null) {
-        const exited = new Promise((done) => proc.on('exit', done));
-        proc.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 let server;
 /** A separate connection that reads what the adapter wrote. */
 let raw;
 before(async () => {
-  server = await startRedis();
+  server = await startRedisServer();
   raw = new Redis({ port: server.port, host: '127.0.0.1' });
 });
 after(async () => {

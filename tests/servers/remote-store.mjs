@@ -8,13 +8,12 @@
 // As a program (for the browser suite): `node tests/servers/remote-store.mjs PORT CONTROL_PORT`
 //   serves the store on PORT and a control API on CONTROL_PORT: POST /stop, POST /start,
 //   GET /stats, POST /reset; prints "ready" when both listen; exits on SIGTERM/SIGINT.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { serve } from '@hono/node-server';
 import { createApp } from '@humanwhocodes/upstash-redis-server';
 import { Redis } from 'ioredis';
+import { freePort, startRedisServer } from '../support/redis-server.mjs';
 
 // createApp keeps its Redis client to itself; note every client that connects so that
 // close() can disconnect it (otherwise it retries forever and the process never exits).
@@ -27,37 +26,8 @@ Redis.prototype.connect = function (...args) {
 
 export const TOKEN = 'stackquery-test-token';
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const proc = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('redis-server did not start within 10 s')), 10_000);
-    proc.on('error', (e) => { clearTimeout(timer); reject(e); });
-    proc.stdout.on('data', (chunk) => {
-      if (String(chunk).includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { port, proc };
-}
-
 export async function startRemoteStore({ port = 0 } = {}) {
-  const redis = await startRedis();
+  const redis = await startRedisServer();
   const upstash = createApp({ token: TOKEN, redisUrl: `redis://127.0.0.1:${redis.port}` });
   const stats = { requests: {}, total: 0 };
   const app = new Hono();
@@ -103,8 +73,7 @@ export async function startRemoteStore({ port = 0 } = {}) {
       await store.stop();
       for (const client of redisClients) client.disconnect();
       redisClients.clear();
-      redis.proc.kill('SIGTERM');
-      await new Promise((resolve) => (redis.proc.exitCode !== null ? resolve() : redis.proc.on('exit', resolve)));
+      await redis.stop();
     },
   };
   await store.start();
