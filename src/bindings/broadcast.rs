@@ -324,7 +324,7 @@ fn receive(client: &Rc<Inner>, m: &JsValue) {
                                 && order::survives_clear(q.state.data_updated_at, at)
                         })
                     })
-                    .cloned()
+                    .map(str::to_owned)
                     .collect();
                 for h in again {
                     if let Some(entry) = cache.get_mut(&h).and_then(entry_of) {

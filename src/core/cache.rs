@@ -7,6 +7,7 @@
 //! ticket that is no longer current (cancelled, removed, reset) is dropped.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::filters::QueryFilters;
 use super::fxhash::FxBuild;
@@ -39,7 +40,8 @@ pub struct Query<D, E, M> {
     observers: u32,
     /// Observers with `enabled` true: they make the query active.
     enabled_observers: u32,
-    fetch: Option<ActiveFetch<D, E>>,
+    /// Boxed: most queries are idle, and the state to revert to is as large as the state.
+    fetch: Option<Box<ActiveFetch<D, E>>>,
     lru_tick: u64,
     gc_slot: Option<GcSlot>,
 }
@@ -117,7 +119,9 @@ pub enum CacheError {
 
 /// The query map.
 pub struct QueryCache<D, E, M> {
-    queries: HashMap<String, Query<D, E, M>, FxBuild>,
+    /// By hash; the key's allocation is shared with the LRU, the GC schedule and the
+    /// prefix index (one copy of each hash, not four).
+    queries: HashMap<Rc<str>, Box<Query<D, E, M>>, FxBuild>,
     /// Observed queries whose state changed since the host last asked.
     changed: Vec<String>,
     /// Every query that may have changed, while the host keeps the journal.
@@ -164,14 +168,14 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     }
 
     pub fn get(&self, hash: &str) -> Option<&Query<D, E, M>> {
-        self.queries.get(hash)
+        self.queries.get(hash).map(|q| &**q)
     }
 
     /// The query to change as the host sees fit (its options, its in-flight fetch): in
     /// the journal, since anything may change.
     pub fn get_mut(&mut self, hash: &str) -> Option<&mut Query<D, E, M>> {
         self.journal.record(hash);
-        self.queries.get_mut(hash)
+        self.queries.get_mut(hash).map(|q| &mut **q)
     }
 
     /// Marks a query as just used (LRU) and returns it.
@@ -181,8 +185,8 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         Some(q)
     }
 
-    pub fn hashes(&self) -> impl Iterator<Item = &String> {
-        self.queries.keys()
+    pub fn hashes(&self) -> impl Iterator<Item = &str> {
+        self.queries.keys().map(|h| &**h)
     }
 
     /// Finds or creates the query under `hash`. A new query starts in the initial
@@ -209,6 +213,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             return (false, Vec::new());
         }
         self.next_id += 1;
+        let shared: Rc<str> = Rc::from(hash);
         let query = Query {
             key: key(),
             state: QueryState::initial(initial_data, now),
@@ -219,11 +224,11 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             observers: 0,
             enabled_observers: 0,
             fetch: None,
-            lru_tick: self.lru.insert(hash.to_owned()),
+            lru_tick: self.lru.insert(shared.clone()),
             gc_slot: None,
         };
-        self.heads.insert(hash, &query.key);
-        self.queries.insert(hash.to_owned(), query);
+        self.heads.insert(shared.clone(), &query.key);
+        self.queries.insert(shared, Box::new(query));
         self.journal.record(hash);
         self.reschedule_gc(hash, now);
         let evicted = self.evict_over_capacity(hash);
@@ -257,7 +262,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         if let Some(slot) = q.gc_slot {
             self.gc.cancel(slot);
         }
-        Some((hash.to_owned(), q))
+        Some((hash.to_owned(), *q))
     }
 
     /// Empties the cache; returns what it held. The memory of its tables goes too
@@ -267,14 +272,17 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             .queries
             .iter()
             .filter(|(_, q)| q.observers > 0)
-            .map(|(h, _)| h.clone())
+            .map(|(h, _)| h.to_string())
             .collect();
         self.changed.extend(observed);
         self.journal.everything();
         self.lru = Lru::default();
         self.gc = GcSchedule::default();
         self.heads = HeadIndex::default();
-        std::mem::take(&mut self.queries).into_iter().collect()
+        std::mem::take(&mut self.queries)
+            .into_iter()
+            .map(|(h, q)| (h.to_string(), *q))
+            .collect()
     }
 
     /// Data written by the user (`setQueryData`) or restored from storage.
@@ -353,10 +361,10 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         }
         self.next_id += 1;
         let id = self.next_id;
-        q.fetch = Some(ActiveFetch {
+        q.fetch = Some(Box::new(ActiveFetch {
             id,
             revert: q.state.clone(),
-        });
+        }));
         q.state.on_fetch_start();
         q.lru_tick = self.lru.touch(q.lru_tick);
         if let Some(slot) = q.gc_slot.take() {
@@ -386,6 +394,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     fn current_fetch(&mut self, hash: &str, id: FetchId) -> Option<&mut Query<D, E, M>> {
         self.queries
             .get_mut(hash)
+            .map(|q| &mut **q)
             .filter(|q| q.fetch_id() == Some(id))
     }
 
@@ -550,6 +559,9 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
 
     /// (Re)starts the GC clock of an idle, unobserved query at `now`.
     fn reschedule_gc(&mut self, hash: &str, now: f64) {
+        let Some(shared) = self.queries.get_key_value(hash).map(|(h, _)| h.clone()) else {
+            return;
+        };
         let Some(q) = self.queries.get_mut(hash) else {
             return;
         };
@@ -560,7 +572,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             return;
         }
         if let Some(at) = q.gc_time.after(now) {
-            q.gc_slot = Some(self.gc.schedule(at, q.id, hash));
+            q.gc_slot = Some(self.gc.schedule(at, q.id, shared));
         }
     }
 
@@ -587,7 +599,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         let mut removed = Vec::new();
         let mut spared = None;
         for (slot, id, hash) in self.gc.take_due(now) {
-            let Some(q) = self.queries.get_mut(&hash) else {
+            let Some(q) = self.queries.get_mut(hash.as_str()) else {
                 continue;
             };
             if q.id != id || q.gc_slot != Some(slot) {
@@ -612,7 +624,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     /// Hashes of the queries that match `filters` at `now` (host predicates aside).
     pub fn find_all(&self, filters: &QueryFilters, now: f64) -> Vec<String> {
         if let Some(hash) = &filters.exact_hash {
-            return match self.queries.get(hash) {
+            return match self.queries.get(hash.as_str()) {
                 Some(q) if filters.matches(hash, q, now) => vec![hash.clone()],
                 _ => Vec::new(),
             };
@@ -629,13 +641,13 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
                         .get(*h)
                         .is_some_and(|q| filters.matches(h, q, now))
                 })
-                .cloned()
+                .map(str::to_owned)
                 .collect(),
             None => self
                 .queries
                 .iter()
                 .filter(|(h, q)| filters.matches(h, q, now))
-                .map(|(h, _)| h.clone())
+                .map(|(h, _)| h.to_string())
                 .collect(),
         }
     }

@@ -7,6 +7,7 @@
 //! left over from a removed query can never remove a newer query under the same key.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// A scheduled deadline; cancel it with [`GcSchedule::cancel`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -21,12 +22,12 @@ pub struct GcSchedule {
     /// Keyed by `(due_ms, query_id)`, a [`GcSlot`]'s order. A tuple rather than the slot
     /// itself: the same map type as [`super::lru::Lru`]'s, so wasm holds one copy of the
     /// B-tree code instead of two (about 6 KB).
-    due: BTreeMap<(u64, u64), String>,
+    due: BTreeMap<(u64, u64), Rc<str>>,
 }
 
 impl GcSchedule {
     /// Schedules the query `query_id` (stored under `hash`) for removal at `at` ms.
-    pub fn schedule(&mut self, at: f64, query_id: u64, hash: &str) -> GcSlot {
+    pub fn schedule(&mut self, at: f64, query_id: u64, hash: Rc<str>) -> GcSlot {
         // Round up so a timer that fires on time always finds the deadline passed.
         let due_ms = if at.is_finite() && at > 0.0 {
             at.ceil().min(u64::MAX as f64) as u64
@@ -34,7 +35,7 @@ impl GcSchedule {
             0
         };
         let slot = GcSlot { due_ms, query_id };
-        self.due.insert((due_ms, query_id), hash.to_owned());
+        self.due.insert((due_ms, query_id), hash);
         slot
     }
 
@@ -57,7 +58,7 @@ impl GcSchedule {
             }
             let slot = GcSlot { due_ms, query_id };
             let hash = entry.remove();
-            out.push((slot, slot.query_id, hash));
+            out.push((slot, slot.query_id, hash.to_string()));
         }
         out
     }
@@ -92,9 +93,9 @@ mod tests {
     #[test]
     fn deadlines_come_due_in_order() {
         let mut gc = GcSchedule::default();
-        gc.schedule(300.0, 1, "a");
-        gc.schedule(100.0, 2, "b");
-        let c = gc.schedule(200.0, 3, "c");
+        gc.schedule(300.0, 1, "a".into());
+        gc.schedule(100.0, 2, "b".into());
+        let c = gc.schedule(200.0, 3, "c".into());
         assert_eq!(gc.next_due(), Some(100.0));
         gc.cancel(c);
         let due: Vec<String> = gc.take_due(250.0).into_iter().map(|(_, _, h)| h).collect();
@@ -108,7 +109,7 @@ mod tests {
     #[test]
     fn fractional_deadlines_round_up() {
         let mut gc = GcSchedule::default();
-        gc.schedule(100.2, 1, "a");
+        gc.schedule(100.2, 1, "a".into());
         assert!(gc.take_due(100.1).is_empty());
         assert_eq!(gc.take_due(101.0).len(), 1);
     }

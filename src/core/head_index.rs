@@ -8,6 +8,7 @@
 //! Object and array first elements match partially, so such filters scan.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use super::fxhash::FxBuild;
 use super::key::KeyValue;
@@ -39,16 +40,14 @@ impl Head {
 
 #[derive(Default)]
 pub struct HeadIndex {
-    by_head: HashMap<Head, HashSet<String, FxBuild>, FxBuild>,
+    /// The hashes are the allocations the cache's map keys the queries by, shared.
+    by_head: HashMap<Head, HashSet<Rc<str>, FxBuild>, FxBuild>,
 }
 
 impl HeadIndex {
-    pub fn insert(&mut self, hash: &str, key: &[KeyValue]) {
+    pub fn insert(&mut self, hash: Rc<str>, key: &[KeyValue]) {
         if let Some(head) = Head::of(key) {
-            self.by_head
-                .entry(head)
-                .or_default()
-                .insert(hash.to_owned());
+            self.by_head.entry(head).or_default().insert(hash);
         }
     }
 
@@ -64,12 +63,12 @@ impl HeadIndex {
 
     /// The hashes a filter on `prefix` can match (each still to be checked in full);
     /// `None` when the index cannot tell and every query must be looked at.
-    pub fn candidates<'a>(&'a self, prefix: &[KeyValue]) -> Option<Vec<&'a String>> {
+    pub fn candidates<'a>(&'a self, prefix: &[KeyValue]) -> Option<Vec<&'a str>> {
         let head = Head::of(prefix)?;
         Some(
             self.by_head
                 .get(&head)
-                .map(|s| s.iter().collect())
+                .map(|s| s.iter().map(|h| &**h).collect())
                 .unwrap_or_default(),
         )
     }
@@ -86,10 +85,16 @@ mod tests {
     #[test]
     fn a_primitive_head_finds_exactly_the_queries_under_it() {
         let mut ix = HeadIndex::default();
-        ix.insert("a1", &key(&[KeyValue::str("todos"), KeyValue::Number(1.0)]));
-        ix.insert("a2", &key(&[KeyValue::str("todos"), KeyValue::Number(2.0)]));
-        ix.insert("b", &key(&[KeyValue::str("users")]));
-        ix.insert("z", &key(&[KeyValue::Number(-0.0)]));
+        ix.insert(
+            "a1".into(),
+            &key(&[KeyValue::str("todos"), KeyValue::Number(1.0)]),
+        );
+        ix.insert(
+            "a2".into(),
+            &key(&[KeyValue::str("todos"), KeyValue::Number(2.0)]),
+        );
+        ix.insert("b".into(), &key(&[KeyValue::str("users")]));
+        ix.insert("z".into(), &key(&[KeyValue::Number(-0.0)]));
         let mut found = ix.candidates(&[KeyValue::str("todos")]).unwrap();
         found.sort();
         assert_eq!(found, vec!["a1", "a2"]);
@@ -109,7 +114,7 @@ mod tests {
     #[test]
     fn object_heads_and_empty_prefixes_scan() {
         let mut ix = HeadIndex::default();
-        ix.insert("o", &key(&[KeyValue::Object(vec![])]));
+        ix.insert("o".into(), &key(&[KeyValue::Object(vec![])]));
         assert!(ix.candidates(&[KeyValue::Object(vec![])]).is_none());
         assert!(ix.candidates(&[]).is_none());
     }

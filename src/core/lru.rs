@@ -4,19 +4,21 @@
 //! skips what the caller says must stay (observed or fetching queries).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Queries by last use, oldest first. A query's position is its last tick.
 #[derive(Default, Debug)]
 pub struct Lru {
     /// Keyed by `(tick, 0)`: the same map type as [`super::gc::GcSchedule`]'s, so wasm
     /// holds one copy of the B-tree code instead of two.
-    order: BTreeMap<(u64, u64), String>,
+    /// The hash is the allocation the cache's map keys the query by, shared.
+    order: BTreeMap<(u64, u64), Rc<str>>,
     tick: u64,
 }
 
 impl Lru {
     /// Adds a query as the most recently used; returns its tick.
-    pub fn insert(&mut self, hash: String) -> u64 {
+    pub fn insert(&mut self, hash: Rc<str>) -> u64 {
         self.tick += 1;
         self.order.insert((self.tick, 0), hash);
         self.tick
@@ -40,7 +42,7 @@ impl Lru {
             .values()
             .filter(|h| evictable(h))
             .take(n)
-            .cloned()
+            .map(|h| h.to_string())
             .collect()
     }
 
