@@ -18,11 +18,11 @@ wasm_nightly() {
   rustup toolchain list | grep "^$nightly" >/dev/null &&
     rustup component list --toolchain "$nightly" --installed | grep '^rust-src' >/dev/null &&
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Cpanic=immediate-abort -Zunstable-options -Csymbol-mangling-version=legacy -Zlocation-detail=none" \
-      rustup run "$nightly" cargo build --release --target wasm32-unknown-unknown --quiet -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
+      rustup run "$nightly" cargo build --release --target wasm32-unknown-unknown --features js --quiet -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 }
 if ! wasm_nightly; then
   echo "build-package: Rust $nightly with rust-src is not usable (bash scripts/setup.sh installs it): building with stable (a larger .wasm: about 17 KB gzip today)" >&2
-  cargo build --release --target wasm32-unknown-unknown --quiet
+  cargo build --release --target wasm32-unknown-unknown --features js --quiet
 fi
 wasm=target/wasm32-unknown-unknown/release/stackquery.wasm
 pkg=${PKG_DIR:-pkg}   # another output folder, for building while a test reads pkg/

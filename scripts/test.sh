@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the native core (cargo test), then the built package: its types, the
+# Runs every test: the native core, engine and Rust face (cargo test), the Rust face in
+# headless Chromium (examples/todo-app's wasm-bindgen-test suite), then the built package: its types, the
 # browser suite (tests/browser/*.test.js through the package's web entry in headless
 # Chromium, real IndexedDB, real Redis over REST), Node, Deno and workerd, and the host
 # matrix (tests/app/matrix/: the packed tarball in fresh projects of every bundler and
@@ -16,13 +17,23 @@ step() { printf '\n== %s\n' "$1"; }
 step "native core: cargo test"
 cargo test --lib --test tanstack_vectors --test key_fuzz 2>&1 | tee "$logs/native.log"
 
+step "Rust face: the example app's wasm-bindgen-test suite in headless Chromium (real IndexedDB), and the app's build"
+(cd examples/todo-app &&
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown) 2>&1 |
+  tee "$logs/rust-face.log"
+bash examples/todo-app/build.sh
+# The crate is publishable, and its docs build clean for both targets.
+cargo package --allow-dirty --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet --target wasm32-unknown-unknown
+
 step "package: build pkg/, check its types, test it in Chromium (the browser suite), under Node, Deno and workerd, and in every host (tests/app/)"
 bash scripts/build-package.sh
 tsc --noEmit --strict --target es2022 --module esnext --moduleResolution bundler tests/types/usage.ts
 node --test --test-reporter=tap tests/browser/package.test.mjs tests/node/ tests/runtimes/ tests/soak/ tests/app/ tests/faults/ 2>&1 | tee "$logs/node.log"
 
 passed=0; failed=0
-for f in "$logs"/native.log; do
+for f in "$logs"/native.log "$logs"/rust-face.log; do
   while read -r p q; do passed=$((passed + p)); failed=$((failed + q)); done < <(
     sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$f")
 done

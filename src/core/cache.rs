@@ -139,10 +139,16 @@ pub type Removed<D, E, M> = (String, Query<D, E, M>);
 
 impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     pub fn new(max_entries: usize) -> Result<Self, CacheError> {
-        if max_entries == 0 {
-            return Err(CacheError::ZeroCapacity);
+        match std::num::NonZeroUsize::new(max_entries) {
+            Some(max) => Ok(Self::with_max_entries(max)),
+            None => Err(CacheError::ZeroCapacity),
         }
-        Ok(QueryCache {
+    }
+
+    /// A cache holding at most `max_entries` queries.
+    pub fn with_max_entries(max_entries: std::num::NonZeroUsize) -> Self {
+        let max_entries = max_entries.get();
+        QueryCache {
             queries: HashMap::default(),
             changed: Vec::new(),
             journal: Journal::default(),
@@ -151,7 +157,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             heads: HeadIndex::default(),
             max_entries,
             next_id: 0,
-        })
+        }
     }
 
     /// Whether it holds `max_entries` queries: one more would evict another.
