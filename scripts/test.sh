@@ -17,10 +17,11 @@ step() { printf '\n== %s\n' "$1"; }
 step "native core: cargo test"
 cargo test --lib --test tanstack_vectors --test key_fuzz 2>&1 | tee "$logs/native.log"
 
-step "Rust face: the example app's wasm-bindgen-test suite in headless Chromium (real IndexedDB), and the app's build"
+step "Rust face: the example app's wasm-bindgen-test suites in headless Chromium (real IndexedDB; real Redis over REST), the app's build, cargo package and docs"
 (cd examples/todo-app &&
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown) 2>&1 |
   tee "$logs/rust-face.log"
+node examples/todo-app/tests/run-remote.mjs 2>&1 | tee -a "$logs/rust-face.log" # RemoteStorage against a real Redis over REST
 bash examples/todo-app/build.sh
 # The crate is publishable, and its docs build clean for both targets.
 cargo package --allow-dirty --quiet
