@@ -12,10 +12,9 @@ use super::error::QueryError;
 use super::filter::Filter;
 use super::key::QueryKey;
 use super::mutation::Mutation;
-use super::options::{span, stale_time, Staleness};
+use super::options::{span, stale_time, Defaults, Staleness};
 use super::query::Query;
 use super::value::Value;
-use crate::core::staleness::{Duration as Span, StaleTime};
 use crate::engine::{Engine, EngineOptions, Host, Storage, StorageError};
 
 /// A query cache: L1 in memory, typed; L2 in a [`Storage`] if given one.
@@ -25,14 +24,6 @@ use crate::engine::{Engine, EngineOptions, Host, Storage, StorageError};
 pub struct QueryClient {
     pub(crate) engine: Engine<Value>,
     pub(crate) defaults: Rc<Defaults>,
-}
-
-/// The defaults every query of a client starts from.
-pub(crate) struct Defaults {
-    pub stale_time: StaleTime,
-    pub gc_time: Span,
-    pub retry: u32,
-    pub retry_delay: Option<Duration>,
 }
 
 /// Why a client could not be built.
@@ -185,7 +176,12 @@ impl QueryClient {
         F: Fn() -> Fut + 'static,
         Fut: Future<Output = Result<T, E>> + 'static,
     {
-        Query::new(self.clone(), QueryKey::new(&key), query_fn)
+        Query::new(
+            self.engine.clone(),
+            self.defaults.clone(),
+            QueryKey::new(&key),
+            query_fn,
+        )
     }
 
     /// The data of `key`: from memory or L2 when fresh, otherwise from `query_fn`
@@ -285,16 +281,5 @@ impl QueryClient {
         Fut: Future<Output = Result<T, E>> + 'static,
     {
         Mutation::new(self.engine.host().clone(), mutation_fn)
-    }
-}
-
-impl Default for Defaults {
-    fn default() -> Self {
-        Defaults {
-            stale_time: StaleTime::default(),
-            gc_time: crate::core::cache::DEFAULT_GC_TIME,
-            retry: 3,
-            retry_delay: None,
-        }
     }
 }

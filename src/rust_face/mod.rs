@@ -7,7 +7,7 @@
 //! JS page on one IndexedDB database share entries.
 //!
 //! Files: [`QueryClient`] (`client`), [`Query`] (`query`), [`Observer`] and
-//! [`QueryResult`] (`observer`), [`Mutation`] (`mutation`), [`Filter`] (`filter`),
+//! [`QueryResult`] (`observer`), [`ResultStream`] (`stream`), [`Mutation`] (`mutation`), [`Filter`] (`filter`),
 //! [`QueryKey`] (`key`), [`QueryError`] (`error`), [`Staleness`] (`options`), and the
 //! typed data handle (`value`).
 
@@ -21,6 +21,7 @@ mod mutation;
 mod observer;
 mod options;
 mod query;
+mod stream;
 mod value;
 
 #[cfg(test)]
@@ -34,6 +35,7 @@ pub use mutation::Mutation;
 pub use observer::{Observer, QueryResult};
 pub use options::Staleness;
 pub use query::Query;
+pub use stream::ResultStream;
 
 pub use crate::core::mutation::MutationStatus;
 pub use crate::core::state::{FetchStatus, Status as QueryStatus};

@@ -6,10 +6,9 @@ use std::rc::Rc;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::client::QueryClient;
-use super::query::Query;
+use super::value::Value;
 use crate::core::state::{FetchStatus, Status};
-use crate::engine::ObserverId;
+use crate::engine::{Engine, ObserverId, QuerySpec};
 
 /// What an observer shows of its query, as TanStack's `QueryObserverResult` does.
 #[derive(Debug)]
@@ -73,9 +72,9 @@ impl<T, E> QueryResult<T, E> {
 /// What an observer calls on each change.
 pub(crate) type OnChange<T, E> = Rc<dyn Fn(&QueryResult<T, E>)>;
 
-/// Watches one query until dropped. Made by [`Query::observe`].
+/// Watches one query until dropped. Made by [`crate::Query::observe`].
 pub struct Observer<T, E> {
-    client: QueryClient,
+    engine: Engine<Value>,
     hash: Option<String>,
     id: Option<ObserverId>,
     types: PhantomData<fn() -> (T, E)>,
@@ -86,22 +85,27 @@ where
     T: Serialize + DeserializeOwned + 'static,
     E: 'static,
 {
-    pub(crate) fn new(query: &Query<T, E>, on_change: OnChange<T, E>) -> Self {
-        let client = query.client.clone();
-        let Ok(spec) = query.spec() else {
+    /// Watches the query of `spec` (an unserializable key watches nothing).
+    pub(crate) fn new(
+        engine: Engine<Value>,
+        spec: Result<QuerySpec<Value>, String>,
+        enabled: bool,
+        on_change: OnChange<T, E>,
+    ) -> Self {
+        let Ok(spec) = spec else {
             return Observer {
-                client,
+                engine,
                 hash: None,
                 id: None,
                 types: PhantomData,
             };
         };
         let hash = spec.hash.clone();
-        let (reader, h) = (client.clone(), hash.clone());
+        let (reader, h) = (engine.clone(), hash.clone());
         let listener = Rc::new(move || on_change(&result_of::<T, E>(&reader, &h)));
-        let id = client.engine.observe(spec, query.enabled, listener);
+        let id = engine.observe(spec, enabled, listener);
         Observer {
-            client,
+            engine,
             hash: Some(hash),
             id: Some(id),
             types: PhantomData,
@@ -111,7 +115,7 @@ where
     /// The query's result now.
     pub fn result(&self) -> QueryResult<T, E> {
         match &self.hash {
-            Some(h) => result_of(&self.client, h),
+            Some(h) => result_of(&self.engine, h),
             None => empty(),
         }
     }
@@ -120,7 +124,7 @@ where
 impl<T, E> Drop for Observer<T, E> {
     fn drop(&mut self) {
         if let (Some(hash), Some(id)) = (&self.hash, self.id) {
-            self.client.engine.unobserve(hash, id);
+            self.engine.unobserve(hash, id);
         }
     }
 }
@@ -139,10 +143,10 @@ fn empty<T, E>() -> QueryResult<T, E> {
 }
 
 fn result_of<T: DeserializeOwned + 'static, E: 'static>(
-    client: &QueryClient,
+    engine: &Engine<Value>,
     hash: &str,
 ) -> QueryResult<T, E> {
-    let Some(state) = client.engine.get_query_state(hash) else {
+    let Some(state) = engine.get_query_state(hash) else {
         return empty();
     };
     QueryResult {
@@ -152,7 +156,7 @@ fn result_of<T: DeserializeOwned + 'static, E: 'static>(
         error: state.error.and_then(|e| e.downcast::<E>().ok()),
         data_updated_at: state.data_updated_at,
         failure_count: state.failure_count,
-        is_stale: client.engine.is_stale(hash),
+        is_stale: engine.is_stale(hash),
         is_invalidated: state.is_invalidated,
     }
 }

@@ -38,3 +38,22 @@ pub(crate) fn span(d: Duration) -> Span {
         Span::Millis(d.as_secs_f64() * 1000.0)
     }
 }
+
+/// The defaults every query of a client starts from.
+pub(crate) struct Defaults {
+    pub stale_time: StaleTime,
+    pub gc_time: Span,
+    pub retry: u32,
+    pub retry_delay: Option<Duration>,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            stale_time: StaleTime::default(),
+            gc_time: crate::core::cache::DEFAULT_GC_TIME,
+            retry: 3,
+            retry_delay: None,
+        }
+    }
+}

@@ -8,21 +8,22 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::client::QueryClient;
 use super::error::QueryError;
 use super::key::QueryKey;
-use super::observer::Observer;
-use super::options::{span, stale_time, Staleness};
+use super::observer::{Observer, QueryResult};
+use super::options::{span, stale_time, Defaults, Staleness};
+use super::stream::ResultStream;
 use super::value::Value;
 use crate::core::retry::{Retry, RetryDelay};
 use crate::core::staleness::{Duration as Span, StaleTime};
-use crate::engine::{Failure, FetchError, Fetcher, QuerySpec};
+use crate::engine::{Engine, Failure, FetchError, Fetcher, QuerySpec};
 
-/// A query: made by [`QueryClient::query`], configured with its builder methods
+/// A query: made by [`crate::QueryClient::query`], configured with its builder methods
 /// (each defaults to the client's), then fetched ([`Query::fetch`]) or observed
 /// ([`Query::observe`]). Reusable: fetch it as often as you like.
 pub struct Query<T, E> {
-    pub(crate) client: QueryClient,
+    engine: Engine<Value>,
+    defaults: Rc<Defaults>,
     pub(crate) key: Result<QueryKey, String>,
     fetcher: Fetcher<Value>,
     stale_time: Option<StaleTime>,
@@ -39,7 +40,8 @@ where
     E: 'static,
 {
     pub(crate) fn new<F, Fut>(
-        client: QueryClient,
+        engine: Engine<Value>,
+        defaults: Rc<Defaults>,
         key: Result<QueryKey, String>,
         query_fn: F,
     ) -> Query<T, E>
@@ -57,7 +59,8 @@ where
             })
         });
         Query {
-            client,
+            engine,
+            defaults,
             key,
             fetcher,
             stale_time: None,
@@ -108,7 +111,7 @@ where
 
     pub(crate) fn spec(&self) -> Result<QuerySpec<Value>, String> {
         let key = self.key.clone()?;
-        let d = &self.client.defaults;
+        let d = &self.defaults;
         let delay = self.retry_delay.or(d.retry_delay);
         Ok(QuerySpec {
             key: key.parts,
@@ -129,7 +132,7 @@ where
     /// fresh; otherwise fetched (joining a fetch of the key already running).
     pub async fn fetch(&self) -> Result<Rc<T>, QueryError<E>> {
         let spec = self.spec().map_err(QueryError::InvalidKey)?;
-        match self.client.engine.fetch_query(spec).await {
+        match self.engine.fetch_query(spec).await {
             Ok(value) => value.get::<T>().ok_or(QueryError::TypeMismatch),
             Err(e) => Err(convert_error(e)),
         }
@@ -143,17 +146,34 @@ where
     /// The data in memory now, if any.
     pub fn data(&self) -> Option<Rc<T>> {
         let hash = self.hash()?;
-        self.client.engine.get_query_data(hash)?.get::<T>()
+        self.engine.get_query_data(hash)?.get::<T>()
     }
 
     /// Watches the query: `on_change` is called with its new result whenever it changes.
     /// The query is restored from L2 if cold and fetched when it has no fresh data (and
     /// is enabled). Dropping the [`Observer`] stops it.
-    pub fn observe(
-        &self,
-        on_change: impl Fn(&super::QueryResult<T, E>) + 'static,
-    ) -> Observer<T, E> {
-        Observer::new(self, Rc::new(on_change))
+    pub fn observe(&self, on_change: impl Fn(&QueryResult<T, E>) + 'static) -> Observer<T, E> {
+        Observer::new(
+            self.engine.clone(),
+            self.spec(),
+            self.enabled,
+            Rc::new(on_change),
+        )
+    }
+}
+
+impl<T, E> Query<T, E>
+where
+    T: Serialize + DeserializeOwned + 'static,
+    E: 'static,
+{
+    /// Watches the query as a `futures` `Stream` of its results: the current one at
+    /// once, then one per change (the latest, when the consumer is slower). Same fetching
+    /// as [`Self::observe`]; dropping the stream stops it.
+    pub fn stream(&self) -> ResultStream<T, E> {
+        ResultStream::new(|on_change| {
+            Observer::new(self.engine.clone(), self.spec(), self.enabled, on_change)
+        })
     }
 }
 

@@ -286,3 +286,48 @@ fn a_bad_key_is_an_error_not_a_panic() {
         Some(BuildError::ZeroMaxEntries)
     );
 }
+
+#[test]
+fn a_stream_yields_the_current_result_then_the_latest_after_each_change() {
+    use futures_core::Stream;
+    use std::pin::Pin;
+
+    let host = FakeHost::new();
+    let c = client(&host, None);
+    let calls = Rc::new(Cell::new(0));
+    let mut stream = c.query("todos", todos_fn(&calls)).stream();
+    type Seen = Vec<(bool, Option<u32>)>;
+    let seen: Rc<RefCell<Seen>> = Rc::default();
+    let log = seen.clone();
+    let done = host.start(async move {
+        loop {
+            let item = std::future::poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await;
+            let Some(r) = item else { break };
+            let fetched = r.data.as_ref().map(|d| d[0].id);
+            log.borrow_mut().push((r.is_fetching(), fetched));
+            if fetched.is_some() {
+                break;
+            }
+        }
+        stream // dropping it stops the observer
+    });
+    host.run();
+    assert_eq!(
+        seen.borrow().first(),
+        Some(&(true, None)),
+        "the current result first"
+    );
+    assert_eq!(seen.borrow().last(), Some(&(false, Some(1))));
+    assert_eq!(calls.get(), 1);
+    drop(done.take());
+    assert_eq!(
+        c.engine
+            .find_all(&crate::core::filters::QueryFilters {
+                kind: crate::core::filters::QueryType::Active,
+                ..Default::default()
+            })
+            .len(),
+        0,
+        "no observer is left"
+    );
+}
