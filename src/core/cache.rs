@@ -29,8 +29,11 @@ pub const DEFAULT_GC_TIME: Duration = Duration::Millis(300_000.0);
 /// query function, options).
 #[derive(Debug)]
 pub struct Query<D, E, M> {
+    /// The query key, as given.
     pub key: Vec<KeyValue>,
+    /// What users read: status, data, error, counts.
     pub state: QueryState<D, E>,
+    /// What the host keeps beside it.
     pub meta: M,
     /// The longest `gcTime` any user of this query asked for.
     pub gc_time: Duration,
@@ -64,6 +67,7 @@ impl<D, E, M> Query<D, E, M> {
         self.observers > 0
     }
 
+    /// How many observers watch it (enabled or not).
     pub fn observers(&self) -> u32 {
         self.observers
     }
@@ -83,6 +87,7 @@ impl<D, E, M> Query<D, E, M> {
         self.observers > 0 && self.stale_time == StaleTime::Static
     }
 
+    /// Whether a fetch runs.
     pub fn is_fetching(&self) -> bool {
         self.fetch.is_some()
     }
@@ -92,6 +97,7 @@ impl<D, E, M> Query<D, E, M> {
         self.fetch.as_ref().map(|f| f.id)
     }
 
+    /// Whether its data is stale at `now` under its `staleTime`.
     pub fn is_stale(&self, now: f64) -> bool {
         is_stale(&self.state, self.stale_time, now)
     }
@@ -114,6 +120,7 @@ pub enum FetchStart {
 /// Why a cache could not be made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CacheError {
+    /// `max_entries` was 0.
     ZeroCapacity,
 }
 
@@ -138,6 +145,7 @@ pub struct QueryCache<D, E, M> {
 pub type Removed<D, E, M> = (String, Query<D, E, M>);
 
 impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
+    /// A cache holding at most `max_entries` queries (at least 1).
     pub fn new(max_entries: usize) -> Result<Self, CacheError> {
         match std::num::NonZeroUsize::new(max_entries) {
             Some(max) => Ok(Self::with_max_entries(max)),
@@ -165,14 +173,17 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         self.queries.len() >= self.max_entries
     }
 
+    /// How many queries it holds.
     pub fn len(&self) -> usize {
         self.queries.len()
     }
 
+    /// Whether it holds no query.
     pub fn is_empty(&self) -> bool {
         self.queries.is_empty()
     }
 
+    /// The query under `hash`, without touching its LRU place.
     pub fn get(&self, hash: &str) -> Option<&Query<D, E, M>> {
         self.queries.get(hash).map(|q| &**q)
     }
@@ -191,6 +202,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         Some(q)
     }
 
+    /// Every query's hash, in no particular order.
     pub fn hashes(&self) -> impl Iterator<Item = &str> {
         self.queries.keys().map(|h| &**h)
     }
@@ -335,6 +347,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         true
     }
 
+    /// Marks the query invalidated (stale until new data); returns whether it exists.
     pub fn invalidate(&mut self, hash: &str) -> bool {
         match self.queries.get_mut(hash) {
             Some(q) => {

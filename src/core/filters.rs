@@ -15,19 +15,26 @@ use super::Query;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum QueryType {
     #[default]
+    /// Every query.
     All,
+    /// Queries with an enabled observer.
     Active,
+    /// Queries with no enabled observer.
     Inactive,
 }
 
 /// The part of a filter the core evaluates.
 #[derive(Clone, Debug, Default)]
 pub struct QueryFilters {
+    /// Queries whose key starts with these elements (TanStack's `partialMatchKey`).
     pub query_key: Option<Vec<KeyValue>>,
     /// With `exact`: the hash of `query_key`, which must equal the query's.
     pub exact_hash: Option<String>,
+    /// `type`: all, active or inactive queries.
     pub kind: QueryType,
+    /// Only stale (`true`) or fresh (`false`) queries.
     pub stale: Option<bool>,
+    /// Only queries in this `fetchStatus`.
     pub fetch_status: Option<FetchStatus>,
 }
 

@@ -39,6 +39,7 @@ impl GcSchedule {
         slot
     }
 
+    /// Drops a scheduled deadline.
     pub fn cancel(&mut self, slot: GcSlot) {
         self.due.remove(&(slot.due_ms, slot.query_id));
     }
@@ -63,14 +64,17 @@ impl GcSchedule {
         out
     }
 
+    /// How many deadlines are scheduled.
     pub fn len(&self) -> usize {
         self.due.len()
     }
 
+    /// Whether no deadline is scheduled.
     pub fn is_empty(&self) -> bool {
         self.due.is_empty()
     }
 
+    /// Drops every deadline.
     pub fn clear(&mut self) {
         self.due.clear();
     }

@@ -39,18 +39,21 @@ impl Head {
 }
 
 #[derive(Default)]
+/// Queries by the first element of their key, so a prefix filter looks at those only.
 pub struct HeadIndex {
     /// The hashes are the allocations the cache's map keys the queries by, shared.
     by_head: HashMap<Head, HashSet<Rc<str>, FxBuild>, FxBuild>,
 }
 
 impl HeadIndex {
+    /// Adds the query `hash` with `key`.
     pub fn insert(&mut self, hash: Rc<str>, key: &[KeyValue]) {
         if let Some(head) = Head::of(key) {
             self.by_head.entry(head).or_default().insert(hash);
         }
     }
 
+    /// Removes the query `hash` with `key`.
     pub fn remove(&mut self, hash: &str, key: &[KeyValue]) {
         let Some(head) = Head::of(key) else { return };
         if let Some(set) = self.by_head.get_mut(&head) {

@@ -18,6 +18,7 @@ pub enum Changed {
 }
 
 #[derive(Default)]
+/// The hashes of the queries that may have changed, while someone keeps it (a watching `QueryCache`); overflows to "everything".
 pub struct Journal {
     on: bool,
     overflowed: bool,

@@ -15,10 +15,15 @@ pub enum KeyValue {
     /// JS `undefined`: dropped from objects and written as `null` in arrays, as
     /// `JSON.stringify` does.
     Undefined,
+    /// JSON `null`.
     Null,
+    /// A boolean.
     Bool(bool),
+    /// A number (hashed as JavaScript prints it).
     Number(f64),
+    /// A string.
     String(String),
+    /// An array.
     Array(Vec<KeyValue>),
     /// A plain object's own enumerable properties, in the order the host gave them
     /// (hashing sorts them; matching does not care about order).

@@ -32,6 +32,7 @@ impl Lru {
         }
     }
 
+    /// Forgets the entry at `tick`.
     pub fn remove(&mut self, tick: u64) {
         self.order.remove(&(tick, 0));
     }
@@ -46,6 +47,7 @@ impl Lru {
             .collect()
     }
 
+    /// Forgets every entry.
     pub fn clear(&mut self) {
         self.order.clear();
     }

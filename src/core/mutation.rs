@@ -10,14 +10,20 @@
 use std::collections::{HashMap, VecDeque};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a mutation stands (TanStack's `status`).
 pub enum MutationStatus {
+    /// Not run yet, or reset.
     Idle,
+    /// Running.
     Pending,
+    /// The last run succeeded.
     Success,
+    /// The last run failed.
     Error,
 }
 
 impl MutationStatus {
+    /// The name TanStack uses: `idle`, `pending`, `success` or `error`.
     pub fn as_str(self) -> &'static str {
         match self {
             MutationStatus::Idle => "idle",
@@ -32,12 +38,19 @@ impl MutationStatus {
 /// `onMutate` returned.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MutationState<D, E, V, C> {
+    /// Where the latest run stands.
     pub status: MutationStatus,
+    /// What the latest successful run returned.
     pub data: Option<D>,
+    /// Why the latest run failed.
     pub error: Option<E>,
+    /// The latest run's variables.
     pub variables: Option<V>,
+    /// What `onMutate` returned for the latest run.
     pub context: Option<C>,
+    /// Failed attempts of the latest run.
     pub failure_count: u32,
+    /// The latest failed attempt's error.
     pub failure_reason: Option<E>,
     /// When the latest run was submitted (ms since the epoch), 0 before any.
     pub submitted_at: f64,

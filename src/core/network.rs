@@ -11,12 +11,16 @@
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum NetworkMode {
     #[default]
+    /// Fetch only while online; pause while offline (the default).
     Online,
+    /// Try once regardless; retries wait for the network.
     OfflineFirst,
+    /// Never pause for the network.
     Always,
 }
 
 impl NetworkMode {
+    /// The option's JS spelling (`online`, `offlineFirst`, `always`); `None` for anything else.
     pub fn parse(text: &str) -> Option<NetworkMode> {
         match text {
             "online" => Some(NetworkMode::Online),
@@ -42,9 +46,12 @@ pub fn may_attempt(mode: NetworkMode, attempt: u32, online: bool, focused: bool)
 /// `'always'`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RefetchOn {
+    /// `false`: never.
     Never,
     #[default]
+    /// `true`: when the data is stale (the default).
     IfStale,
+    /// `'always'`: even when fresh.
     Always,
 }
 

@@ -20,8 +20,11 @@ pub enum Retry<E> {
 
 /// How long to wait before the next attempt.
 pub enum RetryDelay<E> {
+    /// `min(1000 * 2^failureCount, 30000)` ms (TanStack's).
     Default,
+    /// This many milliseconds.
     Millis(f64),
+    /// A function of `(failure_count, error)`.
     Custom(RetryFn<E, f64>),
 }
 
@@ -34,7 +37,9 @@ pub fn default_retry_delay(failure_count: u32) -> f64 {
 /// After a failed attempt: wait this long and try again, or give up.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum AfterFailure {
+    /// Try again after this many milliseconds.
     RetryIn(f64),
+    /// Stop: the fetch fails with this error.
     GiveUp,
 }
 

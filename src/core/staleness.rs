@@ -9,6 +9,7 @@ use super::state::QueryState;
 /// How long data stays fresh.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum StaleTime {
+    /// Fresh for this many milliseconds after the data was fetched.
     Millis(f64),
     /// Fresh until invalidated.
     Infinity,
@@ -49,7 +50,9 @@ pub fn stale_at<D, E>(state: &QueryState<D, E>, stale_time: StaleTime, now: f64)
 /// A duration option in milliseconds that may also be `Infinity` (never).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Duration {
+    /// This many milliseconds.
     Millis(f64),
+    /// Never (`Infinity`).
     Never,
 }
 
@@ -66,7 +69,9 @@ impl Duration {
 /// Why a time option was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TimeError {
+    /// Not a number.
     NotANumber,
+    /// Below zero.
     Negative,
 }
 

@@ -8,12 +8,16 @@
 /// Whether the query has data, or failed without data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
+    /// No data yet.
     Pending,
+    /// Has data.
     Success,
+    /// The last fetch failed (with no data, or over it).
     Error,
 }
 
 impl Status {
+    /// The name TanStack uses: `pending`, `success` or `error`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",
@@ -26,12 +30,16 @@ impl Status {
 /// Whether a fetch is running (or waiting for the network to come back).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FetchStatus {
+    /// A fetch runs.
     Fetching,
+    /// A fetch waits for the network (or focus).
     Paused,
+    /// Nothing runs.
     Idle,
 }
 
 impl FetchStatus {
+    /// The name TanStack uses: `fetching`, `paused` or `idle`.
     pub fn as_str(self) -> &'static str {
         match self {
             FetchStatus::Fetching => "fetching",
@@ -44,19 +52,27 @@ impl FetchStatus {
 /// Everything a user can read about one query.
 #[derive(Clone, Debug, PartialEq)]
 pub struct QueryState<D, E> {
+    /// `pending`, `success` or `error`.
     pub status: Status,
+    /// `fetching`, `paused` or `idle`.
     pub fetch_status: FetchStatus,
+    /// The last data (kept through errors and refetches).
     pub data: Option<D>,
+    /// The last fetch's error, until data comes.
     pub error: Option<E>,
     /// Milliseconds since the epoch; 0 while there never was data.
     pub data_updated_at: f64,
+    /// When the last error came, ms since the epoch; 0 while there never was one.
     pub error_updated_at: f64,
     /// Failed attempts of the current (or last) fetch.
     pub failure_count: u32,
+    /// The current fetch's last failed attempt's error.
     pub failure_reason: Option<E>,
     /// Set by invalidation, cleared by new data. A flag, never a zero timestamp.
     pub is_invalidated: bool,
+    /// How many times data came (fetched, set or restored).
     pub data_update_count: u32,
+    /// How many fetches failed.
     pub error_update_count: u32,
 }
 
@@ -90,6 +106,7 @@ impl<D, E> QueryState<D, E> {
         state
     }
 
+    /// Whether it holds data.
     pub fn has_data(&self) -> bool {
         self.data.is_some()
     }
@@ -165,6 +182,7 @@ impl<D, E> QueryState<D, E> {
         self.failure_count = failure_count;
     }
 
+    /// Marks it invalidated: stale until new data comes.
     pub fn invalidate(&mut self) {
         self.is_invalidated = true;
     }

@@ -33,6 +33,7 @@ pub struct ByteBudget {
 }
 
 impl ByteBudget {
+    /// A budget of `max` bytes.
     pub fn new(max: usize) -> ByteBudget {
         ByteBudget {
             max,
@@ -42,6 +43,7 @@ impl ByteBudget {
         }
     }
 
+    /// The budget, in bytes.
     pub fn max(&self) -> usize {
         self.max
     }

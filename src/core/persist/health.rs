@@ -42,6 +42,7 @@ impl Health {
         }
     }
 
+    /// Whether the store is taken to be working (no outage recorded).
     pub fn is_up(&self) -> bool {
         self.state == State::Up
     }

@@ -31,6 +31,7 @@ pub struct Namespace {
 }
 
 impl Namespace {
+    /// The namespace of a client with this `keyPrefix`.
     pub fn new(key_prefix: &str) -> Namespace {
         Namespace {
             key_prefix: format!("{key_prefix}:"),

@@ -33,11 +33,14 @@ const MAX_SEQ: u64 = (1 << (53 - WRITER_BITS)) - 1;
 /// Where a change stands: its time, then its revision (0: unknown, older than any).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Version {
+    /// When the change was made (ms since the epoch).
     pub at: f64,
+    /// The revision that breaks ties between changes made at one `at`.
     pub rev: f64,
 }
 
 impl Version {
+    /// A version at `at` with revision `rev`.
     pub fn new(at: f64, rev: f64) -> Version {
         Version { at, rev }
     }
@@ -55,17 +58,22 @@ impl Version {
 pub enum State {
     /// Nothing known: no data and no tombstone.
     Nothing,
+    /// Data written at `version`.
     Data {
+        /// When it was written.
         version: Version,
+        /// Whether it was stored invalidated.
         invalidated: bool,
     },
     /// Removed at `version` (a tombstone).
     Removed {
+        /// When it was removed.
         version: Version,
     },
 }
 
 impl State {
+    /// Its version, `None` for nothing.
     pub fn version(&self) -> Option<Version> {
         match self {
             State::Nothing => None,

@@ -15,14 +15,18 @@ use std::collections::HashMap;
 /// What a batch does to one hash.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Op<P> {
+    /// Write this payload.
     Put(P),
+    /// Delete the entry.
     Delete,
 }
 
 /// Whether L2 is about to change for a hash, so a read of it would be out of date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pending {
+    /// A write is queued or being written.
     Put,
+    /// A delete (or a clear) is queued or being written.
     Delete,
 }
 
@@ -31,10 +35,12 @@ pub enum Pending {
 pub struct Batch<P> {
     /// Delete the whole namespace before the ops.
     pub clear_first: bool,
+    /// What to write, per hash, oldest first.
     pub ops: Vec<(String, Op<P>)>,
 }
 
 #[derive(Debug)]
+/// The queue itself.
 pub struct WriteQueue<P> {
     pending: HashMap<String, (u64, Op<P>)>,
     pending_clear: bool,
@@ -118,6 +124,7 @@ impl<P> WriteQueue<P> {
         (self.pending_clear, ops)
     }
 
+    /// Whether a batch is being written.
     pub fn is_writing(&self) -> bool {
         self.in_flight.is_some()
     }
@@ -167,6 +174,7 @@ impl<P> WriteQueue<P> {
         self.pending.len()
     }
 
+    /// Whether nothing is queued (a batch may still be being written).
     pub fn is_empty(&self) -> bool {
         self.pending.is_empty()
     }
