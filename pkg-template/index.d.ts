@@ -87,6 +87,13 @@ export interface StorageBackend {
   setMany?(entries: Array<{ key: string; value: string; ttl?: number }>): Promise<void> | void;
   deleteMany?(keys: string[]): Promise<void> | void;
   keys?(prefix: string): Promise<string[]> | string[];
+  /**
+   * The largest entry (UTF-8 bytes of the stored string) this store takes. When the client's
+   * own `maxEntryBytes` is not given, it is the lower of this and the default (4 MiB): a larger
+   * entry is never sent, is reported through `onStorageError`, and its older stored version is
+   * deleted. The Deno KV and Workers KV adapters declare their hosts' limits.
+   */
+  maxEntryBytes?: number;
 }
 
 export type StorageOperation = 'get' | 'set' | 'delete' | 'clear' | 'serialize';

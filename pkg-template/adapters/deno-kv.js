@@ -9,9 +9,31 @@
 // Entries are stored under `[...namespace, key]` with `key` being stackquery's own
 // `${keyPrefix}:${queryHash}` string, so one KV database can hold several clients.
 //
-// Limits: Deno KV values are at most 64 KiB (keys at most 2 KiB). A larger entry
-// fails the write; the client reports it through `onStorageError` and carries on with
-// the data in L1, so an oversized query simply is not persisted.
+// Limits: Deno KV values are at most 64 KiB, keys at most 2 KiB. The adapter declares
+// the value limit (`maxEntryBytes`), so the client never sends a larger entry: it reports
+// it through `onStorageError`, deletes the older stored version, and keeps the query in
+// L1 only. (Deno counts a string holding characters beyond Latin-1 at two bytes each; such
+// an entry under `maxEntryBytes` in UTF-8 but over 64 KiB as Deno stores it is not stored
+// either, and its older version is deleted.) A key over 2 KiB is never sent: `get`
+// answers null and `set`/`delete` do nothing, so a very long query key stays in L1.
+
+/** Deno KV's largest value, in bytes as Deno serializes it. */
+export const DENO_KV_MAX_VALUE_BYTES = 65_536;
+
+/** Deno KV's largest key, in bytes. */
+export const DENO_KV_MAX_KEY_BYTES = 2_048;
+
+/** Room for Deno's own framing of a string value. */
+const VALUE_OVERHEAD = 16;
+
+const encoder = new TextEncoder();
+
+/**
+ * How many bytes Deno stores `value` in (V8 serialization: one byte per character when all
+ * are Latin-1, else two).
+ * @param {string} value
+ */
+const storedBytes = (value) => (/[^\u0000-\u00ff]/.test(value) ? 2 : 1) * value.length + VALUE_OVERHEAD;
 
 /**
  * @typedef {ReadonlyArray<string | number | bigint | boolean | symbol | Uint8Array>} DenoKvKey
@@ -32,6 +54,7 @@
  * @param {DenoKvLike} kv an open `Deno.Kv`
  * @param {{ namespace?: DenoKvKey }} [options] key parts put before each entry's key (default `['stackquery']`)
  * @returns {{
+ *   maxEntryBytes: number,
  *   get(key: string): Promise<string | null>,
  *   set(key: string, value: string, ttl?: number): Promise<void>,
  *   delete(key: string): Promise<void>,
@@ -48,9 +71,16 @@ export function denoKvStorage(kv, { namespace = ['stackquery'] } = {}) {
   const ns = [...namespace];
   /** @param {string} key */
   const kvKey = (key) => [...ns, key];
+  // The namespace's parts and the key, with room for Deno's framing of each part.
+  const nsBytes = ns.reduce((n, part) => n + 8 + (typeof part === 'string' ? encoder.encode(part).length : 16), 0);
+  /** @param {string} key */
+  const fits = (key) => nsBytes + 8 + encoder.encode(key).length <= DENO_KV_MAX_KEY_BYTES;
   return {
+    /** The largest entry (UTF-8 bytes) the client sends; larger ones stay in L1. */
+    maxEntryBytes: DENO_KV_MAX_VALUE_BYTES - VALUE_OVERHEAD,
     /** @param {string} key */
     async get(key) {
+      if (!fits(key)) return null;
       const entry = await kv.get(kvKey(key));
       return typeof entry.value === 'string' ? entry.value : null;
     },
@@ -60,6 +90,12 @@ export function denoKvStorage(kv, { namespace = ['stackquery'] } = {}) {
      * @param {number} [ttl] seconds
      */
     async set(key, value, ttl) {
+      if (!fits(key)) return;
+      if (storedBytes(value) > DENO_KV_MAX_VALUE_BYTES) {
+        // Would fail the write (and, failing, its whole batch): drop the older version.
+        await kv.delete(kvKey(key));
+        return;
+      }
       if (ttl === undefined || ttl === null || !Number.isFinite(ttl)) {
         await kv.set(kvKey(key), value);
       } else {
@@ -68,6 +104,7 @@ export function denoKvStorage(kv, { namespace = ['stackquery'] } = {}) {
     },
     /** @param {string} key */
     async delete(key) {
+      if (!fits(key)) return;
       await kv.delete(kvKey(key));
     },
     /**

@@ -17,8 +17,26 @@
 // clamped to at least 60 s. That only delays clean-up: stackquery checks an entry's
 // age from the value itself on every read.
 
+//
+// Limits: a KV key is at most 512 bytes, a value at most 25 MiB. The adapter declares
+// the value limit (`maxEntryBytes`; the client's default of 4 MiB is lower anyway), and
+// a key over 512 bytes is never sent: such a query (a very long query key) is kept in
+// L1 only — `get` answers null and `set`/`delete` do nothing — rather than failing
+// every write batch it is part of.
+
 /** KV's smallest accepted `expirationTtl`, in seconds. */
 const KV_MIN_TTL_SECONDS = 60;
+
+/** KV's largest key, in UTF-8 bytes. */
+export const KV_MAX_KEY_BYTES = 512;
+
+/** KV's largest value, in bytes. */
+export const KV_MAX_VALUE_BYTES = 25 * 1024 * 1024;
+
+const encoder = new TextEncoder();
+
+/** @param {string} key */
+const fits = (key) => key.length * 3 <= KV_MAX_KEY_BYTES || encoder.encode(key).length <= KV_MAX_KEY_BYTES;
 
 /**
  * @typedef {object} KvNamespaceLike
@@ -35,6 +53,7 @@ const KV_MIN_TTL_SECONDS = 60;
  * @param {KvNamespaceLike} namespace the KV binding, e.g. `env.CACHE`
  * @param {object} [options] reserved for future options
  * @returns {{
+ *   maxEntryBytes: number,
  *   get(key: string): Promise<string | null>,
  *   set(key: string, value: string, ttl?: number): Promise<void>,
  *   delete(key: string): Promise<void>,
@@ -47,8 +66,11 @@ export function workersKvStorage(namespace, options = {}) {
   }
   void options;
   return {
+    /** The largest value KV takes: the client never sends a larger entry. */
+    maxEntryBytes: KV_MAX_VALUE_BYTES,
     /** @param {string} key */
     async get(key) {
+      if (!fits(key)) return null;
       const value = await namespace.get(key);
       return value ?? null;
     },
@@ -58,6 +80,7 @@ export function workersKvStorage(namespace, options = {}) {
      * @param {number} [ttl] seconds; clamped to KV's minimum of 60 and rounded up
      */
     async set(key, value, ttl) {
+      if (!fits(key)) return;
       if (ttl === undefined || ttl === null || !Number.isFinite(ttl)) {
         await namespace.put(key, value);
         return;
@@ -67,6 +90,7 @@ export function workersKvStorage(namespace, options = {}) {
     },
     /** @param {string} key */
     async delete(key) {
+      if (!fits(key)) return;
       await namespace.delete(key);
     },
     /**

@@ -26,7 +26,10 @@ use super::errors::{range_error, type_error};
 use super::exit_flush;
 use super::options::{get, optional_function, read_duration};
 use super::read_batch::{self, ReadBatch};
-use super::storage::{error_name, read_storage, Backend, Order, Ordered, StorageBackend, WriteOp};
+use super::storage::{
+    declared_max_entry_bytes, error_name, read_storage, Backend, Order, Ordered, StorageBackend,
+    WriteOp,
+};
 use super::timer::Sleep;
 use crate::core::persist::byte_budget::ByteBudget;
 use crate::core::persist::envelope::{self, EnvelopeMeta, Rejection};
@@ -141,7 +144,12 @@ impl PersistOptions {
             timeout_ms,
             on_error,
             max_entry_bytes: match read_duration(&get(opts, "maxEntryBytes")?, "maxEntryBytes")? {
-                None => Some(DEFAULT_MAX_ENTRY_BYTES),
+                // A store that declares a smaller limit (Deno KV's 64 KiB) lowers the
+                // default: an entry over it is never sent, and an older one is deleted.
+                None => Some(
+                    declared_max_entry_bytes(&get(opts, "storage")?)?
+                        .map_or(DEFAULT_MAX_ENTRY_BYTES, |n| n.min(DEFAULT_MAX_ENTRY_BYTES)),
+                ),
                 Some(Duration::Millis(n)) if n >= 1.0 => Some(n as usize),
                 Some(Duration::Millis(_)) => {
                     return Err(range_error("maxEntryBytes must be at least 1"))

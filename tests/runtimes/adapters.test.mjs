@@ -6,8 +6,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const pkg = resolve(import.meta.dirname, '../../pkg');
-const { workersKvStorage } = await import(pathToFileURL(`${pkg}/adapters/workers-kv.js`).href);
-const { denoKvStorage } = await import(pathToFileURL(`${pkg}/adapters/deno-kv.js`).href);
+const { workersKvStorage, KV_MAX_KEY_BYTES, KV_MAX_VALUE_BYTES } = await import(pathToFileURL(`${pkg}/adapters/workers-kv.js`).href);
+const { denoKvStorage, DENO_KV_MAX_VALUE_BYTES } = await import(pathToFileURL(`${pkg}/adapters/deno-kv.js`).href);
 
 /** A Workers KV namespace in memory; `list` pages `pageSize` keys at a time like KV's cursors. */
 function fakeKvNamespace(pageSize = 2) {
@@ -97,4 +97,35 @@ test('denoKvStorage: namespaced keys, expireIn in ms, keys(prefix)', async () =>
   assert.ok(kv.data.has(JSON.stringify(['app', 2, 'x'])));
   assert.deepEqual(await scoped.keys(''), ['x']);
   assert.deepEqual((await s.keys('')).sort(), ['other:["c"]', 'stackquery:["b"]']);
+});
+
+test('workersKvStorage: declares KV\'s value limit and never sends a key over 512 bytes', async () => {
+  const ns = fakeKvNamespace();
+  const s = workersKvStorage(ns);
+  assert.equal(s.maxEntryBytes, KV_MAX_VALUE_BYTES);
+  const fits = 'k'.repeat(KV_MAX_KEY_BYTES);
+  const tooLong = 'é'.repeat(KV_MAX_KEY_BYTES / 2 + 1); // 514 bytes in UTF-8, 257 characters
+  await s.set(fits, 'v');
+  await s.set(tooLong, 'v');
+  assert.deepEqual(ns.calls.map((c) => c[1]), [fits]);
+  assert.equal(await s.get(tooLong), null);
+  await s.delete(tooLong);
+  assert.equal(await s.get(fits), 'v');
+});
+
+test('denoKvStorage: declares the 64 KiB limit; a value over it as Deno stores it deletes the older one', async () => {
+  const kv = fakeDenoKv();
+  const s = denoKvStorage(kv);
+  assert.ok(s.maxEntryBytes < DENO_KV_MAX_VALUE_BYTES && s.maxEntryBytes > 65_000);
+  await s.set('k', 'older');
+  // 40,000 characters: 40,003 bytes in UTF-8 (under maxEntryBytes), but one is beyond
+  // Latin-1, so Deno would store 80,000 bytes: not sent, and the older version goes.
+  await s.set('k', 'x'.repeat(39_999) + '€');
+  assert.equal(await s.get('k'), null);
+  await s.set('k', 'é'.repeat(60_000)); // Latin-1: 60,000 bytes as Deno stores it
+  assert.equal((await s.get('k'))?.length, 60_000);
+  const longKey = 'q'.repeat(2_100);
+  await s.set(longKey, 'v');
+  assert.equal(await s.get(longKey), null);
+  assert.deepEqual(await s.keys(''), ['k']);
 });

@@ -224,6 +224,26 @@ pub fn read_storage(value: &JsValue) -> Result<Option<Rc<Backend>>, JsValue> {
     )))
 }
 
+/// The largest entry a storage object says it takes (its `maxEntryBytes` property, in
+/// UTF-8 bytes), if it says so; a property that is not a number of at least 1 is a
+/// `TypeError`.
+pub fn declared_max_entry_bytes(storage: &JsValue) -> Result<Option<usize>, JsValue> {
+    if !storage.is_object() {
+        return Ok(None);
+    }
+    let declared = Reflect::get(storage, &JsValue::from_str("maxEntryBytes"))?;
+    if declared.is_undefined() {
+        return Ok(None);
+    }
+    match declared.as_f64() {
+        Some(n) if n >= 1.0 => Ok(Some(n.min(usize::MAX as f64) as usize)),
+        _ => Err(type_error(format!(
+            "storage.maxEntryBytes must be a number of at least 1, got {}",
+            describe(&declared)
+        ))),
+    }
+}
+
 /// The name of a JS error (`QuotaExceededError`, `TimeoutError`, …), if it has one.
 pub fn error_name(error: &JsValue) -> Option<String> {
     Reflect::get(error, &JsValue::from_str("name"))
