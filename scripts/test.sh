@@ -18,11 +18,15 @@ step "native core: cargo test"
 cargo test --lib --test tanstack_vectors --test key_fuzz 2>&1 | tee "$logs/native.log"
 
 step "Rust face: the example app's wasm-bindgen-test suites in headless Chromium (real IndexedDB; real Redis over REST), the app's build, cargo package and docs"
+# The example and the host suites share one target folder (the same dependencies).
+export CARGO_TARGET_DIR="$PWD/target/rust-face"
 (cd examples/todo-app &&
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown) 2>&1 |
   tee "$logs/rust-face.log"
 node examples/todo-app/tests/run-remote.mjs 2>&1 | tee -a "$logs/rust-face.log" # RemoteStorage against a real Redis over REST
+node tests/rust-host/run.mjs 2>&1 | tee -a "$logs/rust-face.log" # the host: IndexedDB, hostile remote stores, Node
 bash examples/todo-app/build.sh
+unset CARGO_TARGET_DIR
 # The crate is publishable, and its docs build clean for both targets.
 cargo package --allow-dirty --quiet
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet

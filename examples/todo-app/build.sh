@@ -8,9 +8,9 @@ root=$(cd ../.. && pwd)
 export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 size() { # name, features
   cargo build --release --target wasm32-unknown-unknown --quiet ${2:+--features "$2"}
-  rm -rf "$1" && wasm-bindgen --target web --out-dir "$1" target/wasm32-unknown-unknown/release/todo_app.wasm
+  rm -rf "$1" && wasm-bindgen --target web --out-dir "$1" "${CARGO_TARGET_DIR:-target}"/wasm32-unknown-unknown/release/todo_app.wasm
   wasm-opt -Oz --strip-debug --strip-producers "$1/todo_app_bg.wasm" -o "$1/todo_app_bg.wasm"
   echo "$1: .wasm $(stat -c %s "$1/todo_app_bg.wasm") B raw, $(gzip -9 -c "$1/todo_app_bg.wasm" | wc -c) B gzip -9; glue $(gzip -9 -c "$1/todo_app.js" | wc -c) B gzip -9"
 }
-size target/baseline-dist baseline
+size baseline-dist baseline
 size dist ""

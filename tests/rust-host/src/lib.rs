@@ -1,0 +1,1 @@
+//! Nothing: this crate is its tests (tests/*.rs), run by run.mjs.
