@@ -45,7 +45,19 @@ pub fn persist<D: DataHandle>(shared: &Rc<Shared<D>>, hash: &str) {
             &json,
         )
     };
-    shared.l2.borrow_mut().queue.put(hash, text);
+    let mut l2 = shared.l2.borrow_mut();
+    if text.len() > shared.options.max_entry_bytes {
+        // Too large to store: L1 keeps it, and an older stored version must not come back.
+        l2.queue.delete(hash);
+        l2.last_error = Some(StorageError::new(format!(
+            "the L2 entry of {hash} would be {} bytes, over max_entry_bytes ({}); it stays in memory only",
+            text.len(),
+            shared.options.max_entry_bytes
+        )));
+    } else {
+        l2.queue.put(hash, text);
+    }
+    drop(l2);
     start_writer(shared);
 }
 
@@ -303,6 +315,9 @@ fn decode_entry<D: DataHandle>(
     spec: &Rc<QuerySpec<D>>,
     text: &str,
 ) -> Option<(D, f64, bool)> {
+    if text.len() > shared.options.max_entry_bytes {
+        return None; // judged by its length: never parsed
+    }
     let decoded = envelope::read(text, &spec.hash, &shared.options.buster, shared.now()).ok()?;
     let data = (spec.decode)(decoded.data_json)?;
     Some((data, decoded.data_updated_at, decoded.is_invalidated))

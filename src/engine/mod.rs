@@ -34,5 +34,5 @@ mod tests;
 pub use client::{Engine, ObserverId};
 pub use data::{DataHandle, Decoder, Failure, FetchError, Fetcher};
 pub use host::{Host, LocalBoxFuture};
-pub use options::{EngineOptions, QuerySpec, DEFAULT_MAX_AGE};
+pub use options::{EngineOptions, QuerySpec, DEFAULT_MAX_AGE, DEFAULT_MAX_ENTRY_BYTES};
 pub use storage::{MemoryStorage, Storage, StorageError, StorageWrite};

@@ -25,7 +25,14 @@ pub struct EngineOptions {
     pub buster: String,
     /// How long after its data was fetched an L2 entry may still be used.
     pub max_age: Duration,
+    /// The largest entry written to or parsed from L2, in bytes of its text: a larger one
+    /// stays in L1 (its older stored version is deleted), and a larger stored one is a
+    /// miss, never parsed.
+    pub max_entry_bytes: usize,
 }
+
+/// 4 MiB, the JS package's default `maxEntryBytes`.
+pub const DEFAULT_MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
 
 impl Default for EngineOptions {
     fn default() -> Self {
@@ -35,6 +42,7 @@ impl Default for EngineOptions {
             key_prefix: "stackquery".to_owned(),
             buster: String::new(),
             max_age: DEFAULT_MAX_AGE,
+            max_entry_bytes: DEFAULT_MAX_ENTRY_BYTES,
         }
     }
 }

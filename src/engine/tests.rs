@@ -473,3 +473,44 @@ fn an_observer_of_a_cold_key_shows_stored_data_then_refetches_it() {
     );
     e.unobserve(&hash, id);
 }
+
+#[test]
+fn entries_over_max_entry_bytes_stay_in_l1_and_are_not_read_back() {
+    let host = FakeHost::new();
+    let store = MemoryStorage::new();
+    let options = EngineOptions {
+        storage: Some(Rc::new(store.clone())),
+        max_entry_bytes: 300,
+        ..EngineOptions::default()
+    };
+    let e = Engine::<Text>::new(Rc::new(host.clone()), options);
+    let big = format!("\"{}\"", "x".repeat(400));
+    let hash = hash_key(&key(&["doc"]));
+    e.set_query_data(key(&["doc"]), &hash, text("\"small\""));
+    host.advance(0.0);
+    assert_eq!(store.len(), 1);
+    e.set_query_data(key(&["doc"]), &hash, text(&big));
+    host.advance(0.0);
+    assert_eq!(store.len(), 0, "the older, smaller version is deleted");
+    assert!(e
+        .take_storage_error()
+        .is_some_and(|err| err.message.contains("over max_entry_bytes (300)")));
+    assert_eq!(e.get_query_data(&hash), Some(text(&big)), "L1 keeps it");
+
+    // A stored entry over the limit (planted, or written under a higher one) is a miss.
+    host.start(store.write(vec![StorageWrite::Put {
+        key: format!("stackquery:{}", hash_key(&key(&["planted"]))),
+        value: big.clone(),
+        ttl_ms: None,
+    }]));
+    host.run();
+    let (mut s, calls) = spec(&host, &["planted"], 0.0, vec![Ok("1")]);
+    s.stale_time = StaleTime::Infinity;
+    let out = host.start({
+        let e = e.clone();
+        async move { e.fetch_query(s).await }
+    });
+    host.advance(0.0);
+    assert_eq!(calls.get(), 1);
+    assert!(matches!(out.take(), Some(Ok(d)) if d == text("1")));
+}

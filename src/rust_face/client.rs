@@ -113,6 +113,14 @@ impl QueryClientBuilder {
         self
     }
 
+    /// The largest entry written to or read from storage, in bytes of its JSON text
+    /// (default 4 MiB): larger data stays in memory only, and a larger stored entry is
+    /// ignored unparsed.
+    pub fn max_entry_bytes(mut self, bytes: usize) -> Self {
+        self.engine.max_entry_bytes = bytes;
+        self
+    }
+
     /// The clock, timers and task spawner (default on wasm32: the JS host's).
     pub fn host(mut self, host: impl Host) -> Self {
         self.host = Some(Rc::new(host));
