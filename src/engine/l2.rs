@@ -15,6 +15,7 @@ use super::oneshot::{channel, Receiver};
 use super::options::QuerySpec;
 use super::shared::Shared;
 use super::storage::{StorageError, StorageWrite};
+use super::timeout::within;
 use crate::core::persist::envelope::{self, EnvelopeMeta};
 use crate::core::persist::hydration::expires_at;
 use crate::core::persist::write_queue::Op;
@@ -124,9 +125,13 @@ async fn write_out<D: DataHandle>(shared: &Rc<Shared<D>>) {
         let mut ops = Vec::with_capacity(batch.ops.len());
         let mut failed = None;
         if batch.clear_first {
-            match storage.keys(shared.namespace.prefix().to_owned()).await {
-                Ok(keys) => ops.extend(keys.into_iter().map(|key| StorageWrite::Delete { key })),
-                Err(e) => failed = Some(e),
+            let listing = storage.keys(shared.namespace.prefix().to_owned());
+            match within(&*shared.host, shared.options.storage_timeout_ms, listing).await {
+                Some(Ok(keys)) => {
+                    ops.extend(keys.into_iter().map(|key| StorageWrite::Delete { key }))
+                }
+                Some(Err(e)) => failed = Some(e),
+                None => failed = Some(timed_out(shared)),
             }
         }
         for (hash, op) in &batch.ops {
@@ -141,8 +146,15 @@ async fn write_out<D: DataHandle>(shared: &Rc<Shared<D>>) {
             });
         }
         if failed.is_none() {
-            if let Err(e) = storage.write(ops).await {
-                failed = Some(e);
+            let write = within(
+                &*shared.host,
+                shared.options.storage_timeout_ms,
+                storage.write(ops),
+            );
+            match write.await {
+                Some(Ok(())) => {}
+                Some(Err(e)) => failed = Some(e),
+                None => failed = Some(timed_out(shared)),
             }
         }
         let mut l2 = shared.l2.borrow_mut();
@@ -191,7 +203,11 @@ fn read<D: DataHandle>(
             };
             let (keys, senders): (Vec<String>, Vec<_>) = batch.into_iter().unzip();
             let expected = keys.len();
-            match storage.get_many(keys).await {
+            let reads = storage.get_many(keys);
+            let outcome = within(&*shared.host, shared.options.storage_timeout_ms, reads)
+                .await
+                .unwrap_or_else(|| Err(timed_out(&shared)));
+            match outcome {
                 Ok(values) if values.len() == expected => {
                     for (tx, v) in senders.into_iter().zip(values) {
                         tx.send(Ok(v));
@@ -306,6 +322,14 @@ pub async fn finish_restore<D: DataHandle>(shared: &Rc<Shared<D>>, spec: &Rc<Que
         w.send(());
     }
     super::observers::notify(shared);
+}
+
+/// A storage call that took longer than `storage_timeout_ms`.
+fn timed_out<D>(shared: &Shared<D>) -> StorageError {
+    StorageError::new(format!(
+        "no answer within {} ms (storage_timeout_ms)",
+        shared.options.storage_timeout_ms
+    ))
 }
 
 /// The data, `updatedAt` and invalidation of a stored envelope, if it is one for this

@@ -9,7 +9,7 @@
 //!
 //! Files, arrows only downward: [`client`] (the API) → `fetch` (the retry loop) →
 //! `l2`, `observers`, `gc_timer` → `shared` (the state) → [`data`], [`options`],
-//! [`host`], [`storage`], `oneshot`, `abort`.
+//! [`host`], [`storage`], `oneshot`, `abort`, `timeout`.
 
 #![warn(missing_docs)]
 
@@ -25,6 +25,7 @@ mod oneshot;
 pub mod options;
 mod shared;
 pub mod storage;
+mod timeout;
 
 #[cfg(test)]
 pub(crate) mod fake_host;

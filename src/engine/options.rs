@@ -29,6 +29,9 @@ pub struct EngineOptions {
     /// stays in L1 (its older stored version is deleted), and a larger stored one is a
     /// miss, never parsed.
     pub max_entry_bytes: usize,
+    /// How long a storage call may take before it counts as failed (the query then
+    /// carries on from L1 or the network), in milliseconds.
+    pub storage_timeout_ms: f64,
 }
 
 /// 4 MiB, the JS package's default `maxEntryBytes`.
@@ -43,6 +46,7 @@ impl Default for EngineOptions {
             buster: String::new(),
             max_age: DEFAULT_MAX_AGE,
             max_entry_bytes: DEFAULT_MAX_ENTRY_BYTES,
+            storage_timeout_ms: 3_000.0,
         }
     }
 }

@@ -514,3 +514,45 @@ fn entries_over_max_entry_bytes_stay_in_l1_and_are_not_read_back() {
     assert_eq!(calls.get(), 1);
     assert!(matches!(out.take(), Some(Ok(d)) if d == text("1")));
 }
+
+/// A store that never answers.
+struct Hung;
+
+impl Storage for Hung {
+    fn get(&self, _: String) -> LocalBoxFuture<'static, Result<Option<String>, StorageError>> {
+        Box::pin(std::future::pending())
+    }
+    fn write(&self, _: Vec<StorageWrite>) -> LocalBoxFuture<'static, Result<(), StorageError>> {
+        Box::pin(std::future::pending())
+    }
+    fn keys(&self, _: String) -> LocalBoxFuture<'static, Result<Vec<String>, StorageError>> {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[test]
+fn a_store_that_never_answers_delays_a_query_by_the_storage_timeout_only() {
+    let host = FakeHost::new();
+    let e = engine(&host, Some(Rc::new(Hung)));
+    let (s, calls) = spec(&host, &["k"], 0.0, vec![Ok("1")]);
+    let out = host.start({
+        let e = e.clone();
+        async move {
+            let got = e.fetch_query(s).await;
+            e.flush().await;
+            got
+        }
+    });
+    host.advance(2_999.0);
+    assert_eq!(calls.get(), 0, "still waiting for L2");
+    host.advance(1.0);
+    assert_eq!(calls.get(), 1, "gave up on L2 after 3 s and fetched");
+    host.advance(3_000.0);
+    assert!(
+        matches!(out.take(), Some(Ok(d)) if d == text("1")),
+        "the hung write does not hold flush forever"
+    );
+    assert!(e
+        .take_storage_error()
+        .is_some_and(|err| err.message.contains("no answer within 3000 ms")));
+}

@@ -121,6 +121,13 @@ impl QueryClientBuilder {
         self
     }
 
+    /// How long a storage call may take before it counts as failed (default 3 s): a
+    /// blocked or hung store delays a query at most this long, then it carries on.
+    pub fn storage_timeout(mut self, timeout: Duration) -> Self {
+        self.engine.storage_timeout_ms = timeout.as_secs_f64() * 1000.0;
+        self
+    }
+
     /// The clock, timers and task spawner (default on wasm32: the JS host's).
     pub fn host(mut self, host: impl Host) -> Self {
         self.host = Some(Rc::new(host));
