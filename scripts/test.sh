@@ -14,10 +14,18 @@ bash scripts/setup.sh
 logs=$(mktemp -d)
 step() { printf '\n== %s\n' "$1"; }
 
-step "native core: cargo test"
+step "native: the core, the engine and the Rust face (cargo test); the crate packages and documents clean"
 cargo test --lib --test tanstack_vectors --test key_fuzz 2>&1 | tee "$logs/native.log"
 
-step "Rust face: the example app's wasm-bindgen-test suites in headless Chromium (real IndexedDB; real Redis over REST), the app's build, cargo package and docs"
+# The crate is publishable, and its docs build clean for both targets.
+cargo package --allow-dirty --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet --target wasm32-unknown-unknown
+
+step "package: build pkg/"
+bash scripts/build-package.sh
+
+step "Rust face: the example app's wasm-bindgen-test suites in headless Chromium (real IndexedDB; real Redis over REST, shared with the JS package just built), the host's suite, the app's build"
 # The example and the host suites share one target folder (the same dependencies).
 export CARGO_TARGET_DIR="$PWD/target/rust-face"
 (cd examples/todo-app &&
@@ -27,13 +35,8 @@ node examples/todo-app/tests/run-remote.mjs 2>&1 | tee -a "$logs/rust-face.log" 
 node tests/rust-host/run.mjs 2>&1 | tee -a "$logs/rust-face.log" # the host: IndexedDB, hostile remote stores, Node
 bash examples/todo-app/build.sh
 unset CARGO_TARGET_DIR
-# The crate is publishable, and its docs build clean for both targets.
-cargo package --allow-dirty --quiet
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet --target wasm32-unknown-unknown
 
-step "package: build pkg/, check its types, test it in Chromium (the browser suite), under Node, Deno and workerd, and in every host (tests/app/)"
-bash scripts/build-package.sh
+step "package: its types, test it in Chromium (the browser suite), under Node, Deno and workerd, and in every host (tests/app/)"
 tsc --noEmit --strict --target es2022 --module esnext --moduleResolution bundler tests/types/usage.ts
 node --test --test-reporter=tap tests/browser/package.test.mjs tests/node/ tests/runtimes/ tests/soak/ tests/app/ tests/faults/ 2>&1 | tee "$logs/node.log"
 

@@ -123,3 +123,75 @@ async fn a_refused_token_degrades_to_memory_and_the_error_hides_it() {
     assert!(!error.message.contains(secret), "{}", error.message);
     assert!(RemoteStorage::new("https://user:pw@example.com", TOKEN).is_err());
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct User {
+    id: u32,
+    name: String,
+    tags: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Tab {
+    tab: &'static str,
+    page: f64,
+}
+
+#[derive(Serialize)]
+struct Filter {
+    z: u8,
+    a: (bool, ()),
+}
+
+/// run-remote.mjs wrote `['user', 42, { tab: 'profile', page: 1.5 }]` with the JS package
+/// before this suite, and reads `['from-rust', 7, { z: 1, a: [true, null] }]` after it.
+#[wasm_bindgen_test]
+async fn the_js_package_and_the_rust_face_share_entries() {
+    let c = client("shared", store());
+    let never = Rc::new(Cell::new(0));
+    let counted = never.clone();
+    let user = c
+        .fetch_query(
+            (
+                "user",
+                42,
+                Tab {
+                    tab: "profile",
+                    page: 1.5,
+                },
+            ),
+            move || {
+                counted.set(counted.get() + 1);
+                async { Err::<User, String>("not in Redis".into()) }
+            },
+        )
+        .await
+        .expect("the JS package's entry");
+    assert_eq!(never.get(), 0);
+    assert_eq!(
+        *user,
+        User {
+            id: 42,
+            name: "from JS".into(),
+            tags: vec!["a".into(), "é".into()]
+        }
+    );
+    c.set_query_data(
+        (
+            "from-rust",
+            7,
+            Filter {
+                z: 1,
+                a: (true, ()),
+            },
+        ),
+        User {
+            id: 7,
+            name: "from Rust".into(),
+            tags: vec![],
+        },
+    )
+    .expect("a key");
+    c.flush().await;
+    assert_eq!(c.take_storage_error(), None);
+}
