@@ -40,6 +40,9 @@ impl<D> Clone for Engine<D> {
 pub struct ObserverId {
     id: u64,
     enabled: bool,
+    /// The query it counts as an observer of (`Query::id`): after `clear` or
+    /// `remove_queries` another query may live under the same hash.
+    query: Option<u64>,
 }
 
 impl<D: DataHandle> Engine<D> {
@@ -59,6 +62,7 @@ impl<D: DataHandle> Engine<D> {
                 l2: RefCell::new(L2State::default()),
                 gc_armed: Cell::new(None),
                 gc_generation: Cell::new(0),
+                notifying: Cell::new(false),
             }),
         }
     }
@@ -73,8 +77,11 @@ impl<D: DataHandle> Engine<D> {
     pub async fn fetch_query(&self, spec: QuerySpec<D>) -> Result<D, FetchError> {
         let shared = &self.shared;
         let spec = Rc::new(spec);
-        l2::hydrate(shared, &spec).await;
+        if !l2::hydrate(shared, &spec).await {
+            return Err(FetchError::Cancelled); // removed or cleared while L2 was read
+        }
         if let Some(data) = self.fresh_data(&spec) {
+            gc_timer::arm(shared);
             return Ok(data);
         }
         let outcome = match fetch::start(shared, &spec, Refetch::Join) {
@@ -177,6 +184,7 @@ impl<D: DataHandle> Engine<D> {
         for id in removed {
             shared.abort_fetch(id);
         }
+        l2::abandon_restores(shared, Some(&hashes));
         for h in &hashes {
             l2::forget(shared, h);
         }
@@ -214,6 +222,7 @@ impl<D: DataHandle> Engine<D> {
                 shared.abort_fetch(id);
             }
         }
+        l2::abandon_restores(shared, None);
         l2::forget_all(shared);
         observers::notify(shared);
     }
@@ -251,27 +260,34 @@ impl<D: DataHandle> Engine<D> {
             .or_default()
             .push((id, listener));
         let created = l2::build(shared, &spec);
+        let mut query = None;
         if let Ok(mut cache) = shared.cache.try_borrow_mut() {
-            cache.observe(&spec.hash, enabled);
+            if cache.observe(&spec.hash, enabled) {
+                query = cache.get(&spec.hash).map(|q| q.id());
+            }
         }
-        let restoring = created && l2::begin_restore(shared, &spec.hash);
+        let restoring = if created {
+            l2::begin_restore(shared, &spec.hash)
+        } else {
+            None
+        };
         let this = self.clone();
         shared.host.spawn(Box::pin(async move {
             this.mount(spec, enabled, restoring).await;
         }));
-        ObserverId { id, enabled }
+        ObserverId { id, enabled, query }
     }
 
     /// An observer's first steps: the L2 read `observe` began, then a fetch unless the
     /// data is fresh.
-    async fn mount(&self, spec: Rc<QuerySpec<D>>, enabled: bool, restoring: bool) {
+    async fn mount(&self, spec: Rc<QuerySpec<D>>, enabled: bool, restoring: Option<u64>) {
         let shared = &self.shared;
-        if restoring {
-            l2::finish_restore(shared, &spec).await;
-        } else {
-            l2::hydrate(shared, &spec).await; // waits for a read under way
-        }
-        if enabled && self.fresh_data(&spec).is_none() {
+        let present = match restoring {
+            Some(token) => l2::finish_restore(shared, &spec, token).await,
+            None => l2::hydrate(shared, &spec).await, // waits for a read under way
+        };
+        // A query removed or cleared meanwhile is not fetched (nor made again) for it.
+        if present && enabled && self.fresh_data(&spec).is_none() {
             if let Some(rx) = fetch::start(shared, &spec, Refetch::Join) {
                 rx.await;
             }
@@ -282,18 +298,34 @@ impl<D: DataHandle> Engine<D> {
     /// Removes an observer: the last one leaving starts its query's GC clock.
     pub fn unobserve(&self, hash: &str, observer: ObserverId) {
         let shared = &self.shared;
-        {
+        let gone: Vec<(u64, Listener)> = {
             let mut listeners = shared.listeners.borrow_mut();
-            if let Some(ls) = listeners.get_mut(hash) {
-                ls.retain(|(id, _)| *id != observer.id);
-                if ls.is_empty() {
-                    listeners.remove(hash);
+            match listeners.get_mut(hash) {
+                Some(ls) => {
+                    let (gone, kept) = std::mem::take(ls)
+                        .into_iter()
+                        .partition(|(id, _)| *id == observer.id);
+                    *ls = kept;
+                    if ls.is_empty() {
+                        listeners.remove(hash);
+                    }
+                    gone
                 }
+                None => Vec::new(),
             }
-        }
+        };
+        // Dropped with nothing borrowed: a listener may own another observer, whose own
+        // drop comes back here.
+        drop(gone);
         let now = shared.now();
         if let Ok(mut cache) = shared.cache.try_borrow_mut() {
-            cache.unobserve(hash, observer.enabled, now);
+            // Only the query it observes: one made after `clear` or `remove_queries`
+            // under the same hash has observers of its own.
+            let same =
+                observer.query.is_some() && cache.get(hash).map(|q| q.id()) == observer.query;
+            if same {
+                cache.unobserve(hash, observer.enabled, now);
+            }
         }
         gc_timer::arm(shared);
     }

@@ -233,24 +233,31 @@ fn read<D: DataHandle>(
 
 /// Makes sure query `spec.hash` is in L1, restored from L2 when it was cold: builds it
 /// and, when this made it, reads its entry; callers that come while an entry is read
-/// wait for that one read. Without storage it only builds.
-pub async fn hydrate<D: DataHandle>(shared: &Rc<Shared<D>>, spec: &Rc<QuerySpec<D>>) {
+/// wait for that one read. Without storage it only builds. Returns false when the query
+/// was removed or cleared while its entry was read (it is then not made again).
+pub async fn hydrate<D: DataHandle>(shared: &Rc<Shared<D>>, spec: &Rc<QuerySpec<D>>) -> bool {
     let hash = spec.hash.as_str();
     let wait = {
         let mut l2 = shared.l2.borrow_mut();
-        l2.hydrating.get_mut(hash).map(|waiters| {
+        l2.hydrating.get_mut(hash).map(|(_, waiters)| {
             let (tx, rx) = channel();
             waiters.push(tx);
             rx
         })
     };
     if let Some(rx) = wait {
-        rx.await;
-        return;
+        if rx.await == Some(false) {
+            return false;
+        }
+        build(shared, spec); // evicted or collected meanwhile: made again, cold
+        return true;
     }
-    if build(shared, spec) && begin_restore(shared, hash) {
-        finish_restore(shared, spec).await;
+    if build(shared, spec) {
+        if let Some(token) = begin_restore(shared, hash) {
+            return finish_restore(shared, spec, token).await;
+        }
     }
+    true
 }
 
 /// Finds or makes the query in L1 with `spec` as its last use; whether it was made.
@@ -277,51 +284,91 @@ pub fn build<D: DataHandle>(shared: &Rc<Shared<D>>, spec: &Rc<QuerySpec<D>>) -> 
 /// Starts restoring query `hash` (which exists in L1) from L2, unless there is no
 /// storage, it is being read already or a queued write is newer than what L2 holds:
 /// later callers of [`hydrate`] wait, and the query shows `fetching` meanwhile.
-/// [`finish_restore`] must follow when this returns true.
-pub fn begin_restore<D: DataHandle>(shared: &Rc<Shared<D>>, hash: &str) -> bool {
-    if shared.options.storage.is_none() {
-        return false;
-    }
+/// [`finish_restore`] must follow, with the token (the query's id) this returns.
+pub fn begin_restore<D: DataHandle>(shared: &Rc<Shared<D>>, hash: &str) -> Option<u64> {
+    shared.options.storage.as_ref()?;
+    let query = shared.cache.try_borrow().ok()?.get(hash)?.id();
     {
         let mut l2 = shared.l2.borrow_mut();
         if l2.hydrating.contains_key(hash) || l2.queue.pending(hash).is_some() {
-            return false;
+            return None;
         }
-        l2.hydrating.insert(hash.to_owned(), Vec::new());
+        l2.hydrating.insert(hash.to_owned(), (query, Vec::new()));
     }
     if let Ok(mut cache) = shared.cache.try_borrow_mut() {
         cache.set_hydrating(hash, true);
     }
-    true
+    Some(query)
 }
 
 /// Reads query `spec.hash`'s entry and restores it unless L1 or a queued write is
-/// newer; wakes those waiting for it.
-pub async fn finish_restore<D: DataHandle>(shared: &Rc<Shared<D>>, spec: &Rc<QuerySpec<D>>) {
+/// newer; wakes those waiting for it. Returns false, restoring nothing, when the query
+/// was removed or cleared meanwhile ([`abandon_restores`]); a query that was evicted or
+/// collected meanwhile is made again with what was read.
+pub async fn finish_restore<D: DataHandle>(
+    shared: &Rc<Shared<D>>,
+    spec: &Rc<QuerySpec<D>>,
+    token: u64,
+) -> bool {
     let hash = spec.hash.as_str();
     super::observers::notify(shared);
     let stored = read(shared, shared.namespace.key(hash)).await;
+    // Still ours? `remove_queries` and `clear` take the entry out (and a query made
+    // after them under the same hash may have put in its own).
+    let waiters = {
+        let mut l2 = shared.l2.borrow_mut();
+        match l2.hydrating.get(hash) {
+            Some((query, _)) if *query == token => l2.hydrating.remove(hash).map(|(_, w)| w),
+            _ => None,
+        }
+    };
+    let Some(waiters) = waiters else {
+        return false;
+    };
     let restored = match stored {
         Some(Ok(Some(text))) => decode_entry(shared, spec, &text),
         _ => None,
     };
     let newer_queued = shared.l2.borrow().queue.pending(hash).is_some();
+    build(shared, spec);
+    let mut keep_invalidation = false;
     if let Ok(mut cache) = shared.cache.try_borrow_mut() {
         cache.set_hydrating(hash, false);
         if let (Some((data, updated_at, invalidated)), false) = (restored, newer_queued) {
-            cache.restore(hash, data, updated_at, invalidated);
+            // An invalidation made while the entry was read stands.
+            let l1_invalidated = cache.get(hash).is_some_and(|q| q.state.is_invalidated);
+            keep_invalidation = l1_invalidated && !invalidated;
+            let restored = cache.restore(hash, data, updated_at, invalidated || l1_invalidated);
+            keep_invalidation &= restored;
         }
     }
-    let waiters = shared
-        .l2
-        .borrow_mut()
-        .hydrating
-        .remove(hash)
-        .unwrap_or_default();
+    if keep_invalidation {
+        persist(shared, hash);
+    }
     for w in waiters {
-        w.send(());
+        w.send(true);
     }
     super::observers::notify(shared);
+    true
+}
+
+/// Forgets the reads under way for the removed `hashes` (`None`: all, for `clear`):
+/// what they bring is not restored, and those waiting for them are told the query is
+/// gone.
+pub fn abandon_restores<D>(shared: &Rc<Shared<D>>, hashes: Option<&[String]>) {
+    let abandoned: Vec<Vec<_>> = {
+        let mut l2 = shared.l2.borrow_mut();
+        match hashes {
+            None => l2.hydrating.drain().map(|(_, (_, w))| w).collect(),
+            Some(hashes) => hashes
+                .iter()
+                .filter_map(|h| l2.hydrating.remove(h).map(|(_, w)| w))
+                .collect(),
+        }
+    };
+    for w in abandoned.into_iter().flatten() {
+        w.send(false);
+    }
 }
 
 /// A storage call that took longer than `storage_timeout_ms`.

@@ -11,8 +11,24 @@ use super::shared::{Listener, Shared};
 
 /// Calls the listeners of every observed query that changed since the last call.
 /// Rounds repeat while listeners change more queries, at most 100 (a listener that
-/// always changes its own query cannot spin forever).
+/// always changes its own query cannot spin forever). Called by a listener (through a
+/// change it makes), it returns at once: the round under way tells that change next.
 pub fn notify<D: Clone>(shared: &Rc<Shared<D>>) {
+    if shared.notifying.replace(true) {
+        return;
+    }
+    // Reset even if a listener panics (and the panic is caught).
+    struct Reset<'a>(&'a std::cell::Cell<bool>);
+    impl Drop for Reset<'_> {
+        fn drop(&mut self) {
+            self.0.set(false);
+        }
+    }
+    let _reset = Reset(&shared.notifying);
+    rounds(shared);
+}
+
+fn rounds<D: Clone>(shared: &Rc<Shared<D>>) {
     for _ in 0..100 {
         let mut changed = match shared.cache.try_borrow_mut() {
             Ok(mut cache) => cache.take_changed(),

@@ -39,8 +39,10 @@ pub struct L2State {
     pub flushed: Vec<Sender<()>>,
     /// Reads of this turn, not yet sent: storage key and who waits for it.
     pub batch: Option<Vec<(String, ReadSender)>>,
-    /// Hashes whose L2 entry is being read, with those who wait for that.
-    pub hydrating: HashMap<String, Vec<Sender<()>>>,
+    /// Hashes whose L2 entry is being read: the id of the query the read is for, and
+    /// those who wait for it (told whether the query is still there: `false` when it was
+    /// removed or cleared meanwhile).
+    pub hydrating: HashMap<String, (u64, Vec<Sender<bool>>)>,
     /// The last storage failure (for the face to report), cleared when read.
     pub last_error: Option<StorageError>,
 }
@@ -69,6 +71,9 @@ pub struct Shared<D> {
     /// newer generation does nothing).
     pub gc_armed: Cell<Option<f64>>,
     pub gc_generation: Cell<u64>,
+    /// Listeners are being called: a change they make is told by the round under way,
+    /// not by a nested one.
+    pub notifying: Cell<bool>,
 }
 
 impl<D> Shared<D> {

@@ -331,3 +331,21 @@ fn a_stream_yields_the_current_result_then_the_latest_after_each_change() {
         "no observer is left"
     );
 }
+
+// ---- review: failing tests ----
+
+#[test]
+fn dropping_an_observer_whose_callback_owns_another_observer_does_not_panic() {
+    let host = FakeHost::new();
+    let c = client(&host, None);
+    let calls = Rc::new(Cell::new(0));
+    // A dependent query: the outer view's callback keeps the inner view's observer.
+    let inner = c.query("details", todos_fn(&calls)).observe(|_| {});
+    let outer = c.query("list", todos_fn(&calls)).observe(move |_| {
+        let _ = inner.result();
+    });
+    host.run();
+    drop(outer); // RefCell `listeners` already mutably borrowed
+    host.run();
+    assert_eq!(calls.get(), 2);
+}
