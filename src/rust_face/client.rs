@@ -69,9 +69,10 @@ impl QueryClientBuilder {
         self
     }
 
-    /// How many times a failed query function is retried (default 3).
+    /// How many times a failed query function is retried. Unset, TanStack's defaults
+    /// apply: 3 for what observers fetch, none for `fetch_query`/`Query::fetch`.
     pub fn retry(mut self, times: u32) -> Self {
-        self.defaults.retry = times;
+        self.defaults.retry = Some(times);
         self
     }
 

@@ -43,7 +43,8 @@ pub(crate) fn span(d: Duration) -> Span {
 pub(crate) struct Defaults {
     pub stale_time: StaleTime,
     pub gc_time: Span,
-    pub retry: u32,
+    /// `None`: not set, so TanStack's defaults apply (3 for observers, none for fetches).
+    pub retry: Option<u32>,
     pub retry_delay: Option<Duration>,
 }
 
@@ -52,7 +53,7 @@ impl Default for Defaults {
         Defaults {
             stale_time: StaleTime::default(),
             gc_time: crate::core::cache::DEFAULT_GC_TIME,
-            retry: 3,
+            retry: None,
             retry_delay: None,
         }
     }

@@ -18,6 +18,11 @@ use crate::core::retry::{Retry, RetryDelay};
 use crate::core::staleness::{Duration as Span, StaleTime};
 use crate::engine::{Engine, Failure, FetchError, Fetcher, QuerySpec};
 
+/// Retries of a fetch when nothing sets `retry` (TanStack's `fetchQuery`: none).
+const FETCH_RETRY: u32 = 0;
+/// Retries of what an observer fetches when nothing sets `retry` (TanStack's `useQuery`).
+const OBSERVER_RETRY: u32 = 3;
+
 /// A query: made by [`crate::QueryClient::query`], configured with its builder methods
 /// (each defaults to the client's), then fetched ([`Query::fetch`]) or observed
 /// ([`Query::observe`]). Reusable: fetch it as often as you like.
@@ -84,7 +89,8 @@ where
         self
     }
 
-    /// How many times a failure is retried.
+    /// How many times a failure is retried (default: the client's; unset there, 3 when
+    /// observed and none for [`Self::fetch`], as in TanStack).
     pub fn retry(mut self, times: u32) -> Self {
         self.retry = Some(times);
         self
@@ -109,7 +115,9 @@ where
         self.key.as_ref().ok().map(|k| k.hash())
     }
 
-    pub(crate) fn spec(&self) -> Result<QuerySpec<Value>, String> {
+    /// The engine's spec for this use: `default_retry` applies when neither the query
+    /// nor the client set `retry` (TanStack: 3 for observers, 0 for `fetchQuery`).
+    pub(crate) fn spec(&self, default_retry: u32) -> Result<QuerySpec<Value>, String> {
         let key = self.key.clone()?;
         let d = &self.defaults;
         let delay = self.retry_delay.or(d.retry_delay);
@@ -120,7 +128,9 @@ where
             decode: Value::decoder::<T>(),
             stale_time: self.stale_time.unwrap_or(d.stale_time),
             gc_time: self.gc_time.unwrap_or(d.gc_time),
-            retry: Rc::new(Retry::Times(self.retry.unwrap_or(d.retry))),
+            retry: Rc::new(Retry::Times(
+                self.retry.or(d.retry).unwrap_or(default_retry),
+            )),
             retry_delay: Rc::new(match delay {
                 Some(ms) => RetryDelay::Millis(ms.as_secs_f64() * 1000.0),
                 None => RetryDelay::Default,
@@ -131,7 +141,7 @@ where
     /// The data: from memory, or from L2 for a key not used yet in this session, when
     /// fresh; otherwise fetched (joining a fetch of the key already running).
     pub async fn fetch(&self) -> Result<Rc<T>, QueryError<E>> {
-        let spec = self.spec().map_err(QueryError::InvalidKey)?;
+        let spec = self.spec(FETCH_RETRY).map_err(QueryError::InvalidKey)?;
         match self.engine.fetch_query(spec).await {
             Ok(value) => value.get::<T>().ok_or(QueryError::TypeMismatch),
             Err(e) => Err(convert_error(e)),
@@ -155,7 +165,7 @@ where
     pub fn observe(&self, on_change: impl Fn(&QueryResult<T, E>) + 'static) -> Observer<T, E> {
         Observer::new(
             self.engine.clone(),
-            self.spec(),
+            self.spec(OBSERVER_RETRY),
             self.enabled,
             Rc::new(on_change),
         )
@@ -172,7 +182,12 @@ where
     /// as [`Self::observe`]; dropping the stream stops it.
     pub fn stream(&self) -> ResultStream<T, E> {
         ResultStream::new(|on_change| {
-            Observer::new(self.engine.clone(), self.spec(), self.enabled, on_change)
+            Observer::new(
+                self.engine.clone(),
+                self.spec(OBSERVER_RETRY),
+                self.enabled,
+                on_change,
+            )
         })
     }
 }

@@ -349,3 +349,32 @@ fn dropping_an_observer_whose_callback_owns_another_observer_does_not_panic() {
     host.run();
     assert_eq!(calls.get(), 2);
 }
+
+#[test]
+fn unset_retry_means_none_for_a_fetch_and_three_for_an_observer_as_in_tanstack() {
+    let host = FakeHost::new();
+    let c = match QueryClient::builder().host(host.clone()).build() {
+        Ok(c) => c,
+        Err(e) => unreachable!("{e}"),
+    };
+    let attempts = Rc::new(Cell::new(0));
+    let failing = |n: &Rc<Cell<u32>>| {
+        let n = n.clone();
+        move || {
+            n.set(n.get() + 1);
+            async { Err::<u32, _>(ApiError("down")) }
+        }
+    };
+    let got = host.start({
+        let q = c.query("fetched", failing(&attempts));
+        async move { q.fetch().await }
+    });
+    host.advance(60_000.0);
+    assert!(matches!(got.take(), Some(Err(QueryError::Failed(_)))));
+    assert_eq!(attempts.get(), 1, "fetch_query does not retry unless asked");
+
+    let observed = Rc::new(Cell::new(0));
+    let _observer = c.query("observed", failing(&observed)).observe(|_| {});
+    host.advance(60_000.0);
+    assert_eq!(observed.get(), 4, "an observer's fetch retries 3 times");
+}
