@@ -37,8 +37,9 @@
 //!     .storage(IndexedDbStorage::new())     // L2: survives reloads
 //!     .build()?;
 //!
-//! // Deduplicated with other fetches of the key, retried 3 times (1 s, 2 s, 4 s),
-//! // answered from memory while fresh, and after a reload from IndexedDB.
+//! // Deduplicated with other fetches of the key, answered from memory while fresh, and
+//! // after a reload from IndexedDB. (Like TanStack's fetchQuery it retries only when
+//! // told to, with `.retry(n)` on the client or the query; observers retry 3 times.)
 //! let todos: std::rc::Rc<Vec<Todo>> = client
 //!     .fetch_query(("todos", "open"), || async { api::open_todos().await })
 //!     .await?;

@@ -201,7 +201,7 @@ impl QueryClient {
     }
 
     /// The data of `key`: from memory or L2 when fresh, otherwise from `query_fn`
-    /// (deduplicated with other fetches of the key, retried by the client's policy).
+    /// (deduplicated with other fetches of the key, retried only when `retry` is set, as TanStack's `fetchQuery`).
     pub async fn fetch_query<T, E, F, Fut>(
         &self,
         key: impl Serialize,
