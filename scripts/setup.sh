@@ -32,7 +32,15 @@ if ! rustup toolchain list | grep "^$nightly" >/dev/null ||
     echo "setup: could not install $nightly; build-package.sh will build with stable" >&2
 fi
 
-wb=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+wb_of() { awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$1"; }
+wb=$(wb_of Cargo.lock)
+# The example's suite runs on the same wasm-bindgen-test-runner: its lockfile must pin the same
+# wasm-bindgen, or the runner refuses the test binary with a schema mismatch.
+if [ "$(wb_of examples/todo-app/Cargo.lock)" != "$wb" ]; then
+  echo "setup: examples/todo-app/Cargo.lock has wasm-bindgen $(wb_of examples/todo-app/Cargo.lock), Cargo.lock $wb:" \
+    "run 'cargo update -p wasm-bindgen --precise $wb' in examples/todo-app" >&2
+  exit 1
+fi
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb" ]; then
   echo "setup: installing wasm-bindgen-cli $wb (about 3 minutes)"
   # --locked fails today (its lockfile pins a crate version the registry lacks).

@@ -78,9 +78,11 @@ impl<D: DataHandle> Engine<D> {
         let shared = &self.shared;
         let spec = Rc::new(spec);
         if !l2::hydrate(shared, &spec).await {
+            observers::notify(shared);
             return Err(FetchError::Cancelled); // removed or cleared while L2 was read
         }
         if let Some(data) = self.fresh_data(&spec) {
+            observers::notify(shared); // what a read restored
             gc_timer::arm(shared);
             return Ok(data);
         }

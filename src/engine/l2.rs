@@ -302,7 +302,7 @@ pub fn begin_restore<D: DataHandle>(shared: &Rc<Shared<D>>, hash: &str) -> Optio
 }
 
 /// Reads query `spec.hash`'s entry and restores it unless L1 or a queued write is
-/// newer; wakes those waiting for it. Returns false, restoring nothing, when the query
+/// newer; wakes those waiting for it. The caller notifies observers. Returns false, restoring nothing, when the query
 /// was removed or cleared meanwhile ([`abandon_restores`]); a query that was evicted or
 /// collected meanwhile is made again with what was read.
 pub async fn finish_restore<D: DataHandle>(
@@ -348,7 +348,9 @@ pub async fn finish_restore<D: DataHandle>(
     for w in waiters {
         w.send(true);
     }
-    super::observers::notify(shared);
+    // No notification here: the caller goes on at once (no await in between) to start a
+    // fetch or to answer, and notifies then. Observers so see the read end and the fetch
+    // begin as one change, never an idle query without data in between.
     true
 }
 

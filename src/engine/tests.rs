@@ -797,3 +797,45 @@ fn a_fresh_l2_hit_is_still_collected_after_gc_time() {
     host.advance(10_000.0);
     assert_eq!(e.len(), 0, "gcTime passed: the query leaves L1");
 }
+
+#[test]
+fn an_observer_never_sees_an_idle_query_between_its_l2_read_and_its_fetch() {
+    for stored in [false, true] {
+        let host = FakeHost::new();
+        let store = MemoryStorage::new();
+        if stored {
+            let writer = engine(&host, Some(Rc::new(store.clone())));
+            writer.set_query_data(key(&["feed"]), &hash_key(&key(&["feed"])), text("\"old\""));
+            host.advance(0.0);
+        }
+        let e = engine(&host, Some(Rc::new(store.clone())));
+        let (s, calls) = spec(&host, &["feed"], 100.0, vec![Ok("\"new\"")]);
+        let hash = s.hash.clone();
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let (log, reader, h) = (seen.clone(), e.clone(), hash.clone());
+        let id = e.observe(
+            s,
+            true,
+            Rc::new(move || {
+                let st = reader.get_query_state(&h);
+                log.borrow_mut()
+                    .push(st.map(|s| (s.status, s.fetch_status)));
+            }),
+        );
+        host.advance(100.0);
+        assert_eq!(calls.get(), 1);
+        let seen = seen.borrow();
+        let before_data = &seen[..seen.len() - 1];
+        assert!(
+            before_data
+                .iter()
+                .all(|s| matches!(s, Some((_, FetchStatus::Fetching)))),
+            "stored: {stored}: {seen:?}"
+        );
+        assert_eq!(
+            seen.last(),
+            Some(&Some((Status::Success, FetchStatus::Idle)))
+        );
+        e.unobserve(&hash, id);
+    }
+}

@@ -31,14 +31,24 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-fn count_call() {
-    let global = js_sys::global();
-    let key = JsValue::from_str("todoServerCalls");
-    let n = js_sys::Reflect::get(&global, &key)
+/// How many calls the server has answered or is answering (this page, all clients).
+pub fn server_calls() -> u32 {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("todoServerCalls"))
         .ok()
         .and_then(|v| v.as_f64())
-        .unwrap_or(0.0);
-    let _ = js_sys::Reflect::set(&global, &key, &JsValue::from_f64(n + 1.0));
+        .unwrap_or(0.0) as u32
+}
+
+/// Empties the server's list (the tests start from an empty one).
+pub fn reset() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(KEY);
+    }
+}
+
+fn count_call() {
+    let n = JsValue::from_f64(f64::from(server_calls() + 1));
+    let _ = js_sys::Reflect::set(&js_sys::global(), &JsValue::from_str("todoServerCalls"), &n);
 }
 
 /// Waits `ms` milliseconds.

@@ -10,9 +10,11 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use stackquery::{
-    Filter, IndexedDbStorage, QueryClient, QueryError, QueryResult, Staleness, Storage,
+    Filter, IndexedDbStorage, MutationStatus, QueryClient, QueryError, QueryResult, Staleness,
+    Storage,
 };
-use todo_app::delay;
+use todo_app::{delay, server_calls, LATENCY_MS};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -43,6 +45,17 @@ fn user_api(
             })
         })
     }
+}
+
+/// Waits (at most 5 s) until `done`.
+async fn eventually(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if done() {
+            return;
+        }
+        delay(10.0).await;
+    }
+    panic!("waited 5 s for {what}");
 }
 
 fn client_on(db: &str) -> QueryClient {
@@ -81,7 +94,7 @@ async fn a_fresh_hit_does_not_call_the_query_function_again() {
 #[wasm_bindgen_test]
 async fn stale_data_is_refetched() {
     let client = QueryClient::builder()
-        .stale_time(Duration::from_millis(50))
+        .stale_time(Duration::from_millis(300))
         .build()
         .expect("a client");
     let calls = Rc::new(Cell::new(0));
@@ -94,7 +107,7 @@ async fn stale_data_is_refetched() {
         .await
         .expect("data");
     assert_eq!(calls.get(), 1, "still fresh");
-    delay(80.0).await;
+    delay(350.0).await;
     let user = client
         .fetch_query(("user", 2), user_api(&calls, 2))
         .await
@@ -172,7 +185,7 @@ async fn invalidation_refetches_what_an_observer_shows() {
             }
         },
     );
-    delay(100.0).await;
+    eventually("the first fetch", || observer.result().data.is_some()).await;
     assert_eq!(
         observer.result().data.map(|u| u.name.clone()),
         Some("call 1".into())
@@ -244,9 +257,17 @@ async fn clear_removes_the_entries_from_indexeddb() {
         .await
         .expect("data");
     client.flush().await;
+    let stored = || async {
+        IndexedDbStorage::with_names(db, "queries")
+            .get(r#"stackquery:["user",6]"#.to_owned())
+            .await
+            .expect("a read")
+    };
+    assert!(stored().await.is_some(), "written before clear()");
     client.clear();
     client.flush().await;
     assert_eq!(client.get_query_data::<User>(("user", 6)), None);
+    assert_eq!(stored().await, None, "gone from IndexedDB");
     let after = client_on(db);
     after
         .query(("user", 6), user_api(&calls, 6))
@@ -258,14 +279,14 @@ async fn clear_removes_the_entries_from_indexeddb() {
 }
 
 #[wasm_bindgen_test]
-async fn a_mutation_runs_its_callbacks_with_the_context() {
+async fn a_mutation_runs_its_callbacks_and_rolls_back_on_error() {
     let client = QueryClient::new();
     client
         .set_query_data("names", vec!["ann".to_string()])
         .expect("a key");
-    let cache = client.clone();
+    let (cache, rollback) = (client.clone(), client.clone());
     let log: Rc<RefCell<Vec<String>>> = Rc::default();
-    let (on_ok, on_end) = (log.clone(), log.clone());
+    let (on_ok, on_err, on_end) = (log.clone(), log.clone(), log.clone());
     let rename = client
         .mutation(|name: Rc<String>| async move {
             delay(10.0).await;
@@ -286,15 +307,161 @@ async fn a_mutation_runs_its_callbacks_with_the_context() {
                 .borrow_mut()
                 .push(format!("{name} {len} {:?}", ctx.map(|c| c.is_some())));
         })
+        .on_error(move |e: &HttpError, name: &String, ctx| {
+            if let Some(Some(before)) = ctx {
+                let _ = rollback.set_query_data("names", (**before).clone());
+            }
+            on_err.borrow_mut().push(format!("error {} {name:?}", e.0));
+        })
         .on_settled(move |r, _, _| on_end.borrow_mut().push(format!("settled {}", r.is_ok())));
-    let len = rename.mutate("bob".to_string()).await.expect("data");
-    assert_eq!(*len, 3);
-    assert_eq!(
+    let names = || {
         client
             .get_query_data::<Vec<String>>("names")
-            .map(|v| v[0].clone()),
-        Some("bob".into())
-    );
+            .map(|v| v.join(","))
+    };
+
+    let len = rename.mutate("bob".to_string()).await.expect("data");
+    assert_eq!(*len, 3);
+    assert_eq!(names(), Some("bob".into()));
+    assert_eq!(rename.status(), MutationStatus::Success);
     assert_eq!(*log.borrow(), ["bob 3 Some(true)", "settled true"]);
-    assert!(matches!(rename.mutate(String::new()).await, Err(e) if *e == HttpError(422)));
+
+    let failed = rename.mutate(String::new()).await;
+    assert!(matches!(failed, Err(e) if *e == HttpError(422)));
+    assert_eq!(
+        names(),
+        Some("bob".into()),
+        "the optimistic update rolled back"
+    );
+    assert_eq!(rename.status(), MutationStatus::Error);
+    assert_eq!(
+        *log.borrow(),
+        [
+            "bob 3 Some(true)",
+            "settled true",
+            r#"error 422 """#,
+            "settled false"
+        ]
+    );
+}
+
+// The page itself (src/lib.rs), as its user sees it: the list, the status line, the button.
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+/// A fresh page (as after a reload): the previous one's elements are removed.
+fn new_page() {
+    let doc = document();
+    if let Some(old) = doc.get_element_by_id("page") {
+        old.remove();
+    }
+    let page = doc.create_element("div").expect("a div");
+    page.set_id("page");
+    page.set_inner_html(
+        r#"<p id="status"></p><ul id="todos"></ul><input id="title"><button id="add">Add</button>"#,
+    );
+    document()
+        .body()
+        .expect("a body")
+        .append_child(&page)
+        .expect("appended");
+}
+
+fn status() -> String {
+    document()
+        .get_element_by_id("status")
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+fn items() -> Vec<String> {
+    let list = document().get_element_by_id("todos").expect("the list");
+    let items = list.children();
+    (0..items.length())
+        .filter_map(|i| items.item(i)?.text_content())
+        .collect()
+}
+
+/// Types `title` and clicks "Add".
+fn add_todo(title: &str) {
+    let doc = document();
+    let input: web_sys::HtmlInputElement = doc
+        .get_element_by_id("title")
+        .and_then(|e| e.dyn_into().ok())
+        .expect("the input");
+    input.set_value(title);
+    let button: web_sys::HtmlElement = doc
+        .get_element_by_id("add")
+        .and_then(|e| e.dyn_into().ok())
+        .expect("the button");
+    button.click();
+}
+
+/// Waits (at most 5 s) until the page shows what `shown` looks for.
+async fn until(what: &str, shown: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if shown() {
+            return;
+        }
+        delay(10.0).await;
+    }
+    panic!(
+        "the page never showed {what}: {:?}, status {:?}",
+        items(),
+        status()
+    );
+}
+
+fn mount_on(db: &str) -> QueryClient {
+    let client = todo_app::client(IndexedDbStorage::with_names(db, "queries")).expect("a client");
+    todo_app::mount(client.clone()).expect("mounted");
+    client
+}
+
+#[wasm_bindgen_test]
+async fn after_a_reload_the_page_shows_the_stored_list_at_once_and_refreshes_it() {
+    todo_app::reset_server();
+    let db = "todo-app-reload";
+    new_page();
+    let first = mount_on(db);
+    until("the first load", || status() == "up to date").await;
+    assert!(items().is_empty());
+    add_todo("milk");
+    until("the new todo", || items() == ["milk"]).await;
+    first.flush().await;
+
+    new_page(); // the reload: a new page, a new client, the same IndexedDB
+    let calls = server_calls();
+    mount_on(db);
+    delay(LATENCY_MS / 4.0).await;
+    assert_eq!(items(), ["milk"], "on screen before the server answered");
+    assert_eq!(status(), "refreshing…");
+    assert_eq!(server_calls(), calls + 1, "refetched behind it");
+    until("the refreshed list", || status() == "up to date").await;
+    assert_eq!(items(), ["milk"]);
+}
+
+#[wasm_bindgen_test]
+async fn adding_shows_the_new_todo_and_a_refused_one_shows_why() {
+    todo_app::reset_server();
+    new_page();
+    mount_on("todo-app-add");
+    until("the first load", || status() == "up to date").await;
+    add_todo("bread");
+    add_todo("eggs");
+    until("both todos", || items() == ["bread", "eggs"]).await;
+
+    let calls = server_calls();
+    add_todo("   ");
+    until("the server's refusal", || {
+        status() == "not added: a todo needs a title"
+    })
+    .await;
+    delay(LATENCY_MS * 1.5).await;
+    assert_eq!(server_calls(), calls + 1, "no refetch after a refused add");
+    assert_eq!(items(), ["bread", "eggs"]);
 }
