@@ -40,6 +40,7 @@ wasm-opt -Os --converge --strip-debug --strip-producers --strip-target-features 
 # per kind of host, the .wasm inlined except for Workers.
 node scripts/bundle-entries.mjs "$pkg" "$engine"
 cp -r pkg-template/. "$pkg"/
+cp LICENSE "$pkg"/
 # The same declarations for CommonJS importers (TypeScript reads a .d.ts in a "type":
 # "module" package as ES module types, and refuses them to a require under node16:
 # TS1479): each .d.ts copied to a .d.cts that imports the other .d.cts files.
