@@ -174,6 +174,19 @@ fn write_number(out: &mut String, n: f64, fraction: FormatFraction) {
     fraction(n, out);
 }
 
+/// `parts` as a JSON array of strings (a Redis command for the REST protocol).
+pub fn json_string_array(parts: &[&str]) -> String {
+    let mut out = String::from("[");
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_json_string(&mut out, p);
+    }
+    out.push(']');
+    out
+}
+
 /// ECMAScript `Number.prototype.toString()` for a finite non-zero number, in Rust.
 pub fn write_fraction(n: f64, out: &mut String) {
     if n < 0.0 {

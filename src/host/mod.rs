@@ -15,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub(crate) mod idb_requests;
 mod indexeddb;
 mod js_util;
 mod remote;

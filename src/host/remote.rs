@@ -22,7 +22,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::js_util::global_property;
-use crate::core::key::write_json_string;
+use crate::core::key::json_string_array as command;
 use crate::core::redact::Redactor;
 use crate::engine::{LocalBoxFuture, Storage, StorageError, StorageWrite};
 
@@ -139,19 +139,6 @@ fn strip_prefix_ignoring_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str
     } else {
         None
     }
-}
-
-/// A command: a JSON array of strings.
-fn command(parts: &[&str]) -> String {
-    let mut out = String::from("[");
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_json_string(&mut out, p);
-    }
-    out.push(']');
-    out
 }
 
 /// The command for one write: `SET` (with `PX`, whole milliseconds rounded up, for a

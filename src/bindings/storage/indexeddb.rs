@@ -37,12 +37,12 @@ use web_sys::{
 };
 
 use super::{register, storage_class, Backend, Order, Ordered, StorageBackend, WriteOp};
-use crate::bindings::convert::js_name;
 use crate::bindings::errors::type_error;
 use crate::bindings::options::{expect_object, get};
 use crate::core::persist::envelope;
 use crate::core::persist::namespace::entries_under;
 use crate::core::persist::order::{supersedes, survives_clear, State, Version};
+use crate::host::idb_requests::{commit, completion, request, write_transaction};
 
 pub struct IndexedDb {
     db_name: String,
@@ -55,49 +55,6 @@ pub struct IndexedDb {
     /// Ordered transactions under way, with the namespace (`${keyPrefix}:`) of each
     /// (one storage may serve clients of several prefixes).
     ordered: RefCell<Vec<(String, IdbTransaction)>>,
-}
-
-/// A promise settled by `target`'s success/error handlers (`resolve`/`reject` themselves).
-fn settled_by(install: impl FnOnce(&js_sys::Function, &js_sys::Function)) -> JsFuture {
-    let mut install = Some(install);
-    JsFuture::from(Promise::new(&mut |resolve, reject| {
-        if let Some(f) = install.take() {
-            f(&resolve, &reject);
-        }
-    }))
-}
-
-/// Awaits a request; its error is the request's `DOMException`.
-async fn request(req: IdbRequest) -> Result<JsValue, JsValue> {
-    let done = settled_by(|ok, err| {
-        req.set_onsuccess(Some(ok));
-        req.set_onerror(Some(err));
-    });
-    match done.await {
-        Ok(_) => req.result(),
-        Err(_) => Err(req
-            .error()
-            .ok()
-            .flatten()
-            .map(JsValue::from)
-            .unwrap_or_else(|| js_sys::Error::new("IndexedDB request failed").into())),
-    }
-}
-
-/// Awaits a transaction's completion; its error is the transaction's `DOMException`.
-async fn completion(tx: &IdbTransaction) -> Result<(), JsValue> {
-    let done = settled_by(|ok, err| {
-        tx.set_oncomplete(Some(ok));
-        tx.set_onerror(Some(err));
-        tx.set_onabort(Some(err));
-    });
-    match done.await {
-        Ok(_) => Ok(()),
-        Err(_) => Err(tx
-            .error()
-            .map(JsValue::from)
-            .unwrap_or_else(|| js_sys::Error::new("IndexedDB transaction aborted").into())),
-    }
 }
 
 /// Deletes the entries whose keys start with `entries`, and their tombstones (left by
@@ -119,33 +76,6 @@ fn put_and_delete(store: &IdbObjectStore, ops: &[WriteOp]) -> Result<(), JsValue
         };
     }
     Ok(())
-}
-
-/// `db.transaction(store, 'readwrite', { durability: 'strict' })` (web-sys has the
-/// options only behind its unstable APIs); a browser that does not know the option
-/// ignores it.
-fn strict_transaction(db: &IdbDatabase, store: &str) -> Result<IdbTransaction, JsValue> {
-    let transaction: js_sys::Function = Reflect::get(db, &js_name("transaction"))?.dyn_into()?;
-    let options = js_sys::Object::new();
-    Reflect::set(&options, &js_name("durability"), &js_name("strict"))?;
-    let tx = transaction.call3(
-        db,
-        &JsValue::from_str(store),
-        &js_name("readwrite"),
-        &options,
-    )?;
-    Ok(tx.unchecked_into())
-}
-
-/// Commits a write transaction now, rather than when the task ends: a page that is
-/// being unloaded may not get to the end of its task. Where `commit()` is missing
-/// (older browsers) the transaction commits by itself as before.
-fn commit(tx: &IdbTransaction) {
-    if let Ok(f) = Reflect::get(tx, &js_name("commit")) {
-        if let Some(f) = f.dyn_ref::<js_sys::Function>() {
-            let _ = f.call0(tx);
-        }
-    }
 }
 
 impl IndexedDb {
@@ -213,7 +143,7 @@ impl IndexedDb {
             }
         });
         req.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-        let db: IdbDatabase = request(req.unchecked_into()).await?.dyn_into()?;
+        let db: IdbDatabase = request(&req.unchecked_into()).await?.dyn_into()?;
         // Let other tabs upgrade the schema: close on their request, reopen on our next call.
         let closer = crate::bindings::promise::once_fn({
             let db = db.clone();
@@ -286,7 +216,7 @@ impl IndexedDb {
     ) -> Result<(IdbTransaction, IdbObjectStore), JsValue> {
         let db = self.database().await?;
         let opened = match mode {
-            IdbTransactionMode::Readwrite => strict_transaction(&db, &self.store_name),
+            IdbTransactionMode::Readwrite => write_transaction(&db, &self.store_name),
             _ => db.transaction_with_str_and_mode(&self.store_name, mode),
         };
         let tx = match opened {
@@ -754,7 +684,7 @@ impl IndexedDb {
 impl StorageBackend for IndexedDb {
     async fn get(&self, key: &str) -> Result<JsValue, JsValue> {
         let (_tx, store) = self.store(IdbTransactionMode::Readonly).await?;
-        request(store.get(&JsValue::from_str(key))?).await
+        request(&store.get(&JsValue::from_str(key))?).await
     }
 
     /// One readonly transaction: every get is issued at once, and only the
@@ -784,7 +714,7 @@ impl StorageBackend for IndexedDb {
     async fn keys(&self, prefix: &str) -> Result<Option<Vec<String>>, JsValue> {
         let (_tx, store) = self.store(IdbTransactionMode::Readonly).await?;
         let keys =
-            request(store.get_all_keys_with_key(&Self::prefix_range(prefix)?.into())?).await?;
+            request(&store.get_all_keys_with_key(&Self::prefix_range(prefix)?.into())?).await?;
         Ok(Some(
             keys.dyn_into::<Array>()
                 .map(|a| a.iter().filter_map(|k| k.as_string()).collect())

@@ -28,7 +28,7 @@ use crate::bindings::convert::js_name;
 use crate::bindings::convert::set_prop;
 use crate::bindings::errors::{range_error, type_error};
 use crate::bindings::options::{expect_object, get, read_duration};
-use crate::core::key::write_json_string;
+use crate::core::key::json_string_array as command;
 use crate::core::redact::Redactor;
 use crate::core::staleness::Duration;
 
@@ -105,19 +105,6 @@ fn message_of(error: &JsValue) -> String {
         .ok()
         .and_then(|m| m.as_string())
         .unwrap_or_else(|| describe(error))
-}
-
-/// A JSON array of strings, written in Rust.
-fn command(parts: &[&str]) -> String {
-    let mut out = String::from("[");
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_json_string(&mut out, p);
-    }
-    out.push(']');
-    out
 }
 
 /// Whether an http(s) URL has a user name or password before its host.
