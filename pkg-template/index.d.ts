@@ -88,6 +88,13 @@ export interface StorageBackend {
   deleteMany?(keys: string[]): Promise<void> | void;
   keys?(prefix: string): Promise<string[]> | string[];
   /**
+   * Deletes every key starting with `prefix` (`clear()` of the client's namespace). Without
+   * it, `clear()` lists the namespace with `keys(prefix)` and deletes what it lists. `signal`
+   * aborts when the client stops waiting (`storageTimeout`): a long walk may stop there and
+   * go on from where it was at the next call.
+   */
+  deletePrefix?(prefix: string, signal?: AbortSignal): Promise<void> | void;
+  /**
    * The largest entry (UTF-8 bytes of the stored string) this store takes. When the client's
    * own `maxEntryBytes` is not given, it is the lower of this and the default (4 MiB): a larger
    * entry is never sent, is reported through `onStorageError`, and its older stored version is
@@ -726,6 +733,9 @@ export declare class IndexedDbStorage implements StorageBackend {
   set(key: string, value: string, ttl?: number): Promise<void>;
   delete(key: string): Promise<void>;
   keys(prefix?: string): Promise<string[]>;
+  /** The values of `keys`, in their order, read in one transaction. */
+  getMany(keys: string[]): Promise<Array<string | null | undefined>>;
+  deletePrefix(prefix: string): Promise<void>;
   free(): void;
 }
 
@@ -737,6 +747,10 @@ export declare class MemoryStorage implements StorageBackend {
   delete(key: string): Promise<void>;
   keys(prefix?: string): Promise<string[]>;
   readonly size: number;
+  getMany(keys: string[]): Promise<Array<string | null>>;
+  setMany(entries: Array<{ key: string; value: string; ttl?: number }>): Promise<void>;
+  deleteMany(keys: string[]): Promise<void>;
+  deletePrefix(prefix: string, signal?: AbortSignal): Promise<void>;
   free(): void;
 }
 
@@ -753,6 +767,10 @@ export declare class RemoteStorage implements StorageBackend {
   set(key: string, value: string, ttl?: number): Promise<void>;
   delete(key: string): Promise<void>;
   keys(prefix?: string): Promise<string[]>;
+  getMany(keys: string[]): Promise<Array<string | null>>;
+  setMany(entries: Array<{ key: string; value: string; ttl?: number }>): Promise<void>;
+  deleteMany(keys: string[]): Promise<void>;
+  deletePrefix(prefix: string, signal?: AbortSignal): Promise<void>;
   free(): void;
 }
 

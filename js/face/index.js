@@ -30,6 +30,7 @@
 // - cancelled_error.js `CancelledError` / `isCancelledError`
 // - skip_token.js `skipToken`: a query that cannot run now
 // - is_server.js `isServer`: whether this is a server (no `window`, or Deno)
+// - storage/    the built-in L2 stores: `IndexedDbStorage`, `RemoteStorage`, `MemoryStorage`
 
 export * from 'stackquery:engine';
 export { QueryClient } from './client.js';
@@ -42,4 +43,7 @@ export { OnlineManager, FocusManager } from './managers.js';
 export { CancelledError, isCancelledError } from './cancelled_error.js';
 export { skipToken } from './skip_token.js';
 export { isServer } from './is_server.js';
+export { IndexedDbStorage } from './storage/indexeddb_storage.js';
+export { RemoteStorage } from './storage/remote_storage.js';
+export { MemoryStorage } from './storage/memory_storage.js';
 export { dehydrate, hydrate, defaultShouldDehydrateQuery, defaultShouldDehydrateMutation } from './hydration.js';

@@ -27,8 +27,7 @@ use super::exit_flush;
 use super::options::{get, optional_function, read_duration};
 use super::read_batch::{self, ReadBatch};
 use super::storage::{
-    declared_max_entry_bytes, error_name, read_storage, Backend, Order, Ordered, StorageBackend,
-    WriteOp,
+    declared_max_entry_bytes, error_name, read_storage, Order, Ordered, StorageObject, WriteOp,
 };
 use super::timer::Sleep;
 use crate::core::persist::byte_budget::ByteBudget;
@@ -65,7 +64,7 @@ pub struct Restored {
 
 /// The L2 options of `new QueryClient({...})`.
 pub struct PersistOptions {
-    pub backend: Rc<Backend>,
+    pub backend: Rc<StorageObject>,
     pub key_prefix: String,
     pub buster: String,
     pub max_age: Duration,
@@ -116,10 +115,7 @@ impl PersistOptions {
         // `BroadcastChannel` but no IndexedDB) must never pass one request's data to another.
         let has_indexed_db =
             Reflect::has(&js_sys::global(), &js_name("indexedDB")).unwrap_or(false);
-        let shared_by_tabs = match &*backend {
-            Backend::IndexedDb(db) if has_indexed_db => Some(db.name()),
-            _ => None,
-        };
+        let shared_by_tabs = backend.shared_name().filter(|_| has_indexed_db);
         let cross_tab = match get(opts, "crossTab")? {
             v if v.is_undefined() => shared_by_tabs,
             v => match v.as_bool() {
@@ -135,7 +131,7 @@ impl PersistOptions {
         }
         .map(|storage| format!("stackquery:{storage}:{key_prefix}"));
         Ok(Some(PersistOptions {
-            backend,
+            backend: Rc::new(backend),
             cross_tab,
             key_prefix,
             buster: string("buster", "")?,
@@ -460,7 +456,7 @@ impl Persister {
     /// they were created, so the order per key holds.
     pub fn flush_for_unload(self: &Rc<Self>) {
         self.flush_now();
-        if !matches!(&*self.opts.backend, Backend::IndexedDb(_)) {
+        if !self.opts.backend.is_ordered() {
             return;
         }
         let (clear, ops) = {
@@ -493,15 +489,11 @@ impl Persister {
             clear.then(|| self.cleared_at.get()),
         );
         let backend = self.opts.backend.clone();
-        if let Backend::IndexedDb(db) = &*backend {
-            if db.abandon_ordered(self.ns.prefix()) {
-                self.abandoned.set(true);
-            }
+        if backend.abandon_ordered(self.ns.prefix()) {
+            self.abandoned.set(true);
         }
         super::promise::spawn(async move {
-            if let Backend::IndexedDb(db) = &*backend {
-                let _ = db.write_at_unload(&prefix, cleared_at, &ops).await;
-            }
+            let _ = backend.write_at_unload(&prefix, cleared_at, &ops).await;
         });
     }
 

@@ -1,6 +1,6 @@
 //! Awaiting IndexedDB from Rust: a request's result, a transaction's completion, a
 //! write transaction that is durable when it completes, and committing one at once.
-//! Shared by the Rust face's `IndexedDbStorage` and the JS package's. Each promise is
+//! Used by the Rust face's `IndexedDbStorage` (the JS package's is JavaScript). Each promise is
 //! settled by its own `resolve`/`reject` installed as the handlers: no Rust closure per
 //! request.
 

@@ -152,6 +152,55 @@ test('clear() rejects when storage cannot be emptied, and L2 carries on once it 
   client.dispose();
 });
 
+/** listingStorage plus deletePrefix(prefix, signal), recording each call. */
+function prefixDeletingStorage(map = new Map()) {
+  const calls = [];
+  return {
+    ...listingStorage(map),
+    calls,
+    async deletePrefix(prefix, signal) {
+      calls.push({ prefix, signal });
+      for (const k of [...map.keys()]) if (k.startsWith(prefix)) map.delete(k);
+    },
+  };
+}
+
+test('clear() on a storage with deletePrefix(prefix) empties the namespace in that one call', async () => {
+  const map = new Map();
+  const storage = prefixDeletingStorage(map);
+  const client = new QueryClient({ storage, keyPrefix: 'app' });
+  client.setQueryData(['a'], 1);
+  client.setQueryData(['b', { id: 2 }], 2);
+  map.set('app:admin:["x"]', 'another namespace');
+  await client.flush();
+  const deletes = storage.calls.length;
+  await client.clear();
+  assert.equal(storage.calls.length, deletes + 1, 'one deletePrefix call');
+  const { prefix, signal } = storage.calls.at(-1);
+  assert.equal(prefix, 'app:[', "only this namespace's entries: app:admin starts otherwise");
+  assert.ok(signal instanceof AbortSignal && !signal.aborted, 'a signal the client did not abort');
+  assert.deepEqual(entriesOf(map, 'app'), []);
+  assert.ok(map.has('app:admin:["x"]'), 'app:admin keeps its entry');
+  client.dispose();
+});
+
+test('a deletePrefix slower than storageTimeout is told through its signal that the client gave up', async () => {
+  const storage = prefixDeletingStorage();
+  let aborted;
+  storage.deletePrefix = (prefix, signal) => new Promise((resolve, reject) => {
+    aborted = new Promise((heard) => signal.addEventListener('abort', () => { heard(signal.reason); reject(signal.reason); }));
+  });
+  const client = new QueryClient({ storage, storageTimeout: 100 });
+  client.setQueryData(['a'], 1);
+  await client.flush();
+  const started = Date.now();
+  await assert.rejects(client.clear(), (e) => e.name === 'TimeoutError');
+  const reason = await aborted;
+  assert.ok(Date.now() - started < 2_000, 'given up after storageTimeout, not hung');
+  assert.ok(reason !== undefined, 'the signal aborted with a reason');
+  client.dispose();
+});
+
 for (const [name, make] of [
   ['a get/set/delete object', () => mapStorage()],
   ['an object with keys(prefix)', () => listingStorage()],

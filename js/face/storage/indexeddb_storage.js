@@ -1,0 +1,430 @@
+// `IndexedDbStorage`: L2 in IndexedDB. The database is opened once, at construction
+// (a first write then need not wait for it, and a page closed right after its first
+// writes keeps them); a failed or closed connection is reopened on the next call.
+// `indexedDB` is looked up on the global object, so this works in pages and workers;
+// where it is missing (Node) every call fails and the client carries on without L2.
+// Write transactions are `durability: 'strict'`: one completes once its data is on disk,
+// so what `flush()` resolved survives a crash of the system too, not only of the page
+// (measured in headless Chromium, `www/bench/durability.mjs`: no slower than the
+// default, the write batches being few and off the main thread).
+//
+// Tabs share the store, so a client's batches are written in the order the tabs agree
+// on (src/core/persist/order.rs; the engine's `__storedVersion` and `__supersedes` judge
+// for this file, inside the transaction): in one readwrite transaction each op first
+// reads what is stored (the requests of a transaction run one after another, and other
+// transactions on the store wait, so the read and the write are one step) and is
+// applied only if it does not lose to it. Beside the entries (string keys) live two
+// kinds of records under array keys, which no string key range of a namespace covers:
+// `["removed", key]`, a tombstone `[at, rev]` left by a removal so that older data
+// cannot be written after it, and `["order", prefix]`, the namespace's last clear
+// (before which nothing is written any more) and the greatest version written to it.
+// An op newer than that is written without reading its key, so a tab writing alone, or
+// after the others, pays one read per transaction, not one per op. A tombstone is kept
+// for a day: the first ordered batch of a namespace in a session sweeps older ones (a
+// write held up longer than that in another tab is no race any more).
+//
+// The client calls the storage protocol (src/bindings/storage/object.rs) and the `__`
+// methods below; users may call `get`, `set`, `delete` and `keys` themselves.
+import { __storedVersion as storedVersion, __supersedes as supersedes } from 'stackquery:engine';
+import { describe } from '../describe.js';
+
+const TOMBSTONE_MS = 86_400_000;
+// What a key holds or is made to hold, for `supersedes`.
+const NOTHING = 0;
+const DATA = 1;
+const REMOVED = 2;
+// An ordered op's code (Order::encode): a put of nothing, data or a removal; a removal;
+// a purge of an entry found unusable.
+const REMOVE = 3;
+const PURGE = 4;
+
+const removedKey = (key) => ['removed', key];
+const recordKey = (prefix) => ['order', prefix];
+const keyRange = (prefix) => IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+const tombstonesOf = (entries) => IDBKeyRange.bound(removedKey(entries), removedKey(`${entries}\uffff`));
+// The entry keys of namespace `prefix` (`${keyPrefix}:`), and of no other's.
+const entriesUnder = (prefix) => `${prefix}[`;
+const finite = (n) => typeof n === 'number' && Number.isFinite(n);
+
+function factory() {
+  const f = globalThis.indexedDB;
+  if (!f) throw new Error('IndexedDB is not available in this runtime');
+  return f;
+}
+
+/** A request's result once it succeeds; its error is the request's DOMException. */
+function result(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+/** Resolves when `tx` commits; rejects with its DOMException when it fails or aborts. */
+function completion(tx) {
+  return new Promise((resolve, reject) => {
+    const failed = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+    tx.oncomplete = () => resolve();
+    tx.onerror = failed;
+    tx.onabort = failed;
+  });
+}
+
+/** Commits now rather than when the task ends (a page being unloaded may not get there). */
+function commit(tx) {
+  try {
+    tx.commit?.();
+  } catch {
+    // already committing or finished
+  }
+}
+
+/** Issues each put (`values[i]` a string) and delete (`undefined`) of a batch. */
+function putAndDelete(store, keys, values) {
+  for (let i = 0; i < keys.length; i++) {
+    if (values[i] === undefined) store.delete(keys[i]);
+    else store.put(values[i], keys[i]);
+  }
+}
+
+/** Deletes the entries whose keys start with `entries`, and their tombstones. */
+function deleteEntries(store, entries) {
+  store.delete(keyRange(entries));
+  store.delete(tombstonesOf(entries));
+}
+
+/** A namespace's order record `[clearedAt, maxAt, maxRev]`, read. */
+function readRecord(stored) {
+  const n = (i) => (Array.isArray(stored) && finite(stored[i]) ? stored[i] : undefined);
+  const [cleared, at, rev] = [n(0), n(1), n(2)];
+  return { clearedAt: cleared ?? -Infinity, max: at !== undefined && rev !== undefined ? [at, rev] : null };
+}
+
+const recordValue = ({ clearedAt, max }) =>
+  [Number.isFinite(clearedAt) ? clearedAt : null, max ? max[0] : NaN, max ? max[1] : NaN];
+
+/** Whether version `a` is newer than `b` (by time, then revision). */
+const newer = (a, b) => supersedes(REMOVED, a[0], a[1], false, REMOVED, b[0], b[1], false);
+
+/** A stored tombstone `[at, rev]`; anything else holds nothing. */
+function tombstone(stored) {
+  return Array.isArray(stored) && finite(stored[0]) && finite(stored[1])
+    ? { kind: REMOVED, at: stored[0], rev: stored[1], invalidated: false }
+    : { kind: NOTHING, at: NaN, rev: NaN, invalidated: false };
+}
+
+function nameOption(options, name) {
+  const v = options?.[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '') throw new TypeError(`IndexedDbStorage ${name} must be a non-empty string`);
+  return v;
+}
+
+/** L2 in IndexedDB: `new IndexedDbStorage({ dbName: 'stackquery', storeName: 'queries' })`. */
+export class IndexedDbStorage {
+  #db;
+  #store;
+  /** The open connection: a promise of the database. */
+  #connection = null;
+  /** Namespaces whose expired tombstones have been swept (once per instance). */
+  #swept = new Set();
+  /** Ordered transactions under way, with the namespace of each. */
+  #ordered = [];
+
+  constructor(options) {
+    if (options != null && (typeof options !== 'object')) {
+      throw new TypeError(`IndexedDbStorage options must be an object, got ${describe(options)}`);
+    }
+    this.#db = nameOption(options, 'dbName') ?? 'stackquery';
+    this.#store = nameOption(options, 'storeName') ?? 'queries';
+    if (globalThis.indexedDB) this.#connect().catch(() => {});
+  }
+
+  /** `database/store`: what tabs sharing this storage have in common. */
+  get __sharedName() {
+    return `${this.#db}/${this.#store}`;
+  }
+
+  /** Opens the database at `version` (or its current one), creating the store on upgrade. */
+  #open(version) {
+    return new Promise((resolve, reject) => {
+      const request = version === undefined ? factory().open(this.#db) : factory().open(this.#db, version);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        if (!db.objectStoreNames.contains(this.#store)) db.createObjectStore(this.#store);
+      };
+      request.onsuccess = () => {
+        const db = request.result;
+        // Let other tabs upgrade the schema: close on their request, reopen on our next call.
+        db.onversionchange = () => db.close();
+        resolve(db);
+      };
+      request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+    });
+  }
+
+  /** The connection being opened, or open (started now if there is none). */
+  #connect() {
+    this.#connection ??= (async () => {
+      const db = await this.#open();
+      if (db.objectStoreNames.contains(this.#store)) return db;
+      // The database exists without our store: a version bump creates it.
+      const next = db.version + 1;
+      db.close();
+      return this.#open(next);
+    })();
+    return this.#connection;
+  }
+
+  /** The store in a new transaction; a dead connection is dropped so the next call reopens. */
+  async #transaction(mode) {
+    const connection = this.#connect();
+    let tx;
+    try {
+      const db = await connection;
+      tx = mode === 'readwrite'
+        ? db.transaction(this.#store, mode, { durability: 'strict' })
+        : db.transaction(this.#store, mode);
+    } catch (e) {
+      if (this.#connection === connection) this.#connection = null;
+      throw e;
+    }
+    return [tx, tx.objectStore(this.#store)];
+  }
+
+  /** Runs `issue(store)` in one readwrite transaction, committed at once. */
+  async #write(issue) {
+    const [tx, store] = await this.#transaction('readwrite');
+    const done = completion(tx);
+    try {
+      issue(store);
+    } catch (e) {
+      tx.abort();
+      done.catch(() => {});
+      throw e;
+    }
+    commit(tx);
+    return done;
+  }
+
+  get(key) {
+    return this.#transaction('readonly').then(([, store]) => result(store.get(key))).then((v) => v ?? null);
+  }
+
+  set(key, value) {
+    return this.#write((store) => store.put(value, key));
+  }
+
+  delete(key) {
+    return this.#write((store) => store.delete(key));
+  }
+
+  /** Keys starting with `prefix` (all keys without one). */
+  async keys(prefix) {
+    prefix ??= '';
+    const [, store] = await this.#transaction('readonly');
+    const keys = await result(store.getAllKeys(keyRange(prefix)));
+    return keys.filter((k) => typeof k === 'string');
+  }
+
+  /** One readonly transaction: every get issued at once, only its completion awaited. */
+  async getMany(keys) {
+    const [tx, store] = await this.#transaction('readonly');
+    const done = completion(tx);
+    const requests = keys.map((key) => store.get(key));
+    await done;
+    return requests.map((r) => r.result);
+  }
+
+  /** A batch (`values[i]` undefined for a delete) in one transaction. */
+  __writeBatch(keys, values) {
+    return this.#write((store) => putAndDelete(store, keys, values));
+  }
+
+  /** Deletes every key starting with `prefix`, and the tombstones of those keys. */
+  deletePrefix(prefix) {
+    return this.#write((store) => deleteEntries(store, prefix));
+  }
+
+  /** `getAllKeys` and `getAll` over the prefix's range in one transaction (both in key order). */
+  async __entries(prefix) {
+    const [tx, store] = await this.#transaction('readonly');
+    const done = completion(tx);
+    const keys = store.getAllKeys(keyRange(prefix));
+    const values = store.getAll(keyRange(prefix));
+    await done;
+    return [keys.result.map((k) => (typeof k === 'string' ? k : '')), values.result];
+  }
+
+  /**
+   * What a closing page still has to write, in one committed transaction and without the
+   * order's reads (their answers would never come): a clear of namespace `prefix` made at
+   * `clearedAt` (when given), recorded as an ordered clear is, then the batch.
+   */
+  __writeAtUnload(prefix, clearedAt, keys, values) {
+    return this.#write((store) => {
+      if (clearedAt !== undefined) {
+        deleteEntries(store, entriesUnder(prefix));
+        store.put(recordValue({ clearedAt, max: null }), recordKey(prefix));
+      }
+      putAndDelete(store, keys, values);
+    });
+  }
+
+  /**
+   * Aborts the ordered transactions of namespace `prefix` under way: the page is closing,
+   * and such a transaction waits for the answer to a read that a closing page never gets;
+   * the transactions made after it would wait behind it and be lost with it. `true` when
+   * there was one (its batch then fails with an AbortError).
+   */
+  __abandonOrdered(prefix) {
+    const mine = this.#ordered.filter(([p]) => p === prefix);
+    this.#ordered = this.#ordered.filter(([p]) => p !== prefix);
+    for (const [, tx] of mine) {
+      try {
+        tx.abort();
+      } catch {
+        // already finished
+      }
+    }
+    return mine.length > 0;
+  }
+
+  /** A batch in the order tabs agree on; `orders`: four numbers per op (Order::encode). */
+  __writeInOrder(keys, values, orders, prefix, buster, now) {
+    const ops = keys.map((key, i) => {
+      const [code, at, rev, flag] = orders.subarray(4 * i, 4 * i + 4);
+      const version = code === NOTHING || code === PURGE ? null : [at, rev];
+      return { key, value: values[i], code, version, invalidated: flag === 1 };
+    });
+    return this.#runOrdered(prefix, buster, now, ops, undefined);
+  }
+
+  /**
+   * Deletes namespace `prefix` (its entries and tombstones, not those of prefixes that
+   * extend it) and records `at` as its last clear, so that data written before `at` and
+   * landing later is refused.
+   */
+  __clearInOrder(prefix, at) {
+    return this.#runOrdered(prefix, '', at, [], at);
+  }
+
+  /**
+   * An ordered batch (or a clear) in one readwrite transaction. The namespace's record is
+   * read first; an op newer than everything the namespace may hold is written at once,
+   * any other reads its key (and, with no entry there, its tombstone) and is written only
+   * if it wins. The transaction commits once the last read has been answered.
+   */
+  async #runOrdered(prefix, buster, now, ops, clearing) {
+    const [tx, store] = await this.#transaction('readwrite');
+    const done = completion(tx);
+    const entry = [prefix, tx];
+    this.#ordered.push(entry);
+    let error = null;
+    let unanswered = 0;
+    let record = { clearedAt: -Infinity, max: null };
+
+    const fail = (e) => {
+      if (error !== null) return;
+      error = e;
+      try {
+        tx.abort();
+      } catch {
+        // already finished
+      }
+    };
+    // Each answer runs its step; once none is outstanding every request has been issued.
+    const read = (request, step) => {
+      unanswered++;
+      request.onsuccess = () => {
+        if (error !== null) return;
+        try {
+          step(request.result);
+        } catch (e) {
+          fail(e);
+          return;
+        }
+        if (--unanswered === 0) commit(tx);
+      };
+    };
+    // A stored entry, judged as a reader of this namespace would; `null`: unusable.
+    const judge = (op, stored) => {
+      if (typeof stored !== 'string') return null;
+      const hash = op.key.startsWith(prefix) ? op.key.slice(prefix.length) : op.key;
+      const d = storedVersion(stored, hash, buster, now);
+      return d === undefined ? null : { kind: DATA, at: d[0], rev: d[1], invalidated: d[2] === 1 };
+    };
+    // Writes what `op` makes of its key if it wins over `held` (`null`: an unusable
+    // entry, which anything replaces); `readTombstone`: `held` is the key's tombstone.
+    const apply = (op, held, readTombstone) => {
+      const wins = (kind, invalidated) => held === null ||
+        supersedes(kind, op.version[0], op.version[1], invalidated, held.kind, held.at, held.rev, held.invalidated);
+      if (op.code === PURGE) {
+        if (held === null) store.delete(op.key);
+      } else if (op.code === REMOVE) {
+        if (wins(REMOVED, false)) {
+          if (!readTombstone) store.delete(op.key);
+          if (op.version[0] >= record.clearedAt) store.put(op.version, removedKey(op.key));
+        }
+      } else if (op.version !== null && wins(op.code, op.invalidated) && op.version[0] >= record.clearedAt) {
+        if (op.value !== undefined) store.put(op.value, op.key);
+        if (held?.kind === REMOVED) store.delete(removedKey(op.key));
+      }
+    };
+    const start = (stored) => {
+      const held = readRecord(stored);
+      if (clearing !== undefined) {
+        // Emptied: nothing stored; the clear time only moves forward.
+        store.put(recordValue({ clearedAt: Math.max(held.clearedAt, clearing), max: null }), recordKey(prefix));
+        return;
+      }
+      record = held;
+      let newest = held.max;
+      ops.forEach((op) => {
+        if (op.version !== null && (held.max === null || newer(op.version, held.max))) {
+          apply(op, { kind: NOTHING, at: NaN, rev: NaN, invalidated: false }, false);
+          if (newest === null || newer(op.version, newest)) newest = op.version;
+        } else {
+          read(store.get(op.key), (found) => {
+            if (found !== undefined) return apply(op, judge(op, found), false);
+            // No entry: is there a tombstone?
+            if (op.code !== PURGE) read(store.get(removedKey(op.key)), (t) => apply(op, tombstone(t), true));
+          });
+        }
+      });
+      if (newest !== held.max) store.put(recordValue({ ...held, max: newest }), recordKey(prefix));
+    };
+
+    try {
+      if (clearing !== undefined) {
+        deleteEntries(store, entriesUnder(prefix));
+      } else if (!this.#swept.has(prefix)) {
+        this.#swept.add(prefix);
+        // The namespace's tombstones: those older than a day are deleted.
+        const range = tombstonesOf(entriesUnder(prefix));
+        const swept = store.getAllKeys(range);
+        read(swept, () => {});
+        read(store.getAll(range), (values) => {
+          values.forEach((value, i) => {
+            const t = tombstone(value);
+            if (t.kind === REMOVED && t.at + TOMBSTONE_MS < now) store.delete(swept.result[i]);
+          });
+        });
+      }
+      read(store.get(recordKey(prefix)), start);
+    } catch (e) {
+      fail(e);
+    }
+    try {
+      await done;
+    } catch (e) {
+      throw error ?? e;
+    } finally {
+      this.#ordered = this.#ordered.filter((o) => o !== entry);
+    }
+    if (error !== null) throw error;
+  }
+
+  /** Kept for code written for the wasm class: there is nothing to free. */
+  free() {}
+}
