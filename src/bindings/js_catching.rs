@@ -18,9 +18,6 @@ extern "C" {
     /// `Object.getPrototypeOf(value)`.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
     pub fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
-    /// `Object.hasOwn(value, key)`.
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = hasOwn)]
-    pub fn has_own(value: &JsValue, key: &JsValue) -> Result<bool, JsValue>;
 }
 
 thread_local! {
