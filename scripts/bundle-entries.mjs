@@ -25,7 +25,6 @@ const pkg = resolve(pkgArg ?? 'pkg');
 const glueDir = resolve(glueArg ?? join(pkg, '.engine'));
 const glue = join(glueDir, 'stackquery.js');
 const wasmFile = join(glueDir, 'stackquery_bg.wasm');
-const keyHash = resolve('js/key_hash.js');
 const entries = resolve('js/entries');
 
 const wasm = readFileSync(wasmFile);
@@ -39,8 +38,10 @@ const engine = {
     b.onResolve({ filter: /^stackquery:wasm-data$/ }, () => ({ path: 'wasm-data', namespace: 'stackquery' }));
     b.onLoad({ filter: /^wasm-data$/, namespace: 'stackquery' }, () =>
       ({ contents: `export const wasmSize = ${wasm.length};\nexport const wasmText = ${JSON.stringify(wasmText)};`, loader: 'js' }));
-    // The glue's copy of js/key_hash.js is the face's: one copy in the bundle.
-    b.onResolve({ filter: /snippets\/.*key_hash\.js$/ }, () => ({ path: keyHash }));
+    // The glue's snippets are copies of files under js/ (key_hash.js, managers.js, …):
+    // the bundle takes the files themselves, so the face and the engine share one module
+    // instance of each, and a snippet's own imports resolve from where it lives.
+    b.onResolve({ filter: /snippets\/[^/]+\/js\/.+\.js$/ }, (args) => ({ path: resolve('js', args.path.replace(/^.*snippets\/[^/]+\/js\//, '')) }));
     b.onLoad({ filter: /stackquery\.js$/ }, (args) => {
       if (args.path !== glue) return undefined;
       const source = readFileSync(glue, 'utf8');

@@ -21,6 +21,7 @@ import { resolveCallStaleTime } from './option_functions.js';
 import { describe } from './describe.js';
 import { MutationOutbox } from './mutation_outbox.js';
 import { replayOutbox, replayOnReconnect } from './outbox_replay.js';
+import { onlineManager } from '../managers.js';
 
 const MISS = Symbol('miss');
 // `#hit`'s freshness rule for ensureQueryData: fresh data only with `revalidateIfStale`.
@@ -204,7 +205,7 @@ export class QueryClient extends engine.QueryClient {
    */
   resumePausedMutations() {
     const resumed = super.resumePausedMutations();
-    if (this.#outbox === undefined || !engine.onlineManager.isOnline()) return resumed;
+    if (this.#outbox === undefined || !onlineManager.isOnline()) return resumed;
     return Promise.all([resumed, replayOutbox(this)]).then(() => undefined);
   }
 

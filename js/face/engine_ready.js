@@ -22,3 +22,6 @@ export function assertEngineReady() {
   }
   if (failure) throw new Error(`stackquery: the engine could not be loaded: ${failure?.message ?? failure}`, { cause: failure });
 }
+
+/** Whether the engine can be called now (it has loaded). */
+export const engineUsable = () => waiting === null && failure === null;

@@ -27,6 +27,7 @@
 // - describe.js how a value is named in a TypeError
 // - option_names.js the option names each call takes; one warning for any other
 // - managers.js `OnlineManager` / `FocusManager` classes for instances of one's own
+//   (the package's `onlineManager` / `focusManager` are js/managers.js, shared with the engine)
 // - cancelled_error.js `CancelledError` / `isCancelledError`
 // - skip_token.js `skipToken`: a query that cannot run now
 // - is_server.js `isServer`: whether this is a server (no `window`, or Deno)
@@ -40,6 +41,7 @@ export { QueryCache } from './query_cache.js';
 export { Query } from './query.js';
 export { MutationCache } from './mutation_cache.js';
 export { OnlineManager, FocusManager } from './managers.js';
+export { onlineManager, focusManager } from '../managers.js';
 export { CancelledError, isCancelledError } from './cancelled_error.js';
 export { skipToken } from './skip_token.js';
 export { isServer } from './is_server.js';

@@ -2,8 +2,8 @@
 // its own (`new OnlineManager()`): a reading, `subscribe(listener)`, and an event source set
 // with `setEventListener(setup)`, installed when the first listener subscribes and removed
 // with the last one. Such an instance stands alone, as in TanStack; what pauses fetches and
-// refetches on focus is the package's `onlineManager` / `focusManager` (the engine's, in
-// src/bindings/managers.rs), which every client listens to.
+// refetches on focus is the package's `onlineManager` / `focusManager` (in
+// js/managers.js, shared with the engine), which every client listens to.
 
 import { describe } from './describe.js';
 

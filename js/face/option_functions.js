@@ -35,6 +35,7 @@
 
 import * as engine from 'stackquery:engine';
 import { describe } from './describe.js';
+import { focusManager, onlineManager } from '../managers.js';
 import { mirrors } from './mirror.js';
 
 const NAMES = ['enabled', 'staleTime', 'refetchInterval', 'refetchOnWindowFocus', 'refetchOnReconnect', 'refetchOnMount'];
@@ -319,8 +320,8 @@ export class ObserverOptionFunctions {
     const ms = on && resolved.functions.refetchInterval && this.#enabled() ? resolved.values.refetchInterval : false;
     if (this.#poll !== undefined) clearInterval(this.#poll);
     this.#poll = ms === false ? undefined : setInterval(() => this.#tick(), ms);
-    this.#offFocus = listen(on && resolved.functions.refetchOnWindowFocus, this.#offFocus, engine.focusManager, this.#refetchOnFocus);
-    this.#offOnline = listen(on && resolved.functions.refetchOnReconnect, this.#offOnline, engine.onlineManager, this.#refetchOnReconnect);
+    this.#offFocus = listen(on && resolved.functions.refetchOnWindowFocus, this.#offFocus, focusManager, this.#refetchOnFocus);
+    this.#offOnline = listen(on && resolved.functions.refetchOnReconnect, this.#offOnline, onlineManager, this.#refetchOnReconnect);
     // The managers are global: a disposed client's observers must not stay subscribed.
     const holding = this.#poll !== undefined || this.#offFocus !== undefined || this.#offOnline !== undefined;
     if (holding && this.#offClose === undefined) {
@@ -374,7 +375,7 @@ export class ObserverOptionFunctions {
 
 function isFocused() {
   try {
-    return engine.focusManager.isFocused();
+    return focusManager.isFocused();
   } catch {
     return true; // refused (nested too deep): counted as focused
   }

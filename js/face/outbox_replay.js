@@ -21,6 +21,7 @@
 
 import * as engine from 'stackquery:engine';
 import { outboxOf, warnOnce } from './mutation_outbox.js';
+import { onlineManager } from '../managers.js';
 import { owner, exclusively, liveOwners, ownerLockHeld } from './outbox_owners.js';
 
 const engineMutate = engine.Mutation.prototype.mutate;
@@ -95,7 +96,7 @@ function run(client, outbox, record) {
 /** Runs the outbox again each time the network comes back; returns the unsubscribe. Holds `client` weakly. */
 export function replayOnReconnect(client) {
   const ref = typeof WeakRef === 'function' ? new WeakRef(client) : { deref: () => client };
-  return engine.onlineManager.subscribe((online) => {
+  return onlineManager.subscribe((online) => {
     if (!online) return;
     // After the engine's setOnline returns (a client call from inside it would be re-entry).
     Promise.resolve().then(() => {
