@@ -8,7 +8,6 @@
 //! Object and array first elements match partially, so such filters scan.
 
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
 
 use super::fxhash::FxBuild;
 use super::key::KeyValue;
@@ -41,37 +40,38 @@ impl Head {
 #[derive(Default)]
 /// Queries by the first element of their key, so a prefix filter looks at those only.
 pub struct HeadIndex {
-    /// The hashes are the allocations the cache's map keys the queries by, shared.
-    by_head: HashMap<Head, HashSet<Rc<str>, FxBuild>, FxBuild>,
+    /// The queries by their slot in the cache (4 bytes each).
+    by_head: HashMap<Head, HashSet<u32, FxBuild>, FxBuild>,
 }
 
 impl HeadIndex {
-    /// Adds the query `hash` with `key`.
-    pub fn insert(&mut self, hash: Rc<str>, key: &[KeyValue]) {
+    /// Adds the query in slot `at` with `key`.
+    pub fn insert(&mut self, at: u32, key: &[KeyValue]) {
         if let Some(head) = Head::of(key) {
-            self.by_head.entry(head).or_default().insert(hash);
+            self.by_head.entry(head).or_default().insert(at);
         }
     }
 
-    /// Removes the query `hash` with `key`.
-    pub fn remove(&mut self, hash: &str, key: &[KeyValue]) {
+    /// Removes the query in slot `at` with `key`.
+    pub fn remove(&mut self, at: u32, key: &[KeyValue]) {
         let Some(head) = Head::of(key) else { return };
         if let Some(set) = self.by_head.get_mut(&head) {
-            set.remove(hash);
+            set.remove(&at);
             if set.is_empty() {
                 self.by_head.remove(&head);
             }
         }
     }
 
-    /// The hashes a filter on `prefix` can match (each still to be checked in full);
-    /// `None` when the index cannot tell and every query must be looked at.
-    pub fn candidates<'a>(&'a self, prefix: &[KeyValue]) -> Option<Vec<&'a str>> {
+    /// The slots of the queries a filter on `prefix` can match (each still to be
+    /// checked in full); `None` when the index cannot tell and every query must be
+    /// looked at.
+    pub fn candidates(&self, prefix: &[KeyValue]) -> Option<Vec<u32>> {
         let head = Head::of(prefix)?;
         Some(
             self.by_head
                 .get(&head)
-                .map(|s| s.iter().map(|h| &**h).collect())
+                .map(|s| s.iter().copied().collect())
                 .unwrap_or_default(),
         )
     }
@@ -81,43 +81,35 @@ impl HeadIndex {
 mod tests {
     use super::*;
 
-    fn key(parts: &[KeyValue]) -> Vec<KeyValue> {
-        parts.to_vec()
+    fn sorted(mut v: Vec<u32>) -> Vec<u32> {
+        v.sort_unstable();
+        v
     }
 
     #[test]
     fn a_primitive_head_finds_exactly_the_queries_under_it() {
         let mut ix = HeadIndex::default();
-        ix.insert(
-            "a1".into(),
-            &key(&[KeyValue::str("todos"), KeyValue::Number(1.0)]),
-        );
-        ix.insert(
-            "a2".into(),
-            &key(&[KeyValue::str("todos"), KeyValue::Number(2.0)]),
-        );
-        ix.insert("b".into(), &key(&[KeyValue::str("users")]));
-        ix.insert("z".into(), &key(&[KeyValue::Number(-0.0)]));
-        let mut found = ix.candidates(&[KeyValue::str("todos")]).unwrap();
-        found.sort();
-        assert_eq!(found, vec!["a1", "a2"]);
+        let a1 = [KeyValue::str("todos"), KeyValue::Number(1.0)];
+        ix.insert(1, &a1);
+        ix.insert(2, &[KeyValue::str("todos"), KeyValue::Number(2.0)]);
+        ix.insert(3, &[KeyValue::str("users")]);
+        ix.insert(4, &[KeyValue::Number(-0.0)]);
+        let found = ix.candidates(&[KeyValue::str("todos")]).unwrap();
+        assert_eq!(sorted(found), [1, 2]);
         assert_eq!(
             ix.candidates(&[KeyValue::Number(0.0)]).unwrap(),
-            vec!["z"],
+            [4],
             "-0 === 0"
         );
         assert!(ix.candidates(&[KeyValue::str("none")]).unwrap().is_empty());
-        ix.remove("a1", &key(&[KeyValue::str("todos"), KeyValue::Number(1.0)]));
-        assert_eq!(
-            ix.candidates(&[KeyValue::str("todos")]).unwrap(),
-            vec!["a2"]
-        );
+        ix.remove(1, &a1);
+        assert_eq!(ix.candidates(&[KeyValue::str("todos")]).unwrap(), [2]);
     }
 
     #[test]
     fn object_heads_and_empty_prefixes_scan() {
         let mut ix = HeadIndex::default();
-        ix.insert("o".into(), &key(&[KeyValue::Object(vec![])]));
+        ix.insert(1, &[KeyValue::Object(vec![])]);
         assert!(ix.candidates(&[KeyValue::Object(vec![])]).is_none());
         assert!(ix.candidates(&[]).is_none());
     }
