@@ -8,8 +8,9 @@
 //!
 //! Memory per query is what a cache of many queries is made of, so a query is one
 //! allocation (its slot in a [`Slab`]) plus its hash, shared by the index and the
-//! query, and its key; the LRU order and the GC deadlines are links inside it
-//! ([`super::slab`]). What the host keeps rarely (`M`'s running fetch, say) it boxes.
+//! query; the LRU order and the GC deadlines are links inside it ([`super::slab`]),
+//! and a key whose hash tells all that matching needs is not kept beside it
+//! ([`hash_is_key`]). What the host keeps rarely (`M`'s running fetch, say) it boxes.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -17,9 +18,9 @@ use std::rc::Rc;
 use super::filters::QueryFilters;
 use super::fxhash::FxBuild;
 use super::gc::{Deadlines, GcSchedule, Scheduled};
-use super::head_index::HeadIndex;
+use super::head_index::{HeadIndex, KeyOf};
 use super::journal::{Changed, Journal};
-use super::key::{partial_match, KeyValue};
+use super::key::{hash_is_key, partial_match, partial_match_hash, KeyValue};
 use super::lru::{Lru, Recency};
 use super::slab::{Link, Linked, Slab};
 use super::staleness::{is_stale, Duration, StaleTime};
@@ -45,8 +46,9 @@ pub struct Query<D, E, M> {
     pub stale_time: StaleTime,
     /// Its hash: the allocation the cache's index keys it by, shared.
     hash: Rc<str>,
-    /// The query key, as given.
-    key: Box<[KeyValue]>,
+    /// The query key, as given; `None` when its hash tells all that matching needs of
+    /// it ([`hash_is_key`]: most keys), which saves an allocation per key part.
+    key: Option<Box<[KeyValue]>>,
     id: u64,
     observers: u32,
     /// Observers with `enabled` true: they make the query active.
@@ -128,7 +130,17 @@ impl<D, E, M> Query<D, E, M> {
     /// Whether its key starts with the elements of `prefix` (TanStack's
     /// `partialMatchKey`, [`partial_match`]).
     pub fn key_starts_with(&self, prefix: &[KeyValue]) -> bool {
-        partial_match(&self.key, prefix)
+        match &self.key {
+            Some(key) => partial_match(key, prefix),
+            None => partial_match_hash(&self.hash, prefix),
+        }
+    }
+
+    fn key_of(&self) -> KeyOf<'_> {
+        match &self.key {
+            Some(key) => KeyOf::Key(key),
+            None => KeyOf::Hash(&self.hash),
+        }
     }
 }
 
@@ -274,7 +286,8 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     }
 
     /// Finds or creates the query under `hash`, which must be `key`'s canonical hash
-    /// ([`super::key::hash_key`]). A new query starts in the initial state
+    /// ([`super::key::hash_key`]); `key` is asked for only when the hash does not tell
+    /// all that matching needs. A new query starts in the initial state
     /// (`initial_data` makes it a success at `now`) with its GC clock running, since
     /// nothing observes it yet. A use with a longer `gc_time` extends it.
     /// Returns whether it was created and what the LRU bound evicted to make room.
@@ -301,7 +314,10 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         }
         self.next_id += 1;
         let shared: Rc<str> = Rc::from(hash);
-        let key = key().into_boxed_slice();
+        let key = match hash_is_key(hash) {
+            true => None,
+            false => Some(key().into_boxed_slice()),
+        };
         let at = self.queries.insert(Query {
             state: QueryState::initial(initial_data, now),
             meta: meta(),
@@ -320,7 +336,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         });
         self.lru.insert(&mut self.queries, at);
         if let Some(q) = self.queries.get(at) {
-            self.heads.insert(at, &q.key);
+            self.heads.insert(at, q.key_of());
         }
         self.index.insert(shared, at);
         self.journal.record(hash);
@@ -356,7 +372,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         self.lru.remove(&mut self.queries, at);
         self.gc.cancel(&mut self.queries, at);
         let q = self.queries.remove(at)?;
-        self.heads.remove(at, &q.key);
+        self.heads.remove(at, q.key_of());
         Some((hash.to_owned(), q))
     }
 
