@@ -70,6 +70,7 @@ type Q = Query<JsValue, JsValue, Meta>;
 fn rev_of(q: &Q) -> f64 {
     q.meta
         .origin
+        .as_ref()
         .filter(|o| o.count == q.state.data_update_count && o.at == q.state.data_updated_at)
         .map_or(0.0, |o| o.rev)
 }
@@ -88,11 +89,11 @@ pub fn held(q: &Q) -> State {
 /// Records that the data the query holds now came with revision `rev`.
 pub fn record(q: &mut Q, rev: f64) {
     observe_rev(rev);
-    q.meta.origin = Some(Origin {
+    q.meta.origin = Some(Box::new(Origin {
         count: q.state.data_update_count,
         at: q.state.data_updated_at,
         rev,
-    });
+    }));
 }
 
 /// The revision of the query's data, a new one if it has none yet (data made here).

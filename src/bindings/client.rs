@@ -47,7 +47,9 @@ pub struct Meta {
     /// `initialData` as given (a value or a function), for `resetQueries`.
     pub initial_data: JsValue,
     pub meta: JsValue,
-    pub in_flight: Option<InFlight>,
+    /// The running fetch's promise, settlers and signal. Boxed: most queries have none
+    /// running, and an empty box is 4 bytes of wasm memory where the fetch is 40.
+    pub in_flight: Option<Box<InFlight>>,
     /// Written to L2 (`persist` option; true when the client has storage).
     pub persist: bool,
     /// L2 has been read for this key (or need not be: no storage, or L1 is newer).
@@ -55,8 +57,10 @@ pub struct Meta {
     pub network_mode: NetworkMode,
     /// The `structuralSharing` option as given.
     pub structural_sharing: JsValue,
-    /// The revision the data was written, read or heard with (cross-tab order).
-    pub origin: Option<Origin>,
+    /// The revision the data was written, read or heard with (cross-tab order). Boxed:
+    /// only data persisted or heard from another tab has one (4 bytes without, 36 with,
+    /// against 32 inline).
+    pub origin: Option<Box<Origin>>,
 }
 
 pub type Cache = QueryCache<JsValue, JsValue, Meta>;
@@ -563,7 +567,7 @@ pub enum WhenStale {
 }
 
 /// Cancels fetches the core orphaned, with no borrow held.
-fn release(orphans: Vec<InFlight>) {
+fn release(orphans: impl IntoIterator<Item = Box<InFlight>>) {
     for f in orphans {
         f.cancel();
     }
@@ -571,12 +575,7 @@ fn release(orphans: Vec<InFlight>) {
 
 /// Cancels the running fetches of queries taken out of the cache.
 pub(crate) fn release_removed(removed: Vec<crate::core::cache::Removed<JsValue, JsValue, Meta>>) {
-    release(
-        removed
-            .into_iter()
-            .filter_map(|(_, q)| q.meta.in_flight)
-            .collect(),
-    );
+    release(removed.into_iter().filter_map(|(_, q)| q.meta.in_flight));
 }
 
 /// `options.updatedAt` of `setQueryData` / `setQueriesData`: a time in ms, or none.
@@ -1065,7 +1064,7 @@ impl QueryClient {
                     cache.cancel_fetch(h, t)?;
                     cache.get_mut(h)?.meta.in_flight.take()
                 })
-                .collect()
+                .collect::<Vec<_>>()
         };
         release(orphans);
         inner.notify_changed();

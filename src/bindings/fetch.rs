@@ -83,7 +83,7 @@ pub fn start(inner: &Rc<Inner>, hash: &str) -> Result<Option<Promise>, JsValue> 
     super::promise::handle(&promise, &inner.noop);
     pause_unless_may_run(&mut cache, hash, id);
     if let Some(q) = cache.get_mut(hash) {
-        q.meta.in_flight = Some(InFlight {
+        q.meta.in_flight = Some(Box::new(InFlight {
             id,
             promise: promise.clone(),
             resolve,
@@ -91,7 +91,7 @@ pub fn start(inner: &Rc<Inner>, hash: &str) -> Result<Option<Promise>, JsValue> 
             controller: AbortController::new().ok(),
             sleep: None,
             retry_cancelled: false,
-        });
+        }));
     }
     drop(cache);
     inner.notify_changed();
@@ -374,7 +374,7 @@ fn take_in_flight(
     hash: &str,
     id: FetchId,
     settle: impl FnOnce(&mut super::client::Cache) -> bool,
-) -> Option<InFlight> {
+) -> Option<Box<InFlight>> {
     let mut cache = inner.cache().ok()?;
     if !settle(&mut cache) {
         return None;

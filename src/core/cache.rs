@@ -5,17 +5,24 @@
 //! the one GC timer. A fetch is a ticket ([`FetchId`]): the first caller on an idle
 //! query starts one, concurrent callers join it, and a result that arrives for a
 //! ticket that is no longer current (cancelled, removed, reset) is dropped.
+//!
+//! Memory per query is what a cache of many queries is made of, so a query is one
+//! allocation (its slot in a [`Slab`]) plus its hash, shared by the index and the
+//! query; the LRU order and the GC deadlines are links inside it ([`super::slab`]),
+//! and a key whose hash tells all that matching needs is not kept beside it
+//! ([`hash_is_key`]). What the host keeps rarely (`M`'s running fetch, say) it boxes.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::filters::QueryFilters;
 use super::fxhash::FxBuild;
-use super::gc::{GcSchedule, GcSlot};
-use super::head_index::HeadIndex;
+use super::gc::{Deadlines, GcSchedule, Scheduled};
+use super::head_index::{HeadIndex, KeyOf};
 use super::journal::{Changed, Journal};
-use super::key::KeyValue;
-use super::lru::Lru;
+use super::key::{hash_is_key, partial_match, partial_match_hash, KeyValue};
+use super::lru::{Lru, Recency};
+use super::slab::{Link, Linked, Slab};
 use super::staleness::{is_stale, Duration, StaleTime};
 use super::state::{FetchStatus, QueryState};
 
@@ -29,8 +36,6 @@ pub const DEFAULT_GC_TIME: Duration = Duration::Millis(300_000.0);
 /// query function, options).
 #[derive(Debug)]
 pub struct Query<D, E, M> {
-    /// The query key, as given.
-    pub key: Vec<KeyValue>,
     /// What users read: status, data, error, counts.
     pub state: QueryState<D, E>,
     /// What the host keeps beside it.
@@ -39,14 +44,24 @@ pub struct Query<D, E, M> {
     pub gc_time: Duration,
     /// The `staleTime` of the last use, for `stale` filters.
     pub stale_time: StaleTime,
+    /// Its hash: the allocation the cache's index keys it by, shared.
+    hash: Rc<str>,
+    /// The query key, as given; `None` when its hash tells all that matching needs of
+    /// it ([`hash_is_key`]: most keys), which saves an allocation per key part.
+    key: Option<Box<[KeyValue]>>,
     id: u64,
     observers: u32,
     /// Observers with `enabled` true: they make the query active.
     enabled_observers: u32,
     /// Boxed: most queries are idle, and the state to revert to is as large as the state.
     fetch: Option<Box<ActiveFetch<D, E>>>,
-    lru_tick: u64,
-    gc_slot: Option<GcSlot>,
+    /// Its place in the LRU order.
+    recency: Link,
+    /// Its place among the GC deadlines, the deadline in ms, and which list holds it
+    /// (`None`: it has no deadline).
+    gc_link: Link,
+    gc_due: u64,
+    gc_list: Option<u8>,
 }
 
 #[derive(Debug)]
@@ -106,6 +121,58 @@ impl<D, E, M> Query<D, E, M> {
     pub fn id(&self) -> u64 {
         self.id
     }
+
+    /// Its hash.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// Whether its key starts with the elements of `prefix` (TanStack's
+    /// `partialMatchKey`, [`partial_match`]).
+    pub fn key_starts_with(&self, prefix: &[KeyValue]) -> bool {
+        match &self.key {
+            Some(key) => partial_match(key, prefix),
+            None => partial_match_hash(&self.hash, prefix),
+        }
+    }
+
+    fn key_of(&self) -> KeyOf<'_> {
+        match &self.key {
+            Some(key) => KeyOf::Key(key),
+            None => KeyOf::Hash(&self.hash),
+        }
+    }
+}
+
+impl<D, E, M> Linked<Recency> for Query<D, E, M> {
+    fn link(&self) -> &Link {
+        &self.recency
+    }
+    fn link_mut(&mut self) -> &mut Link {
+        &mut self.recency
+    }
+}
+
+impl<D, E, M> Linked<Deadlines> for Query<D, E, M> {
+    fn link(&self) -> &Link {
+        &self.gc_link
+    }
+    fn link_mut(&mut self) -> &mut Link {
+        &mut self.gc_link
+    }
+}
+
+impl<D, E, M> Scheduled for Query<D, E, M> {
+    fn deadline(&self) -> (u64, Option<u8>) {
+        (self.gc_due, self.gc_list)
+    }
+    fn set_deadline(&mut self, due_ms: u64, list: Option<u8>) {
+        self.gc_due = due_ms;
+        self.gc_list = list;
+    }
+    fn order(&self) -> u64 {
+        self.id
+    }
 }
 
 /// What a fetch request amounts to.
@@ -126,9 +193,9 @@ pub enum CacheError {
 
 /// The query map.
 pub struct QueryCache<D, E, M> {
-    /// By hash; the key's allocation is shared with the LRU, the GC schedule and the
-    /// prefix index (one copy of each hash, not four).
-    queries: HashMap<Rc<str>, Box<Query<D, E, M>>, FxBuild>,
+    /// Slots by hash; the key's allocation is the query's own hash, shared.
+    index: HashMap<Rc<str>, u32, FxBuild>,
+    queries: Slab<Query<D, E, M>>,
     /// Observed queries whose state changed since the host last asked.
     changed: Vec<String>,
     /// Every query that may have changed, while the host keeps the journal.
@@ -157,7 +224,8 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     pub fn with_max_entries(max_entries: std::num::NonZeroUsize) -> Self {
         let max_entries = max_entries.get();
         QueryCache {
-            queries: HashMap::default(),
+            index: HashMap::default(),
+            queries: Slab::default(),
             changed: Vec::new(),
             journal: Journal::default(),
             lru: Lru::default(),
@@ -183,33 +251,45 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         self.queries.is_empty()
     }
 
+    fn slot(&self, hash: &str) -> Option<u32> {
+        self.index.get(hash).copied()
+    }
+
+    /// The query under `hash`, to change, outside the journal.
+    fn find_mut(&mut self, hash: &str) -> Option<&mut Query<D, E, M>> {
+        let at = self.slot(hash)?;
+        self.queries.get_mut(at)
+    }
+
     /// The query under `hash`, without touching its LRU place.
     pub fn get(&self, hash: &str) -> Option<&Query<D, E, M>> {
-        self.queries.get(hash).map(|q| &**q)
+        self.queries.get(self.slot(hash)?)
     }
 
     /// The query to change as the host sees fit (its options, its in-flight fetch): in
     /// the journal, since anything may change.
     pub fn get_mut(&mut self, hash: &str) -> Option<&mut Query<D, E, M>> {
         self.journal.record(hash);
-        self.queries.get_mut(hash).map(|q| &mut **q)
+        self.find_mut(hash)
     }
 
     /// Marks a query as just used (LRU) and returns it.
     pub fn touch(&mut self, hash: &str) -> Option<&Query<D, E, M>> {
-        let q = self.queries.get_mut(hash)?;
-        q.lru_tick = self.lru.touch(q.lru_tick);
-        Some(q)
+        let at = self.slot(hash)?;
+        self.lru.touch(&mut self.queries, at);
+        self.queries.get(at)
     }
 
     /// Every query's hash, in no particular order.
     pub fn hashes(&self) -> impl Iterator<Item = &str> {
-        self.queries.keys().map(|h| &**h)
+        self.index.keys().map(|h| &**h)
     }
 
-    /// Finds or creates the query under `hash`. A new query starts in the initial
-    /// state (`initial_data` makes it a success at `now`) with its GC clock running,
-    /// since nothing observes it yet. A use with a longer `gc_time` extends it.
+    /// Finds or creates the query under `hash`, which must be `key`'s canonical hash
+    /// ([`super::key::hash_key`]); `key` is asked for only when the hash does not tell
+    /// all that matching needs. A new query starts in the initial state
+    /// (`initial_data` makes it a success at `now`) with its GC clock running, since
+    /// nothing observes it yet. A use with a longer `gc_time` extends it.
     /// Returns whether it was created and what the LRU bound evicted to make room.
     pub fn build(
         &mut self,
@@ -220,67 +300,80 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         initial_data: Option<D>,
         now: f64,
     ) -> (bool, Vec<Removed<D, E, M>>) {
-        if let Some(q) = self.queries.get_mut(hash) {
-            q.lru_tick = self.lru.touch(q.lru_tick);
-            if longer(gc_time, q.gc_time) {
-                q.gc_time = gc_time;
-                if q.gc_slot.is_some() {
-                    self.reschedule_gc(hash, now);
+        if let Some(at) = self.slot(hash) {
+            self.lru.touch(&mut self.queries, at);
+            if let Some(q) = self.queries.get_mut(at) {
+                if longer(gc_time, q.gc_time) {
+                    q.gc_time = gc_time;
+                    if q.gc_list.is_some() {
+                        self.reschedule_gc_at(at, now);
+                    }
                 }
             }
             return (false, Vec::new());
         }
         self.next_id += 1;
         let shared: Rc<str> = Rc::from(hash);
-        let query = Query {
-            key: key(),
+        let key = match hash_is_key(hash) {
+            true => None,
+            false => Some(key().into_boxed_slice()),
+        };
+        let at = self.queries.insert(Query {
             state: QueryState::initial(initial_data, now),
             meta: meta(),
             gc_time,
             stale_time: StaleTime::default(),
+            hash: shared.clone(),
+            key,
             id: self.next_id,
             observers: 0,
             enabled_observers: 0,
             fetch: None,
-            lru_tick: self.lru.insert(shared.clone()),
-            gc_slot: None,
-        };
-        self.heads.insert(shared.clone(), &query.key);
-        self.queries.insert(shared, Box::new(query));
+            recency: Link::default(),
+            gc_link: Link::default(),
+            gc_due: 0,
+            gc_list: None,
+        });
+        self.lru.insert(&mut self.queries, at);
+        if let Some(q) = self.queries.get(at) {
+            self.heads.insert(at, q.key_of());
+        }
+        self.index.insert(shared, at);
         self.journal.record(hash);
-        self.reschedule_gc(hash, now);
-        let evicted = self.evict_over_capacity(hash);
+        self.reschedule_gc_at(at, now);
+        let evicted = self.evict_over_capacity(at);
         (true, evicted)
     }
 
     /// Drops least-recently-used queries beyond `max_entries`, never one that is
-    /// observed or fetching, nor `keep` (the query being built).
-    fn evict_over_capacity(&mut self, keep: &str) -> Vec<Removed<D, E, M>> {
+    /// observed or fetching, nor the one in slot `keep` (the query being built).
+    fn evict_over_capacity(&mut self, keep: u32) -> Vec<Removed<D, E, M>> {
         let over = self.queries.len().saturating_sub(self.max_entries);
         if over == 0 {
             return Vec::new();
         }
-        let queries = &self.queries;
-        let victims = self.lru.oldest(over, |h| {
-            h != keep
-                && queries
-                    .get(h)
-                    .is_some_and(|q| !q.is_observed() && !q.is_fetching())
+        let victims = self.lru.oldest(&self.queries, over, |at, q| {
+            at != keep && !q.is_observed() && !q.is_fetching()
         });
-        victims.iter().filter_map(|h| self.remove(h)).collect()
+        victims
+            .into_iter()
+            .filter_map(|at| {
+                let hash = self.queries.get(at)?.hash.clone();
+                self.remove(&hash)
+            })
+            .collect()
     }
 
     /// Takes a query out of the cache. Its running fetch, if any, is orphaned: the
     /// host aborts it, and its result will find no current ticket.
     pub fn remove(&mut self, hash: &str) -> Option<Removed<D, E, M>> {
         self.mark(hash);
-        let q = self.queries.remove(hash)?;
-        self.heads.remove(hash, &q.key);
-        self.lru.remove(q.lru_tick);
-        if let Some(slot) = q.gc_slot {
-            self.gc.cancel(slot);
-        }
-        Some((hash.to_owned(), *q))
+        let at = self.index.remove(hash)?;
+        self.lru.remove(&mut self.queries, at);
+        self.gc.cancel(&mut self.queries, at);
+        let q = self.queries.remove(at)?;
+        self.heads.remove(at, q.key_of());
+        Some((hash.to_owned(), q))
     }
 
     /// Empties the cache; returns what it held. The memory of its tables goes too
@@ -290,40 +383,42 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             .queries
             .iter()
             .filter(|(_, q)| q.observers > 0)
-            .map(|(h, _)| h.to_string())
+            .map(|(_, q)| q.hash.to_string())
             .collect();
         self.changed.extend(observed);
         self.journal.everything();
         self.lru = Lru::default();
         self.gc = GcSchedule::default();
         self.heads = HeadIndex::default();
-        std::mem::take(&mut self.queries)
-            .into_iter()
-            .map(|(h, q)| (h.to_string(), *q))
+        self.index = HashMap::default();
+        self.queries
+            .drain()
+            .map(|q| (q.hash.to_string(), q))
             .collect()
     }
 
     /// Data written by the user (`setQueryData`) or restored from storage.
     pub fn set_data(&mut self, hash: &str, data: D, updated_at: f64) -> bool {
-        match self.queries.get_mut(hash) {
-            Some(q) => {
-                // A running fetch goes on; cancelling it keeps this write (it reverts to
-                // the state before the fetch, with the user's data in it).
-                if let Some(f) = q.fetch.as_mut() {
-                    f.revert.on_success(data.clone(), updated_at);
-                }
-                q.state.on_set(data, updated_at);
-                q.lru_tick = self.lru.touch(q.lru_tick);
-                self.mark(hash);
-                true
-            }
-            None => false,
+        let Some(at) = self.slot(hash) else {
+            return false;
+        };
+        let Some(q) = self.queries.get_mut(at) else {
+            return false;
+        };
+        // A running fetch goes on; cancelling it keeps this write (it reverts to the
+        // state before the fetch, with the user's data in it).
+        if let Some(f) = q.fetch.as_mut() {
+            f.revert.on_success(data.clone(), updated_at);
         }
+        q.state.on_set(data, updated_at);
+        self.lru.touch(&mut self.queries, at);
+        self.mark(hash);
+        true
     }
 
     /// Data read from L2, used only when L1 has nothing newer. Returns whether it was.
     pub fn restore(&mut self, hash: &str, data: D, updated_at: f64, is_invalidated: bool) -> bool {
-        let Some(q) = self.queries.get_mut(hash) else {
+        let Some(q) = self.find_mut(hash) else {
             return false;
         };
         let l1 = q.state.data.as_ref().map(|_| q.state.data_updated_at);
@@ -339,7 +434,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     /// (`persist::order`), which may hold it even at an equal `updated_at`: like
     /// [`QueryCache::restore`] without the age check. Returns whether the query exists.
     pub fn adopt(&mut self, hash: &str, data: D, updated_at: f64, is_invalidated: bool) -> bool {
-        let Some(q) = self.queries.get_mut(hash) else {
+        let Some(q) = self.find_mut(hash) else {
             return false;
         };
         q.state.on_restored(data, updated_at, is_invalidated);
@@ -349,7 +444,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
 
     /// Marks the query invalidated (stale until new data); returns whether it exists.
     pub fn invalidate(&mut self, hash: &str) -> bool {
-        match self.queries.get_mut(hash) {
+        match self.find_mut(hash) {
             Some(q) => {
                 q.state.invalidate();
                 self.mark(hash);
@@ -362,11 +457,12 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     /// Back to the initial state (`initial_data` or pending). A running fetch is
     /// orphaned and its ticket returned so the host can abort it.
     pub fn reset(&mut self, hash: &str, initial_data: Option<D>, now: f64) -> Option<FetchId> {
-        let q = self.queries.get_mut(hash)?;
+        let at = self.slot(hash)?;
+        let q = self.queries.get_mut(at)?;
         let orphan = q.fetch.take().map(|f| f.id);
         q.state = QueryState::initial(initial_data, now);
         if orphan.is_some() && !q.is_observed() {
-            self.reschedule_gc(hash, now);
+            self.reschedule_gc_at(at, now);
         }
         self.mark(hash);
         orphan
@@ -374,7 +470,8 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
 
     /// Starts a fetch, or joins the running one. `None` when there is no such query.
     pub fn begin_fetch(&mut self, hash: &str) -> Option<FetchStart> {
-        let q = self.queries.get_mut(hash)?;
+        let at = self.slot(hash)?;
+        let q = self.queries.get_mut(at)?;
         if let Some(f) = &q.fetch {
             return Some(FetchStart::Joined(f.id));
         }
@@ -385,10 +482,8 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             revert: q.state.clone(),
         }));
         q.state.on_fetch_start();
-        q.lru_tick = self.lru.touch(q.lru_tick);
-        if let Some(slot) = q.gc_slot.take() {
-            self.gc.cancel(slot);
-        }
+        self.lru.touch(&mut self.queries, at);
+        self.gc.cancel(&mut self.queries, at);
         self.mark(hash);
         Some(FetchStart::Started(id))
     }
@@ -398,7 +493,8 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     /// and the new ticket is returned. `None` when nothing runs or there is no data
     /// yet (then a refetch joins the running fetch).
     pub fn restart_fetch(&mut self, hash: &str) -> Option<(FetchId, FetchId)> {
-        let q = self.queries.get_mut(hash)?;
+        let at = self.slot(hash)?;
+        let q = self.queries.get_mut(at)?;
         if !q.state.has_data() {
             return None;
         }
@@ -411,10 +507,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     }
 
     fn current_fetch(&mut self, hash: &str, id: FetchId) -> Option<&mut Query<D, E, M>> {
-        self.queries
-            .get_mut(hash)
-            .map(|q| &mut **q)
-            .filter(|q| q.fetch_id() == Some(id))
+        self.find_mut(hash).filter(|q| q.fetch_id() == Some(id))
     }
 
     /// An attempt of fetch `id` failed; `failure_count` failures so far. Returns
@@ -440,7 +533,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     /// running, the query shows `fetching` meanwhile, so a view of it is loading rather
     /// than pending and idle. Returns whether the state changed.
     pub fn set_hydrating(&mut self, hash: &str, hydrating: bool) -> bool {
-        let Some(q) = self.queries.get_mut(hash).filter(|q| q.fetch.is_none()) else {
+        let Some(q) = self.find_mut(hash).filter(|q| q.fetch.is_none()) else {
             return false;
         };
         let (from, to) = match hydrating {
@@ -507,7 +600,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     /// Cancels the running fetch: the state goes back to what it was before the
     /// fetch began. Returns the orphaned ticket.
     pub fn cancel_fetch(&mut self, hash: &str, now: f64) -> Option<FetchId> {
-        let q = self.queries.get_mut(hash)?;
+        let q = self.find_mut(hash)?;
         let fetch = q.fetch.take()?;
         q.state = fetch.revert;
         q.state.fetch_status = FetchStatus::Idle;
@@ -520,22 +613,23 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     /// An observer starts watching: its GC clock stops; an enabled observer also makes
     /// the query active.
     pub fn observe(&mut self, hash: &str, enabled: bool) -> bool {
-        let Some(q) = self.queries.get_mut(hash) else {
+        let Some(at) = self.slot(hash) else {
+            return false;
+        };
+        let Some(q) = self.queries.get_mut(at) else {
             return false;
         };
         q.observers += 1;
         q.enabled_observers += u32::from(enabled);
         self.journal.record(hash);
-        q.lru_tick = self.lru.touch(q.lru_tick);
-        if let Some(slot) = q.gc_slot.take() {
-            self.gc.cancel(slot);
-        }
+        self.lru.touch(&mut self.queries, at);
+        self.gc.cancel(&mut self.queries, at);
         true
     }
 
     /// An observer stops watching; the last one leaving starts the GC clock.
     pub fn unobserve(&mut self, hash: &str, enabled: bool, now: f64) {
-        if let Some(q) = self.queries.get_mut(hash) {
+        if let Some(q) = self.find_mut(hash) {
             q.observers = q.observers.saturating_sub(1);
             q.enabled_observers = q.enabled_observers.saturating_sub(u32::from(enabled));
             self.journal.record(hash);
@@ -549,6 +643,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     /// unobserved, so there is nothing for the host to stop.
     fn shrink_to_bound(&mut self, keep: &str) {
         if self.queries.len() > self.max_entries {
+            let keep = self.slot(keep).unwrap_or(super::slab::NIL);
             drop(self.evict_over_capacity(keep));
         }
     }
@@ -556,7 +651,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     /// Records that an observed query's state changed (for the host to notify).
     fn mark(&mut self, hash: &str) {
         self.journal.record(hash);
-        if self.queries.get(hash).is_some_and(|q| q.observers > 0) {
+        if self.get(hash).is_some_and(|q| q.observers > 0) {
             self.changed.push(hash.to_owned());
         }
     }
@@ -578,26 +673,30 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
 
     /// (Re)starts the GC clock of an idle, unobserved query at `now`.
     fn reschedule_gc(&mut self, hash: &str, now: f64) {
-        let Some(shared) = self.queries.get_key_value(hash).map(|(h, _)| h.clone()) else {
-            return;
-        };
-        let Some(q) = self.queries.get_mut(hash) else {
-            return;
-        };
-        if let Some(slot) = q.gc_slot.take() {
-            self.gc.cancel(slot);
+        if let Some(at) = self.slot(hash) {
+            self.reschedule_gc_at(at, now);
         }
+    }
+
+    /// [`Self::reschedule_gc`] of the query in slot `at`. Its deadline goes on the list
+    /// of its `gcTime`.
+    fn reschedule_gc_at(&mut self, at: u32, now: f64) {
+        self.gc.cancel(&mut self.queries, at);
+        let Some(q) = self.queries.get(at) else {
+            return;
+        };
         if q.is_observed() || q.is_fetching() {
             return;
         }
-        if let Some(at) = q.gc_time.after(now) {
-            q.gc_slot = Some(self.gc.schedule(at, q.id, shared));
+        if let Duration::Millis(ms) = q.gc_time {
+            self.gc
+                .schedule(&mut self.queries, at, now + ms, ms.to_bits());
         }
     }
 
     /// The earliest GC deadline: the host's single timer is armed for it.
     pub fn next_gc_at(&self) -> Option<f64> {
-        self.gc.next_due()
+        self.gc.next_due(&self.queries)
     }
 
     /// Removes every query whose GC deadline has passed and that is still idle and
@@ -617,25 +716,22 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     ) -> Vec<Removed<D, E, M>> {
         let mut removed = Vec::new();
         let mut spared = None;
-        for (slot, id, hash) in self.gc.take_due(now) {
-            let Some(q) = self.queries.get_mut(hash.as_str()) else {
+        while let Some(at) = self.gc.pop_due(&mut self.queries, now) {
+            let Some(q) = self.queries.get(at) else {
                 continue;
             };
-            if q.id != id || q.gc_slot != Some(slot) {
-                continue; // a newer query under the same key, or a superseded deadline
-            }
-            q.gc_slot = None;
             if q.is_observed() || q.is_fetching() {
                 continue;
             }
-            if spare == Some(hash.as_str()) {
-                spared = Some(hash);
+            if spare == Some(q.hash()) {
+                spared = Some(at);
                 continue;
             }
+            let hash = q.hash.clone();
             removed.extend(self.remove(&hash));
         }
-        if let Some(hash) = spared {
-            self.reschedule_gc(&hash, now);
+        if let Some(at) = spared {
+            self.reschedule_gc_at(at, now);
         }
         removed
     }
@@ -643,7 +739,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     /// Hashes of the queries that match `filters` at `now` (host predicates aside).
     pub fn find_all(&self, filters: &QueryFilters, now: f64) -> Vec<String> {
         if let Some(hash) = &filters.exact_hash {
-            return match self.queries.get(hash.as_str()) {
+            return match self.get(hash) {
                 Some(q) if filters.matches(hash, q, now) => vec![hash.clone()],
                 _ => Vec::new(),
             };
@@ -652,21 +748,20 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             .query_key
             .as_ref()
             .and_then(|prefix| self.heads.candidates(prefix));
+        let matching = |q: &&Query<D, E, M>| filters.matches(&q.hash, q, now);
         match candidates {
-            Some(hashes) => hashes
+            Some(slots) => slots
                 .into_iter()
-                .filter(|h| {
-                    self.queries
-                        .get(*h)
-                        .is_some_and(|q| filters.matches(h, q, now))
-                })
-                .map(str::to_owned)
+                .filter_map(|at| self.queries.get(at))
+                .filter(matching)
+                .map(|q| q.hash.to_string())
                 .collect(),
             None => self
                 .queries
                 .iter()
-                .filter(|(h, q)| filters.matches(h, q, now))
-                .map(|(h, _)| h.to_string())
+                .map(|(_, q)| q)
+                .filter(matching)
+                .map(|q| q.hash.to_string())
                 .collect(),
         }
     }
@@ -676,8 +771,8 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
     pub fn count_fetching(&self, filters: &QueryFilters, now: f64) -> usize {
         self.queries
             .iter()
-            .filter(|(h, q)| {
-                q.state.fetch_status == FetchStatus::Fetching && filters.matches(h, q, now)
+            .filter(|(_, q)| {
+                q.state.fetch_status == FetchStatus::Fetching && filters.matches(&q.hash, q, now)
             })
             .count()
     }

@@ -1,12 +1,12 @@
 //! Query filters: which queries a bulk call (`invalidateQueries`, `removeQueries`, …)
 //! acts on.
 //!
-//! `queryKey` matches by prefix ([`partial_match`]) or, with `exact`, by hash;
+//! `queryKey` matches by prefix ([`super::key::partial_match`]) or, with `exact`, by hash;
 //! `type` by whether the query has observers; `stale` by staleness now;
 //! `fetchStatus` by what the query is doing. A user `predicate` is a host function,
 //! applied by the host after these.
 
-use super::key::{hash_key, partial_match, KeyValue};
+use super::key::{hash_key, KeyValue};
 use super::staleness::is_stale;
 use super::state::FetchStatus;
 use super::Query;
@@ -64,7 +64,7 @@ impl QueryFilters {
                 return false;
             }
         } else if let Some(prefix) = &f.query_key {
-            if !partial_match(&query.key, prefix) {
+            if !query.key_starts_with(prefix) {
                 return false;
             }
         }

@@ -5,7 +5,10 @@
 //! the exact text TanStack Query's `hashKey` gives — `JSON.stringify` with the keys
 //! of plain objects sorted — so that a key hashes the same in both libraries and the
 //! hash can name an L2 entry. [`partial_match`] is TanStack's `partialMatchKey`: the
-//! rule that lets the filter `['todos']` match `['todos', 1]`.
+//! rule that lets the filter `['todos']` match `['todos', 1]`. Most keys need not be
+//! kept beside their hash: [`hash_is_key`] says when the hash's text tells all that
+//! matching needs, and [`partial_match_hash`] matches that text as [`partial_match`]
+//! matches the key.
 
 use std::fmt::Write;
 
@@ -245,6 +248,192 @@ fn value_matches(query: &KeyValue, filter: &KeyValue) -> bool {
     }
 }
 
+/// Whether a canonical hash tells everything [`partial_match`] needs of its key, so that
+/// the cache can match the hash's text ([`partial_match_hash`]) and keep no key: a
+/// JSON array holding no `null` (which stands for `null`, but also for an `undefined`
+/// array element or a non-finite number) and no number but integers of at most 15
+/// digits (which every writer prints alike, so a filter's number compares by its text).
+/// An `undefined` property is left out of the text, which is what matching makes of it.
+pub fn hash_is_key(hash: &str) -> bool {
+    let t = hash.as_bytes();
+    if t.first() != Some(&b'[') || t.last() != Some(&b']') {
+        return false;
+    }
+    let mut i = 0;
+    while let Some(&c) = t.get(i) {
+        match c {
+            b'"' => i = string_end(t, i),
+            b'n' => return false,
+            b'-' | b'0'..=b'9' => {
+                if short_integer(token(t, i)).is_none() {
+                    return false;
+                }
+                i = token_end(t, i);
+            }
+            _ => i += 1,
+        }
+    }
+    true
+}
+
+/// [`partial_match`] on the key whose canonical hash is `hash`, read from the text: for
+/// a hash of which [`hash_is_key`] holds.
+pub fn partial_match_hash(hash: &str, filter: &[KeyValue]) -> bool {
+    text_matches_array(hash.as_bytes(), 0, filter)
+}
+
+/// The element values of the array at `at` match `filter`'s, as [`partial_match`].
+fn text_matches_array(t: &[u8], at: usize, filter: &[KeyValue]) -> bool {
+    if t.get(at) != Some(&b'[') {
+        return false;
+    }
+    let mut i = at + 1;
+    for f in filter {
+        if matches!(t.get(i), None | Some(b']')) || !text_matches(t, i, f) {
+            return false;
+        }
+        i = value_end(t, i);
+        if t.get(i) == Some(&b',') {
+            i += 1;
+        }
+    }
+    true
+}
+
+/// The value at `at` matches `filter`, as [`value_matches`]. The text holds no `null`
+/// and no `undefined`, so neither matches.
+fn text_matches(t: &[u8], at: usize, filter: &KeyValue) -> bool {
+    match filter {
+        KeyValue::Array(items) => text_matches_array(t, at, items),
+        KeyValue::Object(props) => {
+            t.get(at) == Some(&b'{')
+                && props
+                    .iter()
+                    .all(|(name, f)| match text_property(t, at, name) {
+                        Some(v) => text_matches(t, v, f),
+                        None => matches!(f, KeyValue::Undefined),
+                    })
+        }
+        KeyValue::String(s) => {
+            let mut json = String::with_capacity(s.len() + 2);
+            write_json_string(&mut json, s);
+            t.get(at..)
+                .is_some_and(|rest| rest.starts_with(json.as_bytes()))
+        }
+        KeyValue::Bool(b) => token(t, at) == if *b { &b"true"[..] } else { &b"false"[..] },
+        KeyValue::Number(n) => short_integer(token(t, at)) == Some(*n),
+        KeyValue::Null | KeyValue::Undefined => false,
+    }
+}
+
+/// Where the value of property `name` of the object at `at` starts, if it has one.
+fn text_property(t: &[u8], at: usize, name: &str) -> Option<usize> {
+    let mut json = String::with_capacity(name.len() + 2);
+    write_json_string(&mut json, name);
+    let mut i = at + 1;
+    while t.get(i) == Some(&b'"') {
+        let name_end = string_end(t, i);
+        let value = name_end + 1; // past the ':'
+        if t.get(i..name_end) == Some(json.as_bytes()) {
+            return Some(value);
+        }
+        i = value_end(t, value);
+        if t.get(i) == Some(&b',') {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// The value of a number written as an integer of at most 15 digits (`-?[0-9]{1,15}`,
+/// so exactly), `None` for any other text. Compared with `==`, `-0` is `0` (`===`).
+pub fn short_integer(text: &[u8]) -> Option<f64> {
+    let (sign, digits) = match text.split_first() {
+        Some((b'-', rest)) => (-1.0, rest),
+        _ => (1.0, text),
+    };
+    if digits.is_empty() || digits.len() > 15 {
+        return None;
+    }
+    let mut value = 0.0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10.0 + f64::from(d - b'0');
+    }
+    Some(sign * value)
+}
+
+/// The first element of the key whose canonical hash is `hash`, as text: `None` for `[]`.
+pub fn first_element_text(hash: &str) -> Option<&str> {
+    let t = hash.as_bytes();
+    if t.first() != Some(&b'[') || matches!(t.get(1), None | Some(b']')) {
+        return None;
+    }
+    hash.get(1..value_end(t, 1))
+}
+
+/// The index just past the JSON string whose opening quote is at `at`.
+fn string_end(t: &[u8], at: usize) -> usize {
+    let mut i = at + 1;
+    while let Some(&c) = t.get(i) {
+        match c {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    t.len()
+}
+
+/// The index just past the number, `true` or `false` at `at`.
+fn token_end(t: &[u8], at: usize) -> usize {
+    let mut i = at;
+    while t
+        .get(i)
+        .is_some_and(|c| !matches!(c, b',' | b']' | b'}' | b':'))
+    {
+        i += 1;
+    }
+    i
+}
+
+/// The number, `true` or `false` at `at`.
+fn token(t: &[u8], at: usize) -> &[u8] {
+    t.get(at..token_end(t, at)).unwrap_or_default()
+}
+
+/// The index just past the JSON value at `at`.
+fn value_end(t: &[u8], at: usize) -> usize {
+    if !matches!(t.get(at), Some(b'[' | b'{')) {
+        return match t.get(at) {
+            Some(b'"') => string_end(t, at),
+            _ => token_end(t, at),
+        };
+    }
+    let mut depth = 0usize;
+    let mut i = at;
+    while let Some(&c) = t.get(i) {
+        match c {
+            b'"' => {
+                i = string_end(t, i);
+                continue;
+            }
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    t.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,6 +486,127 @@ mod tests {
 
     fn str(s: &str) -> KeyValue {
         KeyValue::str(s)
+    }
+
+    #[test]
+    fn a_hash_is_the_key_unless_it_holds_null_or_numbers_other_than_short_integers() {
+        for (key, is_key) in [
+            (vec![str("todos"), Number(-12.0), Bool(false)], true),
+            (vec![Object(vec![("a".into(), Undefined)])], true),
+            (vec![str("null 1.5 \"n")], true),
+            (vec![Number(999_999_999_999_999.0)], true),
+            (vec![Number(1e15)], false),
+            (vec![Number(1.5)], false),
+            (vec![Number(f64::NAN)], false),
+            (vec![Undefined], false),
+            (vec![KeyValue::Null], false),
+            (vec![Array(vec![Undefined])], false),
+            (
+                vec![Object(vec![("a".into(), Number(f64::INFINITY))])],
+                false,
+            ),
+        ] {
+            assert_eq!(hash_is_key(&hash_key(&key)), is_key, "{key:?}");
+        }
+        assert!(!hash_is_key("a"), "not a hash");
+    }
+
+    /// A small deterministic generator (xorshift), for the property test below.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+
+        fn value(&mut self, depth: u32) -> KeyValue {
+            let strings = ["a", "b", "todos", "", "x\"y", "\\", "é😀", "\u{1}", "1"];
+            let numbers = [0.0, -0.0, 1.0, -7.0, 12.0, 1.5, 1e15, 123_456_789_012_345.0];
+            match self.below(if depth > 2 { 6 } else { 8 }) {
+                0 | 1 => KeyValue::str(strings[self.below(strings.len() as u64) as usize]),
+                2 | 3 => Number(numbers[self.below(numbers.len() as u64) as usize]),
+                4 => Bool(self.below(2) == 0),
+                5 => [KeyValue::Null, Undefined][self.below(2) as usize].clone(),
+                6 => Array((0..self.below(3)).map(|_| self.value(depth + 1)).collect()),
+                _ => {
+                    let names = ["a", "b", "c", "0", "\""];
+                    let mut props: Vec<(String, KeyValue)> = Vec::new();
+                    for _ in 0..self.below(3) {
+                        let name = names[self.below(names.len() as u64) as usize];
+                        if props.iter().all(|(n, _)| n != name) {
+                            props.push((name.into(), self.value(depth + 1)));
+                        }
+                    }
+                    Object(props)
+                }
+            }
+        }
+
+        /// A filter like `key`: a prefix, parts changed or dropped now and then.
+        fn filter_like(&mut self, key: &[KeyValue]) -> Vec<KeyValue> {
+            let n = self.below(key.len() as u64 + 2) as usize;
+            (0..n)
+                .map(|i| match (key.get(i), self.below(4)) {
+                    (Some(v), 0 | 1) => self.narrow(v),
+                    _ => self.value(1),
+                })
+                .collect()
+        }
+
+        fn narrow(&mut self, v: &KeyValue) -> KeyValue {
+            match v {
+                Array(items) => Array(self.filter_like(items)),
+                Object(props) => {
+                    let mut kept = Vec::new();
+                    for (n, v) in props {
+                        if self.below(3) > 0 {
+                            kept.push((n.clone(), self.narrow(v)));
+                        }
+                    }
+                    Object(kept)
+                }
+                other => other.clone(),
+            }
+        }
+    }
+
+    #[test]
+    fn matching_a_hash_s_text_is_matching_its_key() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let (mut checked, mut matched) = (0, 0);
+        for _ in 0..20_000 {
+            let key: Vec<KeyValue> = (0..rng.below(4)).map(|_| rng.value(0)).collect();
+            let hash = hash_key(&key);
+            if !hash_is_key(&hash) {
+                continue;
+            }
+            for _ in 0..4 {
+                let filter = rng.filter_like(&key);
+                let expected = partial_match(&key, &filter);
+                assert_eq!(
+                    partial_match_hash(&hash, &filter),
+                    expected,
+                    "{hash} against {filter:?}"
+                );
+                checked += 1;
+                matched += usize::from(expected);
+            }
+        }
+        assert!(
+            checked > 10_000 && matched > 2_000,
+            "{checked} checked, {matched} matched"
+        );
+    }
+
+    #[test]
+    fn the_first_element_of_a_hash() {
+        assert_eq!(first_element_text(r#"["a,]",1]"#), Some(r#""a,]""#));
+        assert_eq!(first_element_text(r#"[{"a":[1]},2]"#), Some(r#"{"a":[1]}"#));
+        assert_eq!(first_element_text("[12]"), Some("12"));
+        assert_eq!(first_element_text("[]"), None);
     }
 
     #[test]

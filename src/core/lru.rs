@@ -1,70 +1,101 @@
 //! Recency order of the queries in L1, for the `maxEntries` bound.
 //!
 //! Each use of a query moves it to the back; eviction walks from the front and
-//! skips what the caller says must stay (observed or fetching queries).
+//! skips what the caller says must stay (observed or fetching queries). The order is
+//! a [`List`] through the cache's slots: a use is two unlinks and a link, and a query
+//! pays 8 bytes for its place.
 
-use std::collections::BTreeMap;
-use std::rc::Rc;
+use super::slab::{Linked, List, Slab};
 
-/// Queries by last use, oldest first. A query's position is its last tick.
+/// The kind of the recency list (each query has a [`super::slab::Link`] for it).
+#[derive(Debug)]
+pub enum Recency {}
+
+/// Queries by last use, oldest first.
 #[derive(Default, Debug)]
 pub struct Lru {
-    /// Keyed by `(tick, 0)`: the same map type as [`super::gc::GcSchedule`]'s, so wasm
-    /// holds one copy of the B-tree code instead of two.
-    /// The hash is the allocation the cache's map keys the query by, shared.
-    order: BTreeMap<(u64, u64), Rc<str>>,
-    tick: u64,
+    order: List<Recency>,
 }
 
 impl Lru {
-    /// Adds a query as the most recently used; returns its tick.
-    pub fn insert(&mut self, hash: Rc<str>) -> u64 {
-        self.tick += 1;
-        self.order.insert((self.tick, 0), hash);
-        self.tick
+    /// Adds the query in slot `at` as the most recently used.
+    pub fn insert<T: Linked<Recency>>(&mut self, slab: &mut Slab<T>, at: u32) {
+        self.order.push_back(slab, at);
     }
 
-    /// Marks the query at `tick` as used now; returns its new tick.
-    pub fn touch(&mut self, tick: u64) -> u64 {
-        match self.order.remove(&(tick, 0)) {
-            Some(hash) => self.insert(hash),
-            None => tick,
+    /// Marks the query in slot `at` (in the order) as used now.
+    pub fn touch<T: Linked<Recency>>(&mut self, slab: &mut Slab<T>, at: u32) {
+        if self.order.last() != Some(at) {
+            self.order.unlink(slab, at);
+            self.order.push_back(slab, at);
         }
     }
 
-    /// Forgets the entry at `tick`.
-    pub fn remove(&mut self, tick: u64) {
-        self.order.remove(&(tick, 0));
+    /// Forgets the query in slot `at` (in the order).
+    pub fn remove<T: Linked<Recency>>(&mut self, slab: &mut Slab<T>, at: u32) {
+        self.order.unlink(slab, at);
     }
 
-    /// Oldest first: up to `n` hashes for which `evictable` holds.
-    pub fn oldest(&self, n: usize, mut evictable: impl FnMut(&str) -> bool) -> Vec<String> {
-        self.order
-            .values()
-            .filter(|h| evictable(h))
-            .take(n)
-            .map(|h| h.to_string())
-            .collect()
-    }
-
-    /// Forgets every entry.
-    pub fn clear(&mut self) {
-        self.order.clear();
+    /// Oldest first: up to `n` slots whose query `evictable` accepts (given its slot).
+    pub fn oldest<T: Linked<Recency>>(
+        &self,
+        slab: &Slab<T>,
+        n: usize,
+        mut evictable: impl FnMut(u32, &T) -> bool,
+    ) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut at = self.order.first();
+        while let Some(a) = at {
+            if out.len() >= n {
+                break;
+            }
+            if slab.get(a).is_some_and(|e| evictable(a, e)) {
+                out.push(a);
+            }
+            at = List::next(slab, a);
+        }
+        out
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::slab::Link;
     use super::*;
+
+    struct Q(&'static str, Link);
+
+    impl Linked<Recency> for Q {
+        fn link(&self) -> &Link {
+            &self.1
+        }
+        fn link_mut(&mut self) -> &mut Link {
+            &mut self.1
+        }
+    }
 
     #[test]
     fn touching_moves_to_the_back() {
+        let mut slab = Slab::default();
         let mut lru = Lru::default();
-        let a = lru.insert("a".into());
-        lru.insert("b".into());
-        lru.insert("c".into());
-        lru.touch(a);
-        assert_eq!(lru.oldest(3, |_| true), ["b", "c", "a"]);
-        assert_eq!(lru.oldest(1, |h| h != "b"), ["c"]);
+        let [a, b, c] = ["a", "b", "c"].map(|n| slab.insert(Q(n, Link::default())));
+        for at in [a, b, c] {
+            lru.insert(&mut slab, at);
+        }
+        lru.touch(&mut slab, a);
+        lru.touch(&mut slab, a);
+        fn names(slab: &Slab<Q>, v: Vec<u32>) -> Vec<&'static str> {
+            v.iter()
+                .filter_map(|&at| slab.get(at))
+                .map(|q| q.0)
+                .collect()
+        }
+        assert_eq!(
+            names(&slab, lru.oldest(&slab, 3, |_, _| true)),
+            ["b", "c", "a"]
+        );
+        assert_eq!(names(&slab, lru.oldest(&slab, 1, |_, q| q.0 != "b")), ["c"]);
+        lru.remove(&mut slab, c);
+        assert_eq!(names(&slab, lru.oldest(&slab, 3, |_, _| true)), ["b", "a"]);
     }
 }
