@@ -1196,7 +1196,6 @@ impl Persister {
     /// key and buster that has not expired. Anything else is a miss, and an unusable
     /// entry is deleted (and reported).
     pub fn decode_stored(self: &Rc<Self>, hash: &str, raw: JsValue) -> Option<Restored> {
-        let key = self.storage_key(hash);
         if raw.is_undefined() || raw.is_null() {
             return None;
         }
@@ -1245,6 +1244,7 @@ impl Persister {
                     Some(_) => "",
                 };
                 if !said.is_empty() {
+                    let key = self.storage_key(hash);
                     let e = js_sys::Error::new(&format!("stackquery: {said}: {key}"));
                     self.report(&e.into(), "get", &key);
                 }
