@@ -167,6 +167,7 @@ export const onlineManager = {
   subscribe(listener) {
     return subscribe('onlineManager', onlineListeners, listener);
   },
+  hasListeners: () => onlineListeners.size > 0,
 };
 
 /** `focusManager.isFocused()`, `.setFocused(focused?)`, `.setEventListener(setup)`, `.subscribe(listener)`. */
@@ -187,4 +188,7 @@ export const focusManager = {
   subscribe(listener) {
     return subscribe('focusManager', focusListeners, listener);
   },
+  hasListeners: () => focusListeners.size > 0,
+  /** Looks at the page's visibility again and tells listeners and clients (TanStack's `onFocus`). */
+  onFocus: visibilityChanged,
 };

@@ -786,6 +786,7 @@ export declare const onlineManager: {
   setEventListener(setup: (setOnline: (online: boolean) => void) => (() => void) | void): void;
   /** `listener(online)` on each change; returns the unsubscribe function. */
   subscribe(listener: (online: boolean) => void): () => void;
+  hasListeners(): boolean;
 };
 
 /**
@@ -799,6 +800,9 @@ export declare const focusManager: {
   setEventListener(setup: (setFocused: (focused?: boolean) => void) => (() => void) | void): void;
   /** `listener(focused)` each time the page is shown or hidden; returns the unsubscribe function. */
   subscribe(listener: (focused: boolean) => void): () => void;
+  hasListeners(): boolean;
+  /** Looks at the page's visibility again: listeners hear it, and focused clients refetch. */
+  onFocus(): void;
 };
 
 /** True where there is no `window` (Node, workers, a server render) or in Deno, as TanStack's. */

@@ -7,7 +7,9 @@ import { onlineManager, focusManager, OnlineManager, FocusManager } from '../../
 
 test('onlineManager.subscribe hears each change of the reading, once, until unsubscribed', () => {
   const heard = [];
+  assert.equal(onlineManager.hasListeners(), false);
   const off = onlineManager.subscribe((online) => heard.push(online));
+  assert.equal(onlineManager.hasListeners(), true, "TanStack's hasListeners()");
   const offThrowing = onlineManager.subscribe(() => { throw new Error('a listener that throws'); });
   try {
     onlineManager.setOnline(false);
@@ -26,7 +28,11 @@ test('onlineManager.subscribe hears each change of the reading, once, until unsu
 
 test('focusManager.subscribe hears focus changes', () => {
   const heard = [];
+  assert.equal(focusManager.hasListeners(), false);
   const off = focusManager.subscribe((focused) => heard.push(focused));
+  assert.equal(focusManager.hasListeners(), true, "TanStack's hasListeners()");
+  focusManager.onFocus();
+  assert.deepEqual(heard.splice(0), [true], 'onFocus() tells listeners the reading again');
   try {
     focusManager.setFocused(false);
     focusManager.setFocused(true);
@@ -36,6 +42,7 @@ test('focusManager.subscribe hears focus changes', () => {
     off();
     focusManager.setFocused(undefined);
   }
+  assert.equal(focusManager.hasListeners(), false, 'none once unsubscribed');
 });
 
 test('an OnlineManager of its own: the event source is set up with the first listener and cleaned up with the last', () => {
