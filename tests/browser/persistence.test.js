@@ -739,3 +739,43 @@ export async function persistMaxBytesKeepsAnIndexedDbNamespaceUnderItsLimit(make
   eq(client.getQueryData(['row', 0]).i, 0, 'L1 keeps what L2 evicted');
   client.dispose();
 }
+
+export async function aStorageBehindAProxyStillPersists(make, lib) {
+  // Vue's reactive(), MobX and logging wrappers hand the client a Proxy of the storage.
+  const dbName = freshDb();
+  const reports = [];
+  const storage = new Proxy(lib.IndexedDbStorage({ dbName }), {});
+  const client = make({ storage, staleTime: 60_000, onStorageError: (e, op) => reports.push(`${op}: ${e}`) });
+  client.setQueryData(['proxied'], { ok: true });
+  await client.flush();
+  eq(reports, [], 'no storage error');
+  eq([...(await idbEntries(dbName)).keys()], ['stackquery:["proxied"]'], 'written through the proxy');
+  eq(await storage.keys('stackquery:'), ['stackquery:["proxied"]'], 'its own methods work through the proxy too');
+  const memory = new Proxy(lib.MemoryStorage(), {});
+  const other = make({ storage: memory, onStorageError: (e, op) => reports.push(`${op}: ${e}`) });
+  other.setQueryData(['m'], 1);
+  await other.flush();
+  eq([reports, memory.size], [[], 1], 'MemoryStorage too, its size included');
+  client.dispose();
+  other.dispose();
+}
+
+export async function anotherStoreInTheSameDatabaseCostsNoOutage(make, lib) {
+  // A second IndexedDbStorage with another storeName upgrades the database: the first
+  // one's connection is closed under it, and its next write must open a new one at once.
+  const dbName = freshDb();
+  const reports = [];
+  const first = make({ storage: lib.IndexedDbStorage({ dbName, storeName: 'a' }), onStorageError: (e, op) => reports.push(`${op}: ${e && e.name}`) });
+  first.setQueryData(['x'], 1);
+  await first.flush();
+  const second = make({ storage: lib.IndexedDbStorage({ dbName, storeName: 'b' }) });
+  second.setQueryData(['y'], 2);
+  await second.flush();
+  first.setQueryData(['x'], 3);
+  await first.flush();
+  eq(reports, [], 'no storage error, no outage');
+  eq([...(await idbEntries(dbName, 'a')).keys()], ['stackquery:["x"]'], 'the write landed in store a');
+  eq([...(await idbEntries(dbName, 'b')).keys()], ['stackquery:["y"]'], 'and store b has its own');
+  first.dispose();
+  second.dispose();
+}

@@ -242,3 +242,19 @@ test("namespaces never overlap on Redis: clear() of 'app' leaves 'app:admin' (SC
   app.dispose();
   admin.dispose();
 });
+
+test('a RemoteStorage or MemoryStorage behind a Proxy (a reactive wrapper) writes, reads and clears', async () => {
+  for (const storage of [new Proxy(new RemoteStorage({ url: store.url, token: store.token }), {}), new Proxy(new MemoryStorage(), {})]) {
+    const reports = [];
+    const client = new QueryClient({ storage, keyPrefix: 'proxied', onStorageError: (e, op) => reports.push(`${op}: ${e}`) });
+    client.setQueryData(['p'], 'through the proxy');
+    await client.flush();
+    const reader = new QueryClient({ storage, keyPrefix: 'proxied', staleTime: 60_000 });
+    assert.equal(await reader.fetchQuery({ queryKey: ['p'], queryFn: async () => 'fetched' }), 'through the proxy');
+    await client.clear();
+    assert.deepEqual(await storage.keys('proxied:'), [], 'cleared through the proxy');
+    assert.deepEqual(reports, []);
+    client.dispose();
+    reader.dispose();
+  }
+});

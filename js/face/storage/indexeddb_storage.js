@@ -27,6 +27,7 @@
 // methods below; users may call `get`, `set`, `delete` and `keys` themselves.
 import { __storedVersion as storedVersion, __supersedes as supersedes } from 'stackquery:engine';
 import { describe } from '../describe.js';
+import { bindMethods } from './bind_methods.js';
 
 const TOMBSTONE_MS = 86_400_000;
 // What a key holds or is made to hold, for `supersedes`.
@@ -45,6 +46,9 @@ const tombstonesOf = (entries) => IDBKeyRange.bound(removedKey(entries), removed
 // The entry keys of namespace `prefix` (`${keyPrefix}:`), and of no other's.
 const entriesUnder = (prefix) => `${prefix}[`;
 const finite = (n) => typeof n === 'number' && Number.isFinite(n);
+/** What the client and users call: bound to each instance (bind_methods.js). */
+const METHODS = ['get', 'set', 'delete', 'keys', 'getMany', 'deletePrefix', 'free', '__writeBatch', '__entries',
+  '__writeAtUnload', '__abandonOrdered', '__writeInOrder', '__clearInOrder'];
 
 function factory() {
   const f = globalThis.indexedDB;
@@ -137,16 +141,18 @@ export class IndexedDbStorage {
     }
     this.#db = nameOption(options, 'dbName') ?? 'stackquery';
     this.#store = nameOption(options, 'storeName') ?? 'queries';
+    /** `database/store`: what tabs sharing this storage have in common. */
+    Object.defineProperty(this, '__sharedName', { value: `${this.#db}/${this.#store}` });
+    bindMethods(this, METHODS);
     if (globalThis.indexedDB) this.#connect().catch(() => {});
   }
 
-  /** `database/store`: what tabs sharing this storage have in common. */
-  get __sharedName() {
-    return `${this.#db}/${this.#store}`;
-  }
-
-  /** Opens the database at `version` (or its current one), creating the store on upgrade. */
-  #open(version) {
+  /**
+   * Opens the database at `version` (or its current one), creating the store on upgrade.
+   * `closed()` runs when the connection closes under us (another tab or storage upgrading
+   * the database, or the browser closing it): the next call then opens a new one.
+   */
+  #open(version, closed) {
     return new Promise((resolve, reject) => {
       const request = version === undefined ? factory().open(this.#db) : factory().open(this.#db, version);
       request.onupgradeneeded = () => {
@@ -156,7 +162,11 @@ export class IndexedDbStorage {
       request.onsuccess = () => {
         const db = request.result;
         // Let other tabs upgrade the schema: close on their request, reopen on our next call.
-        db.onversionchange = () => db.close();
+        db.onversionchange = () => {
+          db.close();
+          closed();
+        };
+        db.onclose = closed;
         resolve(db);
       };
       request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
@@ -165,15 +175,22 @@ export class IndexedDbStorage {
 
   /** The connection being opened, or open (started now if there is none). */
   #connect() {
-    this.#connection ??= (async () => {
-      const db = await this.#open();
+    if (this.#connection) return this.#connection;
+    const forget = () => {
+      if (this.#connection === connection) this.#connection = null;
+    };
+    const connection = (async () => {
+      const db = await this.#open(undefined, forget);
       if (db.objectStoreNames.contains(this.#store)) return db;
       // The database exists without our store: a version bump creates it.
       const next = db.version + 1;
+      db.onversionchange = null;
+      db.onclose = null;
       db.close();
-      return this.#open(next);
+      return this.#open(next, forget);
     })();
-    return this.#connection;
+    this.#connection = connection;
+    return connection;
   }
 
   /** The store in a new transaction; a dead connection is dropped so the next call reopens. */

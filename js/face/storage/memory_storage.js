@@ -2,15 +2,18 @@
 // tests. It honours TTLs as a remote store would. It speaks the storage protocol
 // (src/bindings/storage/object.rs) with the batched methods, so the client reads and
 // writes a batch in one call.
+import { bindMethods } from './bind_methods.js';
 
 /** L2 in memory: `new MemoryStorage()`. */
 export class MemoryStorage {
   /** Entries by key: `[value, expiresAt]` (ms since the epoch; undefined: never). */
   #entries = new Map();
 
-  /** How many entries it holds. */
-  get size() {
-    return this.#entries.size;
+  constructor() {
+    const entries = this.#entries;
+    /** How many entries it holds. */
+    Object.defineProperty(this, 'size', { get: () => entries.size });
+    bindMethods(this, ['get', 'set', 'delete', 'keys', 'getMany', 'setMany', 'deleteMany', 'deletePrefix', 'free']);
   }
 
   #now(key) {

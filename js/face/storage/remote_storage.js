@@ -22,6 +22,7 @@
 // name or password is refused without being shown.
 
 import { describe } from '../describe.js';
+import { bindMethods } from './bind_methods.js';
 
 /** Commands per pipeline request (keeps request bodies well under store limits). */
 const PIPELINE_CHUNK = 500;
@@ -160,6 +161,7 @@ export class RemoteStorage {
     this.#secrets = secretForms(token);
     this.#timeoutMs = timeoutMs ?? 10_000;
     this.#maxReplyBytes = Math.trunc(maxReplyBytes ?? 16 * 1024 * 1024);
+    bindMethods(this, ['get', 'set', 'delete', 'keys', 'getMany', 'setMany', 'deleteMany', 'deletePrefix', 'free']);
   }
 
   /** The stored value of `key`; `null` when there is none. */
