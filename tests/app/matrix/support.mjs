@@ -124,10 +124,19 @@ export async function startProcess(t, dir, command, args, ready, { timeout = 60_
   const child = spawn(command, args, { cwd: dir, detached: true, env: { ...process.env, PATH: `${join(dir, 'node_modules/.bin')}:${process.env.PATH}`, ...env } });
   let output = '';
   const exited = new Promise((ok) => child.once('exit', ok));
-  /** Ends the process group; resolves once the command has exited. */
+  /**
+   * Ends the process group; resolves once the command has exited. A server that is still
+   * there 10 s after SIGTERM is killed: `next start` shuts down gracefully, waiting for open
+   * connections, and a browser of the test still open (closed only after the test) can
+   * hold one for ever.
+   */
   const stop = () => {
     if (child.exitCode === null && child.signalCode === null) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+      const kill = setTimeout(() => {
+        try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+      }, 10_000);
+      exited.then(() => clearTimeout(kill));
     }
     return exited;
   };
