@@ -26,7 +26,8 @@ const MAX_PENDING = 4096;
 // Views on the one wasm memory. Growing the memory detaches the old buffer; a detached
 // view reads `undefined`, which is when a view is made again.
 let memory;
-let u32 = new Uint32Array(0);
+/** The u32 view (exported for the observers' fast path: an index read past a detached view is `undefined`). */
+export let u32 = new Uint32Array(0);
 let f64 = new Float64Array(0);
 function remakeViews() {
   memory ??= __memory();
@@ -90,10 +91,11 @@ export class Mirror {
   staleTime;
   #engine;
   #capacity;
-  #epochIndex;
+  /** Where the client's epoch and call depth are in the u32 view (`u32[mirror.epochAt]`). */
+  epochAt;
+  depthAt;
   #peekIndex;
   #refusedIndex;
-  #depthIndex;
   #epoch = -1;
   #entries = new Map();
   #touches = new Touches();
@@ -104,11 +106,11 @@ export class Mirror {
     this.#capacity = Math.min(maxEntries, 1 << 24) + MAX_ABSENT;
     mirrors.set(engine, this);
     const [epoch, peek, pending, refused, depth] = engine.__faceSlots(drainOf(this.#touches));
-    this.#epochIndex = epoch >>> 2;
+    this.epochAt = epoch >>> 2;
     this.#peekIndex = peek >>> 3;
     this.#touches.flagIndex = pending >>> 2;
     this.#refusedIndex = refused >>> 2;
-    this.#depthIndex = depth >>> 2;
+    this.depthAt = depth >>> 2;
   }
 
   /**
@@ -117,7 +119,7 @@ export class Mirror {
    */
   /** The client's epoch: it moves whenever the engine may have changed the cache. */
   epoch() {
-    return u32At(this.#epochIndex);
+    return u32At(this.epochAt);
   }
 
   /** How many reads of the cache the engine refused (it was borrowed): a count. */
@@ -130,11 +132,11 @@ export class Mirror {
    * then answers nothing itself, so the engine's nesting guard and borrow rules decide.
    */
   inEngine() {
-    return u32At(this.#depthIndex) !== 0;
+    return u32At(this.depthAt) !== 0;
   }
 
   get(hash) {
-    const epoch = u32At(this.#epochIndex);
+    const epoch = u32At(this.epochAt);
     if (epoch !== this.#epoch) {
       this.#entries.clear();
       this.#epoch = epoch;

@@ -15,7 +15,7 @@
 
 import * as engine from 'stackquery:engine';
 import { fastKeyHash } from '../key_hash.js';
-import { mirrors, freshUntil } from './mirror.js';
+import { mirrors, freshUntil, u32 } from './mirror.js';
 import { withQueryDefaults } from './defaults.js';
 import { warnUnknownOptions } from './option_names.js';
 import { resolveObserverOptions, ObserverOptionFunctions } from './option_functions.js';
@@ -28,6 +28,8 @@ export class QueryObserver extends engine.QueryObserver {
   #result;
   #epoch = -1;
   #until = 0;
+  #epochAt = -1; // the mirror's u32 index of the client's epoch (-1: no mirror, nothing kept)
+  #depthAt = -1; // and of its call depth
   #subscriptions = new Set(); // one token per listener the engine holds
   #functions; // ObserverOptionFunctions, once an option was a function
   #notifyOn; // `notifyOnChangeProps`: the result properties whose change a listener hears
@@ -40,20 +42,30 @@ export class QueryObserver extends engine.QueryObserver {
     super(client, resolved === undefined ? defaulted : resolved.engineOptions); // the engine checks both and throws what it refuses
     this.#client = client;
     this.#mirror = mirrors.get(client);
+    if (this.#mirror !== undefined) {
+      this.#epochAt = this.#mirror.epochAt;
+      this.#depthAt = this.#mirror.depthAt;
+    }
     this.#hash = fastKeyHash(defaulted.queryKey);
     this.#notifyOn = defaulted?.notifyOnChangeProps;
     if (resolved !== undefined) this.#optionFunctions().use(resolved);
   }
 
   getCurrentResult() {
-    const mirror = this.#mirror;
-    const until = this.#until;
+    // The kept result, while it holds: two loads from wasm memory and a few field reads.
+    const result = this.#result;
     if (
-      this.#result !== undefined && mirror.live && mirror.epoch() === this.#epoch &&
-      (until === Infinity || Date.now() < until) && !mirror.inEngine()
+      result !== undefined && u32[this.#epochAt] === this.#epoch && u32[this.#depthAt] === 0 &&
+      (this.#until === Infinity || Date.now() < this.#until) && this.#mirror.live
     ) {
-      return this.#result;
+      return result;
     }
+    return this.#currentFromEngine();
+  }
+
+  /** The engine's current result, kept when it may be (see the file's head). */
+  #currentFromEngine() {
+    const mirror = this.#mirror;
     this.#result = undefined;
     if (mirror === undefined || !mirror.live) return super.getCurrentResult();
     const refusals = mirror.refusals();

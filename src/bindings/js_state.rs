@@ -1,43 +1,136 @@
-//! Query state as the plain JS object `getQueryState` returns (TanStack's field names).
+//! The plain JS objects user code reads about a query or a mutation, with TanStack's
+//! field names: a query's state (`getQueryState`), an observer's result and a mutation's
+//! state. Each is made by `js/result_objects.js` from one object literal (one call, and
+//! objects V8 keeps in fast mode; see that file).
 
-use js_sys::Object;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
-use super::convert::{js_name, set_prop};
-use crate::core::state::QueryState;
+use crate::core::mutation::{MutationState, MutationStatus};
+use crate::core::state::{FetchStatus, QueryState, Status};
 
-fn set(obj: &Object, name: &'static str, value: &JsValue) {
-    set_prop(obj, name, value);
+#[wasm_bindgen(module = "/js/result_objects.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = queryState)]
+    #[allow(clippy::too_many_arguments)]
+    fn query_state(
+        status: u32,
+        fetch_status: u32,
+        data: &JsValue,
+        error: &JsValue,
+        data_updated_at: f64,
+        error_updated_at: f64,
+        failure_count: u32,
+        failure_reason: &JsValue,
+        is_invalidated: bool,
+        data_update_count: u32,
+        error_update_count: u32,
+    ) -> JsValue;
+
+    #[wasm_bindgen(js_name = observerResult)]
+    #[allow(clippy::too_many_arguments)]
+    fn observer_result(
+        status: u32,
+        fetch_status: u32,
+        data: &JsValue,
+        error: &JsValue,
+        data_updated_at: f64,
+        error_updated_at: f64,
+        failure_count: u32,
+        failure_reason: &JsValue,
+        is_invalidated: bool,
+        data_update_count: u32,
+        error_update_count: u32,
+        is_stale: bool,
+    ) -> JsValue;
+
+    #[wasm_bindgen(js_name = mutationState)]
+    #[allow(clippy::too_many_arguments)]
+    fn mutation_state(
+        status: u32,
+        data: &JsValue,
+        error: &JsValue,
+        variables: &JsValue,
+        context: &JsValue,
+        failure_count: u32,
+        failure_reason: &JsValue,
+        submitted_at: f64,
+        is_paused: bool,
+    ) -> JsValue;
 }
 
-fn opt(value: &Option<JsValue>) -> JsValue {
-    value.clone().unwrap_or(JsValue::UNDEFINED)
+/// The code `result_objects.js` reads a status from.
+fn status_code(s: Status) -> u32 {
+    match s {
+        Status::Pending => 0,
+        Status::Success => 1,
+        Status::Error => 2,
+    }
 }
 
-pub fn state_object(state: &QueryState<JsValue, JsValue>) -> JsValue {
-    let o = Object::new();
-    set(&o, "status", &js_name(state.status.as_str()));
-    set(&o, "fetchStatus", &js_name(state.fetch_status.as_str()));
-    set(&o, "data", &opt(&state.data));
-    set(&o, "error", &state.error.clone().unwrap_or(JsValue::NULL));
-    set(&o, "dataUpdatedAt", &JsValue::from(state.data_updated_at));
-    set(&o, "errorUpdatedAt", &JsValue::from(state.error_updated_at));
-    set(&o, "failureCount", &JsValue::from(state.failure_count));
-    set(
-        &o,
-        "failureReason",
-        &state.failure_reason.clone().unwrap_or(JsValue::NULL),
-    );
-    set(&o, "isInvalidated", &JsValue::from(state.is_invalidated));
-    set(
-        &o,
-        "dataUpdateCount",
-        &JsValue::from(state.data_update_count),
-    );
-    set(
-        &o,
-        "errorUpdateCount",
-        &JsValue::from(state.error_update_count),
-    );
-    o.into()
+fn fetch_status_code(s: FetchStatus) -> u32 {
+    match s {
+        FetchStatus::Idle => 0,
+        FetchStatus::Fetching => 1,
+        FetchStatus::Paused => 2,
+    }
+}
+
+fn or(value: &Option<JsValue>, none: JsValue) -> JsValue {
+    value.clone().unwrap_or(none)
+}
+
+/// `{ status, fetchStatus, data, error, … }`: a query's state.
+pub fn state_object(s: &QueryState<JsValue, JsValue>) -> JsValue {
+    query_state(
+        status_code(s.status),
+        fetch_status_code(s.fetch_status),
+        &or(&s.data, JsValue::UNDEFINED),
+        &or(&s.error, JsValue::NULL),
+        s.data_updated_at,
+        s.error_updated_at,
+        s.failure_count,
+        &or(&s.failure_reason, JsValue::NULL),
+        s.is_invalidated,
+        s.data_update_count,
+        s.error_update_count,
+    )
+}
+
+/// The state plus TanStack's derived flags (`isPending`, `isFetching`, `isStale`, …).
+pub fn result_object(s: &QueryState<JsValue, JsValue>, is_stale: bool) -> JsValue {
+    observer_result(
+        status_code(s.status),
+        fetch_status_code(s.fetch_status),
+        &or(&s.data, JsValue::UNDEFINED),
+        &or(&s.error, JsValue::NULL),
+        s.data_updated_at,
+        s.error_updated_at,
+        s.failure_count,
+        &or(&s.failure_reason, JsValue::NULL),
+        s.is_invalidated,
+        s.data_update_count,
+        s.error_update_count,
+        is_stale,
+    )
+}
+
+/// `{ status, data, error, variables, … , isIdle, isPending, … }`: a mutation's state.
+pub fn mutation_state_object(s: &MutationState<JsValue, JsValue, JsValue, JsValue>) -> JsValue {
+    let status = match s.status {
+        MutationStatus::Idle => 0,
+        MutationStatus::Pending => 1,
+        MutationStatus::Success => 2,
+        MutationStatus::Error => 3,
+    };
+    mutation_state(
+        status,
+        &or(&s.data, JsValue::UNDEFINED),
+        &or(&s.error, JsValue::NULL),
+        &or(&s.variables, JsValue::UNDEFINED),
+        &or(&s.context, JsValue::UNDEFINED),
+        s.failure_count,
+        &or(&s.failure_reason, JsValue::NULL),
+        s.submitted_at,
+        s.is_paused,
+    )
 }

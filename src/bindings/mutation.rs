@@ -18,13 +18,14 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Function, Object, Promise};
+use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::client::{now, Inner};
-use super::convert::{describe, js_name, set_prop};
+use super::convert::describe;
 use super::errors::{disposed_error, type_error};
+use super::js_state::mutation_state_object;
 use super::managers;
 use super::options::{
     expect_object, get, optional_function, read_network_mode, RetryDelaySpec, RetrySpec,
@@ -138,27 +139,7 @@ impl MutationInner {
     fn state_object(&self) -> JsValue {
         // Copied out first: no borrow is held while the object is built.
         let s = self.state.borrow().clone();
-        let o: JsValue = Object::new().into();
-        let set = |name: &'static str, v: &JsValue| set_prop(&o, name, v);
-        let or = |v: Option<JsValue>, none: JsValue| v.unwrap_or(none);
-        set("status", &js_name(s.status.as_str()));
-        set("data", &or(s.data, JsValue::UNDEFINED));
-        set("error", &or(s.error, JsValue::NULL));
-        set("variables", &or(s.variables, JsValue::UNDEFINED));
-        set("context", &or(s.context, JsValue::UNDEFINED));
-        set("failureCount", &JsValue::from(s.failure_count));
-        set("failureReason", &or(s.failure_reason, JsValue::NULL));
-        set("submittedAt", &JsValue::from(s.submitted_at));
-        set("isPaused", &JsValue::from(s.is_paused));
-        for (name, status) in [
-            ("isIdle", "idle"),
-            ("isPending", "pending"),
-            ("isSuccess", "success"),
-            ("isError", "error"),
-        ] {
-            set(name, &JsValue::from(s.status.as_str() == status));
-        }
-        o
+        mutation_state_object(&s)
     }
 
     fn notify(&self) {

@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Function, Object, Promise};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -19,13 +19,13 @@ use super::client::{now, Inner, QueryClient, WhenStale};
 use super::convert::{describe, js_name, set_prop};
 use super::errors::type_error;
 use super::fetch;
-use super::js_state::state_object;
+use super::js_state::result_object;
 use super::managers::Trigger;
 use super::options::{get, optional_function, read_refetch_on, QueryOptions};
 use super::{reentry, structural};
 use crate::core::network::RefetchOn;
 use crate::core::staleness::{is_stale, stale_at, StaleTime};
-use crate::core::state::{FetchStatus, QueryState, Status};
+use crate::core::state::{QueryState, Status};
 
 /// What a listener sees change. Data and errors compare by identity (`===`).
 #[derive(Clone, PartialEq)]
@@ -152,43 +152,6 @@ fn read_triggers(opts: &JsValue, client: &Inner) -> Result<(RefetchOn, RefetchOn
     ))
 }
 
-fn flag(o: &Object, name: &'static str, value: bool) {
-    set_prop(o, name, &JsValue::from(value));
-}
-
-/// The result object: the query's state plus TanStack's derived flags.
-fn result_object(s: &Snapshot) -> Object {
-    let o: Object = state_object(&s.state).into();
-    let st = &s.state;
-    let fetching = st.fetch_status == FetchStatus::Fetching;
-    let pending = st.status == Status::Pending;
-    flag(&o, "isPending", pending);
-    flag(&o, "isSuccess", st.status == Status::Success);
-    flag(&o, "isError", st.status == Status::Error);
-    flag(&o, "isFetching", fetching);
-    flag(&o, "isPaused", st.fetch_status == FetchStatus::Paused);
-    flag(&o, "isLoading", pending && fetching);
-    flag(&o, "isRefetching", fetching && !pending);
-    flag(&o, "isStale", s.is_stale);
-    flag(&o, "isPlaceholderData", false);
-    flag(
-        &o,
-        "isFetched",
-        st.data_update_count + st.error_update_count > 0,
-    );
-    flag(
-        &o,
-        "isLoadingError",
-        st.status == Status::Error && st.data.is_none(),
-    );
-    flag(
-        &o,
-        "isRefetchError",
-        st.status == Status::Error && st.data.is_some(),
-    );
-    o
-}
-
 impl ObserverInner {
     fn new(client: Rc<Inner>, opts: &JsValue) -> Result<Rc<ObserverInner>, JsValue> {
         let options = QueryOptions::read(opts, client.defaults(), "QueryObserver")?;
@@ -274,7 +237,7 @@ impl ObserverInner {
         let shared = |next: JsValue| -> JsValue {
             structural::share(&sharing, last_data.as_ref(), next.clone()).unwrap_or(next)
         };
-        let js = result_object(&snap);
+        let js = result_object(&snap.state, snap.is_stale);
         let put = |name: &'static str, v: &JsValue| {
             set_prop(&js, name, v);
         };
@@ -343,7 +306,6 @@ impl ObserverInner {
             st.previous_data = data.clone();
         }
         st.select_memo = new_memo;
-        let js: JsValue = js.into();
         st.last = Some((snap, js.clone()));
         (js, true)
     }

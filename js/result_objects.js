@@ -1,0 +1,82 @@
+// The plain objects the engine hands to user code about a query or a mutation: a query's
+// state (`getQueryState`, `query.state`), an observer's result and a mutation's state.
+// Made here, each from one object literal, rather than property by property from wasm:
+// one call across the boundary instead of one a field, and objects whose fields V8 keeps
+// in fixed slots (a property added by a keyed store past the twelfth turns an object into a
+// dictionary, where every later read of `result.data` is a hash lookup). Every result of a
+// kind has the same fields in the same order, so a component reading them stays on one
+// fast path. The engine passes statuses as small numbers (src/bindings/js_state.rs).
+
+const STATUS = ['pending', 'success', 'error'];
+const FETCH_STATUS = ['idle', 'fetching', 'paused'];
+const MUTATION_STATUS = ['idle', 'pending', 'success', 'error'];
+
+/** A query's state, with TanStack's field names. */
+export function queryState(status, fetchStatus, data, error, dataUpdatedAt, errorUpdatedAt, failureCount,
+  failureReason, isInvalidated, dataUpdateCount, errorUpdateCount) {
+  return {
+    status: STATUS[status],
+    fetchStatus: FETCH_STATUS[fetchStatus],
+    data,
+    error,
+    dataUpdatedAt,
+    errorUpdatedAt,
+    failureCount,
+    failureReason,
+    isInvalidated,
+    dataUpdateCount,
+    errorUpdateCount,
+  };
+}
+
+/** An observer's result: the query's state plus TanStack's derived flags. */
+export function observerResult(status, fetchStatus, data, error, dataUpdatedAt, errorUpdatedAt, failureCount,
+  failureReason, isInvalidated, dataUpdateCount, errorUpdateCount, isStale) {
+  const pending = status === 0;
+  const fetching = fetchStatus === 1;
+  return {
+    status: STATUS[status],
+    fetchStatus: FETCH_STATUS[fetchStatus],
+    data,
+    error,
+    dataUpdatedAt,
+    errorUpdatedAt,
+    failureCount,
+    failureReason,
+    isInvalidated,
+    dataUpdateCount,
+    errorUpdateCount,
+    isPending: pending,
+    isSuccess: status === 1,
+    isError: status === 2,
+    isFetching: fetching,
+    isPaused: fetchStatus === 2,
+    isLoading: pending && fetching,
+    isRefetching: fetching && !pending,
+    isStale,
+    isPlaceholderData: false,
+    isFetched: dataUpdateCount + errorUpdateCount > 0,
+    isLoadingError: status === 2 && data === undefined,
+    isRefetchError: status === 2 && data !== undefined,
+  };
+}
+
+/** A mutation's state, with TanStack's field names and flags. */
+export function mutationState(status, data, error, variables, context, failureCount, failureReason, submittedAt,
+  isPaused) {
+  return {
+    status: MUTATION_STATUS[status],
+    data,
+    error,
+    variables,
+    context,
+    failureCount,
+    failureReason,
+    submittedAt,
+    isPaused,
+    isIdle: status === 0,
+    isPending: status === 1,
+    isSuccess: status === 2,
+    isError: status === 3,
+  };
+}
