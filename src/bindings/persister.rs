@@ -27,7 +27,8 @@ use super::exit_flush;
 use super::options::{get, optional_function, read_duration};
 use super::read_batch::{self, ReadBatch};
 use super::storage::{
-    declared_max_entry_bytes, error_name, read_storage, Order, Ordered, StorageObject, WriteOp,
+    declared_max_entry_bytes, error_name, greatest, read_storage, Order, Ordered, StorageObject,
+    WriteOp,
 };
 use super::timer::Sleep;
 use crate::core::persist::byte_budget::ByteBudget;
@@ -220,9 +221,8 @@ pub struct Persister {
     backoff: RefCell<Option<Rc<Sleep>>>,
     stopped: Cell<bool>,
     flush_waiters: RefCell<Vec<Function>>,
-    /// The batch being written: whether it clears the namespace first, and its ops
-    /// (for [`Persister::flush_for_unload`]).
-    in_flight: RefCell<Option<(bool, Rc<Vec<WriteOp>>)>>,
+    /// The batch being written.
+    in_flight: RefCell<Option<InFlight>>,
     /// Its transaction was aborted by [`Persister::flush_for_unload`].
     abandoned: Cell<bool>,
     /// Another tab of this namespace has been heard from (see [`Persister::is_ordered`]).
@@ -244,6 +244,14 @@ pub struct Persister {
     late: RefCell<LateWrites>,
     /// When `clear()` was last called: what was written before is refused after it.
     cleared_at: Cell<f64>,
+}
+
+/// The batch being written: whether it clears the namespace first, its ops and
+/// where each stands in the order (for [`Persister::flush_for_unload`]).
+struct InFlight {
+    clear_first: bool,
+    ops: Rc<Vec<WriteOp>>,
+    order: Rc<Vec<Order>>,
 }
 
 /// Writes given up on after `storageTimeout` that may still land: a hung storage call
@@ -466,21 +474,21 @@ impl Persister {
             }
             let (queued_clear, queued) = queue.queued();
             let t = now();
-            let mut ops: Vec<WriteOp> = Vec::new();
+            let (mut ops, mut order): (Vec<WriteOp>, Vec<Order>) = (Vec::new(), Vec::new());
             let mut clear = queued_clear;
-            if let (false, Some((batch_clear, batch_ops))) =
-                (queued_clear, &*self.in_flight.borrow())
-            {
-                clear = *batch_clear;
-                ops.extend(batch_ops.iter().cloned());
+            if let (false, Some(batch)) = (queued_clear, &*self.in_flight.borrow()) {
+                clear = batch.clear_first;
+                ops.extend(batch.ops.iter().cloned());
+                order.extend(batch.order.iter().copied());
             }
-            ops.extend(
-                queued
-                    .into_iter()
-                    .map(|(hash, op)| self.write_op(hash, op, t, false).0),
-            );
-            (clear, ops)
+            for (hash, op) in queued {
+                let (op, o) = self.write_op(hash, op, t, false);
+                ops.push(op);
+                order.push(o);
+            }
+            (clear, (ops, greatest(&order)))
         };
+        let (ops, greatest) = ops;
         if ops.is_empty() && !clear {
             return;
         }
@@ -493,7 +501,9 @@ impl Persister {
             self.abandoned.set(true);
         }
         super::promise::spawn(async move {
-            let _ = backend.write_at_unload(&prefix, cleared_at, &ops).await;
+            let _ = backend
+                .write_at_unload(&prefix, cleared_at, &ops, greatest)
+                .await;
         });
     }
 
@@ -597,7 +607,11 @@ impl Persister {
             .unzip();
         let order = Rc::new(order);
         let ops = Rc::new(ops);
-        *self.in_flight.borrow_mut() = Some((batch.clear_first, ops.clone()));
+        *self.in_flight.borrow_mut() = Some(InFlight {
+            clear_first: batch.clear_first,
+            ops: ops.clone(),
+            order: order.clone(),
+        });
         let hashes: Vec<String> = batch.ops.iter().map(|(h, _)| h.clone()).collect();
         let label = match ops.iter().all(|o| matches!(o, WriteOp::Delete { .. })) {
             true => "delete",
@@ -823,7 +837,7 @@ impl Persister {
         let in_order = self.is_ordered();
         let mut call: Pin<Box<dyn Future<Output = Result<(), JsValue>>>> = Box::pin(async move {
             if !in_order {
-                return backend.write(&owned).await;
+                return backend.write_alone(&owned, &prefix, greatest(&order)).await;
             }
             let ordered = Ordered {
                 prefix: &prefix,

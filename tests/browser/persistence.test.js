@@ -779,3 +779,32 @@ export async function anotherStoreInTheSameDatabaseCostsNoOutage(make, lib) {
   first.dispose();
   second.dispose();
 }
+
+export async function olderDataWrittenInOrderNeverLandsOverWhatATabWroteAlone(make, lib) {
+  // Tabs that have heard of each other write in order: an op newer than the greatest
+  // version the namespace's record holds is written without reading its key. A tab
+  // writing alone (here crossTab: false; by default, until it hears another tab) reads
+  // nothing, so what it writes must still count in that record, or another tab's older
+  // data (explicit updatedAt, hydration, a late write) lands over its newer data.
+  const dbName = freshDb();
+  const t = Date.now();
+  const b = make({ storage: lib.IndexedDbStorage({ dbName }) });
+  const c = make({ storage: lib.IndexedDbStorage({ dbName }) });
+  b.setQueryData(['seed', 'b'], 1, { updatedAt: t - 120_000 });
+  c.setQueryData(['seed', 'c'], 1, { updatedAt: t - 120_000 });
+  await sleep(50); // b and c hear each other: they write in order from now on
+  await b.flush();
+  await c.flush();
+  const alone = make({ storage: lib.IndexedDbStorage({ dbName }), crossTab: false });
+  alone.setQueryData(['x'], 'newest', { updatedAt: t });
+  await alone.flush();
+  b.setQueryData(['x'], 'older', { updatedAt: t - 60_000 });
+  await b.flush();
+  const stored = JSON.parse((await idbEntries(dbName)).get('stackquery:["x"]'));
+  eq(stored.data, 'newest', 'the newer data stays in IndexedDB');
+  // Folded into the record: the next ordered batch reads nothing more for it.
+  b.setQueryData(['x'], 'newer still', { updatedAt: t + 1 });
+  await b.flush();
+  eq(JSON.parse((await idbEntries(dbName)).get('stackquery:["x"]')).data, 'newer still', 'newer data is written');
+  for (const client of [alone, b, c]) client.dispose();
+}

@@ -19,7 +19,12 @@
 // cannot be written after it, and `["order", prefix]`, the namespace's last clear
 // (before which nothing is written any more) and the greatest version written to it.
 // An op newer than that is written without reading its key, so a tab writing alone, or
-// after the others, pays one read per transaction, not one per op. A tombstone is kept
+// after the others, pays one read per transaction, not one per op. A tab writing alone
+// (`__writeBatch`, and a closing page's `__writeAtUnload`) reads nothing first, so it
+// cannot raise that record: it puts `["raised", prefix, id]`, the newest version this
+// storage object has written to the namespace (`id` its own), unread, and the next
+// ordered batch of any tab folds those into the record and deletes them, before trusting
+// it. A tombstone is kept
 // for a day: the first ordered batch of a namespace in a session sweeps older ones (a
 // write held up longer than that in another tab is no race any more).
 //
@@ -41,6 +46,8 @@ const PURGE = 4;
 
 const removedKey = (key) => ['removed', key];
 const recordKey = (prefix) => ['order', prefix];
+const raisedKey = (prefix, id) => ['raised', prefix, id];
+const raisedOf = (prefix) => IDBKeyRange.bound(raisedKey(prefix, ''), raisedKey(prefix, '\uffff'));
 const keyRange = (prefix) => IDBKeyRange.bound(prefix, `${prefix}\uffff`);
 const tombstonesOf = (entries) => IDBKeyRange.bound(removedKey(entries), removedKey(`${entries}\uffff`));
 // The entry keys of namespace `prefix` (`${keyPrefix}:`), and of no other's.
@@ -134,6 +141,9 @@ export class IndexedDbStorage {
   #swept = new Set();
   /** Ordered transactions under way, with the namespace of each. */
   #ordered = [];
+  /** This object's `["raised", prefix, id]` records: its id, and what it last put for each namespace. */
+  #id = Math.random().toString(36).slice(2);
+  #raised = new Map();
 
   constructor(options) {
     if (options != null && (typeof options !== 'object')) {
@@ -253,9 +263,25 @@ export class IndexedDbStorage {
     return requests.map((r) => r.result);
   }
 
-  /** A batch (`values[i]` undefined for a delete) in one transaction. */
-  __writeBatch(keys, values) {
-    return this.#write((store) => putAndDelete(store, keys, values));
+  /**
+   * A batch (`values[i]` undefined for a delete) in one transaction, written unread by a
+   * tab writing alone; `at`, `rev`: the newest version in it, counted in namespace
+   * `prefix`'s greatest (see the file's head).
+   */
+  __writeBatch(keys, values, prefix, at, rev) {
+    return this.#write((store) => {
+      putAndDelete(store, keys, values);
+      this.#putRaised(store, prefix, at, rev);
+    });
+  }
+
+  /** Puts this object's `raised` record of `prefix` when version `[at, rev]` is newer than what it holds. */
+  #putRaised(store, prefix, at, rev) {
+    if (typeof prefix !== 'string' || !finite(at) || !finite(rev)) return;
+    const held = this.#raised.get(prefix);
+    if (held !== undefined && !newer([at, rev], held)) return;
+    this.#raised.set(prefix, [at, rev]);
+    store.put([at, rev], raisedKey(prefix, this.#id));
   }
 
   /** Deletes every key starting with `prefix`, and the tombstones of those keys. */
@@ -278,13 +304,15 @@ export class IndexedDbStorage {
    * order's reads (their answers would never come): a clear of namespace `prefix` made at
    * `clearedAt` (when given), recorded as an ordered clear is, then the batch.
    */
-  __writeAtUnload(prefix, clearedAt, keys, values) {
+  __writeAtUnload(prefix, clearedAt, keys, values, at, rev) {
     return this.#write((store) => {
       if (clearedAt !== undefined) {
         deleteEntries(store, entriesUnder(prefix));
+        store.delete(raisedOf(prefix));
         store.put(recordValue({ clearedAt, max: null }), recordKey(prefix));
       }
       putAndDelete(store, keys, values);
+      this.#putRaised(store, prefix, at, rev);
     });
   }
 
@@ -388,12 +416,19 @@ export class IndexedDbStorage {
         if (held?.kind === REMOVED) store.delete(removedKey(op.key));
       }
     };
+    // What tabs writing alone put since the last ordered batch: folded into the record.
+    let raised = [];
     const start = (stored) => {
-      const held = readRecord(stored);
+      const written = readRecord(stored);
+      if (raised.length > 0) store.delete(raisedOf(prefix));
       if (clearing !== undefined) {
         // Emptied: nothing stored; the clear time only moves forward.
-        store.put(recordValue({ clearedAt: Math.max(held.clearedAt, clearing), max: null }), recordKey(prefix));
+        store.put(recordValue({ clearedAt: Math.max(written.clearedAt, clearing), max: null }), recordKey(prefix));
         return;
+      }
+      const held = { ...written };
+      for (const r of raised) {
+        if (Array.isArray(r) && finite(r[0]) && finite(r[1]) && (held.max === null || newer(r, held.max))) held.max = [r[0], r[1]];
       }
       record = held;
       let newest = held.max;
@@ -409,7 +444,7 @@ export class IndexedDbStorage {
           });
         }
       });
-      if (newest !== held.max) store.put(recordValue({ ...held, max: newest }), recordKey(prefix));
+      if (newest !== written.max) store.put(recordValue({ ...held, max: newest }), recordKey(prefix));
     };
 
     try {
@@ -428,6 +463,9 @@ export class IndexedDbStorage {
           });
         });
       }
+      read(store.getAll(raisedOf(prefix)), (found) => {
+        raised = found;
+      });
       read(store.get(recordKey(prefix)), start);
     } catch (e) {
       fail(e);

@@ -69,6 +69,24 @@ impl Order {
             Order::Purge => [4.0, 0.0, 0.0, 0.0],
         }
     }
+
+    /// The version the op writes (data, or a removal), if any.
+    pub fn version(&self) -> Option<Version> {
+        match self {
+            Order::Put(state) => state.version(),
+            Order::Remove(version) => Some(*version),
+            Order::Purge => None,
+        }
+    }
+}
+
+/// The newest version a batch writes, if any: what a tab writing alone tells the store
+/// ([`StorageObject::write_alone`]), so that the order's fast path stays sound.
+pub fn greatest(order: &[Order]) -> Option<Version> {
+    order
+        .iter()
+        .filter_map(Order::version)
+        .max_by(|a, b| a.compare(b))
 }
 
 /// The context of an ordered batch: the client's namespace (`${keyPrefix}:`), its

@@ -6,8 +6,9 @@
 //! The built-in `IndexedDbStorage` (js/face/storage/) also has the methods that write a
 //! batch in the order tabs agree on; their names start with `__` (no user object is
 //! asked for them by accident):
-//! - `__writeBatch(keys, values)`: a batch in one transaction (`values[i]` undefined
-//!   for a delete);
+//! - `__writeBatch(keys, values, prefix, at, rev)`: a batch in one transaction
+//!   (`values[i]` undefined for a delete) of a tab writing alone, whose newest version
+//!   (`at`, `rev`; undefined for none) the store counts in namespace `prefix`'s greatest;
 //! - `__sharedName`: `database/store`, what tabs sharing the storage have in common;
 //! - `__writeInOrder(keys, values, orders, prefix, buster, now)`: a batch, each op
 //!   applied only where it does not lose to what is stored (`values[i]` undefined for a
@@ -17,8 +18,9 @@
 //! - `__entries(prefix)`: `[keys, values]` of every entry under `prefix`, one transaction;
 //! - `__abandonOrdered(prefix)`: aborts the namespace's ordered batches under way (a page
 //!   closing); `true` when there was one;
-//! - `__writeAtUnload(prefix, clearedAt, keys, values)`: what a closing page still has to
-//!   write, in one transaction without the order's reads.
+//! - `__writeAtUnload(prefix, clearedAt, keys, values, at, rev)`: what a closing page
+//!   still has to write, in one transaction without the order's reads (`at`, `rev`: as
+//!   for `__writeBatch`).
 
 use js_sys::{Array, Float64Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -28,6 +30,7 @@ use super::{Ordered, WriteOp};
 use crate::bindings::convert::js_name;
 use crate::bindings::convert::set_prop;
 use crate::core::persist::namespace::entries_under;
+use crate::core::persist::order::Version;
 
 pub struct StorageObject {
     object: JsValue,
@@ -47,6 +50,14 @@ impl Drop for AbortOnDrop {
 }
 
 /// The keys of `ops`, and their values (`undefined` for a delete).
+/// A version as two JS numbers (`undefined` for none).
+fn version_args(version: Option<Version>) -> (JsValue, JsValue) {
+    match version {
+        Some(v) => (JsValue::from(v.at), JsValue::from(v.rev)),
+        None => (JsValue::UNDEFINED, JsValue::UNDEFINED),
+    }
+}
+
 fn keys_and_values(ops: &[WriteOp]) -> (Array, Array) {
     let (keys, values) = (Array::new(), Array::new());
     for op in ops {
@@ -302,23 +313,56 @@ impl StorageObject {
 
     /// What a closing page still has to write, where the storage orders its writes
     /// (others write the page's batches as they are): a clear of namespace `prefix`
-    /// made at `cleared_at`, then `ops`, in one transaction without the order's reads.
+    /// made at `cleared_at`, then `ops`, in one transaction without the order's reads;
+    /// `greatest`, the newest version among them, raises the namespace's record as
+    /// [`StorageObject::write_alone`] does.
     pub async fn write_at_unload(
         &self,
         prefix: &str,
         cleared_at: Option<f64>,
         ops: &[WriteOp],
+        greatest: Option<Version>,
     ) -> Result<(), JsValue> {
         let Some(f) = self.method("__writeAtUnload") else {
             return Ok(());
         };
         let (keys, values) = keys_and_values(ops);
         let cleared = cleared_at.map_or(JsValue::UNDEFINED, JsValue::from);
+        let (at, rev) = version_args(greatest);
         let args = [
             &JsValue::from_str(prefix),
             &cleared,
             &keys.into(),
             &values.into(),
+            &at,
+            &rev,
+        ];
+        JsFuture::from(self.invoke(&f, &args)?).await.map(|_| ())
+    }
+
+    /// A batch of a tab writing alone (no reads first, see `Persister::is_ordered`).
+    /// The built-in IndexedDB store (`__writeBatch`) is also told namespace `prefix` and
+    /// the newest version the batch writes: the order's fast path takes a namespace's
+    /// recorded greatest version for the newest of anything stored there, so what a tab
+    /// wrote alone must count in it, or another tab's older data could later be written
+    /// over it unread. Other storages take the batch as [`StorageObject::write`] does.
+    pub async fn write_alone(
+        &self,
+        ops: &[WriteOp],
+        prefix: &str,
+        greatest: Option<Version>,
+    ) -> Result<(), JsValue> {
+        let Some(f) = self.method("__writeBatch") else {
+            return self.write(ops).await;
+        };
+        let (keys, values) = keys_and_values(ops);
+        let (at, rev) = version_args(greatest);
+        let args = [
+            &keys.into(),
+            &values.into(),
+            &JsValue::from_str(prefix),
+            &at,
+            &rev,
         ];
         JsFuture::from(self.invoke(&f, &args)?).await.map(|_| ())
     }
