@@ -808,3 +808,25 @@ export async function olderDataWrittenInOrderNeverLandsOverWhatATabWroteAlone(ma
   eq(JSON.parse((await idbEntries(dbName)).get('stackquery:["x"]')).data, 'newer still', 'newer data is written');
   for (const client of [alone, b, c]) client.dispose();
 }
+
+export async function indexedDbGetManyAnswersEachKeyWhetherItReadsARangeOrKeyByKey(_make, lib) {
+  // Many keys that are most of the rows between the least and the greatest of them are
+  // read as one range (getAll); few, or scattered ones, key by key. Either way the answer
+  // is one value per key asked for, in order, undefined where nothing is stored.
+  const storage = lib.IndexedDbStorage({ dbName: freshDb() });
+  const key = (i) => `k:${String(i).padStart(5, '0')}`;
+  const rows = Array.from({ length: 1000 }, (_, i) => i);
+  await Promise.all(rows.map((i) => storage.set(key(i), `v${i}`)));
+  await storage.set('j:before', 'outside');
+  const expect = (asked) => asked.map((i) => (i < 1000 ? `v${i}` : undefined));
+  // Dense: 300 keys among 320 rows, with keys that hold nothing and a repeated key.
+  const dense = [...Array.from({ length: 300 }, (_, i) => 700 - i), 1005, 1010, 650];
+  const denseAsked = dense.map(key);
+  eq(await storage.getMany(denseAsked), expect(dense), 'dense: every value, in the order asked');
+  // Sparse: 100 keys spread over all 1,000 rows.
+  const sparse = Array.from({ length: 100 }, (_, i) => (i * 97) % 1000).concat([2000]);
+  eq(await storage.getMany(sparse.map(key)), expect(sparse), 'sparse: the same');
+  eq(await storage.getMany([key(3), key(1)]), ['v3', 'v1'], 'a few keys');
+  eq(await storage.getMany([]), [], 'no keys');
+  storage.free();
+}

@@ -124,6 +124,23 @@ function tombstone(stored) {
     : { kind: NOTHING, at: NaN, rev: NaN, invalidated: false };
 }
 
+// getMany reads a range whole from this many keys on, when the range holds at most
+// DENSE_READ_RATIO rows a key asked for.
+const DENSE_READ_MIN = 64;
+const DENSE_READ_RATIO = 2;
+
+/** The key range from the least to the greatest of `keys` (strings); null if one is not a string. */
+function spanOf(keys) {
+  let least = keys[0];
+  let greatest = keys[0];
+  for (const key of keys) {
+    if (typeof key !== 'string') return null;
+    if (key < least) least = key;
+    else if (key > greatest) greatest = key;
+  }
+  return IDBKeyRange.bound(least, greatest);
+}
+
 function nameOption(options, name) {
   const v = options?.[name];
   if (v === undefined) return undefined;
@@ -254,10 +271,25 @@ export class IndexedDbStorage {
     return keys.filter((k) => typeof k === 'string');
   }
 
-  /** One readonly transaction: every get issued at once, only its completion awaited. */
+  /**
+   * One readonly transaction. Every get issued at once; or, for many keys that are most of
+   * the rows between the least and the greatest of them (a page reading a list it
+   * stored), one `getAll` and one `getAllKeys` over that range: each request costs the
+   * page about 15 µs in Chromium, so 10,000 gets took 150 ms of main thread alone.
+   */
   async getMany(keys) {
     const [tx, store] = await this.#transaction('readonly');
     const done = completion(tx);
+    const range = keys.length >= DENSE_READ_MIN ? spanOf(keys) : null;
+    const stored = range === null ? Infinity : await result(store.count(range));
+    if (stored <= keys.length * DENSE_READ_RATIO) {
+      const found = store.getAllKeys(range);
+      const values = store.getAll(range);
+      await done;
+      const byKey = new Map();
+      found.result.forEach((key, i) => byKey.set(key, values.result[i]));
+      return keys.map((key) => byKey.get(key));
+    }
     const requests = keys.map((key) => store.get(key));
     await done;
     return requests.map((r) => r.result);
