@@ -147,6 +147,20 @@ fn post_all(channel: &BroadcastChannel, messages: Vec<Object>) {
     }
 }
 
+#[wasm_bindgen(module = "/js/tab_messages.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = putMessage)]
+    fn put_message(
+        hash: &str,
+        data: &JsValue,
+        updated_at: f64,
+        invalidated: bool,
+        rev: f64,
+    ) -> Object;
+    #[wasm_bindgen(js_name = removeMessage)]
+    fn remove_message(hash: &str, at: f64, rev: f64) -> Object;
+}
+
 fn message(kind: &str, hash: &str) -> Object {
     let m = Object::new();
     set_prop(&m, "t", &kind.into());
@@ -211,20 +225,12 @@ impl CrossTab {
 
     /// New settled data (or an invalidation) of a query, at version (`updated_at`, `rev`).
     pub fn put(&self, hash: &str, data: &JsValue, updated_at: f64, invalidated: bool, rev: f64) {
-        let m = message("put", hash);
-        set_prop(&m, "d", data);
-        set_prop(&m, "u", &updated_at.into());
-        set_prop(&m, "i", &invalidated.into());
-        set_prop(&m, "r", &rev.into());
-        self.send(m);
+        self.send(put_message(hash, data, updated_at, invalidated, rev));
     }
 
     /// The removal of a query, made at `version`.
     pub fn remove(&self, hash: &str, version: Version) {
-        let m = message("del", hash);
-        set_prop(&m, "u", &version.at.into());
-        set_prop(&m, "r", &version.rev.into());
-        self.send(m);
+        self.send(remove_message(hash, version.at, version.rev));
     }
 
     /// `clear()` made at `at`; `done` settles when its transaction has been tried.
