@@ -26,6 +26,7 @@ mod fetch;
 mod global;
 mod js_catching;
 mod js_state;
+mod json_slice;
 pub mod managers;
 mod memory_stats;
 pub mod mutation;

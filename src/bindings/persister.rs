@@ -24,6 +24,7 @@ use super::client::now;
 use super::convert::{describe, js_name};
 use super::errors::{range_error, type_error};
 use super::exit_flush;
+use super::json_slice;
 use super::options::{get, optional_function, read_duration};
 use super::read_batch::{self, ReadBatch};
 use super::storage::{
@@ -1223,7 +1224,8 @@ impl Persister {
             let updated_at =
                 trusted_updated_at(d.data_updated_at, d.expires_at, t, self.opts.max_age)
                     .ok_or(Some(Rejection::Expired))?;
-            let data = JSON::parse(d.data_json).map_err(|_| Some(Rejection::Malformed))?;
+            let data = json_slice::parse_part(&raw, &text, d.data_json)
+                .map_err(|_| Some(Rejection::Malformed))?;
             Ok(Restored {
                 data,
                 updated_at,

@@ -190,3 +190,29 @@ test('restoreQueries() of many entries lets the event loop run between slices', 
   assert.ok(ticks >= 2, `timers ran during the restore (${ticks} ticks)`);
   client.dispose();
 });
+
+test('data with characters beyond ASCII comes back from L2 exactly, under keys beyond ASCII too', async () => {
+  // The engine reads an envelope as UTF-8 and has JavaScript parse the data out of the
+  // stored string by UTF-16 offsets: every character before the data (in the key) and in
+  // it must count right.
+  const storage = mapStorage();
+  const first = new QueryClient({ storage });
+  const cases = [
+    [['ascii'], { text: 'plain' }],
+    [['ключ', '😀', { ü: 'ß' }], { text: 'héllo 😀 𝄞', list: ['ü', '\u2028', '\u0000'], n: 1.5 }],
+    [['中文'], '字符串 only'],
+    [['emoji', '👩‍👩‍👧'], [{ '😀': '😀' }, 'tail é']],
+  ];
+  for (const [key, data] of cases) first.setQueryData(key, data);
+  await first.flush();
+  first.dispose();
+  const second = new QueryClient({ storage });
+  for (const [key, data] of cases) {
+    assert.deepEqual(await second.fetchQuery({ queryKey: key, queryFn: neverCalled, staleTime: Infinity }), data, JSON.stringify(key));
+  }
+  second.dispose();
+  const third = new QueryClient({ storage });
+  assert.equal(await third.restoreQueries(), cases.length);
+  for (const [key, data] of cases) assert.deepEqual(third.getQueryData(key), data);
+  third.dispose();
+});

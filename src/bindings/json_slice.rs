@@ -1,0 +1,36 @@
+//! `JSON.parse` of a part of a JS string the engine holds a UTF-8 copy of: the part is
+//! named by UTF-16 offsets and cut in JS (`js/json_slice.js`), so its text does not
+//! travel back out of wasm. A stored entry's data (a few bytes to megabytes) was copied
+//! into wasm to check the envelope around it, then copied out again to be parsed; now
+//! only its two offsets are.
+
+use js_sys::JSON;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/js/json_slice.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = parseSlice, catch)]
+    fn parse_slice(text: &JsValue, start: u32, end: u32) -> Result<JsValue, JsValue>;
+}
+
+/// `JSON.parse(part)`, where `text` is the UTF-8 copy of the JS string `js` and `part`
+/// a slice of `text`.
+pub fn parse_part(js: &JsValue, text: &str, part: &str) -> Result<JsValue, JsValue> {
+    let start = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    match text.get(..start) {
+        Some(before) if start + part.len() <= text.len() => {
+            let start = utf16_len(before);
+            parse_slice(js, start, start + utf16_len(part))
+        }
+        // Not a part of `text` after all: parsed from its own copy.
+        _ => JSON::parse(part),
+    }
+}
+
+/// How many UTF-16 units `s` is in JS.
+fn utf16_len(s: &str) -> u32 {
+    if s.is_ascii() {
+        return s.len() as u32;
+    }
+    s.chars().map(|c| c.len_utf16() as u32).sum()
+}
