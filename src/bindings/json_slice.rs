@@ -29,8 +29,9 @@ pub fn parse_part(js: &JsValue, text: &str, part: &str) -> Result<JsValue, JsVal
 
 /// How many UTF-16 units `s` is in JS.
 fn utf16_len(s: &str) -> u32 {
-    if s.is_ascii() {
-        return s.len() as u32;
-    }
-    s.chars().map(|c| c.len_utf16() as u32).sum()
+    // A unit per character, two for one beyond U+FFFF: every byte that starts a
+    // character, once more where it starts a four-byte one.
+    s.bytes()
+        .map(|b| u32::from(b & 0xC0 != 0x80) + u32::from(b >= 0xF0))
+        .sum()
 }

@@ -751,7 +751,7 @@ impl Persister {
             .collect();
         ops.push(WriteOp::Delete { key: index_key });
         self.count_call();
-        bounded(backend.write(&ops), ms, "clear").await?;
+        bounded(backend.write(&ops, None), ms, "clear").await?;
         if let Some(known) = self.index.borrow_mut().as_mut() {
             known.clear();
         }
@@ -811,7 +811,7 @@ impl Persister {
             };
             self.count_call();
             bounded(
-                self.opts.backend.write(std::slice::from_ref(&op)),
+                self.opts.backend.write(std::slice::from_ref(&op), None),
                 self.opts.timeout_ms,
                 "set",
             )
@@ -838,7 +838,8 @@ impl Persister {
         let in_order = self.is_ordered();
         let mut call: Pin<Box<dyn Future<Output = Result<(), JsValue>>>> = Box::pin(async move {
             if !in_order {
-                return backend.write_alone(&owned, &prefix, greatest(&order)).await;
+                let raised = greatest(&order).map(|v| (prefix.as_str(), v));
+                return backend.write(&owned, raised).await;
             }
             let ordered = Ordered {
                 prefix: &prefix,
@@ -1016,7 +1017,7 @@ impl Persister {
         if !ops.is_empty() {
             self.count_call();
             let deleted = bounded(
-                self.opts.backend.write(&ops),
+                self.opts.backend.write(&ops, None),
                 self.opts.timeout_ms,
                 "delete",
             );
@@ -1065,7 +1066,7 @@ impl Persister {
             .take(n)
             .map(|(_, key)| WriteOp::Delete { key })
             .collect();
-        bounded(backend.write(&ops), self.opts.timeout_ms, "delete")
+        bounded(backend.write(&ops, None), self.opts.timeout_ms, "delete")
             .await
             .is_ok()
     }

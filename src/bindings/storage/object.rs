@@ -138,12 +138,25 @@ impl StorageObject {
     /// `delete` per op, all at once; the built-in IndexedDB store takes the whole batch
     /// in one call (`__writeBatch`: one transaction). Each key and value becomes a JS
     /// string once.
-    pub async fn write(&self, ops: &[WriteOp]) -> Result<(), JsValue> {
+    ///
+    /// `raised`, for a batch of a tab writing alone (no reads first, see
+    /// `Persister::is_ordered`): its namespace and the newest version it writes, which
+    /// `__writeBatch` counts in the namespace's greatest. The order's fast path takes that
+    /// for the newest of anything stored there, so what a tab wrote alone must count in
+    /// it, or another tab's older data could later be written over it unread.
+    pub async fn write(
+        &self,
+        ops: &[WriteOp],
+        raised: Option<(&str, Version)>,
+    ) -> Result<(), JsValue> {
         if let Some(f) = self.method("__writeBatch") {
             let (keys, values) = keys_and_values(ops);
-            return JsFuture::from(self.invoke(&f, &[&keys.into(), &values.into()])?)
-                .await
-                .map(|_| ());
+            let (prefix, (at, rev)) = match raised {
+                Some((prefix, v)) => (JsValue::from_str(prefix), version_args(Some(v))),
+                None => (JsValue::UNDEFINED, version_args(None)),
+            };
+            let args = [&keys.into(), &values.into(), &prefix, &at, &rev];
+            return JsFuture::from(self.invoke(&f, &args)?).await.map(|_| ());
         }
         let (set_many, delete_many) = (self.method("setMany"), self.method("deleteMany"));
         let (entries, keys, calls) = (Array::new(), Array::new(), Array::new());
@@ -206,7 +219,7 @@ impl StorageObject {
             .into_iter()
             .map(|key| WriteOp::Delete { key })
             .collect();
-        self.write(&ops).await
+        self.write(&ops, None).await
     }
 
     /// Keys starting with `prefix`; `None` when the object cannot list them.
@@ -272,10 +285,10 @@ impl StorageObject {
         ordered: &Ordered<'_>,
     ) -> Result<(), JsValue> {
         let Some(f) = self.method("__writeInOrder") else {
-            return self.write(ops).await;
+            return self.write(ops, None).await;
         };
         if ordered.order.len() != ops.len() {
-            return self.write(ops).await; // not a batch of ours: as it is
+            return self.write(ops, None).await; // not a batch of ours: as it is
         }
         let (keys, values) = keys_and_values(ops);
         let codes: Vec<f64> = ordered.order.iter().flat_map(|o| o.encode()).collect();
@@ -314,8 +327,8 @@ impl StorageObject {
     /// What a closing page still has to write, where the storage orders its writes
     /// (others write the page's batches as they are): a clear of namespace `prefix`
     /// made at `cleared_at`, then `ops`, in one transaction without the order's reads;
-    /// `greatest`, the newest version among them, raises the namespace's record as
-    /// [`StorageObject::write_alone`] does.
+    /// `greatest`, the newest version among them, counts in the namespace's greatest as
+    /// a lone tab's batch does ([`StorageObject::write`]).
     pub async fn write_at_unload(
         &self,
         prefix: &str,
@@ -334,33 +347,6 @@ impl StorageObject {
             &cleared,
             &keys.into(),
             &values.into(),
-            &at,
-            &rev,
-        ];
-        JsFuture::from(self.invoke(&f, &args)?).await.map(|_| ())
-    }
-
-    /// A batch of a tab writing alone (no reads first, see `Persister::is_ordered`).
-    /// The built-in IndexedDB store (`__writeBatch`) is also told namespace `prefix` and
-    /// the newest version the batch writes: the order's fast path takes a namespace's
-    /// recorded greatest version for the newest of anything stored there, so what a tab
-    /// wrote alone must count in it, or another tab's older data could later be written
-    /// over it unread. Other storages take the batch as [`StorageObject::write`] does.
-    pub async fn write_alone(
-        &self,
-        ops: &[WriteOp],
-        prefix: &str,
-        greatest: Option<Version>,
-    ) -> Result<(), JsValue> {
-        let Some(f) = self.method("__writeBatch") else {
-            return self.write(ops).await;
-        };
-        let (keys, values) = keys_and_values(ops);
-        let (at, rev) = version_args(greatest);
-        let args = [
-            &keys.into(),
-            &values.into(),
-            &JsValue::from_str(prefix),
             &at,
             &rev,
         ];
