@@ -11,27 +11,29 @@ const STATUS = ['pending', 'success', 'error'];
 const FETCH_STATUS = ['idle', 'fetching', 'paused'];
 const MUTATION_STATUS = ['idle', 'pending', 'success', 'error'];
 
-/** A query's state, with TanStack's field names. */
-export function queryState(status, fetchStatus, data, error, dataUpdatedAt, errorUpdatedAt, failureCount,
+/**
+ * A query's state, with TanStack's field names (`kind` 0); or an observer's result: the
+ * state plus TanStack's derived flags, fresh (`kind` 1) or stale (`kind` 2).
+ */
+export function queryObject(kind, status, fetchStatus, data, error, dataUpdatedAt, errorUpdatedAt, failureCount,
   failureReason, isInvalidated, dataUpdateCount, errorUpdateCount) {
-  return {
-    status: STATUS[status],
-    fetchStatus: FETCH_STATUS[fetchStatus],
-    data,
-    error,
-    dataUpdatedAt,
-    errorUpdatedAt,
-    failureCount,
-    failureReason,
-    isInvalidated,
-    dataUpdateCount,
-    errorUpdateCount,
-  };
-}
-
-/** An observer's result: the query's state plus TanStack's derived flags. */
-export function observerResult(status, fetchStatus, data, error, dataUpdatedAt, errorUpdatedAt, failureCount,
-  failureReason, isInvalidated, dataUpdateCount, errorUpdateCount, isStale) {
+  if (kind === 0) {
+    return {
+      status: STATUS[status],
+      fetchStatus: FETCH_STATUS[fetchStatus],
+      data,
+      error,
+      dataUpdatedAt,
+      errorUpdatedAt,
+      failureCount,
+      failureReason,
+      isInvalidated,
+      dataUpdateCount,
+      errorUpdateCount,
+    };
+  }
+  // The state's fields written out again, not spread from the object above: a result
+  // made by spreading read its fields about twice as slowly (measured in Node 20).
   const pending = status === 0;
   const fetching = fetchStatus === 1;
   return {
@@ -53,7 +55,7 @@ export function observerResult(status, fetchStatus, data, error, dataUpdatedAt, 
     isPaused: fetchStatus === 2,
     isLoading: pending && fetching,
     isRefetching: fetching && !pending,
-    isStale,
+    isStale: kind === 2,
     isPlaceholderData: false,
     isFetched: dataUpdateCount + errorUpdateCount > 0,
     isLoadingError: status === 2 && data === undefined,

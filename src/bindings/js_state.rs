@@ -10,9 +10,10 @@ use crate::core::state::{FetchStatus, QueryState, Status};
 
 #[wasm_bindgen(module = "/js/result_objects.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = queryState)]
+    #[wasm_bindgen(js_name = queryObject)]
     #[allow(clippy::too_many_arguments)]
-    fn query_state(
+    fn query_object(
+        kind: u32,
         status: u32,
         fetch_status: u32,
         data: &JsValue,
@@ -24,23 +25,6 @@ extern "C" {
         is_invalidated: bool,
         data_update_count: u32,
         error_update_count: u32,
-    ) -> JsValue;
-
-    #[wasm_bindgen(js_name = observerResult)]
-    #[allow(clippy::too_many_arguments)]
-    fn observer_result(
-        status: u32,
-        fetch_status: u32,
-        data: &JsValue,
-        error: &JsValue,
-        data_updated_at: f64,
-        error_updated_at: f64,
-        failure_count: u32,
-        failure_reason: &JsValue,
-        is_invalidated: bool,
-        data_update_count: u32,
-        error_update_count: u32,
-        is_stale: bool,
     ) -> JsValue;
 
     #[wasm_bindgen(js_name = mutationState)]
@@ -81,24 +65,17 @@ fn or(value: &Option<JsValue>, none: JsValue) -> JsValue {
 
 /// `{ status, fetchStatus, data, error, … }`: a query's state.
 pub fn state_object(s: &QueryState<JsValue, JsValue>) -> JsValue {
-    query_state(
-        status_code(s.status),
-        fetch_status_code(s.fetch_status),
-        &or(&s.data, JsValue::UNDEFINED),
-        &or(&s.error, JsValue::NULL),
-        s.data_updated_at,
-        s.error_updated_at,
-        s.failure_count,
-        &or(&s.failure_reason, JsValue::NULL),
-        s.is_invalidated,
-        s.data_update_count,
-        s.error_update_count,
-    )
+    query_object_of(0, s)
 }
 
 /// The state plus TanStack's derived flags (`isPending`, `isFetching`, `isStale`, …).
 pub fn result_object(s: &QueryState<JsValue, JsValue>, is_stale: bool) -> JsValue {
-    observer_result(
+    query_object_of(1 + u32::from(is_stale), s)
+}
+
+fn query_object_of(kind: u32, s: &QueryState<JsValue, JsValue>) -> JsValue {
+    query_object(
+        kind,
         status_code(s.status),
         fetch_status_code(s.fetch_status),
         &or(&s.data, JsValue::UNDEFINED),
@@ -110,7 +87,6 @@ pub fn result_object(s: &QueryState<JsValue, JsValue>, is_stale: bool) -> JsValu
         s.is_invalidated,
         s.data_update_count,
         s.error_update_count,
-        is_stale,
     )
 }
 
