@@ -28,7 +28,7 @@ pub fn parse_part(js: &JsValue, text: &str, part: &str) -> Result<JsValue, JsVal
 }
 
 /// How many UTF-16 units `s` is in JS.
-fn utf16_len(s: &str) -> u32 {
+pub fn utf16_len(s: &str) -> u32 {
     // A unit per character, two for one beyond U+FFFF: every byte that starts a
     // character, once more where it starts a four-byte one.
     s.bytes()

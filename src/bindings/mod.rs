@@ -39,5 +39,6 @@ mod read_batch;
 mod reentry;
 mod restore_queries;
 pub mod storage;
+mod string_batch;
 mod structural;
 mod timer;

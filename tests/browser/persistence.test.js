@@ -830,3 +830,30 @@ export async function indexedDbGetManyAnswersEachKeyWhetherItReadsARangeOrKeyByK
   eq(await storage.getMany([]), [], 'no keys');
   storage.free();
 }
+
+export async function keysAndDataBeyondAsciiReachIndexedDbExactly(make, lib) {
+  // A batch's keys and envelopes travel from wasm as one string cut apart by UTF-16
+  // lengths: every character must land in its own entry, deletes included.
+  const dbName = freshDb();
+  const client = make({ storage: lib.IndexedDbStorage({ dbName }) });
+  const cases = [
+    [['ключ', '😀'], { text: 'héllo 😀 𝄞 \u2028' }],
+    [['plain'], 'ascii'],
+    [['中文', { ü: 'ß' }], ['字符串', '👩‍👩‍👧']],
+    [['gone', 'é'], 'removed below'],
+  ];
+  for (const [key, data] of cases) client.setQueryData(key, data);
+  client.removeQueries({ queryKey: ['gone', 'é'], exact: true });
+  await client.flush();
+  const stored = await idbEntries(dbName);
+  eq([...stored.keys()].sort(), ['stackquery:["plain"]', 'stackquery:["ключ","😀"]', 'stackquery:["中文",{"ü":"ß"}]'].sort(), 'the keys, exactly');
+  for (const [key, data] of cases.slice(0, 3)) {
+    eq(JSON.parse(stored.get(`stackquery:${JSON.stringify(key)}`)).data, data, `the data of ${JSON.stringify(key)}`);
+  }
+  client.dispose();
+  const next = make({ storage: lib.IndexedDbStorage({ dbName }) });
+  for (const [key, data] of cases.slice(0, 3)) {
+    eq(await next.fetchQuery({ queryKey: key, queryFn: () => 'network', staleTime: Infinity }), data, 'read back');
+  }
+  next.dispose();
+}

@@ -29,6 +29,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::{Ordered, WriteOp};
 use crate::bindings::convert::js_name;
 use crate::bindings::convert::set_prop;
+use crate::bindings::string_batch::js_strings;
 use crate::core::persist::namespace::entries_under;
 use crate::core::persist::order::Version;
 
@@ -59,20 +60,14 @@ fn version_args(version: Option<Version>) -> (JsValue, JsValue) {
 }
 
 fn keys_and_values(ops: &[WriteOp]) -> (Array, Array) {
-    let (keys, values) = (Array::new(), Array::new());
-    for op in ops {
-        match op {
-            WriteOp::Put { key, value, .. } => {
-                keys.push(&JsValue::from_str(key));
-                values.push(&JsValue::from_str(value));
-            }
-            WriteOp::Delete { key } => {
-                keys.push(&JsValue::from_str(key));
-                values.push(&JsValue::UNDEFINED);
-            }
-        }
-    }
-    (keys, values)
+    let keys = ops.iter().map(|op| match op {
+        WriteOp::Put { key, .. } | WriteOp::Delete { key } => Some(key.as_str()),
+    });
+    let values = ops.iter().map(|op| match op {
+        WriteOp::Put { value, .. } => Some(value.as_str()),
+        WriteOp::Delete { .. } => None,
+    });
+    (js_strings(keys), js_strings(values))
 }
 
 impl StorageObject {
