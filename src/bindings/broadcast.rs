@@ -114,6 +114,56 @@ pub struct CrossTab {
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     /// Changes of the current task, sent together when it ends.
     outbox: Rc<RefCell<Vec<Object>>>,
+    unheard: Rc<RefCell<Unheard>>,
+}
+
+/// How long a tab that has heard no other tab keeps its changes (ms), and how many at
+/// most: long enough for a tab opened meanwhile to be heard from (its `hello` waits for
+/// this tab's current task), bounded for a tab that stays alone.
+const KEEP_MS: f64 = 5_000.0;
+const KEEP_MAX: usize = 10_000;
+
+/// Until another tab of the namespace is heard from, nobody listens: a tab's changes are
+/// kept, not posted (a loop of 10,000 `setQueryData` then costs no structured clone). The
+/// first tab heard from (its `hello`, or the `here` of a tab opened before) gets the
+/// changes of the last [`KEEP_MS`]: it may have opened, and read L2, while they were made.
+#[derive(Default)]
+struct Unheard {
+    /// Another tab has been heard from: changes are posted as they are made.
+    met: bool,
+    /// What was not posted, oldest first, with when it was made.
+    kept: Vec<(f64, Object)>,
+}
+
+/// Posts `messages`, or keeps them while no other tab has been heard from.
+fn deliver(channel: &BroadcastChannel, unheard: &RefCell<Unheard>, messages: Vec<Object>) {
+    let mut u = unheard.borrow_mut();
+    if u.met {
+        drop(u);
+        post_all(channel, messages);
+        return;
+    }
+    let t = now();
+    u.kept.extend(messages.into_iter().map(|m| (t, m)));
+    let old = u.kept.iter().take_while(|(at, _)| t - at > KEEP_MS).count();
+    let over = u.kept.len().saturating_sub(KEEP_MAX);
+    u.kept.drain(..old.max(over));
+}
+
+/// Another tab has been heard from: what was kept goes out, and from now on all does.
+fn met(channel: &BroadcastChannel, unheard: &RefCell<Unheard>) {
+    let kept: Vec<Object> = {
+        let mut u = unheard.borrow_mut();
+        if u.met {
+            return;
+        }
+        u.met = true;
+        std::mem::take(&mut u.kept)
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect()
+    };
+    post_all(channel, kept);
 }
 
 impl Drop for CrossTab {
@@ -121,7 +171,7 @@ impl Drop for CrossTab {
         // What was said just before `dispose()` (a `clear()` at log-out) still goes out.
         // Taken first: posting clones the data, which may run getters.
         let queued = std::mem::take(&mut *self.outbox.borrow_mut());
-        post_all(&self.channel, queued);
+        deliver(&self.channel, &self.unheard, queued);
         self.channel.set_onmessage(None);
         self.channel.close();
     }
@@ -130,6 +180,9 @@ impl Drop for CrossTab {
 /// Sends the changes of one task: one message, or one each if the batch cannot be
 /// cloned (so that only the data that cannot travel falls back to "refetch it").
 fn post_all(channel: &BroadcastChannel, messages: Vec<Object>) {
+    if messages.is_empty() {
+        return;
+    }
     if messages.len() > 1 {
         let batch = message("batch", "");
         let list: Array = messages.iter().collect();
@@ -180,11 +233,14 @@ impl CrossTab {
         }
         let channel = BroadcastChannel::new(name).ok()?;
         let reply_to = channel.clone();
+        let unheard = Rc::new(RefCell::new(Unheard::default()));
+        let heard = unheard.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let data = e.data();
             if field(&data, "t").as_string().as_deref() == Some("hello") {
                 let _ = reply_to.post_message(&message("here", "")); // a new tab: we are here
             }
+            met(&reply_to, &heard);
             if let Some(client) = client.upgrade() {
                 receive(&client, &data);
             }
@@ -197,6 +253,7 @@ impl CrossTab {
             channel,
             _on_message: on_message,
             outbox: Rc::new(RefCell::new(Vec::new())),
+            unheard,
         })
     }
 
@@ -209,11 +266,12 @@ impl CrossTab {
         };
         if first {
             let outbox = Rc::downgrade(&self.outbox);
+            let unheard = self.unheard.clone();
             let channel = self.channel.clone();
             let flush = super::promise::once_fn(move || {
                 if let Some(outbox) = outbox.upgrade() {
                     let messages = std::mem::take(&mut *outbox.borrow_mut());
-                    post_all(&channel, messages);
+                    deliver(&channel, &unheard, messages);
                 }
             });
             let _ = super::promise::map(
@@ -241,7 +299,13 @@ impl CrossTab {
         set_prop(&m, "u", &at.into());
         self.send(m);
         let channel = self.channel.clone();
+        let unheard = self.unheard.clone();
         let cleared = super::promise::once_fn(move || {
+            // Heard by nobody while no other tab has been: kept changes are replayed
+            // with the clear among them, and what a tab writes after them needs no redo.
+            if !unheard.borrow().met {
+                return;
+            }
             let m = message("cleared", "");
             set_prop(&m, "u", &at.into());
             let _ = channel.post_message(&m); // a closed channel (disposed): nobody to tell

@@ -857,3 +857,34 @@ export async function keysAndDataBeyondAsciiReachIndexedDbExactly(make, lib) {
   }
   next.dispose();
 }
+
+export async function aTabAlonePostsNothingAndTheFirstTabHeardGetsItsRecentChanges(make, lib) {
+  // Nobody hears a tab that has heard no other: its changes are kept, not posted (no
+  // structured clone of every write). A tab that opens meanwhile may have read L2 while
+  // they were made, so the first tab heard from gets the changes of the last seconds.
+  const dbName = freshDb();
+  const raw = new BroadcastChannel(`stackquery:${dbName}/queries:stackquery`);
+  const heard = [];
+  raw.onmessage = (e) => heard.push(e.data.t);
+  const alone = make({ storage: lib.IndexedDbStorage({ dbName }) });
+  for (let i = 0; i < 100; i++) alone.setQueryData(['many', i], i);
+  await sleep(50);
+  eq(heard, ['hello'], 'a tab alone says hello, then nothing');
+  // A second client opens; in the same task, before the first has heard its hello, it
+  // holds an older ['x'] and the first changes ['x'].
+  const other = make({ storage: lib.IndexedDbStorage({ dbName }) });
+  other.setQueryData(['x'], 'older', { updatedAt: Date.now() - 1000 });
+  alone.setQueryData(['x'], 'newer');
+  await sleep(100);
+  eq(other.getQueryData(['x']), 'newer', 'the change made before the hello was heard reaches the new tab');
+  eq(alone.getQueryData(['x']), 'newer', 'and the older one loses in the first');
+  assert(heard.includes('batch'), `what was kept went out once a tab was heard: ${heard}`);
+  heard.length = 0;
+  alone.setQueryData(['y'], 1);
+  await sleep(50);
+  eq(other.getQueryData(['y']), undefined, 'a key the other does not hold is not created there');
+  assert(heard.includes('put'), 'changes are posted as they are made from then on');
+  raw.close();
+  alone.dispose();
+  other.dispose();
+}
