@@ -127,6 +127,9 @@ const KEEP_MAX: usize = 10_000;
 /// kept, not posted (a loop of 10,000 `setQueryData` then costs no structured clone). The
 /// first tab heard from (its `hello`, or the `here` of a tab opened before) gets the
 /// changes of the last [`KEEP_MS`]: it may have opened, and read L2, while they were made.
+/// Puts and removals only: each carries its version, and a tab applies it only where it
+/// is newer, so one heard late changes nothing that came after it (clears are posted at
+/// once, [`CrossTab::clear`]).
 #[derive(Default)]
 struct Unheard {
     /// Another tab has been heard from: changes are posted as they are made.
@@ -294,18 +297,23 @@ impl CrossTab {
     /// `clear()` made at `at`; `done` settles when its transaction has been tried.
     /// Then the other tabs hear `cleared`: what they wrote after hearing of the clear
     /// may have been taken by that transaction, and they write it again.
+    ///
+    /// A clear is posted at once, met or not, and is never kept: a tab that hears it
+    /// empties its L1, which a clear replayed seconds later would do to data read after
+    /// it. What this tab said before it (queued this task, or kept) goes out first, or,
+    /// with nobody heard from yet, is dropped: the clear takes it away.
     pub fn clear(&self, at: f64, done: &Promise, ignore: &js_sys::Function) {
         let m = message("clear", "");
         set_prop(&m, "u", &at.into());
-        self.send(m);
+        let earlier = std::mem::take(&mut *self.outbox.borrow_mut());
+        if self.unheard.borrow().met {
+            post_all(&self.channel, earlier);
+        } else {
+            self.unheard.borrow_mut().kept.clear();
+        }
+        let _ = self.channel.post_message(&m);
         let channel = self.channel.clone();
-        let unheard = self.unheard.clone();
         let cleared = super::promise::once_fn(move || {
-            // Heard by nobody while no other tab has been: kept changes are replayed
-            // with the clear among them, and what a tab writes after them needs no redo.
-            if !unheard.borrow().met {
-                return;
-            }
             let m = message("cleared", "");
             set_prop(&m, "u", &at.into());
             let _ = channel.post_message(&m); // a closed channel (disposed): nobody to tell

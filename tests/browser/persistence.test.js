@@ -888,3 +888,34 @@ export async function aTabAlonePostsNothingAndTheFirstTabHeardGetsItsRecentChang
   alone.dispose();
   other.dispose();
 }
+
+export async function whatLoneTabsLeaveForTheOrderStaysOneRecordAndCountsInIt(make, lib) {
+  // Each storage object writing alone leaves a ["raised", namespace, id] record of its
+  // newest version; after its first batch it folds all of them into the namespace's order
+  // record, so page sessions that never meet another tab do not pile them up.
+  const dbName = freshDb();
+  const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+  const records = async () => {
+    const db = await req(indexedDB.open(dbName));
+    try {
+      const store = db.transaction('queries').objectStore('queries');
+      const [keys, values] = await Promise.all([req(store.getAllKeys()), req(store.getAll())]);
+      return keys.map((k, i) => [k, values[i]]).filter(([k]) => Array.isArray(k));
+    } finally {
+      db.close();
+    }
+  };
+  const t = Date.now();
+  for (let session = 0; session < 5; session++) {
+    const client = make({ storage: lib.IndexedDbStorage({ dbName }), crossTab: false });
+    client.setQueryData(['k', session], session, { updatedAt: t + session });
+    await client.flush();
+    await sleep(50); // the fold is a transaction of its own after the batch
+    client.dispose();
+  }
+  const held = await records();
+  const raised = held.filter(([k]) => k[0] === 'raised');
+  assert(raised.length <= 1, `raised records left: ${JSON.stringify(raised)}`);
+  const order = held.find(([k]) => k[0] === 'order' && k[1] === 'stackquery:');
+  assert(order && order[1][1] >= t + 3, `the order record counts what was written: ${JSON.stringify(order)}`);
+}

@@ -117,6 +117,15 @@ const recordValue = ({ clearedAt, max }) =>
 /** Whether version `a` is newer than `b` (by time, then revision). */
 const newer = (a, b) => supersedes(REMOVED, a[0], a[1], false, REMOVED, b[0], b[1], false);
 
+/** `record` with its greatest version raised to the newest of `raised` (`raised` records' values). */
+function withRaised(record, raised) {
+  let max = record.max;
+  for (const r of raised) {
+    if (Array.isArray(r) && finite(r[0]) && finite(r[1]) && (max === null || newer(r, max))) max = [r[0], r[1]];
+  }
+  return { ...record, max };
+}
+
 /** A stored tombstone `[at, rev]`; anything else holds nothing. */
 function tombstone(stored) {
   return Array.isArray(stored) && finite(stored[0]) && finite(stored[1])
@@ -161,6 +170,8 @@ export class IndexedDbStorage {
   /** This object's `["raised", prefix, id]` records: its id, and what it last put for each namespace. */
   #id = Math.random().toString(36).slice(2);
   #raised = new Map();
+  /** Namespaces whose `raised` records this object has folded into the order record. */
+  #folded = new Set();
 
   constructor(options) {
     if (options != null && (typeof options !== 'object')) {
@@ -301,19 +312,48 @@ export class IndexedDbStorage {
    * `prefix`'s greatest (see the file's head).
    */
   __writeBatch(keys, values, prefix, at, rev) {
-    return this.#write((store) => {
+    let raised = false;
+    const written = this.#write((store) => {
       putAndDelete(store, keys, values);
-      this.#putRaised(store, prefix, at, rev);
+      raised = this.#putRaised(store, prefix, at, rev);
+    });
+    return written.then(() => {
+      if (raised && !this.#folded.has(prefix)) {
+        this.#folded.add(prefix);
+        this.#foldRaised(prefix).catch(() => {}); // not waited for: the batch is written
+      }
     });
   }
 
-  /** Puts this object's `raised` record of `prefix` when version `[at, rev]` is newer than what it holds. */
+  /**
+   * Folds namespace `prefix`'s `raised` records into its order record and deletes them,
+   * in a transaction of its own: once per storage object and namespace, after its first
+   * lone batch, so that the records of tabs that never met another stay a few.
+   */
+  async #foldRaised(prefix) {
+    const [tx, store] = await this.#transaction('readwrite');
+    const done = completion(tx);
+    const found = store.getAll(raisedOf(prefix));
+    // Answered after `found` (a transaction's requests are answered in order).
+    store.get(recordKey(prefix)).onsuccess = (e) => {
+      if (found.result.length === 0) return;
+      store.delete(raisedOf(prefix));
+      store.put(recordValue(withRaised(readRecord(e.target.result), found.result)), recordKey(prefix));
+    };
+    return done;
+  }
+
+  /**
+   * Puts this object's `raised` record of `prefix` when version `[at, rev]` is newer than
+   * what it holds; whether it did.
+   */
   #putRaised(store, prefix, at, rev) {
-    if (typeof prefix !== 'string' || !finite(at) || !finite(rev)) return;
+    if (typeof prefix !== 'string' || !finite(at) || !finite(rev)) return false;
     const held = this.#raised.get(prefix);
-    if (held !== undefined && !newer([at, rev], held)) return;
+    if (held !== undefined && !newer([at, rev], held)) return false;
     this.#raised.set(prefix, [at, rev]);
     store.put([at, rev], raisedKey(prefix, this.#id));
+    return true;
   }
 
   /** Deletes every key starting with `prefix`, and the tombstones of those keys. */
@@ -458,10 +498,7 @@ export class IndexedDbStorage {
         store.put(recordValue({ clearedAt: Math.max(written.clearedAt, clearing), max: null }), recordKey(prefix));
         return;
       }
-      const held = { ...written };
-      for (const r of raised) {
-        if (Array.isArray(r) && finite(r[0]) && finite(r[1]) && (held.max === null || newer(r, held.max))) held.max = [r[0], r[1]];
-      }
+      const held = withRaised(written, raised);
       record = held;
       let newest = held.max;
       ops.forEach((op) => {
