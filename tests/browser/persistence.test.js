@@ -919,3 +919,34 @@ export async function whatLoneTabsLeaveForTheOrderStaysOneRecordAndCountsInIt(ma
   const order = held.find(([k]) => k[0] === 'order' && k[1] === 'stackquery:');
   assert(order && order[1][1] >= t + 3, `the order record counts what was written: ${JSON.stringify(order)}`);
 }
+
+export async function aFailingRangeCountRejectsGetManyOnceAndLeavesNoUnhandledRejection(_make, lib) {
+  // getMany counts the rows of a dense batch's range first; when that request fails, the
+  // call rejects with its error, and the transaction's own failure is not left unhandled.
+  const storage = lib.IndexedDbStorage({ dbName: freshDb() });
+  const keys = Array.from({ length: 100 }, (_, i) => `k:${String(i).padStart(3, '0')}`);
+  await Promise.all(keys.map((k) => storage.set(k, 'v')));
+  const unhandled = [];
+  const onUnhandled = (e) => unhandled.push(String(e.reason));
+  window.addEventListener('unhandledrejection', onUnhandled);
+  const count = IDBObjectStore.prototype.count;
+  IDBObjectStore.prototype.count = function () {
+    const request = count.apply(this, arguments);
+    this.transaction.abort(); // the request then fails with an AbortError
+    return request;
+  };
+  let rejected = null;
+  try {
+    await storage.getMany(keys);
+  } catch (e) {
+    rejected = e;
+  } finally {
+    IDBObjectStore.prototype.count = count;
+  }
+  await sleep(50);
+  window.removeEventListener('unhandledrejection', onUnhandled);
+  assert(rejected !== null, 'getMany rejects');
+  eq(unhandled, [], 'no unhandled rejection');
+  eq((await storage.getMany(keys)).length, 100, 'the next call works');
+  storage.free();
+}

@@ -292,7 +292,15 @@ export class IndexedDbStorage {
     const [tx, store] = await this.#transaction('readonly');
     const done = completion(tx);
     const range = keys.length >= DENSE_READ_MIN ? spanOf(keys) : null;
-    const stored = range === null ? Infinity : await result(store.count(range));
+    let stored = Infinity;
+    if (range !== null) {
+      try {
+        stored = await result(store.count(range));
+      } catch (e) {
+        done.catch(() => {}); // the transaction fails with it: one rejection, this one
+        throw e;
+      }
+    }
     if (stored <= keys.length * DENSE_READ_RATIO) {
       const found = store.getAllKeys(range);
       const values = store.getAll(range);
