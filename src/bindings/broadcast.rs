@@ -173,8 +173,11 @@ impl Drop for CrossTab {
     fn drop(&mut self) {
         // What was said just before `dispose()` (a `clear()` at log-out) still goes out.
         // Taken first: posting clones the data, which may run getters.
+        // With no other tab heard from, nobody is there to hear it.
         let queued = std::mem::take(&mut *self.outbox.borrow_mut());
-        deliver(&self.channel, &self.unheard, queued);
+        if self.unheard.borrow().met {
+            post_all(&self.channel, queued);
+        }
         self.channel.set_onmessage(None);
         self.channel.close();
     }

@@ -50,7 +50,6 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// The keys of `ops`, and their values (`undefined` for a delete).
 /// A version as two JS numbers (`undefined` for none).
 fn version_args(version: Option<Version>) -> (JsValue, JsValue) {
     match version {
@@ -59,6 +58,7 @@ fn version_args(version: Option<Version>) -> (JsValue, JsValue) {
     }
 }
 
+/// The keys of `ops`, and their values (`undefined` for a delete).
 fn keys_and_values(ops: &[WriteOp]) -> (Array, Array) {
     let keys = ops.iter().map(|op| match op {
         WriteOp::Put { key, .. } | WriteOp::Delete { key } => Some(key.as_str()),
@@ -146,10 +146,8 @@ impl StorageObject {
     ) -> Result<(), JsValue> {
         if let Some(f) = self.method("__writeBatch") {
             let (keys, values) = keys_and_values(ops);
-            let (prefix, (at, rev)) = match raised {
-                Some((prefix, v)) => (JsValue::from_str(prefix), version_args(Some(v))),
-                None => (JsValue::UNDEFINED, version_args(None)),
-            };
+            let prefix = raised.map_or(JsValue::UNDEFINED, |(p, _)| JsValue::from_str(p));
+            let (at, rev) = version_args(raised.map(|(_, v)| v));
             let args = [&keys.into(), &values.into(), &prefix, &at, &rev];
             return JsFuture::from(self.invoke(&f, &args)?).await.map(|_| ());
         }
