@@ -1,8 +1,8 @@
 // The package's `onlineManager` and `focusManager` (TanStack's singletons): whether the
 // network is up and the page visible, their listeners and their event sources. One
 // reading per module instance, shared by every client. The engine (src/bindings/managers.rs)
-// imports `engineIsOnline` / `engineIsFocused` to decide whether a fetch may run, calls
-// `engineClientMade` when a client is made (the first installs the page's sources), and
+// calls `engineManagers.isOnline` / `.isFocused` to decide whether a fetch may run,
+// `.clientMade` when a client is made (the first installs the page's sources), and
 // hears of every change through `__managersChanged(trigger)`: paused fetches look again,
 // and observed queries refetch by `refetchOnWindowFocus` / `refetchOnReconnect`.
 //
@@ -63,6 +63,9 @@ export function engineClientMade() {
     installPageSources();
   }
 }
+
+/** What the engine calls, as one object (one import of this module in its glue). */
+export const engineManagers = { isOnline: engineIsOnline, isFocused: engineIsFocused, clientMade: engineClientMade };
 
 function tell(listeners, reading) {
   for (const { listener } of [...listeners]) {

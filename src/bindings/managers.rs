@@ -14,16 +14,18 @@ use super::client::Inner;
 use super::reentry;
 use super::timer::Sleep;
 
+// Reached through one object (`engineManagers`): three functions imported from the module
+// directly became three imports of it under one name in the glue's import object.
 #[wasm_bindgen(module = "/js/managers.js")]
 extern "C" {
     /// Whether the network is up (`onlineManager.isOnline()`).
-    #[wasm_bindgen(js_name = engineIsOnline)]
+    #[wasm_bindgen(js_namespace = engineManagers, js_name = isOnline)]
     fn js_is_online() -> bool;
     /// Whether the page is focused (`focusManager.isFocused()`; never throws).
-    #[wasm_bindgen(js_name = engineIsFocused)]
+    #[wasm_bindgen(js_namespace = engineManagers, js_name = isFocused)]
     fn js_is_focused() -> bool;
     /// A client was made: the first one in a page installs the default event sources.
-    #[wasm_bindgen(js_name = engineClientMade)]
+    #[wasm_bindgen(js_namespace = engineManagers, js_name = clientMade)]
     fn js_client_made();
 }
 
