@@ -950,3 +950,159 @@ export async function aFailingRangeCountRejectsGetManyOnceAndLeavesNoUnhandledRe
   eq((await storage.getMany(keys)).length, 100, 'the next call works');
   storage.free();
 }
+
+/**
+ * Every row of an IndexedDB store, array keys included, read with the plain IndexedDB
+ * API: `[key, value]` pairs.
+ */
+async function idbRows(dbName, storeName = 'queries') {
+  const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+  const db = await req(indexedDB.open(dbName));
+  try {
+    const store = db.transaction(storeName).objectStore(storeName);
+    const [keys, values] = await Promise.all([req(store.getAllKeys()), req(store.getAll())]);
+    return keys.map((k, i) => [k, values[i]]);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Checks namespace `ns`'s packed image against its entries, row by row: when its head
+ * row is there, every entry key that no mark lists has its stored value copied, once, in
+ * the image, and the image holds no other key that no mark lists. `{ head, marked }`:
+ * whether the head is there, and how many keys the marks list.
+ */
+async function imageAgreesWithEntries(dbName, ns, label) {
+  const rows = await idbRows(dbName);
+  const entries = new Map(rows.filter(([k]) => typeof k === 'string' && k.startsWith(`${ns}[`)));
+  const image = rows.filter(([k]) => Array.isArray(k) && k[0] === 'image' && k[1] === ns);
+  const head = image.some(([k]) => k.length === 2);
+  const marked = new Set(image.filter(([k]) => k[2] === 'mark').flatMap(([, keys]) => keys));
+  if (!head) return { head, marked: marked.size };
+  const packed = new Map();
+  for (const [, [keys, values]] of image.filter(([k]) => typeof k[2] === 'number')) {
+    keys.forEach((key, i) => {
+      assert(!packed.has(key), `${label}: ${key} packed twice`);
+      packed.set(key, values[i]);
+    });
+  }
+  for (const [key, value] of entries) {
+    if (marked.has(key)) continue;
+    assert(packed.has(key), `${label}: ${key} is stored, not marked, and not in the image`);
+    eq(packed.get(key), value, `${label}: the image's copy of ${key}`);
+  }
+  for (const key of packed.keys()) {
+    assert(marked.has(key) || entries.has(key), `${label}: the image holds ${key}, which is neither stored nor marked`);
+  }
+  return { head, marked: marked.size };
+}
+
+/** Waits for the storages' background fold of their images (a second after the last write). */
+const folded = () => sleep(1_600);
+
+export async function restoringAWholeNamespaceReadsItsPackedImageWhichFollowsEveryWrite(make, lib) {
+  // A bulk restore reads the namespace's image (its entries packed in a few dozen rows)
+  // instead of one row per query. Writes only mark the keys they change, and a fold in
+  // the background brings the image up to date; at every moment, the image and the marks
+  // together give exactly what is stored: random writes by a tab alone and by tabs
+  // writing in order, removals, invalidations, a user's own set and delete on the
+  // storage, a closing page's write, and a clear.
+  const dbName = freshDb();
+  const ns = 'stackquery:';
+  let seed = 7;
+  const random = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const alone = make({ storage: lib.IndexedDbStorage({ dbName }), crossTab: false });
+  for (let i = 0; i < 200; i++) alone.setQueryData(['row', i], { i, v: 0 });
+  await alone.flush();
+  eq((await imageAgreesWithEntries(dbName, ns, 'first batch')).head, false, 'no image before the first fold');
+  await folded();
+  eq(await imageAgreesWithEntries(dbName, ns, 'packed'), { head: true, marked: 0 }, 'packed a moment after the writes');
+  const b = make({ storage: lib.IndexedDbStorage({ dbName }) });
+  const c = make({ storage: lib.IndexedDbStorage({ dbName }) });
+  await sleep(50); // b and c hear each other: they write in order
+  const direct = lib.IndexedDbStorage({ dbName });
+  const t = Date.now();
+  const kinds = new Set();
+  for (let step = 0; step < 40; step++) {
+    const kind = random(9);
+    kinds.add(kind);
+    const key = ['row', random(260)];
+    if (kind === 0) alone.setQueryData(key, { v: step });
+    else if (kind === 1) b.setQueryData(key, { v: step }, { updatedAt: t + step });
+    else if (kind === 2) c.setQueryData(key, { v: -step }, { updatedAt: t - 10_000 - step }); // older: loses where newer is stored
+    else if (kind === 3) b.removeQueries({ queryKey: key, exact: true });
+    else if (kind === 4) await c.invalidateQueries({ queryKey: key, exact: true, refetchType: 'none' });
+    else if (kind === 5) await direct.set(`${ns}${JSON.stringify(key)}`, 'not an envelope');
+    else if (kind === 6) await direct.delete(`${ns}${JSON.stringify(key)}`);
+    else if (kind === 7) await direct.__writeAtUnload(ns, undefined, [`${ns}${JSON.stringify(key)}`], [undefined], t + step, 0);
+    else for (let i = 0; i < 20; i++) c.setQueryData(['row', random(260)], { v: step }, { updatedAt: t + step });
+    await Promise.all([alone.flush(), b.flush(), c.flush()]);
+    const seen = await imageAgreesWithEntries(dbName, ns, `step ${step} (${kind})`);
+    assert(seen.head, `step ${step}: the image stays`);
+    if (step % 10 === 9) {
+      await folded();
+      eq(await imageAgreesWithEntries(dbName, ns, `step ${step} folded`), { head: true, marked: 0 }, `step ${step}: folded`);
+    }
+  }
+  eq(kinds.size, 9, 'every kind of write ran');
+  // A fresh client restores exactly what is stored, from the image and the marks.
+  alone.setQueryData(['row', 0], 'marked, not folded yet');
+  await alone.flush();
+  assert((await imageAgreesWithEntries(dbName, ns, 'before the restore')).marked > 0, 'a mark waits');
+  const fresh = make({ storage: lib.IndexedDbStorage({ dbName }), maxEntries: 1000 });
+  const stored = await idbEntries(dbName);
+  const usable = [...stored.values()].filter((v) => v.startsWith('{')).length;
+  eq(await fresh.restoreQueries(), usable, 'every usable entry restored');
+  for (const [key, value] of stored) {
+    if (!value.startsWith('{')) continue;
+    eq(fresh.getQueryData(JSON.parse(key.slice(ns.length))), JSON.parse(value).data, `restored ${key}`);
+  }
+  // Log-out: no copy of the data is left in any row, the image's included.
+  await b.clear();
+  const left = (await idbRows(dbName)).filter(([k, v]) => JSON.stringify([k, v]).includes('"v"') || (typeof k === 'string' && k.startsWith(ns)));
+  eq(left, [], 'nothing of the namespace is left after clear()');
+  eq(await imageAgreesWithEntries(dbName, ns, 'cleared'), { head: true, marked: 0 }, 'a cleared namespace has an exact, empty image');
+  await folded();
+  for (const client of [alone, b, c, fresh]) client.dispose();
+}
+
+export async function entriesStoredWithoutAnImageAreRestoredThenPacked(make, lib) {
+  // A store written before images existed holds entries and no image: a bulk restore
+  // reads them one by one, and the image is packed in the background (a page of entries
+  // at a time) for the next one. A fold of many marked keys packs again the same way.
+  const dbName = freshDb();
+  const n = 2_500;
+  const writer = make({ storage: lib.IndexedDbStorage({ dbName }), maxEntries: 5_000 });
+  for (let i = 0; i < n; i++) writer.setQueryData(['old', i], i);
+  await writer.flush();
+  writer.dispose();
+  await folded();
+  const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+  const db = await req(indexedDB.open(dbName));
+  const tx = db.transaction('queries', 'readwrite');
+  tx.objectStore('queries').delete(IDBKeyRange.bound(['image'], ['image', []]));
+  await new Promise((res) => { tx.oncomplete = res; });
+  db.close();
+  eq((await imageAgreesWithEntries(dbName, 'stackquery:', 'no image')).head, false, 'no image to start with');
+  const first = make({ storage: lib.IndexedDbStorage({ dbName }), maxEntries: 5_000 });
+  eq(await first.restoreQueries(), n, 'restored from the entries');
+  eq(first.getQueryData(['old', n - 1]), n - 1, 'their data');
+  await folded();
+  eq(await imageAgreesWithEntries(dbName, 'stackquery:', 'packed'), { head: true, marked: 0 }, 'and packed');
+  const second = make({ storage: lib.IndexedDbStorage({ dbName }), maxEntries: 5_000 });
+  eq(await second.restoreQueries(), n, 'restored from the image');
+  eq(second.getQueryData(['old', 7]), 7, 'the same data');
+  for (let i = 0; i < 600; i++) second.setQueryData(['old', i * 4], `new ${i}`);
+  second.removeQueries({ queryKey: ['old', 1], exact: true });
+  await second.flush();
+  await folded();
+  eq(await imageAgreesWithEntries(dbName, 'stackquery:', 'repacked'), { head: true, marked: 0 }, 'many marked keys: packed again');
+  const third = make({ storage: lib.IndexedDbStorage({ dbName }), maxEntries: 5_000 });
+  eq(await third.restoreQueries(), n - 1, 'restored from the new image');
+  eq([third.getQueryData(['old', 8]), third.getQueryData(['old', 1])], ['new 2', undefined], 'with the changes');
+  for (const client of [first, second, third]) client.dispose();
+}

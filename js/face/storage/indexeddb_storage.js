@@ -28,13 +28,24 @@
 // for a day: the first ordered batch of a namespace in a session sweeps older ones (a
 // write held up longer than that in another tab is no race any more).
 //
+// Each namespace's entries are also kept packed in a few dozen rows, its image
+// (indexeddb_image.js), so that a bulk restore of thousands of entries reads those rows
+// instead of one row each. A write only marks the keys it changed (one put, no read: a
+// batch still commits as soon as it is issued); a fold in the background, a second after
+// the writes, brings the image up to date.
+//
 // The client calls the storage protocol (src/bindings/storage/object.rs) and the `__`
 // methods below; users may call `get`, `set`, `delete` and `keys` themselves.
 import { __storedVersion as storedVersion, __supersedes as supersedes } from 'stackquery:engine';
 import { describe } from '../describe.js';
 import { bindMethods } from './bind_methods.js';
+import { emptyImage, foldImage, forgetImagesUnder, markWritten, readImage } from './indexeddb_image.js';
 
 const TOMBSTONE_MS = 86_400_000;
+// A namespace's image is folded this long after the last write that marked it, and at
+// the latest this long after the first (indexeddb_image.js).
+const FOLD_AFTER_MS = 1_000;
+const FOLD_WITHIN_MS = 5_000;
 // What a key holds or is made to hold, for `supersedes`.
 const NOTHING = 0;
 const DATA = 1;
@@ -80,6 +91,32 @@ function completion(tx) {
     tx.onabort = failed;
   });
 }
+
+/**
+ * `read(request, step)` for a transaction whose every request is issued by `read` or by
+ * the steps: runs `step` with each answer, commits once none is outstanding; a step's
+ * throw goes to `fail`.
+ */
+function reader(tx, fail) {
+  let unanswered = 0;
+  let failed = false;
+  return (request, step) => {
+    unanswered++;
+    request.onsuccess = () => {
+      if (failed) return;
+      try {
+        step(request.result);
+      } catch (e) {
+        failed = true;
+        fail(e);
+        return;
+      }
+      if (--unanswered === 0) commit(tx);
+    };
+  };
+}
+
+const pageHidden = () => globalThis.document?.visibilityState === 'hidden';
 
 /** Commits now rather than when the task ends (a page being unloaded may not get there). */
 function commit(tx) {
@@ -170,6 +207,13 @@ export class IndexedDbStorage {
   /** This object's `["raised", prefix, id]` records: its id, and what it last put for each namespace. */
   #id = Math.random().toString(36).slice(2);
   #raised = new Map();
+  /** What this object's image marks are keyed by (indexeddb_image.js). */
+  #mark = { id: this.#id, seq: 0 };
+  /** Namespaces whose image waits to be folded: their timer and when the first mark came. */
+  #folds = new Map();
+  /** Folds under way: aborted when the page is hidden or closing (a batch may wait behind one). */
+  #folding = new Set();
+  #listening = false;
   /** Namespaces whose `raised` records this object has folded into the order record. */
   #folded = new Set();
 
@@ -267,11 +311,19 @@ export class IndexedDbStorage {
   }
 
   set(key, value) {
-    return this.#write((store) => store.put(value, key));
+    let marked = [];
+    return this.#write((store) => {
+      store.put(value, key);
+      marked = markWritten(store, [key], this.#mark);
+    }).then(() => this.#foldLater(marked));
   }
 
   delete(key) {
-    return this.#write((store) => store.delete(key));
+    let marked = [];
+    return this.#write((store) => {
+      store.delete(key);
+      marked = markWritten(store, [key], this.#mark);
+    }).then(() => this.#foldLater(marked));
   }
 
   /** Keys starting with `prefix` (all keys without one). */
@@ -321,11 +373,14 @@ export class IndexedDbStorage {
    */
   __writeBatch(keys, values, prefix, at, rev) {
     let raised = false;
+    let marked = [];
     const written = this.#write((store) => {
       putAndDelete(store, keys, values);
+      marked = markWritten(store, keys, this.#mark);
       raised = this.#putRaised(store, prefix, at, rev);
     });
     return written.then(() => {
+      this.#foldLater(marked);
       if (raised && !this.#folded.has(prefix)) {
         this.#folded.add(prefix);
         this.#foldRaised(prefix).catch(() => {}); // not waited for: the batch is written
@@ -366,17 +421,43 @@ export class IndexedDbStorage {
 
   /** Deletes every key starting with `prefix`, and the tombstones of those keys. */
   deletePrefix(prefix) {
-    return this.#write((store) => deleteEntries(store, prefix));
+    return this.#write((store) => {
+      deleteEntries(store, prefix);
+      forgetImagesUnder(store, prefix);
+    });
   }
 
-  /** `getAllKeys` and `getAll` over the prefix's range in one transaction (both in key order). */
+  /**
+   * Every entry under `prefix`: `[keys, values]`, in the same order, read in one readonly
+   * transaction. For a namespace's entries (`${ns}[`) that is its packed image (with the
+   * entries its marks list), or, when it has none, the entries themselves, one row each:
+   * then, and when marks were read, the image is folded in the background.
+   */
   async __entries(prefix) {
+    const ns = prefix.endsWith(':[') ? prefix.slice(0, -1) : null;
     const [tx, store] = await this.#transaction('readonly');
     const done = completion(tx);
-    const keys = store.getAllKeys(keyRange(prefix));
-    const values = store.getAll(keyRange(prefix));
+    let found = null;
+    const readEntries = () => {
+      const keys = store.getAllKeys(keyRange(prefix));
+      const values = store.getAll(keyRange(prefix));
+      values.onsuccess = () => {
+        found = [keys.result.map((k) => (typeof k === 'string' ? k : '')), values.result];
+      };
+    };
+    let fold = false;
+    if (ns === null) {
+      readEntries();
+    } else {
+      readImage(store, ns, reader(tx, () => tx.abort()), (image, marked) => {
+        fold = image === null || marked;
+        if (image === null) readEntries();
+        else found = image;
+      });
+    }
     await done;
-    return [keys.result.map((k) => (typeof k === 'string' ? k : '')), values.result];
+    if (fold) this.#foldLater([ns]);
+    return found;
   }
 
   /**
@@ -388,10 +469,13 @@ export class IndexedDbStorage {
     return this.#write((store) => {
       if (clearedAt !== undefined) {
         deleteEntries(store, entriesUnder(prefix));
+        forgetImagesUnder(store, entriesUnder(prefix));
+        emptyImage(store, prefix);
         store.delete(raisedOf(prefix));
         store.put(recordValue({ clearedAt, max: null }), recordKey(prefix));
       }
       putAndDelete(store, keys, values);
+      markWritten(store, keys, this.#mark);
       this.#putRaised(store, prefix, at, rev);
     });
   }
@@ -446,7 +530,6 @@ export class IndexedDbStorage {
     const entry = [prefix, tx];
     this.#ordered.push(entry);
     let error = null;
-    let unanswered = 0;
     let record = { clearedAt: -Infinity, max: null };
 
     const fail = (e) => {
@@ -459,19 +542,7 @@ export class IndexedDbStorage {
       }
     };
     // Each answer runs its step; once none is outstanding every request has been issued.
-    const read = (request, step) => {
-      unanswered++;
-      request.onsuccess = () => {
-        if (error !== null) return;
-        try {
-          step(request.result);
-        } catch (e) {
-          fail(e);
-          return;
-        }
-        if (--unanswered === 0) commit(tx);
-      };
-    };
+    const read = reader(tx, fail);
     // A stored entry, judged as a reader of this namespace would; `null`: unusable.
     const judge = (op, stored) => {
       if (typeof stored !== 'string') return null;
@@ -524,10 +595,16 @@ export class IndexedDbStorage {
       if (newest !== written.max) store.put(recordValue({ ...held, max: newest }), recordKey(prefix));
     };
 
+    let marked = [];
     try {
       if (clearing !== undefined) {
         deleteEntries(store, entriesUnder(prefix));
-      } else if (!this.#swept.has(prefix)) {
+        forgetImagesUnder(store, entriesUnder(prefix));
+        emptyImage(store, prefix);
+      } else {
+        marked = markWritten(store, ops.map((op) => op.key), this.#mark);
+      }
+      if (clearing === undefined && !this.#swept.has(prefix)) {
         this.#swept.add(prefix);
         // The namespace's tombstones: those older than a day are deleted.
         const range = tombstonesOf(entriesUnder(prefix));
@@ -555,6 +632,70 @@ export class IndexedDbStorage {
       this.#ordered = this.#ordered.filter((o) => o !== entry);
     }
     if (error !== null) throw error;
+    this.#foldLater(marked);
+  }
+
+  /**
+   * Folds the images of namespaces `marked` a moment after their last write
+   * (FOLD_AFTER_MS), or at the latest FOLD_WITHIN_MS after the first one waiting.
+   */
+  #foldLater(marked) {
+    for (const ns of marked) {
+      const now = Date.now();
+      const waiting = this.#folds.get(ns);
+      if (waiting !== undefined) {
+        if (now - waiting.since >= FOLD_WITHIN_MS) continue;
+        clearTimeout(waiting.timer);
+      }
+      const timer = setTimeout(() => {
+        this.#folds.delete(ns);
+        this.#fold(ns).catch(() => {}); // what is not folded stays marked: the next fold takes it
+      }, FOLD_AFTER_MS);
+      timer.unref?.();
+      this.#folds.set(ns, { timer, since: waiting?.since ?? now });
+    }
+  }
+
+  /**
+   * Folds namespace `ns`'s image (indexeddb_image.js) in a readwrite transaction of its
+   * own. Not while the page is hidden: a write made then (the last one before the page
+   * is discarded, often) would wait behind the fold; a fold under way is aborted when the
+   * page is hidden or closing, for the same reason.
+   */
+  async #fold(ns) {
+    if (pageHidden()) {
+      this.#foldLater([ns]);
+      return;
+    }
+    this.#listenForLeaving();
+    const [tx, store] = await this.#transaction('readwrite');
+    const done = completion(tx);
+    this.#folding.add(tx);
+    try {
+      foldImage(store, ns, reader(tx, () => tx.abort()));
+      await done;
+    } finally {
+      this.#folding.delete(tx);
+    }
+  }
+
+  /** Aborts the folds under way when the page is hidden or closing (installed once). */
+  #listenForLeaving() {
+    if (this.#listening) return;
+    this.#listening = true;
+    const leave = () => {
+      for (const tx of this.#folding) {
+        try {
+          tx.abort();
+        } catch {
+          // already finished
+        }
+      }
+    };
+    globalThis.addEventListener?.('pagehide', leave);
+    globalThis.document?.addEventListener?.('visibilitychange', () => {
+      if (pageHidden()) leave();
+    });
   }
 
   /** Kept for code written for the wasm class: there is nothing to free. */
