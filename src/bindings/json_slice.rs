@@ -27,6 +27,11 @@ pub fn parse_part(js: &JsValue, text: &str, part: &str) -> Result<JsValue, JsVal
     }
 }
 
+/// `JSON.parse` of the JS string `js` from UTF-16 offset `start` to its end.
+pub fn parse_from(js: &JsValue, start: u32) -> Result<JsValue, JsValue> {
+    parse_slice(js, start, u32::MAX)
+}
+
 /// How many UTF-16 units `s` is in JS.
 pub fn utf16_len(s: &str) -> u32 {
     // A unit per character, two for one beyond U+FFFF: every byte that starts a

@@ -27,6 +27,7 @@ use super::exit_flush;
 use super::json_slice;
 use super::options::{get, optional_function, read_duration};
 use super::read_batch::{self, ReadBatch};
+use super::storage::object::Listed;
 use super::storage::{
     declared_max_entry_bytes, error_name, greatest, read_storage, Order, Ordered, StorageObject,
     WriteOp,
@@ -968,7 +969,8 @@ impl Persister {
             let (hashes, values) = if cleared {
                 (Vec::new(), js_sys::Array::new())
             } else {
-                self.read_namespace().await
+                let listed = self.read_namespace().await;
+                (listed.keys, listed.values)
             };
             let stored = hashes.into_iter().zip(values.iter()).map(|(hash, raw)| {
                 let text = raw.as_string().unwrap_or_default();
@@ -1144,7 +1146,7 @@ impl Persister {
             return None;
         }
         let raw = self.batched_get(self.storage_key(hash)).await?;
-        self.decode_stored(hash, raw)
+        self.decode_stored(hash, raw, now())
     }
 
     /// `key`'s stored value, read with the other cold keys of this turn in one storage
@@ -1172,14 +1174,18 @@ impl Persister {
         read_batch::value_at(batch, index).await
     }
 
-    /// Every stored entry of the namespace: the hashes and, in the same order, the raw
-    /// values, read in one pass (for the bulk restore); a storage that cannot list keys
-    /// is read through the namespace index. Empty while L2 is backing off or when the
-    /// read fails.
-    pub async fn read_namespace(self: &Rc<Self>) -> (Vec<String>, js_sys::Array) {
-        let none = (Vec::new(), js_sys::Array::new());
+    /// Every stored entry of the namespace, read in one pass (for the bulk restore): its
+    /// keys as hashes (the namespace's prefix cut off), and the raw values in the same
+    /// order; a storage that cannot list keys is read through the namespace index. Empty
+    /// while L2 is backing off or when the read fails.
+    pub async fn read_namespace(self: &Rc<Self>) -> Listed {
+        let none = || Listed {
+            keys: Vec::new(),
+            js_keys: None,
+            values: js_sys::Array::new(),
+        };
         if !self.health.borrow().available(now()) {
-            return none;
+            return none();
         }
         let read = async {
             self.count_call();
@@ -1189,29 +1195,44 @@ impl Persister {
             let hashes = self.stored_index(&self.ns.index_key()).await?;
             let keys: Vec<String> = hashes.iter().map(|h| self.storage_key(h)).collect();
             let values = self.opts.backend.get_many(&keys).await?;
-            Ok((keys, values))
+            Ok(Listed {
+                keys,
+                js_keys: None,
+                values,
+            })
         };
         match bounded(read, self.opts.timeout_ms, "get").await {
-            Ok((mut keys, values)) => {
+            Ok(mut listed) => {
                 self.health.borrow_mut().on_success();
                 // Hashes, not storage keys: every key listed starts with the namespace.
                 let prefix = self.ns.prefix().len();
-                for key in keys.iter_mut() {
+                for key in listed.keys.iter_mut() {
                     key.drain(..prefix.min(key.len()));
                 }
-                (keys, values)
+                listed
             }
             Err(e) => {
                 self.failed(&e, "get", &self.ns.entries());
-                none
+                none()
             }
+        }
+    }
+
+    /// A stored hash's query key: parsed from the JS storage key it was listed as, when
+    /// the storage gave one (the text does not cross out of wasm again), else from the
+    /// hash.
+    pub fn key_of(&self, hash: &str, js_key: Option<JsValue>) -> Option<JsValue> {
+        match js_key {
+            Some(js) => json_slice::parse_from(&js, json_slice::utf16_len(self.ns.prefix())).ok(),
+            None => JSON::parse(hash).ok(),
         }
     }
 
     /// What a stored value holds for `hash`: its data when it is an envelope of this
     /// key and buster that has not expired. Anything else is a miss, and an unusable
     /// entry is deleted (and reported).
-    pub fn decode_stored(self: &Rc<Self>, hash: &str, raw: JsValue) -> Option<Restored> {
+    /// `t`: the time now, read once by a caller decoding many (the clock is a host call).
+    pub fn decode_stored(self: &Rc<Self>, hash: &str, raw: JsValue, t: f64) -> Option<Restored> {
         if raw.is_undefined() || raw.is_null() {
             return None;
         }
@@ -1219,7 +1240,6 @@ impl Persister {
         let mut stored_bytes = 0;
         let restored = self.bounded_text(&raw).and_then(|text| {
             stored_bytes = text.len();
-            let t = now();
             let d = envelope::read(&text, hash, &self.opts.buster, t).map_err(Some)?;
             stamped_at = d.data_updated_at;
             let updated_at =
@@ -1237,7 +1257,7 @@ impl Persister {
         match restored {
             Ok(r) => {
                 if let Some(budget) = self.budget.borrow_mut().as_mut() {
-                    budget.read(hash, stored_bytes, now());
+                    budget.read(hash, stored_bytes, t);
                 }
                 if r.updated_at < stamped_at {
                     // Stamped in the future: stored again as written now, so it ages.

@@ -147,10 +147,17 @@ fn restore_namespace(inner: Rc<Inner>, prefix: Option<String>) -> Promise {
         return Promise::resolve(&JsValue::from(0));
     };
     promise::from_future(async move {
-        let (hashes, values) = persister.read_namespace().await;
+        let listed = persister.read_namespace().await;
         let mut count = 0u32;
         let mut slice_start = now();
-        for (hash, raw) in hashes.into_iter().zip(values.iter()) {
+        // The time entries are judged at: read with the slice's clock, not once each.
+        let mut t = slice_start;
+        for (i, (hash, raw)) in listed
+            .keys
+            .into_iter()
+            .zip(listed.values.iter())
+            .enumerate()
+        {
             // L1 full: restoring more would only evict what was just restored.
             if inner.is_disposed() || inner.cache_ref()?.is_full() {
                 break;
@@ -162,20 +169,25 @@ fn restore_namespace(inner: Rc<Inner>, prefix: Option<String>) -> Promise {
             {
                 continue;
             }
-            let Some(restored) = persister.decode_stored(&hash, raw) else {
+            let Some(restored) = persister.decode_stored(&hash, raw, t) else {
                 continue;
             };
-            let Ok(key) = js_sys::JSON::parse(&hash) else {
+            let js_key = listed.js_keys.as_ref().map(|keys| keys.get(i as u32));
+            let Some(key) = persister.key_of(&hash, js_key) else {
                 continue;
             };
             // The stored hash is the key's canonical JSON, checked by the envelope.
             let o = QueryOptions::for_key(key, hash, inner.defaults());
             count += u32::from(take(&inner, &o, Some(restored))?);
             // The clock is a host call: read every CLOCK_EVERY queries, not every one.
-            if count % CLOCK_EVERY == 0 && now() - slice_start > SLICE_MS {
-                finish(&inner, count);
-                yield_to_host().await;
-                slice_start = now();
+            if count % CLOCK_EVERY == 0 {
+                t = now();
+                if t - slice_start > SLICE_MS {
+                    finish(&inner, count);
+                    yield_to_host().await;
+                    slice_start = now();
+                    t = slice_start;
+                }
             }
         }
         finish(&inner, count);

@@ -1106,3 +1106,25 @@ export async function entriesStoredWithoutAnImageAreRestoredThenPacked(make, lib
   eq([third.getQueryData(['old', 8]), third.getQueryData(['old', 1])], ['new 2', undefined], 'with the changes');
   for (const client of [first, second, third]) client.dispose();
 }
+
+export async function aBulkRestoreFromIndexedDbParsesKeysBeyondAsciiExactly(make, lib) {
+  // The bulk restore parses each query key out of the JS storage key it listed, past the
+  // namespace's prefix counted in UTF-16 units: a prefix and keys beyond ASCII, from the
+  // entries (no image yet) and from the packed image.
+  const dbName = freshDb();
+  const keyPrefix = 'приложение😀';
+  const keys = [['é', '😀', 1], ['ключ', { ü: 'ß' }], ['plain']];
+  const writer = make({ storage: lib.IndexedDbStorage({ dbName }), keyPrefix });
+  keys.forEach((key, i) => writer.setQueryData(key, `data ${i} 𝄞`));
+  await writer.flush();
+  writer.dispose();
+  for (const from of ['entries', 'image']) {
+    if (from === 'image') await folded();
+    eq((await imageAgreesWithEntries(dbName, `${keyPrefix}:`, from)).head, from === 'image', `read from the ${from}`);
+    const reader = make({ storage: lib.IndexedDbStorage({ dbName }), keyPrefix });
+    eq(await reader.restoreQueries(), keys.length, `${from}: every query restored`);
+    keys.forEach((key, i) => eq(reader.getQueryData(key), `data ${i} 𝄞`, `${from}: ${JSON.stringify(key)}`));
+    eq(reader.getQueryCache().getAll().map((q) => q.queryKey).sort(), [...keys].sort(), `${from}: the keys themselves`);
+    reader.dispose();
+  }
+}

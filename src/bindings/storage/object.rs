@@ -58,6 +58,15 @@ fn version_args(version: Option<Version>) -> (JsValue, JsValue) {
     }
 }
 
+/// Entries listed and read in one pass: their storage keys (copied into wasm) and raw
+/// values, in the same order, and the keys as the JS strings the storage gave, when it
+/// gave them (IndexedDB), so that a key can be parsed without crossing back out.
+pub struct Listed {
+    pub keys: Vec<String>,
+    pub js_keys: Option<Array>,
+    pub values: Array,
+}
+
 /// The keys of `ops`, and their values (`undefined` for a delete).
 fn keys_and_values(ops: &[WriteOp]) -> (Array, Array) {
     let keys = ops.iter().map(|op| match op {
@@ -236,25 +245,33 @@ impl StorageObject {
     }
 
     /// Every entry whose key starts with `prefix`: its keys and, in the same order, its
-    /// raw values (the bulk restore). IndexedDB reads both in one transaction; the
-    /// others list their keys, then read them in one batch. `None` when the storage
-    /// cannot list its keys.
-    pub async fn entries(&self, prefix: &str) -> Result<Option<(Vec<String>, Array)>, JsValue> {
+    /// raw values (the bulk restore). IndexedDB reads both in one transaction (and hands
+    /// over its JS key strings too); the others list their keys, then read them in one
+    /// batch. `None` when the storage cannot list its keys.
+    pub async fn entries(&self, prefix: &str) -> Result<Option<Listed>, JsValue> {
         if let Some(f) = self.method("__entries") {
             let pair = JsFuture::from(self.invoke(&f, &[&JsValue::from_str(prefix)])?).await?;
             let pair: Array = pair.dyn_into()?;
-            let keys: Array = pair.get(0).dyn_into()?;
-            let keys = keys
+            let js_keys: Array = pair.get(0).dyn_into()?;
+            let keys = js_keys
                 .iter()
                 .map(|k| k.as_string().unwrap_or_default())
                 .collect();
-            return Ok(Some((keys, pair.get(1).dyn_into()?)));
+            return Ok(Some(Listed {
+                keys,
+                js_keys: Some(js_keys),
+                values: pair.get(1).dyn_into()?,
+            }));
         }
         let Some(keys) = self.keys(prefix).await? else {
             return Ok(None);
         };
         let values = self.get_many(&keys).await?;
-        Ok(Some((keys, values)))
+        Ok(Some(Listed {
+            keys,
+            js_keys: None,
+            values,
+        }))
     }
 
     /// What tabs sharing this storage have in common (`database/store`), where it is
