@@ -1128,3 +1128,25 @@ export async function aBulkRestoreFromIndexedDbParsesKeysBeyondAsciiExactly(make
     reader.dispose();
   }
 }
+
+export async function aCorruptImageIsReadPastAndPackedAgain(make, lib) {
+  // A segment of the packed image that is not one (a disk error, another program): the
+  // bulk restore reads the entries themselves instead, and the image is packed anew.
+  const dbName = freshDb();
+  const writer = make({ storage: lib.IndexedDbStorage({ dbName }) });
+  for (let i = 0; i < 100; i++) writer.setQueryData(['c', i], i);
+  await writer.flush();
+  writer.dispose();
+  await folded();
+  const segments = (await idbRows(dbName)).filter(([k]) => Array.isArray(k) && k[0] === 'image' && typeof k[2] === 'number');
+  assert(segments.length > 1, `packed into segments: ${segments.length}`);
+  await idbPut(dbName, segments[0][0], 'not a segment');
+  const reader = make({ storage: lib.IndexedDbStorage({ dbName }) });
+  eq(await reader.restoreQueries(), 100, 'every query restored from the entries');
+  eq(reader.getQueryData(['c', 42]), 42, 'their data');
+  await folded();
+  eq(await imageAgreesWithEntries(dbName, 'stackquery:', 'repacked'), { head: true, marked: 0 }, 'packed anew');
+  const again = (await idbRows(dbName)).find(([k]) => JSON.stringify(k) === JSON.stringify(segments[0][0]));
+  assert(again && Array.isArray(again[1]), 'the corrupt segment was replaced');
+  reader.dispose();
+}

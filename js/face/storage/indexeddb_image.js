@@ -32,8 +32,9 @@ const SEGMENTS = 32;
 
 /** A fold reads marked entries one by one up to this many, and packs every entry past it. */
 const FOLD_KEYS_MAX = 500;
-/** How many entries a pack reads per request. */
+/** How many entries a pack reads per request, and how many segments it writes per step. */
 const PACK_PAGE = 1_000;
+const PACK_WRITES = 8;
 
 const headKey = (ns) => ['image', ns];
 const segmentKey = (ns, n) => ['image', ns, n];
@@ -118,7 +119,8 @@ function markedKeys(marks) {
  * Reads namespace `ns`'s entries from its image in `store`'s (readonly) transaction.
  * `read(request, step)` issues a read whose answer runs `step`. Calls `done(entries,
  * marked)` with `[keys, values]` (segment by segment, not in key order) and whether marks
- * were folded in, or `done(null)` when the namespace has no image.
+ * were folded in, or `done(null, corrupt)` when the namespace has no usable image
+ * (`corrupt`: it has a head, and a segment that is not one).
  */
 export function readImage(store, ns, read, done) {
   let head;
@@ -131,7 +133,7 @@ export function readImage(store, ns, read, done) {
   });
   read(store.getAll(marksOf(ns)), (marks) => {
     if (!isHead(head) || !segments.every(isSegment)) {
-      done(null);
+      done(null, isHead(head));
       return;
     }
     const copies = new Map();
@@ -167,10 +169,11 @@ export function readImage(store, ns, read, done) {
 
 /**
  * Folds namespace `ns`'s marks into its image in `store`'s (readwrite) transaction: the
- * marked keys' entries are read into their segments and the marks deleted; with no image,
- * every entry is read and packed. `read` as for `readImage`.
+ * marked keys' entries are read into their segments and the marks deleted; with no image
+ * (or `repack`: one found corrupt), every entry is read and packed. `read` as for
+ * `readImage`.
  */
-export function foldImage(store, ns, read) {
+export function foldImage(store, ns, read, repack) {
   let head;
   let markKeys;
   read(store.get(headKey(ns)), (h) => {
@@ -180,7 +183,7 @@ export function foldImage(store, ns, read) {
     markKeys = k;
   });
   read(store.getAll(marksOf(ns)), (marks) => {
-    if (!isHead(head)) {
+    if (repack || !isHead(head)) {
       pack(store, ns, read);
       return;
     }
@@ -247,11 +250,20 @@ function pack(store, ns, read) {
         return;
       }
       store.delete(imageOf(ns));
-      segments.forEach((segment, n) => {
-        if (segment[0].length > 0) store.put(segment, segmentKey(ns, n));
-      });
-      store.put([FORMAT, SEGMENTS], headKey(ns));
+      write(0);
     });
+  };
+  // The segments, PACK_WRITES at a time (each put copies its segment on the page's thread).
+  const write = (from) => {
+    const to = Math.min(from + PACK_WRITES, SEGMENTS);
+    for (let n = from; n < to; n++) {
+      const segment = segments[n];
+      if (segment[0].length === 0) continue;
+      const put = store.put(segment, segmentKey(ns, n));
+      if (n === to - 1 && to < SEGMENTS) read(put, () => write(to));
+    }
+    if (to === SEGMENTS) store.put([FORMAT, SEGMENTS], headKey(ns));
+    else if (segments[to - 1][0].length === 0) write(to);
   };
   page(entriesOf(ns));
 }

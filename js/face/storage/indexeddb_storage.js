@@ -446,17 +446,19 @@ export class IndexedDbStorage {
       };
     };
     let fold = false;
+    let repack = false;
     if (ns === null) {
       readEntries();
     } else {
       readImage(store, ns, reader(tx, () => tx.abort()), (image, marked) => {
         fold = image === null || marked;
+        repack = image === null && marked;
         if (image === null) readEntries();
         else found = image;
       });
     }
     await done;
-    if (fold) this.#foldLater([ns]);
+    if (fold) this.#foldLater([ns], repack);
     return found;
   }
 
@@ -639,32 +641,35 @@ export class IndexedDbStorage {
    * Folds the images of namespaces `marked` a moment after their last write
    * (FOLD_AFTER_MS), or at the latest FOLD_WITHIN_MS after the first one waiting.
    */
-  #foldLater(marked) {
+  #foldLater(marked, repack = false) {
     for (const ns of marked) {
       const now = Date.now();
       const waiting = this.#folds.get(ns);
       if (waiting !== undefined) {
+        waiting.repack ||= repack;
         if (now - waiting.since >= FOLD_WITHIN_MS) continue;
         clearTimeout(waiting.timer);
       }
-      const timer = setTimeout(() => {
+      const fold = { timer: undefined, since: waiting?.since ?? now, repack: waiting?.repack || repack };
+      fold.timer = setTimeout(() => {
         this.#folds.delete(ns);
-        this.#fold(ns).catch(() => {}); // what is not folded stays marked: the next fold takes it
+        // What is not folded stays marked: the next fold takes it.
+        this.#fold(ns, fold.repack).catch(() => {});
       }, FOLD_AFTER_MS);
-      timer.unref?.();
-      this.#folds.set(ns, { timer, since: waiting?.since ?? now });
+      fold.timer.unref?.();
+      this.#folds.set(ns, fold);
     }
   }
 
   /**
    * Folds namespace `ns`'s image (indexeddb_image.js) in a readwrite transaction of its
-   * own. Not while the page is hidden: a write made then (the last one before the page
+   * own (`repack`: packs every entry anew, the image having been found corrupt). Not while the page is hidden: a write made then (the last one before the page
    * is discarded, often) would wait behind the fold; a fold under way is aborted when the
    * page is hidden or closing, for the same reason.
    */
-  async #fold(ns) {
+  async #fold(ns, repack) {
     if (pageHidden()) {
-      this.#foldLater([ns]);
+      this.#foldLater([ns], repack);
       return;
     }
     this.#listenForLeaving();
@@ -672,7 +677,7 @@ export class IndexedDbStorage {
     const done = completion(tx);
     this.#folding.add(tx);
     try {
-      foldImage(store, ns, reader(tx, () => tx.abort()));
+      foldImage(store, ns, reader(tx, () => tx.abort()), repack);
       await done;
     } finally {
       this.#folding.delete(tx);
