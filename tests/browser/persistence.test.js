@@ -978,7 +978,10 @@ async function imageAgreesWithEntries(dbName, ns, label) {
   const entries = new Map(rows.filter(([k]) => typeof k === 'string' && k.startsWith(`${ns}[`)));
   const image = rows.filter(([k]) => Array.isArray(k) && k[0] === 'image' && k[1] === ns);
   const head = image.some(([k]) => k.length === 2);
-  const marked = new Set(image.filter(([k]) => k[2] === 'mark').flatMap(([, keys]) => keys));
+  const marks = image.filter(([k]) => k[2] === 'mark').map(([, keys]) => keys);
+  // `true`: a mark of every entry (a write of many keys); the image waits to be packed anew.
+  if (marks.includes(true)) return { head, marked: Infinity };
+  const marked = new Set(marks.flat());
   if (!head) return { head, marked: marked.size };
   const packed = new Map();
   for (const [, [keys, values]] of image.filter(([k]) => typeof k[2] === 'number')) {
@@ -1099,6 +1102,11 @@ export async function entriesStoredWithoutAnImageAreRestoredThenPacked(make, lib
   for (let i = 0; i < 600; i++) second.setQueryData(['old', i * 4], `new ${i}`);
   second.removeQueries({ queryKey: ['old', 1], exact: true });
   await second.flush();
+  eq((await imageAgreesWithEntries(dbName, 'stackquery:', 'many')).marked, Infinity, 'a write of 600 keys marks them all with one row');
+  const between = make({ storage: lib.IndexedDbStorage({ dbName }), maxEntries: 5_000 });
+  eq(await between.restoreQueries(), n - 1, 'before the fold: restored from the entries');
+  eq([between.getQueryData(['old', 8]), between.getQueryData(['old', 1])], ['new 2', undefined], 'with the changes');
+  between.dispose();
   await folded();
   eq(await imageAgreesWithEntries(dbName, 'stackquery:', 'repacked'), { head: true, marked: 0 }, 'many marked keys: packed again');
   const third = make({ storage: lib.IndexedDbStorage({ dbName }), maxEntries: 5_000 });

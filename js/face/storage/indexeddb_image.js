@@ -9,11 +9,11 @@
 //   values the stored strings), holding copies of the entries whose key falls in it
 //   (`segmentOf`);
 // - `["image", ns, "mark", id, seq]`: the keys a write changed (`id`: the storage object's,
-//   `seq` its count).
+//   `seq` its count), or `true` for a write of more keys than a fold reads one by one.
 //
 // While the head is there, every entry key of namespace `ns` (a key starting `${ns}[`)
 // that no mark lists has its exact copy in its segment, and a key without an entry has
-// none. Writes never read for the image: each entry-changing transaction adds a mark of
+// none (a `true` mark lists every key: the image is then of no use until packed anew). Writes never read for the image: each entry-changing transaction adds a mark of
 // the keys it changed (one put), so a batch commits as soon as it is issued, as a closing
 // page needs. A fold (`foldImage`), in a transaction of its own in the background, reads
 // the marked keys' entries into their segments and deletes the marks; with no head it
@@ -86,7 +86,11 @@ export function markWritten(store, keys, mark) {
       marked.push(key);
     }
   }
-  for (const [ns, marked] of byNamespace) store.put(marked, markKey(ns, mark.id, mark.seq++));
+  for (const [ns, marked] of byNamespace) {
+    // Past what a fold reads one by one, the fold packs everything anyway: `true` says so
+    // without writing every key again.
+    store.put(marked.length > FOLD_KEYS_MAX ? true : marked, markKey(ns, mark.id, mark.seq++));
+  }
   return [...byNamespace.keys()];
 }
 
@@ -106,11 +110,12 @@ export function emptyImage(store, ns) {
   store.put([FORMAT, SEGMENTS], headKey(ns));
 }
 
-/** The keys that `marks` (stored mark rows) list, once each. */
+/** The keys that `marks` (stored mark rows) list, once each; `null` when one marks every entry. */
 function markedKeys(marks) {
   const keys = new Set();
   for (const mark of marks) {
-    if (Array.isArray(mark)) for (const key of mark) if (typeof key === 'string') keys.add(key);
+    if (!Array.isArray(mark)) return null;
+    for (const key of mark) if (typeof key === 'string') keys.add(key);
   }
   return keys;
 }
@@ -136,10 +141,14 @@ export function readImage(store, ns, read, done) {
       done(null, isHead(head));
       return;
     }
+    const marked = markedKeys(marks);
+    if (marked === null) {
+      done(null, false);
+      return;
+    }
     const copies = new Map();
     const keys = [];
     const values = [];
-    const marked = markedKeys(marks);
     if (marked.size === 0) {
       for (const [k, v] of segments) {
         for (let i = 0; i < k.length; i++) {
@@ -188,9 +197,9 @@ export function foldImage(store, ns, read, repack) {
       return;
     }
     const marked = markedKeys(marks);
-    if (marked.size === 0) return;
+    if (marked?.size === 0) return;
     // Each get costs the page about 15 µs: past this many, one pass over every entry is cheaper.
-    if (marked.size > FOLD_KEYS_MAX) {
+    if (marked === null || marked.size > FOLD_KEYS_MAX) {
       pack(store, ns, read);
       return;
     }
