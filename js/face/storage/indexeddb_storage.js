@@ -450,9 +450,10 @@ export class IndexedDbStorage {
     if (ns === null) {
       readEntries();
     } else {
-      readImage(store, ns, reader(tx, () => tx.abort()), (image, marked) => {
-        fold = image === null || marked;
-        repack = image === null && marked;
+      // `flag`: with an image, whether marks were read into it; without, whether it was corrupt.
+      readImage(store, ns, reader(tx, () => tx.abort()), (image, flag) => {
+        fold = image === null || flag;
+        repack = image === null && flag;
         if (image === null) readEntries();
         else found = image;
       });
