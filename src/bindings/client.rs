@@ -341,8 +341,13 @@ impl Inner {
 
     /// Finds or creates the query for `o`, taking its latest options.
     pub fn build(self: &Rc<Self>, o: &QueryOptions) -> Result<(), JsValue> {
-        let exists = self.cache()?.get(&o.hash).is_some();
-        let initial = if exists {
+        self.build_at(o, now())
+    }
+
+    /// [`Inner::build`] at `t`, the time now (a caller building many reads the clock once).
+    pub fn build_at(self: &Rc<Self>, o: &QueryOptions, t: f64) -> Result<(), JsValue> {
+        // Initial data is looked for only where there is some (a restore has none).
+        let initial = if o.initial_data.is_undefined() || self.cache()?.get(&o.hash).is_some() {
             None
         } else {
             resolve_initial(&o.initial_data)?
@@ -373,7 +378,7 @@ impl Inner {
                 },
                 o.gc_time,
                 initial,
-                now(),
+                t,
             );
             if let Some(q) = cache.get_mut(&o.hash) {
                 if let Some(at) = initial_at {
@@ -478,19 +483,19 @@ impl Inner {
     /// warm from now on. Whether the data was taken.
     pub fn take_restored(&self, hash: &str, restored: Option<Restored>) -> Result<bool, JsValue> {
         let mut cache = self.cache()?;
-        let mut taken = false;
-        if let Some(r) = restored {
-            if cache.restore(hash, r.data, r.updated_at, r.is_invalidated) {
-                if let Some(q) = cache.get_mut(hash) {
-                    broadcast::record(q, r.rev);
-                    taken = true;
-                }
-            }
-        }
+        let taken = restored.and_then(|r| {
+            let rev = r.rev;
+            cache
+                .restore(hash, r.data, r.updated_at, r.is_invalidated)
+                .then_some(rev)
+        });
         if let Some(q) = cache.get_mut(hash) {
+            if let Some(rev) = taken {
+                broadcast::record(q, rev);
+            }
             q.meta.hydrated = true;
         }
-        Ok(taken)
+        Ok(taken.is_some())
     }
 
     /// Whether the query can be fetched: a `queryFn` given now or by an earlier call

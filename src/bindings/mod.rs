@@ -39,6 +39,7 @@ mod read_batch;
 mod reentry;
 mod restore_queries;
 pub mod storage;
+mod stored_envelope;
 mod string_batch;
 mod structural;
 mod timer;

@@ -16,7 +16,7 @@ use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::task::Poll;
 
-use js_sys::{Function, Promise, Reflect, JSON};
+use js_sys::{Array, Function, Promise, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -32,6 +32,7 @@ use super::storage::{
     declared_max_entry_bytes, error_name, greatest, read_storage, Order, Ordered, StorageObject,
     WriteOp,
 };
+use super::stored_envelope::{QuickRead, QuickReader};
 use super::timer::Sleep;
 use crate::core::persist::byte_budget::ByteBudget;
 use crate::core::persist::envelope::{self, EnvelopeMeta, Rejection};
@@ -241,6 +242,10 @@ pub struct Persister {
     batch: ReadBatch,
     /// With `persistMaxBytes`: the namespace's entry sizes and what to evict.
     budget: RefCell<Option<ByteBudget>>,
+    /// Reads stored envelopes without copying them into wasm ([`QuickReader`]).
+    quick: QuickReader,
+    /// The namespace's key prefix in UTF-16 units: where a listed key's hash starts.
+    prefix_units: u32,
     /// Storage calls made, by kind (for tests and the benchmark).
     pub calls: Cell<u32>,
     late: RefCell<LateWrites>,
@@ -274,6 +279,8 @@ impl Persister {
         let ns = Namespace::new(&opts.key_prefix);
         let budget = RefCell::new(opts.max_bytes.map(ByteBudget::new));
         let index = RefCell::new((!opts.backend.lists_keys()).then(Hashes::new));
+        let quick = QuickReader::new(&opts.buster, opts.max_entry_bytes);
+        let prefix_units = json_slice::utf16_len(ns.prefix());
         let persister = Rc::new(Persister {
             opts,
             ns,
@@ -293,6 +300,8 @@ impl Persister {
             reads: RefCell::new(HashMap::new()),
             batch: ReadBatch::default(),
             budget,
+            quick,
+            prefix_units,
             calls: Cell::new(0),
             late: RefCell::new(LateWrites::default()),
             cleared_at: Cell::new(f64::NEG_INFINITY),
@@ -1218,40 +1227,118 @@ impl Persister {
         }
     }
 
-    /// A stored hash's query key: parsed from the JS storage key it was listed as, when
-    /// the storage gave one (the text does not cross out of wasm again), else from the
-    /// hash.
-    pub fn key_of(&self, hash: &str, js_key: Option<JsValue>) -> Option<JsValue> {
-        match js_key {
-            Some(js) => json_slice::parse_from(&js, json_slice::utf16_len(self.ns.prefix())).ok(),
-            None => JSON::parse(hash).ok(),
+    /// Reads the `picked` entries of a namespace listing (see [`Persister::decode_stored`]):
+    /// the quick way in one call, the rest the exact way. Each with its query key.
+    pub fn decode_listed(
+        self: &Rc<Self>,
+        listed: &Listed,
+        picked: &[u32],
+        t: f64,
+    ) -> Vec<Option<(Restored, JsValue)>> {
+        let counting = self.budget.borrow().is_some();
+        let quick = match &listed.js_keys {
+            Some(keys) => {
+                self.quick
+                    .read(&listed.values, keys, picked, self.prefix_units, counting)
+            }
+            None => {
+                let hashes = Array::new();
+                for &i in picked {
+                    let hash = listed.keys.get(i as usize).map_or("", String::as_str);
+                    hashes.set(i, JsValue::from_str(hash));
+                }
+                self.quick
+                    .read(&listed.values, &hashes, picked, 0, counting)
+            }
+        };
+        let mut decoded = Vec::with_capacity(picked.len());
+        for (j, &i) in picked.iter().enumerate() {
+            let hash = listed.keys.get(i as usize).map_or("", String::as_str);
+            let one = match quick.get(j) {
+                Some(q) => {
+                    let key = q.key.clone();
+                    self.settle_read(hash, Ok(q), t).map(|r| (r, key))
+                }
+                None => {
+                    let raw = listed.values.get(i);
+                    let restored = self.decode_exactly(hash, raw, t);
+                    let key = match &listed.js_keys {
+                        Some(keys) => json_slice::parse_from(&keys.get(i), self.prefix_units).ok(),
+                        None => JSON::parse(hash).ok(),
+                    };
+                    restored.zip(key)
+                }
+            };
+            decoded.push(one);
         }
+        decoded
+    }
+
+    /// The exact read of a stored value (what the quick read leaves): a UTF-8 copy of
+    /// it, checked by [`envelope::read`] (not yet for expiry), and its data parsed.
+    fn read_exactly(&self, hash: &str, raw: &JsValue) -> Result<QuickRead, Option<Rejection>> {
+        let text = self.bounded_text(raw)?;
+        // Expiry is judged by the caller, for both reads: read as at the dawn of time.
+        let d = envelope::read(&text, hash, &self.opts.buster, f64::NEG_INFINITY).map_err(Some)?;
+        let data = json_slice::parse_part(raw, &text, d.data_json)
+            .map_err(|_| Some(Rejection::Malformed))?;
+        Ok(QuickRead {
+            data,
+            key: JsValue::UNDEFINED,
+            updated_at: d.data_updated_at,
+            is_invalidated: d.is_invalidated,
+            expires_at: d.expires_at,
+            rev: d.rev,
+            bytes: text.len(),
+        })
     }
 
     /// What a stored value holds for `hash`: its data when it is an envelope of this
     /// key and buster that has not expired. Anything else is a miss, and an unusable
-    /// entry is deleted (and reported).
-    /// `t`: the time now, read once by a caller decoding many (the clock is a host call).
+    /// entry is deleted (and reported). `t`: the time now.
     pub fn decode_stored(self: &Rc<Self>, hash: &str, raw: JsValue, t: f64) -> Option<Restored> {
+        let counting = self.budget.borrow().is_some();
+        let values = Array::of1(&raw);
+        let keys = Array::of1(&JsValue::from_str(hash));
+        match self.quick.read(&values, &keys, &[0], 0, counting).get(0) {
+            Some(q) => self.settle_read(hash, Ok(q), t),
+            None => self.decode_exactly(hash, raw, t),
+        }
+    }
+
+    /// [`Persister::decode_stored`] the exact way.
+    fn decode_exactly(self: &Rc<Self>, hash: &str, raw: JsValue, t: f64) -> Option<Restored> {
         if raw.is_undefined() || raw.is_null() {
             return None;
         }
+        let read = self.read_exactly(hash, &raw);
+        self.settle_read(hash, read, t)
+    }
+
+    /// A read judged: its data when it has not expired at `t` (and the budget told of
+    /// it); a miss otherwise, the entry deleted unless something newer is queued for it,
+    /// and reported when it was corrupt or too large.
+    fn settle_read(
+        self: &Rc<Self>,
+        hash: &str,
+        read: Result<QuickRead, Option<Rejection>>,
+        t: f64,
+    ) -> Option<Restored> {
         let mut stamped_at = f64::NEG_INFINITY;
         let mut stored_bytes = 0;
-        let restored = self.bounded_text(&raw).and_then(|text| {
-            stored_bytes = text.len();
-            let d = envelope::read(&text, hash, &self.opts.buster, t).map_err(Some)?;
-            stamped_at = d.data_updated_at;
-            let updated_at =
-                trusted_updated_at(d.data_updated_at, d.expires_at, t, self.opts.max_age)
-                    .ok_or(Some(Rejection::Expired))?;
-            let data = json_slice::parse_part(&raw, &text, d.data_json)
-                .map_err(|_| Some(Rejection::Malformed))?;
+        let restored = read.and_then(|q| {
+            stored_bytes = q.bytes;
+            stamped_at = q.updated_at;
+            if t >= q.expires_at || t.is_nan() {
+                return Err(Some(Rejection::Expired));
+            }
+            let updated_at = trusted_updated_at(q.updated_at, q.expires_at, t, self.opts.max_age)
+                .ok_or(Some(Rejection::Expired))?;
             Ok(Restored {
-                data,
+                data: q.data,
                 updated_at,
-                is_invalidated: d.is_invalidated,
-                rev: d.rev,
+                is_invalidated: q.is_invalidated,
+                rev: q.rev,
             })
         });
         match restored {

@@ -32,8 +32,8 @@ use std::rc::Rc;
 /// The longest a bulk restore fills L1 before letting the page run (ms).
 const SLICE_MS: f64 = 8.0;
 
-/// Queries restored between two looks at the clock (each about 15 µs).
-const CLOCK_EVERY: u32 = 32;
+/// Stored entries read together in one call into JS, between two looks at the clock.
+const CHUNK: usize = 64;
 
 #[wasm_bindgen]
 impl QueryClient {
@@ -90,7 +90,7 @@ impl QueryClient {
                 if inner.is_disposed() {
                     break;
                 }
-                count += u32::from(take(&inner, &o, restored)?);
+                count += u32::from(take(&inner, &o, restored, now())?);
             }
             finish(&inner, count);
             Ok(JsValue::from(count))
@@ -114,10 +114,16 @@ fn is_warm(inner: &Inner, hash: &str) -> Result<bool, JsValue> {
 }
 
 /// Puts what L2 held for a query into L1; whether it got data.
-fn take(inner: &Rc<Inner>, o: &QueryOptions, restored: Option<Restored>) -> Result<bool, JsValue> {
+/// `t`: the time now.
+fn take(
+    inner: &Rc<Inner>,
+    o: &QueryOptions,
+    restored: Option<Restored>,
+    t: f64,
+) -> Result<bool, JsValue> {
     // Made only for data: a miss leaves no empty query behind.
     if restored.is_some() && inner.cache_ref()?.get(&o.hash).is_none() {
-        inner.build(o)?;
+        inner.build_at(o, t)?;
     }
     inner.take_restored(&o.hash, restored)
 }
@@ -147,47 +153,50 @@ fn restore_namespace(inner: Rc<Inner>, prefix: Option<String>) -> Promise {
         return Promise::resolve(&JsValue::from(0));
     };
     promise::from_future(async move {
-        let listed = persister.read_namespace().await;
+        let mut listed = persister.read_namespace().await;
+        if let Ok(mut cache) = inner.cache() {
+            cache.reserve(listed.keys.len());
+        }
         let mut count = 0u32;
         let mut slice_start = now();
         // The time entries are judged at: read with the slice's clock, not once each.
         let mut t = slice_start;
-        for (i, (hash, raw)) in listed
-            .keys
-            .into_iter()
-            .zip(listed.values.iter())
-            .enumerate()
-        {
-            // L1 full: restoring more would only evict what was just restored.
-            if inner.is_disposed() || inner.cache_ref()?.is_full() {
-                break;
-            }
-            if !hash.starts_with('[')
-                || prefix.as_deref().is_some_and(|p| !under(&hash, p))
-                || persister.has_pending(&hash)
-                || is_warm(&inner, &hash)?
-            {
-                continue;
-            }
-            let Some(restored) = persister.decode_stored(&hash, raw, t) else {
-                continue;
-            };
-            let js_key = listed.js_keys.as_ref().map(|keys| keys.get(i as u32));
-            let Some(key) = persister.key_of(&hash, js_key) else {
-                continue;
-            };
-            // The stored hash is the key's canonical JSON, checked by the envelope.
-            let o = QueryOptions::for_key(key, hash, inner.defaults());
-            count += u32::from(take(&inner, &o, Some(restored))?);
-            // The clock is a host call: read every CLOCK_EVERY queries, not every one.
-            if count % CLOCK_EVERY == 0 {
-                t = now();
-                if t - slice_start > SLICE_MS {
-                    finish(&inner, count);
-                    yield_to_host().await;
-                    slice_start = now();
-                    t = slice_start;
+        let mut next = 0;
+        let mut picked: Vec<u32> = Vec::with_capacity(CHUNK);
+        'listed: while next < listed.keys.len() {
+            picked.clear();
+            while next < listed.keys.len() && picked.len() < CHUNK {
+                let hash = &listed.keys[next];
+                if hash.starts_with('[')
+                    && prefix.as_deref().is_none_or(|p| under(hash, p))
+                    && !persister.has_pending(hash)
+                    && !is_warm(&inner, hash)?
+                {
+                    picked.push(next as u32);
                 }
+                next += 1;
+            }
+            let decoded = persister.decode_listed(&listed, &picked, t);
+            for (&i, read) in picked.iter().zip(decoded) {
+                // L1 full: restoring more would only evict what was just restored.
+                if inner.is_disposed() || inner.cache_ref()?.is_full() {
+                    break 'listed;
+                }
+                let Some((restored, key)) = read else {
+                    continue;
+                };
+                let hash = std::mem::take(&mut listed.keys[i as usize]);
+                // The stored hash is the key's canonical JSON, checked by the envelope.
+                let o = QueryOptions::for_key(key, hash, inner.defaults());
+                count += u32::from(take(&inner, &o, Some(restored), t)?);
+            }
+            // The clock is a host call: read once a chunk, not once a query.
+            t = now();
+            if t - slice_start > SLICE_MS {
+                finish(&inner, count);
+                yield_to_host().await;
+                slice_start = now();
+                t = slice_start;
             }
         }
         finish(&inner, count);

@@ -241,6 +241,13 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         self.queries.len() >= self.max_entries
     }
 
+    /// Makes room for `additional` more queries at once (a bulk restore), so that their
+    /// slots do not grow step by step; never past `max_entries`.
+    pub fn reserve(&mut self, additional: usize) {
+        let room = self.max_entries.saturating_sub(self.queries.len());
+        self.queries.reserve(additional.min(room));
+    }
+
     /// How many queries it holds.
     pub fn len(&self) -> usize {
         self.queries.len()
@@ -426,7 +433,8 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             return false;
         }
         q.state.on_restored(data, updated_at, is_invalidated);
-        self.mark(hash);
+        let observed = q.observers > 0;
+        self.mark_observed(hash, observed);
         true
     }
 
@@ -650,8 +658,14 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
 
     /// Records that an observed query's state changed (for the host to notify).
     fn mark(&mut self, hash: &str) {
+        let observed = self.get(hash).is_some_and(|q| q.observers > 0);
+        self.mark_observed(hash, observed);
+    }
+
+    /// [`QueryCache::mark`] for a query the caller holds: whether it is `observed`.
+    fn mark_observed(&mut self, hash: &str, observed: bool) {
         self.journal.record(hash);
-        if self.get(hash).is_some_and(|q| q.observers > 0) {
+        if observed {
             self.changed.push(hash.to_owned());
         }
     }

@@ -32,6 +32,12 @@ impl<T> Default for Slab<T> {
 }
 
 impl<T> Slab<T> {
+    /// Makes room for `additional` more values beyond the free slots.
+    pub fn reserve(&mut self, additional: usize) {
+        self.slots
+            .reserve(additional.saturating_sub(self.free.len()));
+    }
+
     /// Stores `value`; returns its slot.
     pub fn insert(&mut self, value: T) -> u32 {
         self.len += 1;

@@ -63,6 +63,31 @@ test('entries an earlier session left are counted, and a read entry is kept over
   client.dispose();
 });
 
+test('entries read back are counted in UTF-8 bytes, as stored strings are measured', async () => {
+  const storage = mapStorage();
+  const first = new QueryClient({ storage });
+  for (let i = 0; i < 10; i++) {
+    first.setQueryData(['wide', i], { i, text: 'é€'.repeat(100) }); // 500 B of UTF-8 in 200 characters
+    await first.flush();
+    await sleep(2);
+  }
+  first.dispose();
+  const utf8 = () => [...storage.map].filter(([k]) => k.startsWith(PREFIX)).reduce((n, [, v]) => n + Buffer.byteLength(v), 0);
+  assert.ok(utf8() > 6_000);
+  for (const read of ['one by one', 'restoreQueries()']) {
+    const client = new QueryClient({ storage, persistMaxBytes: 2_600, staleTime: Infinity });
+    if (read === 'one by one') {
+      for (let i = 0; i < 10; i++) await client.ensureQueryData({ queryKey: ['wide', i], queryFn: () => 'net' });
+    } else {
+      assert.equal(await client.restoreQueries(), storedKeys(storage).length);
+    }
+    client.setQueryData(['new', read], 1);
+    await client.flush();
+    assert.ok(utf8() <= 2_600, `${read}: L2 holds ${utf8()} B of UTF-8`);
+    client.dispose();
+  }
+});
+
 test('another keyPrefix is neither counted nor evicted', async () => {
   const storage = mapStorage();
   storage.map.set('other:["big"]', 'y'.repeat(10_000));
