@@ -302,16 +302,24 @@ async function sqCold(db) {
   await sleep(0);
   check('cold stackquery queryFn not called', calls === 0, `${calls} calls`);
   sqDispose(client);
-  // The bulk restore: every stored query of the namespace in one pass (restoreQueries()).
-  const t1 = now();
-  const bulk = sqClient({ storage: new SQ.IndexedDbStorage({ dbName: db, storeName: 'queries' }) });
-  const restored = await bulk.restoreQueries();
-  const restoreMs = now() - t1;
-  const some = COLD_KEYS.map((k) => bulk.getQueryData(todoKey(k)));
-  check('cold stackquery restoreQueries()', restored === PERSIST_N && bulk.size === PERSIST_N
-    && some.every((d, i) => d?.id === COLD_KEYS[i]), `restored ${restored}, size ${bulk.size}`);
-  sqDispose(bulk);
-  return { oneMs: median(one), allMs, storageCallsAll: reads, restoreMs };
+  return { oneMs: median(one), allMs, storageCallsAll: reads };
+}
+
+// The bulk restore, every stored query of the namespace in one pass (restoreQueries()), as
+// many times per round as TanStack's whole-client restore below and in the same way: one
+// settle before the first, each client disposed before the next; the median.
+async function sqRestoreAll(db) {
+  const times = [];
+  for (const k of COLD_KEYS) {
+    const t0 = now();
+    const bulk = sqClient({ storage: new SQ.IndexedDbStorage({ dbName: db, storeName: 'queries' }) });
+    const restored = await bulk.restoreQueries();
+    times.push(now() - t0);
+    check('cold stackquery restoreQueries()', restored === PERSIST_N && bulk.size === PERSIST_N
+      && bulk.getQueryData(todoKey(k))?.id === k, `restored ${restored}, size ${bulk.size}`);
+    sqDispose(bulk);
+  }
+  return median(times);
 }
 
 // 500 observers mounting at once on cold keys (a list page after a reload): the time until
@@ -626,6 +634,7 @@ async function speed() {
     res.persistTsClient = await one(() => tsClientPersist(db('tsc')));
 
     [res.coldSq, res.coldTsQuery] = await both(() => sqCold(db('sq')), () => tsQueryCold(db('tsq')));
+    res.restoreSq = await one(() => sqRestoreAll(db('sq')));
     res.coldTsClient = await one(() => tsClientCold(db('tsc')));
     res.restoreRaw = await one(() => rawRestore(db('raw')));
     [res.obsColdSq, res.obsColdTs] = await both(() => sqColdObservers(db('sq')), () => tsColdObservers(db('tsq')));
