@@ -1188,11 +1188,7 @@ impl Persister {
     /// order; a storage that cannot list keys is read through the namespace index. Empty
     /// while L2 is backing off or when the read fails.
     pub async fn read_namespace(self: &Rc<Self>) -> Listed {
-        let none = || Listed {
-            keys: Vec::new(),
-            js_keys: None,
-            values: js_sys::Array::new(),
-        };
+        let none = || Listed::of(Vec::new(), Array::new());
         if !self.health.borrow().available(now()) {
             return none();
         }
@@ -1204,11 +1200,7 @@ impl Persister {
             let hashes = self.stored_index(&self.ns.index_key()).await?;
             let keys: Vec<String> = hashes.iter().map(|h| self.storage_key(h)).collect();
             let values = self.opts.backend.get_many(&keys).await?;
-            Ok(Listed {
-                keys,
-                js_keys: None,
-                values,
-            })
+            Ok(Listed::of(keys, values))
         };
         match bounded(read, self.opts.timeout_ms, "get").await {
             Ok(mut listed) => {
@@ -1236,21 +1228,13 @@ impl Persister {
         t: f64,
     ) -> Vec<Option<(Restored, JsValue)>> {
         let counting = self.budget.borrow().is_some();
-        let quick = match &listed.js_keys {
-            Some(keys) => {
-                self.quick
-                    .read(&listed.values, keys, picked, self.prefix_units, counting)
-            }
-            None => {
-                let hashes = Array::new();
-                for &i in picked {
-                    let hash = listed.keys.get(i as usize).map_or("", String::as_str);
-                    hashes.set(i, JsValue::from_str(hash));
-                }
-                self.quick
-                    .read(&listed.values, &hashes, picked, 0, counting)
-            }
-        };
+        let quick = self.quick.read(
+            &listed.values,
+            &listed.js_keys,
+            picked,
+            self.prefix_units,
+            counting,
+        );
         let mut decoded = Vec::with_capacity(picked.len());
         for (j, &i) in picked.iter().enumerate() {
             let hash = listed.keys.get(i as usize).map_or("", String::as_str);
@@ -1262,10 +1246,8 @@ impl Persister {
                 None => {
                     let raw = listed.values.get(i);
                     let restored = self.decode_exactly(hash, raw, t);
-                    let key = match &listed.js_keys {
-                        Some(keys) => json_slice::parse_from(&keys.get(i), self.prefix_units).ok(),
-                        None => JSON::parse(hash).ok(),
-                    };
+                    let key =
+                        json_slice::parse_from(&listed.js_keys.get(i), self.prefix_units).ok();
                     restored.zip(key)
                 }
             };

@@ -59,12 +59,24 @@ fn version_args(version: Option<Version>) -> (JsValue, JsValue) {
 }
 
 /// Entries listed and read in one pass: their storage keys (copied into wasm) and raw
-/// values, in the same order, and the keys as the JS strings the storage gave, when it
-/// gave them (IndexedDB), so that a key can be parsed without crossing back out.
+/// values, in the same order, and the keys as JS strings too, so that the quick read
+/// and a key's parse need no copy back out.
 pub struct Listed {
     pub keys: Vec<String>,
-    pub js_keys: Option<Array>,
+    pub js_keys: Array,
     pub values: Array,
+}
+
+impl Listed {
+    /// Keys read from the storage as Rust strings, with their values.
+    pub fn of(keys: Vec<String>, values: Array) -> Listed {
+        let js_keys = js_strings(keys.iter().map(|k| Some(k.as_str())));
+        Listed {
+            keys,
+            js_keys,
+            values,
+        }
+    }
 }
 
 /// The keys of `ops`, and their values (`undefined` for a delete).
@@ -245,9 +257,8 @@ impl StorageObject {
     }
 
     /// Every entry whose key starts with `prefix`: its keys and, in the same order, its
-    /// raw values (the bulk restore). IndexedDB reads both in one transaction (and hands
-    /// over its JS key strings too); the others list their keys, then read them in one
-    /// batch. `None` when the storage cannot list its keys.
+    /// raw values (the bulk restore). IndexedDB reads both in one transaction; the others
+    /// list their keys, then read them in one batch. `None` when the storage cannot list its keys.
     pub async fn entries(&self, prefix: &str) -> Result<Option<Listed>, JsValue> {
         if let Some(f) = self.method("__entries") {
             let pair = JsFuture::from(self.invoke(&f, &[&JsValue::from_str(prefix)])?).await?;
@@ -259,7 +270,7 @@ impl StorageObject {
                 .collect();
             return Ok(Some(Listed {
                 keys,
-                js_keys: Some(js_keys),
+                js_keys,
                 values: pair.get(1).dyn_into()?,
             }));
         }
@@ -267,11 +278,7 @@ impl StorageObject {
             return Ok(None);
         };
         let values = self.get_many(&keys).await?;
-        Ok(Some(Listed {
-            keys,
-            js_keys: None,
-            values,
-        }))
+        Ok(Some(Listed::of(keys, values)))
     }
 
     /// What tabs sharing this storage have in common (`database/store`), where it is
