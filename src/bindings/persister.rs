@@ -1245,10 +1245,10 @@ impl Persister {
                 }
                 None => {
                     let raw = listed.values.get(i);
-                    let restored = self.decode_exactly(hash, raw, t);
-                    let key =
-                        json_slice::parse_from(&listed.js_keys.get(i), self.prefix_units).ok();
-                    restored.zip(key)
+                    self.decode_exactly(hash, raw, t).and_then(|r| {
+                        let key = json_slice::parse_from(&listed.js_keys.get(i), self.prefix_units);
+                        Some((r, key.ok()?))
+                    })
                 }
             };
             decoded.push(one);

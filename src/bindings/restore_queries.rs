@@ -165,8 +165,7 @@ fn restore_namespace(inner: Rc<Inner>, prefix: Option<String>) -> Promise {
         let mut picked: Vec<u32> = Vec::with_capacity(CHUNK);
         'listed: while next < listed.keys.len() {
             picked.clear();
-            while next < listed.keys.len() && picked.len() < CHUNK {
-                let hash = &listed.keys[next];
+            while let Some(hash) = listed.keys.get(next).filter(|_| picked.len() < CHUNK) {
                 if hash.starts_with('[')
                     && prefix.as_deref().is_none_or(|p| under(hash, p))
                     && !persister.has_pending(hash)
@@ -185,7 +184,9 @@ fn restore_namespace(inner: Rc<Inner>, prefix: Option<String>) -> Promise {
                 let Some((restored, key)) = read else {
                     continue;
                 };
-                let hash = std::mem::take(&mut listed.keys[i as usize]);
+                let Some(hash) = listed.keys.get_mut(i as usize).map(std::mem::take) else {
+                    continue;
+                };
                 // The stored hash is the key's canonical JSON, checked by the envelope.
                 let o = QueryOptions::for_key(key, hash, inner.defaults());
                 count += u32::from(take(&inner, &o, Some(restored), t)?);

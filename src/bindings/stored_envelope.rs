@@ -56,15 +56,19 @@ impl QuickReads {
         if data.is_undefined() {
             return None;
         }
-        let n = self.numbers.get(j * NUMBERS..(j + 1) * NUMBERS)?;
+        let &[updated_at, invalidated, expires_at, rev, bytes] =
+            self.numbers.get(j * NUMBERS..(j + 1) * NUMBERS)?
+        else {
+            return None;
+        };
         Some(QuickRead {
             data,
             key: self.read.get((self.picked + j) as u32),
-            updated_at: n[0],
-            is_invalidated: n[1] != 0.0,
-            expires_at: n[2],
-            rev: n[3],
-            bytes: n[4] as usize,
+            updated_at,
+            is_invalidated: invalidated != 0.0,
+            expires_at,
+            rev,
+            bytes: bytes as usize,
         })
     }
 }
