@@ -36,6 +36,14 @@ engine=$pkg/.engine
 wasm-bindgen --target web --out-dir "$engine" --out-name stackquery "$wasm"
 wasm-opt -Os --converge --strip-debug --strip-producers --strip-target-features \
   "$engine/stackquery_bg.wasm" -o "$engine/stackquery_bg.wasm"
+# The entries carry that .wasm LZMA-packed (`xz`), and its decoder as a wasm module of its
+# own (unlzma/, a crate apart: no_std, no allocator, a 64 KB stack), built here with the
+# default toolchain; a copy stays in target/unlzma/ for tests/node/unlzma.test.mjs.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-arg=-zstack-size=65536" \
+  cargo build --manifest-path unlzma/Cargo.toml --target-dir target/unlzma --release --target wasm32-unknown-unknown --quiet
+wasm-opt -O3 --strip-debug --strip-producers --strip-target-features \
+  target/unlzma/wasm32-unknown-unknown/release/unlzma.wasm -o target/unlzma/unlzma.wasm
+cp target/unlzma/unlzma.wasm "$engine/unlzma.wasm"
 # The entries (scripts/bundle-entries.mjs): the JS face, the glue and the .wasm, one file
 # per kind of host, the .wasm inlined except for Workers.
 node scripts/bundle-entries.mjs "$pkg" "$engine"

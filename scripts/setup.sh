@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything building and testing stackquery needs, skipping what is present:
-# Debian's Chromium, chromedriver and redis-server, the wasm32 target, a pinned nightly with rust-src,
+# Debian's Chromium, chromedriver, redis-server and xz, the wasm32 target, a pinned nightly with rust-src,
 # wasm-bindgen-cli (the version in Cargo.lock) and the npm dev tools (npm ci). Safe to run
 # repeatedly.
 set -euo pipefail
@@ -13,6 +13,7 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v chromedriver >/dev/null || missing+=(chromium-driver) # the Rust face's wasm-bindgen-test suite
+command -v xz >/dev/null || missing+=(xz-utils) # build-package.sh packs the .wasm with LZMA
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   sudo_ apt-get update -qq

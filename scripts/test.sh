@@ -14,8 +14,10 @@ bash scripts/setup.sh
 logs=$(mktemp -d)
 step() { printf '\n== %s\n' "$1"; }
 
-step "native: the core, the engine and the Rust face (cargo test); the crate packages and documents clean"
+step "native: the core, the engine and the Rust face (cargo test), the package's LZMA decoder; the crate packages and documents clean"
 cargo test --lib --test tanstack_vectors --test key_fuzz 2>&1 | tee "$logs/native.log"
+# The package's LZMA decoder (unlzma/, a crate apart) against what xz writes.
+cargo test --manifest-path unlzma/Cargo.toml --target-dir target/unlzma 2>&1 | tee -a "$logs/native.log"
 
 # The crate is publishable, and its docs build clean for both targets.
 cargo package --allow-dirty --quiet

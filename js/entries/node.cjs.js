@@ -3,10 +3,10 @@
 // face, glue and inlined .wasm as the ES module entry (web.js), instantiated synchronously
 // as the module loads.
 import { initSync } from 'stackquery:engine';
-import { wasmText, wasmSize } from 'stackquery:wasm-data';
+import * as wasmData from 'stackquery:wasm-data';
 import { inlineWasmBytes } from './inline_wasm.js';
 
-initSync({ module: new WebAssembly.Module(inlineWasmBytes(wasmText, wasmSize)) });
+initSync({ module: new WebAssembly.Module(inlineWasmBytes(wasmData)) });
 
 /** `stackquery/web`'s `init`, kept for earlier code: the engine is already there. */
 export default async function init() {

@@ -10,20 +10,23 @@
 // `init` and `initSync` otherwise return the engine at once: they stay for code written
 // for the versions that had to call one first.
 import glueInit, { initSync as glueInitSync } from 'stackquery:engine';
-import { wasmText, wasmSize } from 'stackquery:wasm-data';
-import { inlineWasmBytes } from './inline_wasm.js';
+import * as wasmData from 'stackquery:wasm-data';
+import { inlineWasmBytes, inlineWasmBytesAsync } from './inline_wasm.js';
 import { assertEngineReady, engineLoading } from '../face/engine_ready.js';
 
 let loading = null; // the engine's promise, only where the synchronous compile was refused
 
 function instantiate() {
-  const bytes = inlineWasmBytes(wasmText, wasmSize);
+  let bytes;
   let module;
   try {
+    // Two synchronous compiles, either of which such a host refuses: the .wasm's decoder
+    // (inline_wasm.js), then the .wasm.
+    bytes = inlineWasmBytes(wasmData);
     module = new WebAssembly.Module(bytes);
   } catch (refused) {
     if (!(refused instanceof RangeError)) throw refused;
-    loading = glueInit({ module_or_path: bytes });
+    loading = (bytes ? Promise.resolve(bytes) : inlineWasmBytesAsync(wasmData)).then((b) => glueInit({ module_or_path: b }));
     loading.catch(() => {}); // reported by init() and by the next client made
     engineLoading(loading);
     return;

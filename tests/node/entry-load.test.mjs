@@ -53,6 +53,30 @@ test('a host that refuses synchronous compiles gets the engine asynchronously: a
   assert.equal(out.again, true, 'init() resolves to the same engine every time');
 });
 
+test('a host that compiles the small decoder synchronously but refuses the engine gets the engine asynchronously', async () => {
+  // The decoder (a few KB) is compiled, the .wasm it unpacks (287 KB) refused: the unpacked
+  // bytes go to the asynchronous instantiation, not unpacked again.
+  const out = await node(`
+    const Real = WebAssembly.Module;
+    let refused = 0;
+    let compiled = 0;
+    WebAssembly.Module = function Module(bytes) {
+      if (bytes.byteLength > 100_000) {
+        refused++;
+        throw new RangeError('WebAssembly.Module(): sync compile refused (injected)');
+      }
+      compiled++;
+      return new Real(bytes);
+    };
+    WebAssembly.Module.prototype = Real.prototype;
+    const lib = await import(${JSON.stringify(entry)});
+    await lib.default();
+    const data = await new lib.QueryClient().fetchQuery({ queryKey: ['a'], queryFn: async () => 'there' });
+    console.log(JSON.stringify({ refused, compiled, data }));
+  `);
+  assert.deepEqual(out, { refused: 1, compiled: 1, data: 'there' });
+});
+
 test('where the asynchronous instantiation fails too, init() and the next client say why; nothing goes unhandled', async () => {
   const out = await node(`
     let unhandled = 0;
