@@ -17,8 +17,9 @@
 // and Parcel would try to resolve, and Rollup and esbuild would leave dangling) is cut.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { renameInGlue, shortenImportNames } from './short_import_names.mjs';
 
 const [pkgArg, glueArg] = process.argv.slice(2);
 const pkg = resolve(pkgArg ?? 'pkg');
@@ -27,7 +28,10 @@ const glue = join(glueDir, 'stackquery.js');
 const wasmFile = join(glueDir, 'stackquery_bg.wasm');
 const entries = resolve('js/entries');
 
-const wasm = readFileSync(wasmFile);
+// The .wasm's imports from the glue get short names (short_import_names.mjs), in the file
+// itself (Workers load it as it is) and in the glue below.
+const { wasm, renamed } = shortenImportNames(readFileSync(wasmFile));
+writeFileSync(wasmFile, wasm);
 // The .wasm travels LZMA-packed (raw LZMA1, no header: js/entries/unlzma.js): 98 KB where
 // deflate -9 took 122 KB. lc=4 lp=0 pb=0 suit wasm's byte-oriented code best (measured:
 // 0.3% below xz's defaults); the dictionary holds the whole .wasm.
@@ -56,7 +60,7 @@ const engine = {
       if (args.path !== glue) return undefined;
       const source = readFileSync(glue, 'utf8');
       if (!source.includes(DEFAULT_URL)) throw new Error(`the glue no longer has ${DEFAULT_URL}: check what init() defaults to`);
-      return { contents: source.replace(DEFAULT_URL, 'undefined'), loader: 'js' };
+      return { contents: renameInGlue(source.replace(DEFAULT_URL, 'undefined'), renamed), loader: 'js' };
     });
   },
 };
