@@ -1,7 +1,7 @@
 // Unpacks the engine's .wasm, which the build packs with raw LZMA (`xz --format=raw
 // --lzma1`: 98 KB where deflate takes 122 KB, and that is most of what a page downloads).
 // No host decodes LZMA natively, so the package carries a decoder of its own, itself a
-// small wasm module (unlzma/, about 5 KB) that runs at once, synchronously: the entry
+// small wasm module (unlzma/, about 6 KB) that runs at once, synchronously: the entry
 // modules instantiate the engine while they load (see inline_wasm.js).
 
 const PAGE = 65_536;

@@ -3,18 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueryClient } from '../../pkg/nodejs/stackquery.js';
-
-/** get/set/delete/keys over a Map. */
-function mapStorage() {
-  const map = new Map();
-  return {
-    map,
-    async get(k) { return map.get(k) ?? null; },
-    async set(k, v) { map.set(k, v); },
-    async delete(k) { map.delete(k); },
-    async keys(p) { return [...map.keys()].filter((k) => k.startsWith(p)); },
-  };
-}
+import { mapStorage } from '../support/map-storage.mjs';
 
 const PREFIX = 'stackquery:[';
 const storedBytes = (s) => [...s.map].filter(([k]) => k.startsWith(PREFIX)).reduce((n, [, v]) => n + v.length, 0);

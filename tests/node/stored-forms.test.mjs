@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueryClient } from '../../pkg/nodejs/stackquery.js';
+import { mapStorage } from '../support/map-storage.mjs';
 
 const KEY = ['t', 1];
 const STORED_KEY = 'stackquery:["t",1]';
@@ -55,17 +56,6 @@ const FORMS = [
   ['text after the closing brace', `${written()}x`, CORRUPT],
   ['cut short', written().slice(0, -1), CORRUPT],
 ];
-
-function mapStorage(entries) {
-  const map = new Map(entries);
-  return {
-    map,
-    async get(k) { return map.get(k) ?? null; },
-    async set(k, v) { map.set(k, v); },
-    async delete(k) { map.delete(k); },
-    async keys(prefix) { return [...map.keys()].filter((k) => k.startsWith(prefix)); },
-  };
-}
 
 const client = (storage, reports) => new QueryClient({
   storage, buster: BUSTER, staleTime: Infinity, onStorageError: (e, op, key) => reports.push(`${op} ${key}: ${e.message}`),
