@@ -1,7 +1,7 @@
 // The messages a tab sends the others sharing its store about one query
 // (src/bindings/broadcast.rs says what each field means): made here, one object literal
-// each, rather than field by field from wasm, so a loop of 10,000 `setQueryData` with
-// cross-tab sync costs one call into JS a write, not six.
+// each, rather than field by field from wasm: one call into JS a change, not six. They
+// are made only when posted: while no other tab listens, changes wait in wasm memory.
 
 /** New settled data (or an invalidation) of query `h` at version (`u`, `r`). */
 export function putMessage(h, d, u, i, r) {
