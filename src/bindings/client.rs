@@ -5,7 +5,6 @@
 //! borrow the cache briefly; user callbacks run after the borrow ends.
 
 use std::cell::{Cell, RefCell, RefMut};
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Function, Object, Promise};
@@ -30,6 +29,7 @@ use super::persister::{PersistOptions, Persister, Restored};
 use super::{managers, promise, reentry, structural, timer};
 use crate::core::cache::CacheError;
 use crate::core::filters::QueryType;
+use crate::core::fxhash::FxHashMap;
 use crate::core::gc::rearm;
 use crate::core::mutation::Scopes;
 use crate::core::network::NetworkMode;
@@ -94,14 +94,14 @@ pub struct Inner {
     /// Held strongly while mounted, as TanStack's query holds its observers: an observer
     /// somebody subscribed to keeps notifying even when JS dropped the object itself
     /// (`client.watch(opts).subscribe(fn)`), until it is unsubscribed or destroyed.
-    observers: RefCell<HashMap<String, Vec<Rc<ObserverInner>>>>,
+    observers: RefCell<FxHashMap<String, Vec<Rc<ObserverInner>>>>,
     /// Mutations running now (`isMutating()`).
     pub mutating: Cell<u32>,
     /// Mutations paused for the network (`resumePausedMutations()`).
     pub paused_mutations: PausedMutations,
     scopes: RefCell<Scopes>,
     /// Mutations waiting for their scope, by ticket: resolving lets them start.
-    scope_waiters: RefCell<HashMap<u64, Function>>,
+    scope_waiters: RefCell<FxHashMap<u64, Function>>,
     next_ticket: Cell<u64>,
     /// Cross-tab sync (`crossTab`, on with IndexedDB where `BroadcastChannel` exists).
     cross_tab: RefCell<Option<CrossTab>>,
@@ -656,11 +656,11 @@ impl QueryClient {
                 disposed: Cell::new(false),
                 noop: NOOP.with(Function::clone),
                 persister,
-                observers: RefCell::new(HashMap::new()),
+                observers: RefCell::new(FxHashMap::default()),
                 mutating: Cell::new(0),
                 paused_mutations: PausedMutations::default(),
                 scopes: RefCell::new(Scopes::default()),
-                scope_waiters: RefCell::new(HashMap::new()),
+                scope_waiters: RefCell::new(FxHashMap::default()),
                 next_ticket: Cell::new(0),
                 cross_tab: RefCell::new(None),
                 face: FaceSlots::default(),
@@ -1230,7 +1230,7 @@ impl QueryClient {
         self.inner.face.changed();
         let observers = match self.inner.observers.try_borrow_mut() {
             Ok(mut observers) => std::mem::take(&mut *observers),
-            Err(_) => HashMap::new(),
+            Err(_) => FxHashMap::default(),
         };
         for observer in observers.into_values().flatten() {
             observer.release_for_dispose();
@@ -1238,7 +1238,7 @@ impl QueryClient {
         // Mutations waiting for their scope go on, and find the client disposed.
         let waiters = match self.inner.scope_waiters.try_borrow_mut() {
             Ok(mut waiters) => std::mem::take(&mut *waiters),
-            Err(_) => HashMap::new(),
+            Err(_) => FxHashMap::default(),
         };
         release_removed(removed);
         for waiter in waiters.into_values() {

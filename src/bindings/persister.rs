@@ -10,7 +10,6 @@
 //! and the next call after the back-off probes it.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::{pin, Pin};
 use std::rc::Rc;
@@ -34,6 +33,7 @@ use super::storage::{
 };
 use super::stored_envelope::{QuickRead, QuickReader};
 use super::timer::Sleep;
+use crate::core::fxhash::FxHashMap;
 use crate::core::persist::byte_budget::ByteBudget;
 use crate::core::persist::envelope::{self, EnvelopeMeta, Rejection};
 use crate::core::persist::health::Health;
@@ -237,7 +237,7 @@ pub struct Persister {
     written: Cell<u32>,
     written_at_exit: Cell<Option<u32>>,
     /// Reads in progress, by hash: concurrent cold readers share one storage call.
-    reads: RefCell<HashMap<String, Promise>>,
+    reads: RefCell<FxHashMap<String, Promise>>,
     /// The cold reads of this turn, read in one storage call ([`read_batch`]).
     batch: ReadBatch,
     /// With `persistMaxBytes`: the namespace's entry sizes and what to evict.
@@ -269,9 +269,9 @@ struct InFlight {
 #[derive(Default)]
 struct LateWrites {
     /// Keys of unsettled given-up writes, with how many such writes hold each.
-    outstanding: HashMap<String, u32>,
+    outstanding: FxHashMap<String, u32>,
     /// The last op written for an outstanding key since.
-    since: HashMap<String, Op<Entry>>,
+    since: FxHashMap<String, Op<Entry>>,
 }
 
 impl Persister {
@@ -297,7 +297,7 @@ impl Persister {
             other_tabs: Cell::new(false),
             written: Cell::new(0),
             written_at_exit: Cell::new(None),
-            reads: RefCell::new(HashMap::new()),
+            reads: RefCell::new(FxHashMap::default()),
             batch: ReadBatch::default(),
             budget,
             quick,
@@ -636,27 +636,28 @@ impl Persister {
             self.index_new_hashes(&batch)
                 .await
                 .map_err(|e| ("set", e))?;
-            if !ops.is_empty() {
-                self.count_call();
-                let written = self.write_bounded(&ops, &order, &hashes, label).await;
-                if let Err(e) = &written {
-                    if error_name(e).as_deref() == Some("QuotaExceededError")
-                        && self.evict_oldest().await
-                    {
-                        // The store was full: say so, even when the retry succeeds.
-                        if let Some((h, _)) = batch.ops.first() {
-                            self.report(e, label, &self.storage_key(h));
-                        }
-                        self.count_call();
-                        return self
-                            .write_bounded(&ops, &order, &hashes, label)
-                            .await
-                            .map_err(|e| (label, e));
-                    }
+            // A full store is tried once more after evicting the oldest entries.
+            let mut evicted = false;
+            loop {
+                if ops.is_empty() {
+                    return Ok(());
                 }
-                written.map_err(|e| (label, e))?;
+                self.count_call();
+                let Err(e) = self.write_bounded(&ops, &order, &hashes, label).await else {
+                    return Ok(());
+                };
+                if evicted
+                    || error_name(&e).as_deref() != Some("QuotaExceededError")
+                    || !self.evict_oldest().await
+                {
+                    return Err((label, e));
+                }
+                evicted = true;
+                // The store was full: say so, even when the retry succeeds.
+                if let Some((h, _)) = batch.ops.first() {
+                    self.report(&e, label, &self.storage_key(h));
+                }
             }
-            Ok(())
         }
         .await;
         self.in_flight.borrow_mut().take();

@@ -56,6 +56,10 @@ impl Hasher for FxHasher {
 /// `HashMap<K, V, FxBuild>`.
 pub type FxBuild = BuildHasherDefault<FxHasher>;
 
+/// A map hashed with [`FxHasher`]. Every map of the library is one: each other hasher would
+/// be code of its own in the `.wasm` (SipHash and its random keys).
+pub type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

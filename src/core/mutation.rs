@@ -7,7 +7,9 @@
 //! under the same [`crate::core::retry`] policy as queries; callbacks never count as
 //! failures of the mutation function.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::core::fxhash::FxHashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 /// Where a mutation stands (TanStack's `status`).
@@ -166,7 +168,7 @@ impl<D, E, V, C> MutationState<D, E, V, C> {
 #[derive(Default, Debug)]
 pub struct Scopes {
     /// Per scope: the run going now, then those waiting.
-    queues: HashMap<String, VecDeque<u64>>,
+    queues: FxHashMap<String, VecDeque<u64>>,
 }
 
 impl Scopes {

@@ -13,7 +13,7 @@
 //! counts its UTF-16 length, which equals its UTF-8 length for ASCII JSON). The limit
 //! is a soft one: it holds after each batch, not during it.
 
-use std::collections::HashMap;
+use crate::core::fxhash::FxHashMap;
 
 /// One entry as the budget sees it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -27,7 +27,7 @@ struct Sized {
 #[derive(Debug)]
 pub struct ByteBudget {
     max: usize,
-    entries: HashMap<String, Sized>,
+    entries: FxHashMap<String, Sized>,
     total: usize,
     loaded: bool,
 }
@@ -37,7 +37,7 @@ impl ByteBudget {
     pub fn new(max: usize) -> ByteBudget {
         ByteBudget {
             max,
-            entries: HashMap::new(),
+            entries: FxHashMap::default(),
             total: 0,
             loaded: false,
         }

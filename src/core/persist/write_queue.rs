@@ -10,7 +10,7 @@
 //! namespace is a barrier: writes queued before it are dropped, writes after it land
 //! after it.
 
-use std::collections::HashMap;
+use crate::core::fxhash::FxHashMap;
 
 /// What a batch does to one hash.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,10 +42,10 @@ pub struct Batch<P> {
 #[derive(Debug)]
 /// The queue itself.
 pub struct WriteQueue<P> {
-    pending: HashMap<String, (u64, Op<P>)>,
+    pending: FxHashMap<String, (u64, Op<P>)>,
     pending_clear: bool,
     /// What the batch being written does, per hash (for [`WriteQueue::pending`]).
-    in_flight: Option<HashMap<String, Pending>>,
+    in_flight: Option<FxHashMap<String, Pending>>,
     in_flight_clear: bool,
     next_seq: u64,
 }
@@ -53,7 +53,7 @@ pub struct WriteQueue<P> {
 impl<P> Default for WriteQueue<P> {
     fn default() -> Self {
         WriteQueue {
-            pending: HashMap::new(),
+            pending: FxHashMap::default(),
             pending_clear: false,
             in_flight: None,
             in_flight_clear: false,
