@@ -19,7 +19,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { renameInGlue, shortenImportNames } from './short_import_names.mjs';
+import { renameInGlue, shortenWasmNames } from './short_wasm_names.mjs';
 
 const [pkgArg, glueArg] = process.argv.slice(2);
 const pkg = resolve(pkgArg ?? 'pkg');
@@ -28,9 +28,9 @@ const glue = join(glueDir, 'stackquery.js');
 const wasmFile = join(glueDir, 'stackquery_bg.wasm');
 const entries = resolve('js/entries');
 
-// The .wasm's imports from the glue get short names (short_import_names.mjs), in the file
-// itself (Workers load it as it is) and in the glue below.
-const { wasm, renamed } = shortenImportNames(readFileSync(wasmFile));
+// The .wasm's imports from the glue and its exports get short names (short_wasm_names.mjs),
+// in the file itself (Workers load it as it is) and in the glue below.
+const { wasm, ...renamed } = shortenWasmNames(readFileSync(wasmFile));
 writeFileSync(wasmFile, wasm);
 // The .wasm travels LZMA-packed (raw LZMA1, no header: js/entries/unlzma.js): 98 KB where
 // deflate -9 took 122 KB. lc=4 lp=0 pb=0 suit wasm's byte-oriented code best (measured:
