@@ -5,6 +5,8 @@
 //   in the .wasm's import section and as a key of the glue's import object, and its hash
 //   packs to nothing smaller. Renamed `a`, `b`, … in both: about 3 KB less in the entry
 //   after gzip.
+// - Import modules: `./stackquery_bg.js`, written before each of those 104 names, and the
+//   snippets'; renamed too, in the import section and as keys of the glue's import object.
 // - Exports: the glue reaches each of the .wasm's exports as `wasm.<name>`
 //   (`queryclient_setQueryData`, `__wbindgen_malloc`, closures' `…invoke__h<16 hex>`:
 //   66 names, 1.6 KB); renamed `a`, `b`, … in the export section and in every `wasm.<name>`.
@@ -74,12 +76,14 @@ function rewriteVector(body, rewrite) {
 }
 
 /**
- * `wasm` (bytes) with the glue module's import names and every export name shortened,
- * and the renamings (`Map`s old → new: `imports`, `exports`) for the glue's source.
+ * `wasm` (bytes) with its import modules, the glue module's import names and every
+ * export name shortened, and the renamings (`Map`s old → new: `modules`, `imports`,
+ * `exports`) for the glue's source.
  */
 export function shortenWasmNames(wasm) {
   const utf8 = new TextDecoder();
   const encoder = new TextEncoder();
+  const modules = new Map();
   const imports = new Map();
   const exports = new Map();
   const name = (body, at) => {
@@ -106,7 +110,8 @@ export function shortenWasmNames(wasm) {
           if (!imports.has(field)) imports.set(field, shortName(imports.size));
           renamed = imports.get(field);
         }
-        return [[...b.subarray(i, m), ...named(renamed), ...b.subarray(f, descriptionEnd)], descriptionEnd];
+        if (!modules.has(module)) modules.set(module, shortName(modules.size));
+        return [[...named(modules.get(module)), ...named(renamed), ...b.subarray(f, descriptionEnd)], descriptionEnd];
       });
     } else if (id === 7) {
       body = rewriteVector(body, (b, i) => {
@@ -121,19 +126,25 @@ export function shortenWasmNames(wasm) {
   }
   const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
   parts.reduce((offset, part) => (out.set(part, offset), offset + part.length), 0);
-  return { wasm: out, imports, exports };
+  return { wasm: out, modules, imports, exports };
 }
 
 const literal = (name) => name.replace(/\$/g, '\\$');
 
 /**
  * The glue's `source` with the import object's keys and its `wasm.<export>` uses renamed
- * as the .wasm's were. An import the glue does not name exactly once stops the build.
+ * as the .wasm's were, and the import object's module keys. An import or a module the
+ * glue does not name exactly once stops the build.
  * The glue (wasm-bindgen's) reaches the exports only as `wasm.<name>`; the package's
  * tests load every entry, so a use of another form would fail them.
  */
-export function renameInGlue(source, { imports, exports }) {
+export function renameInGlue(source, { modules, imports, exports }) {
   let result = source;
+  for (const [from, to] of modules) {
+    const key = `${JSON.stringify(from)}:`;
+    if (result.split(key).length !== 2) throw new Error(`short_wasm_names: the glue's imports do not have ${key} once`);
+    result = result.replace(key, () => `${JSON.stringify(to)}:`);
+  }
   for (const [from, to] of imports) {
     const key = new RegExp(`\\b${literal(from)}\\b`, 'g');
     const found = result.match(key)?.length ?? 0;
