@@ -133,6 +133,18 @@ export async function writeBehindBatchesAThousandWrites(make, lib) {
   assert(writes <= 3, `2,000 setQueryData calls became ${writes} storage writes`);
   eq(storage.map.size, 1000, 'all 1,000 keys stored');
   eq(JSON.parse(storage.map.get('stackquery:["item",7]')).data.last, true, 'the last value won');
+  // A batch's TTLs reach setMany with its entries, and its removals deleteMany.
+  storage.ttls.length = 0;
+  const timed = make({ storage, persistMaxAge: 60_000 });
+  timed.setQueryData(['timed', 1], 1);
+  timed.setQueryData(['timed', 2], 2);
+  await timed.flush();
+  timed.removeQueries({ queryKey: ['timed', 1] });
+  timed.setQueryData(['timed', 3], 3);
+  await timed.flush();
+  eq(storage.ttls, [60, 60, 60], 'each entry with its TTL in seconds');
+  eq([storage.map.has('stackquery:["timed",1]'), storage.map.has('stackquery:["timed",3]')], [false, true], 'the removal and the put of one batch');
+  assert(storage.calls.deleteMany >= 1, 'the removal went through deleteMany');
 
   // the same against real IndexedDB: all values durable after flush(), in few transactions
   const dbName = freshDb();

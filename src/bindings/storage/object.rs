@@ -22,13 +22,13 @@
 //!   still has to write, in one transaction without the order's reads (`at`, `rev`: as
 //!   for `__writeBatch`).
 
-use js_sys::{Array, Float64Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Float64Array, Function, Promise, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::{Ordered, WriteOp};
 use crate::bindings::convert::js_name;
-use crate::bindings::convert::set_prop;
 use crate::bindings::string_batch::js_strings;
 use crate::core::persist::namespace::entries_under;
 use crate::core::persist::order::Version;
@@ -89,6 +89,13 @@ fn keys_and_values(ops: &[WriteOp]) -> (Array, Array) {
         WriteOp::Delete { .. } => None,
     });
     (js_strings(keys), js_strings(values))
+}
+
+#[wasm_bindgen(module = "/js/storage_entries.js")]
+extern "C" {
+    /// The `{ key, value, ttl }` entries of a batch's puts, for `setMany`.
+    #[wasm_bindgen(js_name = putEntries)]
+    fn put_entries(keys: &Array, values: &Array, ttls: &Float64Array) -> Array;
 }
 
 impl StorageObject {
@@ -173,37 +180,39 @@ impl StorageObject {
             return JsFuture::from(self.invoke(&f, &args)?).await.map(|_| ());
         }
         let (set_many, delete_many) = (self.method("setMany"), self.method("deleteMany"));
-        let (entries, keys, calls) = (Array::new(), Array::new(), Array::new());
-        for op in ops {
+        // The keys and values cross as two string batches, not one string each.
+        let (keys, values) = keys_and_values(ops);
+        let ttls: Vec<f64> = ops
+            .iter()
+            .map(|op| match op {
+                WriteOp::Put { ttl_seconds, .. } => ttl_seconds.unwrap_or(f64::NAN),
+                WriteOp::Delete { .. } => f64::NAN,
+            })
+            .collect();
+        let ttl_of = |i: usize| ttls[i].is_finite().then_some(ttls[i]);
+        let entries = match set_many {
+            Some(_) => put_entries(&keys, &values, &Float64Array::from(ttls.as_slice())),
+            None => Array::new(),
+        };
+        let (deleted, calls) = (Array::new(), Array::new());
+        for (i, op) in ops.iter().enumerate() {
+            let key = keys.get(i as u32);
             match op {
-                WriteOp::Put {
-                    key,
-                    value,
-                    ttl_seconds,
-                } => {
-                    let (key, value) = (JsValue::from_str(key), JsValue::from_str(value));
-                    let ttl = ttl_seconds.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-                    if set_many.is_some() {
-                        let entry = Object::new();
-                        set_prop(&entry, "key", &key);
-                        set_prop(&entry, "value", &value);
-                        set_prop(&entry, "ttl", &ttl);
-                        entries.push(&entry);
-                    } else {
-                        calls.push(&self.call("set", &[&key, &value, &ttl])?.into());
-                    }
+                WriteOp::Put { .. } if set_many.is_none() => {
+                    let ttl = ttl_of(i).map_or(JsValue::UNDEFINED, JsValue::from);
+                    let value = values.get(i as u32);
+                    calls.push(&self.call("set", &[&key, &value, &ttl])?.into());
                 }
-                WriteOp::Delete { key } => {
-                    let key = JsValue::from_str(key);
-                    if delete_many.is_some() {
-                        keys.push(&key);
-                    } else {
-                        calls.push(&self.call("delete", &[&key])?.into());
-                    }
+                WriteOp::Put { .. } => {}
+                WriteOp::Delete { .. } if delete_many.is_some() => {
+                    deleted.push(&key);
+                }
+                WriteOp::Delete { .. } => {
+                    calls.push(&self.call("delete", &[&key])?.into());
                 }
             }
         }
-        for (f, list) in [(set_many, entries), (delete_many, keys)] {
+        for (f, list) in [(set_many, entries), (delete_many, deleted)] {
             if let Some(f) = f.filter(|_| list.length() > 0) {
                 calls.push(&self.invoke(&f, &[&list])?.into());
             }
