@@ -7,9 +7,11 @@
 //   after gzip.
 // - Import modules: `./stackquery_bg.js`, written before each of those 104 names, and the
 //   snippets'; renamed too, in the import section and as keys of the glue's import object.
-// - Exports: the glue reaches each of the .wasm's exports as `wasm.<name>`
-//   (`queryclient_setQueryData`, `__wbindgen_malloc`, closures' `…invoke__h<16 hex>`:
-//   66 names, 1.6 KB); renamed `a`, `b`, … in the export section and in every `wasm.<name>`.
+// - Exported functions: the glue reaches each as `wasm.<name>` (`queryclient_setQueryData`,
+//   `__wbindgen_malloc`, closures' `…invoke__h<16 hex>`: 64 names, 1.6 KB); renamed `a`,
+//   `b`, … in the export section and in every `wasm.<name>`. The memory and the table keep
+//   their names: `init()` returns the exports, and `memory` is read by apps measuring
+//   the engine (the benchmark and the soak test do).
 
 /** The import module of the glue's own functions (wasm-bindgen's `--target web` glue). */
 const GLUE_MODULE = './stackquery_bg.js';
@@ -117,6 +119,7 @@ export function shortenWasmNames(wasm) {
       body = rewriteVector(body, (b, i) => {
         const [field, f] = name(b, i);
         const [, end] = readLeb(b, f + 1); // kind, then index
+        if (b[f] !== 0) return [b.subarray(i, end), end]; // not a function: keeps its name
         exports.set(field, shortName(exports.size));
         return [[...named(exports.get(field)), ...b.subarray(f, end)], end];
       });
