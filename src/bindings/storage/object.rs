@@ -189,7 +189,7 @@ impl StorageObject {
                 WriteOp::Delete { .. } => f64::NAN,
             })
             .collect();
-        let ttl_of = |i: usize| ttls[i].is_finite().then_some(ttls[i]);
+        let ttl_of = |i: usize| ttls.get(i).copied().filter(|t| t.is_finite());
         let entries = match set_many {
             Some(_) => put_entries(&keys, &values, &Float64Array::from(ttls.as_slice())),
             None => Array::new(),
