@@ -8,7 +8,7 @@
 // - Import modules: `./stackquery_bg.js`, written before each of those 104 names, and the
 //   snippets'; renamed too, in the import section and as keys of the glue's import object.
 // - Exported functions: the glue reaches each as `wasm.<name>` (`queryclient_setQueryData`,
-//   `__wbindgen_malloc`, closures' `…invoke__h<16 hex>`: 64 names, 1.6 KB); renamed `a`,
+//   `__wbindgen_malloc`, closures' `…invoke__h<16 hex>`: 65 names, 1.6 KB); renamed `a`,
 //   `b`, … in the export section and in every `wasm.<name>`. The memory and the table keep
 //   their names: `init()` returns the exports, and `memory` is read by apps measuring
 //   the engine (the benchmark and the soak test do).
