@@ -78,8 +78,11 @@ function namespacesOf(key) {
  */
 export function markWritten(store, keys, mark) {
   const byNamespace = new Map();
-  // The namespace the last key had: a batch's keys are nearly always of one, and reusing
-  // its string spares a slice and a hash per key (10,000 keys: 16 → 3 ms in Chromium).
+  // Each key's namespaces as `namespacesOf` finds them, the last one's string reused: a
+  // batch's keys are nearly always of one, and reusing it spares a slice and a hash per
+  // key (10,000 keys, a cold call: 16 → 3 ms in Chromium; 11 → 6 ms in Node, median of 7;
+  // calling `namespacesOf` with the known strings instead allocates an array per key and
+  // took 14 ms).
   let last = '';
   for (const key of keys) {
     if (typeof key !== 'string') continue;

@@ -182,24 +182,26 @@ impl StorageObject {
         let (set_many, delete_many) = (self.method("setMany"), self.method("deleteMany"));
         // The keys and values cross as two string batches, not one string each.
         let (keys, values) = keys_and_values(ops);
-        let ttls: Vec<f64> = ops
-            .iter()
-            .map(|op| match op {
-                WriteOp::Put { ttl_seconds, .. } => ttl_seconds.unwrap_or(f64::NAN),
-                WriteOp::Delete { .. } => f64::NAN,
-            })
-            .collect();
-        let ttl_of = |i: usize| ttls.get(i).copied().filter(|t| t.is_finite());
         let entries = match set_many {
-            Some(_) => put_entries(&keys, &values, &Float64Array::from(ttls.as_slice())),
+            Some(_) => {
+                // No expiry crosses as NaN: `putEntries` makes it an undefined `ttl`.
+                let ttls: Vec<f64> = ops
+                    .iter()
+                    .map(|op| match op {
+                        WriteOp::Put { ttl_seconds, .. } => ttl_seconds.unwrap_or(f64::NAN),
+                        WriteOp::Delete { .. } => f64::NAN,
+                    })
+                    .collect();
+                put_entries(&keys, &values, &Float64Array::from(ttls.as_slice()))
+            }
             None => Array::new(),
         };
         let (deleted, calls) = (Array::new(), Array::new());
         for (i, op) in ops.iter().enumerate() {
             let key = keys.get(i as u32);
             match op {
-                WriteOp::Put { .. } if set_many.is_none() => {
-                    let ttl = ttl_of(i).map_or(JsValue::UNDEFINED, JsValue::from);
+                WriteOp::Put { ttl_seconds, .. } if set_many.is_none() => {
+                    let ttl = ttl_seconds.map_or(JsValue::UNDEFINED, JsValue::from);
                     let value = values.get(i as u32);
                     calls.push(&self.call("set", &[&key, &value, &ttl])?.into());
                 }
