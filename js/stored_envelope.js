@@ -9,6 +9,8 @@
 // out of range, a key or data nested deeper than the engine reads. So whatever this
 // accepts, the exact reader accepts too, with the same fields, key and data.
 
+import { utf8Length } from './utf8_length.js';
+
 const HEAD = '{"v":1,"key":';
 const MAX_REV = 2 ** 53 - 1;
 // The envelope object is level 1 of the engine's 256 (envelope.rs MAX_DEPTH).
@@ -111,23 +113,4 @@ function nestsWithin(text, from, to) {
     }
   }
   return true;
-}
-
-// Any character beyond ASCII (the test is quicker than the count).
-const NOT_ASCII = /[^\x00-\x7f]/;
-
-/** The bytes of `s` in UTF-8, a lone surrogate counted as U+FFFD (three). */
-function utf8Length(s) {
-  if (!NOT_ASCII.test(s)) return s.length;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
 }

@@ -19,6 +19,7 @@ mod broadcast;
 mod cache_view;
 pub mod client;
 mod convert;
+mod envelopes;
 mod errors;
 mod exit_flush;
 mod face_link;

@@ -15,12 +15,13 @@ use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::task::Poll;
 
-use js_sys::{Array, Function, Promise, Reflect, JSON};
+use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::client::now;
 use super::convert::{describe, js_name};
+use super::envelopes::{EnvelopeMaker, Unwrapped};
 use super::errors::{range_error, type_error};
 use super::exit_flush;
 use super::json_slice;
@@ -35,7 +36,7 @@ use super::stored_envelope::{QuickRead, QuickReader};
 use super::timer::Sleep;
 use crate::core::fxhash::FxHashMap;
 use crate::core::persist::byte_budget::ByteBudget;
-use crate::core::persist::envelope::{self, EnvelopeMeta, Rejection};
+use crate::core::persist::envelope::{self, Rejection};
 use crate::core::persist::health::Health;
 use crate::core::persist::hydration::{expires_at, trusted_updated_at, ttl_seconds};
 use crate::core::persist::namespace::{
@@ -244,6 +245,8 @@ pub struct Persister {
     budget: RefCell<Option<ByteBudget>>,
     /// Reads stored envelopes without copying them into wasm ([`QuickReader`]).
     quick: QuickReader,
+    /// Makes the envelopes written, without copying data into wasm ([`EnvelopeMaker`]).
+    maker: EnvelopeMaker,
     /// The namespace's key prefix in UTF-16 units: where a listed key's hash starts.
     prefix_units: u32,
     /// Storage calls made, by kind (for tests and the benchmark).
@@ -280,6 +283,8 @@ impl Persister {
         let budget = RefCell::new(opts.max_bytes.map(ByteBudget::new));
         let index = RefCell::new((!opts.backend.lists_keys()).then(Hashes::new));
         let quick = QuickReader::new(&opts.buster, opts.max_entry_bytes);
+        let maker =
+            EnvelopeMaker::new(&opts.buster, opts.max_entry_bytes, opts.max_bytes.is_some());
         let prefix_units = json_slice::utf16_len(ns.prefix());
         let persister = Rc::new(Persister {
             opts,
@@ -301,6 +306,7 @@ impl Persister {
             batch: ReadBatch::default(),
             budget,
             quick,
+            maker,
             prefix_units,
             calls: Cell::new(0),
             late: RefCell::new(LateWrites::default()),
@@ -484,7 +490,6 @@ impl Persister {
                 return;
             }
             let (queued_clear, queued) = queue.queued();
-            let t = now();
             let (mut ops, mut order): (Vec<WriteOp>, Vec<Order>) = (Vec::new(), Vec::new());
             let mut clear = queued_clear;
             if let (false, Some(batch)) = (queued_clear, &*self.in_flight.borrow()) {
@@ -492,11 +497,9 @@ impl Persister {
                 ops.extend(batch.ops.iter().cloned());
                 order.extend(batch.order.iter().copied());
             }
-            for (hash, op) in queued {
-                let (op, o) = self.write_op(hash, op, t, false);
-                ops.push(op);
-                order.push(o);
-            }
+            let (queued_ops, queued_order) = self.write_ops(&queued, now(), false);
+            ops.extend(queued_ops);
+            order.extend(queued_order);
             (clear, (ops, greatest(&order)))
         };
         let (ops, greatest) = ops;
@@ -610,12 +613,9 @@ impl Persister {
         self: &Rc<Self>,
         batch: Batch<Entry>,
     ) -> Result<(), (Batch<Entry>, JsValue)> {
-        let t = now();
-        let (ops, order): (Vec<WriteOp>, Vec<Order>) = batch
-            .ops
-            .iter()
-            .map(|(hash, op)| self.write_op(hash, op, t, true))
-            .unzip();
+        let all: Vec<(&str, &Op<Entry>)> =
+            batch.ops.iter().map(|(h, op)| (h.as_str(), op)).collect();
+        let (ops, order) = self.write_ops(&all, now(), true);
         let order = Rc::new(order);
         let ops = Rc::new(ops);
         *self.in_flight.borrow_mut() = Some(InFlight {
@@ -699,38 +699,69 @@ impl Persister {
         }
     }
 
-    /// What storage is told to do for `op` on `hash`. Data JSON cannot hold, or too
-    /// large, is not persisted (said once per write when `report`), and the key's older
-    /// entry is removed so a reload cannot bring it back.
-    fn write_op(&self, hash: &str, op: &Op<Entry>, now: f64, report: bool) -> (WriteOp, Order) {
-        let key = self.storage_key(hash);
-        let entry = match op {
-            Op::Delete => return (WriteOp::Delete { key }, Order::Purge),
-            Op::Put(entry) => entry,
-        };
-        let version = Version::new(entry.updated_at, entry.rev);
-        if entry.removed {
-            return (WriteOp::Delete { key }, Order::Remove(version));
-        }
-        match self.encode(hash, entry) {
-            Ok(value) => (
-                WriteOp::Put {
-                    key,
-                    value,
-                    ttl_seconds: ttl_seconds(expires_at(entry.updated_at, self.opts.max_age), now),
-                },
-                Order::Put(State::Data {
-                    version,
-                    invalidated: entry.is_invalidated,
-                }),
-            ),
-            Err((operation, e)) => {
-                if report {
-                    self.report(&e, operation, &key);
+    /// What storage is told to do for each op of a batch, and where each stands in the
+    /// order. Data JSON cannot hold, or too large, is not persisted (said once per write
+    /// when `report`), and the key's older entry is removed so a reload cannot bring it
+    /// back. The puts' envelopes are made in one call ([`EnvelopeMaker`]).
+    fn write_ops(
+        &self,
+        ops: &[(&str, &Op<Entry>)],
+        now: f64,
+        report: bool,
+    ) -> (Vec<WriteOp>, Vec<Order>) {
+        let mut unwrapped = Unwrapped::default();
+        for &(hash, op) in ops {
+            if let Op::Put(e) = op {
+                if !e.removed {
+                    let expires = expires_at(e.updated_at, self.opts.max_age);
+                    unwrapped.push(
+                        hash,
+                        &e.data,
+                        e.updated_at,
+                        expires,
+                        e.rev,
+                        e.is_invalidated,
+                    );
                 }
-                (WriteOp::Delete { key }, Order::Remove(version))
             }
         }
+        let mut made = self.maker.make(unwrapped);
+        ops.iter()
+            .map(|&(hash, op)| {
+                let key = self.storage_key(hash);
+                let entry = match op {
+                    Op::Delete => return (WriteOp::Delete { key }, Order::Purge),
+                    Op::Put(entry) => entry,
+                };
+                let version = Version::new(entry.updated_at, entry.rev);
+                if entry.removed {
+                    return (WriteOp::Delete { key }, Order::Remove(version));
+                }
+                match made.next() {
+                    Ok((value, bytes)) => (
+                        WriteOp::Put {
+                            key,
+                            value,
+                            bytes,
+                            ttl_seconds: ttl_seconds(
+                                expires_at(entry.updated_at, self.opts.max_age),
+                                now,
+                            ),
+                        },
+                        Order::Put(State::Data {
+                            version,
+                            invalidated: entry.is_invalidated,
+                        }),
+                    ),
+                    Err((operation, e)) => {
+                        if report {
+                            self.report(&e, operation, &key);
+                        }
+                        (WriteOp::Delete { key }, Order::Remove(version))
+                    }
+                }
+            })
+            .unzip()
     }
 
     /// Deletes every entry of the namespace: by prefix where the storage lists keys,
@@ -817,7 +848,8 @@ impl Persister {
             merge(&mut all, missing);
             let op = WriteOp::Put {
                 key: index_key.clone(),
-                value: encode_index(&all),
+                value: JsValue::from_str(&encode_index(&all)),
+                bytes: 0, // not an entry: no budget counts it
                 ttl_seconds: None,
             };
             self.count_call();
@@ -937,38 +969,6 @@ impl Persister {
         });
     }
 
-    /// The stored string for an entry, or why it cannot be stored: (operation, error).
-    fn encode(&self, hash: &str, entry: &Entry) -> Result<String, (&'static str, JsValue)> {
-        let json = JSON::stringify(&entry.data).map_err(|e| ("serialize", e))?;
-        let data_json: String = json.as_string().ok_or_else(|| {
-            (
-                "serialize",
-                type_error(format!("the data of {hash} cannot be stored as JSON")),
-            )
-        })?;
-        let value = envelope::encode(
-            &EnvelopeMeta {
-                key_hash: hash,
-                buster: &self.opts.buster,
-                data_updated_at: entry.updated_at,
-                is_invalidated: entry.is_invalidated,
-                expires_at: expires_at(entry.updated_at, self.opts.max_age),
-                rev: entry.rev,
-            },
-            &data_json,
-        );
-        match self.opts.max_entry_bytes {
-            Some(max) if value.len() > max => Err((
-                "set",
-                range_error(format!(
-                    "the L2 entry of {hash} would be {} bytes, over maxEntryBytes ({max}); it stays in L1 only",
-                    value.len()
-                )),
-            )),
-            _ => Ok(value),
-        }
-    }
-
     /// The store is full: drop the oldest quarter of this namespace's entries.
     /// With `persistMaxBytes`, after a batch was written: counts its entries (learning
     /// what the namespace held first, once), then deletes the least recently used
@@ -1002,9 +1002,9 @@ impl Persister {
             };
             for op in ops {
                 match op {
-                    WriteOp::Put { key, value, .. } => {
+                    WriteOp::Put { key, bytes, .. } => {
                         if let Some(hash) = key.strip_prefix(self.ns.prefix()) {
-                            budget.wrote(hash, value.len(), t);
+                            budget.wrote(hash, *bytes, t);
                         }
                     }
                     WriteOp::Delete { key } => {

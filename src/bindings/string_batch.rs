@@ -17,18 +17,35 @@ extern "C" {
 /// What stands for `None` among the lengths.
 const NONE: u32 = u32::MAX;
 
-/// A JS array of `strings`, `undefined` where one is `None`.
-pub fn js_strings<'a>(strings: impl Iterator<Item = Option<&'a str>>) -> Array {
-    let mut text = String::new();
-    let mut lengths: Vec<u32> = Vec::new();
-    for s in strings {
+/// Strings gathered one by one, handed to JS as one array.
+#[derive(Default)]
+pub struct StringBatch {
+    text: String,
+    lengths: Vec<u32>,
+}
+
+impl StringBatch {
+    pub fn push(&mut self, s: Option<&str>) {
         match s {
             Some(s) => {
-                text.push_str(s);
-                lengths.push(utf16_len(s));
+                self.text.push_str(s);
+                self.lengths.push(utf16_len(s));
             }
-            None => lengths.push(NONE),
+            None => self.lengths.push(NONE),
         }
     }
-    split_strings(&text, &Uint32Array::from(lengths.as_slice()))
+
+    /// A JS array of the strings, `undefined` where one is `None`.
+    pub fn into_js(self) -> Array {
+        split_strings(&self.text, &Uint32Array::from(self.lengths.as_slice()))
+    }
+}
+
+/// A JS array of `strings`, `undefined` where one is `None`.
+pub fn js_strings<'a>(strings: impl Iterator<Item = Option<&'a str>>) -> Array {
+    let mut batch = StringBatch::default();
+    for s in strings {
+        batch.push(s);
+    }
+    batch.into_js()
 }

@@ -25,7 +25,10 @@ pub use object::StorageObject;
 pub enum WriteOp {
     Put {
         key: String,
-        value: String,
+        /// The stored string, a JS string made by the envelope maker.
+        value: JsValue,
+        /// Its bytes of UTF-8 (where a byte budget counts them).
+        bytes: usize,
         ttl_seconds: Option<f64>,
     },
     Delete {

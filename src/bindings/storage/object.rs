@@ -79,16 +79,18 @@ impl Listed {
     }
 }
 
-/// The keys of `ops`, and their values (`undefined` for a delete).
+/// The keys of `ops`, and their values (`undefined` for a delete: a hole).
 fn keys_and_values(ops: &[WriteOp]) -> (Array, Array) {
     let keys = ops.iter().map(|op| match op {
         WriteOp::Put { key, .. } | WriteOp::Delete { key } => Some(key.as_str()),
     });
-    let values = ops.iter().map(|op| match op {
-        WriteOp::Put { value, .. } => Some(value.as_str()),
-        WriteOp::Delete { .. } => None,
-    });
-    (js_strings(keys), js_strings(values))
+    let values = Array::new_with_length(ops.len() as u32);
+    for (i, op) in ops.iter().enumerate() {
+        if let WriteOp::Put { value, .. } = op {
+            values.set(i as u32, value.clone());
+        }
+    }
+    (js_strings(keys), values)
 }
 
 #[wasm_bindgen(module = "/js/storage_entries.js")]
