@@ -52,8 +52,9 @@ fn install() {
             }
         })
         .into_js_value();
-        let on_pagehide = Closure::<dyn FnMut()>::new(|| live().iter().for_each(|p| p.flush_now()))
-            .into_js_value();
+        let on_pagehide =
+            Closure::<dyn FnMut()>::new(|| live().iter().for_each(|p| p.flush_for_unload()))
+                .into_js_value();
         listener("addEventListener", "visibilitychange", &on_hide);
         listener("addEventListener", "pagehide", &on_pagehide);
         return;

@@ -381,9 +381,10 @@ export class IndexedDbStorage {
     });
     return written.then(() => {
       this.#foldLater(marked);
-      if (raised && !this.#folded.has(prefix)) {
+      if (raised && !this.#folded.has(prefix) && !pageHidden()) {
         this.#folded.add(prefix);
-        this.#foldRaised(prefix).catch(() => {}); // not waited for: the batch is written
+        // Not waited for: the batch is written. Given up (aborted): the next lone batch tries again.
+        this.#foldRaised(prefix).catch(() => this.#folded.delete(prefix));
       }
     });
   }
@@ -391,11 +392,17 @@ export class IndexedDbStorage {
   /**
    * Folds namespace `prefix`'s `raised` records into its order record and deletes them,
    * in a transaction of its own: once per storage object and namespace, after its first
-   * lone batch, so that the records of tabs that never met another stay a few.
+   * lone batch, so that the records of tabs that never met another stay a few. Like an
+   * image's fold, not begun while the page is hidden and aborted when it is hidden or
+   * closing: it waits for the answers of its reads, and the writes a closing page still
+   * makes would wait behind it and be lost with it (its records are folded another time).
    */
   async #foldRaised(prefix) {
+    this.#listenForLeaving();
     const [tx, store] = await this.#transaction('readwrite');
     const done = completion(tx);
+    this.#folding.add(tx);
+    done.then(() => this.#folding.delete(tx), () => this.#folding.delete(tx));
     const found = store.getAll(raisedOf(prefix));
     // Answered after `found` (a transaction's requests are answered in order).
     store.get(recordKey(prefix)).onsuccess = (e) => {
