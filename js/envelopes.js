@@ -20,7 +20,8 @@ function int(t) {
   // at most 18 digits.
   if (r >= 1e18) return MAX_TIME;
   if (r <= -1e18) return `-${MAX_TIME}`;
-  return r === 0 ? '0' : String(r); // -0 is 0
+  // Every digit of the integer, as the engine writes it (String() rounds past 2^53).
+  return Number.isSafeInteger(r) ? (r === 0 ? '0' : String(r)) : BigInt(r).toString(); // -0 is 0
 }
 
 /**
@@ -37,24 +38,26 @@ export function envelopes(hashes, datas, numbers, middle, maxBytes, measure) {
   const values = new Array(n);
   const bytes = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let json;
+    let value;
     try {
-      json = JSON.stringify(datas[i]);
+      const json = JSON.stringify(datas[i]);
+      if (typeof json !== 'string') {
+        values[i] = new TypeError(`stackquery: the data of ${hashes[i]} cannot be stored as JSON`);
+        bytes[i] = -1;
+        continue;
+      }
+      const o = 4 * i;
+      const rev = numbers[o + 2];
+      value = '{"v":1,"key":' + hashes[i] + middle + int(numbers[o]) +
+        (numbers[o + 3] ? ',"invalidated":true,"expiresAt":' : ',"invalidated":false,"expiresAt":') +
+        int(numbers[o + 1]) + (rev > 0 ? ',"rev":' + rev : '') + ',"data":' + json + '}';
     } catch (error) {
+      // What JSON.stringify threw (a BigInt, a cycle, a toJSON), or a text past the
+      // longest string the host makes: nothing may throw through the engine.
       values[i] = error;
       bytes[i] = -1;
       continue;
     }
-    if (typeof json !== 'string') {
-      values[i] = new TypeError(`stackquery: the data of ${hashes[i]} cannot be stored as JSON`);
-      bytes[i] = -1;
-      continue;
-    }
-    const o = 4 * i;
-    const rev = numbers[o + 2];
-    const value = '{"v":1,"key":' + hashes[i] + middle + int(numbers[o]) +
-      (numbers[o + 3] ? ',"invalidated":true,"expiresAt":' : ',"invalidated":false,"expiresAt":') +
-      int(numbers[o + 1]) + (rev > 0 ? ',"rev":' + rev : '') + ',"data":' + json + '}';
     // A UTF-16 unit is one to three bytes of UTF-8: counted only where that decides.
     const size = measure || value.length * 3 > maxBytes ? utf8Length(value) : value.length;
     if (size > maxBytes) {

@@ -470,39 +470,42 @@ impl Persister {
         self.wake_writer();
     }
 
-    /// The page is being unloaded (`pagehide`). Besides waking the writer: a batch still
-    /// being written to IndexedDB may never complete (its cross-tab order check needs a
-    /// read whose answer a closing page never gets), and what is queued behind it would
-    /// only be issued after it. So that batch's transaction is aborted, and both are
-    /// written now, in one committed transaction of their own, without the order's check: these are this tab's newest writes (a
-    /// queued clear replaces the batch's writes, which came before it). It all stays
-    /// queued as well, written again to the same effect if the page lives on (the
-    /// back-forward cache). IndexedDB runs a store's readwrite transactions in the order
-    /// they were created, so the order per key holds.
+    /// The page is being unloaded (`pagehide`). A batch still being written to IndexedDB
+    /// may never complete (its cross-tab order check needs a read whose answer a closing
+    /// page never gets; a lone tab's store may be folding records, which reads too), and
+    /// what is queued behind it would only be issued after it. So an ordered batch under
+    /// way is aborted, and it and what is queued are written now, in one committed
+    /// transaction of their own, without the order's check: these are this tab's newest
+    /// writes (a queued clear replaces the batch's writes, which came before it). It all stays queued as well,
+    /// written again to the same effect if the page lives on (the back-forward cache).
+    /// IndexedDB runs a store's readwrite transactions in the order they were created, so
+    /// the order per key holds.
     pub fn flush_for_unload(self: &Rc<Self>) {
         self.flush_now();
-        if !self.opts.backend.is_ordered() {
+        if !self.opts.backend.is_ordered() || !self.queue.borrow().is_writing() {
             return;
         }
-        let (clear, ops) = {
+        // Copied out of the queue first: making their envelopes runs user code (`toJSON`),
+        // which may write to the client, and so to the queue.
+        let (queued_clear, queued): (bool, Vec<(String, Op<Entry>)>) = {
             let queue = self.queue.borrow();
-            if !queue.is_writing() {
-                return;
-            }
-            let (queued_clear, queued) = queue.queued();
-            let (mut ops, mut order): (Vec<WriteOp>, Vec<Order>) = (Vec::new(), Vec::new());
-            let mut clear = queued_clear;
-            if let (false, Some(batch)) = (queued_clear, &*self.in_flight.borrow()) {
-                clear = batch.clear_first;
-                ops.extend(batch.ops.iter().cloned());
-                order.extend(batch.order.iter().copied());
-            }
-            let (queued_ops, queued_order) = self.write_ops(&queued, now(), false);
-            ops.extend(queued_ops);
-            order.extend(queued_order);
-            (clear, (ops, greatest(&order)))
+            let (clear, queued) = queue.queued();
+            let queued = queued.into_iter().map(|(h, op)| (h.to_owned(), op.clone()));
+            (clear, queued.collect())
         };
-        let (ops, greatest) = ops;
+        let (mut ops, mut order): (Vec<WriteOp>, Vec<Order>) = (Vec::new(), Vec::new());
+        let mut clear = queued_clear;
+        if let (false, Some(batch)) = (queued_clear, &*self.in_flight.borrow()) {
+            clear = batch.clear_first;
+            ops.extend(batch.ops.iter().cloned());
+            order.extend(batch.order.iter().copied());
+        }
+        let queued: Vec<(&str, &Op<Entry>)> =
+            queued.iter().map(|(h, op)| (h.as_str(), op)).collect();
+        let (queued_ops, queued_order) = self.write_ops(&queued, now(), false);
+        ops.extend(queued_ops);
+        order.extend(queued_order);
+        let greatest = greatest(&order);
         if ops.is_empty() && !clear {
             return;
         }
@@ -590,11 +593,20 @@ impl Persister {
                 true => std::mem::take(&mut *self.clear_waiters.borrow_mut()),
                 false => Vec::new(),
             };
-            let (failed, outcome) = match self.write_batch(batch).await {
-                Ok(()) => (None, Ok(())),
-                Err((batch, e)) => (Some(batch), Err(e)),
+            let (failed, outcome, abandoned) = match self.write_batch(batch).await {
+                Ok(()) => (None, Ok(()), false),
+                Err((batch, e, abandoned)) => (Some(batch), Err(e), abandoned),
             };
-            Self::settle_clears(clears, &outcome);
+            if abandoned {
+                // Aborted for the page's unload, which wrote the clear itself; queued again
+                // with the batch (a page kept by the back-forward cache lives on): its callers
+                // hear of that write, not of the abort.
+                let mut waiters = self.clear_waiters.borrow_mut();
+                let later = std::mem::replace(&mut *waiters, clears);
+                waiters.extend(later);
+            } else {
+                Self::settle_clears(clears, &outcome);
+            }
             let succeeded = failed.is_none();
             self.queue.borrow_mut().settle(failed);
             if !succeeded || self.queue.borrow().is_idle() {
@@ -608,11 +620,12 @@ impl Persister {
         self.resolve_flushes();
     }
 
-    /// Writes one batch; gives it back, with the error, when it failed.
+    /// Writes one batch; gives it back, with the error, when it failed (and whether it was
+    /// abandoned for the page's unload: [`Persister::flush_for_unload`]).
     async fn write_batch(
         self: &Rc<Self>,
         batch: Batch<Entry>,
-    ) -> Result<(), (Batch<Entry>, JsValue)> {
+    ) -> Result<(), (Batch<Entry>, JsValue, bool)> {
         let all: Vec<(&str, &Op<Entry>)> =
             batch.ops.iter().map(|(h, op)| (h.as_str(), op)).collect();
         let (ops, order) = self.write_ops(&all, now(), true);
@@ -663,6 +676,8 @@ impl Persister {
         self.in_flight.borrow_mut().take();
         match result {
             Ok(()) => {
+                // An abort asked for at unload that came too late to stop it.
+                self.abandoned.set(false);
                 self.health.borrow_mut().on_success();
                 self.written.set(self.written.get().wrapping_add(1));
                 if self.budget.borrow().is_some() {
@@ -691,10 +706,11 @@ impl Persister {
                     _ => self.ns.entries(),
                 };
                 // Abandoned for the page's unload: not a storage failure.
-                if !self.abandoned.replace(false) {
+                let abandoned = self.abandoned.replace(false);
+                if !abandoned {
                     self.failed(&e, operation, &key);
                 }
-                Err((batch, e))
+                Err((batch, e, abandoned))
             }
         }
     }

@@ -471,6 +471,34 @@ export async function entriesOverMaxEntryBytesStayInL1(make) {
   assert(client.getQueryData(['big']) === 10n, 'and stays in L1');
 }
 
+export async function aPagehideDuringABatchWritesWhatIsQueuedBehindItEvenWhenToJsonWritesToTheClient(make, lib) {
+  const dbName = freshDb();
+  const storage = lib.IndexedDbStorage({ dbName });
+  const client = make({ storage });
+  // The first batch stays in flight until released, as a slow transaction would.
+  const writeBatch = storage.__writeBatch;
+  let release;
+  const held = new Promise((r) => { release = r; });
+  storage.__writeBatch = (...args) => held.then(() => writeBatch(...args));
+  for (let i = 0; i < 5; i++) client.setQueryData(['first', i], i);
+  await sleep(0); // its batch is being written
+  // Queued behind it: data whose toJSON writes to the client while its envelope is made.
+  client.setQueryData(['behind'], { toJSON() { client.setQueryData(['from toJSON'], 'x'); return 'behind'; } });
+  window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })); // kept by the back-forward cache
+  await sleep(0);
+  let written = await idbEntries(dbName);
+  assert(written.has('stackquery:["behind"]') && written.has('stackquery:["first",4]'),
+    `on pagehide the batch in flight and what is queued behind it are written at once: ${[...written.keys()]}`);
+  release();
+  await client.flush();
+  // The page lives on: the client works, and what toJSON wrote reaches L2 too.
+  eq(client.getQueryData(['from toJSON']), 'x', 'the write made by toJSON is in L1');
+  client.setQueryData(['after'], 1);
+  await client.flush();
+  written = await idbEntries(dbName);
+  assert(written.has('stackquery:["from toJSON"]') && written.has('stackquery:["after"]'), `then written as usual: ${[...written.keys()]}`);
+}
+
 /** Writes `value` under `key` straight into an IndexedDB store, as another program might. */
 async function idbPut(dbName, key, value, storeName = 'queries') {
   const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });

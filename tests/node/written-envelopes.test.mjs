@@ -34,6 +34,25 @@ test('the stored string: fields in order, times as whole ms, the buster escaped,
   again.dispose();
 });
 
+test('times past 2^53 are written with every digit; past 18 digits, bounded', async () => {
+  const storage = mapStorage();
+  const ages = [2 ** 55, 1e18]; // now + 2^55 is about 3.6e16: past 2^53, under 18 digits
+  for (const persistMaxAge of ages) {
+    const client = new QueryClient({ storage, persistMaxAge, keyPrefix: `age${ages.indexOf(persistMaxAge)}` });
+    client.setQueryData(['doc', 1], 1);
+    await client.flush();
+    const stored = storage.map.get(`age${ages.indexOf(persistMaxAge)}:["doc",1]`);
+    const [, updatedAt, expiresAt] = /"updatedAt":(\d+),"invalidated":false,"expiresAt":(\d+),/.exec(stored);
+    const expected = persistMaxAge === 1e18 ? '999999999999999999' : BigInt(Number(updatedAt) + persistMaxAge).toString();
+    assert.equal(expiresAt, expected, stored);
+    client.dispose();
+    // And it reads back: not expired.
+    const again = new QueryClient({ storage, persistMaxAge, keyPrefix: `age${ages.indexOf(persistMaxAge)}` });
+    assert.equal(await again.ensureQueryData({ queryKey: ['doc', 1], queryFn: async () => 2 }), 1);
+    again.dispose();
+  }
+});
+
 test('data JSON cannot hold (a symbol, a throwing toJSON) is reported, kept in L1, and its older entry removed', async () => {
   const storage = mapStorage();
   const reports = [];

@@ -494,19 +494,21 @@ export class IndexedDbStorage {
    * Aborts the ordered transactions of namespace `prefix` under way: the page is closing,
    * and such a transaction waits for the answer to a read that a closing page never gets;
    * the transactions made after it would wait behind it and be lost with it. `true` when
-   * there was one (its batch then fails with an AbortError).
+   * one was aborted (its batch then fails with an AbortError).
    */
   __abandonOrdered(prefix) {
     const mine = this.#ordered.filter(([p]) => p === prefix);
     this.#ordered = this.#ordered.filter(([p]) => p !== prefix);
+    let aborted = false;
     for (const [, tx] of mine) {
       try {
         tx.abort();
+        aborted = true;
       } catch {
-        // already finished
+        // already committing or finished: it completes as it is
       }
     }
-    return mine.length > 0;
+    return aborted;
   }
 
   /** A batch in the order tabs agree on; `orders`: four numbers per op (Order::encode). */
