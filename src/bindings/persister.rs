@@ -476,10 +476,10 @@ impl Persister {
     /// what is queued behind it would only be issued after it. So an ordered batch under
     /// way is aborted, and it and what is queued are written now, in one committed
     /// transaction of their own, without the order's check: these are this tab's newest
-    /// writes (a queued clear replaces the batch's writes, which came before it). It all stays queued as well,
-    /// written again to the same effect if the page lives on (the back-forward cache).
-    /// IndexedDB runs a store's readwrite transactions in the order they were created, so
-    /// the order per key holds.
+    /// writes (a queued clear replaces the batch's writes, which came before it). It all
+    /// stays queued as well, written again to the same effect if the page lives on (the
+    /// back-forward cache). IndexedDB runs a store's readwrite transactions in the order
+    /// they were created, so the order per key holds.
     pub fn flush_for_unload(self: &Rc<Self>) {
         self.flush_now();
         if !self.opts.backend.is_ordered() || !self.queue.borrow().is_writing() {
