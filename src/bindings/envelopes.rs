@@ -9,7 +9,6 @@ use js_sys::{Array, Float64Array};
 use wasm_bindgen::prelude::*;
 
 use super::string_batch::StringBatch;
-use crate::core::persist::envelope;
 use crate::core::persist::order::is_rev;
 
 #[wasm_bindgen(module = "/js/envelopes.js")]
@@ -28,7 +27,7 @@ extern "C" {
 /// Makes the envelopes of one client: its buster, `maxEntryBytes`, and whether each
 /// envelope's size must be exact (`persistMaxBytes` counts them).
 pub struct EnvelopeMaker {
-    /// `,"buster":"…","updatedAt":`, made once.
+    /// `,"buster":"…","updatedAt":`, made once per client.
     middle: JsValue,
     max_bytes: f64,
     measure: bool,
@@ -92,11 +91,10 @@ impl Made {
 }
 
 impl EnvelopeMaker {
-    pub fn new(buster: &str, max_entry_bytes: Option<usize>, measure: bool) -> EnvelopeMaker {
-        let mut middle = String::new();
-        envelope::push_buster(&mut middle, buster);
+    /// `middle`: the client's `,"buster":"…","updatedAt":` (the quick reader's).
+    pub fn new(middle: JsValue, max_entry_bytes: Option<usize>, measure: bool) -> EnvelopeMaker {
         EnvelopeMaker {
-            middle: JsValue::from_str(&middle),
+            middle,
             max_bytes: max_entry_bytes.map_or(f64::INFINITY, |n| n as f64),
             measure,
         }

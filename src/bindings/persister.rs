@@ -283,8 +283,11 @@ impl Persister {
         let budget = RefCell::new(opts.max_bytes.map(ByteBudget::new));
         let index = RefCell::new((!opts.backend.lists_keys()).then(Hashes::new));
         let quick = QuickReader::new(&opts.buster, opts.max_entry_bytes);
-        let maker =
-            EnvelopeMaker::new(&opts.buster, opts.max_entry_bytes, opts.max_bytes.is_some());
+        let maker = EnvelopeMaker::new(
+            quick.middle().clone(),
+            opts.max_entry_bytes,
+            opts.max_bytes.is_some(),
+        );
         let prefix_units = json_slice::utf16_len(ns.prefix());
         let persister = Rc::new(Persister {
             opts,

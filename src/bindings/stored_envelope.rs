@@ -95,6 +95,11 @@ impl QuickReader {
         }
     }
 
+    /// `,"buster":"…","updatedAt":` as this client writes it (the envelope maker's too).
+    pub fn middle(&self) -> &JsValue {
+        &self.middle
+    }
+
     /// Reads the entries `picked` of the JS arrays `values` (the stored strings) and
     /// `keys` (the strings holding their hashes from UTF-16 offset `skip` on).
     pub fn read(

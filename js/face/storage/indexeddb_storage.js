@@ -402,15 +402,18 @@ export class IndexedDbStorage {
     const [tx, store] = await this.#transaction('readwrite');
     const done = completion(tx);
     this.#folding.add(tx);
-    done.then(() => this.#folding.delete(tx), () => this.#folding.delete(tx));
-    const found = store.getAll(raisedOf(prefix));
-    // Answered after `found` (a transaction's requests are answered in order).
-    store.get(recordKey(prefix)).onsuccess = (e) => {
-      if (found.result.length === 0) return;
-      store.delete(raisedOf(prefix));
-      store.put(recordValue(withRaised(readRecord(e.target.result), found.result)), recordKey(prefix));
-    };
-    return done;
+    try {
+      const found = store.getAll(raisedOf(prefix));
+      // Answered after `found` (a transaction's requests are answered in order).
+      store.get(recordKey(prefix)).onsuccess = (e) => {
+        if (found.result.length === 0) return;
+        store.delete(raisedOf(prefix));
+        store.put(recordValue(withRaised(readRecord(e.target.result), found.result)), recordKey(prefix));
+      };
+      await done;
+    } finally {
+      this.#folding.delete(tx);
+    }
   }
 
   /**
