@@ -33,7 +33,7 @@ use super::storage::{
     WriteOp,
 };
 use super::stored_envelope::{QuickRead, QuickReader};
-use super::timer::Sleep;
+use super::timer::{self, Sleep};
 use crate::core::fxhash::FxHashMap;
 use crate::core::persist::byte_budget::ByteBudget;
 use crate::core::persist::envelope::{self, Rejection};
@@ -231,6 +231,12 @@ pub struct Persister {
     abandoned: Cell<bool>,
     /// Another tab of this namespace has been heard from (see [`Persister::is_ordered`]).
     other_tabs: Cell<bool>,
+    /// From a `pagehide` until the next task (which a closing page never runs): batches are
+    /// written without the order's reads, and a write made meanwhile is written at once
+    /// ([`Persister::flush_for_unload`]).
+    leaving: Cell<bool>,
+    /// A write made while leaving has an unload write coming for it.
+    unload_coming: Cell<bool>,
     /// `clear()` callers waiting for the namespace to be emptied: (resolve, reject).
     clear_waiters: RefCell<Vec<(Function, Function)>>,
     /// Batches written so far, and how many had been when the process last came to
@@ -303,6 +309,8 @@ impl Persister {
             in_flight: RefCell::new(None),
             abandoned: Cell::new(false),
             other_tabs: Cell::new(false),
+            leaving: Cell::new(false),
+            unload_coming: Cell::new(false),
             written: Cell::new(0),
             written_at_exit: Cell::new(None),
             reads: RefCell::new(FxHashMap::default()),
@@ -358,6 +366,7 @@ impl Persister {
         }
         self.queue.borrow_mut().put(hash, entry);
         self.wake_writer();
+        self.write_if_leaving();
     }
 
     /// Queues the removal of a key made at `version` (see [`Entry::removed`]).
@@ -393,6 +402,22 @@ impl Persister {
         }
         self.queue.borrow_mut().delete(hash);
         self.wake_writer();
+        self.write_if_leaving();
+    }
+
+    /// A write made while the page is leaving (in a `pagehide` listener that runs after
+    /// this module's, say) would wait behind the batch in flight, which a closing page may
+    /// never see finish: it is written the way [`Persister::flush_for_unload`] writes,
+    /// once the code that made it is done (a microtask later: one write for a loop of them).
+    fn write_if_leaving(self: &Rc<Self>) {
+        if !self.leaving.get() || self.unload_coming.replace(true) {
+            return;
+        }
+        let this = self.clone();
+        super::promise::spawn(async move {
+            read_batch::after_this_turn().await;
+            this.flush_for_unload();
+        });
     }
 
     /// Whether a write or delete of `hash` is queued or being written.
@@ -483,7 +508,28 @@ impl Persister {
     /// stays queued as well, written again to the same effect if the page lives on (the
     /// back-forward cache). IndexedDB runs a store's readwrite transactions in the order
     /// they were created, so the order per key holds.
+    ///
+    /// Until the next task the page counts as leaving: batches then go without the order's
+    /// reads (with another tab open too), and later writes are written at once
+    /// ([`Persister::write_if_leaving`]). A page that stays runs that task.
     pub fn flush_for_unload(self: &Rc<Self>) {
+        if !self.leaving.replace(true) {
+            let this = Rc::downgrade(self);
+            let stayed = super::promise::once_fn(move || {
+                if let Some(p) = this.upgrade() {
+                    p.leaving.set(false);
+                }
+            });
+            timer::start(stayed.unchecked_ref(), 0.0, true);
+        }
+        // A write made meanwhile (by a `toJSON` whose envelope is made here) goes to the
+        // writer: writing it here again would run that `toJSON` again, without end.
+        self.unload_coming.set(true);
+        self.write_for_unload();
+        self.unload_coming.set(false);
+    }
+
+    fn write_for_unload(self: &Rc<Self>) {
         self.flush_now();
         if !self.opts.backend.is_ordered() || !self.queue.borrow().is_writing() {
             return;
@@ -897,7 +943,8 @@ impl Persister {
         let backend = self.opts.backend.clone();
         let (owned, order) = (ops.clone(), order.clone());
         let (prefix, buster) = (self.ns.prefix().to_owned(), self.opts.buster.clone());
-        let in_order = self.is_ordered();
+        // A closing page gets no answer to the order's reads: it writes as a tab alone does.
+        let in_order = self.is_ordered() && !self.leaving.get();
         let mut call: Pin<Box<dyn Future<Output = Result<(), JsValue>>>> = Box::pin(async move {
             if !in_order {
                 let raised = greatest(&order).map(|v| (prefix.as_str(), v));

@@ -499,6 +499,52 @@ export async function aPagehideDuringABatchWritesWhatIsQueuedBehindItEvenWhenToJ
   assert(written.has('stackquery:["from toJSON"]') && written.has('stackquery:["after"]'), `then written as usual: ${[...written.keys()]}`);
 }
 
+export async function readsUnderWayAtPagehideAreAbortedThenMadeAgainAndAnswer(make, lib) {
+  const dbName = freshDb();
+  const writer = make({ storage: lib.IndexedDbStorage({ dbName }), crossTab: false });
+  for (let i = 0; i < 300; i++) writer.setQueryData(['row', i], i);
+  await writer.flush();
+  writer.dispose();
+  const storage = lib.IndexedDbStorage({ dbName });
+  await storage.get('warm-up');
+  const keys = Array.from({ length: 300 }, (_, i) => `stackquery:["row",${i}]`);
+  const data = (stored) => (typeof stored === 'string' ? JSON.parse(stored).data : stored);
+  // A pagehide of a page the back-forward cache keeps, dispatched while a dense read waits for
+  // its count's answer (its transaction under way, its next request not yet made).
+  const count = IDBObjectStore.prototype.count;
+  const abort = IDBTransaction.prototype.abort;
+  let aborted = 0;
+  IDBTransaction.prototype.abort = function () {
+    if (this.mode === 'readonly') aborted++;
+    return abort.call(this);
+  };
+  IDBObjectStore.prototype.count = function (...args) {
+    const request = count.apply(this, args);
+    IDBObjectStore.prototype.count = count;
+    queueMicrotask(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })));
+    return request;
+  };
+  let many, one, listed;
+  try {
+    many = await storage.getMany(keys);
+    // And reads asked for in the very task of a pagehide: made a task later, behind its write.
+    const reads = [storage.get(keys[7]), storage.keys('stackquery:')];
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    [one, listed] = await Promise.all(reads);
+  } finally {
+    IDBObjectStore.prototype.count = count;
+    IDBTransaction.prototype.abort = abort;
+  }
+  assert(aborted >= 1, `the read under way at pagehide was aborted (${aborted} readonly transactions aborted)`);
+  eq(many.map(data), keys.map((_, i) => i), 'then made again: getMany answers every key');
+  eq(data(one), 7, 'a get asked for as the page hides answers');
+  eq(listed.length, 300, 'keys() asked for as the page hides lists every entry');
+  // The page lives on (back-forward cache): reads and the client work as before.
+  const client = make({ storage, staleTime: Infinity });
+  eq(await client.fetchQuery({ queryKey: ['row', 42], queryFn: () => 'network' }), 42, 'a cold read after it');
+  client.dispose();
+}
+
 /** Writes `value` under `key` straight into an IndexedDB store, as another program might. */
 async function idbPut(dbName, key, value, storeName = 'queries') {
   const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
