@@ -235,7 +235,8 @@ pub struct Persister {
     /// written without the order's reads, and a write made meanwhile is written at once
     /// ([`Persister::flush_for_unload`]).
     leaving: Cell<bool>,
-    /// A write made while leaving has an unload write coming for it.
+    /// A write made while leaving has an unload write coming for it, or one is being made
+    /// (a write made by a `toJSON` then goes to the writer).
     unload_coming: Cell<bool>,
     /// `clear()` callers waiting for the namespace to be emptied: (resolve, reject).
     clear_waiters: RefCell<Vec<(Function, Function)>>,
@@ -389,6 +390,12 @@ impl Persister {
         self.other_tabs.get() && self.opts.backend.is_ordered()
     }
 
+    /// Whether the batch begun now goes in that order: not while the page is leaving, which
+    /// gets no answer to the order's reads, and writes as a tab alone does.
+    fn writes_in_order(&self) -> bool {
+        self.is_ordered() && !self.leaving.get()
+    }
+
     /// Another tab of this namespace exists: writes go in order from now on.
     pub fn meet_other_tabs(&self) {
         self.other_tabs.set(true);
@@ -451,6 +458,7 @@ impl Persister {
             self.clear_waiters.borrow_mut().push(s);
         }
         self.flush_now();
+        self.write_if_leaving();
         done
     }
 
@@ -459,6 +467,7 @@ impl Persister {
         self.cleared_at.set(now());
         self.queue.borrow_mut().clear();
         self.wake_writer();
+        self.write_if_leaving();
     }
 
     fn wake_writer(self: &Rc<Self>) {
@@ -529,9 +538,17 @@ impl Persister {
         self.unload_coming.set(false);
     }
 
+    /// [`Persister::flush_for_unload`]'s write: what is in flight and what is queued, in one
+    /// committed transaction, when a batch is in flight or a clear is queued (a clear alone
+    /// would first delete, or read the order, and write the batch's puts a task later). What
+    /// is only queued, the writer issues at once, without reads while the page is leaving.
     fn write_for_unload(self: &Rc<Self>) {
         self.flush_now();
-        if !self.opts.backend.is_ordered() || !self.queue.borrow().is_writing() {
+        let in_flight_or_clear = {
+            let queue = self.queue.borrow();
+            queue.is_writing() || queue.queued().0
+        };
+        if !self.opts.backend.is_ordered() || !in_flight_or_clear {
             return;
         }
         // Copied out of the queue first: making their envelopes runs user code (`toJSON`),
@@ -833,7 +850,7 @@ impl Persister {
     /// else every hash its index lists (and the index itself).
     async fn clear_namespace(&self) -> Result<(), JsValue> {
         let (backend, ms) = (&self.opts.backend, self.opts.timeout_ms);
-        if self.index.borrow().is_none() && !self.is_ordered() {
+        if self.index.borrow().is_none() && !self.writes_in_order() {
             self.count_call();
             return bounded(backend.delete_prefix(&self.ns.entries()), ms, "clear").await;
         }
@@ -943,8 +960,7 @@ impl Persister {
         let backend = self.opts.backend.clone();
         let (owned, order) = (ops.clone(), order.clone());
         let (prefix, buster) = (self.ns.prefix().to_owned(), self.opts.buster.clone());
-        // A closing page gets no answer to the order's reads: it writes as a tab alone does.
-        let in_order = self.is_ordered() && !self.leaving.get();
+        let in_order = self.writes_in_order();
         let mut call: Pin<Box<dyn Future<Output = Result<(), JsValue>>>> = Box::pin(async move {
             if !in_order {
                 let raised = greatest(&order).map(|v| (prefix.as_str(), v));

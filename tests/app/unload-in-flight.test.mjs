@@ -15,6 +15,8 @@
 //   (which a closing page never runs) the client writes as a closing page does, without the
 //   order's reads and at once. Before, with another tab open, all 50 were lost in 2 of 3
 //   rounds, and 25 of 50 in 4 of 8 when the first half was being written (alone: 2 of 8).
+// - a log-out in such a listener: `clear()`, then writes. The clear and the writes go in one
+//   committed transaction.
 // Page: tests/durability/in-flight-page.js. Needs pkg/ built; about two minutes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,7 +63,7 @@ after(async () => {
 /**
  * Keys kept after one close: the page of mode `mode` (in-flight-page.js) writes and is closed,
  * with another tab of its database open (`peer`) or not; `seed`: the database first holds the
- * entries the page reads. Returns the count and the writer's report.
+ * entries the page reads. Returns the keys kept and how many seeded entries are left.
  */
 async function keptAfterClose({ db, mode, peer, seed = false, ...params }) {
   const url = (m) => `${base}/tests/durability/in-flight.html?${new URLSearchParams({ mode: m, db, n: N, ...params })}`;
@@ -86,13 +88,16 @@ async function keptAfterClose({ db, mode, peer, seed = false, ...params }) {
   const closed = new Promise((ok) => writer.once('close', ok));
   await writer.goto(url(mode));
   const act = await answer('act', 'writing');
+  // With a peer a write before those measured went in order (the tabs had met); alone, it did not.
+  if (peer) assert.ok(act.ordered > 0, `${db}: no batch was written in order with a peer tab open`);
+  else assert.equal(act.ordered, 0, `${db}: a lone tab wrote in order`);
   await within(closed, 10_000, `${db} closing`);
   await other?.close();
   const counter = await context.newPage();
   await counter.goto(url('count'));
-  const { restored } = await answer('count', 'counting');
+  const { restored, left } = await answer('count', 'counting');
   await counter.close();
-  return [restored, act];
+  return [restored, left];
 }
 
 /** Runs `once(split, round)` for each split, `rounds` times; fails listing every close that lost keys. */
@@ -128,10 +133,16 @@ for (const peer of [false, true]) {
     // closed in its task (with a peer, the batch it would issue reads first)
     everyCloseKeepsAll(4, [-1, 0, 2, 5], (split) => (split < 0 ? 'one burst' : `${split} ms between the bursts`), async (split, round) => {
       const db = `if-${peer ? 'peer' : 'alone'}-${split}-${round}`;
-      const [restored, act] = await keptAfterClose({ db, mode: 'write', peer, split });
-      // With a peer a write before the bursts went in order (the tabs had met); alone, it did not.
-      if (peer) assert.ok(act.ordered > 0, `${db}: no batch was written in order with a peer tab open`);
-      else assert.equal(act.ordered, 0, `${db}: a lone tab wrote in order`);
+      return (await keptAfterClose({ db, mode: 'write', peer, split }))[0];
+    }));
+}
+
+for (const peer of [false, true]) {
+  test(`a log-out in a pagehide listener clears storage and keeps what is written after it (${side(peer)})`, () =>
+    everyCloseKeepsAll(4, [0], () => 'kept', async (_, round) => {
+      const db = `lc-${peer ? 'peer' : 'alone'}-${round}`;
+      const [restored, left] = await keptAfterClose({ db, mode: 'late-clear', peer, seed: true });
+      assert.equal(left, 0, `${db}: ${left} of the entries stored before the clear are left`);
       return restored;
     }));
 }

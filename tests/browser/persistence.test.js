@@ -524,21 +524,29 @@ export async function readsUnderWayAtPagehideAreAbortedThenMadeAgainAndAnswer(ma
     queueMicrotask(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })));
     return request;
   };
-  let many, one, listed;
+  const unhandled = [];
+  const onUnhandled = (e) => unhandled.push(String(e.reason));
+  window.addEventListener('unhandledrejection', onUnhandled);
+  let many, one, listed, few, entries;
   try {
     many = await storage.getMany(keys);
     // And reads asked for in the very task of a pagehide: made a task later, behind its write.
-    const reads = [storage.get(keys[7]), storage.keys('stackquery:')];
+    const reads = [storage.get(keys[7]), storage.keys('stackquery:'), storage.getMany(keys.slice(0, 3)), storage.__entries('stackquery:[')];
     window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
-    [one, listed] = await Promise.all(reads);
+    [one, listed, few, entries] = await Promise.all(reads);
+    await sleep(50);
   } finally {
     IDBObjectStore.prototype.count = count;
     IDBTransaction.prototype.abort = abort;
+    window.removeEventListener('unhandledrejection', onUnhandled);
   }
   assert(aborted >= 1, `the read under way at pagehide was aborted (${aborted} readonly transactions aborted)`);
   eq(many.map(data), keys.map((_, i) => i), 'then made again: getMany answers every key');
   eq(data(one), 7, 'a get asked for as the page hides answers');
   eq(listed.length, 300, 'keys() asked for as the page hides lists every entry');
+  eq(few.map(data), [0, 1, 2], 'so does a getMany');
+  eq(entries[0].length, 300, 'and a read of the whole namespace');
+  eq(unhandled, [], 'no promise is left rejected unhandled');
   // The page lives on (back-forward cache): reads and the client work as before.
   const client = make({ storage, staleTime: Infinity });
   eq(await client.fetchQuery({ queryKey: ['row', 42], queryFn: () => 'network' }), 42, 'a cold read after it');

@@ -130,15 +130,11 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
  */
 async function readMany(tx, store, keys) {
   const done = completion(tx);
+  done.catch(() => {}); // awaited below, unless a request fails first: then its error is the one
   const range = keys.length >= DENSE_READ_MIN ? spanOf(keys) : null;
   let stored = Infinity;
   if (range !== null) {
-    try {
-      stored = await result(store.count(range));
-    } catch (e) {
-      done.catch(() => {}); // the transaction fails with it: one rejection, this one
-      throw e;
-    }
+    stored = await result(store.count(range));
   }
   if (stored <= keys.length * DENSE_READ_RATIO) {
     const found = store.getAllKeys(range);
@@ -160,6 +156,7 @@ async function readMany(tx, store, keys) {
  */
 async function readEntries(tx, store, prefix, ns) {
   const done = completion(tx);
+  done.catch(() => {}); // awaited below, unless a request fails first: then its error is the one
   let found = null;
   const readRows = () => {
     const keys = store.getAllKeys(keyRange(prefix));
@@ -448,16 +445,19 @@ export class IndexedDbStorage {
    * (or to ask its next question), which a closing page never does. The write the page
    * makes as it closes would wait behind the read and be lost with the page (measured: all
    * 50 writes of a page closed with cold reads in flight, in 7 of 24 rounds). The new
-   * transaction is made a task later, behind that write; a page kept in the back/forward
-   * cache then gets its answer when it comes back.
+   * transaction is made a task later, behind the writes made in the `pagehide` task; a page
+   * kept in the back/forward cache then gets its answer when it comes back.
    */
   async #read(read) {
     this.#listenForLeaving();
     for (;;) {
       if (this.#leaving) await nextTask();
       const [tx, store] = await this.#transaction('readonly');
-      const reading = { tx, abandoned: this.#leaving };
-      if (reading.abandoned) abort(tx); // made while the page closes: made again after its write
+      if (this.#leaving) {
+        abort(tx); // made while the page closes: made again after its write
+        continue;
+      }
+      const reading = { tx, abandoned: false };
       this.#reading.add(reading);
       try {
         return await read(tx, store);
