@@ -546,7 +546,7 @@ impl Persister {
         self.flush_now();
         let in_flight_or_clear = {
             let queue = self.queue.borrow();
-            queue.is_writing() || queue.queued().0
+            queue.is_writing() || queue.clear_queued()
         };
         if !self.opts.backend.is_ordered() || !in_flight_or_clear {
             return;

@@ -570,14 +570,8 @@ export class IndexedDbStorage {
     const mine = this.#ordered.filter(([p]) => p === prefix);
     this.#ordered = this.#ordered.filter(([p]) => p !== prefix);
     let aborted = false;
-    for (const [, tx] of mine) {
-      try {
-        tx.abort();
-        aborted = true;
-      } catch {
-        // already committing or finished: it completes as it is
-      }
-    }
+    // One already committing or finished completes as it is.
+    for (const [, tx] of mine) aborted = abort(tx) || aborted;
     return aborted;
   }
 

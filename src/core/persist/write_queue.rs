@@ -124,6 +124,11 @@ impl<P> WriteQueue<P> {
         (self.pending_clear, ops)
     }
 
+    /// Whether a clear is queued (not yet taken into a batch).
+    pub fn clear_queued(&self) -> bool {
+        self.pending_clear
+    }
+
     /// Whether a batch is being written.
     pub fn is_writing(&self) -> bool {
         self.in_flight.is_some()
@@ -292,8 +297,18 @@ mod tests {
         );
         assert_eq!(q.queued().1.len(), 2, "still queued");
         assert!(
+            q.clear_queued(),
+            "the clear is queued behind the batch in flight"
+        );
+        assert!(
             q.take_batch().is_none(),
             "the batch in flight still holds the line"
+        );
+        q.settle(None);
+        let next = q.take_batch().unwrap();
+        assert!(
+            next.clear_first && !q.clear_queued(),
+            "taken into the next batch"
         );
     }
 
