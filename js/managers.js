@@ -4,7 +4,8 @@
 // calls `engineManagers.isOnline` / `.isFocused` to decide whether a fetch may run,
 // `.clientMade` when a client is made (the first installs the page's sources), and
 // hears of every change through `__managersChanged(trigger)`: paused fetches look again,
-// and observed queries refetch by `refetchOnWindowFocus` / `refetchOnReconnect`.
+// and observed queries refetch by `refetchOnWindowFocus` / `refetchOnReconnect`. The
+// face's mutations (face/mutation.js) read the same and wait for `nextReadingChange()`.
 //
 // In a page the sources are `visibilitychange` and the `online`/`offline` events; workers,
 // Node, Deno and workerd have none, so there the page counts as focused and the network as
@@ -45,9 +46,25 @@ function pageVisible() {
 
 const focused = () => focusOverride ?? pageVisible();
 
-/** The engine hears of a change (before it has loaded there is no client to tell). */
+/** The engine hears of a change (before it has loaded there is no client to tell), and the face's paused mutations look again. */
 function changed(trigger) {
   if (engineUsable()) engineChanged(trigger);
+  wakeReadingWaiters();
+}
+
+// The face's paused mutations (face/mutation.js), each waiting for the next change.
+let readingWaiters = [];
+
+/** A promise of the next change of either reading, or of `wakeReadingWaiters()`. */
+export function nextReadingChange() {
+  return new Promise((resolve) => readingWaiters.push(resolve));
+}
+
+/** Whatever waits for a change looks again now (`resumePausedMutations()`, a disposal). */
+export function wakeReadingWaiters() {
+  const waiting = readingWaiters;
+  readingWaiters = [];
+  for (const resolve of waiting) resolve();
 }
 
 /** Whether the network is up, for the engine. */

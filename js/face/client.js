@@ -13,6 +13,7 @@ import { Defaults, clientDefaults, engineClientOptions } from './defaults.js';
 import { QueryObserver } from './observer.js';
 import { QueryCache, bindQueryCache } from './query_cache.js';
 import { MutationCache, bindMutationCache } from './mutation_cache.js';
+import { disposeMutations, resumePausedMutations, runningMutations } from './mutation.js';
 import { takeCacheOptions } from './cache_options.js';
 import { infiniteQueryOptions } from './infinite_query.js';
 import { warnUnknownOptions } from './option_names.js';
@@ -204,9 +205,15 @@ export class QueryClient extends engine.QueryClient {
    * settled.
    */
   resumePausedMutations() {
-    const resumed = super.resumePausedMutations();
+    super.__wakePaused(); // paused fetches look again (the engine's; throws once disposed)
+    const resumed = resumePausedMutations(this);
     if (this.#outbox === undefined || !onlineManager.isOnline()) return resumed;
     return Promise.all([resumed, replayOutbox(this)]).then(() => undefined);
+  }
+
+  /** How many `mutate()` runs have not settled (counted from the call). */
+  isMutating() {
+    return runningMutations(this);
   }
 
   /** Log-out: the engine's clear (L1 and the L2 entries) and the outbox's records. */
@@ -227,8 +234,10 @@ export class QueryClient extends engine.QueryClient {
     this.#closeOutbox();
     this.#mirror.close();
     const disposed = super.dispose();
-    // Its mutations leave the cache (their gc timers and the engine's hold on them end):
-    // a disposed client keeps nothing alive.
+    // Mutations waiting for their turn or the network go on and find the client disposed.
+    disposeMutations(this);
+    // Its mutations leave the cache (their gc timers end): a disposed client keeps
+    // nothing alive.
     this.#mutationCache?.clear();
     return disposed;
   }

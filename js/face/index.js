@@ -17,6 +17,7 @@
 // - query_cache.js `QueryCache`: find/findAll, events and global callbacks (a watch on the engine)
 // - query.js    `Query`: the handle of one cached query
 // - mutation_cache.js `MutationCache`: the mutations a client made, events, global callbacks
+// - mutation.js `Mutation`: one mutation's lifecycle, retries, scopes and pauses
 // - persisted_mutation.js which mutations are persisted (`persist: true`); their runs recorded
 // - mutation_outbox.js the records of persisted runs in the client's storage
 // - outbox_replay.js running those records again (resumePausedMutations, reconnect)
@@ -40,6 +41,7 @@ export { InfiniteQueryObserver } from './infinite_observer.js';
 export { QueryCache } from './query_cache.js';
 export { Query } from './query.js';
 export { MutationCache } from './mutation_cache.js';
+export { Mutation } from './mutation.js';
 export { OnlineManager, FocusManager } from './managers.js';
 export { onlineManager, focusManager } from '../managers.js';
 export { CancelledError, isCancelledError } from './cancelled_error.js';

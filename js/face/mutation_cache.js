@@ -1,7 +1,7 @@
 // The face's `MutationCache`: the mutations a client made (`client.mutation(options)`),
 // TanStack's `client.getMutationCache()`, or `new QueryClient({ mutationCache: new
 // MutationCache({ onMutate, onSuccess, onError, onSettled }) })`. Each mutation is the
-// engine's `Mutation`, made here with its callbacks wrapped so that the cache's global ones
+// face's `Mutation` (mutation.js), made here with its callbacks wrapped so that the cache's global ones
 // run first, as in TanStack: `onMutate(variables, mutation)` (its value is not the context),
 // `onSuccess(data, variables, context, mutation)`, `onError(error, variables, context,
 // mutation)`, `onSettled(data, error, variables, context, mutation)`, each awaited before
@@ -19,13 +19,13 @@
 // Where it differs from TanStack: TanStack's `useMutation` builds a new Mutation for each
 // `mutate()`, so its cache holds one entry per run; here the entry is the object
 // `client.mutation()` returned, reused by each of its runs (its `state` is the latest run's).
-// Paused mutations (offline, or waiting for their scope) are resumed by the engine
-// (`client.resumePausedMutations()`, or the network coming back). A mutation with
+// Paused mutations (offline, or waiting for their scope) go on when they may
+// (`client.resumePausedMutations()`, the network coming back, their scope's turn). A mutation with
 // `persist: true` and a `mutationKey` records each run in the client's outbox
 // (persisted_mutation.js, mutation_outbox.js). Its `subscribe` is counted (a subscribed
 // mutation is never removed) and its `free()` takes it out of the cache first.
 
-import * as engine from 'stackquery:engine';
+import { Mutation } from './mutation.js';
 import { partialMatchKey } from './defaults.js';
 import { describe } from './describe.js';
 import { checkCacheConfig } from './cache_config.js';
@@ -55,9 +55,8 @@ const STATUSES = new Set(['idle', 'pending', 'success', 'error']);
 const DEFAULT_GC_TIME = 300_000; // TanStack's five minutes
 const MAX_TIMEOUT = 2 ** 31 - 1; // longer timers fire at once: longer means never
 
-const engineMutation = engine.QueryClient.prototype.mutation;
 const weakly = typeof WeakRef === 'function' ? (v) => new WeakRef(v) : (v) => ({ deref: () => v });
-const engineSubscribe = engine.Mutation.prototype.subscribe;
+const mutationSubscribe = Mutation.prototype.subscribe;
 
 export class MutationCache {
   #config;
@@ -86,18 +85,18 @@ export class MutationCache {
   build(client, options) {
     if (client !== this.#client) throw new TypeError('mutationCache.build: client must be the QueryClient this MutationCache belongs to');
     const defaulted = client.defaultMutationOptions(options);
-    // Not an options object: the engine's TypeError says so.
-    if (typeof defaulted !== 'object' || defaulted === null) return engineMutation.call(client, defaulted);
+    // Not an options object: the Mutation's TypeError says so.
+    if (typeof defaulted !== 'object' || defaulted === null) return new Mutation(client, defaulted);
     const gcTime = readGcTime(defaulted.gcTime);
     // `persist: true` (persisted_mutation.js): each run recorded in the client's outbox.
     const persisted = persistedRuns(options, defaulted, outboxOf(client));
-    // The engine holds the callbacks (a root): they must reach the mutation only weakly,
+    // The callbacks must reach the mutation only weakly (a run in progress holds them),
     // or it could never be collected (nor its client). They are made where `mutation` is
     // not in scope (closures share their scope). While it runs it is in the cache.
     const handle = { ref: undefined }; // set once the mutation exists, before any callback runs
     let given = wrapCallbacks(defaulted, this.#config, handle, (m) => this.#running(m));
     if (persisted !== undefined) given = { ...given, mutationFn: persisted.wrapMutationFn(given.mutationFn) };
-    const mutation = engineMutation.call(client, given); // the engine checks the options
+    const mutation = new Mutation(client, given); // which checks the options
     handle.ref = weakly(mutation);
     this.#adopt(mutation, defaulted, gcTime);
     persisted?.attach(mutation);
@@ -141,8 +140,8 @@ export class MutationCache {
     clearTimeout(record.timer);
     record.timer = undefined;
     this.#mutations = this.#mutations.filter((m) => m !== mutation);
-    // Unwatched once out of the cache (the engine holds the watcher: it would pin the
-    // mutation); a mutation that runs again is watched again.
+    // Unwatched once out of the cache (the mutation holds the watcher, which holds the
+    // cache); a mutation that runs again is watched again.
     record.unsubscribe?.();
     record.unsubscribe = undefined;
     this.#notify({ type: 'removed', mutation });
@@ -172,7 +171,7 @@ export class MutationCache {
     const record = this.#records.get(mutation);
     this.#mutations.push(mutation);
     record.last = undefined;
-    record.unsubscribe = engineSubscribe.call(mutation, (state) => this.#changed(mutation, state));
+    record.unsubscribe = mutationSubscribe.call(mutation, (state) => this.#changed(mutation, state));
     if (record.last === undefined) this.#changed(mutation, mutation.state); // no call at subscribe
     this.#notify({ type: 'added', mutation });
     this.#scheduleGc(mutation);
@@ -187,7 +186,7 @@ export class MutationCache {
     this.#notify({ type: 'updated', mutation, action: { type: 'pending', variables: state.variables } });
   }
 
-  /** The engine told of a new state: the event it implies, and the collection timer. */
+  /** The mutation told of a new state: the event it implies, and the collection timer. */
   #changed(mutation, state) {
     const record = this.#records.get(mutation);
     const last = record.last;
@@ -214,10 +213,10 @@ export class MutationCache {
     this.#notify({ type: 'updated', mutation, action });
   }
 
-  /** `mutation.subscribe`: the engine's, counted (a watched mutation is never collected). */
+  /** `mutation.subscribe`: the Mutation's, counted (a watched mutation is never collected). */
   #subscribeTo(mutation, listener) {
     const record = this.#records.get(mutation);
-    const unsubscribe = engineSubscribe.call(mutation, listener); // throws for a non-function
+    const unsubscribe = mutationSubscribe.call(mutation, listener); // throws for a non-function
     record.observers++;
     clearTimeout(record.timer);
     let subscribed = true;
@@ -275,9 +274,9 @@ function unrefTimer(timer) {
 }
 
 /**
- * The options the engine gets: the mutation's callbacks, each wrapped so that the cache's
+ * The options the Mutation gets: the mutation's callbacks, each wrapped so that the cache's
  * global one (read when it runs, as TanStack does) goes first. A callback that is not a
- * function is left as it is, for the engine's TypeError. `handle.ref` is a weak reference
+ * function is left as it is, for the Mutation's TypeError. `handle.ref` is a weak reference
  * to the mutation; `running(mutation)` is told when a run begins.
  */
 function wrapCallbacks(options, config, handle, running) {

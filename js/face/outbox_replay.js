@@ -3,7 +3,7 @@
 // a run cut short by a reload, a crash or a restart — as a new mutation of the client, made
 // with the options `setMutationDefaults` (or `defaultOptions.mutations`) gives its
 // mutationKey, its scope id and its variables. Records are started oldest first, so those
-// of one scope run one after another in the order they were submitted (the engine's
+// of one scope run one after another in the order they were submitted (mutation.js's
 // scopes); those without a scope run side by side, as in TanStack. Once a run settles its
 // record goes — on an error after its retries too (reported through the MutationCache's
 // onError, as any mutation's), so a record is never replayed forever.
@@ -19,12 +19,12 @@
 // A record whose key has no mutationFn stays, with one warning naming the key; it runs at a
 // later resume once one is registered.
 
-import * as engine from 'stackquery:engine';
+import { Mutation } from './mutation.js';
 import { outboxOf, warnOnce } from './mutation_outbox.js';
 import { onlineManager } from '../managers.js';
 import { owner, exclusively, liveOwners, ownerLockHeld } from './outbox_owners.js';
 
-const engineMutate = engine.Mutation.prototype.mutate;
+const plainMutate = Mutation.prototype.mutate;
 const noop = () => {};
 
 /** Runs the records of `client`'s outbox nobody runs; resolves when those runs settled. */
@@ -83,8 +83,8 @@ function run(client, outbox, record) {
   let running;
   try {
     mutation = client.mutation({ mutationKey: record.mutationKey, scope: typeof record.scope === 'string' ? { id: record.scope } : undefined });
-    // The engine's own mutate: the record exists already (a persisted `mutate` would add one).
-    running = engineMutate.call(mutation, record.variables, undefined);
+    // The Mutation's own mutate: the record exists already (a persisted `mutate` would add one).
+    running = plainMutate.call(mutation, record.variables, undefined);
   } catch (error) {
     outbox.release(entry);
     warnOnce(`outbox-replay:${JSON.stringify(record.mutationKey)}`, `stackquery: a persisted mutation of key ${JSON.stringify(record.mutationKey)} could not be run again: ${error?.message ?? error}`);

@@ -19,19 +19,16 @@ use super::errors::{disposed_error, range_error, reentrant_error};
 use super::face_link::FaceSlots;
 use super::fetch::{self, InFlight};
 use super::js_state::state_object;
-use super::mutation::Mutation;
 use super::observer::{ObserverInner, QueryObserver};
 use super::options::{
     get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec, Runtime,
 };
-use super::paused_mutations::PausedMutations;
 use super::persister::{PersistOptions, Persister, Restored};
 use super::{managers, promise, reentry, structural, timer};
 use crate::core::cache::CacheError;
 use crate::core::filters::QueryType;
 use crate::core::fxhash::FxHashMap;
 use crate::core::gc::rearm;
-use crate::core::mutation::Scopes;
 use crate::core::network::NetworkMode;
 use crate::core::persist::order::State;
 use crate::core::state::FetchStatus;
@@ -95,14 +92,6 @@ pub struct Inner {
     /// somebody subscribed to keeps notifying even when JS dropped the object itself
     /// (`client.watch(opts).subscribe(fn)`), until it is unsubscribed or destroyed.
     observers: RefCell<FxHashMap<String, Vec<Rc<ObserverInner>>>>,
-    /// Mutations running now (`isMutating()`).
-    pub mutating: Cell<u32>,
-    /// Mutations paused for the network (`resumePausedMutations()`).
-    pub paused_mutations: PausedMutations,
-    scopes: RefCell<Scopes>,
-    /// Mutations waiting for their scope, by ticket: resolving lets them start.
-    scope_waiters: RefCell<FxHashMap<u64, Function>>,
-    next_ticket: Cell<u64>,
     /// Cross-tab sync (`crossTab`, on with IndexedDB where `BroadcastChannel` exists).
     cross_tab: RefCell<Option<CrossTab>>,
     /// What the JS face reads without calling in (see [`super::face_link`]).
@@ -120,36 +109,6 @@ impl Inner {
 
     pub fn is_disposed(&self) -> bool {
         self.disposed.get()
-    }
-
-    /// Queues a mutation in `scope`: its ticket for [`Inner::leave_scope`], and the turn
-    /// to wait for when another mutation of the scope runs (none without a scope, or
-    /// when it may start at once).
-    pub fn enter_scope(&self, scope: Option<&str>) -> (u64, Option<Promise>) {
-        let ticket = self.next_ticket.get() + 1;
-        self.next_ticket.set(ticket);
-        let Some(scope) = scope else {
-            return (ticket, None);
-        };
-        if self.scopes.borrow_mut().enter(scope, ticket) {
-            return (ticket, None);
-        }
-        let mut resolver = None;
-        let turn = Promise::new(&mut |resolve, _| resolver = Some(resolve));
-        if let Some(r) = resolver {
-            self.scope_waiters.borrow_mut().insert(ticket, r);
-        }
-        (ticket, Some(turn))
-    }
-
-    /// A mutation of `scope` is done: the next one waiting starts.
-    pub fn leave_scope(&self, scope: Option<&str>, ticket: u64) {
-        let Some(scope) = scope else { return };
-        let next = self.scopes.borrow_mut().leave(scope, ticket);
-        let waiter = next.and_then(|n| self.scope_waiters.borrow_mut().remove(&n));
-        if let Some(waiter) = waiter {
-            let _ = waiter.call0(&JsValue::UNDEFINED);
-        }
     }
 
     pub fn register_observer(&self, hash: &str, observer: Rc<ObserverInner>) {
@@ -657,11 +616,6 @@ impl QueryClient {
                 noop: NOOP.with(Function::clone),
                 persister,
                 observers: RefCell::new(FxHashMap::default()),
-                mutating: Cell::new(0),
-                paused_mutations: PausedMutations::default(),
-                scopes: RefCell::new(Scopes::default()),
-                scope_waiters: RefCell::new(FxHashMap::default()),
-                next_ticket: Cell::new(0),
                 cross_tab: RefCell::new(None),
                 face: FaceSlots::default(),
             }),
@@ -736,17 +690,17 @@ impl QueryClient {
         QueryObserver::create(self.inner()?, &options)
     }
 
-    /// A mutation with lifecycle callbacks: `client.mutation({ mutationFn, onMutate,
-    /// onSuccess, onError, onSettled, retry, retryDelay, scope })`.
-    pub fn mutation(&self, options: JsValue) -> Result<Mutation, JsValue> {
-        let _entered = reentry::enter("mutation")?;
-        Mutation::create(self.inner()?, &options)
-    }
-
-    /// How many mutations are running.
-    #[wasm_bindgen(js_name = isMutating)]
-    pub fn is_mutating(&self) -> u32 {
-        self.inner.mutating.get()
+    /// Paused fetches look again now (the face's `resumePausedMutations()`, which
+    /// resumes the face's paused mutations itself, as TanStack's resumes its own). Online
+    /// only, as TanStack's.
+    #[wasm_bindgen(js_name = __wakePaused)]
+    pub fn wake_paused(&self) -> Result<(), JsValue> {
+        let _entered = reentry::enter("resumePausedMutations")?;
+        self.inner()?;
+        if managers::is_online() {
+            managers::wake_waiting();
+        }
+        Ok(())
     }
 
     /// L1 data of a key, synchronously; `undefined` when none.
@@ -1235,17 +1189,9 @@ impl QueryClient {
         for observer in observers.into_values().flatten() {
             observer.release_for_dispose();
         }
-        // Mutations waiting for their scope go on, and find the client disposed.
-        let waiters = match self.inner.scope_waiters.try_borrow_mut() {
-            Ok(mut waiters) => std::mem::take(&mut *waiters),
-            Err(_) => FxHashMap::default(),
-        };
         release_removed(removed);
-        for waiter in waiters.into_values() {
-            let _ = waiter.call0(&JsValue::UNDEFINED);
-        }
-        // Fetches and mutations paused offline look again, find the client disposed
-        // and end (those of other clients go back to waiting).
+        // Fetches paused offline look again, find the client disposed and end (those of
+        // other clients go back to waiting).
         managers::wake_waiting();
         Ok(())
     }

@@ -5,7 +5,6 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::core::mutation::{MutationState, MutationStatus};
 use crate::core::state::{FetchStatus, QueryState, Status};
 
 #[wasm_bindgen(module = "/js/result_objects.js")]
@@ -25,20 +24,6 @@ extern "C" {
         is_invalidated: bool,
         data_update_count: u32,
         error_update_count: u32,
-    ) -> JsValue;
-
-    #[wasm_bindgen(js_name = mutationState)]
-    #[allow(clippy::too_many_arguments)]
-    fn mutation_state(
-        status: u32,
-        data: &JsValue,
-        error: &JsValue,
-        variables: &JsValue,
-        context: &JsValue,
-        failure_count: u32,
-        failure_reason: &JsValue,
-        submitted_at: f64,
-        is_paused: bool,
     ) -> JsValue;
 }
 
@@ -87,26 +72,5 @@ fn query_object_of(kind: u32, s: &QueryState<JsValue, JsValue>) -> JsValue {
         s.is_invalidated,
         s.data_update_count,
         s.error_update_count,
-    )
-}
-
-/// `{ status, data, error, variables, … , isIdle, isPending, … }`: a mutation's state.
-pub fn mutation_state_object(s: &MutationState<JsValue, JsValue, JsValue, JsValue>) -> JsValue {
-    let status = match s.status {
-        MutationStatus::Idle => 0,
-        MutationStatus::Pending => 1,
-        MutationStatus::Success => 2,
-        MutationStatus::Error => 3,
-    };
-    mutation_state(
-        status,
-        &or(&s.data, JsValue::UNDEFINED),
-        &or(&s.error, JsValue::NULL),
-        &or(&s.variables, JsValue::UNDEFINED),
-        &or(&s.context, JsValue::UNDEFINED),
-        s.failure_count,
-        &or(&s.failure_reason, JsValue::NULL),
-        s.submitted_at,
-        s.is_paused,
     )
 }

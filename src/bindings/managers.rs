@@ -77,7 +77,7 @@ pub fn wait() -> Rc<Sleep> {
     sleep
 }
 
-/// Paused fetches and mutations look again now (`resumePausedMutations()`).
+/// Paused fetches look again now (`resumePausedMutations()`).
 pub fn wake_waiting() {
     let waiting = MANAGERS.with(|m| std::mem::take(&mut *m.waiting.borrow_mut()));
     for sleep in waiting {
