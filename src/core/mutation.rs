@@ -1,15 +1,11 @@
-//! Mutations: the state of one mutation and the queues that run mutations of one
-//! scope one at a time.
+//! Mutations: the state of one mutation (the Rust face's; the JS package's mutations
+//! run in its face, `js/face/mutation.js`, by the same rules, scopes' queues included).
 //!
 //! A mutation goes idle → pending → success | error, and `reset` takes it back to
 //! idle. Only the latest run of a mutation object may write its state (an older run
 //! finishing late is ignored). Failures of `mutationFn` are retried by the host's loop
 //! under the same [`crate::core::retry`] policy as queries; callbacks never count as
 //! failures of the mutation function.
-
-use std::collections::VecDeque;
-
-use crate::core::fxhash::FxHashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 /// Where a mutation stands (TanStack's `status`).
@@ -164,34 +160,6 @@ impl<D, E, V, C> MutationState<D, E, V, C> {
     }
 }
 
-/// Scopes: mutations sharing a scope id run one at a time, in the order submitted.
-#[derive(Default, Debug)]
-pub struct Scopes {
-    /// Per scope: the run going now, then those waiting.
-    queues: FxHashMap<String, VecDeque<u64>>,
-}
-
-impl Scopes {
-    /// Queues `ticket` in `scope`; true when it may start now.
-    pub fn enter(&mut self, scope: &str, ticket: u64) -> bool {
-        let q = self.queues.entry(scope.to_owned()).or_default();
-        q.push_back(ticket);
-        q.len() == 1
-    }
-
-    /// `ticket` is done; returns the ticket that may start next.
-    pub fn leave(&mut self, scope: &str, ticket: u64) -> Option<u64> {
-        let q = self.queues.get_mut(scope)?;
-        let was_first = q.front() == Some(&ticket);
-        q.retain(|t| *t != ticket);
-        let next = if was_first { q.front().copied() } else { None };
-        if q.is_empty() {
-            self.queues.remove(scope);
-        }
-        next
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,18 +230,5 @@ mod tests {
                 ..S::default()
             }
         );
-    }
-
-    #[test]
-    fn a_scope_runs_one_at_a_time_in_order() {
-        let mut scopes = Scopes::default();
-        assert!(scopes.enter("todos", 1));
-        assert!(!scopes.enter("todos", 2));
-        assert!(!scopes.enter("todos", 3));
-        assert!(scopes.enter("other", 4), "other scopes are independent");
-        assert_eq!(scopes.leave("todos", 1), Some(2));
-        assert_eq!(scopes.leave("todos", 2), Some(3));
-        assert_eq!(scopes.leave("todos", 3), None);
-        assert!(scopes.enter("todos", 5), "an empty scope starts at once");
     }
 }
