@@ -1,0 +1,137 @@
+// The rules a mutation runs by (js/face/mutation.js, the engine's rules written again in
+// JS when mutations moved to the face): retry decisions with user functions that throw or
+// answer garbage, the option checks and their messages, a run whose scope turn comes after
+// dispose(), paused runs and resumePausedMutations(), and the bound on a listener cycle.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { QueryClient, onlineManager } from '../../pkg/nodejs/stackquery.js';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('a retry function that throws means no retry; one that says yes retries with its delay', async () => {
+  const client = new QueryClient();
+  let runs = 0;
+  const refused = client.mutation({
+    mutationFn: async () => { runs++; throw new Error('down'); },
+    retry: () => { throw new Error('retry exploded'); },
+  });
+  await assert.rejects(refused.mutate(1), { message: 'down' });
+  assert.equal(runs, 1, 'mutationFn ran once');
+  assert.equal(refused.state.status, 'error');
+  assert.equal(refused.state.failureCount, 1);
+
+  const asked = [];
+  let attempts = 0;
+  const retried = client.mutation({
+    mutationFn: async () => { attempts++; if (attempts < 3) throw new Error(`try ${attempts}`); return 'done'; },
+    retry: (failureCount, error) => { asked.push([failureCount, error.message]); return true; },
+    retryDelay: (failureCount) => failureCount * 2,
+  });
+  assert.equal(await retried.mutate(1), 'done');
+  assert.deepEqual(asked, [[0, 'try 1'], [1, 'try 2']], 'asked with the failures before this one and the error');
+  assert.equal(retried.state.failureCount, 0, 'a success clears the failures');
+  client.dispose();
+});
+
+test('a retryDelay function that throws or gives no finite delay ≥ 0 falls back to the default (1 s first)', async () => {
+  const client = new QueryClient();
+  for (const retryDelay of [() => NaN, () => -5, () => { throw new Error('no'); }, () => 'soon']) {
+    const times = [];
+    const m = client.mutation({
+      mutationFn: async () => { times.push(Date.now()); if (times.length < 2) throw new Error('once'); return 'ok'; },
+      retry: 1,
+      retryDelay,
+    });
+    assert.equal(await m.mutate(1), 'ok');
+    const waited = times[1] - times[0];
+    assert.ok(waited >= 900 && waited < 3000, `waited ${waited} ms before the retry (${retryDelay})`);
+  }
+  client.dispose();
+});
+
+test("bad options are a TypeError or RangeError naming the option, with stackquery's prefix", () => {
+  const client = new QueryClient();
+  const cases = [
+    [{ mutationFn() {}, retry: -1 }, RangeError, /^stackquery: retry must be a count of retries ≥ 0, got -1$/],
+    [{ mutationFn() {}, retry: 'twice' }, TypeError, /^stackquery: retry must be a number, a boolean or a function/],
+    [{ mutationFn() {}, retryDelay: NaN }, RangeError, /^stackquery: retryDelay must be a number of milliseconds, got NaN$/],
+    [{ mutationFn() {}, retryDelay: -1 }, RangeError, /^stackquery: retryDelay must not be negative$/],
+    [{ mutationFn() {}, retryDelay: Infinity }, RangeError, /^stackquery: retryDelay must be finite$/],
+    [{ mutationFn() {}, networkMode: 'sometimes' }, TypeError, /^stackquery: networkMode must be 'online', 'offlineFirst' or 'always', got a string$/],
+    [{ mutationFn() {}, scope: { id: 7 } }, TypeError, /^stackquery: scope must be \{ id: string \}$/],
+    [{ mutationFn() {}, onMutate: 'x' }, TypeError, /^stackquery: onMutate must be a function \(variables\) => context, got a string$/],
+  ];
+  for (const [options, type, message] of cases) {
+    assert.throws(() => client.mutation(options), (e) => e instanceof type && message.test(e.message), JSON.stringify(options));
+  }
+  const m = client.mutation({ mutationFn: async () => 1 });
+  assert.throws(() => m.mutate(1, 'callbacks'), { name: 'TypeError', message: /^stackquery: mutate options \(\{ onSuccess, onError, onSettled \}\) must be an object, got a string$/ });
+  assert.throws(() => m.subscribe(null), { name: 'TypeError', message: /^stackquery: subscribe needs a listener function \(state\) => void, got null$/ });
+  assert.equal(client.isMutating(), 0, 'a refused mutate() is not counted');
+  client.dispose();
+});
+
+test('a run waiting for its scope when the client is disposed rejects without running; the running one ends', async () => {
+  const client = new QueryClient();
+  let release;
+  const ran = [];
+  const first = client.mutation({ scope: { id: 'cart' }, mutationFn: (v) => { ran.push(v); return new Promise((r) => { release = r; }); } });
+  const second = client.mutation({ scope: { id: 'cart' }, mutationFn: async (v) => { ran.push(v); return v; } });
+  const a = first.mutate('a');
+  const b = second.mutate('b');
+  await sleep(5);
+  assert.equal(client.isMutating(), 2);
+  assert.equal(second.state.isPaused, true, 'waiting for its turn');
+  client.dispose();
+  await assert.rejects(b, { message: 'stackquery: this QueryClient has been disposed' });
+  assert.equal(second.state.status, 'error');
+  release('done');
+  assert.equal(await a, 'done', 'the run under way goes to its end');
+  assert.deepEqual(ran, ['a'], 'the waiting run never reached its mutationFn');
+  assert.equal(client.isMutating(), 0);
+  await assert.rejects(first.mutate('c'), { message: 'stackquery: this QueryClient has been disposed' });
+});
+
+test('offline: resumePausedMutations() resolves at once and runs nothing; online, the paused runs go on', async () => {
+  const client = new QueryClient();
+  let runs = 0;
+  const m = client.mutation({ mutationFn: async (v) => { runs++; return v; } });
+  onlineManager.setOnline(false);
+  try {
+    const run = m.mutate('x');
+    await sleep(5);
+    assert.equal(m.state.isPaused, true);
+    await client.resumePausedMutations(); // offline: at once
+    assert.equal(runs, 0);
+    assert.equal(m.state.isPaused, true);
+    onlineManager.setOnline(true);
+    assert.equal(await run, 'x');
+    assert.equal(runs, 1);
+    assert.equal(m.state.isPaused, false);
+  } finally {
+    onlineManager.setOnline(true);
+    client.dispose();
+  }
+});
+
+test('a listener cycle through a mutation is refused at 16 nested calls with a RangeError; the mutation works after', async () => {
+  const client = new QueryClient();
+  const m = client.mutation({ mutationFn: async (v) => v });
+  const errors = [];
+  const unsubscribe = m.subscribe(() => {
+    try {
+      m.reset();
+    } catch (e) {
+      errors.push(e);
+    }
+  });
+  m.reset();
+  assert.equal(errors.length, 1, 'refused once, where the chain went too deep');
+  assert.ok(errors[0] instanceof RangeError);
+  assert.match(errors[0].message, /^stackquery: Mutation\.reset was refused: calls into stackquery were already nested 16 deep/);
+  unsubscribe();
+  await sleep(0);
+  assert.equal(await m.mutate('again'), 'again');
+  assert.equal(m.state.status, 'success');
+  client.dispose();
+});
