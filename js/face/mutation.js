@@ -74,6 +74,9 @@ export function resumePausedMutations(client) {
   return Promise.all(waiting).then(() => undefined);
 }
 
+/** What a MutationCache passes to make a Mutation (a user's `new Mutation()` is refused). */
+export const MAKE = Symbol('stackquery.makeMutation');
+
 const disposedError = () => new Error('stackquery: this QueryClient has been disposed');
 
 function callback(options, name, signature) {
@@ -125,7 +128,7 @@ function afterFailure(retry, retryDelay, failures, error) {
   let again;
   if (typeof retry === 'function') {
     try {
-      again = !!retry(failures, error);
+      again = !!retry.call(null, failures, error);
     } catch {
       again = false; // a throwing retry function: no retry
     }
@@ -136,7 +139,7 @@ function afterFailure(retry, retryDelay, failures, error) {
   let ms = retryDelay;
   if (typeof retryDelay === 'function') {
     try {
-      ms = retryDelay(failures, error);
+      ms = retryDelay.call(null, failures, error);
     } catch {
       ms = NaN;
     }
@@ -156,49 +159,51 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 
 /** Calls `f` with `args` and awaits what it returns (a throw is a rejection). */
 const call = async (f, ...args) => f(...args);
 
-/** Calls `f` with `args`, not waiting for it: a throw is dropped, a rejection handled. */
+/** Calls `f` with `args`, not waiting for it: a throw is dropped, a rejected promise handled. */
 function fire(f, ...args) {
   try {
     const ret = f(...args);
-    if (ret && typeof ret.then === 'function') Promise.resolve(ret).catch(() => {});
+    if (ret instanceof Promise) ret.catch(() => {});
   } catch {
     // the caller's own, changing no outcome
   }
 }
 
 export class Mutation {
-  #client;
   #shared;
   #options;
   #state = runState(IDLE, undefined, 0);
   #run = 0;
   #listeners = new Set();
 
-  constructor(client, options) {
+  /** Made by `client.mutation(options)` (its MutationCache passes `make`); a TypeError otherwise. */
+  constructor(client, options, make) {
+    if (make !== MAKE) throw new TypeError('stackquery: a Mutation is made by client.mutation(options)');
+    const shared = of(client);
+    if (shared.disposed) throw disposedError();
     if (!isObject(options) || typeof options === 'function') {
       throw new TypeError(`stackquery: mutation options must be an object, got ${describe(options)}`);
     }
+    // Each option read once, in the engine's order (the first bad one is the one named).
+    const mutationFn = callback(options, 'mutationFn', '(variables) => data');
+    const scopeOption = options.scope;
     let scope;
-    if (options.scope !== undefined) {
-      if (!isObject(options.scope)) throw new TypeError(`stackquery: scope (for example { id: 'todos' }) must be an object, got ${describe(options.scope)}`);
-      scope = options.scope.id;
+    if (scopeOption !== undefined) {
+      if (!isObject(scopeOption)) throw new TypeError(`stackquery: scope (for example { id: 'todos' }) must be an object, got ${describe(scopeOption)}`);
+      scope = scopeOption.id;
       if (typeof scope !== 'string') throw new TypeError('stackquery: scope must be { id: string }');
     }
-    const networkMode = options.networkMode ?? 'online';
+    const onMutate = callback(options, 'onMutate', '(variables) => context');
+    const outcome = outcomeCallbacks(options);
+    const retry = readRetry(options.retry);
+    const retryDelay = readRetryDelay(options.retryDelay);
+    const mode = options.networkMode;
+    const networkMode = mode === undefined ? 'online' : mode;
     if (!NETWORK_MODES.includes(networkMode)) {
       throw new TypeError(`stackquery: networkMode must be 'online', 'offlineFirst' or 'always', got ${describe(networkMode)}`);
     }
-    this.#options = {
-      mutationFn: callback(options, 'mutationFn', '(variables) => data'),
-      onMutate: callback(options, 'onMutate', '(variables) => context'),
-      ...outcomeCallbacks(options),
-      retry: readRetry(options.retry),
-      retryDelay: readRetryDelay(options.retryDelay),
-      scope,
-      networkMode,
-    };
-    this.#client = client;
-    this.#shared = of(client);
+    this.#options = { mutationFn, onMutate, ...outcome, retry, retryDelay, scope, networkMode };
+    this.#shared = shared;
   }
 
   /** The state: status, data, error, variables, context, failureCount, submittedAt, flags. */
@@ -246,14 +251,13 @@ export class Mutation {
     if (typeof listener !== 'function') {
       throw new TypeError(`stackquery: subscribe needs a listener function (state) => void, got ${describe(listener)}`);
     }
-    // As TanStack's: the listener hears changes, not the state at subscribe.
+    // As TanStack's: the listener hears changes, not the state at subscribe. The
+    // unsubscribe function holds the listeners, not the mutation (nor its client).
     const entry = { listener };
-    this.#listeners.add(entry);
-    let once = false;
+    const listeners = this.#listeners;
+    listeners.add(entry);
     return () => {
-      if (once) return;
-      once = true;
-      this.#listeners.delete(entry);
+      listeners.delete(entry);
     };
   }
 
@@ -268,10 +272,11 @@ export class Mutation {
     this.#notify();
   }
 
-  /** Lets go of the listeners (a run still going goes to its end). */
-  free() {
-    this.#listeners.clear();
-  }
+  /**
+   * Nothing to release (the engine's Mutation had wasm memory); kept for code written for
+   * it. A mutation made by `client.mutation()` is taken out of its MutationCache.
+   */
+  free() {}
 
   /** The state of run `run` while it is the current one and pending, else undefined. */
   #current(run) {

@@ -25,7 +25,7 @@
 // (persisted_mutation.js, mutation_outbox.js). Its `subscribe` is counted (a subscribed
 // mutation is never removed) and its `free()` takes it out of the cache first.
 
-import { Mutation } from './mutation.js';
+import { Mutation, MAKE } from './mutation.js';
 import { partialMatchKey } from './defaults.js';
 import { describe } from './describe.js';
 import { checkCacheConfig } from './cache_config.js';
@@ -86,7 +86,7 @@ export class MutationCache {
     if (client !== this.#client) throw new TypeError('mutationCache.build: client must be the QueryClient this MutationCache belongs to');
     const defaulted = client.defaultMutationOptions(options);
     // Not an options object: the Mutation's TypeError says so.
-    if (typeof defaulted !== 'object' || defaulted === null) return new Mutation(client, defaulted);
+    if (typeof defaulted !== 'object' || defaulted === null) return new Mutation(client, defaulted, MAKE);
     const gcTime = readGcTime(defaulted.gcTime);
     // `persist: true` (persisted_mutation.js): each run recorded in the client's outbox.
     const persisted = persistedRuns(options, defaulted, outboxOf(client));
@@ -96,7 +96,7 @@ export class MutationCache {
     const handle = { ref: undefined }; // set once the mutation exists, before any callback runs
     let given = wrapCallbacks(defaulted, this.#config, handle, (m) => this.#running(m));
     if (persisted !== undefined) given = { ...given, mutationFn: persisted.wrapMutationFn(given.mutationFn) };
-    const mutation = new Mutation(client, given); // which checks the options
+    const mutation = new Mutation(client, given, MAKE); // which checks the options
     handle.ref = weakly(mutation);
     this.#adopt(mutation, defaulted, gcTime);
     persisted?.attach(mutation);

@@ -4,7 +4,7 @@
 // dispose(), paused runs and resumePausedMutations(), and the bound on a listener cycle.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QueryClient, onlineManager } from '../../pkg/nodejs/stackquery.js';
+import { QueryClient, Mutation, onlineManager } from '../../pkg/nodejs/stackquery.js';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -60,6 +60,10 @@ test("bad options are a TypeError or RangeError naming the option, with stackque
     [{ mutationFn() {}, networkMode: 'sometimes' }, TypeError, /^stackquery: networkMode must be 'online', 'offlineFirst' or 'always', got a string$/],
     [{ mutationFn() {}, scope: { id: 7 } }, TypeError, /^stackquery: scope must be \{ id: string \}$/],
     [{ mutationFn() {}, onMutate: 'x' }, TypeError, /^stackquery: onMutate must be a function \(variables\) => context, got a string$/],
+    [{ mutationFn() {}, networkMode: null }, TypeError, /^stackquery: networkMode must be .* got null$/],
+    // The first bad option in the engine's order is the one named.
+    [{ mutationFn: 1, networkMode: 'x', scope: 'y' }, TypeError, /^stackquery: mutationFn must be a function/],
+    [{ mutationFn() {}, networkMode: 'x', retry: -1 }, RangeError, /^stackquery: retry must/],
   ];
   for (const [options, type, message] of cases) {
     assert.throws(() => client.mutation(options), (e) => e instanceof type && message.test(e.message), JSON.stringify(options));
@@ -68,7 +72,13 @@ test("bad options are a TypeError or RangeError naming the option, with stackque
   assert.throws(() => m.mutate(1, 'callbacks'), { name: 'TypeError', message: /^stackquery: mutate options \(\{ onSuccess, onError, onSettled \}\) must be an object, got a string$/ });
   assert.throws(() => m.subscribe(null), { name: 'TypeError', message: /^stackquery: subscribe needs a listener function \(state\) => void, got null$/ });
   assert.equal(client.isMutating(), 0, 'a refused mutate() is not counted');
+  assert.throws(() => new Mutation(client, { mutationFn() {} }), { name: 'TypeError', message: 'stackquery: a Mutation is made by client.mutation(options)' });
+  let reads = 0;
+  client.mutation({ mutationFn() {}, get scope() { reads++; return { id: 's' }; } });
+  assert.equal(reads, 1, 'each option is read once');
   client.dispose();
+  assert.throws(() => client.mutation({ mutationFn() {} }), { name: 'Error', message: 'stackquery: this QueryClient has been disposed' });
+  assert.equal(client.getMutationCache().getAll().length, 0, 'nothing added to a disposed client');
 });
 
 test('a run waiting for its scope when the client is disposed rejects without running; the running one ends', async () => {
