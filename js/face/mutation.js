@@ -208,13 +208,12 @@ export class Mutation {
 
   /** The state: status, data, error, variables, context, failureCount, submittedAt, flags. */
   get state() {
-    return nested('Mutation.state', () => this.#stateObject());
-  }
-
-  #stateObject() {
     const s = this.#state;
     return mutationState(s.status, s.data, s.error, s.variables, s.context, s.failureCount, s.failureReason, s.submittedAt, s.isPaused);
   }
+
+  // `mutate` and `reset` tell listeners at once, so a listener calling them again recurses:
+  // they are counted by nesting.js. Reading `state` and subscribing run no user code.
 
   /**
    * Runs the mutation; resolves with `mutationFn`'s data or rejects with its error.
@@ -244,10 +243,6 @@ export class Mutation {
 
   /** Calls `listener(state)` on every change; returns `unsubscribe()`. */
   subscribe(listener) {
-    return nested('Mutation.subscribe', () => this.#subscribe(listener));
-  }
-
-  #subscribe(listener) {
     if (typeof listener !== 'function') {
       throw new TypeError(`stackquery: subscribe needs a listener function (state) => void, got ${describe(listener)}`);
     }
@@ -292,7 +287,7 @@ export class Mutation {
 
   #notify() {
     if (this.#listeners.size === 0) return;
-    const state = this.#stateObject();
+    const state = this.state;
     for (const { listener } of [...this.#listeners]) {
       try {
         listener(state);
