@@ -20,8 +20,7 @@ import { warnUnknownOptions } from './option_names.js';
 import { skipsQueryFn } from './skip_token.js';
 import { resolveCallStaleTime } from './option_functions.js';
 import { describe } from './describe.js';
-import { MutationOutbox } from './mutation_outbox.js';
-import { replayOutbox, replayOnReconnect } from './outbox_replay.js';
+import { outboxParts } from './outbox_link.js';
 import { onlineManager } from '../managers.js';
 
 const MISS = Symbol('miss');
@@ -46,7 +45,8 @@ export class QueryClient extends engine.QueryClient {
   #queryCache; // made when first asked for, unless given
   #mutationCache;
   // With `storage`: the records of persisted mutations (mutation_outbox.js), run again at
-  // resumePausedMutations() and when the network comes back (outbox_replay.js).
+  // resumePausedMutations() and when the network comes back (outbox_replay.js); both
+  // reached through outbox_link.js, as a build without L2 has neither.
   #outbox;
   #stopReplayOnReconnect;
 
@@ -67,9 +67,10 @@ export class QueryClient extends engine.QueryClient {
     if (caches.queryCache) this.#queryCache = bindQueryCache(caches.queryCache, this);
     if (caches.mutationCache) this.#mutationCache = bindMutationCache(caches.mutationCache, this);
     const storage = given.storage;
-    if (storage !== undefined && storage !== null) {
-      this.#outbox = new MutationOutbox(this, storage, given);
-      this.#stopReplayOnReconnect = replayOnReconnect(this);
+    const outbox = outboxParts(); // undefined only in a build without L2, whose engine refused storage above
+    if (storage !== undefined && storage !== null && outbox !== undefined) {
+      this.#outbox = new outbox.MutationOutbox(this, storage, given);
+      this.#stopReplayOnReconnect = outbox.replayOnReconnect(this);
     }
   }
 
@@ -208,7 +209,7 @@ export class QueryClient extends engine.QueryClient {
     super.__wakePaused(); // paused fetches look again (the engine's; throws once disposed)
     const resumed = resumePausedMutations(this);
     if (this.#outbox === undefined || !onlineManager.isOnline()) return resumed;
-    return Promise.all([resumed, replayOutbox(this)]).then(() => undefined);
+    return Promise.all([resumed, outboxParts().replayOutbox(this)]).then(() => undefined);
   }
 
   /** How many `mutate()` runs have not settled (counted from the call). */

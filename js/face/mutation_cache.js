@@ -29,7 +29,7 @@ import { Mutation, MAKE } from './mutation.js';
 import { partialMatchKey } from './defaults.js';
 import { describe } from './describe.js';
 import { checkCacheConfig } from './cache_config.js';
-import { outboxOf } from './mutation_outbox.js';
+import { outboxParts } from './outbox_link.js';
 import { persistedRuns } from './persisted_mutation.js';
 
 const BIND = Symbol('stackquery.bindMutationCache');
@@ -89,7 +89,7 @@ export class MutationCache {
     if (typeof defaulted !== 'object' || defaulted === null) return new Mutation(client, defaulted, MAKE);
     const gcTime = readGcTime(defaulted.gcTime);
     // `persist: true` (persisted_mutation.js): each run recorded in the client's outbox.
-    const persisted = persistedRuns(options, defaulted, outboxOf(client));
+    const persisted = persistedRuns(options, defaulted, outboxParts()?.outboxOf(client));
     // The callbacks must reach the mutation only weakly (a run in progress holds them),
     // or it could never be collected (nor its client). They are made where `mutation` is
     // not in scope (closures share their scope). While it runs it is in the cache.

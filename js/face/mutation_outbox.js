@@ -26,6 +26,7 @@
 
 import { owner, ownerLockHeld, randomId } from './outbox_owners.js';
 import { describe } from './describe.js';
+import { warnOnce } from './warn_once.js';
 
 const VERSION = 1;
 const ID = /^[0-9a-z]+-[0-9a-z]+$/;
@@ -58,13 +59,6 @@ function sharedOf(storage, keyPrefix) {
   return shared;
 }
 
-const warned = new Set();
-/** `console.warn(message)` once per `id` for the life of the realm. */
-export function warnOnce(id, message) {
-  if (warned.has(id)) return;
-  warned.add(id);
-  console.warn(message);
-}
 
 let seq = 0; // orders the records this realm writes in one millisecond
 

@@ -20,7 +20,8 @@
 // later resume once one is registered.
 
 import { Mutation } from './mutation.js';
-import { outboxOf, warnOnce } from './mutation_outbox.js';
+import { outboxOf } from './mutation_outbox.js';
+import { warnOnce } from './warn_once.js';
 import { onlineManager } from '../managers.js';
 import { owner, exclusively, liveOwners, ownerLockHeld } from './outbox_owners.js';
 

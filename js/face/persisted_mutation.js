@@ -11,7 +11,7 @@
 // failed, or storageTimeout passed: a storage failure never stops a mutation). The record
 // goes once the run settled (MutationOutbox.follow).
 
-import { warnOnce } from './mutation_outbox.js';
+import { warnOnce } from './warn_once.js';
 import { describe } from './describe.js';
 
 /**

@@ -19,11 +19,12 @@ use super::errors::{disposed_error, range_error, reentrant_error};
 use super::face_link::FaceSlots;
 use super::fetch::{self, InFlight};
 use super::js_state::state_object;
+use super::l2_build::{self, InBuild};
 use super::observer::{ObserverInner, QueryObserver};
 use super::options::{
     get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec, Runtime,
 };
-use super::persister::{PersistOptions, Persister, Restored};
+use super::persister::{Persister, Restored};
 use super::{managers, promise, reentry, structural, timer};
 use crate::core::cache::CacheError;
 use crate::core::filters::QueryType;
@@ -86,14 +87,15 @@ pub struct Inner {
     gc_timer: RefCell<GcTimer>,
     disposed: Cell<bool>,
     pub noop: Function,
-    persister: Option<Rc<Persister>>,
+    /// L2 (`storage`); never in the L1-only build ([`l2_build`]).
+    persister: Option<InBuild<Rc<Persister>>>,
     /// Mounted observers by query hash, for notifications.
     /// Held strongly while mounted, as TanStack's query holds its observers: an observer
     /// somebody subscribed to keeps notifying even when JS dropped the object itself
     /// (`client.watch(opts).subscribe(fn)`), until it is unsubscribed or destroyed.
     observers: RefCell<FxHashMap<String, Vec<Rc<ObserverInner>>>>,
     /// Cross-tab sync (`crossTab`, on with IndexedDB where `BroadcastChannel` exists).
-    cross_tab: RefCell<Option<CrossTab>>,
+    cross_tab: RefCell<Option<InBuild<CrossTab>>>,
     /// What the JS face reads without calling in (see [`super::face_link`]).
     pub(crate) face: FaceSlots,
 }
@@ -104,7 +106,7 @@ impl Inner {
     }
 
     pub fn persister(&self) -> Option<&Rc<Persister>> {
-        self.persister.as_ref()
+        self.persister.as_deref()
     }
 
     pub fn is_disposed(&self) -> bool {
@@ -598,9 +600,10 @@ impl QueryClient {
     pub fn new(options: JsValue) -> Result<QueryClient, JsValue> {
         let _entered = reentry::enter("new QueryClient")?;
         let defaults = ClientOptions::read(&options)?;
-        let persist_options = PersistOptions::read(&options)?;
-        let channel = persist_options.as_ref().and_then(|p| p.cross_tab.clone());
-        let persister = persist_options.map(Persister::new);
+        let (persister, channel) = match l2_build::open(&options)? {
+            Some((persister, channel)) => (Some(persister), channel),
+            None => (None, None),
+        };
         let cache = QueryCache::new(defaults.max_entries)
             .map_err(|CacheError::ZeroCapacity| range_error("maxEntries must be at least 1"))?;
         let client = QueryClient {
@@ -622,7 +625,7 @@ impl QueryClient {
         };
         if let Some(name) = channel {
             let tabs = CrossTab::open(&name, Rc::downgrade(&client.inner));
-            *client.inner.cross_tab.borrow_mut() = tabs;
+            *client.inner.cross_tab.borrow_mut() = l2_build::in_build(tabs);
         }
         managers::register(&client.inner);
         Ok(client)

@@ -28,6 +28,7 @@ mod global;
 mod js_catching;
 mod js_state;
 mod json_slice;
+mod l2_build;
 pub mod managers;
 mod memory_stats;
 pub mod observer;

@@ -9,7 +9,7 @@
 //   invalidated flags); a failed check is reported in results.checks. gc() runs before every
 //   measurement, so no side pays for the other's garbage.
 // mode=memory&lib=stackquery|tanstack|baseline: workload 7 in a fresh page holding one library only.
-// mode=load&lib=stackquery|tanstack: workload 8, module load, in a fresh page holding one library only.
+// mode=load&lib=stackquery|tanstack|l1: workload 8, module load, in a fresh page holding one library only.
 //
 // Settings shared by both libraries: staleTime Infinity (every read is a hit), no retries, gcTime
 // Infinity on TanStack (nothing is collected during a run) and maxEntries 100,000 on stackquery (no
@@ -19,6 +19,8 @@ const params = new URLSearchParams(location.search);
 // the package's root URL (resources fetched under it are the package's).
 const PKG = params.get('pkg') || '/pkg/web/stackquery.js';
 const PKG_ROOT = params.get('pkgroot') || '/pkg/';
+// `stackquery/l1`, the build without L2 (module load only: lib=l1).
+const PKG_L1 = params.get('l1') || '/pkg/l1/stackquery.js';
 const TANSTACK = params.get('tanstack') || '/__compare/tanstack.js';
 const MODE = params.get('mode') || 'speed';
 const ROUNDS = Number(params.get('rounds') || 5);
@@ -554,6 +556,7 @@ async function memory(lib) {
 // timing, with the chain of sequential requests (a request that started after another one had
 // finished counts as after it). stackquery then uses IndexedDbStorage (a client on it, one write
 // until durable, one cold read): what that fetched on top is what a lazy split loads later.
+// lib=l1: `stackquery/l1`'s entry to a client without storage, the same way.
 function resourcesSince(t, prefix) {
   return performance.getEntriesByType('resource')
     .filter((e) => e.startTime >= t && new URL(e.name).pathname.startsWith(prefix))
@@ -570,11 +573,11 @@ function sequential(list) {
 }
 async function load(lib) {
   const dir = (url) => new URL('./', new URL(url, location.href)).pathname;
-  const prefix = lib === 'stackquery' ? PKG_ROOT : dir(TANSTACK);
+  const prefix = lib === 'tanstack' ? dir(TANSTACK) : PKG_ROOT;
   const t0 = now();
   let client;
-  if (lib === 'stackquery') {
-    SQ = await import(PKG);
+  if (lib === 'stackquery' || lib === 'l1') {
+    SQ = await import(lib === 'l1' ? PKG_L1 : PKG);
     if (typeof SQ.default === 'function') await SQ.default(); // wasm-bindgen's init()
     client = new SQ.QueryClient();
   } else {
@@ -602,6 +605,8 @@ async function load(lib) {
     await sleep(50);
     storage = resourcesSince(t1, prefix);
     await deleteDb(db);
+  } else if (lib === 'l1') {
+    sqDispose(client);
   } else {
     client.clear();
   }

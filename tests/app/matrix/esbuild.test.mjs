@@ -9,12 +9,13 @@
 //
 // For scale, the same query with @tanstack/query-core alone (apps/tanstack-vanilla, no
 // persistence) is bundled with the same command in a folder beside it; both sizes are
-// reported as `size: <host> build|tanstack <N> B gzip`.
+// reported as `size: <host> build|tanstack <N> B gzip`. So is the query on `stackquery/l1`,
+// the build without L2 (apps/l1-vanilla): it must render, and its size is `size: <host> l1`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { appSource, checkBuilds, freshProject, installedVersion, sh, userPage } from './support.mjs';
+import { appSource, checkBuilds, checkInChromium, freshProject, greetingApi, gzipBytes, installedVersion, serveApp, sh, userPage } from './support.mjs';
 
 const FORMATS = [
   { name: 'iife', label: 'default format (iife)', flags: [], out: 'dist' },
@@ -37,10 +38,12 @@ test('esbuild with no configuration bundles apps/vanilla', { timeout: 600_000 },
   const files = {
     'src/main.js': appSource('vanilla'),
     'tanstack/src/main.js': appSource('tanstack-vanilla'),
+    'l1/src/main.js': appSource('l1-vanilla'),
   };
   for (const f of FORMATS) {
     files[`${f.out}/index.html`] = userPage('stackquery', { module: f.name === 'esm' });
     files[`tanstack/${f.out}/index.html`] = userPage('tanstack', { module: f.name === 'esm' });
+    files[`l1/${f.out}/index.html`] = userPage('stackquery/l1', { module: f.name === 'esm' });
   }
   const app = await freshProject(t, 'esbuild', {
     devDependencies: { esbuild: 'latest' },
@@ -55,6 +58,10 @@ test('esbuild with no configuration bundles apps/vanilla', { timeout: 600_000 },
       const dist = await esbuild(t, app, 'esbuild', f.flags, f.out, host);
       const tanstackDist = await esbuild(t, join(app, 'tanstack'), '../node_modules/.bin/esbuild', f.flags, f.out, `${host} (tanstack)`);
       await checkBuilds(t, host, { dist, tanstackDist, tanstackVersion: installedVersion(app, '@tanstack/query-core') });
+      const l1Dist = await esbuild(t, join(app, 'l1'), '../node_modules/.bin/esbuild', f.flags, f.out, `${host} (l1)`);
+      t.diagnostic(`size: ${host} l1 ${gzipBytes([join(l1Dist, 'main.js')])} B gzip (stackquery/l1)`);
+      const served = await serveApp(t, l1Dist, greetingApi());
+      await checkInChromium(t, `${served.base}/`, { expected: 'stackquery l1: hello from the API' });
     });
   }
 });
