@@ -140,7 +140,8 @@ test('the L2 calls of a client without storage behave as in the full build', asy
 });
 
 test('the entry exports the full API but the built-in stores', () => {
-  const missing = Object.keys(full).filter((name) => !(name in l1)).sort();
+  // (`__` names are the engine's own, for the face: the IndexedDB store's are not in l1.)
+  const missing = Object.keys(full).filter((name) => !(name in l1) && !name.startsWith('__')).sort();
   assert.deepEqual(missing, ['IndexedDbStorage', 'MemoryStorage', 'RemoteStorage']);
   assert.deepEqual(Object.keys(l1).filter((name) => !(name in full)), []);
 });

@@ -8,6 +8,9 @@
 //! calls either way, and a JS class of a few hundred lines costs a few KB gzip where the
 //! same in Rust through web-sys cost about 20 KB.
 
+// The IndexedDB store's judgements: JS calls them, so only leaving the module out leaves
+// them out of the L1-only build, which has no IndexedDB store (see `l2_build`).
+#[cfg(not(feature = "l1_only"))]
 pub mod judge;
 pub mod object;
 
