@@ -9,7 +9,10 @@
 //   - `vite build`, dist served as `vite preview` would: the same checks, and the gzip size
 //     of the built JS;
 //   - for comparison, the same kind of app built with @tanstack/react-query instead of
-//     stackquery (no persistence): its gzip size.
+//     stackquery (no persistence): its gzip size;
+//   - the same query on `stackquery/l1/react` (the build without L2, no persistence), in the
+//     dev server (the optimizer prebundles `stackquery/l1/react`) and built: it renders, and
+//     its gzip size.
 // The dev server runs through Vite's JS API (createServer) so the test can add the
 // greeting API as a middleware — inline config the test passes, never the user's
 // vite.config.js. The two Vite majors run concurrently; each host × mode is a subtest.
@@ -68,6 +71,12 @@ createRoot(document.getElementById('root')).render(
 );
 `;
 
+// The L1-only app: the comparison app's query on stackquery/l1/react (no storage).
+const L1_MAIN = TANSTACK_MAIN
+  .replace("from '@tanstack/react-query'", "from 'stackquery/l1/react'")
+  .replace('tanstack: {query.data.message}', 'stackquery l1: {query.data.message}');
+const L1_EXPECTED = 'stackquery l1: hello from the API';
+
 const EXPECTED = 'stackquery: hello from the API';
 
 /**
@@ -122,18 +131,20 @@ async function startDevServer(t, dir, api) {
 async function viteHost(t, { major, vite, pluginReact }) {
   const devDependencies = { vite, '@vitejs/plugin-react': pluginReact };
   const react = { react: '^19.0.0', 'react-dom': '^19.0.0' };
-  const [dir, tanstackDir] = await Promise.all([
+  const appFiles = (main) => ({
+    'vite.config.js': VITE_CONFIG,
+    'index.html': readFileSync(join(appsDir, 'react/index.html'), 'utf8'),
+    'src/main.jsx': main,
+  });
+  const [dir, tanstackDir, l1Dir] = await Promise.all([
     freshProject(t, `vite${major}`, { dependencies: react, devDependencies, scripts: SCRIPTS, copy: 'react', files: { 'vite.config.js': VITE_CONFIG } }),
     freshProject(t, `vite${major}-tanstack`, {
       dependencies: { ...react, '@tanstack/react-query': '^5.0.0' },
       devDependencies,
       scripts: SCRIPTS,
-      files: {
-        'vite.config.js': VITE_CONFIG,
-        'index.html': readFileSync(join(appsDir, 'react/index.html'), 'utf8'),
-        'src/main.jsx': TANSTACK_MAIN,
-      },
+      files: appFiles(TANSTACK_MAIN),
     }),
+    freshProject(t, `vite${major}-l1`, { dependencies: react, devDependencies, scripts: SCRIPTS, files: appFiles(L1_MAIN) }),
   ]);
   assert.equal(installedVersion(dir, 'vite').split('.')[0], String(major), `vite ${major} installed`);
 
@@ -175,6 +186,26 @@ async function viteHost(t, { major, vite, pluginReact }) {
     t.diagnostic(`size: vite${major} tanstack ${gzipBytes(dist.js)} B gzip (@tanstack/react-query ${installedVersion(tanstackDir, '@tanstack/react-query')})`);
     const { base } = await serveApp(t, join(tanstackDir, 'dist'));
     await checkInChromium(t, `${base}/`, { expected: 'tanstack: hello from the API' });
+  });
+
+  await t.test('the same app on stackquery/l1/react: dev server and build', { timeout: 120_000 }, async (t) => {
+    const dev = await startDevServer(t, l1Dir, greetingApi());
+    try {
+      await checkInChromium(t, `${dev.base}/`, { expected: L1_EXPECTED });
+    } catch (e) {
+      e.message += `\nvite log:\n${dev.log.join('\n')}`;
+      throw e;
+    }
+    const metadata = JSON.parse(readFileSync(join(l1Dir, 'node_modules/.vite/deps/_metadata.json'), 'utf8'));
+    // The app imports stackquery/l1/react only: the optimizer prebundles it with stackquery/l1 inside.
+    assert.ok(metadata.optimized['stackquery/l1/react'], `Vite's optimizer prebundled stackquery/l1/react (optimized: ${Object.keys(metadata.optimized).join(', ')})`);
+    assert.deepEqual(dev.log.filter((l) => l.startsWith('error')), [], 'the dev server logged no errors');
+    await build(t, l1Dir);
+    const dist = distFiles(l1Dir);
+    assert.deepEqual(dist.all.filter((f) => f.endsWith('.wasm')), [], 'no .wasm asset');
+    t.diagnostic(`size: vite${major} l1 ${gzipBytes(dist.js)} B gzip (stackquery/l1/react)`);
+    const { base } = await serveApp(t, join(l1Dir, 'dist'));
+    await checkInChromium(t, `${base}/`, { expected: L1_EXPECTED });
   });
 }
 
