@@ -10,6 +10,7 @@
 //   l1/stackquery.js, .cjs  stackquery/l1: both again on the engine without L2 (the
 //                           `l1_only` build) and without the built-in stores
 //   l1/react/*              stackquery/l1/react: react/* on stackquery/l1
+//   l1/workerd/index.js     stackquery/l1 for Workers, with its precompiled .wasm beside it
 //   react/hooks.js          stackquery/react's hooks (js/react/), React external, 'use client'
 //   react/index.js          stackquery/react: `export *` from stackquery and ./hooks.js
 //   react/index.cjs, adapters/*.cjs  CommonJS twins of the package's own ES modules
@@ -135,9 +136,11 @@ for (const file of ['adapters/workers-kv', 'adapters/deno-kv', 'adapters/redis',
     entryPoints: [resolve('pkg-template', `${file}.js`)], outfile: join(pkg, `${file}.cjs`),
   });
 }
-await build({
-  ...common, format: 'esm', platform: 'neutral', external: ['./stackquery_bg.wasm'],
-  entryPoints: [join(entries, 'workerd.js')], outfile: join(pkg, 'workerd/index.js'),
-});
-mkdirSync(join(pkg, 'workerd'), { recursive: true });
-copyFileSync(full.wasmFile, join(pkg, 'workerd/stackquery_bg.wasm'));
+for (const [entry, dir, engine] of [['workerd.js', 'workerd', full], ['l1.workerd.js', 'l1/workerd', l1]]) {
+  await build({
+    ...common, plugins: [engine.plugin], format: 'esm', platform: 'neutral', external: ['./stackquery_bg.wasm'],
+    entryPoints: [join(entries, entry)], outfile: join(pkg, dir, 'index.js'),
+  });
+  mkdirSync(join(pkg, dir), { recursive: true });
+  copyFileSync(engine.wasmFile, join(pkg, dir, 'stackquery_bg.wasm'));
+}

@@ -3,7 +3,9 @@
 // export: pkg/workerd/index.js, which instantiates the precompiled .wasm module) and
 // keeps its L2 in Workers KV through pkg/adapters/workers-kv.js. A second, fresh
 // workerd on the same KV persistence directory must answer from KV without calling
-// the upstream again. Run after scripts/build-package.sh: node --test tests/runtimes/
+// the upstream again. `stackquery/l1` (the build without L2, pkg/l1/workerd/) must load there
+// too, and answer a second request from the isolate's memory. Run after
+// scripts/build-package.sh: node --test tests/runtimes/
 import { test } from 'node:test';
 
 import assert from 'node:assert/strict';
@@ -118,4 +120,61 @@ test('workerd: a fresh worker answers from Workers KV after a restart', { timeou
   assert.deepEqual(secondBody, firstBody);
   assert.equal(upstream.hits, 1, 'answered from KV, not from the upstream');
   assert.notEqual(await (await mf.getKVNamespace('CACHE')).get(l2Key), null);
+});
+
+// A worker on `stackquery/l1` (what `import 'stackquery/l1'` resolves to under "workerd"): one
+// client per isolate, its cache in memory only.
+const L1_WORKER = `
+import { QueryClient } from '../l1/workerd/index.js';
+
+const client = new QueryClient({ staleTime: 60_000 });
+
+export default {
+  async fetch(request, env) {
+    try {
+      const data = await client.fetchQuery({
+        queryKey: ${JSON.stringify(QUERY_KEY)},
+        queryFn: async ({ signal }) => (await fetch(env.UPSTREAM, { signal })).json(),
+      });
+      let refused = '';
+      try { new QueryClient({ storage: { get() {}, set() {}, delete() {} } }); } catch (e) { refused = e.constructor.name; }
+      return Response.json({ data, runtime: client.runtime, refused });
+    } catch (error) {
+      return Response.json({ error: String(error && error.stack || error) }, { status: 500 });
+    }
+  },
+};
+`;
+
+test('workerd: stackquery/l1 loads its precompiled .wasm and answers from the isolate\'s memory', { timeout: 60_000 }, async (t) => {
+  const upstream = await startUpstream();
+  const mf = new Miniflare({
+    host: '127.0.0.1',
+    cf: false,
+    compatibilityDate: '2026-04-01',
+    modulesRoot: pkg,
+    modules: [
+      { type: 'ESModule', path: join(pkg, 'app/worker.js'), contents: L1_WORKER },
+      { type: 'ESModule', path: join(pkg, 'l1/workerd/index.js') },
+      { type: 'CompiledWasm', path: join(pkg, 'l1/workerd/stackquery_bg.wasm') },
+    ],
+    bindings: { UPSTREAM: upstream.url },
+  });
+  t.after(async () => {
+    try {
+      await mf.dispose();
+    } finally {
+      upstream.server.closeAllConnections();
+      await new Promise((closed) => upstream.server.close(closed));
+    }
+  });
+  const bodies = [];
+  for (let i = 0; i < 2; i++) {
+    const response = await mf.dispatchFetch('http://localhost/');
+    bodies.push(await response.json());
+    assert.equal(response.status, 200, JSON.stringify(bodies[i]));
+  }
+  const expected = { data: { greeting: 'hello from upstream', hit: 1 }, runtime: 'edge', refused: 'TypeError' };
+  assert.deepEqual(bodies, [expected, expected]);
+  assert.equal(upstream.hits, 1, 'the second request was answered from L1');
 });

@@ -10,7 +10,8 @@
 //     node_modules only (it would say "Could not find a matching package … in the
 //     node_modules directory" rather than download); its registry is also pointed at a
 //     closed port, so neither run can reach the npm registry;
-//   - Cloudflare Workers through wrangler (the `wrangler` npm package): a worker project
+//   - Cloudflare Workers through wrangler (the `wrangler` npm package), importing
+//     `stackquery` and, in a second project, `stackquery/l1` (the build without L2): a worker project
 //     (wrangler.jsonc, `main: "src/index.js"`, a module-scope QueryClient as users write
 //     it) under `wrangler dev` on 127.0.0.1, offline (no login; no metrics, no Request.cf
 //     download); two requests, the second answered from the isolate's cache. Then
@@ -97,11 +98,11 @@ test('stackquery in fresh projects on server runtimes, no configuration', { conc
         runScript(t, app, 'deno npm-specifier.js', deno, ['run', '-A', 'npm-specifier.js'], { env, entry: 'web/stackquery.js' }));
     }),
 
-    t.test('Cloudflare Workers: wrangler dev', { timeout: 100_000 }, async (t) => {
-      const app = await freshProject(t, 'wrangler', {
+    ...[['stackquery', 'wrangler'], ['stackquery/l1', 'wrangler-l1']].map(([entry, name]) => t.test(`Cloudflare Workers: wrangler dev, import … from '${entry}'`, { timeout: 100_000 }, async (t) => {
+      const app = await freshProject(t, name, {
         devDependencies: { wrangler: '^4' },
         scripts: { dev: 'wrangler dev', deploy: 'wrangler deploy' },
-        files: { 'src/index.js': WORKER },
+        files: { 'src/index.js': WORKER.replace("from 'stackquery'", `from '${entry}'`) },
       });
       const api = greetingApi();
       const { base: upstream } = await serveApp(t, app, api);
@@ -114,7 +115,7 @@ test('stackquery in fresh projects on server runtimes, no configuration', { conc
 }
 `);
       const env = wranglerEnv(app);
-      const host = `wrangler ${installedVersion(app, 'wrangler')}`;
+      const host = `wrangler ${installedVersion(app, 'wrangler')} (${entry})`;
       const port = await freePort();
       const started = Date.now();
       const dev = await startProcess(t, app, 'wrangler',
@@ -143,6 +144,6 @@ test('stackquery in fresh projects on server runtimes, no configuration', { conc
       const upload = `${stdout}\n${stderr}`.match(/Total Upload: .*/)?.[0];
       assert.ok(upload, `wrangler deploy --dry-run reports the upload size:\n${stdout}\n${stderr}`);
       t.diagnostic(`${host} deploy --dry-run: ${upload} (${readdirSync(join(app, 'dist')).filter((f) => !f.endsWith('.map')).sort().join(', ')})`);
-    }),
+    })),
   ]);
 });
