@@ -47,25 +47,34 @@ export default {
 };
 `;
 
-function startWorker(upstreamUrl, kvPersist) {
+/**
+ * workerd running `worker` (its source) beside the package's Workers entry in `entryDir`
+ * (one bundled module: face, glue, key hashing; and the .wasm it imports, as wrangler would
+ * upload them), plus `modules`; `options` go to Miniflare as they are.
+ */
+function startWorker(upstreamUrl, { worker = WORKER, entryDir = 'workerd', modules = [], ...options } = {}) {
   return new Miniflare({
     host: '127.0.0.1',
     cf: false,
     compatibilityDate: '2026-04-01',
     modulesRoot: pkg,
     modules: [
-      { type: 'ESModule', path: join(pkg, 'app/worker.js'), contents: WORKER },
-      // The package's Workers entry: one bundled module (face, glue, key hashing) and the
-      // .wasm it imports, as wrangler would upload them.
-      { type: 'ESModule', path: join(pkg, 'workerd/index.js') },
-      { type: 'CompiledWasm', path: join(pkg, 'workerd/stackquery_bg.wasm') },
-      { type: 'ESModule', path: join(pkg, 'adapters/workers-kv.js') },
+      { type: 'ESModule', path: join(pkg, 'app/worker.js'), contents: worker },
+      { type: 'ESModule', path: join(pkg, entryDir, 'index.js') },
+      { type: 'CompiledWasm', path: join(pkg, entryDir, 'stackquery_bg.wasm') },
+      ...modules,
     ],
-    kvNamespaces: ['CACHE'],
-    kvPersist,
     bindings: { UPSTREAM: upstreamUrl },
+    ...options,
   });
 }
+
+/** The KV worker's own options: the adapter module and the CACHE namespace, kept in `kvPersist`. */
+const withKv = (kvPersist) => ({
+  modules: [{ type: 'ESModule', path: join(pkg, 'adapters/workers-kv.js') }],
+  kvNamespaces: ['CACHE'],
+  kvPersist,
+});
 
 /** Polls KV until `key` is there: the write runs in `ctx.waitUntil`, after the response. */
 async function waitForKv(mf, key, timeoutMs = 10_000) {
@@ -96,7 +105,7 @@ test('workerd: a fresh worker answers from Workers KV after a restart', { timeou
   const l2Key = `stackquery:${JSON.stringify(QUERY_KEY)}`;
 
   // Request 1: nothing cached, the worker calls the upstream and writes KV in waitUntil.
-  mf = startWorker(upstream.url, kvPersist);
+  mf = startWorker(upstream.url, withKv(kvPersist));
   const first = await mf.dispatchFetch('http://localhost/');
   const firstBody = await first.json();
   assert.equal(first.status, 200, JSON.stringify(firstBody));
@@ -113,7 +122,7 @@ test('workerd: a fresh worker answers from Workers KV after a restart', { timeou
   mf = undefined;
 
   // Request 2: a new workerd process, empty L1, same KV store.
-  mf = startWorker(upstream.url, kvPersist);
+  mf = startWorker(upstream.url, withKv(kvPersist));
   const second = await mf.dispatchFetch('http://localhost/');
   const secondBody = await second.json();
   assert.equal(second.status, 200, JSON.stringify(secondBody));
@@ -148,18 +157,7 @@ export default {
 
 test('workerd: stackquery/l1 loads its precompiled .wasm and answers from the isolate\'s memory', { timeout: 60_000 }, async (t) => {
   const upstream = await startUpstream();
-  const mf = new Miniflare({
-    host: '127.0.0.1',
-    cf: false,
-    compatibilityDate: '2026-04-01',
-    modulesRoot: pkg,
-    modules: [
-      { type: 'ESModule', path: join(pkg, 'app/worker.js'), contents: L1_WORKER },
-      { type: 'ESModule', path: join(pkg, 'l1/workerd/index.js') },
-      { type: 'CompiledWasm', path: join(pkg, 'l1/workerd/stackquery_bg.wasm') },
-    ],
-    bindings: { UPSTREAM: upstream.url },
-  });
+  const mf = startWorker(upstream.url, { worker: L1_WORKER, entryDir: 'l1/workerd' });
   t.after(async () => {
     try {
       await mf.dispose();
