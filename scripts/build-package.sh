@@ -24,8 +24,9 @@ use_stable=
 wasm=target/wasm32-unknown-unknown/release/stackquery.wasm
 pkg=${PKG_DIR:-pkg}   # another output folder, for building while a test reads pkg/
 rm -rf "$pkg" && mkdir -p "$pkg"
-# Two engines, one after the other (cargo keeps both builds' artifacts apart, so a rebuild
-# only redoes what changed): the full one, and the L1-only one for stackquery/l1
+# Two engines, one after the other, each built into the same target path and taken from it
+# before the next (so a package build compiles the crate twice; std, which build-std
+# rebuilds, is shared): the full one, and the L1-only one for stackquery/l1
 # (`l1_only`: the .wasm without the persister, storage calls, restores or cross-tab
 # channel; src/bindings/l2_build.rs). Each goes through wasm-bindgen and wasm-opt below.
 engine_of() { # features, folder

@@ -11,4 +11,3 @@ initSync({ module: new WebAssembly.Module(inlineWasmBytes(wasmData)) });
 export default async function init() {
   return initSync();
 }
-

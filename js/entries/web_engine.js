@@ -45,4 +45,3 @@ export function initSync() {
   assertEngineReady();
   return glueInitSync();
 }
-

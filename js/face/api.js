@@ -24,6 +24,7 @@
 // - outbox_owners.js which realm owns a record; across tabs, whether it is still alive
 // - outbox_link.js how the face reaches the outbox (linked in by index.js; not in stackquery/l1)
 // - warn_once.js one console warning per cause
+// - same_engine.js refusing a client of another entry or copy (observers, hydrate)
 // - cache_options.js the client options `queryCache` and `mutationCache`
 // - cache_config.js the global callbacks a QueryCache or MutationCache is made with
 // - hydration.js `dehydrate` / `hydrate`

@@ -27,6 +27,7 @@
 import * as engine from 'stackquery:engine';
 import { describe } from './describe.js';
 import { resolveCallStaleTime } from './option_functions.js';
+import { assertSameEngine } from './same_engine.js';
 
 const engineEnsureQueryData = engine.QueryClient.prototype.ensureQueryData;
 const noop = () => {};
@@ -94,7 +95,7 @@ function pendingPromise(query, serializeData, shouldRedactErrors) {
 }
 
 export function hydrate(client, dehydratedState, options) {
-  assertClient(client, 'hydrate');
+  assertSameEngine(client, 'hydrate'); // it calls this engine's ensureQueryData on the client
   if (dehydratedState === undefined || dehydratedState === null) return;
   assertObject(dehydratedState, 'hydrate: dehydratedState', '{ queries, mutations } (what dehydrate returns)');
   if (options !== undefined) assertObject(options, 'hydrate: options', '{ defaultOptions }');

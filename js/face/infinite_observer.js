@@ -10,6 +10,7 @@
 import { QueryObserver } from './observer.js';
 import { readInfiniteOptions, hasNextPage, hasPreviousPage } from './infinite_query.js';
 import { describe } from './describe.js';
+import { assertSameEngine } from './same_engine.js';
 import { fetchDirections } from './fetch_direction.js';
 
 export class InfiniteQueryObserver extends QueryObserver {
@@ -27,6 +28,7 @@ export class InfiniteQueryObserver extends QueryObserver {
   #previous = (options) => this.fetchPreviousPage(options);
 
   constructor(client, options) {
+    assertSameEngine(client, 'InfiniteQueryObserver');
     const infinite = readInfiniteOptions(client, options, 'InfiniteQueryObserver');
     super(client, infinite.options); // the engine checks the rest and throws what it refuses
     this.#client = client;

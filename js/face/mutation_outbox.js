@@ -59,7 +59,6 @@ function sharedOf(storage, keyPrefix) {
   return shared;
 }
 
-
 let seq = 0; // orders the records this realm writes in one millisecond
 
 export class MutationOutbox {

@@ -20,6 +20,7 @@ import { withQueryDefaults } from './defaults.js';
 import { warnUnknownOptions } from './option_names.js';
 import { resolveObserverOptions, ObserverOptionFunctions } from './option_functions.js';
 import { observerOptionsWithoutSkipToken } from './skip_token.js';
+import { assertSameEngine } from './same_engine.js';
 
 export class QueryObserver extends engine.QueryObserver {
   #client;
@@ -35,6 +36,7 @@ export class QueryObserver extends engine.QueryObserver {
   #notifyOn; // `notifyOnChangeProps`: the result properties whose change a listener hears
 
   constructor(client, options) {
+    assertSameEngine(client, 'QueryObserver');
     const defaulted = observerOptionsWithoutSkipToken(withQueryDefaults(client, options));
     warnUnknownOptions(defaulted, 'query');
     // Function options resolved against the query (built first): throws what they throw.

@@ -31,7 +31,7 @@ export function persistedRuns(own, defaulted, outbox) {
     return undefined; // `defaultOptions.mutations.persist`: mutations with a key only
   }
   if (outbox === undefined) {
-    warnOnce('outbox-no-storage', 'stackquery: persist: true on a mutation of a client without storage: it runs without a durable record (give the QueryClient a storage option)');
+    warnOnce('outbox-no-storage', 'stackquery: persist: true on a mutation of a client without storage: it runs without a durable record (give the QueryClient a storage option; stackquery/l1 has none)');
     return undefined;
   }
   const scope = defaulted.scope?.id;

@@ -29,7 +29,7 @@ const noop = () => {};
 export function HydrationBoundary({ children, options, state, queryClient }) {
   const client = useQueryClient(queryClient);
   if (!(client instanceof QueryClient)) {
-    throw new TypeError(`HydrationBoundary: the QueryClient must come from stackquery (the copy stackquery/react imports), got ${describe(client)}${typeof client?.getQueryCache === 'function' ? ' from another copy or entry' : ''}`);
+    throw new TypeError(`HydrationBoundary: the QueryClient must come from the entry these hooks import (stackquery for stackquery/react, stackquery/l1 for stackquery/l1/react), got ${describe(client)}${typeof client?.getQueryCache === 'function' ? ' from another copy or entry' : ''}`);
   }
   if (state !== undefined && state !== null && typeof state !== 'object') {
     throw new TypeError(`HydrationBoundary: state must be a dehydrated state { queries, mutations } (what dehydrate returns), null or undefined, got ${describe(state)}`);

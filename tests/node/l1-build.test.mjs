@@ -139,6 +139,25 @@ test('the L2 calls of a client without storage behave as in the full build', asy
   }
 });
 
+test("a client of one build is refused by the other's observers and hydrate, by name", async () => {
+  const source = new full.QueryClient();
+  await source.prefetchQuery({ queryKey: ['k'], queryFn: async () => 1 });
+  const state = full.dehydrate(source);
+  for (const [mine, other] of [[l1, full], [full, l1]]) {
+    const foreign = new other.QueryClient();
+    const refused = (method) => (e) => e instanceof TypeError && e.message.startsWith(`${method}: client must be a QueryClient of this entry`) && e.message.includes('stackquery/l1');
+    assert.throws(() => mine.hydrate(foreign, state), refused('hydrate'));
+    assert.throws(() => new mine.QueryObserver(foreign, { queryKey: ['k'], queryFn: async () => 1 }), refused('QueryObserver'));
+    assert.throws(() => new mine.InfiniteQueryObserver(foreign, { queryKey: ['p'], queryFn: async () => 1, initialPageParam: 0, getNextPageParam: () => undefined }), refused('InfiniteQueryObserver'));
+    assert.equal(foreign.getQueryData(['k']), undefined, 'nothing reached the foreign client');
+    // Its own build's hydrate takes it.
+    other.hydrate(foreign, state);
+    assert.equal(foreign.getQueryData(['k']), 1);
+    foreign.dispose();
+  }
+  source.dispose();
+});
+
 test('the entry exports the full API but the built-in stores', () => {
   // (`__` names are the engine's own, for the face: the IndexedDB store's are not in l1.)
   const missing = Object.keys(full).filter((name) => !(name in l1) && !name.startsWith('__')).sort();

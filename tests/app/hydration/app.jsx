@@ -178,7 +178,7 @@ const scenarios = {
       [{ state: { queries: {} } }, /^TypeError: HydrationBoundary: state\.queries must be an array, got an object$/],
       [{ state: null, options: 5 }, /^TypeError: HydrationBoundary: options must be an object .*, got a number 5$/],
       [{ state: { queries: [{ queryKey: 'k', state: {} }] } }, /^TypeError: hydrate: dehydratedState\.queries\[0\]\.queryKey must be an array/],
-      [{ state: null, queryClient: fake }, /^TypeError: HydrationBoundary: the QueryClient must come from stackquery .* from another copy or entry$/],
+      [{ state: null, queryClient: fake }, /^TypeError: HydrationBoundary: the QueryClient must come from the entry these hooks import .* from another copy or entry$/],
     ];
     const messages = [];
     for (const [props, pattern] of cases) {
