@@ -89,12 +89,14 @@ test('a fresh Vite 7 + React app using stackquery/react: query, optimistic rollb
   const [info] = JSON.parse(packed.stdout);
   const tarball = join(work, info.filename);
   const files = info.files.map((f) => f.path);
-  // One JS file per entry with the engine inside; only workerd's entry imports a .wasm.
+  // One JS file per entry with the engine inside; only the Workers entries (stackquery's and
+  // stackquery/l1's) import a .wasm.
   for (const f of ['web/stackquery.js', 'nodejs/stackquery.js', 'workerd/index.js', 'workerd/stackquery_bg.wasm',
-    'react/index.js', 'react/index.d.ts', 'index.d.ts', 'index.d.cts']) {
+    'react/index.js', 'react/index.d.ts', 'index.d.ts', 'index.d.cts',
+    'l1/stackquery.js', 'l1/stackquery.cjs', 'l1/workerd/index.js', 'l1/workerd/stackquery_bg.wasm', 'l1/react/index.js', 'l1.d.ts', 'l1.d.cts']) {
     assert.ok(files.includes(f), `the tarball has ${f}`);
   }
-  assert.deepEqual(files.filter((f) => f.endsWith('.wasm')), ['workerd/stackquery_bg.wasm'], 'no .wasm beside the other entries');
+  assert.deepEqual(files.filter((f) => f.endsWith('.wasm')).sort(), ['l1/workerd/stackquery_bg.wasm', 'workerd/stackquery_bg.wasm'], 'no .wasm beside the other entries');
   t.diagnostic(`npm pack: ${info.filename} ${statSync(tarball).size} bytes packed (${info.unpackedSize} unpacked, ${files.length} files)`);
 
   // A fresh app as Vite's React template makes one: vite, @vitejs/plugin-react, react and
