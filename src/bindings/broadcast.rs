@@ -1,6 +1,8 @@
 //! Cross-tab sync: tabs sharing an IndexedDB store tell each other's L1 about changes
 //! through a `BroadcastChannel`, so a second tab shows what the first fetched or set
-//! without waiting for its own L2 read or refetch.
+//! without waiting for its own L2 read or refetch. This file is the channel and what is
+//! sent; what is heard is applied by `tab_receive.rs`, and the order both follow is
+//! `origin.rs`'s.
 //!
 //! What is sent: new settled data (fetch result, `setQueryData`), invalidation, removal
 //! and `clear()`; the same events that reach L2, sent from the same place. What is
@@ -17,96 +19,23 @@
 //! only when it is newer in that order than what it holds, and IndexedDB writes only
 //! what is newer than what it stores, so the order of arrival and the order of commits
 //! no longer matter. A query's data keeps the revision it was written, read or heard
-//! with ([`Origin`]). A clear takes away what was written before it; a tab that wrote
+//! with (`Origin`, `query_meta.rs`). A clear takes away what was written before it; a tab that wrote
 //! something after hearing of it writes it again once the clearing tab says its
 //! transaction is done (`cleared`), as that transaction may have taken it away too.
 
 use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{BroadcastChannel, MessageEvent};
 
-use super::client::{now, release_removed, Inner, Meta};
+use super::clock::now;
 use super::convert::js_name;
 use super::convert::set_prop;
 use super::options::get;
-use super::persister::Entry;
-use super::structural;
-use crate::core::cache::Query;
-use crate::core::persist::order::{self, is_rev, Clock, State, Version};
-
-thread_local! {
-    /// This module instance's (this tab's) revisions.
-    static CLOCK: RefCell<Clock> =
-        RefCell::new(Clock::new((js_sys::Math::random() * f64::from(1u32 << order::WRITER_BITS)) as u64));
-}
-
-/// A revision newer than every one this tab has made, heard or read.
-pub fn next_rev() -> f64 {
-    CLOCK.with(|c| c.borrow_mut().tick())
-}
-
-/// Moves this tab's clock past a revision heard or read.
-pub fn observe_rev(rev: f64) {
-    CLOCK.with(|c| c.borrow_mut().observe(rev));
-}
-
-/// The revision a query's data was written, read or heard with. It belongs to the data
-/// while the query holds that data: the data-update count and `dataUpdatedAt` are still
-/// those it was recorded at.
-#[derive(Clone, Copy, Debug)]
-pub struct Origin {
-    count: u32,
-    at: f64,
-    rev: f64,
-}
-
-type Q = Query<JsValue, JsValue, Meta>;
-
-/// The revision of the query's data; 0 when none was recorded for it.
-fn rev_of(q: &Q) -> f64 {
-    q.meta
-        .origin
-        .as_ref()
-        .filter(|o| o.count == q.state.data_update_count && o.at == q.state.data_updated_at)
-        .map_or(0.0, |o| o.rev)
-}
-
-/// Where the query's data stands in the order tabs agree on.
-pub fn held(q: &Q) -> State {
-    match q.state.data {
-        None => State::Nothing,
-        Some(_) => State::Data {
-            version: Version::new(q.state.data_updated_at, rev_of(q)),
-            invalidated: q.state.is_invalidated,
-        },
-    }
-}
-
-/// Records that the data the query holds now came with revision `rev`.
-pub fn record(q: &mut Q, rev: f64) {
-    observe_rev(rev);
-    q.meta.origin = Some(Box::new(Origin {
-        count: q.state.data_update_count,
-        at: q.state.data_updated_at,
-        rev,
-    }));
-}
-
-/// The revision of the query's data, a new one if it has none yet (data made here).
-pub fn stamp(q: &mut Q) -> f64 {
-    match rev_of(q) {
-        0.0 => {
-            let rev = next_rev();
-            record(q, rev);
-            rev
-        }
-        rev => rev,
-    }
-}
+use crate::core::persist::order::Version;
 
 /// One open channel and its listener; closed when dropped.
 pub struct CrossTab {
@@ -240,13 +169,16 @@ fn message(kind: &str, hash: &str) -> Object {
     m
 }
 
-fn field(m: &JsValue, name: &'static str) -> JsValue {
+/// A field of a message (`undefined` when missing or unreadable).
+pub fn field(m: &JsValue, name: &'static str) -> JsValue {
     get(m, name).unwrap_or_default()
 }
 
 impl CrossTab {
     /// `None` where the host has no `BroadcastChannel` (Node without it, workerd).
-    pub fn open(name: &str, client: Weak<Inner>) -> Option<CrossTab> {
+    /// `receive` is given each message another tab sends (after this tab has answered a
+    /// `hello` and counted the sender as met).
+    pub fn open(name: &str, receive: impl Fn(&JsValue) + 'static) -> Option<CrossTab> {
         if !Reflect::has(&js_sys::global(), &js_name("BroadcastChannel")).unwrap_or(false) {
             return None;
         }
@@ -260,9 +192,7 @@ impl CrossTab {
                 let _ = reply_to.post_message(&message("here", "")); // a new tab: we are here
             }
             met(&reply_to, &heard);
-            if let Some(client) = client.upgrade() {
-                receive(&client, &data);
-            }
+            receive(&data);
         });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         super::timer::unref(&channel); // Node and Deno: it must not keep the process alive
@@ -349,199 +279,4 @@ impl CrossTab {
         // Only once the namespace is empty; a failed clear is the caller's to hear.
         let _ = super::promise::then(done, cleared.unchecked_ref(), ignore);
     }
-}
-
-/// A finite number field.
-fn time(m: &JsValue, name: &'static str) -> Option<f64> {
-    field(m, name).as_f64().filter(|t| t.is_finite())
-}
-
-/// A revision field; 0 when missing (a tab of an older version) or not one.
-fn revision(m: &JsValue) -> f64 {
-    let rev = field(m, "r").as_f64().filter(|r| is_rev(*r)).unwrap_or(0.0);
-    observe_rev(rev);
-    rev
-}
-
-/// Applies another tab's change to this tab's L1. Malformed messages are ignored.
-fn receive(client: &Rc<Inner>, m: &JsValue) {
-    let (Some(kind), Some(hash)) = (field(m, "t").as_string(), field(m, "h").as_string()) else {
-        return;
-    };
-    // Another tab of this namespace exists: from now on writes go in the order tabs agree on.
-    if let Some(p) = client.persister() {
-        p.meet_other_tabs();
-    }
-    if kind == "hello" || kind == "here" {
-        return;
-    }
-    if kind == "batch" {
-        if let Ok(list) = field(m, "m").dyn_into::<Array>() {
-            // One level only: a batch inside a batch (not one of ours) is ignored.
-            for item in list.iter() {
-                if field(&item, "t").as_string().as_deref() != Some("batch") {
-                    receive(client, &item);
-                }
-            }
-        }
-        return;
-    }
-    // Where the storage does not keep the order (another storage with `crossTab: true`),
-    // what we still have queued must not land after what we heard.
-    let repair = client.persister().filter(|p| !p.is_ordered()).cloned();
-    let mut refetch = false;
-    let removed = match client.cache() {
-        Ok(mut cache) => match kind.as_str() {
-            "del" => {
-                // From a tab of an older version (no version): removed whatever we hold.
-                let version = time(m, "u").map(|at| Version::new(at, revision(m)));
-                let removal = version.map(|version| State::Removed { version });
-                let mine = cache.get(&hash).map(held);
-                if let (Some(r), Some(mine)) = (removal, mine) {
-                    if !order::supersedes(&r, &mine) {
-                        return; // ours is newer
-                    }
-                }
-                if let Some(p) = repair.as_ref().filter(|p| p.has_pending(&hash)) {
-                    p.delete(&hash);
-                }
-                cache.remove(&hash).into_iter().collect()
-            }
-            "clear" => {
-                if let Some(p) = repair.as_ref().filter(|p| !p.is_idle()) {
-                    p.clear_again();
-                }
-                cache.clear()
-            }
-            "cleared" => {
-                // What we wrote after hearing of the clear may have been taken by its
-                // transaction: write it again (a put loses to nothing newer).
-                let (Some(at), Some(p)) = (time(m, "u"), client.persister()) else {
-                    return;
-                };
-                if !p.is_ordered() {
-                    return;
-                }
-                let again: Vec<String> = cache
-                    .hashes()
-                    .filter(|h| {
-                        cache.get(h).is_some_and(|q| {
-                            q.meta.persist
-                                && q.state.data.is_some()
-                                && order::survives_clear(q.state.data_updated_at, at)
-                        })
-                    })
-                    .map(str::to_owned)
-                    .collect();
-                for h in again {
-                    if let Some(entry) = cache.get_mut(&h).and_then(entry_of) {
-                        p.put(&h, entry);
-                    }
-                }
-                return;
-            }
-            "inv" => {
-                // The data could not travel: active queries fetch it themselves.
-                cache.invalidate(&hash);
-                refetch = cache.get(&hash).is_some_and(|q| q.is_active());
-                Vec::new()
-            }
-            "put" => {
-                let Some(local) = cache.get(&hash) else {
-                    return;
-                };
-                let Some(updated_at) = time(m, "u") else {
-                    return;
-                };
-                let invalidated = field(m, "i").is_truthy();
-                let version = Version::new(updated_at, revision(m));
-                let theirs = State::Data {
-                    version,
-                    invalidated,
-                };
-                let mine = held(local);
-                if !order::supersedes(&theirs, &mine) {
-                    return;
-                }
-                if mine.version() == Some(version) {
-                    // The same data, invalidated there.
-                    cache.invalidate(&hash);
-                    Vec::new()
-                } else {
-                    let (old, sharing) = (
-                        local.state.data.clone(),
-                        local.meta.structural_sharing.clone(),
-                    );
-                    drop(cache);
-                    // Equal parts keep this tab's references (no borrow held).
-                    let data = structural::share(&sharing, old.as_ref(), field(m, "d"))
-                        .unwrap_or_else(|_| field(m, "d"));
-                    if data.is_undefined() {
-                        return;
-                    }
-                    let Ok(mut cache) = client.cache() else {
-                        return;
-                    };
-                    // The query may have changed while user code ran: still newer?
-                    if !cache
-                        .get(&hash)
-                        .is_some_and(|q| order::supersedes(&theirs, &held(q)))
-                    {
-                        return;
-                    }
-                    cache.adopt(&hash, data.clone(), updated_at, invalidated);
-                    if let Some(q) = cache.get_mut(&hash) {
-                        q.meta.hydrated = true;
-                        record(q, version.rev);
-                    }
-                    drop(cache);
-                    // An older write of ours still queued must not land after theirs.
-                    if let Some(p) = repair.as_ref().filter(|p| p.has_pending(&hash)) {
-                        p.put(
-                            &hash,
-                            Entry {
-                                data,
-                                updated_at,
-                                is_invalidated: invalidated,
-                                rev: version.rev,
-                                removed: false,
-                            },
-                        );
-                    }
-                    Vec::new()
-                }
-            }
-            _ => return,
-        },
-        Err(_) => return,
-    };
-    release_removed(removed);
-    client.notify_changed();
-    if refetch {
-        if let Ok(Some(p)) = super::fetch::start(client, &hash) {
-            super::promise::handle(&p, &client.noop);
-        }
-    }
-    client.arm_gc();
-}
-
-/// What L2 should hold for a query (when it is persisted and has data), with the
-/// revision of its data (a new one for data made here).
-pub fn entry_of(q: &mut Q) -> Option<Entry> {
-    if !q.meta.persist {
-        return None;
-    }
-    let data = q.state.data.clone()?;
-    Some(Entry {
-        data,
-        updated_at: q.state.data_updated_at,
-        is_invalidated: q.state.is_invalidated,
-        rev: stamp(q),
-        removed: false,
-    })
-}
-
-/// The version of a removal of data held at `held`, made now.
-pub fn removal(held: &State) -> Version {
-    order::removal(now(), held.version(), next_rev())
 }

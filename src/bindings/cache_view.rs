@@ -8,11 +8,12 @@
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-use super::client::Query;
-use super::client::{now, QueryClient};
+use super::client::QueryClient;
+use super::clock::now;
 use super::convert::set_prop;
 use super::js_state::state_object;
 use super::options::Filters;
+use super::query_meta::Query;
 use super::reentry;
 use crate::core::journal::Changed;
 use crate::core::staleness::{Duration, StaleTime};

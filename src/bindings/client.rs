@@ -1,548 +1,35 @@
-//! `QueryClient`, the JS entry point: the cache, its defaults and its GC timer.
+//! `QueryClient`, the JS entry point: the class the face's `QueryClient` extends, its
+//! constructor (the client's state, [`Inner`], its L2 and cross-tab channel wired up)
+//! and its methods. `watch` is `observer.rs`'s, the face's calls `face_link.rs`'s.
 //!
 //! Data is kept as `JsValue` references, so a cache hit returns the very object the
 //! query function resolved with. Methods read and check their arguments first, then
 //! borrow the cache briefly; user callbacks run after the borrow ends.
 
-use std::cell::{Cell, RefCell, RefMut};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
-use super::broadcast::{self, CrossTab, Origin};
+use super::broadcast::CrossTab;
+use super::clock::now;
 use super::convert::set_prop;
 use super::convert::{hash_key_value, key_of};
-use super::errors::{disposed_error, range_error, reentrant_error};
-use super::face_link::FaceSlots;
-use super::fetch::{self, InFlight};
+use super::errors::{disposed_error, range_error};
+use super::fetch;
+use super::inner::{resolve_initial, Inner, WhenStale};
 use super::js_state::state_object;
-use super::l2_build::{self, InBuild};
-use super::observer::{ObserverInner, QueryObserver};
-use super::options::{
-    get, ClientOptions, Filters, QueryOptions, RefetchType, RetryDelaySpec, RetrySpec, Runtime,
-};
-use super::persister::{Persister, Restored};
-use super::{managers, promise, reentry, structural, timer};
+use super::l2_build;
+use super::options::{get, ClientOptions, Filters, QueryOptions, RefetchType, Runtime};
+use super::query_meta::{release, release_removed, Meta};
+use super::{managers, origin, promise, reentry, structural, tab_receive};
 use crate::core::cache::CacheError;
 use crate::core::filters::QueryType;
 use crate::core::fxhash::FxHashMap;
-use crate::core::gc::rearm;
-use crate::core::network::NetworkMode;
 use crate::core::persist::order::State;
 use crate::core::state::FetchStatus;
 use crate::core::QueryCache;
-
-/// What the client keeps beside each query in the core's cache.
-pub struct Meta {
-    /// The key as the user gave it (returned by `getQueriesData`, passed to `queryFn`).
-    pub key_js: JsValue,
-    pub query_fn: Option<Function>,
-    pub retry: RetrySpec,
-    pub retry_delay: Option<RetryDelaySpec>,
-    /// `initialData` as given (a value or a function), for `resetQueries`.
-    pub initial_data: JsValue,
-    pub meta: JsValue,
-    /// The running fetch's promise, settlers and signal. Boxed: most queries have none
-    /// running, and an empty box is 4 bytes of wasm memory where the fetch is 40.
-    pub in_flight: Option<Box<InFlight>>,
-    /// Written to L2 (`persist` option; true when the client has storage).
-    pub persist: bool,
-    /// L2 has been read for this key (or need not be: no storage, or L1 is newer).
-    pub hydrated: bool,
-    pub network_mode: NetworkMode,
-    /// The `structuralSharing` option as given.
-    pub structural_sharing: JsValue,
-    /// The revision the data was written, read or heard with (cross-tab order). Boxed:
-    /// only data persisted or heard from another tab has one (4 bytes without, 36 with,
-    /// against 32 inline).
-    pub origin: Option<Box<Origin>>,
-}
-
-pub type Cache = QueryCache<JsValue, JsValue, Meta>;
-pub type Query = crate::core::Query<JsValue, JsValue, Meta>;
-
-/// Milliseconds since the epoch: the clock the core is driven with.
-pub fn now() -> f64 {
-    js_sys::Date::now()
-}
-
-thread_local! {
-    /// A do-nothing callback (`promise.catch(noop)`), made once per module instance.
-    static NOOP: Function = Closure::<dyn FnMut(JsValue)>::new(|_| {}).into_js_value().unchecked_into();
-}
-
-struct GcTimer {
-    armed_at: Option<f64>,
-    handle: JsValue,
-    callback: Option<Closure<dyn FnMut()>>,
-}
-
-/// The client's state, shared with its fetch tasks and its timer.
-pub struct Inner {
-    cache: RefCell<Cache>,
-    defaults: ClientOptions,
-    gc_timer: RefCell<GcTimer>,
-    disposed: Cell<bool>,
-    pub noop: Function,
-    /// L2 (`storage`); never in the L1-only build ([`l2_build`]).
-    persister: Option<InBuild<Rc<Persister>>>,
-    /// Mounted observers by query hash, for notifications.
-    /// Held strongly while mounted, as TanStack's query holds its observers: an observer
-    /// somebody subscribed to keeps notifying even when JS dropped the object itself
-    /// (`client.watch(opts).subscribe(fn)`), until it is unsubscribed or destroyed.
-    observers: RefCell<FxHashMap<String, Vec<Rc<ObserverInner>>>>,
-    /// Cross-tab sync (`crossTab`, on with IndexedDB where `BroadcastChannel` exists).
-    cross_tab: RefCell<Option<InBuild<CrossTab>>>,
-    /// What the JS face reads without calling in (see [`super::face_link`]).
-    pub(crate) face: FaceSlots,
-}
-
-impl Inner {
-    pub fn defaults(&self) -> &ClientOptions {
-        &self.defaults
-    }
-
-    pub fn persister(&self) -> Option<&Rc<Persister>> {
-        self.persister.as_deref()
-    }
-
-    pub fn is_disposed(&self) -> bool {
-        self.disposed.get()
-    }
-
-    pub fn register_observer(&self, hash: &str, observer: Rc<ObserverInner>) {
-        if let Ok(mut map) = self.observers.try_borrow_mut() {
-            let list = map.entry(hash.to_owned()).or_default();
-            if !list.iter().any(|o| Rc::ptr_eq(o, &observer)) {
-                list.push(observer);
-            }
-        }
-    }
-
-    pub fn unregister_observer(&self, hash: &str, observer: &ObserverInner) {
-        if let Ok(mut map) = self.observers.try_borrow_mut() {
-            if let Some(list) = map.get_mut(hash) {
-                list.retain(|o| !std::ptr::eq(Rc::as_ptr(o), observer));
-                if list.is_empty() {
-                    map.remove(hash);
-                }
-            }
-        }
-    }
-
-    /// The page was shown or the network came back: each mounted observer refetches
-    /// by its `refetchOnWindowFocus` / `refetchOnReconnect` option.
-    pub fn on_trigger(&self, trigger: managers::Trigger) {
-        if self.disposed.get() {
-            return;
-        }
-        let observers: Vec<Rc<ObserverInner>> = match self.observers.try_borrow() {
-            Ok(map) => map.values().flatten().cloned().collect(),
-            Err(_) => return,
-        };
-        for o in observers {
-            o.on_trigger(trigger);
-        }
-        self.notify_changed();
-    }
-
-    /// Tells the observers of every query whose state changed.
-    pub fn notify_changed(&self) {
-        let mut changed = match self.cache.try_borrow_mut() {
-            Ok(mut c) => c.take_changed(),
-            Err(_) => return,
-        };
-        if changed.is_empty() {
-            return;
-        }
-        changed.sort_unstable();
-        changed.dedup();
-        for hash in changed {
-            let observers: Vec<Rc<ObserverInner>> = match self.observers.try_borrow() {
-                Ok(map) => map.get(&hash).map(|l| l.to_vec()).unwrap_or_default(),
-                Err(_) => continue,
-            };
-            for o in observers {
-                o.notify();
-            }
-        }
-    }
-
-    /// The cache, or an error instead of a panic if it is somehow borrowed already. A
-    /// disposed client's cache refuses everyone: a fetch task, hydration or observer
-    /// that finishes after `dispose()` can then neither rebuild a query nor start a fetch.
-    pub fn cache(&self) -> Result<RefMut<'_, Cache>, JsValue> {
-        if self.disposed.get() {
-            return Err(disposed_error());
-        }
-        self.face.changed();
-        self.take_face_touches();
-        self.cache.try_borrow_mut().map_err(|_| {
-            self.face.refused();
-            reentrant_error()
-        })
-    }
-
-    /// The cache to read: like [`Self::cache`], but a read does not void the face's
-    /// mirror (only a borrow that may change the cache moves the epoch).
-    pub fn cache_ref(&self) -> Result<std::cell::Ref<'_, Cache>, JsValue> {
-        if self.disposed.get() {
-            return Err(disposed_error());
-        }
-        self.cache.try_borrow().map_err(|_| {
-            self.face.refused();
-            reentrant_error()
-        })
-    }
-
-    /// Keeps (or stops keeping) the journal of what changes, for the face's watch (not
-    /// a change the face must hear of).
-    pub(crate) fn keep_journal(&self, on: bool) {
-        if let Ok(mut cache) = self.cache.try_borrow_mut() {
-            cache.keep_journal(on);
-        }
-    }
-
-    /// What the journal lists since the last take (`None`: not kept). Taking it is not
-    /// a change the face must hear of.
-    pub(crate) fn cache_journal(&self) -> Result<Option<crate::core::journal::Changed>, JsValue> {
-        if self.disposed.get() {
-            return Err(disposed_error());
-        }
-        let mut cache = self.cache.try_borrow_mut().map_err(|_| reentrant_error())?;
-        Ok(cache.take_journal())
-    }
-
-    /// Applies the face's batched LRU touches (not a change the face must hear of).
-    pub(crate) fn touch_all(&self, hashes: &[String]) {
-        if self.disposed.get() {
-            return;
-        }
-        if let Ok(mut cache) = self.cache.try_borrow_mut() {
-            for hash in hashes {
-                cache.touch(hash);
-            }
-        }
-    }
-
-    /// Before the cache changes (and may touch or evict): the hits the face answered
-    /// since are applied first, so the LRU order is exactly that of the calls.
-    fn take_face_touches(&self) {
-        // Only a flag read on the common path; borrowed: applied on the next change.
-        if !self.face.has_touches() || self.cache.try_borrow_mut().is_err() {
-            return;
-        }
-        self.touch_all(&self.face.take_touches());
-    }
-
-    /// Keeps the one GC timer armed for the earliest deadline. On the edge no timer is
-    /// armed: what is due is collected now, on the client's own call.
-    pub fn arm_gc(self: &Rc<Self>) {
-        self.arm_gc_sparing(None);
-    }
-
-    /// [`Self::arm_gc`]; on the edge, what is due is collected now except `spare`, the
-    /// query this call made or wrote (its caller is about to use it).
-    fn arm_gc_sparing(self: &Rc<Self>, spare: Option<&str>) {
-        let Ok(next) = self.cache.try_borrow().map(|c| c.next_gc_at()) else {
-            return;
-        };
-        if self.defaults.runtime == Runtime::Edge {
-            if next.is_some_and(|at| at <= now()) {
-                self.face.changed();
-                self.take_face_touches();
-                if let Ok(mut c) = self.cache.try_borrow_mut() {
-                    drop(c.collect_garbage_sparing(now(), spare));
-                }
-            }
-            return;
-        }
-        let Ok(mut t) = self.gc_timer.try_borrow_mut() else {
-            return;
-        };
-        let Some(at) = rearm(next, t.armed_at) else {
-            return;
-        };
-        if t.armed_at.is_some() {
-            timer::stop(&t.handle);
-        }
-        if t.callback.is_none() {
-            let weak: Weak<Inner> = Rc::downgrade(self);
-            t.callback = Some(Closure::new(move || {
-                if let Some(inner) = weak.upgrade() {
-                    inner.on_gc_timer();
-                }
-            }));
-        }
-        if let Some(cb) = &t.callback {
-            t.handle = timer::start(cb.as_ref().unchecked_ref(), at - now(), true);
-            t.armed_at = Some(at);
-        }
-    }
-
-    fn on_gc_timer(self: &Rc<Self>) {
-        if let Ok(mut t) = self.gc_timer.try_borrow_mut() {
-            t.armed_at = None;
-        }
-        // Fired from inside a call (a fake timer run by a listener): at an absurd
-        // depth, skip; the next `arm_gc` arms it again.
-        let Ok(_entered) = reentry::enter("the GC timer") else {
-            return;
-        };
-        let removed = match self.cache() {
-            Ok(mut c) => c.collect_garbage(now()),
-            Err(_) => Vec::new(),
-        };
-        drop(removed); // idle queries: no fetch to stop
-        self.arm_gc();
-    }
-
-    /// Finds or creates the query for `o`, taking its latest options.
-    pub fn build(self: &Rc<Self>, o: &QueryOptions) -> Result<(), JsValue> {
-        self.build_at(o, now())
-    }
-
-    /// [`Inner::build`] at `t`, the time now (a caller building many reads the clock once).
-    pub fn build_at(self: &Rc<Self>, o: &QueryOptions, t: f64) -> Result<(), JsValue> {
-        // Initial data is looked for only where there is some (a restore has none).
-        let initial = if o.initial_data.is_undefined() || self.cache()?.get(&o.hash).is_some() {
-            None
-        } else {
-            resolve_initial(&o.initial_data)?
-        };
-        let initial_at = match &initial {
-            Some(_) => initial_updated_at(&o.initial_data_updated_at)?,
-            None => None,
-        };
-        let persist = self.persister.is_some() && o.persist.unwrap_or(true);
-        let evicted = {
-            let mut cache = self.cache()?;
-            let (_, evicted) = cache.build(
-                &o.hash,
-                || key_of(&o.key_js, o.key.clone()),
-                || Meta {
-                    key_js: o.key_js.clone(),
-                    query_fn: None,
-                    retry: o.retry.clone(),
-                    retry_delay: None,
-                    initial_data: JsValue::UNDEFINED,
-                    meta: JsValue::UNDEFINED,
-                    in_flight: None,
-                    persist,
-                    hydrated: !persist,
-                    network_mode: o.network_mode,
-                    structural_sharing: JsValue::UNDEFINED,
-                    origin: None,
-                },
-                o.gc_time,
-                initial,
-                t,
-            );
-            if let Some(q) = cache.get_mut(&o.hash) {
-                if let Some(at) = initial_at {
-                    q.state.data_updated_at = at;
-                }
-                q.stale_time = o.stale_time;
-                if o.query_fn.is_some() {
-                    q.meta.query_fn = o.query_fn.clone();
-                }
-                q.meta.retry = o.retry.clone();
-                q.meta.retry_delay = o.retry_delay.clone();
-                q.meta.initial_data = o.initial_data.clone();
-                q.meta.meta = o.meta.clone();
-                q.meta.persist = persist;
-                q.meta.network_mode = o.network_mode;
-                q.meta.structural_sharing = o.structural_sharing.clone();
-            }
-            evicted
-        };
-        drop(evicted);
-        self.arm_gc_sparing(Some(&o.hash));
-        Ok(())
-    }
-
-    /// The answer to a fetch once L1 is as good as it gets: fresh data; for stale data,
-    /// what `stale` says (TanStack: `fetchQuery` waits for the refetch,
-    /// `ensureQueryData` answers at once and refetches in the background with
-    /// `revalidateIfStale`); with no data, the fetch itself.
-    fn decide(
-        self: &Rc<Self>,
-        o: &QueryOptions,
-        method: &str,
-        when_stale: WhenStale,
-    ) -> Result<Promise, JsValue> {
-        let (data, stale) = {
-            let cache = self.cache_ref()?;
-            match cache.get(&o.hash) {
-                Some(q) => (q.state.data.clone(), q.is_stale(now())),
-                None => (None, true),
-            }
-        };
-        match data {
-            Some(data) if !stale || when_stale != WhenStale::Refetch => {
-                let refetch = match when_stale {
-                    WhenStale::Revalidate => stale,
-                    WhenStale::Always => true,
-                    WhenStale::Refetch | WhenStale::Answer => false,
-                };
-                if refetch {
-                    fetch::start(self, &o.hash)?; // background: callers get the cached data now
-                }
-                promise::resolve(&data)
-            }
-            _ => match fetch::start(self, &o.hash)? {
-                Some(p) => Ok(p),
-                None => {
-                    o.require_query_fn(method)?;
-                    Err(reentrant_error())
-                }
-            },
-        }
-    }
-
-    /// `decide`, after reading L2 once if the key is cold: fresh L2 data means no
-    /// network call; L2 never replaces newer L1 data.
-    pub fn fetch_or_cached(
-        self: &Rc<Self>,
-        o: QueryOptions,
-        method: &'static str,
-        when_stale: WhenStale,
-    ) -> Result<Promise, JsValue> {
-        self.build(&o)?;
-        let cold = self
-            .cache_ref()?
-            .get(&o.hash)
-            .is_some_and(|q| !q.meta.hydrated);
-        let Some(persister) = self.persister.clone().filter(|_| cold) else {
-            return self.decide(&o, method, when_stale);
-        };
-        if !self.has_query_fn(&o.hash) {
-            o.require_query_fn(method)?;
-        }
-        let inner = self.clone();
-        if self.cache()?.set_hydrating(&o.hash, true) {
-            self.notify_changed(); // observers show loading while L2 is read
-        }
-        Ok(super::promise::from_future(async move {
-            let restored = persister.read(&o.hash).await;
-            inner.take_restored(&o.hash, restored)?;
-            // The query may have been removed, re-created or reset while L2 was read:
-            // apply this call's options (its queryFn above all) again before deciding.
-            inner.build(&o)?;
-            let decided = inner.decide(&o, method, when_stale);
-            // No fetch followed (fresh L2 data, or none to run): loading is over.
-            let _ = inner.cache().map(|mut c| c.set_hydrating(&o.hash, false));
-            inner.notify_changed();
-            JsFuture::from(promise::settle(&decided?.into())).await
-        }))
-    }
-
-    /// What L2 answered for a cold key, into L1 (unless L1 has newer data); the key is
-    /// warm from now on. Whether the data was taken.
-    pub fn take_restored(&self, hash: &str, restored: Option<Restored>) -> Result<bool, JsValue> {
-        let mut cache = self.cache()?;
-        let taken = restored.and_then(|r| {
-            let rev = r.rev;
-            cache
-                .restore(hash, r.data, r.updated_at, r.is_invalidated)
-                .then_some(rev)
-        });
-        if let Some(q) = cache.get_mut(hash) {
-            if let Some(rev) = taken {
-                broadcast::record(q, rev);
-            }
-            q.meta.hydrated = true;
-        }
-        Ok(taken.is_some())
-    }
-
-    /// Whether the query can be fetched: a `queryFn` given now or by an earlier call
-    /// (`build` stores the latest one on the query).
-    pub fn has_query_fn(&self, hash: &str) -> bool {
-        self.cache_ref()
-            .is_ok_and(|c| c.get(hash).is_some_and(|q| q.meta.query_fn.is_some()))
-    }
-
-    /// Queues the query's settled data for L2 (when it has storage and `persist`).
-    pub fn persist(self: &Rc<Self>, hash: &str) {
-        let Some(persister) = &self.persister else {
-            return;
-        };
-        self.face.changed();
-        self.take_face_touches();
-        let entry = match self.cache.try_borrow_mut() {
-            Ok(mut cache) => cache.get_mut(hash).and_then(broadcast::entry_of),
-            Err(_) => None,
-        };
-        if let Some(entry) = entry {
-            if let Ok(Some(tabs)) = self.cross_tab.try_borrow().as_deref() {
-                tabs.put(
-                    hash,
-                    &entry.data,
-                    entry.updated_at,
-                    entry.is_invalidated,
-                    entry.rev,
-                );
-            }
-            persister.put(hash, entry);
-        }
-    }
-
-    /// Queues the removal of the query's L2 entry; `held`: what the query held.
-    fn unpersist(&self, hash: &str, held: &State) {
-        let version = broadcast::removal(held);
-        if let Some(persister) = &self.persister {
-            persister.remove(hash, version);
-        }
-        if let Ok(Some(tabs)) = self.cross_tab.try_borrow().as_deref() {
-            tabs.remove(hash, version);
-        }
-    }
-
-    fn stop_gc_timer(&self) {
-        if let Ok(mut t) = self.gc_timer.try_borrow_mut() {
-            if t.armed_at.take().is_some() {
-                timer::stop(&t.handle);
-            }
-            t.callback = None;
-        }
-    }
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        self.stop_gc_timer();
-    }
-}
-
-/// What a fetch call does with stale data in L1.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum WhenStale {
-    /// Fetch, and answer with the new data (`fetchQuery`, `prefetchQuery`).
-    Refetch,
-    /// Answer with it now and refetch in the background (`revalidateIfStale`).
-    Revalidate,
-    /// Answer with it (`ensureQueryData`, `refetchOnMount: false`).
-    Answer,
-    /// Answer with the data, stale or fresh, and refetch in the background
-    /// (`refetchOnMount: 'always'`).
-    Always,
-}
-
-/// Cancels fetches the core orphaned, with no borrow held.
-fn release(orphans: impl IntoIterator<Item = Box<InFlight>>) {
-    for f in orphans {
-        f.cancel();
-    }
-}
-
-/// Cancels the running fetches of queries taken out of the cache.
-pub(crate) fn release_removed(removed: Vec<crate::core::cache::Removed<JsValue, JsValue, Meta>>) {
-    release(removed.into_iter().filter_map(|(_, q)| q.meta.in_flight));
-}
 
 /// `options.updatedAt` of `setQueryData` / `setQueriesData`: a time in ms, or none.
 fn updated_at(options: &JsValue, method: &str) -> Result<Option<f64>, JsValue> {
@@ -559,32 +46,6 @@ fn updated_at(options: &JsValue, method: &str) -> Result<Option<f64>, JsValue> {
             "{method}: options.updatedAt must be a time in milliseconds (a finite number ≥ 0)"
         ))),
     }
-}
-
-/// `initialDataUpdatedAt` as a time: a function is called (with no borrow held).
-fn initial_updated_at(given: &JsValue) -> Result<Option<f64>, JsValue> {
-    let value = match given.dyn_ref::<Function>() {
-        Some(f) => f.call0(&JsValue::UNDEFINED)?,
-        None => given.clone(),
-    };
-    if value.is_undefined() {
-        return Ok(None);
-    }
-    match value.as_f64() {
-        Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(Some(ms)),
-        _ => Err(range_error(
-            "initialDataUpdatedAt must be a time in milliseconds (a finite number ≥ 0) or a function giving one",
-        )),
-    }
-}
-
-/// `initialData` as a value: functions are called (with no borrow held).
-fn resolve_initial(initial: &JsValue) -> Result<Option<JsValue>, JsValue> {
-    let value = match initial.dyn_ref::<Function>() {
-        Some(f) => f.call0(&JsValue::UNDEFINED)?,
-        None => initial.clone(),
-    };
-    Ok((!value.is_undefined()).then_some(value))
 }
 
 /// A cache of queries. See the package README for the API.
@@ -607,24 +68,15 @@ impl QueryClient {
         let cache = QueryCache::new(defaults.max_entries)
             .map_err(|CacheError::ZeroCapacity| range_error("maxEntries must be at least 1"))?;
         let client = QueryClient {
-            inner: Rc::new(Inner {
-                cache: RefCell::new(cache),
-                defaults,
-                gc_timer: RefCell::new(GcTimer {
-                    armed_at: None,
-                    handle: JsValue::UNDEFINED,
-                    callback: None,
-                }),
-                disposed: Cell::new(false),
-                noop: NOOP.with(Function::clone),
-                persister,
-                observers: RefCell::new(FxHashMap::default()),
-                cross_tab: RefCell::new(None),
-                face: FaceSlots::default(),
-            }),
+            inner: Rc::new(Inner::new(defaults, cache, persister)),
         };
         if let Some(name) = channel {
-            let tabs = CrossTab::open(&name, Rc::downgrade(&client.inner));
+            let weak = Rc::downgrade(&client.inner);
+            let tabs = CrossTab::open(&name, move |message| {
+                if let Some(inner) = weak.upgrade() {
+                    tab_receive::receive(&inner, message);
+                }
+            });
             *client.inner.cross_tab.borrow_mut() = l2_build::in_build(tabs);
         }
         managers::register(&client.inner);
@@ -685,12 +137,6 @@ impl QueryClient {
     #[wasm_bindgen(js_name = ensureQueryData)]
     pub fn ensure_query_data(&self, options: JsValue) -> Result<Promise, JsValue> {
         self.fetch_or_cached(&options, "ensureQueryData", None)
-    }
-
-    /// A reactive view of one query: `client.watch({ queryKey, queryFn, enabled, … })`.
-    pub fn watch(&self, options: JsValue) -> Result<QueryObserver, JsValue> {
-        let _entered = reentry::enter("watch")?;
-        QueryObserver::create(self.inner()?, &options)
     }
 
     /// Paused fetches look again now (the face's `resumePausedMutations()`, which
@@ -1045,7 +491,7 @@ impl QueryClient {
             hashes.iter().filter_map(|h| cache.remove(h)).collect()
         };
         for (h, q) in &removed {
-            self.inner.unpersist(h, &broadcast::held(q));
+            self.inner.unpersist(h, &origin::held(q));
         }
         if let Some(h) = f.unloaded_exact_key(&removed) {
             self.inner.unpersist(h, &State::Nothing);
@@ -1067,7 +513,7 @@ impl QueryClient {
         let mut reset = || -> Result<(), JsValue> {
             for h in &hashes {
                 let (initial, held) = match inner.cache()?.get(h) {
-                    Some(q) => (q.meta.initial_data.clone(), broadcast::held(q)),
+                    Some(q) => (q.meta.initial_data.clone(), origin::held(q)),
                     None => continue,
                 };
                 let initial = resolve_initial(&initial)?;

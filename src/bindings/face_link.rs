@@ -20,13 +20,11 @@
 //!   fetch that would change what the query keeps goes to the engine.
 //! - `__touch(hashes)` applies LRU touches in a batch. The face raises the flag when it
 //!   has touches pending; the client applies them before every change to the cache
-//!   ([`FaceSlots::take_touches`]), so the LRU order is exactly that of the calls.
+//!   (`FaceSlots::take_touches`, `face_slots.rs`), so the LRU order is exactly that of the calls.
 //! - `__watch(fn)` registers the face's `QueryCache` watch: called each time the epoch
 //!   moves while the face has cache listeners (it only schedules a look at the cache).
 
-use std::cell::{Cell, RefCell};
-
-use js_sys::{Array, Function};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
 use super::client::QueryClient;
@@ -43,74 +41,6 @@ pub const PEEK_HYDRATED: f64 = 4.0;
 pub const PEEK_INVALIDATED: f64 = 8.0;
 /// The cache could not be read now (borrowed): ask the engine's own method.
 pub const PEEK_BUSY: f64 = 16.0;
-
-/// What a client shares with its face.
-#[derive(Default)]
-pub struct FaceSlots {
-    epoch: Cell<u32>,
-    /// Set by the face when it holds LRU touches the cache has not had yet.
-    pending: Cell<u32>,
-    /// Reads of the cache refused because it was borrowed: a result computed meanwhile
-    /// (a default in place of the query) is not one for the face to keep.
-    refused: Cell<u32>,
-    /// `[dataUpdatedAt, flags, staleTime, gcTime]` of the last peek.
-    peek: Cell<[f64; 4]>,
-    drain: RefCell<Option<Function>>,
-    /// The face's QueryCache, told (synchronously, with nothing borrowed) each time the
-    /// epoch moves while it has listeners: it schedules its own look at what changed.
-    watch: RefCell<Option<Function>>,
-    watched: Cell<bool>,
-}
-
-impl FaceSlots {
-    /// The cache may change now: every mirrored answer is void.
-    pub fn changed(&self) {
-        self.epoch.set(self.epoch.get().wrapping_add(1));
-        if self.watched.get() {
-            if let Ok(watch) = self.watch.try_borrow() {
-                if let Some(f) = watch.as_ref() {
-                    let _ = f.call0(&JsValue::UNDEFINED);
-                }
-            }
-        }
-    }
-
-    /// A read of the cache was refused (it was borrowed).
-    pub fn refused(&self) {
-        self.refused.set(self.refused.get().wrapping_add(1));
-    }
-
-    /// The face's pending LRU touches, oldest first (none when it has none).
-    pub fn take_touches(&self) -> Vec<String> {
-        if !self.has_touches() {
-            return Vec::new();
-        }
-        self.pending.set(0);
-        self.pending_touches()
-    }
-
-    /// Whether the face has raised its flag: touches are pending.
-    pub fn has_touches(&self) -> bool {
-        self.pending.get() != 0
-    }
-
-    /// The face's pending LRU touches (none when it has no face or they cannot be read).
-    fn pending_touches(&self) -> Vec<String> {
-        let Ok(drain) = self.drain.try_borrow() else {
-            return Vec::new();
-        };
-        let Some(f) = drain.as_ref() else {
-            return Vec::new();
-        };
-        match f.call0(&JsValue::UNDEFINED) {
-            Ok(list) => Array::from(&list)
-                .iter()
-                .filter_map(|h| h.as_string())
-                .collect(),
-            Err(_) => Vec::new(),
-        }
-    }
-}
 
 #[wasm_bindgen]
 impl QueryClient {

@@ -14,44 +14,19 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
-use super::client::{now, Cache, Inner};
+use super::clock::now;
 use super::convert::set_prop;
-use super::errors::{cancelled_error, undefined_data_error};
-use super::options::RetryDelaySpec;
+use super::errors::{reentrant_error, undefined_data_error};
+use super::in_flight::InFlight;
+use super::inner::{Inner, WhenStale};
+use super::options::{QueryOptions, RetryDelaySpec};
+use super::query_meta::Cache;
 use super::timer::Sleep;
-use super::{managers, structural};
+use super::{managers, promise, structural};
 use crate::core::network::may_attempt;
 use crate::core::retry::{after_failure, AfterFailure};
 use crate::core::state::FetchStatus;
 use crate::core::{FetchId, FetchStart};
-
-/// The running fetch of a query: what its waiters hold and how to stop it.
-pub struct InFlight {
-    id: FetchId,
-    pub promise: Promise,
-    resolve: Function,
-    reject: Function,
-    controller: Option<AbortController>,
-    sleep: Option<Rc<Sleep>>,
-    /// No more retries (its last observer left): a failure now is final. A new caller
-    /// joining the fetch lets it retry again (TanStack's `cancelRetry`/`continueRetry`).
-    pub retry_cancelled: bool,
-}
-
-impl InFlight {
-    /// Stops a fetch the core has orphaned: aborts its signal, rejects its waiters
-    /// with a `CancelledError` and ends its retry sleep. Call with no borrow held
-    /// (abort listeners are user code).
-    pub fn cancel(self) {
-        if let Some(c) = &self.controller {
-            c.abort();
-        }
-        let _ = self.reject.call1(&JsValue::UNDEFINED, &cancelled_error());
-        if let Some(sleep) = &self.sleep {
-            sleep.wake();
-        }
-    }
-}
 
 /// Starts a fetch of the query under `hash`, or joins the running one. `Ok(None)`
 /// when the query is gone or has no query function to run.
@@ -373,7 +348,7 @@ fn take_in_flight(
     inner: &Inner,
     hash: &str,
     id: FetchId,
-    settle: impl FnOnce(&mut super::client::Cache) -> bool,
+    settle: impl FnOnce(&mut Cache) -> bool,
 ) -> Option<Box<InFlight>> {
     let mut cache = inner.cache().ok()?;
     if !settle(&mut cache) {
@@ -434,4 +409,82 @@ fn fail(inner: &Rc<Inner>, hash: &str, id: FetchId, error: JsValue, failures: u3
         let _ = f.reject.call1(&JsValue::UNDEFINED, &error);
     }
     inner.arm_gc();
+}
+
+impl Inner {
+    /// The answer to a fetch once L1 is as good as it gets: fresh data; for stale data,
+    /// what `stale` says (TanStack: `fetchQuery` waits for the refetch,
+    /// `ensureQueryData` answers at once and refetches in the background with
+    /// `revalidateIfStale`); with no data, the fetch itself.
+    fn decide(
+        self: &Rc<Self>,
+        o: &QueryOptions,
+        method: &str,
+        when_stale: WhenStale,
+    ) -> Result<Promise, JsValue> {
+        let (data, stale) = {
+            let cache = self.cache_ref()?;
+            match cache.get(&o.hash) {
+                Some(q) => (q.state.data.clone(), q.is_stale(now())),
+                None => (None, true),
+            }
+        };
+        match data {
+            Some(data) if !stale || when_stale != WhenStale::Refetch => {
+                let refetch = match when_stale {
+                    WhenStale::Revalidate => stale,
+                    WhenStale::Always => true,
+                    WhenStale::Refetch | WhenStale::Answer => false,
+                };
+                if refetch {
+                    start(self, &o.hash)?; // background: callers get the cached data now
+                }
+                promise::resolve(&data)
+            }
+            _ => match start(self, &o.hash)? {
+                Some(p) => Ok(p),
+                None => {
+                    o.require_query_fn(method)?;
+                    Err(reentrant_error())
+                }
+            },
+        }
+    }
+
+    /// `decide`, after reading L2 once if the key is cold: fresh L2 data means no
+    /// network call; L2 never replaces newer L1 data.
+    pub fn fetch_or_cached(
+        self: &Rc<Self>,
+        o: QueryOptions,
+        method: &'static str,
+        when_stale: WhenStale,
+    ) -> Result<Promise, JsValue> {
+        self.build(&o)?;
+        let cold = self
+            .cache_ref()?
+            .get(&o.hash)
+            .is_some_and(|q| !q.meta.hydrated);
+        let Some(persister) = self.persister.clone().filter(|_| cold) else {
+            return self.decide(&o, method, when_stale);
+        };
+        if !self.has_query_fn(&o.hash) {
+            o.require_query_fn(method)?;
+        }
+        let inner = self.clone();
+        if self.cache()?.set_hydrating(&o.hash, true) {
+            self.notify_changed(); // observers show loading while L2 is read
+        }
+        Ok(super::promise::from_future(async move {
+            let restored = persister.read(&o.hash).await;
+            inner.take_restored(&o.hash, restored)?;
+            // The query may have been removed, re-created or reset while L2 was read:
+            // apply this call's options (its queryFn above all) again before deciding.
+            inner.build(&o)?;
+            let decided = inner.decide(&o, method, when_stale);
+            // No fetch followed (fresh L2 data, or none to run): loading is over.
+            let _ = inner.cache().map(|mut c| c.set_hydrating(&o.hash, false));
+            inner.notify_changed();
+            JsFuture::from(promise::settle(&decided?.into())).await
+        }))
+    }
 }

@@ -71,10 +71,9 @@ pub fn open(options: &JsValue) -> Result<Option<Opened>, JsValue> {
         return Ok(None);
     };
     let channel = persist_options.cross_tab.clone();
-    Ok(Some((
-        InBuild::new(Persister::new(persist_options)),
-        channel,
-    )))
+    let persister = Persister::new(persist_options);
+    super::exit_flush::register(&persister); // flushed when the page hides or the process ends
+    Ok(Some((InBuild::new(persister), channel)))
 }
 
 /// The L1-only build: `storage` is refused; the other L2 options are ignored, as the

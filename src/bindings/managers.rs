@@ -10,9 +10,10 @@ use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
 
-use super::client::Inner;
+use super::inner::Inner;
 use super::reentry;
 use super::timer::Sleep;
+use super::watcher::Trigger;
 
 // Reached through one object (`engineManagers`): three functions imported from the module
 // directly became three imports of it under one name in the glue's import object.
@@ -27,13 +28,6 @@ extern "C" {
     /// A client was made: the first one in a page installs the default event sources.
     #[wasm_bindgen(js_namespace = engineManagers, js_name = clientMade)]
     fn js_client_made();
-}
-
-/// What happened, for the clients to react to.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Trigger {
-    WindowFocus,
-    Reconnect,
 }
 
 #[derive(Default)]

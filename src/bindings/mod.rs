@@ -18,13 +18,20 @@
 mod broadcast;
 mod cache_view;
 pub mod client;
+mod clock;
 mod convert;
 mod envelopes;
 mod errors;
+// Flushing L2 when the page hides or the process ends: the build without L2 has none.
+#[cfg(not(feature = "l1_only"))]
 mod exit_flush;
 mod face_link;
+mod face_slots;
 mod fetch;
+#[cfg(not(feature = "l1_only"))]
 mod global;
+mod in_flight;
+mod inner;
 mod js_catching;
 mod js_state;
 mod json_slice;
@@ -33,8 +40,10 @@ pub mod managers;
 mod memory_stats;
 pub mod observer;
 mod options;
+mod origin;
 mod persister;
 mod promise;
+mod query_meta;
 mod read_batch;
 mod reentry;
 mod restore_queries;
@@ -42,4 +51,6 @@ pub mod storage;
 mod stored_envelope;
 mod string_batch;
 mod structural;
+mod tab_receive;
 mod timer;
+mod watcher;

@@ -15,13 +15,15 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::client::{now, Inner, QueryClient, WhenStale};
+use super::client::QueryClient;
+use super::clock::now;
 use super::convert::{describe, js_name, set_prop};
 use super::errors::type_error;
 use super::fetch;
+use super::inner::{Inner, WhenStale};
 use super::js_state::result_object;
-use super::managers::Trigger;
 use super::options::{get, optional_function, read_refetch_on, QueryOptions};
+use super::watcher::{Trigger, Watcher};
 use super::{reentry, structural};
 use crate::core::network::RefetchOn;
 use crate::core::staleness::{is_stale, stale_at, StaleTime};
@@ -509,7 +511,7 @@ impl ObserverInner {
                 }
             }
         }
-        self.client.unregister_observer(&hash, self);
+        self.client.unregister_observer(&hash, self as &dyn Watcher);
         self.client.arm_gc();
     }
 
@@ -750,5 +752,28 @@ impl QueryObserver {
         let _entered = reentry::enter("QueryObserver.destroy")?;
         self.inner.destroy();
         Ok(())
+    }
+}
+
+impl Watcher for ObserverInner {
+    fn notify(self: Rc<Self>) {
+        ObserverInner::notify(&self);
+    }
+
+    fn on_trigger(self: Rc<Self>, trigger: Trigger) {
+        ObserverInner::on_trigger(&self, trigger);
+    }
+
+    fn release_for_dispose(&self) {
+        ObserverInner::release_for_dispose(self);
+    }
+}
+
+#[wasm_bindgen]
+impl QueryClient {
+    /// A reactive view of one query: `client.watch({ queryKey, queryFn, enabled, … })`.
+    pub fn watch(&self, options: JsValue) -> Result<QueryObserver, JsValue> {
+        let _entered = reentry::enter("watch")?;
+        QueryObserver::create(self.inner()?, &options)
     }
 }

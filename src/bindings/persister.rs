@@ -19,11 +19,10 @@ use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::client::now;
+use super::clock::now;
 use super::convert::{describe, js_name};
 use super::envelopes::{EnvelopeMaker, Unwrapped};
 use super::errors::{range_error, type_error};
-use super::exit_flush;
 use super::json_slice;
 use super::options::{get, optional_function, read_duration};
 use super::read_batch::{self, ReadBatch};
@@ -296,7 +295,7 @@ impl Persister {
             opts.max_bytes.is_some(),
         );
         let prefix_units = json_slice::utf16_len(ns.prefix());
-        let persister = Rc::new(Persister {
+        Rc::new(Persister {
             opts,
             ns,
             index,
@@ -323,9 +322,7 @@ impl Persister {
             calls: Cell::new(0),
             late: RefCell::new(LateWrites::default()),
             cleared_at: Cell::new(f64::NEG_INFINITY),
-        });
-        exit_flush::register(&persister);
-        persister
+        })
     }
 
     fn storage_key(&self, hash: &str) -> String {

@@ -20,9 +20,11 @@ use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::client::{now, Inner, QueryClient};
+use super::client::QueryClient;
+use super::clock::now;
 use super::convert::{describe, set_prop};
 use super::errors::type_error;
+use super::inner::Inner;
 use super::options::{get, QueryOptions};
 use super::persister::{Persister, Restored};
 use super::timer::yield_to_host;

@@ -1,0 +1,24 @@
+//! What a client asks of its mounted observers (`observer.rs`), named here so the client
+//! holds them without depending on their file: hear that their query changed, and hear
+//! that the page was focused or the network came back ([`Trigger`], which `managers.rs`
+//! raises).
+
+use std::rc::Rc;
+
+/// What happened, for the clients to react to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    WindowFocus,
+    Reconnect,
+}
+
+/// A mounted observer, as its client sees it.
+pub trait Watcher {
+    /// Its query's state changed: compare, and tell the listeners if they would see a
+    /// change.
+    fn notify(self: Rc<Self>);
+    /// Focus or reconnection: refetch by `refetchOnWindowFocus` / `refetchOnReconnect`.
+    fn on_trigger(self: Rc<Self>, trigger: Trigger);
+    /// The client is disposed: stop timers and let go of the client.
+    fn release_for_dispose(&self);
+}
