@@ -39,6 +39,7 @@ mod l2_build;
 pub mod managers;
 mod memory_stats;
 pub mod observer;
+mod option_reader;
 mod options;
 mod origin;
 mod persister;

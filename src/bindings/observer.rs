@@ -22,7 +22,8 @@ use super::errors::type_error;
 use super::fetch;
 use super::inner::{Inner, WhenStale};
 use super::js_state::result_object;
-use super::options::{get, optional_function, read_refetch_on, QueryOptions};
+use super::option_reader::{self, Given, List};
+use super::options::{function_of, get, read_refetch_on, QueryOptions};
 use super::watcher::{Trigger, Watcher};
 use super::{reentry, structural};
 use crate::core::network::RefetchOn;
@@ -43,16 +44,6 @@ struct Snapshot {
 struct View {
     select: Option<Function>,
     placeholder: JsValue,
-}
-
-impl View {
-    fn read(opts: &JsValue) -> Result<View, JsValue> {
-        let select = optional_function(opts, "select", "select", "(data) => selected")?;
-        Ok(View {
-            select,
-            placeholder: get(opts, "placeholderData")?,
-        })
-    }
 }
 
 struct ObserverState {
@@ -94,41 +85,61 @@ struct Mounting {
     in_background: bool,
 }
 
-impl Mounting {
-    fn read(opts: &JsValue) -> Result<Mounting, JsValue> {
-        let boolean = |name: &'static str, default: bool| -> Result<bool, JsValue> {
-            match get(opts, name)? {
-                v if v.is_undefined() => Ok(default),
-                v => v.as_bool().ok_or_else(|| {
-                    type_error(format!("{name} must be a boolean, got {}", describe(&v)))
-                }),
-            }
-        };
-        Ok(Mounting {
-            on_mount: read_refetch_on(opts, "refetchOnMount")?.unwrap_or_default(),
-            retry_on_mount: boolean("retryOnMount", true)?,
-            in_background: boolean("refetchIntervalInBackground", false)?,
-        })
-    }
-}
-
 pub struct ObserverInner {
     client: Rc<Inner>,
     state: RefCell<ObserverState>,
 }
 
-fn read_enabled(opts: &JsValue) -> Result<bool, JsValue> {
-    match get(opts, "enabled")? {
-        v if v.is_undefined() => Ok(true),
-        v => v
-            .as_bool()
-            .ok_or_else(|| type_error(format!("enabled must be a boolean, got {}", describe(&v)))),
+/// An observer's own options (beside the query's), read in one call.
+struct ObserverOptions {
+    enabled: bool,
+    on_focus: RefetchOn,
+    on_reconnect: RefetchOn,
+    view: View,
+    interval_ms: Option<f64>,
+    mounting: Mounting,
+}
+
+impl ObserverOptions {
+    /// `refetchOnWindowFocus` and `refetchOnReconnect` default to the client's.
+    fn read(opts: &JsValue, client: &Inner) -> Result<ObserverOptions, JsValue> {
+        let mut given = option_reader::read(opts, List::Observer)?.into_iter();
+        let mut next = || given.next().unwrap_or(Given::Undefined);
+        let d = client.defaults();
+        Ok(ObserverOptions {
+            enabled: boolean(&next(), "enabled", true)?,
+            on_focus: read_refetch_on(&next(), "refetchOnWindowFocus")?
+                .unwrap_or(d.refetch_on_window_focus),
+            on_reconnect: read_refetch_on(&next(), "refetchOnReconnect")?
+                .unwrap_or(d.refetch_on_reconnect),
+            view: View {
+                select: function_of(&next(), "select", "(data) => selected")?,
+                placeholder: next().value(),
+            },
+            interval_ms: read_interval(&next())?,
+            mounting: Mounting {
+                on_mount: read_refetch_on(&next(), "refetchOnMount")?.unwrap_or_default(),
+                retry_on_mount: boolean(&next(), "retryOnMount", true)?,
+                in_background: boolean(&next(), "refetchIntervalInBackground", false)?,
+            },
+        })
+    }
+}
+
+/// A boolean option, `default` when absent.
+fn boolean(given: &Given, name: &str, default: bool) -> Result<bool, JsValue> {
+    match given {
+        Given::Undefined => Ok(default),
+        Given::Bool(b) => Ok(*b),
+        v => Err(type_error(format!(
+            "{name} must be a boolean, got {}",
+            describe(&v.value())
+        ))),
     }
 }
 
 /// `refetchInterval`: ms > 0, or `false`/`0`/absent for none.
-fn read_interval(opts: &JsValue) -> Result<Option<f64>, JsValue> {
-    let v = get(opts, "refetchInterval")?;
+fn read_interval(v: &Given) -> Result<Option<f64>, JsValue> {
     if v.is_undefined() || v.as_bool() == Some(false) {
         return Ok(None);
     }
@@ -140,44 +151,34 @@ fn read_interval(opts: &JsValue) -> Result<Option<f64>, JsValue> {
         Some(ms) => Ok(Some(ms)),
         None => Err(type_error(format!(
             "refetchInterval must be a number of milliseconds or false, got {}",
-            describe(&v)
+            describe(&v.value())
         ))),
     }
-}
-
-/// `refetchOnWindowFocus` and `refetchOnReconnect`, or the client's defaults.
-fn read_triggers(opts: &JsValue, client: &Inner) -> Result<(RefetchOn, RefetchOn), JsValue> {
-    let d = client.defaults();
-    Ok((
-        read_refetch_on(opts, "refetchOnWindowFocus")?.unwrap_or(d.refetch_on_window_focus),
-        read_refetch_on(opts, "refetchOnReconnect")?.unwrap_or(d.refetch_on_reconnect),
-    ))
 }
 
 impl ObserverInner {
     fn new(client: Rc<Inner>, opts: &JsValue) -> Result<Rc<ObserverInner>, JsValue> {
         let options = QueryOptions::read(opts, client.defaults(), "QueryObserver")?;
-        let enabled = read_enabled(opts)?;
-        let (on_focus, on_reconnect) = read_triggers(opts, &client)?;
+        let own = ObserverOptions::read(opts, &client)?;
         Ok(Rc::new(ObserverInner {
             client,
             state: RefCell::new(ObserverState {
                 options,
-                enabled,
-                view: View::read(opts)?,
+                enabled: own.enabled,
+                view: own.view,
                 select_memo: None,
                 previous_data: JsValue::UNDEFINED,
                 listeners: Vec::new(),
                 next_listener: 0,
                 mounted: false,
                 last: None,
-                interval_ms: read_interval(opts)?,
+                interval_ms: own.interval_ms,
                 poll: None,
                 delivered: JsValue::UNDEFINED,
                 stale_timer: None,
-                on_focus,
-                on_reconnect,
-                mounting: Mounting::read(opts)?,
+                on_focus: own.on_focus,
+                on_reconnect: own.on_reconnect,
+                mounting: own.mounting,
             }),
         }))
     }
@@ -598,11 +599,14 @@ impl ObserverInner {
 
     fn set_options(self: &Rc<Self>, opts: &JsValue) -> Result<(), JsValue> {
         let options = QueryOptions::read(opts, self.client.defaults(), "QueryObserver.setOptions")?;
-        let enabled = read_enabled(opts)?;
-        let view = View::read(opts)?;
-        let interval = read_interval(opts)?;
-        let (on_focus, on_reconnect) = read_triggers(opts, &self.client)?;
-        let mounting = Mounting::read(opts)?;
+        let ObserverOptions {
+            enabled,
+            on_focus,
+            on_reconnect,
+            view,
+            interval_ms: interval,
+            mounting,
+        } = ObserverOptions::read(opts, &self.client)?;
         {
             // New presentation: recompute the result (and the selection) next time.
             let mut st = self.state.borrow_mut();

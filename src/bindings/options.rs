@@ -2,10 +2,11 @@
 //! options and filters. Every refusal names the option and what was expected.
 
 use js_sys::{Function, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use super::convert::{describe, hash_key_value, js_name, key_hash, number_text, read_key};
 use super::errors::{range_error, type_error};
+use super::option_reader::{read, Given, List};
 use crate::core::cache::DEFAULT_GC_TIME;
 use crate::core::filters::{QueryFilters, QueryType};
 use crate::core::network::{NetworkMode, RefetchOn};
@@ -15,6 +16,11 @@ use crate::core::staleness::{
 };
 use crate::core::state::FetchStatus;
 use crate::core::KeyValue;
+
+/// Property `name` of an options object, read on its own.
+pub fn one(obj: &JsValue, name: &'static str) -> Result<Given, JsValue> {
+    get(obj, name).map(Given::of)
+}
 
 /// Property `name` of an options object (`undefined` when `obj` is undefined).
 pub fn get(obj: &JsValue, name: &'static str) -> Result<JsValue, JsValue> {
@@ -32,14 +38,22 @@ pub fn optional_function(
     label: &str,
     signature: &str,
 ) -> Result<Option<Function>, JsValue> {
-    match get(opts, option)? {
-        v if v.is_undefined() => Ok(None),
-        v => v.dyn_into::<Function>().map(Some).map_err(|v| {
-            type_error(format!(
-                "{label} must be a function {signature}, got {}",
-                describe(&v)
-            ))
-        }),
+    function_of(&Given::of(get(opts, option)?), label, signature)
+}
+
+/// [`optional_function`] of a value already read.
+pub fn function_of(
+    given: &Given,
+    label: &str,
+    signature: &str,
+) -> Result<Option<Function>, JsValue> {
+    match given {
+        Given::Undefined => Ok(None),
+        Given::Function(f) => Ok(Some(f.clone())),
+        other => Err(type_error(format!(
+            "{label} must be a function {signature}, got {}",
+            describe(&other.value())
+        ))),
     }
 }
 
@@ -73,14 +87,14 @@ fn time_error(option: &str, err: TimeError) -> JsValue {
 }
 
 /// A duration in ms, `Infinity` for never; `None` when absent.
-pub fn read_duration(value: &JsValue, option: &str) -> Result<Option<Duration>, JsValue> {
+pub fn read_duration(value: &Given, option: &str) -> Result<Option<Duration>, JsValue> {
     if value.is_undefined() {
         return Ok(None);
     }
     let ms = value.as_f64().ok_or_else(|| {
         type_error(format!(
             "{option} must be a number of milliseconds or Infinity, got {}",
-            describe(value)
+            describe(&value.value())
         ))
     })?;
     duration_from_ms(ms)
@@ -89,7 +103,7 @@ pub fn read_duration(value: &JsValue, option: &str) -> Result<Option<Duration>, 
 }
 
 /// `staleTime`: ms, `Infinity` or `'static'`.
-pub fn read_stale_time(value: &JsValue, option: &str) -> Result<Option<StaleTime>, JsValue> {
+pub fn read_stale_time(value: &Given, option: &str) -> Result<Option<StaleTime>, JsValue> {
     if value.is_undefined() {
         return Ok(None);
     }
@@ -99,7 +113,7 @@ pub fn read_stale_time(value: &JsValue, option: &str) -> Result<Option<StaleTime
     let ms = value.as_f64().ok_or_else(|| {
         type_error(format!(
             "{option} must be a number of milliseconds, Infinity or 'static', got {}",
-            describe(value)
+            describe(&value.value())
         ))
     })?;
     stale_time_from_ms(ms)
@@ -116,7 +130,7 @@ pub enum RetrySpec {
 }
 
 impl RetrySpec {
-    pub fn read(value: &JsValue, option: &str) -> Result<Option<RetrySpec>, JsValue> {
+    pub fn read(value: &Given, option: &str) -> Result<Option<RetrySpec>, JsValue> {
         if value.is_undefined() {
             return Ok(None);
         }
@@ -140,12 +154,12 @@ impl RetrySpec {
                 RetrySpec::Times(n.floor() as u32)
             }));
         }
-        if let Some(f) = value.dyn_ref::<Function>() {
+        if let Some(f) = value.as_function() {
             return Ok(Some(RetrySpec::Func(f.clone())));
         }
         Err(type_error(format!(
             "{option} must be a number, a boolean or a function (failureCount, error) => boolean, got {}",
-            describe(value)
+            describe(&value.value())
         )))
     }
 
@@ -174,7 +188,7 @@ pub enum RetryDelaySpec {
 }
 
 impl RetryDelaySpec {
-    pub fn read(value: &JsValue, option: &str) -> Result<Option<RetryDelaySpec>, JsValue> {
+    pub fn read(value: &Given, option: &str) -> Result<Option<RetryDelaySpec>, JsValue> {
         if value.is_undefined() {
             return Ok(None);
         }
@@ -185,12 +199,12 @@ impl RetryDelaySpec {
                 Err(e) => Err(time_error(option, e)),
             };
         }
-        if let Some(f) = value.dyn_ref::<Function>() {
+        if let Some(f) = value.as_function() {
             return Ok(Some(RetryDelaySpec::Func(f.clone())));
         }
         Err(type_error(format!(
             "{option} must be a number of milliseconds or a function (failureCount, error) => number, got {}",
-            describe(value)
+            describe(&value.value())
         )))
     }
 
@@ -273,8 +287,7 @@ pub struct ClientOptions {
 }
 
 /// `networkMode`: `'online'` (default), `'offlineFirst'` or `'always'`.
-pub fn read_network_mode(opts: &JsValue) -> Result<Option<NetworkMode>, JsValue> {
-    let v = get(opts, "networkMode")?;
+pub fn read_network_mode(v: &Given) -> Result<Option<NetworkMode>, JsValue> {
     if v.is_undefined() {
         return Ok(None);
     }
@@ -284,22 +297,21 @@ pub fn read_network_mode(opts: &JsValue) -> Result<Option<NetworkMode>, JsValue>
         .ok_or_else(|| {
             type_error(format!(
                 "networkMode must be 'online', 'offlineFirst' or 'always', got {}",
-                describe(&v)
+                describe(&v.value())
             ))
         })
 }
 
-/// `refetchOnWindowFocus` / `refetchOnReconnect`: a boolean or `'always'`.
-pub fn read_refetch_on(opts: &JsValue, option: &'static str) -> Result<Option<RefetchOn>, JsValue> {
-    let v = get(opts, option)?;
-    match (v.as_bool(), v.as_string().as_deref()) {
-        _ if v.is_undefined() => Ok(None),
-        (Some(true), _) => Ok(Some(RefetchOn::IfStale)),
-        (Some(false), _) => Ok(Some(RefetchOn::Never)),
-        (_, Some("always")) => Ok(Some(RefetchOn::Always)),
+/// `refetchOnWindowFocus` / `refetchOnReconnect` / `refetchOnMount`: a boolean or `'always'`.
+pub fn read_refetch_on(v: &Given, option: &'static str) -> Result<Option<RefetchOn>, JsValue> {
+    match v {
+        Given::Undefined => Ok(None),
+        Given::Bool(true) => Ok(Some(RefetchOn::IfStale)),
+        Given::Bool(false) => Ok(Some(RefetchOn::Never)),
+        _ if v.as_string().as_deref() == Some("always") => Ok(Some(RefetchOn::Always)),
         _ => Err(type_error(format!(
             "{option} must be true, false or 'always', got {}",
-            describe(&v)
+            describe(&v.value())
         ))),
     }
 }
@@ -317,11 +329,16 @@ impl ClientOptions {
 
     pub fn read(opts: &JsValue) -> Result<ClientOptions, JsValue> {
         expect_object(opts, "QueryClient options", true)?;
-        let max_entries = match get(opts, "maxEntries")? {
-            v if v.is_undefined() => 1000,
+        let mut given = read(opts, List::Client)?.into_iter();
+        let mut next = || given.next().unwrap_or(Given::Undefined);
+        let max_entries = match next() {
+            Given::Undefined => 1000,
             v => {
                 let n = v.as_f64().ok_or_else(|| {
-                    type_error(format!("maxEntries must be a number, got {}", describe(&v)))
+                    type_error(format!(
+                        "maxEntries must be a number, got {}",
+                        describe(&v.value())
+                    ))
                 })?;
                 if n.is_nan() || n < 1.0 {
                     return Err(range_error(format!(
@@ -337,16 +354,17 @@ impl ClientOptions {
             }
         };
         Ok(ClientOptions {
-            stale_time: read_stale_time(&get(opts, "staleTime")?, "staleTime")?.unwrap_or_default(),
-            gc_time: read_duration(&get(opts, "gcTime")?, "gcTime")?.unwrap_or(DEFAULT_GC_TIME),
-            retry: RetrySpec::read(&get(opts, "retry")?, "retry")?,
-            retry_delay: RetryDelaySpec::read(&get(opts, "retryDelay")?, "retryDelay")?,
+            stale_time: read_stale_time(&next(), "staleTime")?.unwrap_or_default(),
+            gc_time: read_duration(&next(), "gcTime")?.unwrap_or(DEFAULT_GC_TIME),
+            retry: RetrySpec::read(&next(), "retry")?,
+            retry_delay: RetryDelaySpec::read(&next(), "retryDelay")?,
             max_entries,
-            runtime: Runtime::read(&get(opts, "runtime")?)?,
-            network_mode: read_network_mode(opts)?.unwrap_or_default(),
-            refetch_on_window_focus: read_refetch_on(opts, "refetchOnWindowFocus")?
+            runtime: Runtime::read(&next().value())?,
+            network_mode: read_network_mode(&next())?.unwrap_or_default(),
+            refetch_on_window_focus: read_refetch_on(&next(), "refetchOnWindowFocus")?
                 .unwrap_or_default(),
-            refetch_on_reconnect: read_refetch_on(opts, "refetchOnReconnect")?.unwrap_or_default(),
+            refetch_on_reconnect: read_refetch_on(&next(), "refetchOnReconnect")?
+                .unwrap_or_default(),
         })
     }
 }
@@ -386,38 +404,52 @@ impl QueryOptions {
         if !is_options_object(opts) {
             expect_object(opts, &format!("{method} options"), false)?;
         }
-        let key_js = get(opts, "queryKey")?;
+        let mut given = read(opts, List::Query)?.into_iter();
+        let mut next = || given.next().unwrap_or(Given::Undefined);
+        let (key_js, query_fn, stale_time, gc_time, retry, retry_delay) =
+            (next(), next(), next(), next(), next(), next());
+        let (
+            initial_data,
+            initial_data_updated_at,
+            meta,
+            persist,
+            network_mode,
+            structural_sharing,
+        ) = (next(), next(), next(), next(), next(), next());
+        let key_js = key_js.value();
         let (hash, key) = hash_key_value(&key_js, "queryKey")?;
-        let query_fn =
-            optional_function(opts, "queryFn", "queryFn", "({ queryKey, signal }) => data")?;
+        let query_fn = function_of(&query_fn, "queryFn", "({ queryKey, signal }) => data")?;
         Ok(QueryOptions {
             hash,
             key,
             key_js,
             query_fn,
-            stale_time: read_stale_time(&get(opts, "staleTime")?, "staleTime")?
-                .unwrap_or(defaults.stale_time),
-            gc_time: read_duration(&get(opts, "gcTime")?, "gcTime")?.unwrap_or(defaults.gc_time),
-            retry: RetrySpec::read(&get(opts, "retry")?, "retry")?
+            stale_time: read_stale_time(&stale_time, "staleTime")?.unwrap_or(defaults.stale_time),
+            gc_time: read_duration(&gc_time, "gcTime")?.unwrap_or(defaults.gc_time),
+            retry: RetrySpec::read(&retry, "retry")?
                 .unwrap_or_else(|| defaults.retry_for(method.starts_with("QueryObserver"))),
-            retry_delay: RetryDelaySpec::read(&get(opts, "retryDelay")?, "retryDelay")?
+            retry_delay: RetryDelaySpec::read(&retry_delay, "retryDelay")?
                 .or_else(|| defaults.retry_delay.clone()),
-            initial_data: get(opts, "initialData")?,
-            initial_data_updated_at: get(opts, "initialDataUpdatedAt")?,
-            meta: get(opts, "meta")?,
-            persist: match get(opts, "persist")? {
-                v if v.is_undefined() => None,
-                v => Some(v.as_bool().ok_or_else(|| {
-                    type_error(format!("persist must be a boolean, got {}", describe(&v)))
-                })?),
+            initial_data: initial_data.value(),
+            initial_data_updated_at: initial_data_updated_at.value(),
+            meta: meta.value(),
+            persist: match persist {
+                Given::Undefined => None,
+                Given::Bool(b) => Some(b),
+                v => {
+                    return Err(type_error(format!(
+                        "persist must be a boolean, got {}",
+                        describe(&v.value())
+                    )))
+                }
             },
-            network_mode: read_network_mode(opts)?.unwrap_or(defaults.network_mode),
-            structural_sharing: match get(opts, "structuralSharing")? {
-                v if v.is_undefined() || v.as_bool().is_some() || v.is_function() => v,
+            network_mode: read_network_mode(&network_mode)?.unwrap_or(defaults.network_mode),
+            structural_sharing: match structural_sharing {
+                v @ (Given::Undefined | Given::Bool(_) | Given::Function(_)) => v.value(),
                 v => {
                     return Err(type_error(format!(
                         "structuralSharing must be a boolean or a function (oldData, newData) => data, got {}",
-                        describe(&v)
+                        describe(&v.value())
                     )))
                 }
             },

@@ -24,7 +24,7 @@ use super::convert::{describe, js_name};
 use super::envelopes::{EnvelopeMaker, Unwrapped};
 use super::errors::{range_error, type_error};
 use super::json_slice;
-use super::options::{get, optional_function, read_duration};
+use super::options::{get, one, optional_function, read_duration};
 use super::read_batch::{self, ReadBatch};
 use super::storage::object::Listed;
 use super::storage::{
@@ -99,7 +99,7 @@ impl PersistOptions {
             v.as_string()
                 .ok_or_else(|| type_error(format!("{name} must be a string, got {}", describe(&v))))
         };
-        let timeout = read_duration(&get(opts, "storageTimeout")?, "storageTimeout")?
+        let timeout = read_duration(&one(opts, "storageTimeout")?, "storageTimeout")?
             .unwrap_or(Duration::Millis(3_000.0));
         let timeout_ms = match timeout {
             Duration::Millis(ms) if ms > 0.0 => ms,
@@ -139,11 +139,11 @@ impl PersistOptions {
             cross_tab,
             key_prefix,
             buster: string("buster", "")?,
-            max_age: read_duration(&get(opts, "persistMaxAge")?, "persistMaxAge")?
+            max_age: read_duration(&one(opts, "persistMaxAge")?, "persistMaxAge")?
                 .unwrap_or(Duration::Millis(86_400_000.0)),
             timeout_ms,
             on_error,
-            max_entry_bytes: match read_duration(&get(opts, "maxEntryBytes")?, "maxEntryBytes")? {
+            max_entry_bytes: match read_duration(&one(opts, "maxEntryBytes")?, "maxEntryBytes")? {
                 // A store that declares a smaller limit (Deno KV's 64 KiB) lowers the
                 // default: an entry over it is never sent, and an older one is deleted.
                 None => Some(
@@ -156,7 +156,7 @@ impl PersistOptions {
                 }
                 Some(Duration::Never) => None, // Infinity: no bound
             },
-            max_bytes: match read_duration(&get(opts, "persistMaxBytes")?, "persistMaxBytes")? {
+            max_bytes: match read_duration(&one(opts, "persistMaxBytes")?, "persistMaxBytes")? {
                 None | Some(Duration::Never) => None,
                 Some(Duration::Millis(n)) if n >= 1.0 => Some(n as usize),
                 Some(Duration::Millis(_)) => {
