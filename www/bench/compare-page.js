@@ -155,6 +155,33 @@ async function observerWorkload(lib) {
   return OBS_CALLS / ms * 1000;
 }
 
+// ---------------------------------------------------------------- 1c. observers mounting and unmounting
+// What a list of components costs as it mounts: MOUNT_CYCLES times a new QueryObserver of one
+// of OBS_KEYS cached keys (fresh: staleTime Infinity), subscribed, its current result read,
+// and unsubscribed. Checked: every result holds the expected data and no queryFn ran.
+const MOUNT_CYCLES = 20_000;
+async function mountWorkload(lib) {
+  const client = lib === 'sq' ? sqClient() : tsClient();
+  const Observer = lib === 'sq' ? SQ.QueryObserver : T.QueryObserver;
+  for (let i = 0; i < OBS_KEYS; i++) client.setQueryData(userKey(i), user(i));
+  let calls = 0, good = 0;
+  const queryFn = () => { calls++; return user(-1); };
+  const listener = () => {};
+  const t0 = now();
+  for (let n = 0; n < MOUNT_CYCLES; n++) {
+    const k = n % OBS_KEYS;
+    const o = new Observer(client, { queryKey: userKey(k), queryFn, staleTime: Infinity });
+    const unsubscribe = o.subscribe(listener);
+    if (o.getCurrentResult().data?.id === k) good++;
+    unsubscribe();
+  }
+  const ms = now() - t0;
+  await sleep(0);
+  check(`mount ${lib}`, good === MOUNT_CYCLES && calls === 0, `results with the expected data ${good}/${MOUNT_CYCLES}, queryFn calls ${calls}`);
+  if (lib === 'sq') sqDispose(client); else client.clear();
+  return MOUNT_CYCLES / ms * 1000;
+}
+
 // ---------------------------------------------------------------- 2. write and persist (+ 3. cold start on the same stores)
 const PERSIST_N = 10_000;
 const todoKey = (i) => ['todo', i];
@@ -635,6 +662,7 @@ async function speed() {
     res.idleGap = await idleProbe();
     [res.readSq, res.readTs] = await both(() => readWorkload('sq'), () => readWorkload('ts'));
     [res.obsSq, res.obsTs] = await both(() => observerWorkload('sq'), () => observerWorkload('ts'));
+    [res.mountSq, res.mountTs] = await both(() => mountWorkload('sq'), () => mountWorkload('ts'));
 
     const db = (name) => `cmp-${name}-${r}`;
     // The raw limit runs beside stackquery, interleaved like the libraries (each side after

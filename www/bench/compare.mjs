@@ -198,6 +198,8 @@ row('1. cache hit: `getQueryData`, 100,000 calls over 1,000 keys', ops(getSq), o
 row('1. cache hit: `await fetchQuery` (fresh), 100,000 calls', ops(fetchSq), ops(fetchTs), faster(fetchSq / fetchTs), '≥ 1.5× faster', fetchSq / fetchTs >= 1.5);
 const obsSq = m((r) => r.obsSq), obsTs = m((r) => r.obsTs);
 row('1. observer: `getCurrentResult()` of 100 subscribed `QueryObserver`s (fresh data), 1,000,000 calls', ops(obsSq), ops(obsTs), faster(obsSq / obsTs), '≥ 1.5× faster', obsSq / obsTs >= 1.5);
+const mountSq = m((r) => r.mountSq), mountTs = m((r) => r.mountTs);
+row('1. observers mounting: `new QueryObserver` of a cached key (fresh data), `subscribe`, `getCurrentResult()`, unsubscribe; 20,000 cycles over 100 keys', ops(mountSq), ops(mountTs), faster(mountSq / mountTs));
 
 const pSq = m((r) => r.persistSq.ms), pTsQ = m((r) => r.persistTsQuery), pTsC = m((r) => r.persistTsClient), pRaw = m((r) => r.persistRaw);
 row('2. persist 10,000 until durable vs TanStack per-query persister', ms(pSq), ms(pTsQ), faster(pTsQ / pSq), '≥ 10× faster', pTsQ / pSq >= 10);
@@ -344,6 +346,9 @@ unbounded). Each workload builds a fresh client per round; IndexedDB databases a
    per key (the library's own class), each subscribed with a listener (so active, as under a component); then 1,000,000
    \`getCurrentResult()\` cycling over the observers. Checked: every result read has \`status: 'success'\` and the
    query's data, no \`queryFn\` ran, and (stackquery, whose \`subscribe\` calls the listener at once) the listeners ran.
+   **Observers mounting**: the same 100 queries; 20,000 times a new observer of one of them
+   (\`staleTime: Infinity\`), \`subscribe\`, \`getCurrentResult()\` and unsubscribe: what a list of components costs as it
+   mounts and unmounts. Checked: every result holds the query's data and no \`queryFn\` ran.
 2. **Persist 10,000** results (\`['todo', i]\`, ~130 B of JSON each) until durable in IndexedDB.
    stackquery: \`setQueryData\` ×10,000 on a client with \`IndexedDbStorage\`, then \`await flush()\`
    (\`storageCalls\`: ${persistCalls}, i.e. one IndexedDB transaction); cross-tab sync is on (the default with
