@@ -4,7 +4,9 @@
 // `out`, a view of the engine's memory: the engine then checks kinds and numbers without a
 // call per property or per check. The values themselves come back as one array, from which
 // the engine takes only those it keeps or must name in an error (keys, functions, strings).
-// A getter that throws throws out of here, as it did out of the engine's own reads.
+// A getter that throws throws out of here, as it did out of the engine's own reads; one that
+// grows the engine's memory leaves `out` detached, and the engine then reads the values
+// themselves (the kinds it finds unwritten).
 // Imported by the engine's glue; the build bundles it once per entry.
 
 // The lists, by number: the order is option_reader.rs's.

@@ -52,6 +52,11 @@ const FALSE: u8 = 3;
 const FUNCTION: u8 = 4;
 const STRING: u8 = 5;
 const NULL: u8 = 6;
+const OTHER: u8 = 7;
+/// What a kind's slot holds until the reader writes it. A getter the reader runs can grow the
+/// wasm memory, which detaches the view the reader writes through: the slots it could not
+/// write still say this, and their values are classified here instead.
+const UNREAD: u8 = 255;
 
 /// One option's value.
 #[derive(Clone)]
@@ -136,7 +141,12 @@ pub fn read(options: &JsValue, list: List) -> Result<Vec<Given>, JsValue> {
     let len = list.len();
     let values = match options.is_undefined() || options.is_null() {
         true => None,
-        false => Some(js_read_options(options, list as u32, &mut out[..2 * len])?),
+        false => {
+            for i in 0..len {
+                out[2 * i] = f64::from(UNREAD);
+            }
+            Some(js_read_options(options, list as u32, &mut out[..2 * len])?)
+        }
     };
     let mut given = Vec::with_capacity(len);
     for i in 0..len {
@@ -154,7 +164,8 @@ pub fn read(options: &JsValue, list: List) -> Result<Vec<Given>, JsValue> {
             FUNCTION => Given::Function(at().unchecked_into()),
             STRING => Given::Str(at()),
             NULL => Given::Other(JsValue::NULL),
-            _ => Given::Other(at()),
+            OTHER => Given::Other(at()),
+            _ => Given::of(at()), // not written: see UNREAD
         });
     }
     Ok(given)

@@ -111,3 +111,30 @@ test('a throwing getter on an option throws its own error, and nothing is left h
   assert.deepEqual(await client.fetchQuery({ queryKey: key, queryFn }), { n: 1 });
   client.dispose();
 });
+
+test('a getter that grows the engine\'s memory while the options are read still has its value taken', async () => {
+  const { memoryStats } = await import('../../pkg/nodejs/stackquery.js');
+  const client = new QueryClient({ maxEntries: 1_000_000 });
+  client.setQueryData(['grown'], { n: 1 });
+  let batch = 0;
+  const grow = () => {
+    const before = memoryStats().memoryBytes;
+    batch += 1;
+    // New queries until the wasm memory has grown (which detaches every view of it).
+    for (let i = 0; memoryStats().memoryBytes === before && i < 200_000; i++) client.setQueryData(['filler', batch, i], { i });
+    assert.ok(memoryStats().memoryBytes > before, 'the getter grew the wasm memory');
+  };
+  let fetched = 0;
+  const options = { queryKey: ['grown'], queryFn: () => { fetched++; return { n: 2 }; } };
+  Object.defineProperty(options, 'staleTime', { enumerable: true, get() { grow(); return Infinity; } });
+  const observer = new QueryObserver(client, options);
+  const unsubscribe = observer.subscribe(() => {});
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  // With staleTime 0 (what a lost value would read as) the mount would refetch the data.
+  assert.equal(fetched, 0, 'staleTime: Infinity was taken: the fresh data was not refetched on mount');
+  assert.equal(observer.getCurrentResult().isStale, false);
+  assert.deepEqual(observer.getCurrentResult().data, { n: 1 });
+  unsubscribe();
+  observer.destroy();
+  client.dispose();
+});
