@@ -15,7 +15,7 @@
 //!
 //! Every tab ends with what the store holds because data and removals carry their place
 //! in one order ([`crate::core::persist::order`]): `dataUpdatedAt` (or the instant of a
-//! removal) and a revision from this module's Lamport clock. A tab applies what it hears
+//! removal) and a revision from this tab's Lamport clock (`origin.rs`). A tab applies what it hears
 //! only when it is newer in that order than what it holds, and IndexedDB writes only
 //! what is newer than what it stores, so the order of arrival and the order of commits
 //! no longer matter. A query's data keeps the revision it was written, read or heard
