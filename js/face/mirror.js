@@ -54,14 +54,6 @@ function u32Set(index, value) {
 // The mirror of each face client, for its observers.
 export const mirrors = new WeakMap();
 
-/**
- * The instant fresh data turns stale by itself under a query's own staleTime as the
- * mirror holds it (-1 for 'static'): the engine's rule.
- */
-export function freshUntil(updatedAt, queryStaleTime) {
-  return queryStaleTime < 0 || queryStaleTime === Infinity ? Infinity : updatedAt + queryStaleTime;
-}
-
 // The LRU touches of a client's hits, in the order of each query's last hit. Kept apart
 // from the mirror: the engine holds the function that drains them, and it must not
 // reach the client (or the client would never be collected).
@@ -96,6 +88,7 @@ export class Mirror {
   depthAt;
   #peekIndex;
   #refusedIndex;
+  #freshUntilIndex;
   #epoch = -1;
   #entries = new Map();
   #touches = new Touches();
@@ -105,12 +98,22 @@ export class Mirror {
     this.staleTime = staleTime;
     this.#capacity = Math.min(maxEntries, 1 << 24) + MAX_ABSENT;
     mirrors.set(engine, this);
-    const [epoch, peek, pending, refused, depth] = engine.__faceSlots(drainOf(this.#touches));
+    const [epoch, peek, pending, refused, depth, freshUntil] = engine.__faceSlots(drainOf(this.#touches));
     this.epochAt = epoch >>> 2;
     this.#peekIndex = peek >>> 3;
     this.#touches.flagIndex = pending >>> 2;
     this.#refusedIndex = refused >>> 2;
     this.depthAt = depth >>> 2;
+    this.#freshUntilIndex = freshUntil >>> 3;
+  }
+
+  /**
+   * Until when the result an observer's engine `getCurrentResult()` just gave holds: the
+   * instant its data turns stale under the observer's own staleTime (Infinity: never,
+   * or it is stale already). Read right after that call, before any other.
+   */
+  freshUntil() {
+    return f64At(this.#freshUntilIndex);
   }
 
   /**

@@ -1,8 +1,8 @@
 // The face's `QueryObserver`: the engine's observer, whose current result is kept in JS
 // while it still holds, so reading it (what a render does, many times) does not cross
 // into wasm. A kept result holds while the client's epoch stands (nothing in the cache
-// changed), until the instant its data turns stale by itself under the query's own
-// staleTime (the engine's rule), and until this observer is changed through its own
+// changed), until the instant its data turns stale by itself under this observer's own
+// staleTime (the engine says when), and until this observer is changed through its own
 // methods. The engine computes every result; the face only keeps the last one, and
 // never one computed while the engine could not read its cache, nor one read from
 // inside a call into the engine.
@@ -14,8 +14,7 @@
 // hears has them resolved again.
 
 import * as engine from 'stackquery:engine';
-import { fastKeyHash } from '../key_hash.js';
-import { mirrors, freshUntil, u32 } from './mirror.js';
+import { mirrors, u32 } from './mirror.js';
 import { withQueryDefaults } from './defaults.js';
 import { warnUnknownOptions } from './option_names.js';
 import { resolveObserverOptions, ObserverOptionFunctions } from './option_functions.js';
@@ -25,7 +24,6 @@ import { assertSameEngine } from './same_engine.js';
 export class QueryObserver extends engine.QueryObserver {
   #client;
   #mirror;
-  #hash;
   #result;
   #epoch = -1;
   #until = 0;
@@ -48,7 +46,6 @@ export class QueryObserver extends engine.QueryObserver {
       this.#epochAt = this.#mirror.epochAt;
       this.#depthAt = this.#mirror.depthAt;
     }
-    this.#hash = fastKeyHash(defaulted.queryKey);
     this.#notifyOn = defaulted?.notifyOnChangeProps;
     if (resolved !== undefined) this.#optionFunctions().use(resolved);
   }
@@ -72,15 +69,12 @@ export class QueryObserver extends engine.QueryObserver {
     if (mirror === undefined || !mirror.live) return super.getCurrentResult();
     const refusals = mirror.refusals();
     const result = super.getCurrentResult();
-    if (this.#hash === undefined || !mirror.live || mirror.inEngine() || mirror.refusals() !== refusals) {
+    if (!mirror.live || mirror.inEngine() || mirror.refusals() !== refusals) {
       return result;
     }
-    const epoch = mirror.epoch(); // after the call: the result is of the cache as it is now
-    const query = mirror.get(this.#hash);
-    if (mirror.epoch() !== epoch) return result;
     this.#result = result;
-    this.#epoch = epoch;
-    this.#until = result.isStale || !(query.flags & 1) ? Infinity : freshUntil(query.updatedAt, query.staleTime);
+    this.#epoch = mirror.epoch(); // after the call: the result is of the cache as it is now
+    this.#until = mirror.freshUntil(); // written by that call
     return result;
   }
 
@@ -122,7 +116,6 @@ export class QueryObserver extends engine.QueryObserver {
     warnUnknownOptions(defaulted, 'query');
     const resolved = resolveObserverOptions(this.#client, defaulted);
     super.setOptions(resolved === undefined ? defaulted : resolved.engineOptions);
-    this.#hash = fastKeyHash(defaulted.queryKey);
     this.#notifyOn = defaulted?.notifyOnChangeProps;
     if (resolved !== undefined) this.#optionFunctions().use(resolved);
     else this.#functions?.use(undefined);

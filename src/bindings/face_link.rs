@@ -11,7 +11,8 @@
 //! fetching and L2.
 //!
 //! - `__faceSlots(drain)` gives the addresses of the epoch, the peek slot, the
-//!   pending-touches flag, the count of refused reads and the nesting depth, and
+//!   pending-touches flag, the count of refused reads, the nesting depth and the
+//!   instant an observer's last result turns stale (written by its `getCurrentResult()`), and
 //!   registers `drain`, which hands back the face's pending LRU touches, oldest first
 //!   (it must not reach the client, which would then never be collected).
 //! - `__peek(hash)` answers one key: its data, with `[dataUpdatedAt, flags, staleTime,
@@ -44,8 +45,8 @@ pub const PEEK_BUSY: f64 = 16.0;
 
 #[wasm_bindgen]
 impl QueryClient {
-    /// `[epoch, peek slot, pending flag, refused reads, nesting depth]` addresses;
-    /// `drain()` returns the pending touches.
+    /// `[epoch, peek slot, pending flag, refused reads, nesting depth, fresh-until]`
+    /// addresses; `drain()` returns the pending touches.
     #[wasm_bindgen(js_name = __faceSlots)]
     pub fn face_slots(&self, drain: Function) -> Vec<u32> {
         let face = &self.shared().face;
@@ -58,6 +59,7 @@ impl QueryClient {
             face.pending.as_ptr() as u32,
             face.refused.as_ptr() as u32,
             reentry::depth_address(),
+            face.fresh_until.as_ptr() as u32,
         ]
     }
 

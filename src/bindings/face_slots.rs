@@ -1,6 +1,6 @@
 //! What a client shares with its JS face through wasm memory and two callbacks: the
 //! epoch the face's mirror is read at, the flag of its pending LRU touches, the count
-//! of refused reads, the peek slot, and the face's drain and watch functions. The
+//! of refused reads, the peek slot, an observer's last result's fresh-until instant, and the face's drain and watch functions. The
 //! client moves the epoch on every borrow that may change the cache
 //! ([`FaceSlots::changed`]); the calls that hand the slots to the face are
 //! `face_link.rs`'s.
@@ -21,6 +21,9 @@ pub struct FaceSlots {
     pub(super) refused: Cell<u32>,
     /// `[dataUpdatedAt, flags, staleTime, gcTime]` of the last peek.
     pub(super) peek: Cell<[f64; 4]>,
+    /// Until when the result an observer's `getCurrentResult()` just gave stays what it
+    /// would give (its data turns stale then, under the observer's own `staleTime`).
+    pub(super) fresh_until: Cell<f64>,
     pub(super) drain: RefCell<Option<Function>>,
     /// The face's QueryCache, told (synchronously, with nothing borrowed) each time the
     /// epoch moves while it has listeners: it schedules its own look at what changed.

@@ -34,7 +34,12 @@ use crate::core::state::{QueryState, Status};
 #[derive(Clone, PartialEq)]
 struct Snapshot {
     state: QueryState<JsValue, JsValue>,
+    /// Under this observer's own `staleTime` (TanStack's `isStale(query, options)`), not
+    /// the query's, which is whatever the last call that built it gave.
     is_stale: bool,
+    /// When fresh data turns stale by itself under that `staleTime`; `INFINITY` when it
+    /// never will or is stale already. What the face may keep this result until.
+    fresh_until: f64,
 }
 
 /// How the observer presents data: `select` (memoized on data identity) and
@@ -103,26 +108,27 @@ struct ObserverOptions {
 impl ObserverOptions {
     /// `refetchOnWindowFocus` and `refetchOnReconnect` default to the client's.
     fn read(opts: &JsValue, client: &Inner) -> Result<ObserverOptions, JsValue> {
-        let mut given = option_reader::read(opts, List::Observer)?.into_iter();
-        let mut next = || given.next().unwrap_or(Given::Undefined);
+        let mut given = option_reader::read(opts, List::Observer)?;
         let d = client.defaults();
-        Ok(ObserverOptions {
-            enabled: boolean(&next(), "enabled", true)?,
-            on_focus: read_refetch_on(&next(), "refetchOnWindowFocus")?
+        let options = ObserverOptions {
+            enabled: boolean(&given.next(), "enabled", true)?,
+            on_focus: read_refetch_on(&given.next(), "refetchOnWindowFocus")?
                 .unwrap_or(d.refetch_on_window_focus),
-            on_reconnect: read_refetch_on(&next(), "refetchOnReconnect")?
+            on_reconnect: read_refetch_on(&given.next(), "refetchOnReconnect")?
                 .unwrap_or(d.refetch_on_reconnect),
             view: View {
-                select: function_of(&next(), "select", "(data) => selected")?,
-                placeholder: next().value(),
+                select: function_of(&given.next(), "select", "(data) => selected")?,
+                placeholder: given.next().value(),
             },
-            interval_ms: read_interval(&next())?,
+            interval_ms: read_interval(&given.next())?,
             mounting: Mounting {
-                on_mount: read_refetch_on(&next(), "refetchOnMount")?.unwrap_or_default(),
-                retry_on_mount: boolean(&next(), "retryOnMount", true)?,
-                in_background: boolean(&next(), "refetchIntervalInBackground", false)?,
+                on_mount: read_refetch_on(&given.next(), "refetchOnMount")?.unwrap_or_default(),
+                retry_on_mount: boolean(&given.next(), "retryOnMount", true)?,
+                in_background: boolean(&given.next(), "refetchIntervalInBackground", false)?,
             },
-        })
+        };
+        given.finish()?;
+        Ok(options)
     }
 }
 
@@ -183,29 +189,32 @@ impl ObserverInner {
         }))
     }
 
-    /// The query's state as this observer reports it. A disabled observer's result is
-    /// never stale (TanStack's: it would not refetch it).
+    /// The query's state as this observer reports it, staleness under its own
+    /// `staleTime`. A disabled observer's result is never stale (TanStack's: it would
+    /// not refetch it).
     fn snapshot(&self) -> Snapshot {
-        let (hash, enabled) = {
+        let (hash, enabled, stale_time) = {
             let st = self.state.borrow();
-            (st.options.hash.clone(), st.enabled)
+            (st.options.hash.clone(), st.enabled, st.options.stale_time)
         };
         let t = now();
-        match self.client.cache_ref() {
-            Ok(cache) => match cache.get(&hash) {
-                Some(q) => Snapshot {
-                    state: q.state.clone(),
-                    is_stale: enabled && q.is_stale(t),
-                },
-                None => Snapshot {
-                    state: QueryState::default(),
-                    is_stale: enabled,
-                },
+        let unknown = Snapshot {
+            state: QueryState::default(),
+            is_stale: enabled,
+            fresh_until: f64::INFINITY,
+        };
+        let Ok(cache) = self.client.cache_ref() else {
+            return unknown;
+        };
+        match cache.get(&hash) {
+            Some(q) => Snapshot {
+                state: q.state.clone(),
+                is_stale: enabled && is_stale(&q.state, stale_time, t),
+                fresh_until: stale_at(&q.state, stale_time, t)
+                    .filter(|_| enabled)
+                    .unwrap_or(f64::INFINITY),
             },
-            Err(_) => Snapshot {
-                state: QueryState::default(),
-                is_stale: enabled,
-            },
+            None => unknown,
         }
     }
 
@@ -346,16 +355,16 @@ impl ObserverInner {
     /// Fresh data turns stale with no event: a timer tells the listeners (as TanStack's
     /// observer does). One timer per observer, for the next such moment.
     fn arm_stale_timer(self: &Rc<Self>) {
-        let (mounted, hash) = {
+        let (mounted, hash, stale_time) = {
             let st = self.state.borrow();
-            (st.mounted, st.options.hash.clone())
+            (st.mounted, st.options.hash.clone(), st.options.stale_time)
         };
         let t = now();
         let at = match self.client.cache_ref() {
             Ok(cache) => cache
                 .get(&hash)
                 .filter(|_| mounted)
-                .and_then(|q| stale_at(&q.state, q.stale_time, t)),
+                .and_then(|q| stale_at(&q.state, stale_time, t)),
             Err(_) => None,
         };
         let armed = self.state.borrow().stale_timer.as_ref().map(|(a, _)| *a);
@@ -733,7 +742,12 @@ impl QueryObserver {
     #[wasm_bindgen(js_name = getCurrentResult)]
     pub fn get_current_result(&self) -> Result<JsValue, JsValue> {
         let _entered = reentry::enter("QueryObserver.getCurrentResult")?;
-        Ok(self.inner.current().0)
+        let (result, _) = self.inner.current();
+        // For the face: until when this result holds (`last` is the result just given).
+        if let Some((snap, _)) = self.inner.state.borrow().last.as_ref() {
+            self.inner.client.face.fresh_until.set(snap.fresh_until);
+        }
+        Ok(result)
     }
 
     /// Fetches now (even when disabled); resolves with the result afterwards.

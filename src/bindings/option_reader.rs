@@ -2,8 +2,10 @@
 //! its properties in JS and writes each value's kind (and a number's value) into this
 //! side's memory, so checking an option costs no call into JS; only the values kept or
 //! named in an error (keys, functions, strings, objects) are taken from the array the call
-//! returns. [`Given`] is one option's value as the checks in `options.rs` see it, made
-//! this way or, for options still read one by one, from a `JsValue` ([`Given::of`]).
+//! returns, one by one, in the list's order ([`Read`]: a getter that threw is thrown
+//! after the checks of the options before it). [`Given`] is one option's value as the checks in
+//! `options.rs` see it, made this way or, for options still read one by one, from a
+//! `JsValue` ([`Given::of`]).
 
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
@@ -134,30 +136,42 @@ impl Given {
     }
 }
 
-/// The values of `list` in `options` (an object, or nothing: the caller checked), in the
-/// list's order.
-pub fn read(options: &JsValue, list: List) -> Result<Vec<Given>, JsValue> {
-    let mut out = [0.0f64; 2 * MAX]; // all `UNDEFINED` when there is no object to read
-    let len = list.len();
-    let values = match options.is_undefined() || options.is_null() {
-        true => None,
-        false => {
-            for i in 0..len {
-                out[2 * i] = f64::from(UNREAD);
-            }
-            Some(js_read_options(options, list as u32, &mut out[..2 * len])?)
+/// The values of one list, read in one call and taken one by one in the list's order
+/// ([`Read::next`]); [`Read::finish`] after the checks.
+///
+/// A getter that throws ends the reading: the options after it are not read (they are
+/// `undefined`, which every check passes), its own is `undefined` too, and its error comes
+/// from `finish`, after the checks. So an earlier option's error is thrown first, and the
+/// getter's before any later option's, as when the options were read and checked one by
+/// one. (Only a throwing first getter is thrown at once: it precedes every check.)
+pub struct Read {
+    /// `[kind, number]` per name, as `js/option_reader.js` wrote them.
+    out: [f64; 2 * MAX],
+    /// The values themselves (`None`: there was no object to read).
+    values: Option<Array>,
+    /// The next name's index.
+    at: usize,
+    /// The index of a name whose getter threw (its error is at that index in `values`).
+    thrown_at: Option<usize>,
+}
+
+impl Read {
+    /// The next option's value (`undefined` past the list or a getter that threw).
+    #[allow(clippy::should_implement_trait)] // never ends: past the list, `undefined`
+    pub fn next(&mut self) -> Given {
+        let i = self.at;
+        self.at += 1;
+        if i >= MAX || self.thrown_at.is_some_and(|t| i >= t) {
+            return Given::Undefined;
         }
-    };
-    let mut given = Vec::with_capacity(len);
-    for i in 0..len {
         let at = || {
-            values
+            self.values
                 .as_ref()
                 .map_or(JsValue::UNDEFINED, |v| v.get(i as u32))
         };
-        given.push(match out[2 * i] as u8 {
+        match self.out[2 * i] as u8 {
             UNDEFINED => Given::Undefined,
-            NUMBER => Given::Number(out[2 * i + 1]),
+            NUMBER => Given::Number(self.out[2 * i + 1]),
             TRUE => Given::Bool(true),
             FALSE => Given::Bool(false),
             // `typeof` said so, which is what `Function`'s own check asks.
@@ -166,7 +180,45 @@ pub fn read(options: &JsValue, list: List) -> Result<Vec<Given>, JsValue> {
             NULL => Given::Other(JsValue::NULL),
             OTHER => Given::Other(at()),
             _ => Given::of(at()), // not written: see UNREAD
-        });
+        }
     }
-    Ok(given)
+
+    /// The error a getter threw, once the options before it passed their checks.
+    pub fn finish(self) -> Result<(), JsValue> {
+        match (self.thrown_at, self.values) {
+            (Some(t), Some(values)) => Err(values.get(t as u32)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Reads the values of `list` in `options` (an object, or nothing: the caller checked).
+pub fn read(options: &JsValue, list: List) -> Result<Read, JsValue> {
+    let mut out = [0.0f64; 2 * MAX]; // all `UNDEFINED` when there is no object to read
+    let len = list.len();
+    let mut thrown_at = None;
+    let values = match options.is_undefined() || options.is_null() {
+        true => None,
+        false => {
+            for i in 0..len {
+                out[2 * i] = f64::from(UNREAD);
+            }
+            let values = js_read_options(options, list as u32, &mut out[..2 * len])?;
+            if values.length() as usize > len {
+                // A getter threw: the last element says whose.
+                let t = values.get(len as u32).as_f64().unwrap_or(0.0) as usize;
+                if t == 0 {
+                    return Err(values.get(0));
+                }
+                thrown_at = Some(t);
+            }
+            Some(values)
+        }
+    };
+    Ok(Read {
+        out,
+        values,
+        at: 0,
+        thrown_at,
+    })
 }

@@ -329,9 +329,8 @@ impl ClientOptions {
 
     pub fn read(opts: &JsValue) -> Result<ClientOptions, JsValue> {
         expect_object(opts, "QueryClient options", true)?;
-        let mut given = read(opts, List::Client)?.into_iter();
-        let mut next = || given.next().unwrap_or(Given::Undefined);
-        let max_entries = match next() {
+        let mut given = read(opts, List::Client)?;
+        let max_entries = match given.next() {
             Given::Undefined => 1000,
             v => {
                 let n = v.as_f64().ok_or_else(|| {
@@ -353,19 +352,21 @@ impl ClientOptions {
                 }
             }
         };
-        Ok(ClientOptions {
-            stale_time: read_stale_time(&next(), "staleTime")?.unwrap_or_default(),
-            gc_time: read_duration(&next(), "gcTime")?.unwrap_or(DEFAULT_GC_TIME),
-            retry: RetrySpec::read(&next(), "retry")?,
-            retry_delay: RetryDelaySpec::read(&next(), "retryDelay")?,
+        let options = ClientOptions {
+            stale_time: read_stale_time(&given.next(), "staleTime")?.unwrap_or_default(),
+            gc_time: read_duration(&given.next(), "gcTime")?.unwrap_or(DEFAULT_GC_TIME),
+            retry: RetrySpec::read(&given.next(), "retry")?,
+            retry_delay: RetryDelaySpec::read(&given.next(), "retryDelay")?,
             max_entries,
-            runtime: Runtime::read(&next().value())?,
-            network_mode: read_network_mode(&next())?.unwrap_or_default(),
-            refetch_on_window_focus: read_refetch_on(&next(), "refetchOnWindowFocus")?
+            runtime: Runtime::read(&given.next().value())?,
+            network_mode: read_network_mode(&given.next())?.unwrap_or_default(),
+            refetch_on_window_focus: read_refetch_on(&given.next(), "refetchOnWindowFocus")?
                 .unwrap_or_default(),
-            refetch_on_reconnect: read_refetch_on(&next(), "refetchOnReconnect")?
+            refetch_on_reconnect: read_refetch_on(&given.next(), "refetchOnReconnect")?
                 .unwrap_or_default(),
-        })
+        };
+        given.finish()?;
+        Ok(options)
     }
 }
 
@@ -404,36 +405,33 @@ impl QueryOptions {
         if !is_options_object(opts) {
             expect_object(opts, &format!("{method} options"), false)?;
         }
-        let mut given = read(opts, List::Query)?.into_iter();
-        let mut next = || given.next().unwrap_or(Given::Undefined);
-        let (key_js, query_fn, stale_time, gc_time, retry, retry_delay) =
-            (next(), next(), next(), next(), next(), next());
-        let (
-            initial_data,
-            initial_data_updated_at,
-            meta,
-            persist,
-            network_mode,
-            structural_sharing,
-        ) = (next(), next(), next(), next(), next(), next());
-        let key_js = key_js.value();
+        // A getter that threw: after the checks of the options before it (`Read`).
+        let mut given = read(opts, List::Query)?;
+        let key_js = given.next().value();
         let (hash, key) = hash_key_value(&key_js, "queryKey")?;
-        let query_fn = function_of(&query_fn, "queryFn", "({ queryKey, signal }) => data")?;
-        Ok(QueryOptions {
+        let query_fn = function_of(&given.next(), "queryFn", "({ queryKey, signal }) => data")?;
+        let stale_time =
+            read_stale_time(&given.next(), "staleTime")?.unwrap_or(defaults.stale_time);
+        let gc_time = read_duration(&given.next(), "gcTime")?.unwrap_or(defaults.gc_time);
+        let retry = RetrySpec::read(&given.next(), "retry")?
+            .unwrap_or_else(|| defaults.retry_for(method.starts_with("QueryObserver")));
+        let retry_delay = RetryDelaySpec::read(&given.next(), "retryDelay")?
+            .or_else(|| defaults.retry_delay.clone());
+        let (initial_data, initial_data_updated_at, meta) =
+            (given.next(), given.next(), given.next());
+        let options = QueryOptions {
             hash,
             key,
             key_js,
             query_fn,
-            stale_time: read_stale_time(&stale_time, "staleTime")?.unwrap_or(defaults.stale_time),
-            gc_time: read_duration(&gc_time, "gcTime")?.unwrap_or(defaults.gc_time),
-            retry: RetrySpec::read(&retry, "retry")?
-                .unwrap_or_else(|| defaults.retry_for(method.starts_with("QueryObserver"))),
-            retry_delay: RetryDelaySpec::read(&retry_delay, "retryDelay")?
-                .or_else(|| defaults.retry_delay.clone()),
+            stale_time,
+            gc_time,
+            retry,
+            retry_delay,
             initial_data: initial_data.value(),
             initial_data_updated_at: initial_data_updated_at.value(),
             meta: meta.value(),
-            persist: match persist {
+            persist: match given.next() {
                 Given::Undefined => None,
                 Given::Bool(b) => Some(b),
                 v => {
@@ -443,8 +441,8 @@ impl QueryOptions {
                     )))
                 }
             },
-            network_mode: read_network_mode(&network_mode)?.unwrap_or(defaults.network_mode),
-            structural_sharing: match structural_sharing {
+            network_mode: read_network_mode(&given.next())?.unwrap_or(defaults.network_mode),
+            structural_sharing: match given.next() {
                 v @ (Given::Undefined | Given::Bool(_) | Given::Function(_)) => v.value(),
                 v => {
                     return Err(type_error(format!(
@@ -453,7 +451,9 @@ impl QueryOptions {
                     )))
                 }
             },
-        })
+        };
+        given.finish()?;
+        Ok(options)
     }
 
     /// The options of a query known only by its key (`key_js`, whose hash is `hash`):

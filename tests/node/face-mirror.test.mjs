@@ -179,23 +179,35 @@ test('LRU order counts hits answered by the face', async () => {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const sides = [['face', QueryClient], ['engine', engine.QueryClient]];
 
-test("an observer's kept result turns stale when the query's own staleTime says so", async () => {
+test("an observer's kept result turns stale under its own staleTime, not the query's (TanStack's isStale(query, options))", async () => {
   const seen = {};
   for (const [name, Client] of sides) {
     const client = new Client();
-    const observer = client.watch({ queryKey: ['k'], queryFn: () => 'v', staleTime: 60_000 });
-    const off = observer.subscribe(() => {});
+    const options = (staleTime) => ({ queryKey: ['k'], queryFn: () => 'v', staleTime });
+    const long = client.watch(options(60_000));
+    const off = long.subscribe(() => {});
     await sleep(20);
-    // A fetch with a shorter staleTime: the query's staleTime is now 50 ms.
-    await client.fetchQuery({ queryKey: ['k'], queryFn: () => 'v', staleTime: 50 });
-    const before = observer.getCurrentResult().isStale;
+    // A fetch with a shorter staleTime: the query's own staleTime is now 50 ms.
+    await client.fetchQuery(options(50));
+    const short = client.watch(options(50));
+    const heard = [];
+    const offShort = short.subscribe((result) => heard.push(result.isStale));
+    const unmountedLong = client.watch(options(60_000));
+    const unmountedShort = client.watch(options(50));
+    const read = () => [long, short, unmountedLong, unmountedShort].map((o) => o.getCurrentResult().isStale);
+    const before = read();
+    // The query's staleTime back to 60 s: observers with 50 ms still turn stale.
+    await client.fetchQuery(options(60_000));
     await sleep(120);
-    seen[name] = [before, observer.getCurrentResult().isStale];
+    seen[name] = { before, after: read(), heard };
     off();
+    offShort();
     client.dispose();
   }
   assert.deepEqual(seen.face, seen.engine);
-  assert.deepEqual(seen.face, [false, true]);
+  assert.deepEqual(seen.face.before, [false, false, false, false]);
+  assert.deepEqual(seen.face.after, [false, true, false, true], 'each observer by its own staleTime: 60 s, 50 ms, 60 s, 50 ms');
+  assert.deepEqual(seen.face.heard, [true], 'the 50 ms observer hears its data turn stale');
 });
 
 test('on the edge runtime a fresh fetch still collects what is due (no timers there)', async () => {

@@ -112,6 +112,47 @@ test('a throwing getter on an option throws its own error, and nothing is left h
   client.dispose();
 });
 
+test('errors come in the order the options are checked: a wrong option before a later throwing getter, a throwing getter before a later wrong option', async () => {
+  class Mine extends Error {}
+  const throwing = (options, name) => Object.defineProperty(options, name, { enumerable: true, get() { throw new Mine(name); } });
+  const client = new QueryClient();
+  const observer = new QueryObserver(client, { queryKey: key, queryFn });
+  const calls = [
+    ['fetchQuery', (o) => client.fetchQuery(o)],
+    ['new QueryObserver', (o) => new QueryObserver(client, o)],
+    ['setOptions', (o) => observer.setOptions(o)],
+  ];
+  // [earlier wrong option, its value, the later option whose getter throws]; the last of
+  // each list too (structuralSharing, and an observer's refetchIntervalInBackground).
+  const pairs = [
+    ['staleTime', 'soon', 'structuralSharing'],
+    ['queryFn', 'fetch', 'retry'],
+    ['retry', -1, 'networkMode'],
+  ];
+  for (const [label, call] of calls) {
+    for (const [wrongName, wrongValue, getterName] of pairs) {
+      const wrongFirst = throwing({ queryKey: key, queryFn, [wrongName]: wrongValue }, getterName);
+      await assert.rejects(async () => call(wrongFirst), (e) => !(e instanceof Mine) && e.message.includes(wrongName), `${label}: ${wrongName} is checked before ${getterName} is read`);
+      const getterFirst = throwing({ queryKey: key, queryFn }, wrongName);
+      getterFirst[getterName] = wrongValue;
+      await assert.rejects(async () => call(getterFirst), (e) => e instanceof Mine && e.message === wrongName, `${label}: ${wrongName}'s getter throws before ${getterName} is checked`);
+    }
+  }
+  for (const [label, call] of calls.slice(1)) {
+    const wrongFirst = throwing({ queryKey: key, queryFn, enabled: 'yes' }, 'refetchIntervalInBackground');
+    assert.throws(() => call(wrongFirst), (e) => e instanceof TypeError && /enabled must be a boolean/.test(e.message), `${label}: enabled before the last observer option`);
+    const getterFirst = throwing({ queryKey: key, queryFn, refetchIntervalInBackground: 0 }, 'enabled');
+    assert.throws(() => call(getterFirst), (e) => e instanceof Mine && e.message === 'enabled', `${label}: enabled's getter first`);
+  }
+  const clientWrongFirst = throwing({ staleTime: NaN }, 'refetchOnReconnect');
+  assert.throws(() => new QueryClient(clientWrongFirst), (e) => e instanceof RangeError && /staleTime/.test(e.message));
+  const clientGetterFirst = throwing({ refetchOnReconnect: 'yes' }, 'staleTime');
+  assert.throws(() => new QueryClient(clientGetterFirst), (e) => e instanceof Mine && e.message === 'staleTime');
+  assert.deepEqual(await client.fetchQuery({ queryKey: key, queryFn }), { n: 1 });
+  observer.destroy();
+  client.dispose();
+});
+
 test('a getter that grows the engine\'s memory while the options are read still has its value taken', async () => {
   const { memoryStats } = await import('../../pkg/nodejs/stackquery.js');
   const client = new QueryClient({ maxEntries: 1_000_000 });
