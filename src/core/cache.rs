@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::filters::QueryFilters;
+use super::filters::{Filterable, QueryFilters};
 use super::fxhash::FxBuild;
 use super::gc::{Deadlines, GcSchedule, Scheduled};
 use super::head_index::{HeadIndex, KeyOf};
@@ -141,6 +141,21 @@ impl<D, E, M> Query<D, E, M> {
             Some(key) => KeyOf::Key(key),
             None => KeyOf::Hash(&self.hash),
         }
+    }
+}
+
+impl<D, E, M> Filterable for Query<D, E, M> {
+    fn key_starts_with(&self, prefix: &[KeyValue]) -> bool {
+        Query::key_starts_with(self, prefix)
+    }
+    fn is_active(&self) -> bool {
+        Query::is_active(self)
+    }
+    fn is_stale(&self, now: f64) -> bool {
+        Query::is_stale(self, now)
+    }
+    fn fetch_status(&self) -> FetchStatus {
+        self.state.fetch_status
     }
 }
 
@@ -762,7 +777,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             .query_key
             .as_ref()
             .and_then(|prefix| self.heads.candidates(prefix));
-        let matching = |q: &&Query<D, E, M>| filters.matches(&q.hash, q, now);
+        let matching = |q: &&Query<D, E, M>| filters.matches(&q.hash, *q, now);
         match candidates {
             Some(slots) => slots
                 .into_iter()
@@ -786,7 +801,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         self.queries
             .iter()
             .filter(|(_, q)| {
-                q.state.fetch_status == FetchStatus::Fetching && filters.matches(&q.hash, q, now)
+                q.state.fetch_status == FetchStatus::Fetching && filters.matches(&q.hash, *q, now)
             })
             .count()
     }

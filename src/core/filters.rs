@@ -5,11 +5,12 @@
 //! `type` by whether the query has observers; `stale` by staleness now;
 //! `fetchStatus` by what the query is doing. A user `predicate` is a host function,
 //! applied by the host after these.
+//!
+//! A filter reads a query through [`Filterable`], which the cache's queries implement
+//! ([`super::cache`]): the cache applies filters, and filters know nothing of the cache.
 
 use super::key::{hash_key, KeyValue};
-use super::staleness::is_stale;
 use super::state::FetchStatus;
-use super::Query;
 
 /// `type` of a filter.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -21,6 +22,19 @@ pub enum QueryType {
     Active,
     /// Queries with no enabled observer.
     Inactive,
+}
+
+/// What a filter reads of a query.
+pub trait Filterable {
+    /// Whether its key starts with the elements of `prefix` (TanStack's
+    /// `partialMatchKey`).
+    fn key_starts_with(&self, prefix: &[KeyValue]) -> bool;
+    /// Whether an enabled observer watches it.
+    fn is_active(&self) -> bool;
+    /// Whether its data is stale at `now`.
+    fn is_stale(&self, now: f64) -> bool;
+    /// What it is doing.
+    fn fetch_status(&self) -> FetchStatus;
 }
 
 /// The part of a filter the core evaluates.
@@ -57,7 +71,7 @@ impl QueryFilters {
     }
 
     /// Whether the query stored under `hash` matches at `now`.
-    pub fn matches<D, E, M>(&self, hash: &str, query: &Query<D, E, M>, now: f64) -> bool {
+    pub fn matches(&self, hash: &str, query: &impl Filterable, now: f64) -> bool {
         let f = self;
         if let Some(exact) = &self.exact_hash {
             if exact != hash {
@@ -75,12 +89,12 @@ impl QueryFilters {
             _ => {}
         }
         if let Some(stale) = f.stale {
-            if is_stale(&query.state, query.stale_time, now) != stale {
+            if query.is_stale(now) != stale {
                 return false;
             }
         }
         if let Some(fs) = f.fetch_status {
-            if query.state.fetch_status != fs {
+            if query.fetch_status() != fs {
                 return false;
             }
         }

@@ -12,7 +12,7 @@
 //! - `__sharedName`: `database/store`, what tabs sharing the storage have in common;
 //! - `__writeInOrder(keys, values, orders, prefix, buster, now)`: a batch, each op
 //!   applied only where it does not lose to what is stored (`values[i]` undefined for a
-//!   delete; four numbers per op in `orders`, [`Order::encode`]);
+//!   delete; four numbers per op in `orders`, [`Order::encode`](super::write_op::Order::encode));
 //! - `__clearInOrder(prefix, at)`: the namespace's entries deleted, and data from before
 //!   `at` refused from then on;
 //! - `__entries(prefix)`: `[keys, values]` of every entry under `prefix`, one transaction;
@@ -27,7 +27,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::{Ordered, WriteOp};
+use super::write_op::{Ordered, WriteOp};
 use crate::bindings::convert::js_name;
 use crate::bindings::string_batch::js_strings;
 use crate::core::persist::namespace::entries_under;
