@@ -372,16 +372,23 @@ export declare class InfiniteQueryObserver<
   free(): void;
 }
 
+/** The last argument of `mutationFn` and of every mutation callback (TanStack's `MutationFunctionContext`): a new object per run. */
+export interface MutationFunctionContext {
+  client: QueryClient;
+  meta: Record<string, unknown> | undefined;
+  mutationKey: QueryKey | undefined;
+}
+
 export interface MutationOptions<TData = unknown, TError = unknown, TVariables = void, TContext = unknown> {
   /** Here or in the defaults (`defaultOptions.mutations`, `setMutationDefaults`); without one, `mutate()` rejects. */
-  mutationFn?: (variables: TVariables) => TData | Promise<TData>;
+  mutationFn?: (variables: TVariables, context: MutationFunctionContext) => TData | Promise<TData>;
   /** Picks the `setMutationDefaults` that apply. */
   mutationKey?: QueryKey;
   /** Runs first; its value is the context handed to the other callbacks (e.g. a snapshot for rollback). */
-  onMutate?: (variables: TVariables) => TContext | Promise<TContext>;
-  onSuccess?: (data: TData, variables: TVariables, context: TContext | undefined) => unknown;
-  onError?: (error: TError, variables: TVariables, context: TContext | undefined) => unknown;
-  onSettled?: (data: TData | undefined, error: TError | null, variables: TVariables, context: TContext | undefined) => unknown;
+  onMutate?: (variables: TVariables, context: MutationFunctionContext) => TContext | Promise<TContext>;
+  onSuccess?: (data: TData, variables: TVariables, onMutateResult: TContext | undefined, context: MutationFunctionContext) => unknown;
+  onError?: (error: TError, variables: TVariables, onMutateResult: TContext | undefined, context: MutationFunctionContext) => unknown;
+  onSettled?: (data: TData | undefined, error: TError | null, variables: TVariables, onMutateResult: TContext | undefined, context: MutationFunctionContext) => unknown;
   /** Default 0. */
   retry?: RetryValue<TError>;
   retryDelay?: RetryDelayValue<TError>;
@@ -535,9 +542,9 @@ export declare class QueryClient {
 
 /** The callbacks of one `mutate(variables, options)` call. */
 export interface MutateOptions<TData = unknown, TError = unknown, TVariables = void, TContext = unknown> {
-  onSuccess?: (data: TData, variables: TVariables, context: TContext | undefined) => unknown;
-  onError?: (error: TError, variables: TVariables, context: TContext | undefined) => unknown;
-  onSettled?: (data: TData | undefined, error: TError | null, variables: TVariables, context: TContext | undefined) => unknown;
+  onSuccess?: (data: TData, variables: TVariables, onMutateResult: TContext | undefined, context: MutationFunctionContext) => unknown;
+  onError?: (error: TError, variables: TVariables, onMutateResult: TContext | undefined, context: MutationFunctionContext) => unknown;
+  onSettled?: (data: TData | undefined, error: TError | null, variables: TVariables, onMutateResult: TContext | undefined, context: MutationFunctionContext) => unknown;
 }
 
 /** Options of the refetching calls (`refetchQueries`, `invalidateQueries`, `resetQueries`, `refetch`). */
@@ -649,10 +656,10 @@ export interface MutationFilters {
 /** Run before the mutation's own callbacks, each awaited. */
 export interface MutationCacheConfig {
   /** Its value is not the context. */
-  onMutate?: (variables: unknown, mutation: Mutation<any, any, any, any>) => unknown;
-  onSuccess?: (data: unknown, variables: unknown, context: unknown, mutation: Mutation<any, any, any, any>) => unknown;
-  onError?: (error: unknown, variables: unknown, context: unknown, mutation: Mutation<any, any, any, any>) => unknown;
-  onSettled?: (data: unknown, error: unknown | null, variables: unknown, context: unknown, mutation: Mutation<any, any, any, any>) => unknown;
+  onMutate?: (variables: unknown, mutation: Mutation<any, any, any, any>, context: MutationFunctionContext) => unknown;
+  onSuccess?: (data: unknown, variables: unknown, onMutateResult: unknown, mutation: Mutation<any, any, any, any>, context: MutationFunctionContext) => unknown;
+  onError?: (error: unknown, variables: unknown, onMutateResult: unknown, mutation: Mutation<any, any, any, any>, context: MutationFunctionContext) => unknown;
+  onSettled?: (data: unknown, error: unknown | null, variables: unknown, onMutateResult: unknown, mutation: Mutation<any, any, any, any>, context: MutationFunctionContext) => unknown;
 }
 
 /** The mutations a client made (`client.getMutationCache()`, or `new QueryClient({ mutationCache })`). */

@@ -9,7 +9,10 @@
 // defaults to 0), then `onSuccess(data, variables, context)` and `onSettled(data, null,
 // variables, context)`. If any of those throws, the mutation fails: `onError(error,
 // variables, context)` and `onSettled(undefined, error, …)` run and the promise rejects.
-// Callbacks run outside the retry loop, so a throwing callback never re-runs `mutationFn`.
+// Each of them, and `mutationFn`, also gets TanStack's last argument, `{ client, meta,
+// mutationKey }` (a new object per run). Callbacks run outside the retry loop, so a
+// throwing callback never re-runs `mutationFn`; it counts one failure, as TanStack's
+// error step does.
 // Mutations sharing `scope.id` run one at a time, in the order submitted. A run whose turn
 // comes after the client was disposed rejects without running anything; one already
 // running goes to its end. Offline (under `networkMode: 'online'`, the default)
@@ -89,9 +92,9 @@ function callback(options, name, signature) {
 
 /** `onSuccess`, `onError` and `onSettled` of an options object already checked to be one. */
 const outcomeCallbacks = (o) => ({
-  onSuccess: callback(o, 'onSuccess', '(data, variables, context) => void'),
-  onError: callback(o, 'onError', '(error, variables, context) => void'),
-  onSettled: callback(o, 'onSettled', '(data, error, variables, context) => void'),
+  onSuccess: callback(o, 'onSuccess', '(data, variables, context, { client, meta, mutationKey }) => void'),
+  onError: callback(o, 'onError', '(error, variables, context, { client, meta, mutationKey }) => void'),
+  onSettled: callback(o, 'onSettled', '(data, error, variables, context, { client, meta, mutationKey }) => void'),
 });
 
 const isObject = (v) => (typeof v === 'object' && v !== null) || false;
@@ -170,6 +173,7 @@ function fire(f, ...args) {
 }
 
 export class Mutation {
+  #client;
   #shared;
   #options;
   #state = runState(IDLE, undefined, 0);
@@ -185,7 +189,7 @@ export class Mutation {
       throw new TypeError(`stackquery: mutation options must be an object, got ${describe(options)}`);
     }
     // Each option read once, in the engine's order (the first bad one is the one named).
-    const mutationFn = callback(options, 'mutationFn', '(variables) => data');
+    const mutationFn = callback(options, 'mutationFn', '(variables, { client, meta, mutationKey }) => data');
     const scopeOption = options.scope;
     let scope;
     if (scopeOption !== undefined) {
@@ -193,7 +197,7 @@ export class Mutation {
       scope = scopeOption.id;
       if (typeof scope !== 'string') throw new TypeError('stackquery: scope must be { id: string }');
     }
-    const onMutate = callback(options, 'onMutate', '(variables) => context');
+    const onMutate = callback(options, 'onMutate', '(variables, { client, meta, mutationKey }) => context');
     const outcome = outcomeCallbacks(options);
     const retry = readRetry(options.retry);
     const retryDelay = readRetryDelay(options.retryDelay);
@@ -202,7 +206,10 @@ export class Mutation {
     if (!NETWORK_MODES.includes(networkMode)) {
       throw new TypeError(`stackquery: networkMode must be 'online', 'offlineFirst' or 'always', got ${describe(networkMode)}`);
     }
-    this.#options = { mutationFn, onMutate, ...outcome, retry, retryDelay, scope, networkMode };
+    // For TanStack's last argument of every step; the cache read them already.
+    const { meta, mutationKey } = options;
+    this.#options = { mutationFn, onMutate, ...outcome, retry, retryDelay, scope, networkMode, meta, mutationKey };
+    this.#client = client;
     this.#shared = shared;
   }
 
@@ -331,9 +338,11 @@ export class Mutation {
 
   /** One run: its turn, the lifecycle, then the callbacks of this `mutate` call. */
   async #runOnce(run, variables, perCall, turn) {
+    const o = this.#options;
+    const fnContext = { client: this.#client, meta: o.meta, mutationKey: o.mutationKey };
     let outcome;
     try {
-      outcome = await this.#afterTurn(run, variables, turn);
+      outcome = await this.#afterTurn(run, variables, turn, fnContext);
     } finally {
       this.#leaveScope(turn.ticket);
       // Settled: no longer counted by isMutating() when the caller's callbacks run.
@@ -343,17 +352,17 @@ export class Mutation {
     // As TanStack's: called once the outcome stands, not awaited; what they throw or
     // reject with is the caller's own and changes no outcome.
     if (outcome.ok) {
-      if (perCall.onSuccess) fire(perCall.onSuccess, outcome.data, variables, context);
-      if (perCall.onSettled) fire(perCall.onSettled, outcome.data, null, variables, context);
+      if (perCall.onSuccess) fire(perCall.onSuccess, outcome.data, variables, context, fnContext);
+      if (perCall.onSettled) fire(perCall.onSettled, outcome.data, null, variables, context, fnContext);
       return outcome.data;
     }
-    if (perCall.onError) fire(perCall.onError, outcome.error, variables, context);
-    if (perCall.onSettled) fire(perCall.onSettled, undefined, outcome.error, variables, context);
+    if (perCall.onError) fire(perCall.onError, outcome.error, variables, context, fnContext);
+    if (perCall.onSettled) fire(perCall.onSettled, undefined, outcome.error, variables, context, fnContext);
     throw outcome.error;
   }
 
   /** Waits for the run's turn in its scope (paused meanwhile), then the lifecycle. */
-  async #afterTurn(run, variables, turn) {
+  async #afterTurn(run, variables, turn, fnContext) {
     if (turn.waiting !== undefined) await turn.waiting;
     else await undefined; // the run starts a microtask after mutate(), as a promise job
     // A client disposed before this run's turn runs nothing more.
@@ -363,29 +372,29 @@ export class Mutation {
       return { ok: false, error };
     }
     if (turn.waiting !== undefined) this.#setPaused(run, false);
-    return this.#lifecycle(run, variables);
+    return this.#lifecycle(run, variables, fnContext);
   }
 
-  async #lifecycle(run, variables) {
+  async #lifecycle(run, variables, fnContext) {
     const o = this.#options;
     let context;
-    let failures = 0;
+    let failures; // of mutationFn's attempts, when it gave up
     try {
       if (o.onMutate) {
-        context = await call(o.onMutate, variables);
+        context = await call(o.onMutate, variables, fnContext);
         const s = this.#current(run);
         if (s !== undefined) s.context = context;
         this.#notify();
       }
       let data;
       try {
-        data = await this.#withRetries(run, variables);
+        data = await this.#withRetries(run, variables, fnContext);
       } catch (failed) {
         failures = failed.failures;
         throw failed.error;
       }
-      if (o.onSuccess) await call(o.onSuccess, data, variables, context);
-      if (o.onSettled) await call(o.onSettled, data, null, variables, context);
+      if (o.onSuccess) await call(o.onSuccess, data, variables, context, fnContext);
+      if (o.onSettled) await call(o.onSettled, data, null, variables, context, fnContext);
       const s = this.#current(run);
       if (s !== undefined) {
         s.status = SUCCESS;
@@ -398,9 +407,10 @@ export class Mutation {
       return { ok: true, data };
     } catch (error) {
       // Errors of these callbacks are not the mutation's: it already failed.
-      if (o.onError) await call(o.onError, error, variables, context).catch(() => {});
-      if (o.onSettled) await call(o.onSettled, undefined, error, variables, context).catch(() => {});
-      this.#fail(run, error, failures);
+      if (o.onError) await call(o.onError, error, variables, context, fnContext).catch(() => {});
+      if (o.onSettled) await call(o.onSettled, undefined, error, variables, context, fnContext).catch(() => {});
+      // A callback that threw counts one failure more, as TanStack's error step does.
+      this.#fail(run, error, failures ?? (this.#current(run)?.failureCount ?? 0) + 1);
       return { ok: false, error };
     }
   }
@@ -417,7 +427,7 @@ export class Mutation {
   }
 
   /** `mutationFn` with retries; throws `{ error, failures }` when it gives up. */
-  async #withRetries(run, variables) {
+  async #withRetries(run, variables, fnContext) {
     const o = this.#options;
     if (o.mutationFn === undefined) {
       throw { error: new TypeError("stackquery: mutate: no mutationFn found (give one in the mutation's options or through setMutationDefaults)"), failures: 1 };
@@ -432,7 +442,7 @@ export class Mutation {
         if (paused !== undefined) paused.paused = false;
         let error;
         try {
-          return await call(o.mutationFn, variables);
+          return await call(o.mutationFn, variables, fnContext);
         } catch (e) {
           error = e;
         }

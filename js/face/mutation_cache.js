@@ -4,8 +4,8 @@
 // face's `Mutation` (mutation.js), made here with its callbacks wrapped so that the cache's global ones
 // run first, as in TanStack: `onMutate(variables, mutation)` (its value is not the context),
 // `onSuccess(data, variables, context, mutation)`, `onError(error, variables, context,
-// mutation)`, `onSettled(data, error, variables, context, mutation)`, each awaited before
-// the mutation's own. A global callback that throws on the way to success fails the
+// mutation)`, `onSettled(data, error, variables, context, mutation)`, each with TanStack's
+// `{ client, meta, mutationKey }` last and awaited before the mutation's own. A global callback that throws on the way to success fails the
 // mutation (as its own would); on the way to failure it is ignored and the mutation's own
 // still runs.
 //
@@ -289,34 +289,34 @@ function wrapCallbacks(options, config, handle, running) {
   const mutationOf = () => handle.ref.deref();
   return {
     ...options,
-    onMutate: async (variables) => {
+    onMutate: async (variables, fnContext) => {
       running(mutationOf());
-      await global('onMutate')?.(variables, mutationOf());
-      return own.onMutate?.(variables);
+      await global('onMutate')?.(variables, mutationOf(), fnContext);
+      return own.onMutate?.(variables, fnContext);
     },
-    onSuccess: async (data, variables, context) => {
-      await global('onSuccess')?.(data, variables, context, mutationOf());
-      return own.onSuccess?.(data, variables, context);
+    onSuccess: async (data, variables, context, fnContext) => {
+      await global('onSuccess')?.(data, variables, context, mutationOf(), fnContext);
+      return own.onSuccess?.(data, variables, context, fnContext);
     },
-    onError: async (error, variables, context) => {
+    onError: async (error, variables, context, fnContext) => {
       try {
-        await global('onError')?.(error, variables, context, mutationOf());
+        await global('onError')?.(error, variables, context, mutationOf(), fnContext);
       } catch {
         // the mutation already failed: its own onError runs all the same
       }
-      return own.onError?.(error, variables, context);
+      return own.onError?.(error, variables, context, fnContext);
     },
-    onSettled: async (data, error, variables, context) => {
+    onSettled: async (data, error, variables, context, fnContext) => {
       if (error === null) {
-        await global('onSettled')?.(data, error, variables, context, mutationOf());
+        await global('onSettled')?.(data, error, variables, context, mutationOf(), fnContext);
       } else {
         try {
-          await global('onSettled')?.(data, error, variables, context, mutationOf());
+          await global('onSettled')?.(data, error, variables, context, mutationOf(), fnContext);
         } catch {
           // as onError's
         }
       }
-      return own.onSettled?.(data, error, variables, context);
+      return own.onSettled?.(data, error, variables, context, fnContext);
     },
   };
 }

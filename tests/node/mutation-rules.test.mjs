@@ -59,7 +59,7 @@ test("bad options are a TypeError or RangeError naming the option, with stackque
     [{ mutationFn() {}, retryDelay: Infinity }, RangeError, /^stackquery: retryDelay must be finite$/],
     [{ mutationFn() {}, networkMode: 'sometimes' }, TypeError, /^stackquery: networkMode must be 'online', 'offlineFirst' or 'always', got a string$/],
     [{ mutationFn() {}, scope: { id: 7 } }, TypeError, /^stackquery: scope must be \{ id: string \}$/],
-    [{ mutationFn() {}, onMutate: 'x' }, TypeError, /^stackquery: onMutate must be a function \(variables\) => context, got a string$/],
+    [{ mutationFn() {}, onMutate: 'x' }, TypeError, /^stackquery: onMutate must be a function \(variables, \{ client, meta, mutationKey \}\) => context, got a string$/],
     [{ mutationFn() {}, networkMode: null }, TypeError, /^stackquery: networkMode must be .* got null$/],
     // The first bad option in the engine's order is the one named.
     [{ mutationFn: 1, networkMode: 'x', scope: 'y' }, TypeError, /^stackquery: mutationFn must be a function/],
@@ -143,5 +143,80 @@ test('a listener cycle through a mutation is refused at 16 nested calls with a R
   await sleep(0);
   assert.equal(await m.mutate('again'), 'again');
   assert.equal(m.state.status, 'success');
+  client.dispose();
+});
+
+test("every step of a run gets TanStack's last argument { client, meta, mutationKey }, one object per run", async () => {
+  const { MutationCache } = await import('../../pkg/nodejs/stackquery.js');
+  const seen = [];
+  const note = (step) => (...args) => { seen.push([step, args[args.length - 1]]); };
+  const client = new QueryClient({
+    mutationCache: new MutationCache({ onMutate: note('cache onMutate'), onSuccess: note('cache onSuccess'), onSettled: note('cache onSettled') }),
+  });
+  const meta = { label: 'save' };
+  const m = client.mutation({
+    mutationKey: ['todos', 'save'],
+    meta,
+    mutationFn: async (v, context) => { note('mutationFn')(v, context); return v * 2; },
+    onMutate: note('onMutate'),
+    onSuccess: note('onSuccess'),
+    onSettled: note('onSettled'),
+  });
+  assert.equal(await m.mutate(21, { onSuccess: note('call onSuccess'), onSettled: note('call onSettled') }), 42);
+  await sleep(0); // the call's callbacks are not awaited
+  assert.deepEqual(seen.map(([step]) => step), ['cache onMutate', 'onMutate', 'mutationFn', 'cache onSuccess', 'onSuccess', 'cache onSettled', 'onSettled', 'call onSuccess', 'call onSettled']);
+  const first = seen[0][1];
+  for (const [step, context] of seen) {
+    assert.equal(context, first, `${step}: the run's one context object`);
+  }
+  assert.equal(first.client, client, 'the client the mutation belongs to');
+  assert.equal(first.meta, meta);
+  assert.deepEqual(first.mutationKey, ['todos', 'save']);
+  // The cache's callbacks still get the mutation before it.
+  const cacheSeen = [];
+  const client2 = new QueryClient({ mutationCache: new MutationCache({ onError: (...args) => cacheSeen.push(args) }) });
+  const failing = client2.mutation({ mutationFn: async () => { throw new Error('no'); }, onError: (...args) => cacheSeen.push(args) });
+  await assert.rejects(failing.mutate(1), /no/);
+  assert.equal(cacheSeen.length, 2);
+  assert.equal(cacheSeen[0][3], failing, 'the cache onError: (error, variables, onMutateResult, mutation, context)');
+  assert.equal(cacheSeen[0][4].client, client2);
+  assert.equal(cacheSeen[1][3].client, client2, "the mutation's own onError: (error, variables, onMutateResult, context)");
+  assert.equal(cacheSeen[1][3].mutationKey, undefined);
+  assert.notEqual(cacheSeen[1][3], first, 'a new object per run');
+  client.dispose();
+  client2.dispose();
+});
+
+test("a callback that throws counts one failure, as TanStack's error step does; mutationFn's failures count as before", async () => {
+  const client = new QueryClient();
+  const boom = new Error('callback');
+  const cases = [
+    [{ mutationFn: async () => 1, onMutate: () => { throw boom; } }, 1, 0],
+    [{ mutationFn: async () => 1, onSuccess: () => { throw boom; } }, 1, 1],
+    [{ mutationFn: async () => 1, onSettled: () => { throw boom; } }, 1, 1],
+    [{ mutationFn: async () => { throw boom; } }, 1, 1],
+    [{ mutationFn: async () => { throw boom; }, retry: 2, retryDelay: 1 }, 3, 3],
+  ];
+  let runs;
+  for (const [options, failureCount, expectedRuns] of cases) {
+    runs = 0;
+    const fn = options.mutationFn;
+    const m = client.mutation({ ...options, mutationFn: (...args) => { runs++; return fn(...args); } });
+    await assert.rejects(m.mutate(0), (e) => e === boom);
+    assert.equal(m.state.status, 'error');
+    assert.equal(m.state.failureCount, failureCount, Object.keys(options).join(', '));
+    assert.equal(m.state.failureReason, boom);
+    assert.equal(runs, expectedRuns, 'a throwing callback never re-runs mutationFn');
+  }
+  // After retries that succeeded, a throwing onSuccess adds one to their count.
+  let attempts = 0;
+  const m = client.mutation({
+    mutationFn: async () => { attempts++; if (attempts < 3) throw new Error(`try ${attempts}`); return 'ok'; },
+    retry: 5,
+    retryDelay: 1,
+    onSuccess: () => { throw boom; },
+  });
+  await assert.rejects(m.mutate(0), (e) => e === boom);
+  assert.equal(m.state.failureCount, 3, 'two failed attempts, then the throwing onSuccess');
   client.dispose();
 });

@@ -114,6 +114,15 @@ const saving = withCaches.getMutationCache().find<number, Error, string>({ mutat
 saving?.state.variables?.toUpperCase();
 withCaches.getMutationCache().subscribe((e) => { if (e.type === 'updated') console.log(e.action.type, e.mutation.options.mutationKey); });
 withCaches.mutation({ mutationFn: async (n: number) => n, gcTime: 60_000, meta: { label: 'n' } });
+// TanStack's last argument of every step: { client, meta, mutationKey }.
+const withContext = withCaches.mutation({
+  mutationKey: ['save'],
+  mutationFn: async (n: number, { client, meta }) => { await client.invalidateQueries({ queryKey: ['todos'] }); return String(meta?.label ?? n); },
+  onMutate: (n, { mutationKey }) => ({ n, key: mutationKey }),
+  onSuccess: (data: string, n, onMutateResult, { client }) => client.setQueryData(['saved'], data + (onMutateResult?.n ?? n)),
+  onSettled: (data, error, n, onMutateResult, context) => context.meta,
+});
+withContext.mutate(1, { onError: (error, n, onMutateResult, { mutationKey }) => mutationKey?.length });
 const dehydrated: DehydratedState = dehydrate(withCaches, { shouldDehydrateQuery: (q) => q.state.status !== 'error' });
 hydrate(new QueryClient(), JSON.parse(JSON.stringify(dehydrated)), { defaultOptions: { queries: { gcTime: Infinity } } });
 hydrate(new QueryClient(), undefined);
