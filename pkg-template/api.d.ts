@@ -24,7 +24,14 @@ export interface QueryState<TData = unknown, TError = unknown> {
 }
 
 export interface QueryFunctionContext<TKey extends QueryKey = QueryKey> {
+  /** The client running the query. */
+  client: QueryClient;
   queryKey: TKey;
+  /**
+   * Aborts when the fetch is cancelled. Reading it tells the client the query function can
+   * stop: when the query's last observer leaves, the fetch is then cancelled (not only kept
+   * from retrying), as TanStack's.
+   */
   signal: AbortSignal;
   meta: Record<string, unknown> | undefined;
 }

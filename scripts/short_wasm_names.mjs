@@ -136,17 +136,19 @@ const literal = (name) => name.replace(/\$/g, '\\$');
 
 /**
  * The glue's `source` with the import object's keys and its `wasm.<export>` uses renamed
- * as the .wasm's were, and the import object's module keys. An import or a module the
- * glue does not name exactly once stops the build.
+ * as the .wasm's were, and the import object's module keys. An import the glue does not
+ * name exactly once, or a module it does not name, stops the build.
  * The glue (wasm-bindgen's) reaches the exports only as `wasm.<name>`; the package's
  * tests load every entry, so a use of another form would fail them.
  */
 export function renameInGlue(source, { modules, imports, exports }) {
   let result = source;
   for (const [from, to] of modules) {
+    // Once per module, or once per function the .wasm imports from it directly, with no
+    // shim in the glue (wasm-bindgen writes an `import * as` and a key for each).
     const key = `${JSON.stringify(from)}:`;
-    if (result.split(key).length !== 2) throw new Error(`short_wasm_names: the glue's imports do not have ${key} once`);
-    result = result.replace(key, () => `${JSON.stringify(to)}:`);
+    if (result.split(key).length < 2) throw new Error(`short_wasm_names: the glue's imports do not have ${key}`);
+    result = result.replaceAll(key, () => `${JSON.stringify(to)}:`);
   }
   for (const [from, to] of imports) {
     const key = new RegExp(`\\b${literal(from)}\\b`, 'g');

@@ -12,10 +12,12 @@
 import { withQueryDefaults } from './defaults.js';
 import { fetchDirections, directionKey } from './fetch_direction.js';
 import { describe } from './describe.js';
+import { rawSignal } from '../query_fn_context.js';
 
 // The run of each fetch, by the `signal` the engine gives all its attempts: a retry goes
 // on with the same direction and the same starting pages, and a refetch of every page
-// resumes at the page that failed (as TanStack's does).
+// resumes at the page that failed (as TanStack's does). The wrapper takes the signal
+// without marking it consumed: only the page queryFn reading it does (query_fn_context.js).
 const runs = new WeakMap();
 
 const EMPTY = Object.freeze({ pages: Object.freeze([]), pageParams: Object.freeze([]) });
@@ -82,29 +84,41 @@ function readCount(value, option, least, unbounded) {
 /** The queryFn the engine runs for an infinite query: TanStack's `infiniteQueryBehavior`. */
 function infiniteQueryFn(client, hash, pageOptions) {
   const directions = fetchDirections(client);
-  return async function infiniteQueryFn({ queryKey, signal, meta }) {
+  return async function infiniteQueryFn(context) {
+    const signal = rawSignal(context);
     let run = signal === undefined ? undefined : runs.get(signal);
     if (run === undefined) {
       const token = directions.take(hash);
-      run = { token, old: asInfiniteData(client.getQueryData(queryKey)) ?? EMPTY, result: EMPTY, fetched: 0 };
+      run = { token, old: asInfiniteData(client.getQueryData(context.queryKey)) ?? EMPTY, result: EMPTY, fetched: 0 };
       if (signal !== undefined) {
         runs.set(signal, run);
         // Cancelled (the engine reverts the query, and notifies its observers after this).
         signal.addEventListener('abort', () => directions.revert(hash, token, false), { once: true });
       }
     }
-    const data = await fetchPages(run, pageOptions, { queryKey, signal, meta });
+    const data = await fetchPages(run, pageOptions, context, signal);
     directions.settled(hash, run.token);
     return data;
   };
 }
 
-async function fetchPages(run, options, { queryKey, signal, meta }) {
+async function fetchPages(run, options, context, signal) {
+  const { client, queryKey, meta } = context;
   const page = async (data, pageParam, backward) => {
     if (signal?.aborted) throw signal.reason; // cancelled: no further page is asked for
     if (pageParam == null && data.pages.length > 0) return data; // no such page
     const direction = backward ? 'backward' : 'forward';
-    const value = await options.queryFn({ queryKey, signal, pageParam, direction, meta });
+    // TanStack's page context; its signal marks the engine's consumed when read.
+    const value = await options.queryFn({
+      client,
+      queryKey,
+      pageParam,
+      direction,
+      meta,
+      get signal() {
+        return context.signal;
+      },
+    });
     const add = backward ? addToStart : addToEnd;
     return { pages: add(data.pages, value, options.maxPages), pageParams: add(data.pageParams, pageParam, options.maxPages) };
   };

@@ -98,7 +98,7 @@ export class Mirror {
     this.staleTime = staleTime;
     this.#capacity = Math.min(maxEntries, 1 << 24) + MAX_ABSENT;
     mirrors.set(engine, this);
-    const [epoch, peek, pending, refused, depth, freshUntil] = engine.__faceSlots(drainOf(this.#touches));
+    const [epoch, peek, pending, refused, depth, freshUntil] = engine.__faceSlots(drainOf(this.#touches), typeof WeakRef === 'function' ? new WeakRef(engine) : undefined);
     this.epochAt = epoch >>> 2;
     this.#peekIndex = peek >>> 3;
     this.#touches.flagIndex = pending >>> 2;

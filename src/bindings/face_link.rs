@@ -10,11 +10,12 @@
 //! needs to know; the engine stays the authority on staleness inputs, GC, LRU,
 //! fetching and L2.
 //!
-//! - `__faceSlots(drain)` gives the addresses of the epoch, the peek slot, the
-//!   pending-touches flag, the count of refused reads, the nesting depth and the
-//!   instant an observer's last result turns stale (written by its `getCurrentResult()`), and
-//!   registers `drain`, which hands back the face's pending LRU touches, oldest first
-//!   (it must not reach the client, which would then never be collected).
+//! - `__faceSlots(drain, clientRef)` gives the addresses of the epoch, the peek slot,
+//!   the pending-touches flag, the count of refused reads, the nesting depth and the
+//!   instant an observer's last result turns stale (written by its
+//!   `getCurrentResult()`), and registers `drain`, which hands back the face's pending LRU touches, oldest first
+//!   (it must not reach the client, which would then never be collected), and a
+//!   `WeakRef` of the face client, for the query function's `context.client`.
 //! - `__peek(hash)` answers one key: its data, with `[dataUpdatedAt, flags, staleTime,
 //!   gcTime]` written to the peek slot ([`PEEK_EXISTS`] …; staleTime `-1` is `'static'`).
 //!   A hit needs the call's staleTime to be the query's and its gcTime not longer: a
@@ -46,12 +47,16 @@ pub const PEEK_BUSY: f64 = 16.0;
 #[wasm_bindgen]
 impl QueryClient {
     /// `[epoch, peek slot, pending flag, refused reads, nesting depth, fresh-until]`
-    /// addresses; `drain()` returns the pending touches.
+    /// addresses; `drain()` returns the pending touches; `clientRef` is a `WeakRef` of
+    /// the face client, for the query function's `context.client`.
     #[wasm_bindgen(js_name = __faceSlots)]
-    pub fn face_slots(&self, drain: Function) -> Vec<u32> {
+    pub fn face_slots(&self, drain: Function, client_ref: JsValue) -> Vec<u32> {
         let face = &self.shared().face;
         if let Ok(mut slot) = face.drain.try_borrow_mut() {
             *slot = Some(drain);
+        }
+        if let Ok(mut slot) = face.client_ref.try_borrow_mut() {
+            *slot = client_ref;
         }
         vec![
             face.epoch.as_ptr() as u32,

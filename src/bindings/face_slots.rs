@@ -29,6 +29,9 @@ pub struct FaceSlots {
     /// epoch moves while it has listeners: it schedules its own look at what changed.
     pub(super) watch: RefCell<Option<Function>>,
     pub(super) watched: Cell<bool>,
+    /// A `WeakRef` of the face client, for the query function's `context.client`
+    /// (held weakly: the client owns this memory).
+    pub(super) client_ref: RefCell<JsValue>,
 }
 
 impl FaceSlots {

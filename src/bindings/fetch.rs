@@ -9,15 +9,14 @@
 
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Promise};
+use js_sys::{Function, Promise};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
 use super::clock::now;
-use super::convert::set_prop;
 use super::errors::{reentrant_error, undefined_data_error};
-use super::in_flight::InFlight;
+use super::in_flight::{query_fn_context, InFlight};
 use super::inner::{Inner, WhenStale};
 use super::options::{QueryOptions, RetryDelaySpec};
 use super::query_meta::Cache;
@@ -184,23 +183,17 @@ struct Attempt {
 fn attempt(inner: &Inner, hash: &str, id: FetchId) -> Option<Attempt> {
     let cache = inner.cache().ok()?;
     let q = cache.get(hash).filter(|q| q.fetch_id() == Some(id))?;
-    let context = Object::new();
-    set_prop(&context, "queryKey", &q.meta.key_js);
     let signal = q
         .meta
         .in_flight
         .as_ref()
         .and_then(|f| f.controller.as_ref())
         .map(|c| c.signal());
-    set_prop(
-        &context,
-        "signal",
-        &signal.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
-    );
-    set_prop(&context, "meta", &q.meta.meta);
+    let client_ref = inner.face.client_ref.borrow().clone();
+    let context = query_fn_context(&client_ref, &q.meta.key_js, signal, &q.meta.meta);
     Some(Attempt {
         query_fn: q.meta.query_fn.clone()?,
-        context: context.into(),
+        context,
         retry: q.meta.retry.clone(),
         retry_delay: q.meta.retry_delay.clone(),
     })

@@ -1,17 +1,33 @@
 //! A query's running fetch as its waiters and its canceller see it: the promise every
 //! caller of the fetch shares, its settlers, the `AbortController` of the signal the
 //! query function got and the retry sleep to end early. Started and settled by
-//! `fetch.rs`; cancelled from wherever the core orphans it.
+//! `fetch.rs`; cancelled from wherever the core orphans it. The query function's context,
+//! whose `signal` getter tells whether it was read, is made by `js/query_fn_context.js`.
 
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
-use wasm_bindgen::JsValue;
-use web_sys::AbortController;
+use wasm_bindgen::prelude::*;
+use web_sys::{AbortController, AbortSignal};
 
 use super::errors::cancelled_error;
 use super::timer::Sleep;
 use crate::core::FetchId;
+
+#[wasm_bindgen(module = "/js/query_fn_context.js")]
+extern "C" {
+    /// The query function's context: `{ client, queryKey, signal, meta }`, `signal` a
+    /// getter that marks it consumed.
+    #[wasm_bindgen(js_name = queryFnContext)]
+    pub(super) fn query_fn_context(
+        client_ref: &JsValue,
+        query_key: &JsValue,
+        signal: Option<AbortSignal>,
+        meta: &JsValue,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = signalConsumed)]
+    fn signal_consumed(signal: &AbortSignal) -> bool;
+}
 
 /// The running fetch of a query: what its waiters hold and how to stop it.
 pub struct InFlight {
@@ -27,6 +43,14 @@ pub struct InFlight {
 }
 
 impl InFlight {
+    /// Whether the query function read its `signal` (TanStack's `abortSignalConsumed`):
+    /// it can stop its work, so the fetch is cancelled when the last observer leaves.
+    pub fn signal_consumed(&self) -> bool {
+        self.controller
+            .as_ref()
+            .is_some_and(|c| signal_consumed(&c.signal()))
+    }
+
     /// Stops a fetch the core has orphaned: aborts its signal, rejects its waiters
     /// with a `CancelledError` and ends its retry sleep. Call with no borrow held
     /// (abort listeners are user code).

@@ -20,15 +20,17 @@ use super::clock::now;
 use super::convert::{describe, js_name, set_prop};
 use super::errors::type_error;
 use super::fetch;
+use super::in_flight::InFlight;
 use super::inner::{Inner, WhenStale};
 use super::js_state::result_object;
 use super::option_reader::{self, Given, List};
 use super::options::{function_of, get, read_refetch_on, QueryOptions};
+use super::query_meta::Cache;
 use super::watcher::{Trigger, Watcher};
 use super::{reentry, structural};
 use crate::core::network::RefetchOn;
 use crate::core::staleness::{is_stale, stale_at, StaleTime};
-use crate::core::state::{QueryState, Status};
+use crate::core::state::{FetchStatus, QueryState, Status};
 
 /// What a listener sees change. Data and errors compare by identity (`===`).
 #[derive(Clone, PartialEq)]
@@ -130,6 +132,26 @@ impl ObserverOptions {
         given.finish()?;
         Ok(options)
     }
+}
+
+/// The running fetch of a query its last observer just left (`leaving`), as TanStack's
+/// `removeObserver`: cancelled, back to the state before it, when its query function
+/// read its `signal` (it can stop its work) or it is paused with no data yet; otherwise
+/// it stops retrying and the attempt under way goes to its end. The cancelled fetch, to
+/// be cancelled with no borrow held.
+fn leave_fetch(cache: &mut Cache, hash: &str, leaving: bool, t: f64) -> Option<Box<InFlight>> {
+    let q = cache
+        .get_mut(hash)
+        .filter(|q| leaving && !q.is_observed())?;
+    let paused_empty =
+        q.state.fetch_status == FetchStatus::Paused && q.state.status == Status::Pending;
+    let f = q.meta.in_flight.as_mut()?;
+    if !(paused_empty || f.signal_consumed()) {
+        f.retry_cancelled = true;
+        return None;
+    }
+    cache.cancel_fetch(hash, t)?;
+    cache.get_mut(hash)?.meta.in_flight.take()
 }
 
 /// A boolean option, `default` when absent.
@@ -511,17 +533,20 @@ impl ObserverInner {
         self.stop_polling();
         self.stop_stale_timer();
         self.state.borrow_mut().mounted = false;
-        if let Ok(mut cache) = self.client.cache() {
-            cache.unobserve(&hash, enabled, now());
-            // The last observer gone: a running fetch stops retrying (TanStack's
-            // `cancelRetry`); the attempt under way goes to its end.
-            if let Some(q) = cache.get_mut(&hash).filter(|q| leaving && !q.is_observed()) {
-                if let Some(f) = q.meta.in_flight.as_mut() {
-                    f.retry_cancelled = true;
-                }
+        let cancelled = match self.client.cache() {
+            Ok(mut cache) => {
+                let t = now();
+                cache.unobserve(&hash, enabled, t);
+                leave_fetch(&mut cache, &hash, leaving, t)
             }
-        }
+            Err(_) => None,
+        };
         self.client.unregister_observer(&hash, self as &dyn Watcher);
+        if let Some(fetch) = cancelled {
+            // With no borrow held: abort listeners are user code.
+            fetch.cancel();
+            self.client.notify_changed();
+        }
         self.client.arm_gc();
     }
 

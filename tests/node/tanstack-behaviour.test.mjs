@@ -303,6 +303,93 @@ test('when the last observer leaves, a failing fetch stops retrying; a new calle
   client.dispose();
 });
 
+test("when the last observer leaves, a fetch whose queryFn read its signal is cancelled and reverted; one that did not goes on (TanStack's abortSignalConsumed)", async () => {
+  const client = new QueryClient();
+  // Read: the signal aborts, the query goes back to where it was, a joined caller is cancelled.
+  let aborted = false;
+  const reading = new QueryObserver(client, {
+    queryKey: ['read'],
+    queryFn: ({ signal }) => {
+      signal.addEventListener('abort', () => { aborted = true; });
+      return sleep(40).then(() => 'late');
+    },
+  });
+  const off = reading.subscribe(() => {});
+  const joined = client.fetchQuery({ queryKey: ['read'] });
+  await sleep(5);
+  off();
+  assert.equal(aborted, true, 'the signal aborted');
+  await assert.rejects(joined, (e) => isCancelledError(e), 'the joined fetchQuery is cancelled');
+  let state = client.getQueryState(['read']);
+  assert.deepEqual([state.status, state.fetchStatus], ['pending', 'idle']);
+  await sleep(50);
+  assert.equal(client.getQueryData(['read']), undefined, 'its late result is dropped');
+  // Read, over data: back to that data.
+  client.setQueryData(['over'], 'old');
+  const over = new QueryObserver(client, { queryKey: ['over'], queryFn: ({ signal }) => sleep(40).then(() => 'new') });
+  const offOver = over.subscribe(() => {});
+  await sleep(5);
+  offOver();
+  state = client.getQueryState(['over']);
+  assert.deepEqual([state.status, state.fetchStatus, state.data], ['success', 'idle', 'old']);
+  // Not read: the attempt goes to its end and its data is kept.
+  const context = [];
+  const plain = new QueryObserver(client, { queryKey: ['plain'], meta: { m: 1 }, queryFn: (c) => { context.push(c); return sleep(30).then(() => 'kept'); } });
+  const offPlain = plain.subscribe(() => {});
+  await sleep(5);
+  offPlain();
+  assert.equal(client.getQueryState(['plain']).fetchStatus, 'fetching');
+  await sleep(40);
+  assert.equal(client.getQueryData(['plain']), 'kept');
+  // TanStack's QueryFunctionContext: the client, the key, the meta, the signal.
+  assert.deepEqual(Object.keys(context[0]).sort(), ['client', 'meta', 'queryKey', 'signal']);
+  assert.equal(context[0].client, client);
+  assert.deepEqual(context[0].meta, { m: 1 });
+  // Paused with no data (offline): cancelled too, not left paused.
+  onlineManager.setOnline(false);
+  try {
+    const paused = new QueryObserver(client, { queryKey: ['paused'], queryFn: () => 'P' });
+    const offPaused = paused.subscribe(() => {});
+    assert.equal(client.getQueryState(['paused']).fetchStatus, 'paused');
+    offPaused();
+    state = client.getQueryState(['paused']);
+    assert.deepEqual([state.status, state.fetchStatus], ['pending', 'idle']);
+  } finally {
+    onlineManager.setOnline(true);
+  }
+  await sleep(10);
+  assert.equal(client.getQueryData(['paused']), undefined, 'nothing ran when the network came back');
+  client.dispose();
+});
+
+test("an infinite query's pages get TanStack's context; the face's own wrapper does not count as reading the signal", async () => {
+  const { InfiniteQueryObserver } = await import('../../pkg/nodejs/stackquery.js');
+  const client = new QueryClient();
+  const contexts = [];
+  const options = (key, read) => ({
+    queryKey: [key],
+    initialPageParam: 0,
+    getNextPageParam: () => undefined,
+    queryFn: (c) => { contexts.push(c); if (read) void c.signal; return sleep(30).then(() => `page of ${key}`); },
+  });
+  const plain = new InfiniteQueryObserver(client, options('plain', false));
+  const offPlain = plain.subscribe(() => {});
+  await sleep(5);
+  offPlain();
+  await sleep(40);
+  assert.deepEqual(client.getQueryData(['plain']), { pages: ['page of plain'], pageParams: [0] }, 'not cancelled: its page arrived');
+  assert.deepEqual(Object.keys(contexts[0]).sort(), ['client', 'direction', 'meta', 'pageParam', 'queryKey', 'signal']);
+  assert.equal(contexts[0].client, client);
+  const reading = new InfiniteQueryObserver(client, options('read', true));
+  const offReading = reading.subscribe(() => {});
+  await sleep(5);
+  offReading();
+  assert.equal(client.getQueryState(['read']).fetchStatus, 'idle', 'cancelled: its page queryFn read the signal');
+  await sleep(40);
+  assert.equal(client.getQueryData(['read']), undefined);
+  client.dispose();
+});
+
 test("query() and infiniteQuery(): TanStack's newer names, with select applied to what they resolve with", async () => {
   const client = new QueryClient();
   const todos = [{ id: 1, done: true }, { id: 2, done: false }];

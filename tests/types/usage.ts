@@ -8,6 +8,7 @@ new QueryClient({ storage: new IndexedDbStorage({ dbName: 'x' }) });
 new QueryClient({ storage: new MemoryStorage() });
 async function f() {
   const todos: { id: number }[] = await c.fetchQuery({ queryKey: ['todos', 1] as const, queryFn: async ({ queryKey, signal }) => { signal.aborted; return [{ id: queryKey[1] }]; } });
+  await c.fetchQuery({ queryKey: ['todo-count'], queryFn: async ({ client }) => client.getQueryData<{ id: number }[]>(['todos', 1])?.length ?? 0 });
   c.setQueryData<{ id: number }[]>(['todos', 1], (old) => [...(old ?? []), { id: 2 }]);
   await c.invalidateQueries({ queryKey: ['todos'], refetchType: 'all' });
   await c.flush();
