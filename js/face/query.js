@@ -8,8 +8,9 @@
 //
 // Where it differs from TanStack's `Query`: `options` holds what the engine keeps of a query
 // (its key, hash, meta, staleTime and gcTime), not every option a call gave; there is no
-// `observers` array (only `getObserversCount()`) and no `setState`; `isStale()` is the
-// engine's rule (the query's own staleTime, invalidation), not the observers' results;
+// `observers` array (only `getObserversCount()`) and no `setState`; `isStale()` is asked of
+// the engine now (TanStack's rule: stale to an enabled observer by its own staleTime, or,
+// unobserved, without data or invalidated), not of the observers' last results;
 // `reset()` also refetches the query when it is active (the client's `resetQueries`);
 // `fetch()` refetches with the options the query holds, while `fetch(options)` is
 // `fetchQuery` with them (it fetches only when the data is stale).
@@ -102,7 +103,7 @@ export class Query {
     return view.observers > 0 && !view.active;
   }
 
-  /** Stale by the engine's rule now (read fresh: time alone can make data stale). */
+  /** TanStack's `isStale()`, asked of the engine now (read fresh: time can make an observed query's data stale). */
   isStale() {
     return this[VIEW](true).stale;
   }

@@ -75,7 +75,7 @@ fn view_of(hash: &str, q: &Query, t: f64) -> Object {
     set_prop(&view, "meta", &q.meta.meta);
     set_prop(&view, "observers", &JsValue::from(q.observers()));
     set_prop(&view, "active", &JsValue::from(q.is_active()));
-    set_prop(&view, "stale", &JsValue::from(q.is_stale(t)));
+    set_prop(&view, "stale", &JsValue::from(q.is_stale_to_observers(t)));
     let stale_time = match q.stale_time {
         StaleTime::Millis(ms) => JsValue::from(ms),
         StaleTime::Infinity => JsValue::from(f64::INFINITY),

@@ -26,6 +26,7 @@ use super::{reentry, timer};
 use crate::core::fxhash::FxHashMap;
 use crate::core::gc::rearm;
 use crate::core::persist::order::State;
+use crate::core::staleness::StaleTime;
 
 thread_local! {
     /// A do-nothing callback (`promise.catch(noop)`), made once per module instance.
@@ -104,6 +105,7 @@ impl Inner {
                 list.push(observer);
             }
         }
+        self.refresh_observed_stale_time(hash);
     }
 
     pub fn unregister_observer(&self, hash: &str, observer: &dyn Watcher) {
@@ -114,6 +116,23 @@ impl Inner {
                     map.remove(hash);
                 }
             }
+        }
+        self.refresh_observed_stale_time(hash);
+    }
+
+    /// Tells the cache the soonest `staleTime` of `hash`'s enabled mounted observers
+    /// (what its `isStale()` asks): after one mounts, leaves or takes new options.
+    pub fn refresh_observed_stale_time(&self, hash: &str) {
+        let soonest = match self.observers.try_borrow() {
+            Ok(map) => map.get(hash).and_then(|list| {
+                list.iter()
+                    .filter_map(|o| o.stale_time_if_enabled())
+                    .reduce(StaleTime::soonest)
+            }),
+            Err(_) => return,
+        };
+        if let Ok(mut cache) = self.cache() {
+            cache.set_observed_stale_time(hash, soonest);
         }
     }
 

@@ -674,6 +674,8 @@ impl ObserverInner {
             }
             if mounted {
                 self.client.build(&options)?;
+                // Its staleTime may have changed: its query's `isStale()` asks it.
+                self.client.refresh_observed_stale_time(&options.hash);
             }
         }
         if mounted {
@@ -809,6 +811,11 @@ impl Watcher for ObserverInner {
 
     fn release_for_dispose(&self) {
         ObserverInner::release_for_dispose(self);
+    }
+
+    fn stale_time_if_enabled(&self) -> Option<StaleTime> {
+        let st = self.state.try_borrow().ok()?;
+        st.enabled.then_some(st.options.stale_time)
     }
 }
 

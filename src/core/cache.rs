@@ -42,8 +42,12 @@ pub struct Query<D, E, M> {
     pub meta: M,
     /// The longest `gcTime` any user of this query asked for.
     pub gc_time: Duration,
-    /// The `staleTime` of the last use, for `stale` filters.
+    /// The `staleTime` of the last use: what a fetch decides by.
     pub stale_time: StaleTime,
+    /// The soonest `staleTime` of its enabled observers (`None`: it has none), as the
+    /// host last told ([`QueryCache::set_observed_stale_time`]): what `stale` filters
+    /// ask of an observed query ([`Query::is_stale_to_observers`]).
+    observed_stale_time: Option<StaleTime>,
     /// Its hash: the allocation the cache's index keys it by, shared.
     hash: Rc<str>,
     /// The query key, as given; `None` when its hash tells all that matching needs of
@@ -117,6 +121,19 @@ impl<D, E, M> Query<D, E, M> {
         is_stale(&self.state, self.stale_time, now)
     }
 
+    /// TanStack's `Query.isStale()`, what `stale` filters and the QueryCache's handles
+    /// ask: observed, whether an enabled observer finds its data stale by its own
+    /// `staleTime` (observed by disabled ones only: no); unobserved, whether it has no
+    /// data or was invalidated (time alone does not make it stale).
+    pub fn is_stale_to_observers(&self, now: f64) -> bool {
+        if self.observers > 0 {
+            return self
+                .observed_stale_time
+                .is_some_and(|st| is_stale(&self.state, st, now));
+        }
+        !self.state.has_data() || self.state.is_invalidated
+    }
+
     /// Unique for the life of the cache: a removed and re-created query gets a new id.
     pub fn id(&self) -> u64 {
         self.id
@@ -152,7 +169,7 @@ impl<D, E, M> Filterable for Query<D, E, M> {
         Query::is_active(self)
     }
     fn is_stale(&self, now: f64) -> bool {
-        Query::is_stale(self, now)
+        self.is_stale_to_observers(now)
     }
     fn fetch_status(&self) -> FetchStatus {
         self.state.fetch_status
@@ -345,6 +362,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             meta: meta(),
             gc_time,
             stale_time: StaleTime::default(),
+            observed_stale_time: None,
             hash: shared.clone(),
             key,
             id: self.next_id,
@@ -648,6 +666,18 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         self.lru.touch(&mut self.queries, at);
         self.gc.cancel(&mut self.queries, at);
         true
+    }
+
+    /// The soonest `staleTime` of the query's enabled observers, which the host keeps
+    /// (`None`: none is enabled). False when there is no such query.
+    pub fn set_observed_stale_time(&mut self, hash: &str, stale_time: Option<StaleTime>) -> bool {
+        match self.find_mut(hash) {
+            Some(q) => {
+                q.observed_stale_time = stale_time;
+                true
+            }
+            None => false,
+        }
     }
 
     /// An observer stops watching; the last one leaving starts the GC clock.
@@ -1109,14 +1139,31 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(c.find_all(&active, 50.0), std::slice::from_ref(&t2));
+        // TanStack's `Query.isStale()`: t1 is observed by an enabled observer with a
+        // 100 ms staleTime, t2 has no data, u (no observer) has data.
+        c.set_data(&u, "u", 0.0);
+        c.observe(&t1, true);
+        c.set_observed_stale_time(&t1, Some(StaleTime::Millis(100.0)));
+        c.set_observed_stale_time(&t2, Some(StaleTime::Millis(0.0)));
         let fresh = QueryFilters {
             stale: Some(false),
             ..Default::default()
         };
-        assert_eq!(c.find_all(&fresh, 50.0), std::slice::from_ref(&t1));
-        assert!(
-            c.find_all(&fresh, 100.0).is_empty(),
-            "stale once staleTime has passed"
+        let mut found = c.find_all(&fresh, 50.0);
+        found.sort();
+        assert_eq!(found, [t1.clone(), u.clone()]);
+        assert_eq!(
+            c.find_all(&fresh, 100.0),
+            std::slice::from_ref(&u),
+            "observed: stale once its observer's staleTime has passed; unobserved: time alone does not make it stale"
+        );
+        c.invalidate(&u);
+        assert!(c.find_all(&fresh, 100.0).is_empty(), "invalidated: stale");
+        c.set_observed_stale_time(&t1, None);
+        assert_eq!(
+            c.find_all(&fresh, 100.0),
+            std::slice::from_ref(&t1),
+            "observed by disabled observers only: not stale"
         );
         c.begin_fetch(&u);
         assert_eq!(c.count_fetching(&QueryFilters::default(), 0.0), 1);

@@ -2,7 +2,8 @@
 //! acts on.
 //!
 //! `queryKey` matches by prefix ([`super::key::partial_match`]) or, with `exact`, by hash;
-//! `type` by whether the query has observers; `stale` by staleness now;
+//! `type` by whether the query has observers; `stale` by staleness now (TanStack's
+//! `Query.isStale()`: by the observers' `staleTime`, see [`Filterable::is_stale`]);
 //! `fetchStatus` by what the query is doing. A user `predicate` is a host function,
 //! applied by the host after these.
 //!
@@ -31,7 +32,8 @@ pub trait Filterable {
     fn key_starts_with(&self, prefix: &[KeyValue]) -> bool;
     /// Whether an enabled observer watches it.
     fn is_active(&self) -> bool;
-    /// Whether its data is stale at `now`.
+    /// Whether its data is stale at `now`, as TanStack's `Query.isStale()` says (by its
+    /// enabled observers' `staleTime`; unobserved, only without data or invalidated).
     fn is_stale(&self, now: f64) -> bool;
     /// What it is doing.
     fn fetch_status(&self) -> FetchStatus;

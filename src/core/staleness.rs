@@ -17,6 +17,19 @@ pub enum StaleTime {
     Static,
 }
 
+impl StaleTime {
+    /// The one of `self` and `other` under which data turns stale first (what "stale to
+    /// any of them" asks): the shorter time; `Infinity` before `'static'`.
+    pub fn soonest(self, other: StaleTime) -> StaleTime {
+        match (self, other) {
+            (StaleTime::Millis(a), StaleTime::Millis(b)) => StaleTime::Millis(a.min(b)),
+            (m @ StaleTime::Millis(_), _) | (_, m @ StaleTime::Millis(_)) => m,
+            (StaleTime::Infinity, _) | (_, StaleTime::Infinity) => StaleTime::Infinity,
+            _ => StaleTime::Static,
+        }
+    }
+}
+
 impl Default for StaleTime {
     fn default() -> Self {
         StaleTime::Millis(0.0)
@@ -148,6 +161,22 @@ mod tests {
         assert_eq!(duration_from_ms(-1.0), Err(TimeError::Negative));
         assert_eq!(duration_from_ms(f64::INFINITY), Ok(Duration::Never));
         assert_eq!(stale_time_from_ms(f64::INFINITY), Ok(StaleTime::Infinity));
+        assert_eq!(
+            StaleTime::Millis(5.0).soonest(StaleTime::Millis(3.0)),
+            StaleTime::Millis(3.0)
+        );
+        assert_eq!(
+            StaleTime::Static.soonest(StaleTime::Millis(9.0)),
+            StaleTime::Millis(9.0)
+        );
+        assert_eq!(
+            StaleTime::Static.soonest(StaleTime::Infinity),
+            StaleTime::Infinity
+        );
+        assert_eq!(
+            StaleTime::Static.soonest(StaleTime::Static),
+            StaleTime::Static
+        );
         assert_eq!(Duration::Millis(10.0).after(5.0), Some(15.0));
         assert_eq!(Duration::Never.after(5.0), None);
     }

@@ -411,8 +411,10 @@ export async function getAndSetQueriesDataByPrefixAndPredicate(make) {
   eq(client.getQueryData(['users', 1]).n, 3, 'not others');
   const pred = client.getQueriesData({ predicate: (q) => q.queryKey[0] === 'users' && q.state.status === 'success' });
   eq(pred.length, 1, 'predicate sees key and state');
-  const staleOnes = client.getQueriesData({ stale: true });
-  eq(staleOnes.length, 3, 'with staleTime 0 everything is stale');
+  // TanStack's Query.isStale(): unobserved data is stale only once invalidated.
+  eq(client.getQueriesData({ stale: true }).length, 0, 'unobserved: not stale by time alone');
+  await client.invalidateQueries({ queryKey: ['todos'], refetchType: 'none' });
+  eq(client.getQueriesData({ stale: true }).length, 2, 'invalidated: stale');
 }
 
 export async function unobservedQueriesAreGarbageCollected(make) {

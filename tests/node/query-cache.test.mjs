@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { QueryClient, QueryCache, Query, MemoryStorage } from '../../pkg/nodejs/stackquery.js';
+import { QueryClient, QueryCache, Query, QueryObserver, MemoryStorage } from '../../pkg/nodejs/stackquery.js';
 
 // Events come in the microtask after a change: a macrotask later they have all arrived.
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -48,9 +48,23 @@ test('find: exact by default; findAll: by prefix, type, stale, predicate on the 
   assert.equal(cache.find({ queryKey: ['users'] }), undefined, 'exact: a prefix alone does not find');
   assert.equal(cache.find({ queryKey: ['users'], exact: false }).queryHash, '["users",7]');
   assert.deepEqual(cache.findAll({ queryKey: ['todos'] }).map((q) => q.queryHash).sort(), ['["todos",1]', '["todos"]']);
-  assert.deepEqual(cache.findAll({ queryKey: ['todos'], stale: false }).map((q) => q.queryHash), ['["todos",1]']);
+  // TanStack's Query.isStale(): with no observer, data is stale only when invalidated.
+  const hashes = (filters) => cache.findAll(filters).map((q) => q.queryHash).sort();
+  assert.deepEqual(hashes({ queryKey: ['todos'], stale: false }), ['["todos",1]', '["todos"]']);
+  assert.deepEqual(hashes({ stale: true }), []);
   assert.equal(cache.getAll().length, 3);
   assert.equal(cache.findAll({ type: 'active' }).length, 0);
+  // Observed: stale to an enabled observer by its own staleTime; a disabled one counts for nothing.
+  const watching = new QueryObserver(client, { queryKey: ['todos'], queryFn: value('all'), staleTime: 0, refetchOnMount: false });
+  const off = watching.subscribe(() => {});
+  const disabled = new QueryObserver(client, { queryKey: ['users', 7], enabled: false });
+  const offDisabled = disabled.subscribe(() => {});
+  assert.deepEqual(hashes({ stale: true }), ['["todos"]']);
+  assert.deepEqual(hashes({ stale: false }), ['["todos",1]', '["users",7]']);
+  watching.setOptions({ queryKey: ['todos'], queryFn: value('all'), staleTime: Infinity, refetchOnMount: false });
+  assert.deepEqual(hashes({ stale: true }), [], 'its new staleTime counts');
+  off();
+  offDisabled();
   const seen = [];
   const found = cache.findAll({ predicate: (query) => { seen.push(query instanceof Query); return query.state.data?.name === 'ann'; } });
   assert.deepEqual(found.map((q) => q.queryKey), [['users', 7]]);
@@ -77,9 +91,10 @@ test('a Query is one object per query while it lives, and reads what the cache h
   query.setData(3, { updatedAt: 1_000 });
   assert.equal(client.getQueryData(['a']), 3);
   assert.equal(query.state.dataUpdatedAt, 1_000);
-  assert.equal(query.isStale(), true);
+  assert.equal(query.isStale(), false, "TanStack's: unobserved data is stale only when invalidated");
   query.invalidate();
   assert.equal(query.state.isInvalidated, true);
+  assert.equal(query.isStale(), true);
   assert.equal(query.options.gcTime, 300_000);
   assert.equal(query.gcTime, 300_000);
   client.removeQueries({ queryKey: ['a'] });
