@@ -59,6 +59,7 @@ impl<D: DataHandle> Engine<D> {
                 aborts: RefCell::new(HashMap::new()),
                 listeners: RefCell::new(HashMap::new()),
                 next_listener: Cell::new(0),
+                observed_stale: RefCell::new(HashMap::new()),
                 l2: RefCell::new(L2State::default()),
                 gc_armed: Cell::new(None),
                 gc_generation: Cell::new(0),
@@ -268,6 +269,9 @@ impl<D: DataHandle> Engine<D> {
                 query = cache.get(&spec.hash).map(|q| q.id());
             }
         }
+        if enabled {
+            shared.observed_stale_time(&spec.hash, id, Some(spec.stale_time));
+        }
         let restoring = if created {
             l2::begin_restore(shared, &spec.hash)
         } else {
@@ -329,6 +333,7 @@ impl<D: DataHandle> Engine<D> {
                 cache.unobserve(hash, observer.enabled, now);
             }
         }
+        shared.observed_stale_time(hash, observer.id, None);
         gc_timer::arm(shared);
     }
 

@@ -18,6 +18,7 @@ use super::storage::StorageError;
 use crate::core::cache::{FetchId, QueryCache};
 use crate::core::persist::namespace::Namespace;
 use crate::core::persist::write_queue::WriteQueue;
+use crate::core::staleness::StaleTime;
 
 /// What the cache keeps beside each query: the spec of its last use (the query
 /// function that refetches it on invalidation), none when it was only ever set.
@@ -66,6 +67,10 @@ pub struct Shared<D> {
     /// Observers' listeners by query hash, with their ids.
     pub listeners: RefCell<HashMap<String, Vec<(u64, Listener)>>>,
     pub next_listener: Cell<u64>,
+    /// The `staleTime` of each enabled observer, by query hash and observer id: the
+    /// soonest is what `stale` filters ask of an observed query (TanStack's
+    /// `Query.isStale()`).
+    pub observed_stale: RefCell<HashMap<String, Vec<(u64, StaleTime)>>>,
     pub l2: RefCell<L2State>,
     /// The instant the GC timer is armed for, and its generation (a timer that finds a
     /// newer generation does nothing).
@@ -79,6 +84,30 @@ pub struct Shared<D> {
 impl<D> Shared<D> {
     pub fn now(&self) -> f64 {
         self.host.now()
+    }
+
+    /// Records (`Some`) or forgets (`None`) enabled observer `id`'s `staleTime` on `hash`
+    /// and tells the cache the soonest left.
+    pub fn observed_stale_time(&self, hash: &str, id: u64, stale_time: Option<StaleTime>)
+    where
+        D: Clone,
+    {
+        let soonest = {
+            let mut all = self.observed_stale.borrow_mut();
+            let list = all.entry(hash.to_owned()).or_default();
+            list.retain(|(other, _)| *other != id);
+            if let Some(st) = stale_time {
+                list.push((id, st));
+            }
+            let soonest = list.iter().map(|(_, st)| *st).reduce(StaleTime::soonest);
+            if list.is_empty() {
+                all.remove(hash);
+            }
+            soonest
+        };
+        if let Ok(mut cache) = self.cache.try_borrow_mut() {
+            cache.set_observed_stale_time(hash, soonest);
+        }
     }
 
     /// Ends the waits on fetch `id` with `outcome` and forgets how to abort it.

@@ -839,3 +839,36 @@ fn an_observer_never_sees_an_idle_query_between_its_l2_read_and_its_fetch() {
         e.unobserve(&hash, id);
     }
 }
+
+#[test]
+fn stale_filters_ask_the_enabled_observers_staletime_and_time_alone_does_not_make_unobserved_data_stale(
+) {
+    let host = FakeHost::new();
+    let e = engine(&host, None);
+    let stale = QueryFilters {
+        stale: Some(true),
+        ..Default::default()
+    };
+    let (mut watched, _) = spec(&host, &["watched"], 0.0, vec![Ok("1")]);
+    watched.stale_time = StaleTime::Millis(1000.0);
+    let watched_hash = watched.hash.clone();
+    let id = e.observe(watched, true, Rc::new(|| {}));
+    let (mut disabled, _) = spec(&host, &["disabled"], 0.0, vec![Ok("2")]);
+    disabled.stale_time = StaleTime::Millis(0.0);
+    let disabled_hash = disabled.hash.clone();
+    e.set_query_data(key(&["disabled"]), &disabled_hash, text("2"));
+    let off = e.observe(disabled, false, Rc::new(|| {}));
+    let alone = hash_key(&key(&["alone"]));
+    e.set_query_data(key(&["alone"]), &alone, text("3"));
+    host.advance(0.0);
+    assert!(e.find_all(&stale).is_empty(), "all fresh");
+    host.advance(1000.0);
+    assert_eq!(
+        e.find_all(&stale),
+        std::slice::from_ref(&watched_hash),
+        "stale to its enabled observer; disabled observers and no observer: not by time"
+    );
+    e.unobserve(&watched_hash, id);
+    assert!(e.find_all(&stale).is_empty(), "unobserved now: not by time");
+    e.unobserve(&disabled_hash, off);
+}

@@ -49,7 +49,10 @@ impl Filter {
         self
     }
 
-    /// Only stale (`true`) or fresh (`false`) queries.
+    /// Only stale (`true`) or fresh (`false`) queries, as TanStack's `Query.isStale()`
+    /// says: an observed query by the `stale_time` of its enabled observers (observed by
+    /// disabled ones only: never stale), an unobserved one only without data or once
+    /// invalidated.
     pub fn stale(mut self, stale: bool) -> Filter {
         if let Ok(f) = &mut self.filters {
             f.stale = Some(stale);
