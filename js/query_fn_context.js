@@ -10,28 +10,39 @@
 
 const consumed = new WeakSet();
 // Taken now: the engine calls in while it holds its cache, where no user code may run.
-const { add, has } = WeakSet.prototype;
+const { add, has, delete: forget } = WeakSet.prototype;
 const deref = typeof WeakRef === 'function' ? WeakRef.prototype.deref : undefined;
-const RAW = Symbol('stackquery.rawSignal');
+// Each context's signal, for the face's own query functions (not a property: a spread or a
+// log of the context shows TanStack's four fields only).
+const raw = new WeakMap();
 
-/** The context of one attempt; `clientRef` is a WeakRef of the face client (or undefined). */
+/**
+ * The context of one attempt; `clientRef` is a WeakRef of the face client (or undefined).
+ * As TanStack's, an attempt starts unmarked: only its own reading of `signal` counts.
+ * `client` is a getter too: a running fetch holds the context, and must not hold the
+ * client (a dropped client is collected).
+ */
 function queryFnContext(clientRef, queryKey, signal, meta) {
-  return {
-    client: clientRef === undefined ? undefined : deref.call(clientRef),
+  if (signal !== undefined) forget.call(consumed, signal);
+  const context = {
+    get client() {
+      return clientRef === undefined ? undefined : deref.call(clientRef);
+    },
     queryKey,
     meta,
     get signal() {
       if (signal !== undefined) add.call(consumed, signal);
       return signal;
     },
-    [RAW]: signal,
   };
+  raw.set(context, signal);
+  return context;
 }
 
 /** Whether a query function read `signal` from a context holding it. */
 const signalConsumed = (signal) => has.call(consumed, signal);
 
 /** The signal of an engine's context, not marked consumed. */
-const rawSignal = (context) => (RAW in context ? context[RAW] : context.signal);
+const rawSignal = (context) => (raw.has(context) ? raw.get(context) : context.signal);
 
 export { queryFnContext, signalConsumed, rawSignal };

@@ -13,7 +13,8 @@ const MUTATION_STATUS = ['idle', 'pending', 'success', 'error'];
 
 /**
  * A query's state, with TanStack's field names (`kind` 0); or an observer's result: the
- * state plus TanStack's derived flags, fresh (`kind` 1) or stale (`kind` 2).
+ * state plus TanStack's derived flags (`kind` 1, plus 2 when stale, 4 when enabled, 8 when
+ * fetched after mount).
  */
 export function queryObject(kind, status, fetchStatus, data, error, dataUpdatedAt, errorUpdatedAt, failureCount,
   failureReason, isInvalidated, dataUpdateCount, errorUpdateCount) {
@@ -25,8 +26,9 @@ export function queryObject(kind, status, fetchStatus, data, error, dataUpdatedA
       error,
       dataUpdatedAt,
       errorUpdatedAt,
-      failureCount,
-      failureReason,
+      fetchFailureCount: failureCount,
+      fetchFailureReason: failureReason,
+      fetchMeta: null,
       isInvalidated,
       dataUpdateCount,
       errorUpdateCount,
@@ -54,12 +56,16 @@ export function queryObject(kind, status, fetchStatus, data, error, dataUpdatedA
     isFetching: fetching,
     isPaused: fetchStatus === 2,
     isLoading: pending && fetching,
+    isInitialLoading: pending && fetching,
     isRefetching: fetching && !pending,
-    isStale: kind === 2,
+    isStale: (kind & 2) !== 0,
     isPlaceholderData: false,
     isFetched: dataUpdateCount + errorUpdateCount > 0,
+    isFetchedAfterMount: (kind & 8) !== 0,
     isLoadingError: status === 2 && data === undefined,
     isRefetchError: status === 2 && data !== undefined,
+    isEnabled: (kind & 4) !== 0,
+    refetch: undefined, // the face's QueryObserver sets its own (here, so that results keep one shape)
   };
 }
 

@@ -9,6 +9,7 @@ export type Millis = number;
 export type QueryStatus = 'pending' | 'success' | 'error';
 export type FetchStatus = 'fetching' | 'paused' | 'idle';
 
+/** A query's state (`getQueryState`, `query.state`, `dehydrate`), with TanStack's field names. */
 export interface QueryState<TData = unknown, TError = unknown> {
   status: QueryStatus;
   fetchStatus: FetchStatus;
@@ -16,15 +17,17 @@ export interface QueryState<TData = unknown, TError = unknown> {
   error: TError | null;
   dataUpdatedAt: number;
   errorUpdatedAt: number;
-  failureCount: number;
-  failureReason: TError | null;
+  fetchFailureCount: number;
+  fetchFailureReason: TError | null;
+  /** Always `null` (TanStack's `fetchMeta` of `fetchNextPage`-style fetches). */
+  fetchMeta: null;
   isInvalidated: boolean;
   dataUpdateCount: number;
   errorUpdateCount: number;
 }
 
 export interface QueryFunctionContext<TKey extends QueryKey = QueryKey> {
-  /** The client running the query. */
+  /** The client running the query (read while it is alive: a running fetch does not keep a dropped client). */
   client: QueryClient;
   queryKey: TKey;
   /**
@@ -243,19 +246,37 @@ export interface QueryObserverOptions<TData = unknown, TError = unknown, TKey ex
   notifyOnChangeProps?: Array<keyof QueryObserverResult<TData, TError>> | 'all' | (() => Array<keyof QueryObserverResult<TData, TError>> | 'all');
 }
 
-export interface QueryObserverResult<TData = unknown, TError = unknown> extends QueryState<TData, TError> {
+export interface QueryObserverResult<TData = unknown, TError = unknown> {
+  status: QueryStatus;
+  fetchStatus: FetchStatus;
+  data: TData | undefined;
+  error: TError | null;
+  dataUpdatedAt: number;
+  errorUpdatedAt: number;
+  failureCount: number;
+  failureReason: TError | null;
+  isInvalidated: boolean;
+  dataUpdateCount: number;
+  errorUpdateCount: number;
   isPending: boolean;
   isSuccess: boolean;
   isError: boolean;
   isFetching: boolean;
   isPaused: boolean;
   isLoading: boolean;
+  /** Deprecated in TanStack v5: `isLoading`. */
+  isInitialLoading: boolean;
   isRefetching: boolean;
   isStale: boolean;
   isPlaceholderData: boolean;
   isFetched: boolean;
+  /** Data or an error came since the observer was made (or given another key). */
+  isFetchedAfterMount: boolean;
   isLoadingError: boolean;
   isRefetchError: boolean;
+  isEnabled: boolean;
+  /** The observer's `refetch`. */
+  refetch: (options?: RefetchOptions) => Promise<QueryObserverResult<TData, TError>>;
 }
 
 export declare class QueryObserver<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey> {

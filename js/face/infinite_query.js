@@ -84,12 +84,17 @@ function readCount(value, option, least, unbounded) {
 /** The queryFn the engine runs for an infinite query: TanStack's `infiniteQueryBehavior`. */
 function infiniteQueryFn(client, hash, pageOptions) {
   const directions = fetchDirections(client);
+  // The engine keeps this function with the query: it must not hold the client (which would
+  // then never be collected), but finds it in the context; only where there is no WeakRef
+  // (the context then has no client) is it held.
+  const held = typeof WeakRef === 'function' ? undefined : client;
   return async function infiniteQueryFn(context) {
     const signal = rawSignal(context);
     let run = signal === undefined ? undefined : runs.get(signal);
     if (run === undefined) {
       const token = directions.take(hash);
-      run = { token, old: asInfiniteData(client.getQueryData(context.queryKey)) ?? EMPTY, result: EMPTY, fetched: 0 };
+      const owner = context.client ?? held;
+      run = { token, old: asInfiniteData(owner?.getQueryData(context.queryKey)) ?? EMPTY, result: EMPTY, fetched: 0 };
       if (signal !== undefined) {
         runs.set(signal, run);
         // Cancelled (the engine reverts the query, and notifies its observers after this).
@@ -103,14 +108,16 @@ function infiniteQueryFn(client, hash, pageOptions) {
 }
 
 async function fetchPages(run, options, context, signal) {
-  const { client, queryKey, meta } = context;
+  const { queryKey, meta } = context;
   const page = async (data, pageParam, backward) => {
     if (signal?.aborted) throw signal.reason; // cancelled: no further page is asked for
     if (pageParam == null && data.pages.length > 0) return data; // no such page
     const direction = backward ? 'backward' : 'forward';
     // TanStack's page context; its signal marks the engine's consumed when read.
     const value = await options.queryFn({
-      client,
+      get client() {
+        return context.client; // not held while the fetch runs
+      },
       queryKey,
       pageParam,
       direction,

@@ -116,10 +116,6 @@ export class Mirror {
     return f64At(this.#freshUntilIndex);
   }
 
-  /**
-   * What the engine holds for `hash` now: `{ data, updatedAt, flags, staleTime, gcTime }`
-   * (the query's own staleTime, -1 for 'static', and gcTime).
-   */
   /** The client's epoch: it moves whenever the engine may have changed the cache. */
   epoch() {
     return u32At(this.epochAt);
@@ -138,6 +134,10 @@ export class Mirror {
     return u32At(this.depthAt) !== 0;
   }
 
+  /**
+   * What the engine holds for `hash` now: `{ data, updatedAt, flags, staleTime, gcTime }`
+   * (the query's own staleTime, -1 for 'static', and gcTime).
+   */
   get(hash) {
     const epoch = u32At(this.epochAt);
     if (epoch !== this.#epoch) {

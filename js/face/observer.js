@@ -21,6 +21,23 @@ import { resolveObserverOptions, ObserverOptionFunctions } from './option_functi
 import { observerOptionsWithoutSkipToken } from './skip_token.js';
 import { assertSameEngine } from './same_engine.js';
 
+/**
+ * A result's `refetch`: the observer's, reaching it weakly. The engine keeps the results it
+ * gave, so a result holding its observer (and so its client) would keep both from ever
+ * being collected.
+ */
+function refetchOf(observer) {
+  return typeof WeakRef === 'function' ? weakRefetch(new WeakRef(observer)) : (options) => observer.refetch(options);
+}
+
+// Apart from refetchOf: a closure made there would share its scope, the observer included.
+function weakRefetch(ref) {
+  return (options) => {
+    const o = ref.deref();
+    return o === undefined ? Promise.resolve(undefined) : o.refetch(options);
+  };
+}
+
 export class QueryObserver extends engine.QueryObserver {
   #client;
   #mirror;
@@ -32,6 +49,7 @@ export class QueryObserver extends engine.QueryObserver {
   #subscriptions = new Set(); // one token per listener the engine holds
   #functions; // ObserverOptionFunctions, once an option was a function
   #notifyOn; // `notifyOnChangeProps`: the result properties whose change a listener hears
+  #refetchFn; // the results' `refetch` (TanStack's), made once asked for
 
   constructor(client, options) {
     assertSameEngine(client, 'QueryObserver');
@@ -66,9 +84,9 @@ export class QueryObserver extends engine.QueryObserver {
   #currentFromEngine() {
     const mirror = this.#mirror;
     this.#result = undefined;
-    if (mirror === undefined || !mirror.live) return super.getCurrentResult();
+    if (mirror === undefined || !mirror.live) return this.#withRefetch(super.getCurrentResult());
     const refusals = mirror.refusals();
-    const result = super.getCurrentResult();
+    const result = this.#withRefetch(super.getCurrentResult());
     if (!mirror.live || mirror.inEngine() || mirror.refusals() !== refusals) {
       return result;
     }
@@ -90,6 +108,7 @@ export class QueryObserver extends engine.QueryObserver {
     let heard = this.#notifyOn === undefined ? undefined : this.getCurrentResult();
     try {
       unsubscribe = super.subscribe((result) => {
+        this.#withRefetch(result);
         try {
           const told = heard;
           heard = result;
@@ -123,7 +142,15 @@ export class QueryObserver extends engine.QueryObserver {
 
   refetch(options) {
     this.#result = undefined;
-    return super.refetch(options);
+    return super.refetch(options).then((result) => this.#withRefetch(result));
+  }
+
+  /** `result` with TanStack's `refetch`, this observer's. */
+  #withRefetch(result) {
+    if (result !== null && typeof result === 'object' && result.refetch === undefined) {
+      result.refetch = this.#refetchFn ??= refetchOf(this);
+    }
+    return result;
   }
 
   destroy() {

@@ -55,9 +55,9 @@ const CALLBACKS = {
 // The state a query starts from, against which a new one is compared.
 const BLANK = {
   status: 'pending', fetchStatus: 'idle', data: undefined, error: null, dataUpdatedAt: 0,
-  errorUpdatedAt: 0, failureCount: 0, isInvalidated: false, dataUpdateCount: 0, errorUpdateCount: 0,
+  errorUpdatedAt: 0, fetchFailureCount: 0, isInvalidated: false, dataUpdateCount: 0, errorUpdateCount: 0,
 };
-const COMPARED = ['status', 'fetchStatus', 'data', 'error', 'dataUpdatedAt', 'errorUpdatedAt', 'failureCount', 'isInvalidated', 'dataUpdateCount', 'errorUpdateCount'];
+const COMPARED = ['status', 'fetchStatus', 'data', 'error', 'dataUpdatedAt', 'errorUpdatedAt', 'fetchFailureCount', 'isInvalidated', 'dataUpdateCount', 'errorUpdateCount'];
 
 // The engine holds the watch: it must not reach the cache (and so the client), or
 // neither could ever be collected.
@@ -432,7 +432,7 @@ function changesOf(last, view, query, out, now) {
   } else if (wasFetching && fetching) {
     if (dataMoved) updated({ type: 'success', data: a.data, manual: true }); // setQueryData meanwhile
     if (a.fetchStatus !== b.fetchStatus) updated({ type: a.fetchStatus === 'paused' ? 'pause' : 'continue' });
-    if (a.failureCount > b.failureCount) updated({ type: 'failed', failureCount: a.failureCount, error: a.failureReason });
+    if (a.fetchFailureCount > b.fetchFailureCount) updated({ type: 'failed', failureCount: a.fetchFailureCount, error: a.fetchFailureReason });
   } else {
     if (dataMoved) updated({ type: 'success', data: a.data, manual: true });
     if (errorMoved) updated({ type: 'error', error: a.error });
@@ -441,7 +441,8 @@ function changesOf(last, view, query, out, now) {
   if (outcome === 'error') updated({ type: 'error', error: a.error });
   const fetchBegan = fetching && (!wasFetching || outcome !== undefined);
   if (fetchBegan) updated({ type: 'fetch' });
-  if (a.isInvalidated && !b.isInvalidated) updated({ type: 'invalidate' });
+  // An error invalidates by itself (TanStack's error step): no `invalidate` of its own then.
+  if (a.isInvalidated && !b.isInvalidated && !errorMoved) updated({ type: 'invalidate' });
   if (out.length === count && last !== undefined && COMPARED.some((name) => a[name] !== b[name])) {
     updated({ type: 'setState', state: a });
   }

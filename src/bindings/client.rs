@@ -408,7 +408,8 @@ impl QueryClient {
     }
 
     /// Marks matches invalidated (stale whatever their staleTime, `'static'` aside),
-    /// then refetches them by `refetchType` (default: the active ones).
+    /// then refetches them by `refetchType` (default: the filters' `type`, else the
+    /// active ones).
     #[wasm_bindgen(js_name = invalidateQueries)]
     pub fn invalidate_queries(
         &self,
@@ -417,11 +418,18 @@ impl QueryClient {
     ) -> Result<Promise, JsValue> {
         let _entered = reentry::enter("invalidateQueries")?;
         let f = Filters::read(&filters, "invalidateQueries")?;
+        // TanStack's `refetchType ?? type ?? 'active'` (the filters' `type`, checked above).
         let refetch_type = match RefetchType::read(&get(&filters, "refetchType")?)? {
             Some(t) => t,
-            None => {
-                RefetchType::read(&get(&options, "refetchType")?)?.unwrap_or(RefetchType::Active)
-            }
+            None => match RefetchType::read(&get(&options, "refetchType")?)? {
+                Some(t) => t,
+                None if get(&filters, "type")?.is_undefined() => RefetchType::Active,
+                None => match f.core.kind {
+                    QueryType::Active => RefetchType::Active,
+                    QueryType::Inactive => RefetchType::Inactive,
+                    QueryType::All => RefetchType::All,
+                },
+            },
         };
         let hashes = self.matching(&f)?;
         {
@@ -470,11 +478,14 @@ impl QueryClient {
                 .iter()
                 .filter_map(|h| {
                     cache.cancel_fetch(h, t)?;
-                    cache.get_mut(h)?.meta.in_flight.take()
+                    let q = cache.get_mut(h)?;
+                    Some((q.meta.in_flight.take()?, q.state.data.clone()))
                 })
                 .collect::<Vec<_>>()
         };
-        release(orphans);
+        for (fetch, data) in orphans {
+            fetch.cancel_reverted(data);
+        }
         inner.notify_changed();
         inner.arm_gc();
         Ok(Promise::resolve(&JsValue::UNDEFINED))

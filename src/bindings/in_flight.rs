@@ -55,10 +55,21 @@ impl InFlight {
     /// with a `CancelledError` and ends its retry sleep. Call with no borrow held
     /// (abort listeners are user code).
     pub fn cancel(self) {
+        self.cancel_reverted(None);
+    }
+
+    /// [`InFlight::cancel`] of a fetch whose query went back to its state before it
+    /// (`cancelQueries`, its last observer leaving): with data there, the waiters get
+    /// that data instead of the `CancelledError` (TanStack's fetch after a reverting
+    /// cancel).
+    pub fn cancel_reverted(self, data: Option<JsValue>) {
         if let Some(c) = &self.controller {
             c.abort();
         }
-        let _ = self.reject.call1(&JsValue::UNDEFINED, &cancelled_error());
+        let _ = match data {
+            Some(data) => self.resolve.call1(&JsValue::UNDEFINED, &data),
+            None => self.reject.call1(&JsValue::UNDEFINED, &cancelled_error()),
+        };
         if let Some(sleep) = &self.sleep {
             sleep.wake();
         }

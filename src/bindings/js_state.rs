@@ -53,9 +53,24 @@ pub fn state_object(s: &QueryState<JsValue, JsValue>) -> JsValue {
     query_object_of(0, s)
 }
 
+/// What an observer's result says beside its query's state.
+pub struct ResultFlags {
+    pub is_stale: bool,
+    /// TanStack's `isEnabled`.
+    pub is_enabled: bool,
+    /// TanStack's `isFetchedAfterMount`: data or an error came since the observer was
+    /// set to its query.
+    pub is_fetched_after_mount: bool,
+}
+
 /// The state plus TanStack's derived flags (`isPending`, `isFetching`, `isStale`, …).
-pub fn result_object(s: &QueryState<JsValue, JsValue>, is_stale: bool) -> JsValue {
-    query_object_of(1 + u32::from(is_stale), s)
+pub fn result_object(s: &QueryState<JsValue, JsValue>, flags: &ResultFlags) -> JsValue {
+    // `result_objects.js`'s kind: 1 a result, +2 stale, +4 enabled, +8 fetched after mount.
+    let kind = 1
+        + 2 * u32::from(flags.is_stale)
+        + 4 * u32::from(flags.is_enabled)
+        + 8 * u32::from(flags.is_fetched_after_mount);
+    query_object_of(kind, s)
 }
 
 fn query_object_of(kind: u32, s: &QueryState<JsValue, JsValue>) -> JsValue {

@@ -22,7 +22,7 @@ use super::errors::type_error;
 use super::fetch;
 use super::in_flight::InFlight;
 use super::inner::{Inner, WhenStale};
-use super::js_state::result_object;
+use super::js_state::{result_object, ResultFlags};
 use super::option_reader::{self, Given, List};
 use super::options::{function_of, get, read_refetch_on, QueryOptions};
 use super::query_meta::Cache;
@@ -40,8 +40,12 @@ struct Snapshot {
     /// the query's, which is whatever the last call that built it gave.
     is_stale: bool,
     /// When fresh data turns stale by itself under that `staleTime`; `INFINITY` when it
-    /// never will or is stale already. What the face may keep this result until.
+    /// never will, is stale already, the observer is disabled or there is no query. What
+    /// the face may keep this result until.
     fresh_until: f64,
+    /// TanStack's `isEnabled` and `isFetchedAfterMount`.
+    enabled: bool,
+    fetched_after_mount: bool,
 }
 
 /// How the observer presents data: `select` (memoized on data identity) and
@@ -56,6 +60,10 @@ struct View {
 struct ObserverState {
     options: QueryOptions,
     enabled: bool,
+    /// Its query's `(dataUpdateCount, errorUpdateCount)` when the observer was set to it
+    /// (made, or given another key): a count past them is TanStack's
+    /// `isFetchedAfterMount`.
+    counts_at_start: (u32, u32),
     view: View,
     /// The last `select` input (by identity) and what it gave.
     select_memo: Option<(JsValue, Result<JsValue, JsValue>)>,
@@ -137,9 +145,14 @@ impl ObserverOptions {
 /// The running fetch of a query its last observer just left (`leaving`), as TanStack's
 /// `removeObserver`: cancelled, back to the state before it, when its query function
 /// read its `signal` (it can stop its work) or it is paused with no data yet; otherwise
-/// it stops retrying and the attempt under way goes to its end. The cancelled fetch, to
-/// be cancelled with no borrow held.
-fn leave_fetch(cache: &mut Cache, hash: &str, leaving: bool, t: f64) -> Option<Box<InFlight>> {
+/// it stops retrying and the attempt under way goes to its end. The cancelled fetch and
+/// the data it went back to, to be cancelled with no borrow held.
+fn leave_fetch(
+    cache: &mut Cache,
+    hash: &str,
+    leaving: bool,
+    t: f64,
+) -> Option<(Box<InFlight>, Option<JsValue>)> {
     let q = cache
         .get_mut(hash)
         .filter(|q| leaving && !q.is_observed())?;
@@ -151,7 +164,20 @@ fn leave_fetch(cache: &mut Cache, hash: &str, leaving: bool, t: f64) -> Option<B
         return None;
     }
     cache.cancel_fetch(hash, t)?;
-    cache.get_mut(hash)?.meta.in_flight.take()
+    let q = cache.get_mut(hash)?;
+    Some((q.meta.in_flight.take()?, q.state.data.clone()))
+}
+
+/// `hash`'s `(dataUpdateCount, errorUpdateCount)` now (none: zeros).
+fn update_counts(client: &Inner, hash: &str) -> (u32, u32) {
+    client
+        .cache_ref()
+        .ok()
+        .and_then(|c| {
+            c.get(hash)
+                .map(|q| (q.state.data_update_count, q.state.error_update_count))
+        })
+        .unwrap_or_default()
 }
 
 /// A boolean option, `default` when absent.
@@ -188,11 +214,16 @@ impl ObserverInner {
     fn new(client: Rc<Inner>, opts: &JsValue) -> Result<Rc<ObserverInner>, JsValue> {
         let options = QueryOptions::read(opts, client.defaults(), "QueryObserver")?;
         let own = ObserverOptions::read(opts, &client)?;
+        // As TanStack's observer: its query is in the cache from now on (with its
+        // initialData), not only once it is subscribed.
+        client.build(&options)?;
+        let counts_at_start = update_counts(&client, &options.hash);
         Ok(Rc::new(ObserverInner {
             client,
             state: RefCell::new(ObserverState {
                 options,
                 enabled: own.enabled,
+                counts_at_start,
                 view: own.view,
                 select_memo: None,
                 previous_data: JsValue::UNDEFINED,
@@ -215,15 +246,18 @@ impl ObserverInner {
     /// `staleTime`. A disabled observer's result is never stale (TanStack's: it would
     /// not refetch it).
     fn snapshot(&self) -> Snapshot {
-        let (hash, enabled, stale_time) = {
+        let (hash, enabled, stale_time, (data_at_start, errors_at_start)) = {
             let st = self.state.borrow();
-            (st.options.hash.clone(), st.enabled, st.options.stale_time)
+            let o = &st.options;
+            (o.hash.clone(), st.enabled, o.stale_time, st.counts_at_start)
         };
         let t = now();
         let unknown = Snapshot {
             state: QueryState::default(),
             is_stale: enabled,
             fresh_until: f64::INFINITY,
+            enabled,
+            fetched_after_mount: false,
         };
         let Ok(cache) = self.client.cache_ref() else {
             return unknown;
@@ -235,6 +269,9 @@ impl ObserverInner {
                 fresh_until: stale_at(&q.state, stale_time, t)
                     .filter(|_| enabled)
                     .unwrap_or(f64::INFINITY),
+                enabled,
+                fetched_after_mount: q.state.data_update_count > data_at_start
+                    || q.state.error_update_count > errors_at_start,
             },
             None => unknown,
         }
@@ -271,7 +308,14 @@ impl ObserverInner {
         let shared = |next: JsValue| -> JsValue {
             structural::share(&sharing, last_data.as_ref(), next.clone()).unwrap_or(next)
         };
-        let js = result_object(&snap.state, snap.is_stale);
+        let js = result_object(
+            &snap.state,
+            &ResultFlags {
+                is_stale: snap.is_stale,
+                is_enabled: snap.enabled,
+                is_fetched_after_mount: snap.fetched_after_mount,
+            },
+        );
         let put = |name: &'static str, v: &JsValue| {
             set_prop(&js, name, v);
         };
@@ -285,6 +329,7 @@ impl ObserverInner {
                 ("isLoadingError", true),
                 ("isPending", false),
                 ("isLoading", false),
+                ("isInitialLoading", false),
             ] {
                 put(flag, &JsValue::from(on));
             }
@@ -320,11 +365,15 @@ impl ObserverInner {
                         Ok(shown) => {
                             put("data", &shared(shown));
                             put("status", &js_name("success"));
+                            // A success now: a fetch under way is a refetch (TanStack's).
+                            let fetching = snap.state.fetch_status == FetchStatus::Fetching;
                             for (flag, on) in [
                                 ("isPlaceholderData", true),
                                 ("isSuccess", true),
                                 ("isPending", false),
                                 ("isLoading", false),
+                                ("isInitialLoading", false),
+                                ("isRefetching", fetching),
                             ] {
                                 put(flag, &JsValue::from(on));
                             }
@@ -542,9 +591,9 @@ impl ObserverInner {
             Err(_) => None,
         };
         self.client.unregister_observer(&hash, self as &dyn Watcher);
-        if let Some(fetch) = cancelled {
+        if let Some((fetch, data)) = cancelled {
             // With no borrow held: abort listeners are user code.
-            fetch.cancel();
+            fetch.cancel_reverted(data);
             self.client.notify_changed();
         }
         self.client.arm_gc();
@@ -672,11 +721,17 @@ impl ObserverInner {
                 st.options = options.clone();
                 st.enabled = enabled;
             }
+            // As TanStack's: the query is built, mounted or not.
+            self.client.build(&options)?;
             if mounted {
-                self.client.build(&options)?;
                 // Its staleTime may have changed: its query's `isStale()` asks it.
                 self.client.refresh_observed_stale_time(&options.hash);
             }
+        }
+        if !same_key {
+            let hash = self.state.borrow().options.hash.clone();
+            let counts = update_counts(&self.client, &hash);
+            self.state.borrow_mut().counts_at_start = counts;
         }
         if mounted {
             // A new interval, key or enabled state.

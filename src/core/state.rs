@@ -111,11 +111,16 @@ impl<D, E> QueryState<D, E> {
         self.data.is_some()
     }
 
-    /// A fetch begins: failures of earlier fetches are forgotten.
+    /// A fetch begins: failures of earlier fetches are forgotten; with no data, an
+    /// earlier error too: the query is pending again (TanStack's `fetchState`).
     pub fn on_fetch_start(&mut self) {
         self.fetch_status = FetchStatus::Fetching;
         self.failure_count = 0;
         self.failure_reason = None;
+        if !self.has_data() {
+            self.status = Status::Pending;
+            self.error = None;
+        }
     }
 
     /// The fetch waits for the network (or for the page to be visible again).
@@ -168,11 +173,13 @@ impl<D, E> QueryState<D, E> {
         self.is_invalidated = is_invalidated;
     }
 
-    /// The fetch failed for good. Earlier data is kept.
+    /// The fetch failed for good. Earlier data is kept, and counts as invalidated (stale
+    /// whatever its `staleTime`, as TanStack's error does).
     pub fn on_error(&mut self, error: E, failure_count: u32, at: f64)
     where
         E: Clone,
     {
+        self.is_invalidated = true;
         self.status = Status::Error;
         self.fetch_status = FetchStatus::Idle;
         self.failure_reason = Some(error.clone());
@@ -208,6 +215,32 @@ mod tests {
             (Status::Success, Some("seed"), 5.0)
         );
         assert_eq!(s.data_update_count, 0, "initial data is not an update");
+    }
+
+    #[test]
+    fn a_fetch_after_an_error_without_data_is_pending_again_and_an_error_invalidates() {
+        let mut s = S::initial(None, 0.0);
+        s.on_fetch_start();
+        s.on_error("down", 1, 5.0);
+        assert_eq!((s.status, s.error), (Status::Error, Some("down")));
+        assert!(s.is_invalidated, "TanStack's error step invalidates");
+        s.on_fetch_start();
+        assert_eq!(
+            (s.status, s.error, s.fetch_status, s.failure_count),
+            (Status::Pending, None, FetchStatus::Fetching, 0),
+            "no data: pending again, the old error gone"
+        );
+        assert_eq!(s.error_update_count, 1, "the count of errors stays");
+        s.on_success("v", 9.0);
+        assert!(!s.is_invalidated);
+        s.on_fetch_start();
+        s.on_error("again", 1, 10.0);
+        s.on_fetch_start();
+        assert_eq!(
+            (s.status, s.error),
+            (Status::Error, Some("again")),
+            "with data, the error stays shown while it refetches"
+        );
     }
 
     #[test]

@@ -130,8 +130,8 @@ export async function failingQueryFnRetriesThenRejectsAndKeepsOldData(make) {
   eq(calls, 3, 'two retries then give up');
   eq(seen, [[0, true], [1, true], [2, true]], 'retry gets (failureCount, error)');
   const state = client.getQueryState(['cold-flaky']);
-  eq([state.status, state.failureCount, state.fetchStatus], ['error', 3, 'idle'], 'error state');
-  assert(state.error === err && state.failureReason === err, 'error and failureReason are the user error');
+  eq([state.status, state.fetchFailureCount, state.fetchStatus], ['error', 3, 'idle'], 'error state');
+  assert(state.error === err && state.fetchFailureReason === err, 'error and fetchFailureReason are the user error');
 
   // A refetch of a key with data: retry 2 (number) then reject, old data kept.
   let refetchCalls = 0;
@@ -337,12 +337,12 @@ export async function cancellingDuringARetrySleepStopsRetrying(make) {
   let calls = 0;
   const p = client.fetchQuery({ queryKey: ['sleepy'], queryFn: () => { calls += 1; throw new Error('no'); } });
   await sleep(5);
-  eq(client.getQueryState(['sleepy']).failureCount, 1, 'sleeping before retry 1');
+  eq(client.getQueryState(['sleepy']).fetchFailureCount, 1, 'sleeping before retry 1');
   await client.cancelQueries();
   await rejects(p, (e) => eq(e.name, 'CancelledError', 'cancelled'), 'waiter');
   await sleep(5);
   eq(calls, 1, 'no more attempts');
-  eq(client.getQueryState(['sleepy']).failureCount, 0, 'failures reverted');
+  eq(client.getQueryState(['sleepy']).fetchFailureCount, 0, 'failures reverted');
 }
 
 export async function badInputGetsClearErrors(make) {

@@ -472,7 +472,7 @@ export async function offlineFetchesPauseAndContinueOnReconnect(make, lib) {
     const retried = client.fetchQuery({ queryKey: ['flaky'], queryFn: flaky, retry: 3 });
     await sleep(30);
     const s = client.getQueryState(['flaky']);
-    eq([calls, s.fetchStatus, s.failureCount], [1, 'paused', 1], 'the retry waits offline');
+    eq([calls, s.fetchStatus, s.fetchFailureCount], [1, 'paused', 1], 'the retry waits offline');
     lib.setOnline(true);
     eq(await retried, 'back', 'and runs on reconnect');
 

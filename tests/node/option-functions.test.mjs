@@ -36,11 +36,20 @@ function refocus() {
   focusManager.setFocused(true);
 }
 
-test('plain options build no query before the observer is subscribed (no function, nothing resolved)', (t) => {
+test("as TanStack's observer, a new one builds its query at once, initialData included, and fetches nothing until subscribed", (t) => {
   const client = newClient(t);
-  const observer = new QueryObserver(client, { queryKey: ['plain'], queryFn: async () => 1, enabled: true, staleTime: 5 });
-  assert.equal(find(client, ['plain']), undefined);
+  let fetches = 0;
+  const observer = new QueryObserver(client, { queryKey: ['plain'], queryFn: async () => ++fetches, enabled: true, staleTime: 5 });
+  const query = find(client, ['plain']);
+  assert.ok(query instanceof Query, 'in the QueryCache before any subscribe');
+  assert.deepEqual([query.state.status, query.state.fetchStatus, query.getObserversCount()], ['pending', 'idle', 0]);
+  const seeded = new QueryObserver(client, { queryKey: ['seeded'], queryFn: async () => ++fetches, initialData: 'init', initialDataUpdatedAt: 1_000, staleTime: Infinity });
+  const result = seeded.getCurrentResult();
+  assert.deepEqual([result.status, result.data, result.dataUpdatedAt, result.isFetchedAfterMount], ['success', 'init', 1_000, false]);
+  assert.equal(client.getQueryData(['seeded']), 'init');
+  assert.equal(fetches, 0, 'made, not subscribed: nothing fetched');
   observer.destroy();
+  seeded.destroy();
 });
 
 test('enabled: (query) => … is asked of the Query: fetches once while there is no data, then is disabled', async (t) => {

@@ -301,6 +301,24 @@ test('a client whose caches have listeners and callbacks is still garbage collec
   assert.ok(finalized >= 45, `${finalized} of 50 dropped clients were collected`);
 });
 
+test('a client dropped while its fetch never ends, after an infinite query, or with results read is still collected', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  const { QueryObserver } = await import('../../pkg/nodejs/stackquery.js');
+  let finalized = 0;
+  const registry = new FinalizationRegistry(() => finalized++);
+  for (let i = 0; i < 30; i++) {
+    const client = new QueryClient();
+    client.prefetchQuery({ queryKey: ['hang', i], queryFn: () => new Promise(() => {}) }); // its context is held
+    await client.fetchInfiniteQuery({ queryKey: ['pages', i], queryFn: async ({ pageParam }) => pageParam, initialPageParam: 0, getNextPageParam: () => undefined });
+    const observer = new QueryObserver(client, { queryKey: ['read', i], queryFn: async () => i });
+    observer.getCurrentResult().refetch; // a result the engine keeps, with its refetch
+    registry.register(client, i);
+  }
+  for (let i = 0; i < 20 && finalized < 27; i++) { gc(); await new Promise((resolve) => setTimeout(resolve, 20)); }
+  assert.ok(finalized >= 27, `${finalized} of 30 dropped clients were collected`);
+});
+
 test('a watched cache looks only at the queries that changed: reads move nothing', async () => {
   const client = new QueryClient({ queryCache: new QueryCache({ onSuccess: () => {} }) });
   for (let i = 0; i < 500; i++) client.setQueryData(['many', i], i);

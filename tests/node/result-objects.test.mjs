@@ -13,8 +13,8 @@ const pkg = fileURLToPath(new URL('../../pkg/nodejs/stackquery.js', import.meta.
 
 const RESULT_FIELDS = ['status', 'fetchStatus', 'data', 'error', 'dataUpdatedAt', 'errorUpdatedAt', 'failureCount',
   'failureReason', 'isInvalidated', 'dataUpdateCount', 'errorUpdateCount', 'isPending', 'isSuccess', 'isError',
-  'isFetching', 'isPaused', 'isLoading', 'isRefetching', 'isStale', 'isPlaceholderData', 'isFetched',
-  'isLoadingError', 'isRefetchError'];
+  'isFetching', 'isPaused', 'isLoading', 'isInitialLoading', 'isRefetching', 'isStale', 'isPlaceholderData', 'isFetched',
+  'isFetchedAfterMount', 'isLoadingError', 'isRefetchError', 'isEnabled', 'refetch'];
 
 test('observer results have the same fields in every state, and flags that agree with the status', async () => {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -50,7 +50,7 @@ test('query and mutation states carry TanStack field names and statuses', async 
   const client = new QueryClient();
   client.setQueryData(['k'], 1);
   assert.deepEqual(Object.keys(client.getQueryState(['k'])), ['status', 'fetchStatus', 'data', 'error', 'dataUpdatedAt',
-    'errorUpdatedAt', 'failureCount', 'failureReason', 'isInvalidated', 'dataUpdateCount', 'errorUpdateCount']);
+    'errorUpdatedAt', 'fetchFailureCount', 'fetchFailureReason', 'fetchMeta', 'isInvalidated', 'dataUpdateCount', 'errorUpdateCount']);
   assert.equal(client.getQueryState(['k']).status, 'success');
   assert.equal(client.getQueryState(['k']).fetchStatus, 'idle');
   const m = client.mutation({ mutationFn: async (v) => v * 2 });

@@ -362,6 +362,28 @@ test("when the last observer leaves, a fetch whose queryFn read its signal is ca
   client.dispose();
 });
 
+test('only the attempt under way counts as reading the signal: a retry that does not read it is not cancelled when the last observer leaves', async () => {
+  const client = new QueryClient();
+  let attempts = 0;
+  const observer = new QueryObserver(client, {
+    queryKey: ['retried'],
+    retry: 1,
+    retryDelay: 1,
+    queryFn: (context) => {
+      attempts++;
+      if (attempts === 1) { void context.signal; return Promise.reject(new Error('first')); }
+      return sleep(30).then(() => 'second');
+    },
+  });
+  const off = observer.subscribe(() => {});
+  await sleep(10); // the second attempt runs
+  assert.equal(attempts, 2);
+  off();
+  await sleep(40);
+  assert.equal(client.getQueryData(['retried']), 'second', 'the attempt under way went on');
+  client.dispose();
+});
+
 test("an infinite query's pages get TanStack's context; the face's own wrapper does not count as reading the signal", async () => {
   const { InfiniteQueryObserver } = await import('../../pkg/nodejs/stackquery.js');
   const client = new QueryClient();
@@ -387,6 +409,90 @@ test("an infinite query's pages get TanStack's context; the face's own wrapper d
   assert.equal(client.getQueryState(['read']).fetchStatus, 'idle', 'cancelled: its page queryFn read the signal');
   await sleep(40);
   assert.equal(client.getQueryData(['read']), undefined);
+  client.dispose();
+});
+
+test("a refetch of a query that failed with no data is pending again; an error invalidates (TanStack's fetch and error steps)", async () => {
+  const client = new QueryClient();
+  let calls = 0;
+  const observer = new QueryObserver(client, { queryKey: ['flaky'], retry: false, queryFn: async () => { calls++; if (calls === 1) throw new Error('down'); await sleep(20); return 'up'; } });
+  const off = observer.subscribe(() => {});
+  await sleep(5);
+  let r = observer.getCurrentResult();
+  assert.deepEqual([r.status, r.error?.message, r.isLoadingError], ['error', 'down', true]);
+  assert.equal(client.getQueryState(['flaky']).isInvalidated, true, 'an error invalidates');
+  const again = observer.refetch();
+  r = observer.getCurrentResult();
+  assert.deepEqual([r.status, r.error, r.isPending, r.isLoading, r.isRefetching, r.isLoadingError], ['pending', null, true, true, false, false], 'loading again, the old error gone');
+  await again;
+  r = observer.getCurrentResult();
+  assert.deepEqual([r.status, r.data, client.getQueryState(['flaky']).isInvalidated], ['success', 'up', false]);
+  off();
+  // Over data, with staleTime Infinity: after a failed refetch the data is stale, and a mount refetches it.
+  client.setQueryData(['kept'], 'old');
+  await client.fetchQuery({ queryKey: ['kept'], queryFn: async () => { throw new Error('x'); }, staleTime: 0 }).catch(() => {});
+  let mounts = 0;
+  const later = new QueryObserver(client, { queryKey: ['kept'], staleTime: Infinity, queryFn: async () => { mounts++; return 'new'; } });
+  assert.equal(later.getCurrentResult().isStale, true, 'invalidated by the error: stale whatever the staleTime');
+  const offLater = later.subscribe(() => {});
+  await sleep(5);
+  assert.equal(mounts, 1);
+  assert.equal(client.getQueryData(['kept']), 'new');
+  offLater();
+  client.dispose();
+});
+
+test("observer results carry TanStack's isFetchedAfterMount, isInitialLoading, isEnabled and refetch", async () => {
+  const client = new QueryClient();
+  client.setQueryData(['seen'], 'cached');
+  let n = 0;
+  const observer = new QueryObserver(client, { queryKey: ['seen'], queryFn: async () => `fetched ${++n}` });
+  let r = observer.getCurrentResult();
+  assert.deepEqual([r.isFetched, r.isFetchedAfterMount, r.isEnabled, r.isInitialLoading], [true, false, true, false], 'data from before the observer');
+  assert.equal(typeof r.refetch, 'function');
+  const off = observer.subscribe(() => {});
+  await sleep(5);
+  r = observer.getCurrentResult();
+  assert.deepEqual([r.data, r.isFetchedAfterMount], ['fetched 1', true]);
+  const refetched = await r.refetch();
+  assert.equal(refetched.data, 'fetched 2', "the result's refetch is the observer's");
+  assert.equal(refetched.refetch, r.refetch);
+  observer.setOptions({ queryKey: ['other'], queryFn: async () => 'o', enabled: false });
+  r = observer.getCurrentResult();
+  assert.deepEqual([r.isEnabled, r.isFetchedAfterMount, r.isInitialLoading], [false, false, false], 'another key: counted from the switch');
+  const loading = new QueryObserver(client, { queryKey: ['slow'], queryFn: () => sleep(20).then(() => 1) });
+  const offLoading = loading.subscribe(() => {});
+  r = loading.getCurrentResult();
+  assert.deepEqual([r.isLoading, r.isInitialLoading], [true, true]);
+  off();
+  offLoading();
+  client.dispose();
+});
+
+test('a cancelled fetch over data gives its callers that data; a placeholder shown while fetching is a refetch; invalidateQueries refetches by the filters\' type', async () => {
+  const client = new QueryClient();
+  client.setQueryData(['k'], 'old');
+  const p = client.fetchQuery({ queryKey: ['k'], queryFn: () => sleep(50).then(() => 'new'), staleTime: 0 });
+  await sleep(5);
+  await client.cancelQueries({ queryKey: ['k'] });
+  assert.equal(await p, 'old', "TanStack's: the state went back, and so does the answer");
+  const empty = client.fetchQuery({ queryKey: ['none'], queryFn: () => sleep(50).then(() => 'new') });
+  await sleep(5);
+  await client.cancelQueries({ queryKey: ['none'] });
+  await assert.rejects(empty, (e) => isCancelledError(e), 'no data to go back to: cancelled');
+
+  const held = new QueryObserver(client, { queryKey: ['held'], queryFn: () => sleep(30).then(() => 'real'), placeholderData: 'placeholder' });
+  const offHeld = held.subscribe(() => {});
+  const r = held.getCurrentResult();
+  assert.deepEqual([r.status, r.isPlaceholderData, r.isFetching, r.isRefetching, r.isLoading], ['success', true, true, true, false]);
+  offHeld();
+
+  let inactive = 0;
+  await client.fetchQuery({ queryKey: ['inactive'], queryFn: async () => ++inactive });
+  await client.invalidateQueries({ queryKey: ['inactive'], type: 'inactive' });
+  assert.equal(inactive, 2, "refetchType falls back to the filters' type");
+  await client.invalidateQueries({ queryKey: ['inactive'] });
+  assert.equal(inactive, 2, "the default 'active' refetches no inactive query");
   client.dispose();
 });
 
