@@ -308,6 +308,15 @@ impl Inner {
         self.build_at(o, now())
     }
 
+    /// Creates the query for `o` if there is none; one that exists keeps its options (as
+    /// TanStack's `QueryCache.build`, what a new observer does before it is subscribed).
+    pub fn ensure_built(self: &Rc<Self>, o: &QueryOptions) -> Result<(), JsValue> {
+        if self.cache_ref()?.get(&o.hash).is_some() {
+            return Ok(());
+        }
+        self.build(o)
+    }
+
     /// [`Inner::build`] at `t`, the time now (a caller building many reads the clock once).
     pub fn build_at(self: &Rc<Self>, o: &QueryOptions, t: f64) -> Result<(), JsValue> {
         // Initial data is looked for only where there is some (a restore has none).

@@ -216,7 +216,7 @@ impl ObserverInner {
         let own = ObserverOptions::read(opts, &client)?;
         // As TanStack's observer: its query is in the cache from now on (with its
         // initialData), not only once it is subscribed.
-        client.build(&options)?;
+        client.ensure_built(&options)?;
         let counts_at_start = update_counts(&client, &options.hash);
         Ok(Rc::new(ObserverInner {
             client,
@@ -721,8 +721,13 @@ impl ObserverInner {
                 st.options = options.clone();
                 st.enabled = enabled;
             }
-            // As TanStack's: the query is built, mounted or not.
-            self.client.build(&options)?;
+            // As TanStack's: the query is built, mounted or not (mounted, it takes the
+            // new options).
+            if mounted {
+                self.client.build(&options)?;
+            } else {
+                self.client.ensure_built(&options)?;
+            }
             if mounted {
                 // Its staleTime may have changed: its query's `isStale()` asks it.
                 self.client.refresh_observed_stale_time(&options.hash);
