@@ -246,18 +246,11 @@ export interface QueryObserverOptions<TData = unknown, TError = unknown, TKey ex
   notifyOnChangeProps?: Array<keyof QueryObserverResult<TData, TError>> | 'all' | (() => Array<keyof QueryObserverResult<TData, TError>> | 'all');
 }
 
-export interface QueryObserverResult<TData = unknown, TError = unknown> {
-  status: QueryStatus;
-  fetchStatus: FetchStatus;
-  data: TData | undefined;
-  error: TError | null;
-  dataUpdatedAt: number;
-  errorUpdatedAt: number;
+/** The state as an observer reports it: the fetch's failures as `failureCount` / `failureReason`, and TanStack's flags. */
+export interface QueryObserverResult<TData = unknown, TError = unknown>
+  extends Omit<QueryState<TData, TError>, 'fetchFailureCount' | 'fetchFailureReason' | 'fetchMeta'> {
   failureCount: number;
   failureReason: TError | null;
-  isInvalidated: boolean;
-  dataUpdateCount: number;
-  errorUpdateCount: number;
   isPending: boolean;
   isSuccess: boolean;
   isError: boolean;
