@@ -512,7 +512,8 @@ export declare class QueryClient {
   invalidateQueries(filters?: InvalidateQueryFilters, options?: RefetchOptions & { refetchType?: RefetchType }): Promise<void>;
   /** Refetches matches that are neither disabled nor observed as `'static'`. */
   refetchQueries(filters?: QueryFilters, options?: RefetchOptions): Promise<void>;
-  cancelQueries(filters?: QueryFilters): Promise<void>;
+  /** The call that started a cancelled fetch resolves with the data the query went back to (rejects when there is none, or with `{ revert: false }`); other callers reject with a `CancelledError`. */
+  cancelQueries(filters?: QueryFilters, options?: { revert?: boolean }): Promise<void>;
   removeQueries(filters?: QueryFilters): void;
   resetQueries(filters?: QueryFilters, options?: RefetchOptions): Promise<void>;
   /**
@@ -604,7 +605,7 @@ export declare class Query<TData = unknown, TError = unknown, TKey extends Query
   /** Joins its running fetch or refetches it (with options: `fetchQuery({ ...options, queryKey })`). */
   fetch(options?: Omit<QueryOptions<TData, TError, TKey>, 'queryKey'>): Promise<TData>;
   setData(data: Updater<TData>, options?: SetDataOptions): TData | undefined;
-  cancel(): Promise<void>;
+  cancel(options?: { revert?: boolean }): Promise<void>;
   /** Marks it stale (no refetch). */
   invalidate(): void;
   /** Back to its initial state (refetched when active). */

@@ -141,9 +141,9 @@ export class Query {
     return this.#cache[CLIENT]('query.setData').setQueryData(this.queryKey, data, options);
   }
 
-  /** Cancels its running fetch (the state goes back to what it was). */
-  cancel() {
-    return this.#cache[CLIENT]('query.cancel').cancelQueries({ queryKey: this.queryKey, exact: true });
+  /** Cancels its running fetch (the state goes back to what it was); `{ revert: false }` as `cancelQueries`'. */
+  cancel(options) {
+    return this.#cache[CLIENT]('query.cancel').cancelQueries({ queryKey: this.queryKey, exact: true }, options);
   }
 
   /** Marks it stale (no refetch). */

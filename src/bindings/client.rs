@@ -464,11 +464,14 @@ impl QueryClient {
     }
 
     /// Aborts running fetches of matches: their `signal` aborts, their waiters get a
-    /// `CancelledError` and their state goes back to what it was before.
+    /// `CancelledError` and their state goes back to what it was before; the call that
+    /// started a fetch gets that data instead, unless `{ revert: false }` (TanStack's
+    /// cancel options; the state goes back either way).
     #[wasm_bindgen(js_name = cancelQueries)]
-    pub fn cancel_queries(&self, filters: JsValue) -> Result<Promise, JsValue> {
+    pub fn cancel_queries(&self, filters: JsValue, options: JsValue) -> Result<Promise, JsValue> {
         let _entered = reentry::enter("cancelQueries")?;
         let f = Filters::read(&filters, "cancelQueries")?;
+        let revert = get(&options, "revert")?.as_bool() != Some(false);
         let hashes = self.matching(&f)?;
         let inner = self.alive()?;
         let orphans = {
@@ -484,7 +487,7 @@ impl QueryClient {
                 .collect::<Vec<_>>()
         };
         for (fetch, data) in orphans {
-            fetch.cancel_reverted(data);
+            fetch.cancel_reverted(data.filter(|_| revert));
         }
         inner.notify_changed();
         inner.arm_gc();

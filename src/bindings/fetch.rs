@@ -16,7 +16,7 @@ use web_sys::AbortController;
 
 use super::clock::now;
 use super::errors::{reentrant_error, undefined_data_error};
-use super::in_flight::{query_fn_context, InFlight};
+use super::in_flight::{query_fn_context, starter_of, InFlight};
 use super::inner::{Inner, WhenStale};
 use super::options::{QueryOptions, RetryDelaySpec};
 use super::query_meta::Cache;
@@ -415,11 +415,11 @@ impl Inner {
         method: &str,
         when_stale: WhenStale,
     ) -> Result<Promise, JsValue> {
-        let (data, stale) = {
+        let (data, stale, running) = {
             let cache = self.cache_ref()?;
             match cache.get(&o.hash) {
-                Some(q) => (q.state.data.clone(), q.is_stale(now())),
-                None => (None, true),
+                Some(q) => (q.state.data.clone(), q.is_stale(now()), q.is_fetching()),
+                None => (None, true, false),
             }
         };
         match data {
@@ -434,8 +434,11 @@ impl Inner {
                 }
                 promise::resolve(&data)
             }
+            // The call that starts the fetch gets the data a reverting cancel goes back
+            // to; callers that join it get the fetch's own promise (TanStack's).
             _ => match start(self, &o.hash)? {
-                Some(p) => Ok(p),
+                Some(p) if running => Ok(p),
+                Some(p) => Ok(starter_of(&p)),
                 None => {
                     o.require_query_fn(method)?;
                     Err(reentrant_error())

@@ -2,7 +2,8 @@
 //! caller of the fetch shares, its settlers, the `AbortController` of the signal the
 //! query function got and the retry sleep to end early. Started and settled by
 //! `fetch.rs`; cancelled from wherever the core orphans it. The query function's context,
-//! whose `signal` getter tells whether it was read, is made by `js/query_fn_context.js`.
+//! whose `signal` getter tells whether it was read, is made by `js/query_fn_context.js`;
+//! what the starter of a cancelled fetch gets, by `js/cancelled_fetch.js`.
 
 use std::rc::Rc;
 
@@ -27,6 +28,17 @@ extern "C" {
     ) -> JsValue;
     #[wasm_bindgen(js_name = signalConsumed)]
     fn signal_consumed(signal: &AbortSignal) -> bool;
+}
+
+#[wasm_bindgen(module = "/js/cancelled_fetch.js")]
+extern "C" {
+    /// A `CancelledError` carrying the data a cancelled fetch went back to.
+    #[wasm_bindgen(js_name = revertedCancel)]
+    fn reverted_cancel(data: &JsValue) -> JsValue;
+    /// The promise the call that started a fetch gets: `shared`, but a cancel back to
+    /// data resolves it with that data (TanStack's `fetch`).
+    #[wasm_bindgen(js_name = starterOf)]
+    pub(super) fn starter_of(shared: &Promise) -> Promise;
 }
 
 /// The running fetch of a query: what its waiters hold and how to stop it.
@@ -59,17 +71,18 @@ impl InFlight {
     }
 
     /// [`InFlight::cancel`] of a fetch whose query went back to its state before it
-    /// (`cancelQueries`, its last observer leaving): with data there, the waiters get
-    /// that data instead of the `CancelledError` (TanStack's fetch after a reverting
-    /// cancel).
+    /// (`cancelQueries`, its last observer leaving): the `CancelledError` carries the
+    /// data it went back to, which the call that started the fetch resolves with
+    /// ([`starter_of`]; TanStack's fetch after a reverting cancel).
     pub fn cancel_reverted(self, data: Option<JsValue>) {
         if let Some(c) = &self.controller {
             c.abort();
         }
-        let _ = match data {
-            Some(data) => self.resolve.call1(&JsValue::UNDEFINED, &data),
-            None => self.reject.call1(&JsValue::UNDEFINED, &cancelled_error()),
+        let error = match data {
+            Some(data) => reverted_cancel(&data),
+            None => cancelled_error(),
         };
+        let _ = self.reject.call1(&JsValue::UNDEFINED, &error);
         if let Some(sleep) = &self.sleep {
             sleep.wake();
         }

@@ -473,9 +473,15 @@ test('a cancelled fetch over data gives its callers that data; a placeholder sho
   const client = new QueryClient();
   client.setQueryData(['k'], 'old');
   const p = client.fetchQuery({ queryKey: ['k'], queryFn: () => sleep(50).then(() => 'new'), staleTime: 0 });
+  const joined = client.fetchQuery({ queryKey: ['k'], staleTime: 0 });
   await sleep(5);
   await client.cancelQueries({ queryKey: ['k'] });
-  assert.equal(await p, 'old', "TanStack's: the state went back, and so does the answer");
+  assert.equal(await p, 'old', "TanStack's: the state went back, and so does the answer of the call that started the fetch");
+  await assert.rejects(joined, (e) => isCancelledError(e), 'a caller that joined it is cancelled');
+  const notReverted = client.fetchQuery({ queryKey: ['k'], queryFn: () => sleep(50).then(() => 'new'), staleTime: 0 });
+  await sleep(5);
+  await client.cancelQueries({ queryKey: ['k'] }, { revert: false });
+  await assert.rejects(notReverted, (e) => isCancelledError(e), '{ revert: false }: cancelled');
   const empty = client.fetchQuery({ queryKey: ['none'], queryFn: () => sleep(50).then(() => 'new') });
   await sleep(5);
   await client.cancelQueries({ queryKey: ['none'] });
