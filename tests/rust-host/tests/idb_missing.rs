@@ -2,7 +2,6 @@
 
 use stackquery::engine::Storage;
 use stackquery::IndexedDbStorage;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
