@@ -25,7 +25,7 @@ use super::options::{get, ClientOptions, Filters, QueryOptions, RefetchType, Run
 use super::query_meta::{release, release_removed, Meta};
 use super::{managers, origin, promise, reentry, structural, tab_receive};
 use crate::core::cache::CacheError;
-use crate::core::filters::QueryType;
+use crate::core::filters::{QueryFilters, QueryType};
 use crate::core::fxhash::FxHashMap;
 use crate::core::persist::order::State;
 use crate::core::state::FetchStatus;
@@ -448,7 +448,13 @@ impl QueryClient {
             RefetchType::Inactive => QueryType::Inactive,
             RefetchType::All => QueryType::All,
         };
-        let chosen = self.of_type(hashes, kind)?;
+        // TanStack's: `refetchQueries` with the same filters and that type, so with a
+        // `type` and another `refetchType` it reaches queries the invalidation did not.
+        let refetch_filters = Filters {
+            core: QueryFilters { kind, ..f.core },
+            predicate: f.predicate,
+        };
+        let chosen = self.matching(&refetch_filters)?;
         self.refetch(&chosen, &options)
     }
 

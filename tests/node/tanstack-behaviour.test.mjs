@@ -499,6 +499,17 @@ test('a cancelled fetch over data gives its callers that data; a placeholder sho
   assert.equal(inactive, 2, "refetchType falls back to the filters' type");
   await client.invalidateQueries({ queryKey: ['inactive'] });
   assert.equal(inactive, 2, "the default 'active' refetches no inactive query");
+  // refetchType is refetchQueries' type over the same filters: an active query the
+  // invalidation's own type left out is refetched (TanStack's), not invalidated.
+  let active = 0;
+  await client.fetchQuery({ queryKey: ['t', 'inactive'], queryFn: async () => 'i' });
+  const watching = new QueryObserver(client, { queryKey: ['t', 'active'], queryFn: async () => ++active, staleTime: Infinity });
+  const offWatching = watching.subscribe(() => {});
+  await sleep(5);
+  await client.invalidateQueries({ queryKey: ['t'], type: 'inactive', refetchType: 'active' });
+  assert.equal(active, 2);
+  assert.deepEqual([client.getQueryState(['t', 'active']).isInvalidated, client.getQueryState(['t', 'inactive']).isInvalidated], [false, true]);
+  offWatching();
   client.dispose();
 });
 
