@@ -22,7 +22,7 @@ use super::inner::{resolve_initial, Inner, WhenStale};
 use super::js_state::state_object;
 use super::l2_build;
 use super::options::{get, ClientOptions, Filters, QueryOptions, RefetchType, Runtime};
-use super::query_meta::{release, release_removed, Meta};
+use super::query_meta::{release, release_removed, take_reverted, Meta};
 use super::{managers, origin, promise, reentry, structural, tab_receive};
 use crate::core::cache::CacheError;
 use crate::core::filters::{QueryFilters, QueryType};
@@ -485,11 +485,7 @@ impl QueryClient {
             let t = now();
             hashes
                 .iter()
-                .filter_map(|h| {
-                    cache.cancel_fetch(h, t)?;
-                    let q = cache.get_mut(h)?;
-                    Some((q.meta.in_flight.take()?, q.state.data.clone()))
-                })
+                .filter_map(|h| take_reverted(&mut cache, h, t))
                 .collect::<Vec<_>>()
         };
         for (fetch, data) in orphans {

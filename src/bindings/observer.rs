@@ -25,7 +25,7 @@ use super::inner::{Inner, WhenStale};
 use super::js_state::{result_object, ResultFlags};
 use super::option_reader::{self, Given, List};
 use super::options::{function_of, get, read_refetch_on, QueryOptions};
-use super::query_meta::Cache;
+use super::query_meta::{take_reverted, Cache};
 use super::watcher::{Trigger, Watcher};
 use super::{reentry, structural};
 use crate::core::network::RefetchOn;
@@ -163,9 +163,7 @@ fn leave_fetch(
         f.retry_cancelled = true;
         return None;
     }
-    cache.cancel_fetch(hash, t)?;
-    let q = cache.get_mut(hash)?;
-    Some((q.meta.in_flight.take()?, q.state.data.clone()))
+    take_reverted(cache, hash, t)
 }
 
 /// `hash`'s `(dataUpdateCount, errorUpdateCount)` now (none: zeros).
@@ -722,15 +720,12 @@ impl ObserverInner {
                 st.enabled = enabled;
             }
             // As TanStack's: the query is built, mounted or not (mounted, it takes the
-            // new options).
+            // new options, and its staleTime may have changed: its `isStale()` asks it).
             if mounted {
                 self.client.build(&options)?;
+                self.client.refresh_observed_stale_time(&options.hash);
             } else {
                 self.client.ensure_built(&options)?;
-            }
-            if mounted {
-                // Its staleTime may have changed: its query's `isStale()` asks it.
-                self.client.refresh_observed_stale_time(&options.hash);
             }
         }
         if !same_key {

@@ -49,6 +49,18 @@ pub struct Origin {
     pub(super) rev: f64,
 }
 
+/// Cancels `hash`'s running fetch back to the state before it: its fetch, to cancel
+/// with no borrow held ([`InFlight::cancel_reverted`]), and the data it went back to.
+pub(crate) fn take_reverted(
+    cache: &mut Cache,
+    hash: &str,
+    now: f64,
+) -> Option<(Box<InFlight>, Option<JsValue>)> {
+    cache.cancel_fetch(hash, now)?;
+    let q = cache.get_mut(hash)?;
+    Some((q.meta.in_flight.take()?, q.state.data.clone()))
+}
+
 /// Cancels fetches the core orphaned, with no borrow held.
 pub(crate) fn release(orphans: impl IntoIterator<Item = Box<InFlight>>) {
     for f in orphans {
