@@ -16,7 +16,7 @@ const LISTS = [
   // a query's options (fetchQuery & co., observers, restoreQueries)
   ['queryKey', 'queryFn', 'staleTime', 'gcTime', 'retry', 'retryDelay', 'initialData', 'initialDataUpdatedAt', 'meta', 'persist', 'networkMode', 'structuralSharing'],
   // an observer's own
-  ['enabled', 'refetchOnWindowFocus', 'refetchOnReconnect', 'select', 'placeholderData', 'refetchInterval', 'refetchOnMount', 'retryOnMount', 'refetchIntervalInBackground'],
+  ['enabled', 'refetchOnWindowFocus', 'refetchOnReconnect', 'refetchInterval', 'refetchOnMount', 'retryOnMount', 'refetchIntervalInBackground'],
   // a client's
   ['maxEntries', 'staleTime', 'gcTime', 'retry', 'retryDelay', 'runtime', 'networkMode', 'refetchOnWindowFocus', 'refetchOnReconnect'],
 ];

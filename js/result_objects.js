@@ -13,8 +13,8 @@ const MUTATION_STATUS = ['idle', 'pending', 'success', 'error'];
 
 /**
  * A query's state, with TanStack's field names (`kind` 0); or an observer's result: the
- * state plus TanStack's derived flags (`kind` 1, plus 2 when stale, 4 when enabled, 8 when
- * fetched after mount).
+ * state plus TanStack's derived flags, less `isInvalidated` and `dataUpdateCount` (TanStack's
+ * results have neither) (`kind` 1, plus 2 when stale, 4 when enabled, 8 when fetched after mount).
  */
 export function queryObject(kind, status, fetchStatus, data, error, dataUpdatedAt, errorUpdatedAt, failureCount,
   failureReason, isInvalidated, dataUpdateCount, errorUpdateCount) {
@@ -47,8 +47,6 @@ export function queryObject(kind, status, fetchStatus, data, error, dataUpdatedA
     errorUpdatedAt,
     failureCount,
     failureReason,
-    isInvalidated,
-    dataUpdateCount,
     errorUpdateCount,
     isPending: pending,
     isSuccess: status === 1,

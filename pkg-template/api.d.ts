@@ -187,12 +187,8 @@ export interface QueryClientOptions {
   refetchOnReconnect?: RefetchOnEvent;
 }
 
-export interface QueryView {
-  queryKey: QueryKey;
-  queryHash: string;
-  state: QueryState;
-  meta: Record<string, unknown> | undefined;
-}
+/** What a filters' `predicate` gets: the query, as the client's `QueryCache` holds it. */
+export type QueryView = Query;
 
 export interface QueryFilters {
   /** Matches by prefix: `['todos']` matches `['todos', 1]`. */
@@ -201,7 +197,8 @@ export interface QueryFilters {
   type?: 'all' | 'active' | 'inactive';
   stale?: boolean;
   fetchStatus?: FetchStatus;
-  predicate?: (query: QueryView) => boolean;
+  /** Runs over each query the other filters kept (TanStack's: it gets the `Query`). */
+  predicate?: (query: Query) => boolean;
 }
 
 export type RefetchType = 'active' | 'inactive' | 'all' | 'none';
@@ -227,8 +224,11 @@ export interface QueryObserverOptions<TData = unknown, TError = unknown, TKey ex
    * => query.state.data?.done ? false : 1000` polls until done).
    */
   refetchInterval?: number | false | ((query: Query<TData, TError, TKey>) => number | false | undefined);
-  /** Shown while the query has no data (`isPlaceholderData`); never cached or persisted. */
-  placeholderData?: TData | ((previousData: TData | undefined) => TData | undefined);
+  /**
+   * Shown while the query is pending with no data (`isPlaceholderData`); never cached or
+   * persisted. A function gets the data and the `Query` this observer last showed data of.
+   */
+  placeholderData?: TData | ((previousData: TData | undefined, previousQuery: Query | undefined) => TData | undefined);
   /** Refetch when the page becomes visible again (default `true`: when stale); a function is asked then. */
   refetchOnWindowFocus?: RefetchOnEvent | ((query: Query<TData, TError, TKey>) => RefetchOnEvent);
   /** Refetch when the network comes back (default `true`: when stale); a function is asked then. */
@@ -248,7 +248,7 @@ export interface QueryObserverOptions<TData = unknown, TError = unknown, TKey ex
 
 /** The state as an observer reports it: the fetch's failures as `failureCount` / `failureReason`, and TanStack's flags. */
 export interface QueryObserverResult<TData = unknown, TError = unknown>
-  extends Omit<QueryState<TData, TError>, 'fetchFailureCount' | 'fetchFailureReason' | 'fetchMeta'> {
+  extends Omit<QueryState<TData, TError>, 'fetchFailureCount' | 'fetchFailureReason' | 'fetchMeta' | 'isInvalidated' | 'dataUpdateCount'> {
   failureCount: number;
   failureReason: TError | null;
   isPending: boolean;
@@ -635,10 +635,8 @@ export interface QueryCacheConfig {
   onSettled?: (data: unknown, error: unknown | null, query: Query) => void;
 }
 
-/** `QueryFilters` whose `predicate` gets the `Query`. */
-export interface QueryCacheFilters extends Omit<QueryFilters, 'predicate'> {
-  predicate?: (query: Query) => boolean;
-}
+/** `QueryFilters` (whose `predicate` gets the `Query`, as everywhere). */
+export interface QueryCacheFilters extends QueryFilters {}
 
 /** A client's queries (`client.getQueryCache()`, or `new QueryClient({ queryCache })`). */
 export declare class QueryCache {

@@ -22,6 +22,8 @@ import { resolveCallStaleTime } from './option_functions.js';
 import { describe } from './describe.js';
 import { outboxParts } from './outbox_link.js';
 import { onlineManager } from '../managers.js';
+import { nested } from './nesting.js';
+import { perQueryFilters, whenAll } from './predicate_filters.js';
 
 const MISS = Symbol('miss');
 // `#hit`'s freshness rule for ensureQueryData: fresh data only with `revalidateIfStale`.
@@ -144,6 +146,70 @@ export class QueryClient extends engine.QueryClient {
     if (entry === undefined || entry.flags & BUSY) return super.getQueryData(queryKey);
     if (entry.flags & EXISTS) this.#mirror.touch(entry);
     return entry.data;
+  }
+
+  /**
+   * TanStack's `setQueryData`: `updater` is the data, or a function of the data there now
+   * (run here, before the engine is entered); `undefined` changes nothing.
+   */
+  setQueryData(queryKey, updater, options) {
+    if (typeof updater !== 'function') return super.setQueryData(queryKey, updater, options);
+    // Counted as a nested call: an updater calling setQueryData with an updater, and so on,
+    // is refused at the bound rather than run until the stack (and a wasm frame) gives out.
+    const data = nested('setQueryData', () => updater(this.getQueryData(queryKey)));
+    return data === undefined ? undefined : super.setQueryData(queryKey, data, options);
+  }
+
+  /** TanStack's `setQueriesData`: `setQueryData` on each matching query; `[queryKey, data]` pairs. */
+  setQueriesData(filters, updater, options) {
+    const each = perQueryFilters(this, filters, 'setQueriesData');
+    const keys = each === undefined ? super.getQueriesData(filters, true).map(([queryKey]) => queryKey) : each.map((f) => f.queryKey);
+    return keys.map((queryKey) => [queryKey, this.setQueryData(queryKey, updater, options)]);
+  }
+
+  // Filters with a predicate (predicate_filters.js): matched here, acted on per query.
+
+  getQueriesData(filters) {
+    const each = perQueryFilters(this, filters, 'getQueriesData');
+    return each === undefined ? super.getQueriesData(filters) : each.flatMap((f) => super.getQueriesData(f));
+  }
+
+  /** TanStack's: how many queries match `filters` with `fetchStatus: 'fetching'`. */
+  isFetching(filters) {
+    if (filters?.predicate === undefined) return super.isFetching(filters);
+    return perQueryFilters(this, { ...filters, fetchStatus: 'fetching' }, 'isFetching')?.length ?? super.isFetching(filters);
+  }
+
+  /** TanStack's: the matches invalidated, then `refetchQueries` over the same filters with `type: refetchType ?? type ?? 'active'`. */
+  invalidateQueries(filters, options) {
+    const each = perQueryFilters(this, filters, 'invalidateQueries');
+    if (each === undefined) return super.invalidateQueries(filters, options);
+    for (const f of each) super.invalidateQueries({ ...f, refetchType: 'none' });
+    const { refetchType: given, ...rest } = filters;
+    const refetchType = given ?? options?.refetchType;
+    if (refetchType === 'none') return Promise.resolve();
+    return this.refetchQueries({ ...rest, type: refetchType ?? rest.type ?? 'active' }, options);
+  }
+
+  refetchQueries(filters, options) {
+    const each = perQueryFilters(this, filters, 'refetchQueries');
+    return each === undefined ? super.refetchQueries(filters, options) : whenAll(each.map((f) => super.refetchQueries(f, options)));
+  }
+
+  cancelQueries(filters, options) {
+    const each = perQueryFilters(this, filters, 'cancelQueries');
+    return each === undefined ? super.cancelQueries(filters, options) : whenAll(each.map((f) => super.cancelQueries(f, options)));
+  }
+
+  resetQueries(filters, options) {
+    const each = perQueryFilters(this, filters, 'resetQueries');
+    return each === undefined ? super.resetQueries(filters, options) : whenAll(each.map((f) => super.resetQueries(f, options)));
+  }
+
+  removeQueries(filters) {
+    const each = perQueryFilters(this, filters, 'removeQueries');
+    if (each === undefined) return super.removeQueries(filters);
+    for (const f of each) super.removeQueries(f);
   }
 
   fetchQuery(options) {

@@ -1,4 +1,5 @@
-// Bounded nesting for the face's own entry points (mutation.js), as the engine's
+// Bounded nesting for the face's own entry points (mutation.js, setQueryData's updater, an
+// observer's select and placeholderData: client.js, presentation.js), as the engine's
 // (src/bindings/reentry.rs) bounds calls into wasm: a listener that calls `reset()`, whose
 // notification calls its listener again, and so on, is refused with a RangeError at
 // MAX_NESTING calls deep instead of running until the stack is exhausted. Once a call was

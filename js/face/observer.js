@@ -3,9 +3,10 @@
 // into wasm. A kept result holds while the client's epoch stands (nothing in the cache
 // changed), until the instant its data turns stale by itself under this observer's own
 // staleTime (the engine says when), and until this observer is changed through its own
-// methods. The engine computes every result; the face only keeps the last one, and
-// never one computed while the engine could not read its cache, nor one read from
-// inside a call into the engine.
+// methods. The engine computes every result of the query's state; the face lays `select`
+// and `placeholderData` over it (presentation.js) and keeps the last one, never one
+// computed while the engine could not read its cache, nor one read from inside a call
+// into the engine, nor one whose `select` changed the cache.
 //
 // Function-valued options (`enabled: (query) => …`, `staleTime`, `refetchInterval`,
 // `refetchOnWindowFocus`, `refetchOnReconnect`, `refetchOnMount`) are resolved by
@@ -20,6 +21,7 @@ import { warnUnknownOptions } from './option_names.js';
 import { resolveObserverOptions, ObserverOptionFunctions } from './option_functions.js';
 import { observerOptionsWithoutSkipToken } from './skip_token.js';
 import { assertSameEngine } from './same_engine.js';
+import { Presentation, checkSelect } from './presentation.js';
 
 /**
  * A result's `refetch`: the observer's, reaching it weakly. The engine keeps the results it
@@ -50,15 +52,19 @@ export class QueryObserver extends engine.QueryObserver {
   #functions; // ObserverOptionFunctions, once an option was a function
   #notifyOn; // `notifyOnChangeProps`: the result properties whose change a listener hears
   #refetchFn; // the results' `refetch` (TanStack's), made once asked for
+  #options; // the options as given, defaults under them: what the presentation reads
+  #presentation = new Presentation((queryKey) => this.#client.getQueryCache().find({ queryKey, exact: true }));
 
   constructor(client, options) {
     assertSameEngine(client, 'QueryObserver');
     const defaulted = observerOptionsWithoutSkipToken(withQueryDefaults(client, options));
     warnUnknownOptions(defaulted, 'query');
+    checkSelect(defaulted, 'QueryObserver');
     // Function options resolved against the query (built first): throws what they throw.
     const resolved = resolveObserverOptions(client, defaulted);
     super(client, resolved === undefined ? defaulted : resolved.engineOptions); // the engine checks both and throws what it refuses
     this.#client = client;
+    this.#options = defaulted;
     this.#mirror = mirrors.get(client);
     if (this.#mirror !== undefined) {
       this.#epochAt = this.#mirror.epochAt;
@@ -84,16 +90,24 @@ export class QueryObserver extends engine.QueryObserver {
   #currentFromEngine() {
     const mirror = this.#mirror;
     this.#result = undefined;
-    if (mirror === undefined || !mirror.live) return this.#withRefetch(super.getCurrentResult());
+    if (mirror === undefined || !mirror.live) return this.#show(super.getCurrentResult());
     const refusals = mirror.refusals();
-    const result = this.#withRefetch(super.getCurrentResult());
-    if (!mirror.live || mirror.inEngine() || mirror.refusals() !== refusals) {
+    const state = super.getCurrentResult();
+    const epoch = mirror.epoch(); // after the call: the result is of the cache as it is now
+    const until = mirror.freshUntil(); // written by that call
+    const result = this.#show(state); // user code: select, placeholderData
+    if (!mirror.live || mirror.inEngine() || mirror.refusals() !== refusals || mirror.epoch() !== epoch) {
       return result;
     }
     this.#result = result;
-    this.#epoch = mirror.epoch(); // after the call: the result is of the cache as it is now
-    this.#until = mirror.freshUntil(); // written by that call
+    this.#epoch = epoch;
+    this.#until = until;
     return result;
+  }
+
+  /** The engine's `result` as this observer shows it: its `refetch`, `select` and `placeholderData`. */
+  #show(result) {
+    return this.#presentation.show(this.#withRefetch(result), this.#options);
   }
 
   subscribe(listener) {
@@ -107,8 +121,8 @@ export class QueryObserver extends engine.QueryObserver {
     // What this listener was last told (or saw): only needed to filter by notifyOnChangeProps.
     let heard = this.#notifyOn === undefined ? undefined : this.getCurrentResult();
     try {
-      unsubscribe = super.subscribe((result) => {
-        this.#withRefetch(result);
+      unsubscribe = super.subscribe((state) => {
+        const result = this.#show(state);
         try {
           const told = heard;
           heard = result;
@@ -133,8 +147,17 @@ export class QueryObserver extends engine.QueryObserver {
     this.#result = undefined;
     const defaulted = observerOptionsWithoutSkipToken(withQueryDefaults(this.#client, options));
     warnUnknownOptions(defaulted, 'query');
+    checkSelect(defaulted, 'QueryObserver.setOptions');
     const resolved = resolveObserverOptions(this.#client, defaulted);
-    super.setOptions(resolved === undefined ? defaulted : resolved.engineOptions);
+    // The new presentation already for what the listeners hear inside setOptions.
+    const before = this.#options;
+    this.#options = defaulted;
+    try {
+      super.setOptions(resolved === undefined ? defaulted : resolved.engineOptions);
+    } catch (error) {
+      this.#options = before;
+      throw error;
+    }
     this.#notifyOn = defaulted?.notifyOnChangeProps;
     if (resolved !== undefined) this.#optionFunctions().use(resolved);
     else this.#functions?.use(undefined);
@@ -142,7 +165,7 @@ export class QueryObserver extends engine.QueryObserver {
 
   refetch(options) {
     this.#result = undefined;
-    return super.refetch(options).then((result) => this.#withRefetch(result));
+    return super.refetch(options).then((result) => this.#show(result));
   }
 
   /** `result` with TanStack's `refetch`, this observer's. */

@@ -78,9 +78,9 @@ export function observerOptions(options, latest, lastData) {
     }
   }
   if (options.placeholderData !== undefined) {
-    out.placeholderData = (previousData) => {
+    out.placeholderData = (previousData, previousQuery) => {
       const p = latest.current.placeholderData;
-      return typeof p === 'function' ? p(previousData ?? lastData.current) : p;
+      return typeof p === 'function' ? p(previousData ?? lastData.current, previousQuery) : p;
     };
   }
   if (options.initialData !== undefined) {

@@ -8,13 +8,11 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise};
+use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::broadcast::CrossTab;
 use super::clock::now;
-use super::convert::set_prop;
 use super::convert::{hash_key_value, key_of};
 use super::errors::{disposed_error, range_error};
 use super::fetch;
@@ -176,60 +174,45 @@ impl QueryClient {
             .unwrap_or(JsValue::UNDEFINED))
     }
 
-    /// Writes data (a value, or an updater of the old data); creates the query when
-    /// missing. An updater returning `undefined` changes nothing. Returns the new data.
+    /// Writes `data` (a value: the face's `setQueryData` runs an updater function and
+    /// calls this with what it gave); creates the query when missing. `undefined`
+    /// changes nothing. Returns the data written.
     /// `options.updatedAt`: the data's `dataUpdatedAt` (default: now).
     #[wasm_bindgen(js_name = setQueryData)]
     pub fn set_query_data(
         &self,
         query_key: JsValue,
-        updater: JsValue,
+        data: JsValue,
         options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let _entered = reentry::enter("setQueryData")?;
         let (hash, key) = hash_key_value(&query_key, "queryKey")?;
-        let at = updated_at(&options, "setQueryData")?;
-        self.set_data(&hash, || key_of(&query_key, key), &query_key, &updater, at)
-    }
-
-    fn set_data(
-        &self,
-        hash: &str,
-        key: impl FnOnce() -> Vec<crate::core::KeyValue>,
-        key_js: &JsValue,
-        updater: &JsValue,
-        updated_at: Option<f64>,
-    ) -> Result<JsValue, JsValue> {
+        let updated_at = updated_at(&options, "setQueryData")?;
+        let key = || key_of(&query_key, key);
+        let (hash, key_js) = (hash.as_str(), &query_key);
         let inner = self.alive()?;
-        let new = match updater.dyn_ref::<Function>() {
-            Some(f) => {
-                let old = inner.cache()?.get(hash).and_then(|q| q.state.data.clone());
-                f.call1(
-                    &JsValue::UNDEFINED,
-                    old.as_ref().unwrap_or(&JsValue::UNDEFINED),
-                )?
-            }
-            None => updater.clone(),
-        };
+        let new = data;
         if new.is_undefined() {
             return Ok(JsValue::UNDEFINED);
         }
-        // Shared with the data there now (the updater may have written or removed the
-        // query), as TanStack's write shares with the data it replaces.
+        // Shared with the data there now, as TanStack's write shares with the data it
+        // replaces.
+        // (A structuralSharing function is asked for a query's first data too.)
         let base = inner.cache()?.get(hash).and_then(|q| {
-            let old = q.state.data.clone()?;
-            Some((q.id(), old, q.meta.structural_sharing.clone()))
+            let old = q.state.data.clone();
+            let sharing = q.meta.structural_sharing.clone();
+            (old.is_some() || sharing.is_function()).then(|| (q.id(), old, sharing))
         });
         let new = match base {
             None => new,
             Some((id, old, sharing)) => {
-                let shared = structural::share(&sharing, Some(&old), new.clone())?;
+                let shared = structural::share(&sharing, old.as_ref(), new.clone())?;
                 // Getters and a structuralSharing function are user code: what they
                 // did to this query stands.
                 match inner.cache()?.get(hash) {
                     // Removed (or removed and made again) meanwhile: it stays so.
                     Some(q) if q.id() == id => {
-                        if q.state.data.as_ref() == Some(&old) {
+                        if q.state.data == old {
                             shared
                         } else {
                             new // written meanwhile: this later write wins, unshared
@@ -280,37 +263,25 @@ impl QueryClient {
         Ok(new)
     }
 
-    /// The hashes that match `filters`, the user's predicate included.
+    /// The hashes that match `filters`.
     pub(crate) fn matching(&self, filters: &Filters) -> Result<Vec<String>, JsValue> {
-        let inner = self.alive()?;
-        let hashes = inner.cache_ref()?.find_all(&filters.core, now());
-        let Some(predicate) = &filters.predicate else {
-            return Ok(hashes);
-        };
-        let mut out = Vec::with_capacity(hashes.len());
-        for hash in hashes {
-            let view = {
-                let cache = inner.cache_ref()?;
-                let Some(q) = cache.get(&hash) else { continue };
-                let view = Object::new();
-                set_prop(&view, "queryKey", &q.meta.key_js);
-                set_prop(&view, "queryHash", &JsValue::from_str(&hash));
-                set_prop(&view, "state", &state_object(&q.state));
-                set_prop(&view, "meta", &q.meta.meta);
-                view
-            };
-            if predicate.call1(&JsValue::UNDEFINED, &view)?.is_truthy() {
-                out.push(hash);
-            }
-        }
-        Ok(out)
+        Ok(self.alive()?.cache_ref()?.find_all(&filters.core, now()))
     }
 
-    /// `[queryKey, data]` of every matching query.
+    /// `[queryKey, data]` of every matching query. `for_set`: the face's
+    /// `setQueriesData` lists its queries here, and errors name it.
     #[wasm_bindgen(js_name = getQueriesData)]
-    pub fn get_queries_data(&self, filters: JsValue) -> Result<Array, JsValue> {
-        let _entered = reentry::enter("getQueriesData")?;
-        let f = Filters::read(&filters, "getQueriesData")?;
+    pub fn get_queries_data(
+        &self,
+        filters: JsValue,
+        for_set: Option<bool>,
+    ) -> Result<Array, JsValue> {
+        let method = match for_set {
+            Some(true) => "setQueriesData",
+            _ => "getQueriesData",
+        };
+        let _entered = reentry::enter(method)?;
+        let f = Filters::read(&filters, method)?;
         let hashes = self.matching(&f)?;
         let cache = self.alive()?.cache()?;
         let out = Array::new();
@@ -319,31 +290,6 @@ impl QueryClient {
                 let data = q.state.data.clone().unwrap_or(JsValue::UNDEFINED);
                 out.push(&Array::of2(&q.meta.key_js, &data));
             }
-        }
-        Ok(out)
-    }
-
-    /// `setQueryData` on every matching query; returns `[queryKey, newData]` pairs.
-    #[wasm_bindgen(js_name = setQueriesData)]
-    pub fn set_queries_data(
-        &self,
-        filters: JsValue,
-        updater: JsValue,
-        options: JsValue,
-    ) -> Result<Array, JsValue> {
-        let _entered = reentry::enter("setQueriesData")?;
-        let f = Filters::read(&filters, "setQueriesData")?;
-        let at = updated_at(&options, "setQueriesData")?;
-        let out = Array::new();
-        for h in self.matching(&f)? {
-            let found = {
-                let cache = self.alive()?.cache()?;
-                cache.get(&h).map(|q| q.meta.key_js.clone())
-            };
-            let Some(key_js) = found else { continue };
-            // The key is read again only if the query must be re-created.
-            let data = self.set_data(&h, || key_of(&key_js, None), &key_js, &updater, at)?;
-            out.push(&Array::of2(&key_js, &data));
         }
         Ok(out)
     }
@@ -452,7 +398,6 @@ impl QueryClient {
         // `type` and another `refetchType` it reaches queries the invalidation did not.
         let refetch_filters = Filters {
             core: QueryFilters { kind, ..f.core },
-            predicate: f.predicate,
         };
         let chosen = self.matching(&refetch_filters)?;
         self.refetch(&chosen, &options)
@@ -558,19 +503,7 @@ impl QueryClient {
     pub fn is_fetching(&self, filters: JsValue) -> Result<u32, JsValue> {
         let _entered = reentry::enter("isFetching")?;
         let f = Filters::read(&filters, "isFetching")?;
-        if f.predicate.is_none() {
-            return Ok(self.alive()?.cache()?.count_fetching(&f.core, now()) as u32);
-        }
-        let hashes = self.matching(&f)?;
-        let cache = self.alive()?.cache()?;
-        Ok(hashes
-            .iter()
-            .filter(|h| {
-                cache
-                    .get(h)
-                    .is_some_and(|q| q.state.fetch_status == FetchStatus::Fetching)
-            })
-            .count() as u32)
+        Ok(self.alive()?.cache()?.count_fetching(&f.core, now()) as u32)
     }
 
     /// Empties L1 and this client's L2 namespace (log-out); running fetches are

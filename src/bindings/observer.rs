@@ -17,23 +17,23 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::client::QueryClient;
 use super::clock::now;
-use super::convert::{describe, js_name, set_prop};
+use super::convert::describe;
 use super::errors::type_error;
 use super::fetch;
 use super::in_flight::InFlight;
 use super::inner::{Inner, WhenStale};
 use super::js_state::{result_object, ResultFlags};
 use super::option_reader::{self, Given, List};
-use super::options::{function_of, get, read_refetch_on, QueryOptions};
+use super::options::{get, read_refetch_on, QueryOptions};
 use super::query_meta::{take_reverted, Cache};
+use super::reentry;
 use super::watcher::{Trigger, Watcher};
-use super::{reentry, structural};
 use crate::core::network::RefetchOn;
 use crate::core::staleness::{is_stale, stale_at, StaleTime};
 use crate::core::state::{FetchStatus, QueryState, Status};
 
 /// What a listener sees change. Data and errors compare by identity (`===`).
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 struct Snapshot {
     state: QueryState<JsValue, JsValue>,
     /// Under this observer's own `staleTime` (TanStack's `isStale(query, options)`), not
@@ -48,15 +48,6 @@ struct Snapshot {
     fetched_after_mount: bool,
 }
 
-/// How the observer presents data: `select` (memoized on data identity) and
-/// `placeholderData` (a value, or a function of the previous data), shown while the
-/// query has no data. Neither ever reaches the cache.
-#[derive(Clone)]
-struct View {
-    select: Option<Function>,
-    placeholder: JsValue,
-}
-
 struct ObserverState {
     options: QueryOptions,
     enabled: bool,
@@ -64,11 +55,6 @@ struct ObserverState {
     /// (made, or given another key): a count past them is TanStack's
     /// `isFetchedAfterMount`.
     counts_at_start: (u32, u32),
-    view: View,
-    /// The last `select` input (by identity) and what it gave.
-    select_memo: Option<(JsValue, Result<JsValue, JsValue>)>,
-    /// The last real data shown, for a `placeholderData` function.
-    previous_data: JsValue,
     listeners: Vec<(u32, Function)>,
     next_listener: u32,
     mounted: bool,
@@ -110,7 +96,6 @@ struct ObserverOptions {
     enabled: bool,
     on_focus: RefetchOn,
     on_reconnect: RefetchOn,
-    view: View,
     interval_ms: Option<f64>,
     mounting: Mounting,
 }
@@ -126,10 +111,6 @@ impl ObserverOptions {
                 .unwrap_or(d.refetch_on_window_focus),
             on_reconnect: read_refetch_on(&given.next(), "refetchOnReconnect")?
                 .unwrap_or(d.refetch_on_reconnect),
-            view: View {
-                select: function_of(&given.next(), "select", "(data) => selected")?,
-                placeholder: given.next().value(),
-            },
             interval_ms: read_interval(&given.next())?,
             mounting: Mounting {
                 on_mount: read_refetch_on(&given.next(), "refetchOnMount")?.unwrap_or_default(),
@@ -208,6 +189,31 @@ fn read_interval(v: &Given) -> Result<Option<f64>, JsValue> {
     }
 }
 
+/// Equal when the results made of them would show the same: the query's state but for
+/// `isInvalidated` and `dataUpdateCount`, which a result does not carry (as TanStack's:
+/// listeners do not hear of them alone), beyond whether data or an error ever came.
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Snapshot) -> bool {
+        let (a, b) = (&self.state, &other.state);
+        let fetched =
+            |s: &QueryState<JsValue, JsValue>| s.data_update_count + s.error_update_count > 0;
+        a.status == b.status
+            && a.fetch_status == b.fetch_status
+            && a.data == b.data
+            && a.error == b.error
+            && a.data_updated_at == b.data_updated_at
+            && a.error_updated_at == b.error_updated_at
+            && a.failure_count == b.failure_count
+            && a.failure_reason == b.failure_reason
+            && a.error_update_count == b.error_update_count
+            && fetched(a) == fetched(b)
+            && self.is_stale == other.is_stale
+            && self.fresh_until == other.fresh_until
+            && self.enabled == other.enabled
+            && self.fetched_after_mount == other.fetched_after_mount
+    }
+}
+
 impl ObserverInner {
     fn new(client: Rc<Inner>, opts: &JsValue) -> Result<Rc<ObserverInner>, JsValue> {
         let options = QueryOptions::read(opts, client.defaults(), "QueryObserver")?;
@@ -222,9 +228,6 @@ impl ObserverInner {
                 options,
                 enabled: own.enabled,
                 counts_at_start,
-                view: own.view,
-                select_memo: None,
-                previous_data: JsValue::UNDEFINED,
                 listeners: Vec::new(),
                 next_listener: 0,
                 mounted: false,
@@ -275,37 +278,16 @@ impl ObserverInner {
         }
     }
 
-    /// The current result; the same object as last time when nothing changed. User
-    /// functions (`select`, `placeholderData`) run with no borrow held.
+    /// The current result: the query's state and the flags that follow from it, the same
+    /// object as last time when nothing changed (the face lays `select` and
+    /// `placeholderData` over it: js/face/presentation.js).
     fn current(&self) -> (JsValue, bool) {
         let snap = self.snapshot();
-        let (view, memo, previous) = {
-            let st = self.state.borrow();
-            if let Some((last, js)) = &st.last {
-                if *last == snap {
-                    return (js.clone(), false);
-                }
+        if let Some((last, js)) = &self.state.borrow().last {
+            if *last == snap {
+                return (js.clone(), false);
             }
-            (
-                st.view.clone(),
-                st.select_memo.clone(),
-                st.previous_data.clone(),
-            )
-        };
-        let (sharing, last_data) = {
-            let st = self.state.borrow();
-            let last_data = st
-                .last
-                .as_ref()
-                .and_then(|(_, js)| js_sys::Reflect::get(js, &js_name("data")).ok())
-                .filter(|d| !d.is_undefined());
-            (st.options.structural_sharing.clone(), last_data)
-        };
-        // As TanStack's: what select (or placeholderData) gives anew keeps the parts deeply
-        // equal to the last result's data, and is that very object when all of it is.
-        let shared = |next: JsValue| -> JsValue {
-            structural::share(&sharing, last_data.as_ref(), next.clone()).unwrap_or(next)
-        };
+        }
         let js = result_object(
             &snap.state,
             &ResultFlags {
@@ -314,80 +296,7 @@ impl ObserverInner {
                 is_fetched_after_mount: snap.fetched_after_mount,
             },
         );
-        let put = |name: &'static str, v: &JsValue| {
-            set_prop(&js, name, v);
-        };
-        let select_error = |error: &JsValue| {
-            put("data", &JsValue::UNDEFINED);
-            put("status", &js_name("error"));
-            put("error", error);
-            for (flag, on) in [
-                ("isError", true),
-                ("isSuccess", false),
-                ("isLoadingError", true),
-                ("isPending", false),
-                ("isLoading", false),
-                ("isInitialLoading", false),
-            ] {
-                put(flag, &JsValue::from(on));
-            }
-        };
-        let mut new_memo = memo.clone();
-        match (&snap.state.data, &view.select) {
-            (Some(data), Some(select)) => {
-                let out = match memo {
-                    Some((input, out)) if input == *data => out,
-                    _ => select.call1(&JsValue::UNDEFINED, data).map(shared),
-                };
-                new_memo = Some((data.clone(), out.clone()));
-                match out {
-                    Ok(selected) => put("data", &selected),
-                    // A throwing select is an error result, never raw data.
-                    Err(error) => select_error(&error),
-                }
-            }
-            (Some(_), None) => {}
-            (None, _) => {
-                let placeholder = match view.placeholder.dyn_ref::<Function>() {
-                    Some(f) => f
-                        .call1(&JsValue::UNDEFINED, &previous)
-                        .unwrap_or(JsValue::UNDEFINED),
-                    None => view.placeholder.clone(),
-                };
-                if !placeholder.is_undefined() {
-                    let shown = match &view.select {
-                        Some(select) => select.call1(&JsValue::UNDEFINED, &placeholder),
-                        None => Ok(placeholder),
-                    };
-                    match shown {
-                        Ok(shown) => {
-                            put("data", &shared(shown));
-                            put("status", &js_name("success"));
-                            // A success now: a fetch under way is a refetch (TanStack's).
-                            let fetching = snap.state.fetch_status == FetchStatus::Fetching;
-                            for (flag, on) in [
-                                ("isPlaceholderData", true),
-                                ("isSuccess", true),
-                                ("isPending", false),
-                                ("isLoading", false),
-                                ("isInitialLoading", false),
-                                ("isRefetching", fetching),
-                            ] {
-                                put(flag, &JsValue::from(on));
-                            }
-                        }
-                        // TanStack's: select throwing on placeholder data is an error too.
-                        Err(error) => select_error(&error),
-                    }
-                }
-            }
-        }
-        let mut st = self.state.borrow_mut();
-        if let Some(data) = &snap.state.data {
-            st.previous_data = data.clone();
-        }
-        st.select_memo = new_memo;
-        st.last = Some((snap, js.clone()));
+        self.state.borrow_mut().last = Some((snap, js.clone()));
         (js, true)
     }
 
@@ -684,19 +593,16 @@ impl ObserverInner {
             enabled,
             on_focus,
             on_reconnect,
-            view,
             interval_ms: interval,
             mounting,
         } = ObserverOptions::read(opts, &self.client)?;
         {
-            // New presentation: recompute the result (and the selection) next time.
+            // New options: recompute the result next time.
             let mut st = self.state.borrow_mut();
             st.mounting = mounting;
             st.on_focus = on_focus;
             st.on_reconnect = on_reconnect;
-            st.view = view;
             st.interval_ms = interval;
-            st.select_memo = None;
             st.last = None;
         }
         let (mounted, same_key, was_enabled) = {

@@ -24,9 +24,9 @@ pub enum List {
     /// `initialData`, `initialDataUpdatedAt`, `meta`, `persist`, `networkMode`,
     /// `structuralSharing`.
     Query = 0,
-    /// `enabled`, `refetchOnWindowFocus`, `refetchOnReconnect`, `select`,
-    /// `placeholderData`, `refetchInterval`, `refetchOnMount`, `retryOnMount`,
-    /// `refetchIntervalInBackground`.
+    /// `enabled`, `refetchOnWindowFocus`, `refetchOnReconnect`, `refetchInterval`,
+    /// `refetchOnMount`, `retryOnMount`, `refetchIntervalInBackground` (`select` and
+    /// `placeholderData` are the face's: js/face/presentation.js).
     Observer = 1,
     /// `maxEntries`, `staleTime`, `gcTime`, `retry`, `retryDelay`, `runtime`,
     /// `networkMode`, `refetchOnWindowFocus`, `refetchOnReconnect` (a client's).
@@ -40,7 +40,7 @@ impl List {
     fn len(self) -> usize {
         match self {
             List::Query => 12,
-            List::Observer => 9,
+            List::Observer => 7,
             List::Client => 9,
         }
     }

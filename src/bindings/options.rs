@@ -488,10 +488,10 @@ impl QueryOptions {
     }
 }
 
-/// Filters with the user's predicate, which the host applies after the core's match.
+/// Query filters as the engine reads them. A `predicate` is the face's
+/// (js/face/predicate_filters.js): the face applies it and names each query it kept.
 pub struct Filters {
     pub core: QueryFilters,
-    pub predicate: Option<Function>,
 }
 
 impl Filters {
@@ -500,10 +500,7 @@ impl Filters {
     /// keys (L2 keys are hashes, not prefixes).
     pub fn unloaded_exact_key<T>(&self, removed: &[(String, T)]) -> Option<&String> {
         let c = &self.core;
-        let key_only = self.predicate.is_none()
-            && c.stale.is_none()
-            && c.fetch_status.is_none()
-            && c.kind == QueryType::All;
+        let key_only = c.stale.is_none() && c.fetch_status.is_none() && c.kind == QueryType::All;
         c.exact_hash
             .as_ref()
             .filter(|h| key_only && !removed.iter().any(|(r, _)| r == *h))
@@ -560,12 +557,6 @@ impl Filters {
                 }
             }),
         };
-        let predicate = optional_function(
-            filters,
-            "predicate",
-            "filters.predicate",
-            "(query) => boolean",
-        )?;
         Ok(Filters {
             core: QueryFilters {
                 exact_hash: if exact {
@@ -578,7 +569,6 @@ impl Filters {
                 stale,
                 fetch_status,
             },
-            predicate,
         })
     }
 }

@@ -22,13 +22,18 @@ extern "C" {
 }
 
 /// What the cache stores when `next` replaces `prev`, by the `structuralSharing`
-/// option (`true`/absent, `false`, or a function `(oldData, newData) => data`).
+/// option (`true`/absent, `false`, or a function `(oldData, newData) => data`, asked
+/// for a query's first data too, with `undefined`, as TanStack's).
 /// Call with no borrow held: getters and the user's function are user code.
 pub fn share(setting: &JsValue, prev: Option<&JsValue>, next: JsValue) -> Result<JsValue, JsValue> {
-    let Some(prev) = prev else { return Ok(next) };
     if let Some(f) = setting.dyn_ref::<Function>() {
-        return f.call2(&JsValue::UNDEFINED, prev, &next);
+        return f.call2(
+            &JsValue::UNDEFINED,
+            prev.unwrap_or(&JsValue::UNDEFINED),
+            &next,
+        );
     }
+    let Some(prev) = prev else { return Ok(next) };
     if setting.as_bool() == Some(false) {
         return Ok(next);
     }

@@ -544,10 +544,13 @@ export async function structuralSharingKeepsUnchangedSubtrees(make) {
   await client.refetchQueries({ queryKey: ['off'] });
   assert(client.getQueryData(['off']) !== before, 'structuralSharing: false stores new data as it is');
 
-  let custom = 0;
-  await client.fetchQuery({ queryKey: ['fn'], queryFn, structuralSharing: (old, next) => { custom += 1; return old ?? next; } });
+  const custom = [];
+  await client.fetchQuery({ queryKey: ['fn'], queryFn, structuralSharing: (old, next) => { custom.push(old); return old ?? next; } });
+  const kept = client.getQueryData(['fn']);
   await client.refetchQueries({ queryKey: ['fn'] });
-  eq(custom, 1, 'a function decides (it is called when there is old data)');
+  eq(custom.length, 2, 'a function decides, for the first data too (as TanStack\'s)');
+  assert(custom[0] === undefined && custom[1] === kept, 'asked with undefined, then with the data there');
+  assert(client.getQueryData(['fn']) === kept, 'and what it gives is stored');
 
   const cyclic = () => { const o = { name: 'loop' }; o.self = o; return o; };
   await client.fetchQuery({ queryKey: ['cycle'], queryFn: async () => cyclic() });

@@ -77,7 +77,13 @@ for (const options of [
           case 7: return settle(c.invalidateQueries({ queryKey: [key[0]] }));
           case 8: return c.removeQueries({ queryKey: key, exact: true });
           case 9: return settle(c.resetQueries({ queryKey: [key[0]] }));
-          case 10: return c.setQueryData(key, (old) => (old === undefined ? undefined : { ...old, up: step }));
+          case 10: {
+            // An updater runs in the face; the engine takes the data it gave.
+            const update = (old) => (old === undefined ? undefined : { ...old, up: step });
+            if (c instanceof QueryClient) return c.setQueryData(key, update);
+            const data = update(c.getQueryData(key));
+            return data === undefined ? undefined : c.setQueryData(key, data);
+          }
           case 11: {
             // An observer mounted on the key: a query with observers is never evicted.
             if (observers.length < 3) {

@@ -225,6 +225,20 @@ async function sequence(sq) {
     attempt(() => c.setQueryData(['s'], 2));
     un?.();
   });
+  add('select → its own observer\'s getCurrentResult, endless', async (c) => {
+    c.setQueryData(['s'], 1);
+    let o;
+    o = c.watch({ queryKey: ['s'], enabled: false, select: (d) => { attempt(() => o.getCurrentResult()); return d; } });
+    const un = attempt(() => o.subscribe(() => {}));
+    attempt(() => o.getCurrentResult());
+    attempt(() => c.setQueryData(['s'], 2));
+    un?.();
+  });
+  add('placeholderData function → its own observer\'s getCurrentResult, endless', async (c) => {
+    let o;
+    o = c.watch({ queryKey: ['p2'], enabled: false, placeholderData: () => { attempt(() => o.getCurrentResult()); return 'placeholder'; } });
+    expect(attempt(() => o.getCurrentResult())?.data === 'placeholder', 'the outermost result shows the placeholder');
+  });
   add('select → dispose()', async (c) => {
     c.setQueryData(['s'], 1);
     const o = c.watch({ queryKey: ['s'], enabled: false, select: (d) => { attempt(() => c.dispose()); return d; } });
@@ -234,7 +248,9 @@ async function sequence(sq) {
   add('placeholderData function → setQueryData of its own key', async (c) => {
     const o = c.watch({ queryKey: ['p'], enabled: false, placeholderData: () => { attempt(() => c.setQueryData(['p'], 'real')); return 'placeholder'; } });
     const un = attempt(() => o.subscribe(() => {}));
+    attempt(() => o.getCurrentResult()); // the placeholder is made with the result
     expect(c.getQueryData(['p']) === 'real', 'the write inside placeholderData stands');
+    expect(o.getCurrentResult().data === 'real', 'the result after it shows the data written');
     un?.();
   });
 
@@ -560,7 +576,8 @@ async function sharingWrites(sq) {
       queryKey: ['f'],
       queryFn: async () => { c.setQueryData(['f'], OLD); return { v: 'same' }; },
       structuralSharing: (old, next) => {
-        if (once) { once = false; c.setQueryData(['f'], { v: 'written while sharing' }); }
+        // (Asked for OLD, the first data, too: the write comes when the fetch's data is shared with OLD.)
+        if (once && old === OLD) { once = false; c.setQueryData(['f'], { v: 'written while sharing' }); }
         return JSON.stringify(old) === JSON.stringify(next) ? old : next;
       },
     }));
@@ -603,7 +620,9 @@ async function sharingWrites(sq) {
   // The structuralSharing function removes its own key: setQueryData must not bring it back.
   {
     const c = new QueryClient();
-    await c.fetchQuery({ queryKey: ['r'], queryFn: async () => ({ v: 0 }), structuralSharing: (old, next) => { c.removeQueries({ queryKey: ['r'] }); return next; } });
+    let armed = false; // the function is asked for the fetch's first data too: armed after it
+    await c.fetchQuery({ queryKey: ['r'], queryFn: async () => ({ v: 0 }), structuralSharing: (old, next) => { if (armed) c.removeQueries({ queryKey: ['r'] }); return next; } });
+    armed = true;
     await attempt(() => c.setQueryData(['r'], { v: 1 }));
     out.setSharingRemoves = { cached: c.getQueryData(['r']) ?? null, state: c.getQueryState(['r'])?.status ?? null };
   }

@@ -12,7 +12,7 @@ import { QueryClient, QueryObserver } from '../../pkg/nodejs/stackquery.js';
 const pkg = fileURLToPath(new URL('../../pkg/nodejs/stackquery.js', import.meta.url));
 
 const RESULT_FIELDS = ['status', 'fetchStatus', 'data', 'error', 'dataUpdatedAt', 'errorUpdatedAt', 'failureCount',
-  'failureReason', 'isInvalidated', 'dataUpdateCount', 'errorUpdateCount', 'isPending', 'isSuccess', 'isError',
+  'failureReason', 'errorUpdateCount', 'isPending', 'isSuccess', 'isError',
   'isFetching', 'isPaused', 'isLoading', 'isInitialLoading', 'isRefetching', 'isStale', 'isPlaceholderData', 'isFetched',
   'isFetchedAfterMount', 'isLoadingError', 'isRefetchError', 'isEnabled', 'refetch'];
 
@@ -95,4 +95,22 @@ test('V8 keeps query states, observer results and mutation states in fast mode',
   const out = JSON.parse(run.stdout.trim().split('\n').pop());
   assert.equal(out.error, 'error');
   assert.deepEqual(out.slow, [], `objects in dictionary mode: ${out.slow.join(', ')}`);
+});
+
+test('a result changes, and its listeners hear, only when something it shows changed: invalidating stale data is none', async () => {
+  const client = new QueryClient();
+  client.setQueryData(['seen'], { v: 1 });
+  const observer = new QueryObserver(client, { queryKey: ['seen'], enabled: false });
+  const heard = [];
+  const unsubscribe = observer.subscribe((r) => heard.push(r));
+  const before = observer.getCurrentResult();
+  await client.invalidateQueries({ queryKey: ['seen'] });
+  assert.equal(client.getQueryState(['seen']).isInvalidated, true, 'the query is invalidated');
+  assert.equal(observer.getCurrentResult(), before, 'the same result: nothing it shows moved');
+  assert.equal(heard.length, 0, 'no listener call');
+  assert.equal('isInvalidated' in before || 'dataUpdateCount' in before, false, 'neither is a result field (TanStack\'s results have neither)');
+  client.setQueryData(['seen'], { v: 2 });
+  assert.deepEqual(heard.map((r) => r.data.v), [2], 'new data is heard');
+  unsubscribe();
+  client.dispose();
 });

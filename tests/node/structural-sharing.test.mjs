@@ -94,3 +94,25 @@ test('hostile data is stored as given, without a hang, a throw or a broken engin
   assert.equal(client.getQueryData(['after']), 1);
   client.dispose();
 });
+
+test('a structuralSharing function is asked for the first data too, with undefined, and the cache holds what it gives', async () => {
+  const client = new QueryClient();
+  const calls = [];
+  const structuralSharing = (old, next) => {
+    calls.push([old, next]);
+    return { ...next, sharedBy: calls.length };
+  };
+  await client.fetchQuery({ queryKey: ['f'], queryFn: async () => ({ v: 1 }), structuralSharing });
+  assert.deepEqual(calls, [[undefined, { v: 1 }]], 'the first fetch asks it with no old data');
+  assert.deepEqual(client.getQueryData(['f']), { v: 1, sharedBy: 1 });
+  await client.fetchQuery({ queryKey: ['f'], queryFn: async () => ({ v: 2 }), structuralSharing, staleTime: 0 });
+  assert.deepEqual(calls[1], [{ v: 1, sharedBy: 1 }, { v: 2 }], 'then the data it gave before');
+  assert.deepEqual(client.getQueryData(['f']), { v: 2, sharedBy: 2 });
+
+  // A query that exists with no data yet (an observer made it): setQueryData asks it too.
+  client.watch({ queryKey: ['t'], enabled: false, structuralSharing });
+  client.setQueryData(['t'], { w: 1 });
+  assert.deepEqual(calls.at(-1), [undefined, { w: 1 }]);
+  assert.deepEqual(client.getQueryData(['t']), { w: 1, sharedBy: 3 });
+  client.dispose();
+});

@@ -201,3 +201,14 @@ const restoredAll: Promise<number> = bounded.restoreQueries();
 const restoredTodos: Promise<number> = bounded.restoreQueries({ queryKey: ['todos'] });
 const restoredKeys: Promise<number> = bounded.restoreQueries([['todos'], ['user', 1]]);
 void restoredAll; void restoredTodos; void restoredKeys;
+
+// Predicates get the Query (TanStack's); placeholderData gets the previous query too.
+const withPredicates = new QueryClient();
+void withPredicates.invalidateQueries({ predicate: (query: Query) => query.isActive() && query.queryKey[0] === 'todos' });
+const kept: number = withPredicates.isFetching({ predicate: (query) => query.state.status === 'success' && !query.isStale() });
+void kept;
+const paged = new QueryObserver<string[]>(withPredicates, {
+  queryKey: ['page', 2],
+  placeholderData: (previousData, previousQuery) => (previousQuery?.queryKey[0] === 'page' ? previousData : undefined),
+});
+void paged;

@@ -1,0 +1,166 @@
+// What an observer shows of its query: TanStack's `select` and `placeholderData` laid over
+// the engine's result. Both are user code, so the face runs them, after the engine's call
+// has returned (no wasm frame below them). The engine's result holds the query's own
+// state; a presented result is a copy of it with the shown data and the flags that follow
+// from it, and the engine's result itself when neither option applies.
+//
+// As TanStack's `createResult`:
+// - `placeholderData` (a value, or `(previousData, previousQuery) => value`, where
+//   `previousQuery` is the last query this observer showed data of) is shown while the
+//   query is pending with no data, as a success with `isPlaceholderData`; a placeholder
+//   shown last time is kept while the option is the same;
+// - `select` runs once per data and function (memoized on both), its output structurally
+//   shared with the data shown last (`structuralSharing`);
+// - a `select` that throws gives an error result that keeps the last data it selected.
+// Their calls count as nested calls (nesting.js): a `select` reading its own observer's
+// result, and so on, is refused at the bound instead of exhausting the stack.
+
+import { replaceEqualDeep } from '../replace_equal_deep.js';
+import { describe } from './describe.js';
+import { nested } from './nesting.js';
+
+/** A TypeError naming `select` when it is given and is not a function (`method` says where). */
+export function checkSelect(options, method) {
+  const select = options?.select;
+  if (select !== undefined && typeof select !== 'function') {
+    throw new TypeError(`${method}: select must be a function (data) => selected, got ${describe(select)}`);
+  }
+}
+
+/** TanStack's `replaceData`: `data` sharing what it can with `prevData`, by `structuralSharing`. */
+function replaceData(prevData, data, structuralSharing) {
+  if (typeof structuralSharing === 'function') return structuralSharing(prevData, data);
+  return structuralSharing === false ? data : replaceEqualDeep(prevData, data);
+}
+
+export class Presentation {
+  #from; // the engine's result presented last,
+  #options; // with these options,
+  #shown; // as this
+  #selectFn;
+  #selectResult;
+  #selectError = null;
+  #queryOf; // (queryKey) => the client's Query of that key, or undefined
+  #dataKey; // the key of the query this observer last showed data of,
+  #data; // and that data
+
+  /** `queryOf(queryKey)`: the client's `Query` of a key (`placeholderData`'s second argument). */
+  constructor(queryOf) {
+    this.#queryOf = queryOf;
+  }
+
+  /**
+   * `result` (the engine's) as an observer with `options` shows it; the same object for the
+   * same result and options.
+   */
+  show(result, options) {
+    if (result === null || typeof result !== 'object') return result;
+    if (result === this.#from && options === this.#options) return this.#shown;
+    // Kept only once made: select and placeholderData may make (and show) another result
+    // while this one is being made, and this one must not pass for that one after.
+    const shown = options?.select === undefined && options?.placeholderData === undefined
+      ? this.#present(result, options)
+      : nested('QueryObserver.getCurrentResult', () => this.#present(result, options));
+    this.#from = result;
+    this.#options = options;
+    this.#shown = shown;
+    return shown;
+  }
+
+  #present(result, options) {
+    const prev = this.#shown;
+    const prevOptions = this.#options;
+    const prevData = this.#from?.data;
+    if (result.data !== undefined) {
+      this.#dataKey = options?.queryKey;
+      this.#data = result.data;
+    }
+    const select = options?.select;
+    const placeholderData = options?.placeholderData;
+    if (select === undefined && placeholderData === undefined) {
+      this.#selectError = null;
+      return result;
+    }
+    const sharing = options.structuralSharing;
+    let { status, data, error, errorUpdatedAt } = result;
+    let isPlaceholderData = false;
+    let skipSelect = false;
+    if (placeholderData !== undefined && data === undefined && status === 'pending') {
+      let placeholder;
+      if (prev?.isPlaceholderData && placeholderData === prevOptions?.placeholderData) {
+        placeholder = prev.data;
+        skipSelect = true;
+      } else {
+        try {
+          placeholder = typeof placeholderData === 'function' ? this.#placeholderOf(placeholderData) : placeholderData;
+          if (placeholder !== undefined) placeholder = replaceData(prev?.data, placeholder, sharing);
+        } catch {
+          placeholder = undefined; // a throwing placeholderData shows no placeholder
+        }
+      }
+      if (placeholder !== undefined) {
+        status = 'success';
+        data = placeholder;
+        isPlaceholderData = true;
+      }
+    }
+    if (typeof select === 'function' && data !== undefined && !skipSelect) {
+      if (prev !== undefined && data === prevData && select === this.#selectFn) {
+        data = this.#selectResult;
+      } else {
+        try {
+          this.#selectFn = select;
+          data = replaceData(prev?.data, select(data), sharing);
+          this.#selectResult = data;
+          this.#selectError = null;
+        } catch (selectError) {
+          this.#selectError = selectError;
+        }
+      }
+    } else if (data === undefined) {
+      this.#selectError = null;
+    }
+    if (this.#selectError !== null) {
+      error = this.#selectError;
+      data = this.#selectResult;
+      errorUpdatedAt = Date.now();
+      status = 'error';
+      isPlaceholderData = false;
+    }
+    if (data === result.data && status === result.status && error === result.error && !isPlaceholderData) {
+      return result;
+    }
+    const pending = status === 'pending';
+    const isError = status === 'error';
+    const fetching = result.isFetching;
+    const hasData = data !== undefined;
+    return {
+      ...result,
+      status,
+      data,
+      error,
+      errorUpdatedAt,
+      isPending: pending,
+      isSuccess: status === 'success',
+      isError,
+      isLoading: pending && fetching,
+      isInitialLoading: pending && fetching,
+      isRefetching: fetching && !pending,
+      isPlaceholderData,
+      isLoadingError: isError && !hasData,
+      isRefetchError: isError && hasData,
+    };
+  }
+
+  /** Forgets the result presented last: the next is presented anew. */
+  reset() {
+    this.#from = undefined;
+  }
+
+  /** TanStack's `placeholderData(previousData, previousQuery)`: of the query last shown with data. */
+  #placeholderOf(placeholderData) {
+    if (this.#dataKey === undefined) return placeholderData(undefined, undefined);
+    const query = this.#queryOf(this.#dataKey);
+    return placeholderData(query === undefined ? this.#data : query.state.data, query);
+  }
+}
