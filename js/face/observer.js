@@ -21,7 +21,7 @@ import { warnUnknownOptions } from './option_names.js';
 import { resolveObserverOptions, ObserverOptionFunctions } from './option_functions.js';
 import { observerOptionsWithoutSkipToken } from './skip_token.js';
 import { assertSameEngine } from './same_engine.js';
-import { Presentation, checkSelect } from './presentation.js';
+import { Presentation, checkSelect, shownBy } from './presentation.js';
 
 /**
  * A result's `refetch`: the observer's, reaching it weakly. The engine keeps the results it
@@ -52,7 +52,7 @@ export class QueryObserver extends engine.QueryObserver {
   #functions; // ObserverOptionFunctions, once an option was a function
   #notifyOn; // `notifyOnChangeProps`: the result properties whose change a listener hears
   #refetchFn; // the results' `refetch` (TanStack's), made once asked for
-  #options; // the options as given, defaults under them: what the presentation reads
+  #options; // what the presentation reads of the options (presentation.js `shownBy`)
   #presentation = new Presentation((queryKey) => this.#client.getQueryCache().find({ queryKey, exact: true }));
 
   constructor(client, options) {
@@ -64,7 +64,7 @@ export class QueryObserver extends engine.QueryObserver {
     const resolved = resolveObserverOptions(client, defaulted);
     super(client, resolved === undefined ? defaulted : resolved.engineOptions); // the engine checks both and throws what it refuses
     this.#client = client;
-    this.#options = defaulted;
+    this.#options = shownBy(defaulted);
     this.#mirror = mirrors.get(client);
     if (this.#mirror !== undefined) {
       this.#epochAt = this.#mirror.epochAt;
@@ -151,7 +151,11 @@ export class QueryObserver extends engine.QueryObserver {
     const resolved = resolveObserverOptions(this.#client, defaulted);
     // The new presentation already for what the listeners hear inside setOptions.
     const before = this.#options;
-    this.#options = defaulted;
+    const next = shownBy(defaulted);
+    // TanStack's observer knows the last query it saw with data even if no result of it
+    // was read: the query being left is that query when it holds data.
+    if (next.placeholderData !== undefined) this.#presentation.sawData(before.queryKey, this.#client.getQueryData(before.queryKey));
+    this.#options = next;
     try {
       super.setOptions(resolved === undefined ? defaulted : resolved.engineOptions);
     } catch (error) {

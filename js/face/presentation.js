@@ -1,8 +1,10 @@
 // What an observer shows of its query: TanStack's `select` and `placeholderData` laid over
-// the engine's result. Both are user code, so the face runs them, after the engine's call
-// has returned (no wasm frame below them). The engine's result holds the query's own
-// state; a presented result is a copy of it with the shown data and the flags that follow
-// from it, and the engine's result itself when neither option applies.
+// the engine's result. Both are user code that the engine has no need to see, so the face
+// runs them: when a result is read, after the engine's call has returned; when a listener
+// is told of a change, inside the engine's call to it (as any listener). The engine's
+// result holds the query's own state; a presented result is a copy of it with the shown
+// data and the flags that follow from it, and the engine's result itself when neither
+// option applies.
 //
 // As TanStack's `createResult`:
 // - `placeholderData` (a value, or `(previousData, previousQuery) => value`, where
@@ -12,6 +14,8 @@
 // - `select` runs once per data and function (memoized on both), its output structurally
 //   shared with the data shown last (`structuralSharing`);
 // - a `select` that throws gives an error result that keeps the last data it selected.
+// Unlike TanStack's, a `placeholderData` function that throws shows no placeholder (its error
+// would otherwise reach a render, or be lost in a listener's call).
 // Their calls count as nested calls (nesting.js): a `select` reading its own observer's
 // result, and so on, is refused at the bound instead of exhausting the stack.
 
@@ -25,6 +29,18 @@ export function checkSelect(options, method) {
   if (select !== undefined && typeof select !== 'function') {
     throw new TypeError(`${method}: select must be a function (data) => selected, got ${describe(select)}`);
   }
+}
+
+/**
+ * What a presentation reads of an observer's options, taken when they are given (a copy:
+ * an options object changed in place and given again is new options). `structuralSharing`
+ * is read from them when a selection or placeholder is made, as the engine reads it last of
+ * a query's options: a getter of it that throws comes after the engine's checks.
+ */
+export function shownBy(options) {
+  if (options === null || typeof options !== 'object') return { given: undefined };
+  const { queryKey, select, placeholderData } = options;
+  return { queryKey, select, placeholderData, given: options };
 }
 
 /** TanStack's `replaceData`: `data` sharing what it can with `prevData`, by `structuralSharing`. */
@@ -58,7 +74,7 @@ export class Presentation {
     if (result === this.#from && options === this.#options) return this.#shown;
     // Kept only once made: select and placeholderData may make (and show) another result
     // while this one is being made, and this one must not pass for that one after.
-    const shown = options?.select === undefined && options?.placeholderData === undefined
+    const shown = options.select === undefined && options.placeholderData === undefined
       ? this.#present(result, options)
       : nested('QueryObserver.getCurrentResult', () => this.#present(result, options));
     this.#from = result;
@@ -71,17 +87,13 @@ export class Presentation {
     const prev = this.#shown;
     const prevOptions = this.#options;
     const prevData = this.#from?.data;
-    if (result.data !== undefined) {
-      this.#dataKey = options?.queryKey;
-      this.#data = result.data;
-    }
-    const select = options?.select;
-    const placeholderData = options?.placeholderData;
+    if (result.data !== undefined) this.sawData(options.queryKey, result.data);
+    const { select, placeholderData } = options;
     if (select === undefined && placeholderData === undefined) {
       this.#selectError = null;
       return result;
     }
-    const sharing = options.structuralSharing;
+    const sharing = options.given.structuralSharing;
     let { status, data, error, errorUpdatedAt } = result;
     let isPlaceholderData = false;
     let skipSelect = false;
@@ -152,9 +164,11 @@ export class Presentation {
     };
   }
 
-  /** Forgets the result presented last: the next is presented anew. */
-  reset() {
-    this.#from = undefined;
+  /** The query of `queryKey` holds `data`: when defined, it is the last query seen with data. */
+  sawData(queryKey, data) {
+    if (data === undefined) return;
+    this.#dataKey = queryKey;
+    this.#data = data;
   }
 
   /** TanStack's `placeholderData(previousData, previousQuery)`: of the query last shown with data. */

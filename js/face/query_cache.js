@@ -31,6 +31,7 @@ import { mirrors } from './mirror.js';
 import { Query, MAKE_QUERY, SET_VIEW, OUTCOME, CLIENT, EPOCH_MOVED, REFRESH, cancelledError } from './query.js';
 import { describe } from './describe.js';
 import { checkCacheConfig } from './cache_config.js';
+import { nested } from './nesting.js';
 
 const BIND = Symbol('stackquery.bindQueryCache');
 const WAKE = Symbol('stackquery.wake');
@@ -236,9 +237,13 @@ export class QueryCache {
   #matching(engineFilters, predicate, first, method) {
     const { views, epoch } = this.#read(engineFilters, method);
     const out = [];
+    // A predicate is user code that may call back into the client (with itself, say): its
+    // calls count as nested ones (nesting.js), refused at the bound instead of running until
+    // the stack gives out inside the engine's next call.
+    const keep = predicate === undefined ? undefined : (query) => nested(method, () => predicate(query));
     for (const view of views) {
       const query = this.#handle(view, epoch);
-      if (predicate === undefined || predicate(query)) {
+      if (keep === undefined || keep(query)) {
         out.push(query);
         if (first) break;
       }

@@ -66,7 +66,12 @@ export class QueryView {
     if (typeof select === 'function' && derived.data !== undefined) {
       const last = this.#selected;
       if (last !== null && last.input === derived.data && last.select === select) selection = last;
-      else this.#selected = selection = { input: derived.data, select, ...runSelect(select, derived.data) };
+      else {
+        // A select that throws keeps the last selection it made (TanStack's).
+        const made = runSelect(select, derived.data);
+        if ('error' in made && last !== null) made.last = 'error' in last ? last.last : last.data;
+        this.#selected = selection = { input: derived.data, select, ...made };
+      }
     }
     const m = this.#memo;
     if (m === null || m.derived !== derived || m.selection !== selection) {

@@ -1,20 +1,24 @@
 // `select` run in render: memoized on the data object and the function by the hook,
-// a throwing select turned into an error result.
+// a throwing select turned into an error result that keeps the last selection (TanStack's).
 
-/** The result with a selection applied: its data, or an error result when select threw. */
+/**
+ * The result with a selection applied: its data, or an error result when select threw,
+ * with the last selection made before (`selection.last`) as its data.
+ */
 export function withSelection(result, selection) {
   if (selection === null) return result;
   if (!('error' in selection)) return { ...result, data: selection.data };
+  const data = selection.last;
   return {
     ...result,
-    data: undefined,
+    data,
     status: 'error',
     error: selection.error,
     isError: true,
     isSuccess: false,
     isPlaceholderData: false,
-    isLoadingError: true,
-    isRefetchError: false,
+    isLoadingError: data === undefined,
+    isRefetchError: data !== undefined,
   };
 }
 

@@ -111,3 +111,30 @@ test('select and placeholderData change with setOptions, for the results the lis
   off();
   client.dispose();
 });
+
+test('placeholderData gets the data of the key being left even if no result of it was read (keepPreviousData)', () => {
+  const client = new QueryClient();
+  client.setQueryData(['page', 1], ['p1']);
+  const observer = new QueryObserver(client, { queryKey: ['page', 1], placeholderData: (previous) => previous });
+  observer.setOptions({ queryKey: ['page', 2], queryFn: never, placeholderData: (previous) => previous });
+  const result = observer.getCurrentResult();
+  assert.deepEqual([result.status, result.data, result.isPlaceholderData], ['success', ['p1'], true]);
+  client.dispose();
+});
+
+test('an options object changed in place and given again is new options', () => {
+  const client = new QueryClient();
+  const options = { queryKey: ['slow'], queryFn: never, placeholderData: 'A' };
+  const observer = new QueryObserver(client, options);
+  assert.equal(observer.getCurrentResult().data, 'A');
+  options.placeholderData = 'B';
+  observer.setOptions(options);
+  assert.equal(observer.getCurrentResult().data, 'B');
+  options.select = (d) => `${d}!`;
+  observer.setOptions(options);
+  assert.equal(observer.getCurrentResult().data, 'B', 'the same placeholder is kept as it was shown (TanStack\'s)');
+  options.placeholderData = 'C';
+  observer.setOptions(options);
+  assert.equal(observer.getCurrentResult().data, 'C!', 'a new one goes through select');
+  client.dispose();
+});

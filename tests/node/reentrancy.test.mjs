@@ -239,6 +239,14 @@ async function sequence(sq) {
     o = c.watch({ queryKey: ['p2'], enabled: false, placeholderData: () => { attempt(() => o.getCurrentResult()); return 'placeholder'; } });
     expect(attempt(() => o.getCurrentResult())?.data === 'placeholder', 'the outermost result shows the placeholder');
   });
+  add('predicate → the same client call with the same predicate, endless', async (c) => {
+    c.setQueryData(['q'], 1);
+    const predicate = () => { attempt(() => c.invalidateQueries({ predicate, refetchType: 'none' })); return true; };
+    attempt(() => c.invalidateQueries({ predicate, refetchType: 'none' }));
+    const found = (q) => { attempt(() => c.getQueryCache().findAll({ predicate: found })); return true; };
+    attempt(() => c.getQueryCache().findAll({ predicate: found }));
+    expect(c.getQueryState(['q'])?.isInvalidated === true, 'the outermost call invalidated the query');
+  });
   add('select → dispose()', async (c) => {
     c.setQueryData(['s'], 1);
     const o = c.watch({ queryKey: ['s'], enabled: false, select: (d) => { attempt(() => c.dispose()); return d; } });

@@ -189,7 +189,7 @@ const scenarios = {
     return `polled ${polls} times; fetched once when the prop enabled it`;
   },
 
-  async 'select: memoized on the data, re-run for a new function, a throw is an error result'() {
+  async 'select: memoized on the data, re-run for a new function, a throw is an error result keeping the last selection'() {
     let calls = 0;
     function Sel() {
       const [factor, setFactor] = useState(2);
@@ -199,14 +199,15 @@ const scenarios = {
         queryFn: () => api('item/5'),
         select: (d) => { calls += 1; if (factor === 0) throw new Error('no zero'); return d.id * factor; },
       });
-      return <p>{q.isError ? `error ${q.error.message}` : q.isSuccess ? `value ${q.data}` : q.status}</p>;
+      return <p>{q.isError ? `error ${q.error.message}, still ${q.data}` : q.isSuccess ? `value ${q.data}` : q.status}</p>;
     }
     const m = mount(<Sel />);
     await waitFor('value 10', () => m.container.textContent === 'value 10');
     flushSync(() => setter(3));
     assert(m.container.textContent === 'value 15', m.container.textContent);
     flushSync(() => setter(0));
-    assert(m.container.textContent === 'error no zero', m.container.textContent);
+    // TanStack's: the error result keeps the last selection as its data.
+    assert(m.container.textContent === 'error no zero, still 15', m.container.textContent);
     flushSync(() => setter(1));
     assert(m.container.textContent === 'value 5', m.container.textContent);
     m.unmount();
