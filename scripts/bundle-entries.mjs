@@ -21,7 +21,6 @@
 // glue's fallback `new URL('stackquery_bg.wasm', import.meta.url)` (which webpack, Vite
 // and Parcel would try to resolve, and Rollup and esbuild would leave dangling) is cut.
 import { build } from 'esbuild';
-import { minify } from 'terser';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -87,20 +86,11 @@ const l1 = engineOf(l1GlueDir);
 const common = { bundle: true, target: 'es2022', logLevel: 'warning', legalComments: 'none', plugins: [full.plugin] };
 
 // Served as is in the web case, so minified (names too: keeping them costs 1.1 KB gzip);
-// NO_MINIFY=1 keeps it readable, for a profile that names the face's functions. esbuild
-// bundles and minifies in one pass; terser then compresses what that left (two passes of
-// its safe transforms: about 1 KB gzip less of each browser entry, measured).
-const minifying = process.env.NO_MINIFY !== '1';
-async function squeeze(file) {
-  if (!minifying) return;
-  const { code } = await minify(readFileSync(file, 'utf8'), { module: true, compress: { passes: 2 }, mangle: true, format: { comments: false } });
-  writeFileSync(file, code);
-}
+// NO_MINIFY=1 keeps it readable, for a profile that names the face's functions.
 await build({
-  ...common, minify: minifying, format: 'esm', platform: 'neutral',
+  ...common, minify: process.env.NO_MINIFY !== '1', format: 'esm', platform: 'neutral',
   entryPoints: [join(entries, 'web.js')], outfile: join(pkg, 'web/stackquery.js'),
 });
-await squeeze(join(pkg, 'web/stackquery.js'));
 // Servers: readable.
 await build({
   ...common, format: 'cjs', platform: 'node', define: { 'import.meta.url': 'undefined' },
@@ -110,10 +100,9 @@ await build({
 // stackquery/l1: the same two entries on the engine without L2, and the API without the
 // built-in stores (js/face/api.js).
 await build({
-  ...common, plugins: [l1.plugin], minify: minifying, format: 'esm', platform: 'neutral',
+  ...common, plugins: [l1.plugin], minify: process.env.NO_MINIFY !== '1', format: 'esm', platform: 'neutral',
   entryPoints: [join(entries, 'l1.js')], outfile: join(pkg, 'l1/stackquery.js'),
 });
-await squeeze(join(pkg, 'l1/stackquery.js'));
 await build({
   ...common, plugins: [l1.plugin], format: 'cjs', platform: 'node', define: { 'import.meta.url': 'undefined' },
   inject: [join(entries, 'text_codec.js')],
