@@ -53,7 +53,7 @@ export class QueryObserver extends engine.QueryObserver {
   #notifyOn; // `notifyOnChangeProps`: the result properties whose change a listener hears
   #refetchFn; // the results' `refetch` (TanStack's), made once asked for
   #options; // what the presentation reads of the options (presentation.js `shownBy`)
-  #presentation = new Presentation((queryKey) => this.#client.getQueryCache().find({ queryKey, exact: true }));
+  #presentation; // made once select or placeholderData is given (a plain observer never needs one)
 
   constructor(client, options) {
     assertSameEngine(client, 'QueryObserver');
@@ -65,6 +65,7 @@ export class QueryObserver extends engine.QueryObserver {
     super(client, resolved === undefined ? defaulted : resolved.engineOptions); // the engine checks both and throws what it refuses
     this.#client = client;
     this.#options = shownBy(defaulted);
+    this.#presentationFor(this.#options);
     this.#mirror = mirrors.get(client);
     if (this.#mirror !== undefined) {
       this.#epochAt = this.#mirror.epochAt;
@@ -107,7 +108,16 @@ export class QueryObserver extends engine.QueryObserver {
 
   /** The engine's `result` as this observer shows it: its `refetch`, `select` and `placeholderData`. */
   #show(result) {
-    return this.#presentation.show(this.#withRefetch(result), this.#options);
+    const shown = this.#withRefetch(result);
+    return this.#presentation === undefined ? shown : this.#presentation.show(shown, this.#options);
+  }
+
+  /** The presentation, made when `options` first give select or placeholderData. */
+  #presentationFor(options) {
+    if (this.#presentation === undefined && (options.select !== undefined || options.placeholderData !== undefined)) {
+      this.#presentation = new Presentation((queryKey) => this.#client.getQueryCache().find({ queryKey, exact: true }));
+    }
+    return this.#presentation;
   }
 
   subscribe(listener) {
@@ -154,7 +164,8 @@ export class QueryObserver extends engine.QueryObserver {
     const next = shownBy(defaulted);
     // TanStack's observer knows the last query it saw with data even if no result of it
     // was read: the query being left is that query when it holds data.
-    if (next.placeholderData !== undefined) this.#presentation.sawData(before.queryKey, this.#client.getQueryData(before.queryKey));
+    if (next.placeholderData !== undefined) this.#presentationFor(next).sawData(before.queryKey, this.#client.getQueryData(before.queryKey));
+    else this.#presentationFor(next);
     this.#options = next;
     try {
       super.setOptions(resolved === undefined ? defaulted : resolved.engineOptions);

@@ -4,19 +4,16 @@
 // kept through a filter naming just that query. Filters without a predicate go to the
 // engine as they are (it matches them itself, in one call).
 
-import { describe } from './describe.js';
+import { splitFilters } from './query_cache.js';
 
 /**
  * One filter per query `filters` matches (an exact key, the other fields kept), when it
  * has a predicate; undefined when it has none. A predicate that is not a function is a
- * TypeError naming `method`.
+ * TypeError naming `method` (the QueryCache's check).
  */
 export function perQueryFilters(client, filters, method) {
   if (filters === null || typeof filters !== 'object' || filters.predicate === undefined) return undefined;
-  const { predicate, ...rest } = filters;
-  if (typeof predicate !== 'function') {
-    throw new TypeError(`${method}: filters.predicate must be a function (query) => boolean, got ${describe(predicate)}`);
-  }
+  const [rest] = splitFilters(filters, method);
   const matched = client.getQueryCache().findAll(filters);
   const out = new Array(matched.length);
   for (let i = 0; i < matched.length; i++) out[i] = { ...rest, queryKey: matched[i].queryKey, exact: true };

@@ -385,7 +385,7 @@ export class QueryCache {
 }
 
 /** `filters` without `predicate` (which the face applies to handles), and the predicate. */
-function splitFilters(filters, method) {
+export function splitFilters(filters, method) {
   if (filters === undefined || filters === null) return [undefined, undefined];
   if (typeof filters !== 'object') return [filters, undefined]; // the engine's TypeError names it
   const { predicate, ...engineFilters } = filters;
