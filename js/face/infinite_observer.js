@@ -41,7 +41,7 @@ export class InfiniteQueryObserver extends QueryObserver {
   }
 
   subscribe(listener) {
-    if (typeof listener !== 'function') return super.subscribe(listener); // the engine's TypeError
+    if (typeof listener !== 'function') return super.subscribe(listener); // the face observer's TypeError
     const subscription = { listener, delivered: undefined };
     this.#subscriptions.add(subscription);
     this.#watch();

@@ -22,6 +22,7 @@ import { resolveObserverOptions, ObserverOptionFunctions } from './option_functi
 import { observerOptionsWithoutSkipToken } from './skip_token.js';
 import { assertSameEngine } from './same_engine.js';
 import { Presentation, checkSelect, shownBy } from './presentation.js';
+import { describe } from './describe.js';
 
 /**
  * A result's `refetch`: the observer's, reaching it weakly. The engine keeps the results it
@@ -48,11 +49,12 @@ export class QueryObserver extends engine.QueryObserver {
   #until = 0;
   #epochAt = -1; // the mirror's u32 index of the client's epoch (-1: no mirror, nothing kept)
   #depthAt = -1; // and of its call depth
-  #subscriptions = new Set(); // one token per listener the engine holds
+  #subscriptions = new Set(); // { listener, heard } per subscribe; the engine holds #hear while any
   #functions; // ObserverOptionFunctions, once an option was a function
   #notifyOn; // `notifyOnChangeProps`: the result properties whose change a listener hears
   #refetchFn; // the results' `refetch` (TanStack's), made once asked for
   #options; // what the presentation reads of the options (presentation.js `shownBy`)
+  #hearing; // #hear bound, what the engine holds while there are subscribers
   #presentation; // made once select or placeholderData is given (a plain observer never needs one)
 
   constructor(client, options) {
@@ -89,11 +91,19 @@ export class QueryObserver extends engine.QueryObserver {
 
   /** The engine's current result, kept when it may be (see the file's head). */
   #currentFromEngine() {
+    return this.#keep(() => super.getCurrentResult());
+  }
+
+  /**
+   * The result of the engine call `current` (one that ends giving the current result and
+   * writing until when it holds), shown, and kept when it may be.
+   */
+  #keep(current) {
     const mirror = this.#mirror;
     this.#result = undefined;
-    if (mirror === undefined || !mirror.live) return this.#show(super.getCurrentResult());
+    if (mirror === undefined || !mirror.live) return this.#show(current());
     const refusals = mirror.refusals();
-    const state = super.getCurrentResult();
+    const state = current();
     const epoch = mirror.epoch(); // after the call: the result is of the cache as it is now
     const until = mirror.freshUntil(); // written by that call
     const result = this.#show(state); // user code: select, placeholderData
@@ -122,35 +132,56 @@ export class QueryObserver extends engine.QueryObserver {
 
   subscribe(listener) {
     this.#result = undefined;
-    if (typeof listener !== 'function') return super.subscribe(listener); // the engine's TypeError
-    const subscription = {};
+    if (typeof listener !== 'function') {
+      throw new TypeError(`stackquery: subscribe needs a listener function (result) => void, got ${describe(listener)}`);
+    }
+    // What this listener was last told (or saw): only needed to filter by notifyOnChangeProps.
+    const subscription = { listener, heard: this.#notifyOn === undefined ? undefined : this.getCurrentResult() };
     const first = this.#subscriptions.size === 0;
     if (first) this.#functions?.refresh();
     this.#subscriptions.add(subscription);
-    let unsubscribe;
-    // What this listener was last told (or saw): only needed to filter by notifyOnChangeProps.
-    let heard = this.#notifyOn === undefined ? undefined : this.getCurrentResult();
-    try {
-      unsubscribe = super.subscribe((state) => {
-        const result = this.#show(state);
-        try {
-          const told = heard;
-          heard = result;
-          if (changedFor(this.#notifyOn, told, result)) listener(result);
-        } finally {
-          this.#functions?.changed();
-        }
-      });
-    } catch (error) {
-      this.#subscriptions.delete(subscription);
-      throw error;
+    if (first) {
+      try {
+        // Mounts; what it gives is the current result, kept for the read that follows.
+        this.#keep(() => super.__listen(this.#hearing ??= (state) => this.#hear(state)));
+      } catch (error) {
+        this.#subscriptions.delete(subscription);
+        throw error;
+      }
+      this.#functions?.mount();
     }
-    if (first) this.#functions?.mount();
     return () => {
       this.#result = undefined;
-      if (this.#subscriptions.delete(subscription) && this.#subscriptions.size === 0) this.#functions?.unmount();
-      return unsubscribe();
+      if (this.#subscriptions.delete(subscription) && this.#subscriptions.size === 0) {
+        this.#functions?.unmount();
+        super.__unlisten();
+      }
     };
+  }
+
+  /**
+   * The engine's one listener while this observer has subscribers: each changed result,
+   * shown once and told to every subscriber still there; one that throws does not stop the
+   * others (what it throws is dropped). Bound once per observer (`#hearing`), on its first
+   * mount.
+   */
+  #hear(state) {
+    const result = this.#show(state);
+    try {
+      for (const subscription of [...this.#subscriptions]) {
+        if (!this.#subscriptions.has(subscription)) continue; // left while others heard
+        const told = subscription.heard;
+        subscription.heard = result;
+        if (!changedFor(this.#notifyOn, told, result)) continue;
+        try {
+          subscription.listener(result);
+        } catch {
+          // dropped: a listener's error is its own
+        }
+      }
+    } finally {
+      this.#functions?.changed();
+    }
   }
 
   setOptions(options) {

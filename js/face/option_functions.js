@@ -76,7 +76,8 @@ export function queryOf(client, options) {
   if (found !== undefined) return found;
   const builder = new engine.QueryObserver(client, buildOptions(options));
   try {
-    builder.subscribe(noop)();
+    builder.__listen(noop);
+    builder.__unlisten();
   } finally {
     builder.free();
   }

@@ -6,8 +6,9 @@
 //! owns the one GC timer ([`timer`]) and the focus and online managers ([`managers`]). Every decision is the core's.
 //!
 //! Re-entrancy rules: user code (query functions, retry functions, structural
-//! sharing, listeners, abort listeners; the face runs `select`, `placeholderData`,
-//! updaters and predicates itself) is never called while the cache is borrowed, and the
+//! sharing, abort listeners; the face runs `select`, `placeholderData`, updaters,
+//! predicates and an observer's subscribers itself, the engine calling the face's one
+//! listener per observer) is never called while the cache is borrowed, and the
 //! cache is only ever borrowed with `try_borrow_mut`, so no path can panic. A JS call
 //! that can run user code (a function, a getter, a proxy trap, a `then`) must catch
 //! what it throws: an exception that unwinds through wasm frames runs none of their

@@ -1,11 +1,12 @@
 //! `QueryObserver`: a reactive view of one query (`client.watch(options)` or
 //! `new QueryObserver(client, options)`).
 //!
-//! The first `subscribe` mounts it: the query is built, counted as observed (so it is
-//! never collected, and is active while `enabled`), hydrated from L2 when cold, and
-//! fetched when it has no data or stale data. The listener gets the current result
-//! at once and then each change; results are compared, so listeners hear only about
-//! changes. The last unsubscribe starts the query's GC clock.
+//! The face's `subscribe` keeps its listeners in JavaScript (`js/face/observer.js`) and
+//! gives the engine one listener of its own while it has any (`__listen`, `__unlisten`):
+//! listening mounts the observer (the query is built, counted as observed, so it is never
+//! collected and is active while `enabled`, hydrated from L2 when cold, and fetched when
+//! it has no data or stale data). Results are compared, so the listener hears only about
+//! changes. Unlistening starts the query's GC clock.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -55,11 +56,11 @@ struct ObserverState {
     /// (made, or given another key): a count past them is TanStack's
     /// `isFetchedAfterMount`.
     counts_at_start: (u32, u32),
-    listeners: Vec<(u32, Function)>,
-    next_listener: u32,
+    /// The face's one listener, while the observer has subscribers.
+    listener: Option<Function>,
     mounted: bool,
     last: Option<(Snapshot, JsValue)>,
-    /// The last result the listeners were given (a `getCurrentResult()` in between must
+    /// The last result the listener was given (a `getCurrentResult()` in between must
     /// not make them miss a change).
     delivered: JsValue,
     /// A timer for the moment fresh data turns stale (listeners hear `isStale` change):
@@ -228,8 +229,7 @@ impl ObserverInner {
                 options,
                 enabled: own.enabled,
                 counts_at_start,
-                listeners: Vec::new(),
-                next_listener: 0,
+                listener: None,
                 mounted: false,
                 last: None,
                 interval_ms: own.interval_ms,
@@ -315,17 +315,17 @@ impl ObserverInner {
             let _ = self.attach();
         }
         let (result, _) = self.current();
-        let listeners: Vec<Function> = {
+        let listener = {
             let mut st = self.state.borrow_mut();
             if st.delivered == result {
                 return;
             }
             st.delivered = result.clone();
-            st.listeners.iter().map(|(_, f)| f.clone()).collect()
+            st.listener.clone()
         };
-        for l in listeners {
-            // A throwing listener must not stop the others.
-            let _ = l.call1(&JsValue::UNDEFINED, &result);
+        if let Some(listener) = listener {
+            // The face's: it calls each subscriber and catches what they throw.
+            let _ = listener.call1(&JsValue::UNDEFINED, &result);
         }
         self.arm_stale_timer();
     }
@@ -508,14 +508,15 @@ impl ObserverInner {
 
     /// Hydrates a cold key from L2, then fetches when there is no data or it is stale.
     /// `mounting`: the first subscriber mounts the observer (`refetchOnMount` and
-    /// `retryOnMount` decide); otherwise new options (stale data is refetched).
-    fn fetch_if_needed(self: &Rc<Self>, mounting: bool) -> Result<(), JsValue> {
+    /// `retryOnMount` decide); otherwise new options (stale data is refetched). Whether
+    /// anything was started (a read or a fetch): if not, nothing changed.
+    fn fetch_if_needed(self: &Rc<Self>, mounting: bool) -> Result<bool, JsValue> {
         let (options, enabled, m) = {
             let st = self.state.borrow();
             (st.options.clone(), st.enabled, st.mounting)
         };
         if !enabled || !self.client.has_query_fn(&options.hash) {
-            return Ok(());
+            return Ok(false);
         }
         let when_stale = match (mounting, m.on_mount) {
             (false, _) | (true, RefetchOn::IfStale) => WhenStale::Revalidate,
@@ -532,57 +533,68 @@ impl ObserverInner {
                     .is_some_and(|q| q.state.status == Status::Error && !q.state.has_data())
             });
             if failed_empty {
-                return Ok(());
+                return Ok(false);
             }
+        }
+        // Mounting on fresh data, hydrated (or with no L2), the common case: nothing to
+        // fetch or read (what `fetch_or_cached` would decide, without its promise). The
+        // mount built the query already.
+        let settled = mounting
+            && self.client.cache_ref().is_ok_and(|c| {
+                c.get(&options.hash).is_some_and(|q| {
+                    (q.meta.hydrated || self.client.persister.is_none())
+                        && q.state.has_data()
+                        && match when_stale {
+                            WhenStale::Answer => true,
+                            WhenStale::Revalidate => !q.is_stale(now()),
+                            WhenStale::Always | WhenStale::Refetch => false,
+                        }
+                })
+            });
+        if settled {
+            return Ok(false);
         }
         let p = self
             .client
             .fetch_or_cached(options, "QueryObserver", when_stale)?;
         super::promise::handle(&p, &self.client.noop);
         self.client.notify_changed();
-        Ok(())
+        Ok(true)
     }
 
-    fn subscribe(self: &Rc<Self>, listener: Function) -> Result<JsValue, JsValue> {
-        let id = {
-            let mut st = self.state.borrow_mut();
-            st.next_listener += 1;
-            let id = st.next_listener;
-            st.listeners.push((id, listener.clone()));
-            id
-        };
-        let first = self.state.borrow().listeners.len() == 1;
+    /// The face's listener arrives (its first subscriber): the observer mounts, and the
+    /// listener hears changes from now on, not the current result (as TanStack's: that is
+    /// `getCurrentResult()`). A second call only replaces the listener. Gives the current
+    /// result after the mount (so the face need not ask again).
+    fn listen(self: &Rc<Self>, listener: Function) -> Result<JsValue, JsValue> {
+        let first = self.state.borrow_mut().listener.replace(listener).is_none();
         if first {
             self.mount()?;
-        }
-        // As TanStack's: the listener hears changes from now on, not the current result
-        // (that is `getCurrentResult()`).
-        if first {
-            let (result, _) = self.current();
-            self.state.borrow_mut().delivered = result;
-        }
-        if first {
-            self.fetch_if_needed(true)?;
+            let result = self.current_for_face();
+            self.state.borrow_mut().delivered = result.clone();
+            let started = self.fetch_if_needed(true)?;
             self.arm_stale_timer();
-        }
-        let weak: Weak<ObserverInner> = Rc::downgrade(self);
-        Ok(Closure::once_into_js(move || -> Result<(), JsValue> {
-            let _entered = reentry::enter("unsubscribe")?;
-            if let Some(o) = weak.upgrade() {
-                o.unsubscribe(id);
+            if !started {
+                return Ok(result); // nothing changed: the face's fresh_until is still its
             }
-            Ok(())
-        }))
+        }
+        Ok(self.current_for_face())
     }
 
-    fn unsubscribe(&self, id: u32) {
-        let empty = {
-            let mut st = self.state.borrow_mut();
-            let before = st.listeners.len();
-            st.listeners.retain(|(i, _)| *i != id);
-            before > 0 && st.listeners.is_empty()
-        };
-        if empty {
+    /// The current result, and for the face until when it holds (`last` is the result
+    /// just given).
+    fn current_for_face(&self) -> JsValue {
+        let (result, _) = self.current();
+        if let Some((snap, _)) = self.state.borrow().last.as_ref() {
+            self.client.face.fresh_until.set(snap.fresh_until);
+        }
+        result
+    }
+
+    /// The face's last subscriber left: the observer unmounts.
+    fn unlisten(&self) {
+        let had = self.state.borrow_mut().listener.take().is_some();
+        if had {
             self.unmount(true);
         }
     }
@@ -645,7 +657,7 @@ impl ObserverInner {
             // TanStack's `shouldFetchOptionally`: new options fetch (stale data) only for a
             // new key or an observer just enabled, not for a staleTime that changed.
             if !same_key || (!was_enabled && enabled) {
-                self.fetch_if_needed(false)?;
+                let _ = self.fetch_if_needed(false)?;
             }
         }
         self.notify();
@@ -681,13 +693,13 @@ impl ObserverInner {
         self.stop_polling();
         self.stop_stale_timer();
         if let Ok(mut st) = self.state.try_borrow_mut() {
-            st.listeners.clear();
+            st.listener = None;
             st.mounted = false;
         }
     }
 
     fn destroy(&self) {
-        self.state.borrow_mut().listeners.clear();
+        self.state.borrow_mut().listener = None;
         self.unmount(true);
     }
 }
@@ -716,26 +728,26 @@ impl QueryObserver {
     }
 
     /// Calls `listener(result)` now and on every change; returns `unsubscribe()`.
-    pub fn subscribe(&self, listener: JsValue) -> Result<JsValue, JsValue> {
+    /// The face's one listener, given when its first subscriber comes (see the file's head);
+    /// gives the current result after the mount.
+    #[wasm_bindgen(js_name = __listen)]
+    pub fn listen(&self, listener: Function) -> Result<JsValue, JsValue> {
         let _entered = reentry::enter("QueryObserver.subscribe")?;
-        let listener: Function = listener.dyn_into().map_err(|v| {
-            type_error(format!(
-                "subscribe needs a listener function (result) => void, got {}",
-                describe(&v)
-            ))
-        })?;
-        self.inner.subscribe(listener)
+        self.inner.listen(listener)
+    }
+
+    /// Its last subscriber left.
+    #[wasm_bindgen(js_name = __unlisten)]
+    pub fn unlisten(&self) -> Result<(), JsValue> {
+        let _entered = reentry::enter("unsubscribe")?;
+        self.inner.unlisten();
+        Ok(())
     }
 
     #[wasm_bindgen(js_name = getCurrentResult)]
     pub fn get_current_result(&self) -> Result<JsValue, JsValue> {
         let _entered = reentry::enter("QueryObserver.getCurrentResult")?;
-        let (result, _) = self.inner.current();
-        // For the face: until when this result holds (`last` is the result just given).
-        if let Some((snap, _)) = self.inner.state.borrow().last.as_ref() {
-            self.inner.client.face.fresh_until.set(snap.fresh_until);
-        }
-        Ok(result)
+        Ok(self.inner.current_for_face())
     }
 
     /// Fetches now (even when disabled); resolves with the result afterwards.

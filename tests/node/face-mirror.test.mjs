@@ -17,6 +17,13 @@ import { rng } from '../support/rng.mjs';
 // The bare engine: the wasm-bindgen classes the face's classes extend, in the same instance.
 const engine = { QueryClient: Object.getPrototypeOf(QueryClient), QueryObserver: Object.getPrototypeOf(QueryObserver) };
 
+// The bare engine observer takes one listener (the face keeps its subscribers in JS).
+function subscribeTo(observer, listener) {
+  if (observer instanceof QueryObserver) return observer.subscribe(listener);
+  observer.__listen(listener);
+  return () => observer.__unlisten();
+}
+
 const SEED = Number(process.env.MIRROR_SEED ?? 20261126);
 const OPS = Number(process.env.MIRROR_OPS ?? 6000);
 
@@ -88,7 +95,7 @@ for (const options of [
             // An observer mounted on the key: a query with observers is never evicted.
             if (observers.length < 3) {
               const o = s.client instanceof QueryClient ? new QueryObserver(c, opts) : new engine.QueryObserver(c, opts);
-              const off = o.subscribe(() => {});
+              const off = subscribeTo(o, () => {});
               observers.push({ o, off });
             } else {
               const { off } = observers.shift();
@@ -191,13 +198,13 @@ test("an observer's kept result turns stale under its own staleTime, not the que
     const client = new Client();
     const options = (staleTime) => ({ queryKey: ['k'], queryFn: () => 'v', staleTime });
     const long = client.watch(options(60_000));
-    const off = long.subscribe(() => {});
+    const off = subscribeTo(long, () => {});
     await sleep(20);
     // A fetch with a shorter staleTime: the query's own staleTime is now 50 ms.
     await client.fetchQuery(options(50));
     const short = client.watch(options(50));
     const heard = [];
-    const offShort = short.subscribe((result) => heard.push(result.isStale));
+    const offShort = subscribeTo(short, (result) => heard.push(result.isStale));
     const unmountedLong = client.watch(options(60_000));
     const unmountedShort = client.watch(options(50));
     const read = () => [long, short, unmountedLong, unmountedShort].map((o) => o.getCurrentResult().isStale);
@@ -238,7 +245,7 @@ test("free() hands the face's pending LRU touches to the cache observers keep al
     client.setQueryData(['a'], 'A');
     client.setQueryData(['b'], 'B');
     const observer = client.watch({ queryKey: ['x'] });
-    const off = observer.subscribe(() => {});
+    const off = subscribeTo(observer, () => {});
     client.getQueryData(['a']); // 'a' is now more recent than 'b'
     client.free();
     observer.setOptions({ queryKey: ['c'] }); // one query too many: the least recent goes
