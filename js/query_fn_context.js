@@ -1,4 +1,5 @@
-// The object the engine hands a query function: TanStack's QueryFunctionContext,
+// A query function's one call (`runQueryFn`), made here and not by the engine, with the
+// object it is handed: TanStack's QueryFunctionContext,
 // `{ client, queryKey, signal, meta }`. `signal` is a getter, as TanStack's: reading it
 // marks the fetch's signal consumed, and when the last observer of a query leaves while
 // it fetches, a fetch whose signal was consumed is cancelled (its signal aborts, the query
@@ -9,7 +10,8 @@
 // Imported by the engine's glue; the build bundles it once per entry.
 
 const consumed = new WeakSet();
-// Taken now: the engine calls in while it holds its cache, where no user code may run.
+// Taken now: the engine asks `signalConsumed` while it holds its cache, where no user code
+// (a patched WeakSet method) may run.
 const { add, has, delete: forget } = WeakSet.prototype;
 const deref = typeof WeakRef === 'function' ? WeakRef.prototype.deref : undefined;
 // Each context's signal, for the face's own query functions (not a property: a spread or a
@@ -39,10 +41,19 @@ function queryFnContext(clientRef, queryKey, signal, meta) {
   return context;
 }
 
+/**
+ * One attempt of a fetch: `queryFn` called with its context (see `queryFnContext`). What
+ * it returns or throws goes back to the engine as it is: the engine, which calls this with
+ * no borrow of its cache held, catches a throw as the attempt's failure.
+ */
+function runQueryFn(queryFn, clientRef, queryKey, signal, meta) {
+  return queryFn(queryFnContext(clientRef, queryKey, signal, meta));
+}
+
 /** Whether a query function read `signal` from a context holding it. */
 const signalConsumed = (signal) => has.call(consumed, signal);
 
 /** The signal of an engine's context, not marked consumed. */
 const rawSignal = (context) => (raw.has(context) ? raw.get(context) : context.signal);
 
-export { queryFnContext, signalConsumed, rawSignal };
+export { runQueryFn, signalConsumed, rawSignal };

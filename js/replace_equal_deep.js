@@ -1,6 +1,7 @@
-// Structural sharing: TanStack's `replaceEqualDeep`, for the engine (src/bindings/structural.rs
-// imports it; the build bundles it with the glue). Walking the user's data here rather than
-// from wasm costs no boundary crossing per property.
+// Structural sharing: TanStack's `replaceEqualDeep`, and what the cache stores by the
+// `structuralSharing` option (`shareData`, which src/bindings/structural.rs imports; the
+// build bundles it with the glue). Walking the user's data here rather than from wasm costs
+// no boundary crossing per property, and a `structuralSharing` function is called here.
 //
 // New data that equals the old keeps the old references, so `===` checks (React's memo,
 // `select` memoization, observers' change detection) see "unchanged" for every subtree
@@ -26,6 +27,18 @@ function plainArrayLength(v) {
   if (!Array.isArray(v)) return -1;
   const n = v.length;
   return Object.keys(v).length === n ? n : -1;
+}
+
+/**
+ * What the cache stores when `next` replaces `prev` (undefined: the query has no data yet)
+ * under the `structuralSharing` option: `true` or absent, `replaceEqualDeep`; `false`, `next`;
+ * a function `(oldData, newData) => data`, what it gives, asked for a query's first data
+ * too, as TanStack's. What the function throws goes to the engine, which fails the write.
+ */
+export function shareData(setting, prev, next) {
+  if (typeof setting === 'function') return setting(prev, next);
+  if (prev === undefined || setting === false) return next;
+  return replaceEqualDeep(prev, next);
 }
 
 /** `next`, every subtree deeply equal to the one at the same place in `prev` replaced by it. */

@@ -143,7 +143,7 @@ export class QueryObserver extends engine.QueryObserver {
     if (first) {
       try {
         // Mounts; what it gives is the current result, kept for the read that follows.
-        this.#keep(() => super.__listen(this.#hearing ??= (state) => this.#hear(state)));
+        this.#keep(() => super.__listen((this.#hearing ??= this.#hear.bind(this))));
       } catch (error) {
         this.#subscriptions.delete(subscription);
         throw error;
@@ -163,7 +163,8 @@ export class QueryObserver extends engine.QueryObserver {
    * The engine's one listener while this observer has subscribers: each changed result,
    * shown once and told to every subscriber still there; one that throws does not stop the
    * others (what it throws is dropped). Bound once per observer (`#hearing`), on its first
-   * mount.
+   * mount, with `bind`: a closure made in `subscribe` would share that call's scope and so
+   * keep its listener for as long as the engine holds it.
    */
   #hear(state) {
     const result = this.#show(state);

@@ -12,11 +12,11 @@ use std::rc::Rc;
 use js_sys::{Function, Promise};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::AbortController;
+use web_sys::{AbortController, AbortSignal};
 
 use super::clock::now;
 use super::errors::{reentrant_error, undefined_data_error};
-use super::in_flight::{query_fn_context, starter_of, InFlight};
+use super::in_flight::{run_query_fn, starter_of, InFlight};
 use super::inner::{Inner, WhenStale};
 use super::options::{QueryOptions, RetryDelaySpec};
 use super::query_meta::Cache;
@@ -116,7 +116,7 @@ fn first_attempt(
         return None;
     }
     let a = attempt(inner, hash, id)?;
-    let returned = a.query_fn.call1(&JsValue::UNDEFINED, &a.context);
+    let returned = a.call();
     Some((a, returned))
 }
 
@@ -175,9 +175,26 @@ pub fn refetch(
 /// What one attempt needs, read from the cache while the ticket is current.
 struct Attempt {
     query_fn: Function,
-    context: JsValue,
+    /// The context's parts (made in JS with the call: `run_query_fn`).
+    client_ref: JsValue,
+    key: JsValue,
+    signal: Option<AbortSignal>,
+    meta: JsValue,
     retry: super::options::RetrySpec,
     retry_delay: Option<RetryDelaySpec>,
+}
+
+impl Attempt {
+    /// Calls the query function (user code: with no borrow held).
+    fn call(&self) -> Result<JsValue, JsValue> {
+        run_query_fn(
+            &self.query_fn,
+            &self.client_ref,
+            &self.key,
+            self.signal.clone(),
+            &self.meta,
+        )
+    }
 }
 
 fn attempt(inner: &Inner, hash: &str, id: FetchId) -> Option<Attempt> {
@@ -189,11 +206,12 @@ fn attempt(inner: &Inner, hash: &str, id: FetchId) -> Option<Attempt> {
         .as_ref()
         .and_then(|f| f.controller.as_ref())
         .map(|c| c.signal());
-    let client_ref = inner.face.client_ref.borrow().clone();
-    let context = query_fn_context(&client_ref, &q.meta.key_js, signal, &q.meta.meta);
     Some(Attempt {
         query_fn: q.meta.query_fn.clone()?,
-        context,
+        client_ref: inner.face.client_ref.borrow().clone(),
+        key: q.meta.key_js.clone(),
+        signal,
+        meta: q.meta.meta.clone(),
         retry: q.meta.retry.clone(),
         retry_delay: q.meta.retry_delay.clone(),
     })
@@ -261,7 +279,7 @@ async fn run(
                 let Some(a) = attempt(&inner, &hash, id) else {
                     return;
                 };
-                let returned = a.query_fn.call1(&JsValue::UNDEFINED, &a.context);
+                let returned = a.call();
                 (a, returned)
             }
         };

@@ -1,8 +1,9 @@
 //! A query's running fetch as its waiters and its canceller see it: the promise every
 //! caller of the fetch shares, its settlers, the `AbortController` of the signal the
 //! query function got and the retry sleep to end early. Started and settled by
-//! `fetch.rs`; cancelled from wherever the core orphans it. The query function's context,
-//! whose `signal` getter tells whether it was read, is made by `js/query_fn_context.js`;
+//! `fetch.rs`; cancelled from wherever the core orphans it. The query function is called
+//! by `js/query_fn_context.js` (`runQueryFn`), which makes its context, whose `signal`
+//! getter tells whether it was read;
 //! what the starter of a cancelled fetch gets, by `js/cancelled_fetch.js`.
 
 use std::rc::Rc;
@@ -17,15 +18,16 @@ use crate::core::FetchId;
 
 #[wasm_bindgen(module = "/js/query_fn_context.js")]
 extern "C" {
-    /// The query function's context: `{ client, queryKey, signal, meta }`, `signal` a
-    /// getter that marks it consumed.
-    #[wasm_bindgen(js_name = queryFnContext)]
-    pub(super) fn query_fn_context(
+    /// One attempt: `query_fn({ client, queryKey, signal, meta })`, made and called in
+    /// JS (`signal` a getter that marks it consumed); what it returns, or threw.
+    #[wasm_bindgen(catch, js_name = runQueryFn)]
+    pub(super) fn run_query_fn(
+        query_fn: &Function,
         client_ref: &JsValue,
         query_key: &JsValue,
         signal: Option<AbortSignal>,
         meta: &JsValue,
-    ) -> JsValue;
+    ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = signalConsumed)]
     fn signal_consumed(signal: &AbortSignal) -> bool;
 }

@@ -468,12 +468,17 @@ pub enum WhenStale {
     Always,
 }
 
-/// `initialDataUpdatedAt` as a time: a function is called (with no borrow held).
+#[wasm_bindgen(module = "/js/query_option_calls.js")]
+extern "C" {
+    /// `initialData` / `initialDataUpdatedAt` as given: the value, or what a function
+    /// gives (called in JS); what it throws, as the error.
+    #[wasm_bindgen(catch, js_name = givenValue)]
+    fn given_value(given: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// `initialDataUpdatedAt` as a time: a function is called, in JS (with no borrow held).
 pub(super) fn initial_updated_at(given: &JsValue) -> Result<Option<f64>, JsValue> {
-    let value = match given.dyn_ref::<Function>() {
-        Some(f) => f.call0(&JsValue::UNDEFINED)?,
-        None => given.clone(),
-    };
+    let value = given_value(given)?;
     if value.is_undefined() {
         return Ok(None);
     }
@@ -485,11 +490,8 @@ pub(super) fn initial_updated_at(given: &JsValue) -> Result<Option<f64>, JsValue
     }
 }
 
-/// `initialData` as a value: functions are called (with no borrow held).
+/// `initialData` as a value: a function is called, in JS (with no borrow held).
 pub(super) fn resolve_initial(initial: &JsValue) -> Result<Option<JsValue>, JsValue> {
-    let value = match initial.dyn_ref::<Function>() {
-        Some(f) => f.call0(&JsValue::UNDEFINED)?,
-        None => initial.clone(),
-    };
+    let value = given_value(initial)?;
     Ok((!value.is_undefined()).then_some(value))
 }

@@ -727,7 +727,6 @@ impl QueryObserver {
         QueryObserver::create(client.inner()?, &options)
     }
 
-    /// Calls `listener(result)` now and on every change; returns `unsubscribe()`.
     /// The face's one listener, given when its first subscriber comes (see the file's head);
     /// gives the current result after the mount.
     #[wasm_bindgen(js_name = __listen)]

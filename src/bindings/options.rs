@@ -2,6 +2,7 @@
 //! options and filters. Every refusal names the option and what was expected.
 
 use js_sys::{Function, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use super::convert::{describe, hash_key_value, js_name, key_hash, number_text, read_key};
@@ -16,6 +17,16 @@ use crate::core::staleness::{
 };
 use crate::core::state::FetchStatus;
 use crate::core::KeyValue;
+
+#[wasm_bindgen(module = "/js/query_option_calls.js")]
+extern "C" {
+    /// `retry(failureCount, error)` asked in JS: false for a throw.
+    #[wasm_bindgen(js_name = askRetry)]
+    fn ask_retry(retry: &Function, failure_count: u32, error: &JsValue) -> bool;
+    /// `retryDelay(failureCount, error)` asked in JS: NaN for a throw or a non-number.
+    #[wasm_bindgen(js_name = askRetryDelay)]
+    fn ask_retry_delay(retry_delay: &Function, failure_count: u32, error: &JsValue) -> f64;
+}
 
 /// Property `name` of an options object, read on its own.
 pub fn one(obj: &JsValue, name: &'static str) -> Result<Given, JsValue> {
@@ -163,18 +174,15 @@ impl RetrySpec {
         )))
     }
 
-    /// The core's policy; a throwing user function counts as "do not retry".
+    /// The core's policy; a function is asked in JS (`askRetry`), where a throw counts as
+    /// "do not retry".
     pub fn to_core(&self) -> Retry<JsValue> {
         match self {
             RetrySpec::Times(n) => Retry::Times(*n),
             RetrySpec::Always => Retry::Always,
             RetrySpec::Func(f) => {
                 let f = f.clone();
-                Retry::Custom(Box::new(move |count, err| {
-                    f.call2(&JsValue::NULL, &JsValue::from(count), err)
-                        .map(|v| v.is_truthy())
-                        .unwrap_or(false)
-                }))
+                Retry::Custom(Box::new(move |count, err| ask_retry(&f, count, err)))
             }
         }
     }
@@ -208,19 +216,15 @@ impl RetryDelaySpec {
         )))
     }
 
-    /// The core's delay; a throwing user function falls back to the default delay.
+    /// The core's delay; a function is asked in JS (`askRetryDelay`), where a throw falls
+    /// back to the default delay.
     pub fn to_core(spec: &Option<RetryDelaySpec>) -> RetryDelay<JsValue> {
         match spec {
             None => RetryDelay::Default,
             Some(RetryDelaySpec::Millis(ms)) => RetryDelay::Millis(*ms),
             Some(RetryDelaySpec::Func(f)) => {
                 let f = f.clone();
-                RetryDelay::Custom(Box::new(move |count, err| {
-                    f.call2(&JsValue::NULL, &JsValue::from(count), err)
-                        .ok()
-                        .and_then(|v| v.as_f64())
-                        .unwrap_or(f64::NAN)
-                }))
+                RetryDelay::Custom(Box::new(move |count, err| ask_retry_delay(&f, count, err)))
             }
         }
     }

@@ -9,33 +9,21 @@
 //! was a boundary crossing and every look a catch of what user code might throw; in JS
 //! the walk is a plain loop and no user code runs with a wasm frame below it.
 
-use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(module = "/js/replace_equal_deep.js")]
 extern "C" {
-    /// `next`, with every subtree deeply equal to the one at the same place in `prev`
-    /// replaced by `prev`'s; `prev` itself when the two are deeply equal.
-    #[wasm_bindgen(js_name = replaceEqualDeep)]
-    pub fn replace_equal_deep(prev: &JsValue, next: &JsValue) -> JsValue;
+    /// What the cache stores when `next` replaces `prev` (undefined: no data yet) by the
+    /// `structuralSharing` setting; what a setting function throws, as the error.
+    #[wasm_bindgen(catch, js_name = shareData)]
+    fn share_data(setting: &JsValue, prev: &JsValue, next: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// What the cache stores when `next` replaces `prev`, by the `structuralSharing`
 /// option (`true`/absent, `false`, or a function `(oldData, newData) => data`, asked
-/// for a query's first data too, with `undefined`, as TanStack's).
-/// Call with no borrow held: getters and the user's function are user code.
+/// for a query's first data too, with `undefined`, as TanStack's): decided and called in
+/// JS (`shareData`). Call with no borrow held: getters and the user's function are user
+/// code.
 pub fn share(setting: &JsValue, prev: Option<&JsValue>, next: JsValue) -> Result<JsValue, JsValue> {
-    if let Some(f) = setting.dyn_ref::<Function>() {
-        return f.call2(
-            &JsValue::UNDEFINED,
-            prev.unwrap_or(&JsValue::UNDEFINED),
-            &next,
-        );
-    }
-    let Some(prev) = prev else { return Ok(next) };
-    if setting.as_bool() == Some(false) {
-        return Ok(next);
-    }
-    Ok(replace_equal_deep(prev, &next))
+    share_data(setting, prev.unwrap_or(&JsValue::UNDEFINED), &next)
 }
