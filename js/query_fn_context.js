@@ -9,23 +9,28 @@
 // user's query function reading it counts.
 // Imported by the engine's glue; the build bundles it once per entry.
 
+// The fetches (their AbortControllers) whose signal a query function read.
 const consumed = new WeakSet();
 // Taken now: the engine asks `signalConsumed` while it holds its cache, where no user code
 // (a patched WeakSet method) may run.
 const { add, has, delete: forget } = WeakSet.prototype;
 const deref = typeof WeakRef === 'function' ? WeakRef.prototype.deref : undefined;
-// Each context's signal, for the face's own query functions (not a property: a spread or a
-// log of the context shows TanStack's four fields only).
+// Each context's fetch, for the face's own query functions (`takesRawSignal`; not a
+// property: a spread or a log of the context shows TanStack's four fields only). Kept only
+// for them: a WeakMap entry per attempt was a tenth of a fetch's cost.
 const raw = new WeakMap();
+const rawTakers = new WeakSet();
 
 /**
- * The context of one attempt; `clientRef` is a WeakRef of the face client (or undefined).
- * As TanStack's, an attempt starts unmarked: only its own reading of `signal` counts.
- * `client` is a getter too: a running fetch holds the context, and must not hold the
- * client (a dropped client is collected).
+ * The context of one attempt; `clientRef` is a WeakRef of the face client (or undefined),
+ * `controller` the fetch's AbortController, whose signal is taken only when read (as
+ * TanStack's: making it is most of an attempt's cost in Node). As TanStack's, an attempt
+ * starts unmarked: only its own reading of `signal` counts. `client` is a getter too: a
+ * running fetch holds the context, and must not hold the client (a dropped client is
+ * collected).
  */
-function queryFnContext(clientRef, queryKey, signal, meta) {
-  if (signal !== undefined) forget.call(consumed, signal);
+function queryFnContext(clientRef, queryKey, controller, meta) {
+  if (controller !== undefined) forget.call(consumed, controller);
   const context = {
     get client() {
       return clientRef === undefined ? undefined : deref.call(clientRef);
@@ -33,11 +38,11 @@ function queryFnContext(clientRef, queryKey, signal, meta) {
     queryKey,
     meta,
     get signal() {
-      if (signal !== undefined) add.call(consumed, signal);
-      return signal;
+      if (controller === undefined) return undefined;
+      add.call(consumed, controller);
+      return controller.signal;
     },
   };
-  raw.set(context, signal);
   return context;
 }
 
@@ -46,14 +51,26 @@ function queryFnContext(clientRef, queryKey, signal, meta) {
  * it returns or throws goes back to the engine as it is: the engine, which calls this with
  * no borrow of its cache held, catches a throw as the attempt's failure.
  */
-function runQueryFn(queryFn, clientRef, queryKey, signal, meta) {
-  return queryFn(queryFnContext(clientRef, queryKey, signal, meta));
+function runQueryFn(queryFn, clientRef, queryKey, controller, meta) {
+  const context = queryFnContext(clientRef, queryKey, controller, meta);
+  if (has.call(rawTakers, queryFn)) raw.set(context, controller);
+  return queryFn(context);
 }
 
-/** Whether a query function read `signal` from a context holding it. */
-const signalConsumed = (signal) => has.call(consumed, signal);
+/** Marks `queryFn`, one of the face's own, as reading its context's signal with `rawSignal`. */
+function takesRawSignal(queryFn) {
+  add.call(rawTakers, queryFn);
+  return queryFn;
+}
 
-/** The signal of an engine's context, not marked consumed. */
-const rawSignal = (context) => (raw.has(context) ? raw.get(context) : context.signal);
+/** Whether a query function read `signal` from a context of the fetch of `controller`. */
+const signalConsumed = (controller) => has.call(consumed, controller);
 
-export { runQueryFn, signalConsumed, rawSignal };
+/** The signal of a context given to a `takesRawSignal` query function, not marked consumed. */
+function rawSignal(context) {
+  if (!raw.has(context)) return context.signal;
+  const controller = raw.get(context);
+  return controller === undefined ? undefined : controller.signal;
+}
+
+export { runQueryFn, signalConsumed, takesRawSignal, rawSignal };

@@ -12,7 +12,7 @@
 import { withQueryDefaults } from './defaults.js';
 import { fetchDirections, directionKey } from './fetch_direction.js';
 import { describe } from './describe.js';
-import { rawSignal } from '../query_fn_context.js';
+import { rawSignal, takesRawSignal } from '../query_fn_context.js';
 
 // The run of each fetch, by the `signal` the engine gives all its attempts: a retry goes
 // on with the same direction and the same starting pages, and a refetch of every page
@@ -88,7 +88,7 @@ function infiniteQueryFn(client, hash, pageOptions) {
   // then never be collected), but finds it in the context; only where there is no WeakRef
   // (the context then has no client) is it held.
   const held = typeof WeakRef === 'function' ? undefined : client;
-  return async function infiniteQueryFn(context) {
+  return takesRawSignal(async function infiniteQueryFn(context) {
     const signal = rawSignal(context);
     let run = signal === undefined ? undefined : runs.get(signal);
     if (run === undefined) {
@@ -104,7 +104,7 @@ function infiniteQueryFn(client, hash, pageOptions) {
     const data = await fetchPages(run, pageOptions, context, signal);
     directions.settled(hash, run.token);
     return data;
-  };
+  });
 }
 
 async function fetchPages(run, options, context, signal) {

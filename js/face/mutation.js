@@ -126,8 +126,20 @@ function readRetryDelay(value) {
 /** TanStack's default delay before retry number `failures + 1`: doubling from 1 s, at most 30 s. */
 const defaultDelay = (failures) => Math.min(1000 * 2 ** failures, 30_000);
 
-/** The delay before another attempt after `failures` failed ones (the last with `error`), or -1 to give up. */
+/**
+ * The delay before another attempt after `failures` failed ones (the last with `error`), or
+ * -1 to give up. As TanStack's retryer, the delay is asked before whether to retry, on every
+ * failure (the last one too).
+ */
 function afterFailure(retry, retryDelay, failures, error) {
+  let ms = retryDelay;
+  if (typeof retryDelay === 'function') {
+    try {
+      ms = retryDelay.call(null, failures, error);
+    } catch {
+      ms = NaN;
+    }
+  }
   let again;
   if (typeof retry === 'function') {
     try {
@@ -139,14 +151,6 @@ function afterFailure(retry, retryDelay, failures, error) {
     again = failures < retry;
   }
   if (!again) return -1;
-  let ms = retryDelay;
-  if (typeof retryDelay === 'function') {
-    try {
-      ms = retryDelay.call(null, failures, error);
-    } catch {
-      ms = NaN;
-    }
-  }
   // A delay function that returns garbage must not stall or spin the retry loop.
   return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : defaultDelay(failures);
 }

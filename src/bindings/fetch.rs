@@ -12,7 +12,7 @@ use std::rc::Rc;
 use js_sys::{Function, Promise};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal};
+use web_sys::AbortController;
 
 use super::clock::now;
 use super::errors::{reentrant_error, undefined_data_error};
@@ -178,7 +178,9 @@ struct Attempt {
     /// The context's parts (made in JS with the call: `run_query_fn`).
     client_ref: JsValue,
     key: JsValue,
-    signal: Option<AbortSignal>,
+    /// The fetch's: the context's `signal` getter takes its signal only when read
+    /// (creating it is most of an attempt's cost in Node).
+    controller: Option<AbortController>,
     meta: JsValue,
     retry: super::options::RetrySpec,
     retry_delay: Option<RetryDelaySpec>,
@@ -191,7 +193,7 @@ impl Attempt {
             &self.query_fn,
             &self.client_ref,
             &self.key,
-            self.signal.clone(),
+            self.controller.clone(),
             &self.meta,
         )
     }
@@ -200,17 +202,12 @@ impl Attempt {
 fn attempt(inner: &Inner, hash: &str, id: FetchId) -> Option<Attempt> {
     let cache = inner.cache().ok()?;
     let q = cache.get(hash).filter(|q| q.fetch_id() == Some(id))?;
-    let signal = q
-        .meta
-        .in_flight
-        .as_ref()
-        .and_then(|f| f.controller.as_ref())
-        .map(|c| c.signal());
+    let controller = q.meta.in_flight.as_ref().and_then(|f| f.controller.clone());
     Some(Attempt {
         query_fn: q.meta.query_fn.clone()?,
         client_ref: inner.face.client_ref.borrow().clone(),
         key: q.meta.key_js.clone(),
-        signal,
+        controller,
         meta: q.meta.meta.clone(),
         retry: q.meta.retry.clone(),
         retry_delay: q.meta.retry_delay.clone(),

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortController, AbortSignal};
+use web_sys::AbortController;
 
 use super::errors::cancelled_error;
 use super::timer::Sleep;
@@ -19,17 +19,18 @@ use crate::core::FetchId;
 #[wasm_bindgen(module = "/js/query_fn_context.js")]
 extern "C" {
     /// One attempt: `query_fn({ client, queryKey, signal, meta })`, made and called in
-    /// JS (`signal` a getter that marks it consumed); what it returns, or threw.
+    /// JS (`signal` a getter that takes `controller`'s signal, only when read, and marks
+    /// it consumed); what it returns, or threw.
     #[wasm_bindgen(catch, js_name = runQueryFn)]
     pub(super) fn run_query_fn(
         query_fn: &Function,
         client_ref: &JsValue,
         query_key: &JsValue,
-        signal: Option<AbortSignal>,
+        controller: Option<AbortController>,
         meta: &JsValue,
     ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = signalConsumed)]
-    fn signal_consumed(signal: &AbortSignal) -> bool;
+    fn signal_consumed(controller: &AbortController) -> bool;
 }
 
 #[wasm_bindgen(module = "/js/cancelled_fetch.js")]
@@ -60,9 +61,7 @@ impl InFlight {
     /// Whether the query function read its `signal` (TanStack's `abortSignalConsumed`):
     /// it can stop its work, so the fetch is cancelled when the last observer leaves.
     pub fn signal_consumed(&self) -> bool {
-        self.controller
-            .as_ref()
-            .is_some_and(|c| signal_consumed(&c.signal()))
+        self.controller.as_ref().is_some_and(signal_consumed)
     }
 
     /// Stops a fetch the core has orphaned: aborts its signal, rejects its waiters

@@ -5,10 +5,7 @@
 //! references in the core's cache, runs fetches as `spawn_local` tasks ([`fetch`]) and
 //! owns the one GC timer ([`timer`]) and the focus and online managers ([`managers`]). Every decision is the core's.
 //!
-//! Re-entrancy rules: user code (query functions, retry functions, structural
-//! sharing, abort listeners; the face runs `select`, `placeholderData`, updaters,
-//! predicates and an observer's subscribers itself, the engine calling the face's one
-//! listener per observer) is never called while the cache is borrowed, and the
+//! Re-entrancy rules: user code is never called while the cache is borrowed, and the
 //! cache is only ever borrowed with `try_borrow_mut`, so no path can panic. A JS call
 //! that can run user code (a function, a getter, a proxy trap, a `then`) must catch
 //! what it throws: an exception that unwinds through wasm frames runs none of their
@@ -16,6 +13,14 @@
 //! ([`promise`] has the forms of `Promise.resolve` and of awaiting that keep to this).
 //! Every entry point that can reach user code is counted by [`reentry`], which
 //! refuses calls nested deep enough to threaten the stack.
+//!
+//! The user's functions are called in JavaScript, by the face or by the small modules
+//! the glue imports: query functions (`js/query_fn_context.js`), `retry`, `retryDelay`,
+//! `initialData` (`js/query_option_calls.js`), `structuralSharing`
+//! (`js/replace_equal_deep.js`), an observer's subscribers (the face's one listener per
+//! observer), `select`, `placeholderData`, updaters and predicates (the face). What the
+//! engine still calls itself: a storage object's methods and `onStorageError`, and, through
+//! `AbortController.abort()`, the abort listeners of a query function's signal.
 
 mod broadcast;
 mod cache_view;

@@ -84,9 +84,14 @@ pub fn resolve(value: &JsValue) -> Result<Promise, JsValue> {
 /// a thenable's `then` is looked up and called by the promise machinery, which turns
 /// what it throws into a rejection. The one form of a user's value to await.
 pub fn settle(value: &JsValue) -> Promise {
-    Promise::new(&mut |resolve, _reject| {
-        let _ = resolve.call1(&JsValue::UNDEFINED, value);
-    })
+    settle_js(value)
+}
+
+#[wasm_bindgen(module = "/js/settle.js")]
+extern "C" {
+    /// `new Promise((resolve) => resolve(value))`, made in JS in one call.
+    #[wasm_bindgen(js_name = settle)]
+    fn settle_js(value: &JsValue) -> Promise;
 }
 
 /// A JS function that runs `f` on its first call (`Closure::once_into_js`).

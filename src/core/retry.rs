@@ -44,13 +44,19 @@ pub enum AfterFailure {
 }
 
 /// Decides what follows the failure of an attempt, `failure_count` failures having
-/// come before it.
+/// come before it. As TanStack's retryer, the delay is asked before whether to retry, on
+/// every failure (the last one too): a `retryDelay` function sees each failure once.
 pub fn after_failure<E>(
     retry: &Retry<E>,
     delay: &RetryDelay<E>,
     failure_count: u32,
     error: &E,
 ) -> AfterFailure {
+    let ms = match delay {
+        RetryDelay::Default => default_retry_delay(failure_count),
+        RetryDelay::Millis(ms) => *ms,
+        RetryDelay::Custom(f) => f(failure_count, error),
+    };
     let again = match retry {
         Retry::Times(n) => failure_count < *n,
         Retry::Always => true,
@@ -59,11 +65,6 @@ pub fn after_failure<E>(
     if !again {
         return AfterFailure::GiveUp;
     }
-    let ms = match delay {
-        RetryDelay::Default => default_retry_delay(failure_count),
-        RetryDelay::Millis(ms) => *ms,
-        RetryDelay::Custom(f) => f(failure_count, error),
-    };
     // A delay function that returns garbage must not stall or spin the retry loop.
     let ms = if ms.is_finite() && ms >= 0.0 {
         ms
@@ -141,5 +142,24 @@ mod tests {
             after_failure(&Retry::Always, &delay, 1, &()),
             AfterFailure::RetryIn(2000.0)
         );
+    }
+
+    #[test]
+    fn the_delay_is_asked_before_retry_on_every_failure() {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        let asked = Rc::new(RefCell::new(Vec::new()));
+        let (a, b) = (asked.clone(), asked.clone());
+        let retry = Retry::Custom(Box::new(move |n, _e: &()| {
+            a.borrow_mut().push(format!("retry {n}"));
+            n < 1
+        }));
+        let delay = RetryDelay::Custom(Box::new(move |n, _e: &()| {
+            b.borrow_mut().push(format!("delay {n}"));
+            5.0
+        }));
+        assert_eq!(after_failure(&retry, &delay, 0, &()), AfterFailure::RetryIn(5.0));
+        assert_eq!(after_failure(&retry, &delay, 1, &()), AfterFailure::GiveUp);
+        assert_eq!(*asked.borrow(), ["delay 0", "retry 0", "delay 1", "retry 1"]);
     }
 }
