@@ -171,7 +171,8 @@ export async function retryDelayFunctionSpacesAttempts(make) {
     () => {},
     'fails',
   );
-  eq(delays, [0, 1], 'retryDelay gets the failure count');
+  // As TanStack's retryer: the delay is asked before retry, for every failure (the last one too).
+  eq(delays, [0, 1, 2], 'retryDelay gets the failure count of each failure');
   assert(times[1] - times[0] >= 25 && times[2] - times[1] >= 25, `attempts are spaced: ${times}`);
 }
 
