@@ -140,7 +140,8 @@ export class QueryObserver extends engine.QueryObserver {
     const first = this.#subscriptions.size === 0;
     if (first) this.#functions?.refresh();
     this.#subscriptions.add(subscription);
-    if (first) {
+    // A disposed client's engine refuses the subscribe (its TypeError), first or not.
+    if (first || this.#mirror?.live === false) {
       try {
         // Mounts; what it gives is the current result, kept for the read that follows.
         this.#keep(() => super.__listen((this.#hearing ??= this.#hear.bind(this))));
@@ -233,9 +234,18 @@ export class QueryObserver extends engine.QueryObserver {
   free() {
     this.#result = undefined;
     this.#mirror = undefined;
+    const subscribed = this.#subscriptions.size > 0;
     this.#subscriptions.clear();
     this.#functions?.unmount();
     this.#functions = undefined;
+    if (subscribed) {
+      // Unmounted first: the subscribers' unsubscribes can no longer reach the engine.
+      try {
+        super.__unlisten();
+      } catch {
+        // a call refused (nested too deep): the engine's dispose or the query's removal ends it
+      }
+    }
     super.free();
   }
 

@@ -51,7 +51,8 @@ pub struct Inner {
     /// Mounted observers by query hash, for notifications.
     /// Held strongly while mounted, as TanStack's query holds its observers: an observer
     /// somebody subscribed to keeps notifying even when JS dropped the object itself
-    /// (`client.watch(opts).subscribe(fn)`), until it is unsubscribed or destroyed.
+    /// (`client.watch(opts).subscribe(fn)`: the face's one listener it holds reaches the
+    /// face observer), until it is unsubscribed, destroyed or freed.
     pub(super) observers: RefCell<FxHashMap<String, Vec<Rc<dyn Watcher>>>>,
     /// Cross-tab sync (`crossTab`, on with IndexedDB where `BroadcastChannel` exists).
     pub(super) cross_tab: RefCell<Option<InBuild<CrossTab>>>,

@@ -567,9 +567,14 @@ impl ObserverInner {
     /// `getCurrentResult()`). A second call only replaces the listener. Gives the current
     /// result after the mount (so the face need not ask again).
     fn listen(self: &Rc<Self>, listener: Function) -> Result<JsValue, JsValue> {
-        let first = self.state.borrow_mut().listener.replace(listener).is_none();
-        if first {
+        let first = self.state.borrow().listener.is_none();
+        if !first {
+            self.state.borrow_mut().listener = Some(listener);
+        } else {
+            // Held only once mounted: a mount refused (a disposed client, a throwing
+            // `initialData` function) leaves the next subscribe to mount again.
             self.mount()?;
+            self.state.borrow_mut().listener = Some(listener);
             let result = self.current_for_face();
             self.state.borrow_mut().delivered = result.clone();
             let started = self.fetch_if_needed(true)?;

@@ -158,8 +158,14 @@ mod tests {
             b.borrow_mut().push(format!("delay {n}"));
             5.0
         }));
-        assert_eq!(after_failure(&retry, &delay, 0, &()), AfterFailure::RetryIn(5.0));
+        assert_eq!(
+            after_failure(&retry, &delay, 0, &()),
+            AfterFailure::RetryIn(5.0)
+        );
         assert_eq!(after_failure(&retry, &delay, 1, &()), AfterFailure::GiveUp);
-        assert_eq!(*asked.borrow(), ["delay 0", "retry 0", "delay 1", "retry 1"]);
+        assert_eq!(
+            *asked.borrow(),
+            ["delay 0", "retry 0", "delay 1", "retry 1"]
+        );
     }
 }

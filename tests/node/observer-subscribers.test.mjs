@@ -93,3 +93,31 @@ test('subscribe refuses what is not a function with a TypeError naming it', () =
   assert.throws(() => observer.subscribe('x'), { name: 'TypeError', message: /^stackquery: subscribe needs a listener function \(result\) => void, got / });
   client.dispose();
 });
+
+test('free() while subscribed unmounts the observer: the query is no longer observed and is collected', async () => {
+  const client = new QueryClient({ gcTime: 20 });
+  client.setQueryData(['freed'], 'v');
+  const observer = new QueryObserver(client, { queryKey: ['freed'], staleTime: Infinity });
+  const off = observer.subscribe(() => {});
+  const query = () => client.getQueryCache().find({ queryKey: ['freed'], exact: true });
+  assert.equal(query().getObserversCount(), 1);
+  observer.free();
+  assert.equal(query().getObserversCount(), 0, 'freed: no longer an observer of its query');
+  assert.doesNotThrow(() => off(), 'an unsubscribe after free() does nothing');
+  await sleep(60);
+  assert.equal(query(), undefined, 'collected after gcTime');
+  client.dispose();
+});
+
+test('subscribing to an observer of a disposed client throws each time, even with a subscriber left', () => {
+  const client = new QueryClient();
+  client.setQueryData(['d'], 1);
+  const kept = new QueryObserver(client, { queryKey: ['d'], staleTime: Infinity });
+  kept.subscribe(() => {});
+  const fresh = new QueryObserver(client, { queryKey: ['d'], staleTime: Infinity });
+  client.dispose();
+  for (const observer of [kept, fresh]) {
+    assert.throws(() => observer.subscribe(() => {}), /disposed/);
+    assert.throws(() => observer.subscribe(() => {}), /disposed/, 'a refused mount is not taken as done');
+  }
+});
