@@ -1,8 +1,9 @@
 // The query options that may be user functions and that the engine asks while it builds a
 // query or after an attempt failed: `retry`, `retryDelay`, `initialData` and
 // `initialDataUpdatedAt`. They are called here, in JavaScript, so that no user function is
-// called from wasm; the engine calls these with no borrow of its cache held.
-// Imported by the engine's glue; the build bundles it once per entry.
+// called from wasm; the engine calls these with no borrow of its cache held. A mutation's
+// retries (js/face/mutation.js) ask `retry` and `retryDelay` through the same two.
+// Imported by the engine's glue and the face; the build bundles it once per entry.
 
 /** `retry(failureCount, error)`: whether to try again. A throw counts as no. */
 export function askRetry(retry, failureCount, error) {

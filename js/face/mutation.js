@@ -23,6 +23,7 @@
 // counts a run from the `mutate()` call until it settled.
 
 import { mutationState } from '../result_objects.js';
+import { askRetry, askRetryDelay } from '../query_option_calls.js';
 import { engineIsFocused, engineIsOnline, nextReadingChange, wakeReadingWaiters } from '../managers.js';
 import { describe } from './describe.js';
 import { nested } from './nesting.js';
@@ -132,24 +133,8 @@ const defaultDelay = (failures) => Math.min(1000 * 2 ** failures, 30_000);
  * failure (the last one too).
  */
 function afterFailure(retry, retryDelay, failures, error) {
-  let ms = retryDelay;
-  if (typeof retryDelay === 'function') {
-    try {
-      ms = retryDelay.call(null, failures, error);
-    } catch {
-      ms = NaN;
-    }
-  }
-  let again;
-  if (typeof retry === 'function') {
-    try {
-      again = !!retry.call(null, failures, error);
-    } catch {
-      again = false; // a throwing retry function: no retry
-    }
-  } else {
-    again = failures < retry;
-  }
+  const ms = typeof retryDelay === 'function' ? askRetryDelay(retryDelay, failures, error) : retryDelay;
+  const again = typeof retry === 'function' ? askRetry(retry, failures, error) : failures < retry;
   if (!again) return -1;
   // A delay function that returns garbage must not stall or spin the retry loop.
   return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : defaultDelay(failures);

@@ -439,12 +439,7 @@ impl Inner {
         };
         match data {
             Some(data) if !stale || when_stale != WhenStale::Refetch => {
-                let refetch = match when_stale {
-                    WhenStale::Revalidate => stale,
-                    WhenStale::Always => true,
-                    WhenStale::Refetch | WhenStale::Answer => false,
-                };
-                if refetch {
+                if !answers_without_fetch(when_stale, stale) {
                     start(self, &o.hash)?; // background: callers get the cached data now
                 }
                 promise::resolve(&data)
@@ -460,6 +455,19 @@ impl Inner {
                 }
             },
         }
+    }
+
+    /// Whether [`Self::fetch_or_cached`] would answer `hash` with the data it holds and
+    /// start nothing (no L2 read, no fetch): what a mount on fresh data asks before it makes
+    /// a promise it would not use.
+    pub fn answers_from_cache(&self, hash: &str, when_stale: WhenStale) -> bool {
+        self.cache_ref().is_ok_and(|c| {
+            c.get(hash).is_some_and(|q| {
+                (q.meta.hydrated || self.persister.is_none())
+                    && q.state.has_data()
+                    && answers_without_fetch(when_stale, q.is_stale(now()))
+            })
+        })
     }
 
     /// `decide`, after reading L2 once if the key is cold: fresh L2 data means no
@@ -497,5 +505,15 @@ impl Inner {
             inner.notify_changed();
             JsFuture::from(promise::settle(&decided?.into())).await
         }))
+    }
+}
+
+/// Whether data, `stale` or fresh, is answered as it is under `when_stale`, starting no
+/// fetch.
+fn answers_without_fetch(when_stale: WhenStale, stale: bool) -> bool {
+    match when_stale {
+        WhenStale::Answer => true,
+        WhenStale::Revalidate | WhenStale::Refetch => !stale,
+        WhenStale::Always => false,
     }
 }

@@ -537,20 +537,8 @@ impl ObserverInner {
             }
         }
         // Mounting on fresh data, hydrated (or with no L2), the common case: nothing to
-        // fetch or read (what `fetch_or_cached` would decide, without its promise). The
-        // mount built the query already.
-        let settled = mounting
-            && self.client.cache_ref().is_ok_and(|c| {
-                c.get(&options.hash).is_some_and(|q| {
-                    (q.meta.hydrated || self.client.persister.is_none())
-                        && q.state.has_data()
-                        && match when_stale {
-                            WhenStale::Answer => true,
-                            WhenStale::Revalidate => !q.is_stale(now()),
-                            WhenStale::Always | WhenStale::Refetch => false,
-                        }
-                })
-            });
+        // fetch or read, and no promise to make. The mount built the query already.
+        let settled = mounting && self.client.answers_from_cache(&options.hash, when_stale);
         if settled {
             return Ok(false);
         }
