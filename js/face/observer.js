@@ -23,22 +23,14 @@ import { observerOptionsWithoutSkipToken } from './skip_token.js';
 import { assertSameEngine } from './same_engine.js';
 import { Presentation, checkSelect, shownBy } from './presentation.js';
 import { describe } from './describe.js';
+import { resultWithRefetch } from '../result_objects.js';
 
 /**
- * A result's `refetch`: the observer's, reaching it weakly. The engine keeps the results it
- * gave, so a result holding its observer (and so its client) would keep both from ever
- * being collected.
+ * A result's `refetch`: its observer's. Made apart from any method, so that its scope
+ * holds the observer only.
  */
 function refetchOf(observer) {
-  return typeof WeakRef === 'function' ? weakRefetch(new WeakRef(observer)) : (options) => observer.refetch(options);
-}
-
-// Apart from refetchOf: a closure made there would share its scope, the observer included.
-function weakRefetch(ref) {
-  return (options) => {
-    const o = ref.deref();
-    return o === undefined ? Promise.resolve(undefined) : o.refetch(options);
-  };
+  return (options) => observer.refetch(options);
 }
 
 export class QueryObserver extends engine.QueryObserver {
@@ -53,6 +45,8 @@ export class QueryObserver extends engine.QueryObserver {
   #functions; // ObserverOptionFunctions, once an option was a function
   #notifyOn; // `notifyOnChangeProps`: the result properties whose change a listener hears
   #refetchFn; // the results' `refetch` (TanStack's), made once asked for
+  #engineResult; // the engine's last result, and
+  #withRefetchResult; // it as shown: with #refetchFn (the same object while the engine's is)
   #options; // what the presentation reads of the options (presentation.js `shownBy`)
   #hearing; // #hear bound, what the engine holds while there are subscribers
   #presentation; // made once select or placeholderData is given (a plain observer never needs one)
@@ -216,12 +210,14 @@ export class QueryObserver extends engine.QueryObserver {
     return super.refetch(options).then((result) => this.#show(result));
   }
 
-  /** `result` with TanStack's `refetch`, this observer's. */
+  /** The engine's `result` with TanStack's `refetch`, this observer's (resultWithRefetch). */
   #withRefetch(result) {
-    if (result !== null && typeof result === 'object' && result.refetch === undefined) {
-      result.refetch = this.#refetchFn ??= refetchOf(this);
+    if (result === null || typeof result !== 'object') return result;
+    if (result !== this.#engineResult) {
+      this.#withRefetchResult = resultWithRefetch(result, (this.#refetchFn ??= refetchOf(this)));
+      this.#engineResult = result;
     }
-    return result;
+    return this.#withRefetchResult;
   }
 
   destroy() {

@@ -3,9 +3,12 @@
 // hears each change once, as TanStack's (a subscriber that left while others heard is not
 // told; one that throws stops no one), the first subscribe mounts and the last unsubscribe
 // unmounts (an unsubscribe called again does nothing; it threw before), and the current
-// result read right after subscribing is the mounted one.
+// result read right after subscribing is the mounted one. A result's `refetch` holds its
+// observer, as TanStack's does, and an observer nobody holds is collected.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { QueryClient, QueryObserver } from '../../pkg/nodejs/stackquery.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -120,4 +123,49 @@ test('subscribing to an observer of a disposed client throws each time, even wit
     assert.throws(() => observer.subscribe(() => {}), /disposed/);
     assert.throws(() => observer.subscribe(() => {}), /disposed/, 'a refused mount is not taken as done');
   }
+});
+
+const collector = () => {
+  v8.setFlagsFromString('--expose-gc');
+  return runInNewContext('gc');
+};
+
+test("a result's refetch works as long as it is held, the observer dropped (TanStack's holds its observer)", async () => {
+  const gc = collector();
+  const client = new QueryClient();
+  let calls = 0;
+  const refetches = [];
+  for (let i = 0; i < 5; i++) {
+    const observer = new QueryObserver(client, { queryKey: ['held', i], queryFn: () => ++calls, staleTime: Infinity });
+    const off = observer.subscribe(() => {});
+    refetches.push(observer.getCurrentResult().refetch);
+    off();
+  }
+  await sleep(10);
+  const fetchedBefore = calls;
+  for (let i = 0; i < 5; i++) { gc(); await sleep(10); }
+  const results = await Promise.all(refetches.map((refetch) => refetch()));
+  assert.equal(calls, fetchedBefore + 5, 'each refetch ran its query function');
+  assert.deepEqual(results.map((r) => r?.status), Array(5).fill('success'), 'each resolved with its result');
+  client.dispose();
+});
+
+test('observers dropped after use are collected, with the results they gave (no cycle through the engine)', async () => {
+  const gc = collector();
+  const client = new QueryClient();
+  client.setQueryData(['dropped'], 'v');
+  let finalized = 0;
+  const registry = new FinalizationRegistry(() => finalized++);
+  for (let i = 0; i < 40; i++) {
+    const observer = new QueryObserver(client, { queryKey: ['dropped'], staleTime: Infinity });
+    const off = observer.subscribe(() => {});
+    const result = observer.getCurrentResult();
+    assert.equal(result.data, 'v');
+    assert.equal(typeof result.refetch, 'function');
+    off();
+    registry.register(observer, i);
+  }
+  for (let i = 0; i < 20 && finalized < 36; i++) { gc(); await sleep(20); }
+  assert.ok(finalized >= 36, `${finalized} of 40 dropped observers were collected`);
+  client.dispose();
 });
