@@ -24,7 +24,6 @@ use super::query_meta::{release, release_removed, take_reverted, Meta};
 use super::{managers, origin, promise, reentry, structural, tab_receive};
 use crate::core::cache::CacheError;
 use crate::core::filters::{QueryFilters, QueryType};
-use crate::core::fxhash::FxHashMap;
 use crate::core::persist::order::State;
 use crate::core::state::FetchStatus;
 use crate::core::QueryCache;
@@ -581,10 +580,10 @@ impl QueryClient {
         self.inner.disposed.set(true);
         self.inner.face.changed();
         let observers = match self.inner.observers.try_borrow_mut() {
-            Ok(mut observers) => std::mem::take(&mut *observers),
-            Err(_) => FxHashMap::default(),
+            Ok(mut mounted) => mounted.take_all(),
+            Err(_) => Vec::new(),
         };
-        for observer in observers.into_values().flatten() {
+        for observer in observers {
             observer.release_for_dispose();
         }
         release_removed(removed);

@@ -17,13 +17,13 @@ use super::convert::key_of;
 use super::errors::{disposed_error, range_error, reentrant_error};
 use super::face_slots::FaceSlots;
 use super::l2_build::InBuild;
+use super::mounted_observers::MountedObservers;
 use super::options::{ClientOptions, QueryOptions, Runtime};
 use super::origin;
 use super::persister::{Persister, Restored};
 use super::query_meta::{Cache, Meta};
 use super::watcher::{Trigger, Watcher};
 use super::{reentry, timer};
-use crate::core::fxhash::FxHashMap;
 use crate::core::gc::rearm;
 use crate::core::persist::order::State;
 use crate::core::staleness::StaleTime;
@@ -53,7 +53,7 @@ pub struct Inner {
     /// somebody subscribed to keeps notifying even when JS dropped the object itself
     /// (`client.watch(opts).subscribe(fn)`: the face's one listener it holds reaches the
     /// face observer), until it is unsubscribed, destroyed or freed.
-    pub(super) observers: RefCell<FxHashMap<String, Vec<Rc<dyn Watcher>>>>,
+    pub(super) observers: RefCell<MountedObservers>,
     /// Cross-tab sync (`crossTab`, on with IndexedDB where `BroadcastChannel` exists).
     pub(super) cross_tab: RefCell<Option<InBuild<CrossTab>>>,
     /// What the JS face reads without calling in (see [`super::face_link`]).
@@ -78,7 +78,7 @@ impl Inner {
             disposed: Cell::new(false),
             noop: NOOP.with(Function::clone),
             persister,
-            observers: RefCell::new(FxHashMap::default()),
+            observers: RefCell::new(MountedObservers::default()),
             cross_tab: RefCell::new(None),
             face: FaceSlots::default(),
         }
@@ -96,42 +96,27 @@ impl Inner {
         self.disposed.get()
     }
 
+    /// `observer` is mounted on `hash` (once), or was given new options: the query's
+    /// `isStale()` takes its `staleTime` into account.
     pub fn register_observer(&self, hash: &str, observer: Rc<dyn Watcher>) {
-        if let Ok(mut map) = self.observers.try_borrow_mut() {
-            let list = map.entry(hash.to_owned()).or_default();
-            if !list
-                .iter()
-                .any(|o| std::ptr::addr_eq(Rc::as_ptr(o), Rc::as_ptr(&observer)))
-            {
-                list.push(observer);
-            }
-        }
-        self.refresh_observed_stale_time(hash);
+        let soonest = match self.observers.try_borrow_mut() {
+            Ok(mut mounted) => mounted.mount(hash, observer),
+            Err(_) => return,
+        };
+        self.set_observed_stale_time(hash, soonest);
     }
 
     pub fn unregister_observer(&self, hash: &str, observer: &dyn Watcher) {
-        if let Ok(mut map) = self.observers.try_borrow_mut() {
-            if let Some(list) = map.get_mut(hash) {
-                list.retain(|o| !std::ptr::addr_eq(Rc::as_ptr(o), observer));
-                if list.is_empty() {
-                    map.remove(hash);
-                }
-            }
-        }
-        self.refresh_observed_stale_time(hash);
+        let soonest = match self.observers.try_borrow_mut() {
+            Ok(mut mounted) => mounted.unmount(hash, observer),
+            Err(_) => return,
+        };
+        self.set_observed_stale_time(hash, soonest);
     }
 
     /// Tells the cache the soonest `staleTime` of `hash`'s enabled mounted observers
     /// (what its `isStale()` asks): after one mounts, leaves or takes new options.
-    pub fn refresh_observed_stale_time(&self, hash: &str) {
-        let soonest = match self.observers.try_borrow() {
-            Ok(map) => map.get(hash).and_then(|list| {
-                list.iter()
-                    .filter_map(|o| o.stale_time_if_enabled())
-                    .reduce(StaleTime::soonest)
-            }),
-            Err(_) => return,
-        };
+    fn set_observed_stale_time(&self, hash: &str, soonest: Option<StaleTime>) {
         if let Ok(mut cache) = self.cache() {
             cache.set_observed_stale_time(hash, soonest);
         }
@@ -143,8 +128,8 @@ impl Inner {
         if self.disposed.get() {
             return;
         }
-        let observers: Vec<Rc<dyn Watcher>> = match self.observers.try_borrow() {
-            Ok(map) => map.values().flatten().cloned().collect(),
+        let observers = match self.observers.try_borrow() {
+            Ok(mounted) => mounted.all(),
             Err(_) => return,
         };
         for o in observers {
@@ -165,8 +150,8 @@ impl Inner {
         changed.sort_unstable();
         changed.dedup();
         for hash in changed {
-            let observers: Vec<Rc<dyn Watcher>> = match self.observers.try_borrow() {
-                Ok(map) => map.get(&hash).map(|l| l.to_vec()).unwrap_or_default(),
+            let observers = match self.observers.try_borrow() {
+                Ok(mounted) => mounted.of(&hash),
                 Err(_) => continue,
             };
             for o in observers {

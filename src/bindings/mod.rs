@@ -45,6 +45,7 @@ mod json_slice;
 mod l2_build;
 pub mod managers;
 mod memory_stats;
+mod mounted_observers;
 pub mod observer;
 mod option_reader;
 mod options;

@@ -634,7 +634,7 @@ impl ObserverInner {
             // new options, and its staleTime may have changed: its `isStale()` asks it).
             if mounted {
                 self.client.build(&options)?;
-                self.client.refresh_observed_stale_time(&options.hash);
+                self.client.register_observer(&options.hash, self.clone());
             } else {
                 self.client.ensure_built(&options)?;
             }

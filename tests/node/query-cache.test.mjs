@@ -353,3 +353,37 @@ test('a watched cache looks only at the queries that changed: reads move nothing
   assert.equal(events.filter((e) => e.startsWith('removed')).length, 500, 'clear(): every query removed (a look at everything)');
   client.dispose();
 });
+
+test("a query's isStale() follows its enabled observers' staleTimes as hundreds of them mount, leave and take new options", () => {
+  const client = new QueryClient();
+  client.setQueryData(['shared'], 'v');
+  const query = client.getQueryCache().find({ queryKey: ['shared'] });
+  const staleOnes = () => client.getQueryCache().findAll({ stale: true }).length;
+  const observe = (staleTime) => {
+    const observer = new QueryObserver(client, { queryKey: ['shared'], staleTime });
+    return { observer, off: observer.subscribe(() => {}) };
+  };
+  const patient = Array.from({ length: 300 }, () => observe(Infinity));
+  assert.equal(query.getObserversCount(), 300);
+  assert.equal(query.isStale(), false, 'fresh to every observer');
+  const eager = observe(0);
+  assert.equal(query.isStale(), true, 'stale to the one with staleTime 0');
+  assert.equal(staleOnes(), 1);
+  patient.slice(0, 150).forEach(({ off }) => off());
+  assert.equal(query.isStale(), true, 'others leaving change nothing');
+  eager.off();
+  assert.equal(query.isStale(), false, 'that one left');
+  assert.equal(staleOnes(), 0);
+  const [{ observer }] = patient.slice(150);
+  observer.setOptions({ queryKey: ['shared'], staleTime: 0 });
+  assert.equal(query.isStale(), true, 'a mounted observer given staleTime 0');
+  observer.setOptions({ queryKey: ['shared'], staleTime: 0, enabled: false });
+  assert.equal(query.isStale(), false, 'disabled, its staleTime no longer counts');
+  observer.setOptions({ queryKey: ['shared'], staleTime: Infinity });
+  patient.slice(150).forEach(({ off }) => off());
+  assert.equal(query.getObserversCount(), 0);
+  const again = observe(0);
+  assert.equal(query.isStale(), true, 'mounted anew after all had left');
+  again.off();
+  client.dispose();
+});
