@@ -182,6 +182,36 @@ async function mountWorkload(lib) {
   return MOUNT_CYCLES / ms * 1000;
 }
 
+// ---------------------------------------------------------------- 1d. a list on one key
+// A list whose every row observes the same query (the signed-in user, a setting): LIST_ROWS
+// observers of one cached key made and subscribed one after another (a commit mounting the
+// list), each one's current result read (the render after), then all unsubscribed, LIST_ROUNDS
+// times. Checked: every result holds the query's data and no queryFn ran.
+const LIST_ROWS = 2_000, LIST_ROUNDS = 5;
+async function listWorkload(lib) {
+  const client = lib === 'sq' ? sqClient() : tsClient();
+  const Observer = lib === 'sq' ? SQ.QueryObserver : T.QueryObserver;
+  client.setQueryData(userKey(0), user(0));
+  let calls = 0, good = 0;
+  const queryFn = () => { calls++; return user(-1); };
+  const listener = () => {};
+  const observers = new Array(LIST_ROWS), unsubscribes = new Array(LIST_ROWS);
+  const t0 = now();
+  for (let r = 0; r < LIST_ROUNDS; r++) {
+    for (let i = 0; i < LIST_ROWS; i++) {
+      observers[i] = new Observer(client, { queryKey: userKey(0), queryFn, staleTime: Infinity });
+      unsubscribes[i] = observers[i].subscribe(listener);
+    }
+    for (let i = 0; i < LIST_ROWS; i++) if (observers[i].getCurrentResult().data?.id === 0) good++;
+    for (let i = 0; i < LIST_ROWS; i++) unsubscribes[i]();
+  }
+  const ms = now() - t0;
+  await sleep(0);
+  check(`list ${lib}`, good === LIST_ROWS * LIST_ROUNDS && calls === 0, `results with the expected data ${good}/${LIST_ROWS * LIST_ROUNDS}, queryFn calls ${calls}`);
+  if (lib === 'sq') sqDispose(client); else client.clear();
+  return LIST_ROWS * LIST_ROUNDS / ms * 1000;
+}
+
 // ---------------------------------------------------------------- 2. write and persist (+ 3. cold start on the same stores)
 const PERSIST_N = 10_000;
 const todoKey = (i) => ['todo', i];
@@ -663,6 +693,7 @@ async function speed() {
     [res.readSq, res.readTs] = await both(() => readWorkload('sq'), () => readWorkload('ts'));
     [res.obsSq, res.obsTs] = await both(() => observerWorkload('sq'), () => observerWorkload('ts'));
     [res.mountSq, res.mountTs] = await both(() => mountWorkload('sq'), () => mountWorkload('ts'));
+    [res.listSq, res.listTs] = await both(() => listWorkload('sq'), () => listWorkload('ts'));
 
     const db = (name) => `cmp-${name}-${r}`;
     // The raw limit runs beside stackquery, interleaved like the libraries (each side after

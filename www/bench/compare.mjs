@@ -200,6 +200,8 @@ const obsSq = m((r) => r.obsSq), obsTs = m((r) => r.obsTs);
 row('1. observer: `getCurrentResult()` of 100 subscribed `QueryObserver`s (fresh data), 1,000,000 calls', ops(obsSq), ops(obsTs), faster(obsSq / obsTs), '≥ 1.5× faster', obsSq / obsTs >= 1.5);
 const mountSq = m((r) => r.mountSq), mountTs = m((r) => r.mountTs);
 row('1. observers mounting: `new QueryObserver` of a cached key (fresh data), `subscribe`, `getCurrentResult()`, unsubscribe; 20,000 cycles over 100 keys', ops(mountSq), ops(mountTs), faster(mountSq / mountTs));
+const listSq = m((r) => r.listSq), listTs = m((r) => r.listTs);
+row('1. a list on one key: 2,000 `QueryObserver`s of one cached key made and subscribed, each one\'s `getCurrentResult()` read, then all unsubscribed; 5 times (observers per second)', ops(listSq), ops(listTs), faster(listSq / listTs));
 
 const pSq = m((r) => r.persistSq.ms), pTsQ = m((r) => r.persistTsQuery), pTsC = m((r) => r.persistTsClient), pRaw = m((r) => r.persistRaw);
 row('2. persist 10,000 until durable vs TanStack per-query persister', ms(pSq), ms(pTsQ), faster(pTsQ / pSq), '≥ 10× faster', pTsQ / pSq >= 10);
@@ -349,6 +351,9 @@ unbounded). Each workload builds a fresh client per round; IndexedDB databases a
    **Observers mounting**: the same 100 queries; 20,000 times a new observer of one of them
    (\`staleTime: Infinity\`), \`subscribe\`, \`getCurrentResult()\` and unsubscribe: what a list of components costs as it
    mounts and unmounts. Checked: every result holds the query's data and no \`queryFn\` ran.
+   **A list on one key**: one cached query; 2,000 observers of it made and subscribed one after another (a list
+   whose every row reads the same query mounting in one commit), then each one's \`getCurrentResult()\` (the render
+   after), then all unsubscribed; 5 times. Checked: every result holds the query's data and no \`queryFn\` ran.
 2. **Persist 10,000** results (\`['todo', i]\`, ~130 B of JSON each) until durable in IndexedDB.
    stackquery: \`setQueryData\` ×10,000 on a client with \`IndexedDbStorage\`, then \`await flush()\`
    (\`storageCalls\`: ${persistCalls}, i.e. one IndexedDB transaction); cross-tab sync is on (the default with
