@@ -205,9 +205,16 @@ export class QueryObserver extends engine.QueryObserver {
     else this.#functions?.use(undefined);
   }
 
+  /** As TanStack's: resolves with the current result once the fetch settled. */
   refetch(options) {
     this.#result = undefined;
-    return super.refetch(options).then((result) => this.#show(result));
+    return super.refetch(options).then((result) => {
+      try {
+        return this.getCurrentResult(); // a change after the fetch's own is in it
+      } catch {
+        return this.#show(result); // freed meanwhile: the fetch's own result
+      }
+    });
   }
 
   /** The engine's `result` with TanStack's `refetch`, this observer's (resultWithRefetch). */

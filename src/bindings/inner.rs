@@ -114,6 +114,21 @@ impl Inner {
         self.set_observed_stale_time(hash, soonest);
     }
 
+    /// A query removed while observers were mounted on it was built again: every one of
+    /// them counts on it (each one's `notify` finds it there and does not attach again).
+    pub fn observe_mounted(&self, hash: &str) {
+        let (enabled, soonest) = match self.observers.try_borrow() {
+            Ok(mounted) => (mounted.enabled_of(hash), mounted.soonest_of(hash)),
+            Err(_) => return,
+        };
+        if let Ok(mut cache) = self.cache() {
+            for enabled in enabled {
+                cache.observe(hash, enabled);
+            }
+            cache.set_observed_stale_time(hash, soonest);
+        }
+    }
+
     /// Tells the cache the soonest `staleTime` of `hash`'s enabled mounted observers
     /// (what its `isStale()` asks): after one mounts, leaves or takes new options.
     fn set_observed_stale_time(&self, hash: &str, soonest: Option<StaleTime>) {

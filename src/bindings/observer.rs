@@ -300,7 +300,7 @@ impl ObserverInner {
         (js, true)
     }
 
-    /// Tells the listeners, if the result changed. Re-mounts a query removed under it.
+    /// Tells the listeners, if the result changed. A query removed under it is built again, with every observer mounted on it counted.
     pub fn notify(self: &Rc<Self>) {
         let (mounted, hash) = {
             let st = self.state.borrow();
@@ -312,7 +312,10 @@ impl ObserverInner {
             .map(|c| c.get(&hash).is_none())
             .unwrap_or(false);
         if mounted && missing {
-            let _ = self.attach();
+            let options = self.state.borrow().options.clone();
+            if self.client.build(&options).is_ok() {
+                self.client.observe_mounted(&options.hash);
+            }
         }
         let (result, _) = self.current();
         let listener = {

@@ -169,3 +169,30 @@ test('observers dropped after use are collected, with the results they gave (no 
   assert.ok(finalized >= 36, `${finalized} of 40 dropped observers were collected`);
   client.dispose();
 });
+
+test('refetch() resolves with the current result, the one subscribers last heard, whatever changed while it settled (TanStack)', async () => {
+  for (let delay = 0; delay < 12; delay++) {
+    const client = new QueryClient();
+    const key = ['late', delay];
+    let n = 0;
+    const observer = new QueryObserver(client, { queryKey: key, queryFn: () => Promise.resolve(++n), staleTime: Infinity });
+    const heard = [];
+    observer.subscribe((r) => heard.push(r));
+    await sleep(5);
+    let armed = true;
+    observer.subscribe((r) => {
+      if (!armed || r.fetchStatus !== 'idle') return;
+      armed = false; // a change a few microtasks after the refetch's own
+      let later = Promise.resolve();
+      for (let i = 0; i < delay; i++) later = later.then(() => {});
+      later.then(() => client.setQueryData(key, `set${delay}`));
+    });
+    const refetched = await observer.refetch();
+    await sleep(5);
+    const current = observer.getCurrentResult();
+    assert.equal(current.data, `set${delay}`);
+    assert.equal(heard.at(-1), current, `delay ${delay}: what subscribers last heard is the current result`);
+    if (refetched.data === current.data) assert.equal(refetched, current, `delay ${delay}: refetch resolved with the current result`);
+    client.dispose();
+  }
+});

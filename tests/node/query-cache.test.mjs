@@ -387,3 +387,22 @@ test("a query's isStale() follows its enabled observers' staleTimes as hundreds 
   again.off();
   client.dispose();
 });
+
+test('a query removed under mounted observers is built again counting every one of them', () => {
+  const client = new QueryClient();
+  client.setQueryData(['removed'], 'a');
+  const cache = client.getQueryCache();
+  const observers = [0, 1, 2].map((i) => new QueryObserver(client, { queryKey: ['removed'], staleTime: i === 2 ? 0 : Infinity, enabled: i !== 1 }));
+  const offs = observers.map((o) => o.subscribe(() => {}));
+  assert.equal(cache.find({ queryKey: ['removed'] }).getObserversCount(), 3);
+  cache.remove(cache.find({ queryKey: ['removed'] }));
+  const rebuilt = cache.find({ queryKey: ['removed'] });
+  assert.equal(rebuilt?.getObserversCount(), 3, 'all three mounted observers count on the rebuilt query');
+  assert.equal(rebuilt.isActive(), true);
+  offs[2]();
+  assert.equal(cache.find({ queryKey: ['removed'] }).getObserversCount(), 2, 'one left: two still count');
+  offs[0]();
+  offs[1]();
+  assert.equal(cache.find({ queryKey: ['removed'] })?.getObserversCount() ?? 0, 0);
+  client.dispose();
+});
