@@ -117,16 +117,13 @@ impl Inner {
     /// A query removed while observers were mounted on it was built again: every one of
     /// them counts on it (each one's `notify` finds it there and does not attach again).
     pub fn observe_mounted(&self, hash: &str) {
-        let (enabled, soonest) = match self.observers.try_borrow() {
-            Ok(mounted) => (mounted.enabled_of(hash), mounted.soonest_of(hash)),
-            Err(_) => return,
+        let (Ok(mounted), Ok(mut cache)) = (self.observers.try_borrow(), self.cache()) else {
+            return;
         };
-        if let Ok(mut cache) = self.cache() {
-            for enabled in enabled {
-                cache.observe(hash, enabled);
-            }
-            cache.set_observed_stale_time(hash, soonest);
-        }
+        let soonest = mounted.each_enabled(hash, |enabled| {
+            cache.observe(hash, enabled);
+        });
+        cache.set_observed_stale_time(hash, soonest);
     }
 
     /// Tells the cache the soonest `staleTime` of `hash`'s enabled mounted observers

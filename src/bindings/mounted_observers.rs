@@ -61,17 +61,14 @@ impl MountedObservers {
         soonest(list)
     }
 
-    /// Whether each observer mounted on `hash` is enabled (what its query counts).
-    pub fn enabled_of(&self, hash: &str) -> Vec<bool> {
-        self.by_hash
-            .get(hash)
-            .map(|list| list.iter().map(|m| m.stale_time.is_some()).collect())
-            .unwrap_or_default()
-    }
-
-    /// The soonest `staleTime` of `hash`'s enabled observers (`None`: none).
-    pub fn soonest_of(&self, hash: &str) -> Option<StaleTime> {
-        self.by_hash.get(hash).and_then(|list| soonest(list))
+    /// Calls `observe(enabled)` for each observer mounted on `hash`; gives the soonest
+    /// `staleTime` of the enabled ones (`None`: none).
+    pub fn each_enabled(&self, hash: &str, mut observe: impl FnMut(bool)) -> Option<StaleTime> {
+        let list = self.by_hash.get(hash)?;
+        for m in list {
+            observe(m.stale_time.is_some());
+        }
+        soonest(list)
     }
 
     /// The observers mounted on `hash`, to be told with nothing borrowed.
