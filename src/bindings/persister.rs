@@ -10,10 +10,7 @@
 //! and the next call after the back-off probes it.
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::{pin, Pin};
 use std::rc::Rc;
-use std::task::Poll;
 
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -26,7 +23,7 @@ use super::errors::{range_error, type_error};
 use super::json_slice;
 use super::options::{get, one, optional_function, read_duration};
 use super::read_batch::{self, ReadBatch};
-use super::storage::object::Listed;
+use super::storage::object::{bounded, is_timeout, listed_entries, listed_keys, Listed};
 use super::storage::{
     declared_max_entry_bytes, error_name, greatest, read_storage, Order, Ordered, StorageObject,
     WriteOp,
@@ -174,42 +171,6 @@ const INDEX_ATTEMPTS: u32 = 4;
 /// `maxEntryBytes` when not given: 4 MiB. Larger data stays in L1 only; a larger stored
 /// entry (planted, or written under a higher limit) is a miss that is never parsed.
 pub const DEFAULT_MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
-
-/// A storage call that took longer than `storageTimeout`.
-fn timeout_error(operation: &str, ms: f64) -> JsValue {
-    let e = js_sys::Error::new(&format!(
-        "stackquery: storage {operation} took longer than storageTimeout ({} ms)",
-        ms as u64
-    ));
-    e.set_name("TimeoutError");
-    e.into()
-}
-
-/// Runs `fut`, or gives up after `ms`.
-async fn bounded<T>(
-    fut: impl Future<Output = Result<T, JsValue>>,
-    ms: f64,
-    operation: &str,
-) -> Result<T, JsValue> {
-    if !ms.is_finite() {
-        return fut.await;
-    }
-    let sleep = Sleep::new(ms);
-    let mut timer = JsFuture::from(sleep.promise.clone());
-    let mut fut = pin!(fut);
-    let out = std::future::poll_fn(|cx| {
-        if let Poll::Ready(v) = fut.as_mut().poll(cx) {
-            return Poll::Ready(v);
-        }
-        if Pin::new(&mut timer).poll(cx).is_ready() {
-            return Poll::Ready(Err(timeout_error(operation, ms)));
-        }
-        Poll::Pending
-    })
-    .await;
-    sleep.cancel();
-    out
-}
 
 pub struct Persister {
     opts: PersistOptions,
@@ -581,9 +542,8 @@ impl Persister {
             self.abandoned.set(true);
         }
         super::promise::spawn(async move {
-            let _ = backend
-                .write_at_unload(&prefix, cleared_at, &ops, greatest)
-                .await;
+            let written = backend.write_at_unload(&prefix, cleared_at, &ops, greatest);
+            let _ = JsFuture::from(written).await;
         });
     }
 
@@ -849,17 +809,18 @@ impl Persister {
         let (backend, ms) = (&self.opts.backend, self.opts.timeout_ms);
         if self.index.borrow().is_none() && !self.writes_in_order() {
             self.count_call();
-            return bounded(backend.delete_prefix(&self.ns.entries()), ms, "clear").await;
+            return backend
+                .delete_prefix(&self.ns.entries(), ms)
+                .await
+                .map(drop);
         }
         if self.index.borrow().is_none() {
             self.count_call();
             let cleared_at = self.cleared_at.get();
-            return bounded(
-                backend.clear_in_order(self.ns.prefix(), cleared_at),
-                ms,
-                "clear",
-            )
-            .await;
+            return backend
+                .clear_in_order(self.ns.prefix(), cleared_at, ms)
+                .await
+                .map(drop);
         }
         let index_key = self.ns.index_key();
         let mut hashes = self.stored_index(&index_key).await?;
@@ -872,7 +833,7 @@ impl Persister {
             .collect();
         ops.push(WriteOp::Delete { key: index_key });
         self.count_call();
-        bounded(backend.write(&ops, None), ms, "clear").await?;
+        bounded(&backend.write(&ops, None), ms, "clear").await?;
         if let Some(known) = self.index.borrow_mut().as_mut() {
             known.clear();
         }
@@ -883,7 +844,7 @@ impl Persister {
     async fn stored_index(&self, index_key: &str) -> Result<Hashes, JsValue> {
         self.count_call();
         let stored = bounded(
-            self.opts.backend.get(index_key),
+            &self.opts.backend.get(index_key),
             self.opts.timeout_ms,
             "get",
         )
@@ -933,7 +894,7 @@ impl Persister {
             };
             self.count_call();
             bounded(
-                self.opts.backend.write(std::slice::from_ref(&op), None),
+                &self.opts.backend.write(std::slice::from_ref(&op), None),
                 self.opts.timeout_ms,
                 "set",
             )
@@ -949,61 +910,38 @@ impl Persister {
     /// and is watched (see [`LateWrites`]).
     async fn write_bounded(
         self: &Rc<Self>,
-        ops: &Rc<Vec<WriteOp>>,
-        order: &Rc<Vec<Order>>,
+        ops: &[WriteOp],
+        order: &[Order],
         hashes: &[String],
         label: &str,
     ) -> Result<(), JsValue> {
-        let backend = self.opts.backend.clone();
-        let (owned, order) = (ops.clone(), order.clone());
-        let (prefix, buster) = (self.ns.prefix().to_owned(), self.opts.buster.clone());
-        let in_order = self.writes_in_order();
-        let mut call: Pin<Box<dyn Future<Output = Result<(), JsValue>>>> = Box::pin(async move {
-            if !in_order {
-                let raised = greatest(&order).map(|v| (prefix.as_str(), v));
-                return backend.write(&owned, raised).await;
-            }
-            let ordered = Ordered {
-                prefix: &prefix,
-                buster: &buster,
-                now: now(),
-                order: &order,
-            };
-            backend.write_in_order(&owned, &ordered).await
-        });
-        let ms = self.opts.timeout_ms;
-        if !ms.is_finite() {
-            return call.await;
-        }
-        let sleep = Sleep::new(ms);
-        let mut timer = JsFuture::from(sleep.promise.clone());
-        let finished = std::future::poll_fn(|cx| {
-            if let Poll::Ready(v) = call.as_mut().poll(cx) {
-                return Poll::Ready(Some(v));
-            }
-            if Pin::new(&mut timer).poll(cx).is_ready() {
-                return Poll::Ready(None);
-            }
-            Poll::Pending
-        })
-        .await;
-        sleep.cancel();
-        match finished {
-            Some(out) => out,
-            None => {
-                self.watch_late(hashes.to_vec(), call);
-                Err(timeout_error(label, ms))
+        let backend = &self.opts.backend;
+        let call = match self.writes_in_order() {
+            true => backend.write_in_order(
+                ops,
+                &Ordered {
+                    prefix: self.ns.prefix(),
+                    buster: &self.opts.buster,
+                    now: now(),
+                    order,
+                },
+            ),
+            false => backend.write(ops, greatest(order).map(|v| (self.ns.prefix(), v))),
+        };
+        match bounded(&call, self.opts.timeout_ms, label).await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                if is_timeout(&e) {
+                    self.watch_late(hashes.to_vec(), call);
+                }
+                Err(e)
             }
         }
     }
 
     /// Waits for a given-up write to settle, then writes again what was written for
     /// its keys in the meantime (unless newer writes of them are queued anyway).
-    fn watch_late(
-        self: &Rc<Self>,
-        hashes: Vec<String>,
-        call: Pin<Box<dyn Future<Output = Result<(), JsValue>>>>,
-    ) {
+    fn watch_late(self: &Rc<Self>, hashes: Vec<String>, call: Promise) {
         {
             let mut late = self.late.borrow_mut();
             for h in &hashes {
@@ -1012,7 +950,7 @@ impl Persister {
         }
         let this = self.clone();
         super::promise::spawn(async move {
-            let _ = call.await;
+            let _ = JsFuture::from(call).await;
             let mut again = Vec::new();
             {
                 let mut late = this.late.borrow_mut();
@@ -1108,7 +1046,7 @@ impl Persister {
         if !ops.is_empty() {
             self.count_call();
             let deleted = bounded(
-                self.opts.backend.write(&ops, None),
+                &self.opts.backend.write(&ops, None),
                 self.opts.timeout_ms,
                 "delete",
             );
@@ -1119,34 +1057,30 @@ impl Persister {
     }
 
     async fn evict_oldest(&self) -> bool {
-        let backend = &self.opts.backend;
-        let Ok(Some(keys)) = bounded(
-            backend.keys(&self.ns.entries()),
-            self.opts.timeout_ms,
-            "keys",
-        )
-        .await
-        else {
+        let (backend, ms) = (&self.opts.backend, self.opts.timeout_ms);
+        let listed = bounded(&backend.keys(&self.ns.entries()), ms, "keys").await;
+        let Some(keys) = listed.ok().as_ref().and_then(listed_keys) else {
             return false;
         };
         // Reading every entry's age is bounded as a whole: a store that hangs here
         // must not stall the writer.
-        let read_ages = async {
-            let mut aged = Vec::with_capacity(keys.len());
-            for key in keys {
-                let updated = match backend.get(&key).await.ok().and_then(|v| v.as_string()) {
+        let Ok(values) = backend.get_each(&keys, ms).await else {
+            return false;
+        };
+        let values: Array = values.unchecked_into();
+        let mut aged: Vec<(f64, String)> = keys
+            .into_iter()
+            .zip(values.iter())
+            .map(|(key, value)| {
+                let updated = match value.as_string() {
                     Some(text) => envelope::decode(&text)
                         .map(|d| d.data_updated_at)
                         .unwrap_or(0.0),
                     None => 0.0,
                 };
-                aged.push((updated, key));
-            }
-            Ok(aged)
-        };
-        let Ok(mut aged) = bounded(read_ages, self.opts.timeout_ms, "get").await else {
-            return false;
-        };
+                (updated, key)
+            })
+            .collect();
         if aged.is_empty() {
             return false;
         }
@@ -1157,7 +1091,7 @@ impl Persister {
             .take(n)
             .map(|(_, key)| WriteOp::Delete { key })
             .collect();
-        bounded(backend.write(&ops, None), self.opts.timeout_ms, "delete")
+        bounded(&backend.write(&ops, None), ms, "delete")
             .await
             .is_ok()
     }
@@ -1248,10 +1182,10 @@ impl Persister {
                 let keys = this.batch.close(&keys);
                 this.count_call();
                 let read = this.opts.backend.get_many(&keys);
-                match bounded(read, this.opts.timeout_ms, "get").await {
+                match bounded(&read, this.opts.timeout_ms, "get").await {
                     Ok(values) => {
                         this.health.borrow_mut().on_success();
-                        Ok(values.into())
+                        Ok(values)
                     }
                     Err(e) => {
                         this.failed(&e, "get", keys.first().map_or("", String::as_str));
@@ -1272,17 +1206,20 @@ impl Persister {
         if !self.health.borrow().available(now()) {
             return none();
         }
+        // Each storage call bounded by `storageTimeout`.
         let read = async {
             self.count_call();
-            if let Some(entries) = self.opts.backend.entries(&self.ns.entries()).await? {
+            let (backend, ms) = (&self.opts.backend, self.opts.timeout_ms);
+            let entries = bounded(&backend.entries(&self.ns.entries()), ms, "get").await?;
+            if let Some(entries) = listed_entries(&entries) {
                 return Ok(entries);
             }
             let hashes = self.stored_index(&self.ns.index_key()).await?;
             let keys: Vec<String> = hashes.iter().map(|h| self.storage_key(h)).collect();
-            let values = self.opts.backend.get_many(&keys).await?;
-            Ok(Listed::of(keys, values))
+            let values = bounded(&backend.get_many(&keys), ms, "get").await?;
+            Ok(Listed::of(keys, values.unchecked_into()))
         };
-        match bounded(read, self.opts.timeout_ms, "get").await {
+        match read.await {
             Ok(mut listed) => {
                 self.health.borrow_mut().on_success();
                 // Hashes, not storage keys: every key listed starts with the namespace.

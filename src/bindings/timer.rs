@@ -110,11 +110,6 @@ impl Sleep {
         let _ = self.resolve.call0(&JsValue::UNDEFINED);
     }
 
-    /// Stops the timer without ending the sleep (nobody waits for it any more).
-    pub fn cancel(&self) {
-        stop(&self.handle);
-    }
-
     /// Waits until the sleep ends.
     pub async fn done(&self) {
         let _ = wasm_bindgen_futures::JsFuture::from(self.promise.clone()).await;

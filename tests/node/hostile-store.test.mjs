@@ -269,3 +269,51 @@ test('a 50 MB entry in a storage object is a miss that is never copied or parsed
   unbounded.dispose();
   await sleep(0);
 });
+
+test('a storage object that answers out of protocol is reported by what it got wrong, and the client carries on', async () => {
+  const map = new Map();
+  const heard = [];
+  const onStorageError = (e, operation) => heard.push(`${operation}: ${e.name}: ${e.message}`);
+  const base = {
+    async get(k) { return map.get(k) ?? null; },
+    async set(k, v) { map.set(k, v); },
+    async delete(k) { map.delete(k); },
+  };
+  // getMany answering one value short: the read is a miss, the query fetches.
+  const short = new QueryClient({ storage: { ...base, async getMany(keys) { return keys.slice(1); } }, onStorageError });
+  assert.equal(await short.fetchQuery({ queryKey: ['a'], queryFn: async () => 'net-a' }), 'net-a');
+  short.dispose();
+  assert.match(heard.join('\n'), /get: TypeError: storage getMany\(keys\) must return an array with one value per key/);
+
+  // A set method gone after the client was made, or whose getter throws from then on:
+  // each write names what is missing.
+  const losses = [(storage) => { delete storage.set; }, (storage) => {
+    Object.defineProperty(storage, 'set', { get() { throw new Error('getter'); } });
+  }];
+  for (const lose of losses) {
+    heard.length = 0;
+    const storage = { ...base };
+    const client = new QueryClient({ storage, onStorageError });
+    lose(storage);
+    client.setQueryData(['b'], 'data');
+    await client.flush();
+    assert.match(heard.join('\n'), /set: Error: the storage object has no set method/);
+    assert.equal(client.getQueryData(['b']), 'data', 'L1 keeps the data');
+    client.dispose();
+  }
+
+  // A set that throws at once (no promise) is a failed write like a rejected one.
+  heard.length = 0;
+  const throwing = new QueryClient({ storage: { ...base, set() { throw new RangeError('full'); } }, onStorageError });
+  throwing.setQueryData(['c'], 1);
+  await throwing.flush();
+  assert.deepEqual(heard, ['set: RangeError: full']);
+  throwing.dispose();
+
+  // keys(prefix) answering something else than an array: clear() rejects saying so.
+  const listing = new QueryClient({ storage: { ...base, async keys() { return 'a,b'; } }, onStorageError });
+  listing.setQueryData(['d'], 1);
+  await listing.flush();
+  await assert.rejects(listing.clear(), /storage keys\(prefix\) must return an array of strings/);
+  listing.dispose();
+});

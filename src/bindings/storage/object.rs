@@ -1,7 +1,11 @@
 //! [`StorageObject`]: the client's L2, a JS object implementing the storage protocol:
 //! `get(key)`, `set(key, value, ttlSeconds)`, `delete(key)`, and optionally `getMany`,
 //! `setMany`, `deleteMany`, `keys(prefix)` and `deletePrefix(prefix, signal)`. Methods may
-//! return promises or plain values, and are looked up at each call.
+//! return promises or plain values, and are looked up at each call. The object is user
+//! code, so `js/storage_calls.js` calls it: each storage operation here is one call
+//! there, a promise (which a throw, a missing method or a malformed answer rejects), and
+//! the batches cross as arrays of keys and values. [`bounded`] awaits one, given up on
+//! after `storageTimeout` (a JS timer there).
 //!
 //! The built-in `IndexedDbStorage` (js/face/storage/) also has the methods that write a
 //! batch in the order tabs agree on; their names start with `__` (no user object is
@@ -22,7 +26,7 @@
 //!   still has to write, in one transaction without the order's reads (`at`, `rev`: as
 //!   for `__writeBatch`).
 
-use js_sys::{Array, Float64Array, Function, Promise, Reflect};
+use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -37,25 +41,98 @@ pub struct StorageObject {
     object: JsValue,
 }
 
-/// Aborts its controller when dropped while it still holds one: a storage call whose
-/// future is dropped (given up on at `storageTimeout`) hears of it through the signal,
-/// as a JS promise cannot be dropped.
-struct AbortOnDrop(Option<web_sys::AbortController>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        if let Some(controller) = self.0.take() {
-            controller.abort();
-        }
-    }
+#[wasm_bindgen(module = "/js/storage_calls.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = storageGet)]
+    fn storage_get(object: &JsValue, key: &str) -> Promise;
+    #[wasm_bindgen(js_name = storageGetMany)]
+    fn storage_get_many(object: &JsValue, keys: &Array) -> Promise;
+    #[wasm_bindgen(js_name = storageWrite)]
+    fn storage_write(
+        object: &JsValue,
+        keys: &Array,
+        values: &Array,
+        ttls: &[f64],
+        prefix: Option<&str>,
+        at: Option<f64>,
+        rev: Option<f64>,
+    ) -> Promise;
+    #[wasm_bindgen(js_name = storageKeys)]
+    fn storage_keys(object: &JsValue, prefix: &str) -> Promise;
+    #[wasm_bindgen(js_name = storageDeletePrefix)]
+    fn storage_delete_prefix(object: &JsValue, prefix: &str, signal: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = storageEntries)]
+    fn storage_entries(object: &JsValue, prefix: &str) -> Promise;
+    #[wasm_bindgen(js_name = storageWriteInOrder)]
+    fn storage_write_in_order(
+        object: &JsValue,
+        keys: &Array,
+        values: &Array,
+        ttls: &[f64],
+        orders: &[f64],
+        prefix: &str,
+        buster: &str,
+        now: f64,
+    ) -> Promise;
+    #[wasm_bindgen(js_name = storageClearInOrder)]
+    fn storage_clear_in_order(
+        object: &JsValue,
+        prefix: &str,
+        at: f64,
+        entries_prefix: &str,
+        signal: &JsValue,
+    ) -> Promise;
+    #[wasm_bindgen(js_name = storageGetEach)]
+    fn storage_get_each(object: &JsValue, keys: &Array, signal: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = storageBounded)]
+    fn storage_bounded(
+        call: &Promise,
+        ms: f64,
+        operation: &str,
+        controller: Option<&web_sys::AbortController>,
+    ) -> Promise;
+    #[wasm_bindgen(js_name = isStorageTimeout)]
+    fn is_storage_timeout(error: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = storageWriteAtUnload)]
+    fn storage_write_at_unload(
+        object: &JsValue,
+        prefix: &str,
+        cleared_at: Option<f64>,
+        keys: &Array,
+        values: &Array,
+        at: Option<f64>,
+        rev: Option<f64>,
+    ) -> Promise;
 }
 
-/// A version as two JS numbers (`undefined` for none).
-fn version_args(version: Option<Version>) -> (JsValue, JsValue) {
-    match version {
-        Some(v) => (JsValue::from(v.at), JsValue::from(v.rev)),
-        None => (JsValue::UNDEFINED, JsValue::UNDEFINED),
-    }
+/// `call`, given up on after `ms` (`storageTimeout`; not finite: never) with a
+/// TimeoutError naming `operation` ([`is_timeout`]).
+pub fn bounded(call: &Promise, ms: f64, operation: &str) -> JsFuture {
+    JsFuture::from(storage_bounded(call, ms, operation, None))
+}
+
+/// Whether `error` is [`bounded`]'s: the call was given up on and may still settle.
+pub fn is_timeout(error: &JsValue) -> bool {
+    is_storage_timeout(error)
+}
+
+/// A call that takes an `AbortSignal` (made here), bounded as [`bounded`] is: the signal
+/// aborts when the call is given up on.
+fn bounded_with_signal(
+    ms: f64,
+    operation: &str,
+    call: impl FnOnce(&JsValue) -> Promise,
+) -> JsFuture {
+    let controller = web_sys::AbortController::new().ok();
+    let signal = controller
+        .as_ref()
+        .map_or(JsValue::UNDEFINED, |c| c.signal().into());
+    JsFuture::from(storage_bounded(
+        &call(&signal),
+        ms,
+        operation,
+        controller.as_ref(),
+    ))
 }
 
 /// Entries listed and read in one pass: their storage keys (copied into wasm) and raw
@@ -79,25 +156,34 @@ impl Listed {
     }
 }
 
-/// The keys of `ops`, and their values (`undefined` for a delete: a hole).
-fn keys_and_values(ops: &[WriteOp]) -> (Array, Array) {
+/// The keys of `ops`, their values (`undefined` for a delete: a hole) and their expiries
+/// in seconds (NaN for none).
+fn batch_of(ops: &[WriteOp]) -> (Array, Array, Vec<f64>) {
     let keys = ops.iter().map(|op| match op {
         WriteOp::Put { key, .. } | WriteOp::Delete { key } => Some(key.as_str()),
     });
     let values = Array::new_with_length(ops.len() as u32);
+    let mut ttls = Vec::with_capacity(ops.len());
     for (i, op) in ops.iter().enumerate() {
-        if let WriteOp::Put { value, .. } = op {
-            values.set(i as u32, value.clone());
-        }
+        let ttl = match op {
+            WriteOp::Put {
+                value, ttl_seconds, ..
+            } => {
+                values.set(i as u32, value.clone());
+                ttl_seconds.unwrap_or(f64::NAN)
+            }
+            WriteOp::Delete { .. } => f64::NAN,
+        };
+        ttls.push(ttl);
     }
-    (js_strings(keys), values)
+    (js_strings(keys), values, ttls)
 }
 
-#[wasm_bindgen(module = "/js/storage_entries.js")]
-extern "C" {
-    /// The `{ key, value, ttl }` entries of a batch's puts, for `setMany`.
-    #[wasm_bindgen(js_name = putEntries)]
-    fn put_entries(keys: &Array, values: &Array, ttls: &Float64Array) -> Array;
+/// A JS array of strings (a storage's listed keys) as Rust strings; a non-string as "".
+fn rust_strings(keys: &Array) -> Vec<String> {
+    keys.iter()
+        .map(|k| k.as_string().unwrap_or_default())
+        .collect()
 }
 
 impl StorageObject {
@@ -118,45 +204,24 @@ impl StorageObject {
         self.method("keys").is_some()
     }
 
-    /// Calls `f` on the object and returns its result as a promise (a throw is an `Err`).
-    fn invoke(&self, f: &Function, args: &[&JsValue]) -> Result<Promise, JsValue> {
-        let ret = f.apply(&self.object, &args.iter().copied().collect::<Array>())?;
-        Ok(crate::bindings::promise::settle(&ret)) // never a user `then`, never a throw
-    }
-
-    /// Calls method `name`; a missing method is an `Err` naming it.
-    fn call(&self, name: &'static str, args: &[&JsValue]) -> Result<Promise, JsValue> {
-        let f = self.method(name).ok_or_else(|| {
-            js_sys::Error::new(&format!("the storage object has no {name} method"))
-        })?;
-        self.invoke(&f, args)
-    }
-
-    pub async fn get(&self, key: &str) -> Result<JsValue, JsValue> {
-        JsFuture::from(self.call("get", &[&JsValue::from_str(key)])?).await
+    pub fn get(&self, key: &str) -> Promise {
+        storage_get(&self.object, key)
     }
 
     /// One `getMany(keys)` call when the object has it (an array of values in the
-    /// order of the keys), else one `get` per key, all at once.
-    pub async fn get_many(&self, keys: &[String]) -> Result<Array, JsValue> {
-        let names: Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
-        let values = match self.method("getMany") {
-            Some(f) => JsFuture::from(self.invoke(&f, &[&names])?).await?,
-            None => {
-                let gets = names
-                    .iter()
-                    .map(|k| self.call("get", &[&k]).map(JsValue::from))
-                    .collect::<Result<Array, JsValue>>()?;
-                JsFuture::from(Promise::all(&gets)).await?
-            }
-        };
-        match values.dyn_into::<Array>() {
-            Ok(values) if values.length() as usize == keys.len() => Ok(values),
-            _ => Err(js_sys::TypeError::new(
-                "storage getMany(keys) must return an array with one value per key",
-            )
-            .into()),
-        }
+    /// order of the keys), else one `get` per key, all at once: an `Array`.
+    pub fn get_many(&self, keys: &[String]) -> Promise {
+        let names = js_strings(keys.iter().map(|k| Some(k.as_str())));
+        storage_get_many(&self.object, &names)
+    }
+
+    /// Each key's value (`null` where its `get` failed), read one after another, bounded
+    /// as a whole: no `get` is made once it was given up on.
+    pub fn get_each(&self, keys: &[String], ms: f64) -> JsFuture {
+        let names = js_strings(keys.iter().map(|k| Some(k.as_str())));
+        bounded_with_signal(ms, "get", |signal| {
+            storage_get_each(&self.object, &names, signal)
+        })
     }
 
     /// One `setMany` / `deleteMany` call when the object has them, else one `set` /
@@ -169,129 +234,41 @@ impl StorageObject {
     /// `__writeBatch` counts in the namespace's greatest. The order's fast path takes that
     /// for the newest of anything stored there, so what a tab wrote alone must count in
     /// it, or another tab's older data could later be written over it unread.
-    pub async fn write(
-        &self,
-        ops: &[WriteOp],
-        raised: Option<(&str, Version)>,
-    ) -> Result<(), JsValue> {
-        if let Some(f) = self.method("__writeBatch") {
-            let (keys, values) = keys_and_values(ops);
-            let prefix = raised.map_or(JsValue::UNDEFINED, |(p, _)| JsValue::from_str(p));
-            let (at, rev) = version_args(raised.map(|(_, v)| v));
-            let args = [&keys.into(), &values.into(), &prefix, &at, &rev];
-            return JsFuture::from(self.invoke(&f, &args)?).await.map(|_| ());
-        }
-        let (set_many, delete_many) = (self.method("setMany"), self.method("deleteMany"));
-        // The keys and values cross as two string batches, not one string each.
-        let (keys, values) = keys_and_values(ops);
-        let entries = match set_many {
-            Some(_) => {
-                // No expiry crosses as NaN: `putEntries` makes it an undefined `ttl`.
-                let ttls: Vec<f64> = ops
-                    .iter()
-                    .map(|op| match op {
-                        WriteOp::Put { ttl_seconds, .. } => ttl_seconds.unwrap_or(f64::NAN),
-                        WriteOp::Delete { .. } => f64::NAN,
-                    })
-                    .collect();
-                put_entries(&keys, &values, &Float64Array::from(ttls.as_slice()))
-            }
-            None => Array::new(),
-        };
-        let (deleted, calls) = (Array::new(), Array::new());
-        for (i, op) in ops.iter().enumerate() {
-            let key = keys.get(i as u32);
-            match op {
-                WriteOp::Put { ttl_seconds, .. } if set_many.is_none() => {
-                    let ttl = ttl_seconds.map_or(JsValue::UNDEFINED, JsValue::from);
-                    let value = values.get(i as u32);
-                    calls.push(&self.call("set", &[&key, &value, &ttl])?.into());
-                }
-                WriteOp::Put { .. } => {}
-                WriteOp::Delete { .. } if delete_many.is_some() => {
-                    deleted.push(&key);
-                }
-                WriteOp::Delete { .. } => {
-                    calls.push(&self.call("delete", &[&key])?.into());
-                }
-            }
-        }
-        for (f, list) in [(set_many, entries), (delete_many, deleted)] {
-            if let Some(f) = f.filter(|_| list.length() > 0) {
-                calls.push(&self.invoke(&f, &[&list])?.into());
-            }
-        }
-        JsFuture::from(Promise::all(&calls)).await.map(|_| ())
+    pub fn write(&self, ops: &[WriteOp], raised: Option<(&str, Version)>) -> Promise {
+        let (keys, values, ttls) = batch_of(ops);
+        let version = raised.map(|(_, v)| v);
+        storage_write(
+            &self.object,
+            &keys,
+            &values,
+            &ttls,
+            raised.map(|(p, _)| p),
+            version.map(|v| v.at),
+            version.map(|v| v.rev),
+        )
     }
 
-    /// Deletes every key starting with `prefix`: one `deletePrefix(prefix, signal)` call
-    /// when the object has it (the signal aborts if the client stops waiting), else its keys listed, then deleted in one batch.
-    pub async fn delete_prefix(&self, prefix: &str) -> Result<(), JsValue> {
-        if let Some(f) = self.method("deletePrefix") {
-            // A walk given up on (dropped at `storageTimeout`) is told to stop.
-            let mut stop = AbortOnDrop(web_sys::AbortController::new().ok());
-            let signal = stop
-                .0
-                .as_ref()
-                .map_or(JsValue::UNDEFINED, |c| c.signal().into());
-            let call = self.invoke(&f, &[&JsValue::from_str(prefix), &signal])?;
-            let done = JsFuture::from(call).await;
-            stop.0 = None; // finished: nothing to stop
-            return done.map(|_| ());
-        }
-        let Some(keys) = self.keys(prefix).await? else {
-            return Err(js_sys::Error::new("the storage object has no keys(prefix) method, so its entries cannot be listed and removed").into());
-        };
-        let ops: Vec<WriteOp> = keys
-            .into_iter()
-            .map(|key| WriteOp::Delete { key })
-            .collect();
-        self.write(&ops, None).await
+    /// Deletes every key starting with `prefix`, bounded by `ms` as a `clear`: one
+    /// `deletePrefix(prefix, signal)` call when the object has it (the signal aborts if
+    /// the client stops waiting), else its keys listed, then deleted in one batch.
+    pub fn delete_prefix(&self, prefix: &str, ms: f64) -> JsFuture {
+        bounded_with_signal(ms, "clear", |signal| {
+            storage_delete_prefix(&self.object, prefix, signal)
+        })
     }
 
-    /// Keys starting with `prefix`; `None` when the object cannot list them.
-    pub async fn keys(&self, prefix: &str) -> Result<Option<Vec<String>>, JsValue> {
-        if self.method("keys").is_none() {
-            return Ok(None);
-        }
-        let list = JsFuture::from(self.call("keys", &[&JsValue::from_str(prefix)])?).await?;
-        let Some(list) = list.dyn_ref::<Array>() else {
-            return Err(js_sys::TypeError::new(
-                "storage keys(prefix) must return an array of strings",
-            )
-            .into());
-        };
-        Ok(Some(
-            list.iter()
-                .filter_map(|k| k.as_string())
-                .filter(|k| k.starts_with(prefix))
-                .collect(),
-        ))
+    /// Keys starting with `prefix` (see [`listed_keys`]), `undefined` when the object
+    /// cannot list them.
+    pub fn keys(&self, prefix: &str) -> Promise {
+        storage_keys(&self.object, prefix)
     }
 
     /// Every entry whose key starts with `prefix`: its keys and, in the same order, its
-    /// raw values (the bulk restore). IndexedDB reads both in one transaction; the others
-    /// list their keys, then read them in one batch. `None` when the storage cannot list its keys.
-    pub async fn entries(&self, prefix: &str) -> Result<Option<Listed>, JsValue> {
-        if let Some(f) = self.method("__entries") {
-            let pair = JsFuture::from(self.invoke(&f, &[&JsValue::from_str(prefix)])?).await?;
-            let pair: Array = pair.dyn_into()?;
-            let js_keys: Array = pair.get(0).dyn_into()?;
-            let keys = js_keys
-                .iter()
-                .map(|k| k.as_string().unwrap_or_default())
-                .collect();
-            return Ok(Some(Listed {
-                keys,
-                js_keys,
-                values: pair.get(1).dyn_into()?,
-            }));
-        }
-        let Some(keys) = self.keys(prefix).await? else {
-            return Ok(None);
-        };
-        let values = self.get_many(&keys).await?;
-        Ok(Some(Listed::of(keys, values)))
+    /// raw values (the bulk restore; see [`listed_entries`]). IndexedDB reads both in one
+    /// transaction; the others list their keys, then read them in one batch. `undefined`
+    /// when the storage cannot list its keys.
+    pub fn entries(&self, prefix: &str) -> Promise {
+        storage_entries(&self.object, prefix)
     }
 
     /// What tabs sharing this storage have in common (`database/store`), where it is
@@ -309,41 +286,32 @@ impl StorageObject {
 
     /// [`StorageObject::write`], each op as its [`super::Order`] allows where the
     /// storage can.
-    pub async fn write_in_order(
-        &self,
-        ops: &[WriteOp],
-        ordered: &Ordered<'_>,
-    ) -> Result<(), JsValue> {
-        let Some(f) = self.method("__writeInOrder") else {
-            return self.write(ops, None).await;
-        };
+    pub fn write_in_order(&self, ops: &[WriteOp], ordered: &Ordered<'_>) -> Promise {
         if ordered.order.len() != ops.len() {
-            return self.write(ops, None).await; // not a batch of ours: as it is
+            return self.write(ops, None); // not a batch of ours: as it is
         }
-        let (keys, values) = keys_and_values(ops);
+        let (keys, values, ttls) = batch_of(ops);
         let codes: Vec<f64> = ordered.order.iter().flat_map(|o| o.encode()).collect();
-        let codes: JsValue = Float64Array::from(codes.as_slice()).into();
-        let args = [
-            &keys.into(),
-            &values.into(),
+        storage_write_in_order(
+            &self.object,
+            &keys,
+            &values,
+            &ttls,
             &codes,
-            &JsValue::from_str(ordered.prefix),
-            &JsValue::from_str(ordered.buster),
-            &JsValue::from(ordered.now),
-        ];
-        JsFuture::from(self.invoke(&f, &args)?).await.map(|_| ())
+            ordered.prefix,
+            ordered.buster,
+            ordered.now,
+        )
     }
 
     /// Deletes the entries of namespace `prefix` (`${keyPrefix}:`) for a clear made at
     /// `at`; where the storage can, data written before `at` is refused afterwards (it
-    /// was under way).
-    pub async fn clear_in_order(&self, prefix: &str, at: f64) -> Result<(), JsValue> {
-        match self.method("__clearInOrder") {
-            Some(f) => JsFuture::from(self.invoke(&f, &[&JsValue::from_str(prefix), &at.into()])?)
-                .await
-                .map(|_| ()),
-            None => self.delete_prefix(&entries_under(prefix)).await,
-        }
+    /// was under way). Bounded by `ms`, as [`StorageObject::delete_prefix`] is.
+    pub fn clear_in_order(&self, prefix: &str, at: f64, ms: f64) -> JsFuture {
+        let entries = entries_under(prefix);
+        bounded_with_signal(ms, "clear", |signal| {
+            storage_clear_in_order(&self.object, prefix, at, &entries, signal)
+        })
     }
 
     /// Aborts the ordered batches of namespace `prefix` under way, where the storage
@@ -359,27 +327,40 @@ impl StorageObject {
     /// made at `cleared_at`, then `ops`, in one transaction without the order's reads;
     /// `greatest`, the newest version among them, counts in the namespace's greatest as
     /// a lone tab's batch does ([`StorageObject::write`]).
-    pub async fn write_at_unload(
+    pub fn write_at_unload(
         &self,
         prefix: &str,
         cleared_at: Option<f64>,
         ops: &[WriteOp],
         greatest: Option<Version>,
-    ) -> Result<(), JsValue> {
-        let Some(f) = self.method("__writeAtUnload") else {
-            return Ok(());
-        };
-        let (keys, values) = keys_and_values(ops);
-        let cleared = cleared_at.map_or(JsValue::UNDEFINED, JsValue::from);
-        let (at, rev) = version_args(greatest);
-        let args = [
-            &JsValue::from_str(prefix),
-            &cleared,
-            &keys.into(),
-            &values.into(),
-            &at,
-            &rev,
-        ];
-        JsFuture::from(self.invoke(&f, &args)?).await.map(|_| ())
+    ) -> Promise {
+        let (keys, values, _) = batch_of(ops);
+        storage_write_at_unload(
+            &self.object,
+            prefix,
+            cleared_at,
+            &keys,
+            &values,
+            greatest.map(|v| v.at),
+            greatest.map(|v| v.rev),
+        )
     }
+}
+
+/// What [`StorageObject::keys`] settled with, as Rust strings; `None` when the object
+/// cannot list its keys.
+pub fn listed_keys(list: &JsValue) -> Option<Vec<String>> {
+    list.dyn_ref::<Array>().map(rust_strings)
+}
+
+/// What [`StorageObject::entries`] settled with; `None` when the storage cannot list
+/// its keys.
+pub fn listed_entries(pair: &JsValue) -> Option<Listed> {
+    let pair = pair.dyn_ref::<Array>()?;
+    let js_keys: Array = pair.get(0).unchecked_into();
+    Some(Listed {
+        keys: rust_strings(&js_keys),
+        js_keys,
+        values: pair.get(1).unchecked_into(),
+    })
 }
