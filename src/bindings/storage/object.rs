@@ -116,23 +116,31 @@ pub fn is_timeout(error: &JsValue) -> bool {
     is_storage_timeout(error)
 }
 
-/// A call that takes an `AbortSignal` (made here), bounded as [`bounded`] is: the signal
-/// aborts when the call is given up on.
-fn bounded_with_signal(
-    ms: f64,
-    operation: &str,
-    call: impl FnOnce(&JsValue) -> Promise,
-) -> JsFuture {
-    let controller = web_sys::AbortController::new().ok();
-    let signal = controller
-        .as_ref()
-        .map_or(JsValue::UNDEFINED, |c| c.signal().into());
-    JsFuture::from(storage_bounded(
-        &call(&signal),
-        ms,
-        operation,
-        controller.as_ref(),
-    ))
+/// An `AbortSignal` for a call that takes one, aborted when [`Abortable::bounded`] gives
+/// the call up.
+struct Abortable {
+    controller: Option<web_sys::AbortController>,
+    signal: JsValue,
+}
+
+impl Abortable {
+    fn new() -> Abortable {
+        let controller = web_sys::AbortController::new().ok();
+        let signal = controller
+            .as_ref()
+            .map_or(JsValue::UNDEFINED, |c| c.signal().into());
+        Abortable { controller, signal }
+    }
+
+    /// `call` (made with this signal), bounded as [`bounded`] is.
+    fn bounded(&self, call: &Promise, ms: f64, operation: &str) -> JsFuture {
+        JsFuture::from(storage_bounded(
+            call,
+            ms,
+            operation,
+            self.controller.as_ref(),
+        ))
+    }
 }
 
 /// Entries listed and read in one pass: their storage keys (copied into wasm) and raw
@@ -219,9 +227,12 @@ impl StorageObject {
     /// as a whole: no `get` is made once it was given up on.
     pub fn get_each(&self, keys: &[String], ms: f64) -> JsFuture {
         let names = js_strings(keys.iter().map(|k| Some(k.as_str())));
-        bounded_with_signal(ms, "get", |signal| {
-            storage_get_each(&self.object, &names, signal)
-        })
+        let stop = Abortable::new();
+        stop.bounded(
+            &storage_get_each(&self.object, &names, &stop.signal),
+            ms,
+            "get",
+        )
     }
 
     /// One `setMany` / `deleteMany` call when the object has them, else one `set` /
@@ -252,9 +263,9 @@ impl StorageObject {
     /// `deletePrefix(prefix, signal)` call when the object has it (the signal aborts if
     /// the client stops waiting), else its keys listed, then deleted in one batch.
     pub fn delete_prefix(&self, prefix: &str, ms: f64) -> JsFuture {
-        bounded_with_signal(ms, "clear", |signal| {
-            storage_delete_prefix(&self.object, prefix, signal)
-        })
+        let stop = Abortable::new();
+        let call = storage_delete_prefix(&self.object, prefix, &stop.signal);
+        stop.bounded(&call, ms, "clear")
     }
 
     /// Keys starting with `prefix` (see [`listed_keys`]), `undefined` when the object
@@ -308,10 +319,15 @@ impl StorageObject {
     /// `at`; where the storage can, data written before `at` is refused afterwards (it
     /// was under way). Bounded by `ms`, as [`StorageObject::delete_prefix`] is.
     pub fn clear_in_order(&self, prefix: &str, at: f64, ms: f64) -> JsFuture {
-        let entries = entries_under(prefix);
-        bounded_with_signal(ms, "clear", |signal| {
-            storage_clear_in_order(&self.object, prefix, at, &entries, signal)
-        })
+        let stop = Abortable::new();
+        let call = storage_clear_in_order(
+            &self.object,
+            prefix,
+            at,
+            &entries_under(prefix),
+            &stop.signal,
+        );
+        stop.bounded(&call, ms, "clear")
     }
 
     /// Aborts the ordered batches of namespace `prefix` under way, where the storage
