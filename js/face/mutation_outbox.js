@@ -27,6 +27,7 @@
 import { owner, ownerLockHeld, randomId } from './outbox_owners.js';
 import { describe } from './describe.js';
 import { warnOnce } from './warn_once.js';
+import { storageBounded } from '../storage_calls.js';
 
 const VERSION = 1;
 const ID = /^[0-9a-z]+-[0-9a-z]+$/;
@@ -351,18 +352,12 @@ export class MutationOutbox {
     }
   }
 
-  /** `promise`, or a TimeoutError after storageTimeout. */
+  /**
+   * `promise`, or a TimeoutError after storageTimeout, as the engine's storage calls are
+   * bounded (its timer is not unref'd: a mutation waiting for its record keeps a process alive).
+   */
   #bounded(promise, operation) {
-    if (this.#timeout === Infinity) return promise;
-    let timer;
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new Error(`stackquery: storage ${operation} of a persisted mutation took longer than storageTimeout (${this.#timeout} ms)`);
-        error.name = 'TimeoutError';
-        reject(error);
-      }, this.#timeout); // not unref'd: a mutation waiting for its record keeps a process alive
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    return storageBounded(promise, this.#timeout, `${operation} of a persisted mutation`);
   }
 
   /** Reports a storage failure: to onStorageError, else one console warning per outage. */

@@ -317,3 +317,25 @@ test('a storage object that answers out of protocol is reported by what it got w
   await assert.rejects(listing.clear(), /storage keys\(prefix\) must return an array of strings/);
   listing.dispose();
 });
+
+test('a storageTimeout past what setTimeout can hold, or Infinity, never gives a slow call up', async () => {
+  for (const storageTimeout of [2 ** 40, Infinity]) {
+    const map = new Map();
+    const heard = [];
+    const slow = (value) => new Promise((resolve) => setTimeout(() => resolve(value), 40));
+    const storage = {
+      get: (k) => slow(map.get(k) ?? null),
+      set: (k, v) => slow(map.set(k, v)),
+      delete: (k) => slow(map.delete(k)),
+    };
+    const writer = new QueryClient({ storage, storageTimeout, onStorageError: (e) => heard.push(e.message) });
+    writer.setQueryData(['slow'], 'kept');
+    await writer.flush();
+    writer.dispose();
+    const reader = new QueryClient({ storage, storageTimeout, staleTime: Infinity, onStorageError: (e) => heard.push(e.message) });
+    const read = await reader.fetchQuery({ queryKey: ['slow'], queryFn: async () => 'network' });
+    reader.dispose();
+    assert.equal(read, 'kept', `storageTimeout ${storageTimeout}: the slow read answers`);
+    assert.deepEqual(heard, [], `storageTimeout ${storageTimeout}: nothing reported`);
+  }
+});

@@ -103,6 +103,23 @@ test('the record is written before mutationFn runs, holds key, variables, scope 
   assert.ok(![...map.keys()].some((k) => k.startsWith('stackquery:[')), 'no query entry was written');
 });
 
+test('a storageTimeout past what setTimeout can hold bounds nothing: a slow record write is still waited for', async () => {
+  const map = new Map();
+  const heard = [];
+  const storage = mapStorage(map, { delay: 30 });
+  const client = make({ storage, storageTimeout: 2 ** 40, onStorageError: (e, operation) => heard.push(`${operation}: ${e.name}`) });
+  let seen;
+  const m = client.mutation({
+    mutationKey: ['todos', 'add'],
+    persist: true,
+    mutationFn: async () => { seen = records(map).length; return 'ok'; },
+  });
+  assert.equal(await m.mutate({ title: 'milk' }), 'ok');
+  assert.equal(seen, 1, 'the record was written before mutationFn ran');
+  await sleep(100);
+  assert.deepEqual(heard, [], 'no storage call was given up on');
+});
+
 test('MemoryStorage: the record is there while mutationFn runs, and outside the query entries range', async () => {
   const storage = new MemoryStorage();
   const client = make({ storage });
