@@ -196,6 +196,31 @@ test('a reply whose body never ends is cut off by timeoutMs', async () => {
   }
 });
 
+test('a timeoutMs past what a timer can hold never cuts a slow reply short', async () => {
+  // Answers after 30 ms: an MGET with nothing stored, a pipeline with OK for each command.
+  const store = await fakeStore((req, res, body) => {
+    const commands = JSON.parse(body);
+    const reply = req.url === '/pipeline' ? commands.map(() => ({ result: 'OK' })) : { result: commands.slice(1).map(() => null) };
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(reply));
+    }, 30);
+  });
+  try {
+    const reports = [];
+    const client = new QueryClient({
+      storage: new RemoteStorage({ url: store.url, token: TOKEN, timeoutMs: 2 ** 31 + 5 }),
+      onStorageError: (e, op) => reports.push([op, e.name]),
+    });
+    assert.equal(await client.fetchQuery({ queryKey: ['slow'], queryFn: async () => 'net' }), 'net');
+    await client.flush();
+    assert.deepEqual(reports, [], 'the slow read was a miss and the write landed: nothing failed');
+    client.dispose();
+  } finally {
+    await store.close();
+  }
+});
+
 test('a SCAN that never finishes makes clear() reject instead of growing memory', async () => {
   let scans = 0;
   const store = await fakeStore((req, res, body) => {

@@ -303,7 +303,8 @@ export class RemoteStorage {
       body,
     };
     // AbortSignal.timeout(ms) where the host has it: the request itself is cancelled.
-    if (this.#timeoutMs !== Infinity) try { init.signal = AbortSignal.timeout(this.#timeoutMs); } catch {}
+    // Longer than a timer can hold (2^31 - 1 ms) is that long: Node fires a longer one at once.
+    if (this.#timeoutMs !== Infinity) try { init.signal = AbortSignal.timeout(Math.min(this.#timeoutMs, 2_147_483_647)); } catch {}
     // The caller's signal too, where the host can join two (else the walk checks it between requests).
     if (signal && (!init.signal || AbortSignal.any)) init.signal = init.signal ? AbortSignal.any([init.signal, signal]) : signal;
     let response;
