@@ -150,6 +150,14 @@ export function renameInGlue(source, { modules, imports, exports }) {
     if (result.split(key).length < 2) throw new Error(`short_wasm_names: the glue's imports do not have ${key}`);
     result = result.replaceAll(key, () => `${JSON.stringify(to)}:`);
   }
+  // Those keys name one module each time (each an `import * as` of the same file): the
+  // first is kept, so the import object has no duplicate key for a bundler to warn of.
+  const keys = new Set();
+  result = result.replace(/^[ \t]*("[^"\n]*"): import\d+,\n/gm, (line, key) => {
+    if (keys.has(key)) return '';
+    keys.add(key);
+    return line;
+  });
   for (const [from, to] of imports) {
     const key = new RegExp(`\\b${literal(from)}\\b`, 'g');
     const found = result.match(key)?.length ?? 0;

@@ -287,7 +287,12 @@ export class QueryClient extends engine.QueryClient {
   clear() {
     const cleared = super.clear();
     if (this.#outbox === undefined) return cleared;
-    return Promise.all([cleared, this.#outbox.clear()]).then(() => undefined);
+    // Settles once both are done, the engine's failure first (it was reported by then):
+    // whichever finished first, the caller hears how the whole log-out went.
+    return Promise.allSettled([cleared, this.#outbox.clear()]).then(([engine, outbox]) => {
+      if (engine.status === 'rejected') throw engine.reason;
+      if (outbox.status === 'rejected') throw outbox.reason;
+    });
   }
 
   /** The engine's flush, and the outbox's records written and deleted so far. */
