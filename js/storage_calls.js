@@ -100,7 +100,10 @@ const ttlOf = (seconds) => (Number.isFinite(seconds) ? seconds : undefined);
  * them, and one `set` or `delete` per op where it does not, all at once (a call that
  * throws ends the batch there: see `allAtOnce`).
  */
-export function storageWrite(object, keys, values, ttls, prefix, at, rev) {
+export function storageWrite(object, keys, values, ttlsView, prefix, at, rev) {
+  // A copy: the engine's numbers come as a view of wasm memory, which a storage method
+  // that calls the client may grow (a grown memory leaves the view empty).
+  const ttls = ttlsView.slice();
   const writeBatch = methodOf(object, '__writeBatch');
   if (writeBatch !== undefined) return invoke(object, writeBatch, [keys, values, prefix, at, rev]).then(nothing);
   const setMany = methodOf(object, 'setMany');
@@ -155,17 +158,32 @@ export function storageDeletePrefix(object, prefix, signal) {
 /**
  * Every entry whose key starts with `prefix`, as `[keys, values]` in the same order (the
  * bulk restore): IndexedDB reads both in one transaction (`__entries`), the others list
- * their keys, then read them in one batch. `undefined` when the storage cannot list keys.
+ * their keys, then read them in one batch. `undefined` when the storage cannot list keys;
+ * a key listed that does not start with `prefix` is left out.
  */
 export function storageEntries(object, prefix) {
   const entries = methodOf(object, '__entries');
   if (entries !== undefined) {
     return invoke(object, entries, [prefix]).then((pair) => {
-      if (Array.isArray(pair) && Array.isArray(pair[0]) && Array.isArray(pair[1])) return pair;
-      throw new TypeError('storage __entries(prefix) must return [keys, values]');
+      if (!Array.isArray(pair) || !Array.isArray(pair[0]) || !Array.isArray(pair[1])) {
+        throw new TypeError('storage __entries(prefix) must return [keys, values]');
+      }
+      return under(prefix, pair[0], pair[1]);
     });
   }
   return storageKeys(object, prefix).then((keys) => (keys === undefined ? undefined : storageGetMany(object, keys).then((values) => [keys, values])));
+}
+
+/** The keys starting with `prefix` (strings only), and their values. */
+function under(prefix, keys, values) {
+  if (keys.every((key) => typeof key === 'string' && key.startsWith(prefix))) return [keys, values];
+  const kept = [[], []];
+  keys.forEach((key, i) => {
+    if (typeof key !== 'string' || !key.startsWith(prefix)) return;
+    kept[0].push(key);
+    kept[1].push(values[i]);
+  });
+  return kept;
 }
 
 /**
@@ -175,7 +193,7 @@ export function storageEntries(object, prefix) {
 export function storageWriteInOrder(object, keys, values, ttls, orders, prefix, buster, now) {
   const writeInOrder = methodOf(object, '__writeInOrder');
   if (writeInOrder === undefined) return storageWrite(object, keys, values, ttls);
-  return invoke(object, writeInOrder, [keys, values, orders, prefix, buster, now]).then(nothing);
+  return invoke(object, writeInOrder, [keys, values, Float64Array.from(orders), prefix, buster, now]).then(nothing);
 }
 
 /**
@@ -206,14 +224,15 @@ const givenUp = new WeakSet();
 
 /**
  * `call`, or a TimeoutError once it has taken `ms` (`storageTimeout`; not finite: no
- * limit), naming `operation`. `controller`, where given, is aborted then: a call that
- * takes a signal hears that the client gave up on it (a JS promise cannot be cancelled).
+ * limit), naming `operation` and `shownMs` (the whole `storageTimeout`, for a call that had
+ * only what was left of it). `controller`, where given, is aborted then: a call that takes
+ * a signal hears that the client gave up on it (a JS promise cannot be cancelled).
  */
-export function storageBounded(call, ms, operation, controller) {
+export function storageBounded(call, ms, operation, controller, shownMs = ms) {
   if (!Number.isFinite(ms)) return call;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      const error = new Error(`stackquery: storage ${operation} took longer than storageTimeout (${Math.trunc(ms)} ms)`);
+      const error = new Error(`stackquery: storage ${operation} took longer than storageTimeout (${Math.trunc(shownMs)} ms)`);
       error.name = 'TimeoutError';
       givenUp.add(error);
       controller?.abort();

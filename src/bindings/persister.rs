@@ -23,7 +23,9 @@ use super::errors::{range_error, type_error};
 use super::json_slice;
 use super::options::{get, one, optional_function, read_duration};
 use super::read_batch::{self, ReadBatch};
-use super::storage::object::{bounded, is_timeout, listed_entries, listed_keys, Listed};
+use super::storage::object::{
+    bounded, bounded_within, is_timeout, listed_entries, listed_keys, Listed,
+};
 use super::storage::{
     declared_max_entry_bytes, error_name, greatest, read_storage, Order, Ordered, StorageObject,
     WriteOp,
@@ -823,7 +825,7 @@ impl Persister {
                 .map(drop);
         }
         let index_key = self.ns.index_key();
-        let mut hashes = self.stored_index(&index_key).await?;
+        let mut hashes = self.stored_index(&index_key, ms).await?;
         merge(&mut hashes, self.index.borrow().iter().flatten().cloned());
         let mut ops: Vec<WriteOp> = hashes
             .iter()
@@ -841,14 +843,11 @@ impl Persister {
     }
 
     /// The hashes the stored index lists (none when there is no index yet).
-    async fn stored_index(&self, index_key: &str) -> Result<Hashes, JsValue> {
+    /// Its read has `left` ms of `storageTimeout`.
+    async fn stored_index(&self, index_key: &str, left: f64) -> Result<Hashes, JsValue> {
         self.count_call();
-        let stored = bounded(
-            &self.opts.backend.get(index_key),
-            self.opts.timeout_ms,
-            "get",
-        )
-        .await?;
+        let read = self.opts.backend.get(index_key);
+        let stored = bounded_within(&read, left, self.opts.timeout_ms, "get").await?;
         Ok(stored
             .as_string()
             .map(|text| decode_index(&text))
@@ -876,7 +875,7 @@ impl Persister {
         }
         let index_key = self.ns.index_key();
         for _ in 0..INDEX_ATTEMPTS {
-            let mut all = self.stored_index(&index_key).await?;
+            let mut all = self.stored_index(&index_key, self.opts.timeout_ms).await?;
             let missing: Vec<String> = puts
                 .iter()
                 .filter(|h| !holds(&all, h))
@@ -1206,26 +1205,33 @@ impl Persister {
         if !self.health.borrow().available(now()) {
             return none();
         }
-        // Each storage call bounded by `storageTimeout`.
+        // Bounded by `storageTimeout` as a whole: each call has what is left of it.
         let read = async {
             self.count_call();
             let (backend, ms) = (&self.opts.backend, self.opts.timeout_ms);
-            let entries = bounded(&backend.entries(&self.ns.entries()), ms, "get").await?;
+            let deadline = now() + ms;
+            let left = || (deadline - now()).max(0.0);
+            let entries = backend.entries(&self.ns.entries());
+            let entries = bounded_within(&entries, left(), ms, "get").await?;
             if let Some(entries) = listed_entries(&entries) {
                 return Ok(entries);
             }
-            let hashes = self.stored_index(&self.ns.index_key()).await?;
+            let hashes = self.stored_index(&self.ns.index_key(), left()).await?;
             let keys: Vec<String> = hashes.iter().map(|h| self.storage_key(h)).collect();
-            let values = bounded(&backend.get_many(&keys), ms, "get").await?;
+            let values = bounded_within(&backend.get_many(&keys), left(), ms, "get").await?;
             Ok(Listed::of(keys, values.unchecked_into()))
         };
         match read.await {
             Ok(mut listed) => {
                 self.health.borrow_mut().on_success();
-                // Hashes, not storage keys: every key listed starts with the namespace.
-                let prefix = self.ns.prefix().len();
+                // Hashes, not storage keys: every key listed starts with the namespace
+                // (storage_calls.js leaves out any other; one would be an empty hash).
+                let prefix = self.ns.prefix();
                 for key in listed.keys.iter_mut() {
-                    key.drain(..prefix.min(key.len()));
+                    match key.starts_with(prefix) {
+                        true => drop(key.drain(..prefix.len())),
+                        false => key.clear(),
+                    }
                 }
                 listed
             }

@@ -365,3 +365,57 @@ test('a storageTimeout past what setTimeout can hold, or Infinity, never gives a
     assert.deepEqual(heard, [], `storageTimeout ${storageTimeout}: nothing reported`);
   }
 });
+
+test('a storage set that calls the client and grows its memory leaves the rest of the batch its expiry', async () => {
+  const map = new Map();
+  const ttls = [];
+  let client;
+  let grown;
+  const storage = {
+    async get(k) { return map.get(k) ?? null; },
+    set(k, v, ttl) {
+      ttls.push(ttl);
+      if (grown === undefined) {
+        // A storage that writes through the client it serves (a cache of its own, say).
+        const before = memoryStats().memoryBytes;
+        for (let i = 0; i < 20_000; i++) client.setQueryData(['filler', i], i);
+        grown = memoryStats().memoryBytes > before;
+      }
+      map.set(k, v);
+    },
+    async delete(k) { map.delete(k); },
+    async keys(prefix) { return [...map.keys()].filter((k) => k.startsWith(prefix)); }, // no index to write first
+  };
+  client = new QueryClient({ storage, persistMaxAge: 3_600_000 });
+  for (let i = 0; i < 5; i++) client.setQueryData(['k', i], i);
+  await client.flush();
+  client.dispose();
+  assert.ok(grown, 'the set grew wasm memory');
+  assert.deepEqual(ttls.slice(0, 5), [3600, 3600, 3600, 3600, 3600], 'every set of the batch has its ttl');
+});
+
+test('a bulk listing with keys outside the namespace (any text) restores what is inside it', async () => {
+  const map = new Map();
+  const storage = {
+    async get(k) { return map.get(k) ?? null; },
+    async set(k, v) { map.set(k, v); },
+    async delete(k) { map.delete(k); },
+    async keys(prefix) { return [...map.keys()].filter((k) => k.startsWith(prefix)); },
+  };
+  const writer = new QueryClient({ storage });
+  writer.setQueryData(['kept'], 'from L2');
+  await writer.flush();
+  writer.dispose();
+  // The store's own one-pass listing, with keys it should not have listed: one cut in
+  // the middle of a character where the namespace's prefix ends.
+  storage.__entries = (prefix) => {
+    const keys = [...map.keys()].filter((k) => k.startsWith(prefix));
+    return [['stackqueéé', 'other:x', ...keys, 'stackquery:é'], ['x', 'y', ...keys.map((k) => map.get(k)), 'z']];
+  };
+  const heard = [];
+  const reader = new QueryClient({ storage, onStorageError: (e, op) => heard.push(`${op}: ${e.message}`) });
+  await reader.restoreQueries();
+  assert.equal(reader.getQueryData(['kept']), 'from L2');
+  assert.equal(await reader.fetchQuery({ queryKey: ['after'], queryFn: async () => 'still works' }), 'still works');
+  reader.dispose();
+});

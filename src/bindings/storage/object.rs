@@ -41,6 +41,9 @@ pub struct StorageObject {
     object: JsValue,
 }
 
+// Numbers cross as views of wasm memory (`&[f64]`), which storage_calls.js copies before
+// any user code runs: a storage method that calls the client may grow that memory, and a
+// view of it is empty from then on.
 #[wasm_bindgen(module = "/js/storage_calls.js")]
 extern "C" {
     #[wasm_bindgen(js_name = storageGet)]
@@ -90,6 +93,7 @@ extern "C" {
         ms: f64,
         operation: &str,
         controller: Option<&web_sys::AbortController>,
+        shown_ms: f64,
     ) -> Promise;
     #[wasm_bindgen(js_name = isStorageTimeout)]
     fn is_storage_timeout(error: &JsValue) -> bool;
@@ -108,7 +112,13 @@ extern "C" {
 /// `call`, given up on after `ms` (`storageTimeout`; not finite: never) with a
 /// TimeoutError naming `operation` ([`is_timeout`]).
 pub fn bounded(call: &Promise, ms: f64, operation: &str) -> JsFuture {
-    JsFuture::from(storage_bounded(call, ms, operation, None))
+    bounded_within(call, ms, ms, operation)
+}
+
+/// [`bounded`] for a call that has only `left` ms of a `storageTimeout` of `ms` (what the
+/// TimeoutError says): one of several bounded as a whole.
+pub fn bounded_within(call: &Promise, left: f64, ms: f64, operation: &str) -> JsFuture {
+    JsFuture::from(storage_bounded(call, left, operation, None, ms))
 }
 
 /// Whether `error` is [`bounded`]'s: the call was given up on and may still settle.
@@ -139,6 +149,7 @@ impl Abortable {
             ms,
             operation,
             self.controller.as_ref(),
+            ms,
         ))
     }
 }
