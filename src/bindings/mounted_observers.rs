@@ -3,8 +3,9 @@
 //! `isStale()` and the `stale` filters ask; TanStack's: stale to any of them).
 //!
 //! Each observer's `staleTime` is kept beside it, taken when it mounts or is given new
-//! options, so finding the soonest reads a list of numbers and asks no observer: with
-//! hundreds of components on one key, a mount or an unmount stays a few microseconds.
+//! options, and each query keeps the soonest with how many observers have it: with
+//! thousands of components on one key (a list whose every row reads the signed-in user),
+//! a mount or an unmount neither asks the observers nor reads them all.
 
 use std::rc::Rc;
 
@@ -21,10 +22,71 @@ struct Mounted {
     stale_time: Option<StaleTime>,
 }
 
+/// The observers mounted on one query, in the order they mounted (the order they are
+/// told in), with the soonest `staleTime` of the enabled ones and how many have it: a mount
+/// or an unmount updates these at once, and the list is read again only when the last
+/// observer with the soonest `staleTime` leaves or one changes its own.
+#[derive(Default)]
+struct OnQuery {
+    list: Vec<Mounted>,
+    soonest: Option<StaleTime>,
+    with_soonest: usize,
+}
+
+impl OnQuery {
+    /// A mounted observer's `stale_time` now counts.
+    fn count(&mut self, stale_time: Option<StaleTime>) {
+        tally(&mut self.soonest, &mut self.with_soonest, stale_time);
+    }
+
+    /// An observer whose `stale_time` counted has left the list.
+    fn uncount(&mut self, stale_time: Option<StaleTime>) {
+        let (Some(time), Some(soonest)) = (stale_time, self.soonest) else {
+            return;
+        };
+        if same(time, soonest) {
+            self.with_soonest = self.with_soonest.saturating_sub(1);
+            if self.with_soonest == 0 {
+                self.recount();
+            }
+        }
+    }
+
+    /// The soonest `staleTime` and its count, from the list.
+    fn recount(&mut self) {
+        let (mut soonest, mut with_soonest) = (None, 0);
+        for m in &self.list {
+            tally(&mut soonest, &mut with_soonest, m.stale_time);
+        }
+        (self.soonest, self.with_soonest) = (soonest, with_soonest);
+    }
+}
+
+/// Counts `stale_time` into the soonest `staleTime` so far and how many have it.
+fn tally(soonest: &mut Option<StaleTime>, with_soonest: &mut usize, stale_time: Option<StaleTime>) {
+    let Some(time) = stale_time else { return };
+    match *soonest {
+        Some(s) if same(s, time) => *with_soonest += 1,
+        Some(s) if same(s.soonest(time), s) => {}
+        _ => {
+            *soonest = Some(time);
+            *with_soonest = 1;
+        }
+    }
+}
+
+/// Whether two `staleTime`s are the same (a NaN like itself, so that it can be uncounted).
+fn same(a: StaleTime, b: StaleTime) -> bool {
+    match (a, b) {
+        (StaleTime::Millis(x), StaleTime::Millis(y)) => x == y || (x.is_nan() && y.is_nan()),
+        _ => a == b,
+    }
+}
+
 /// The mounted observers of a client's queries.
 #[derive(Default)]
 pub struct MountedObservers {
-    by_hash: FxHashMap<String, Vec<Mounted>>,
+    by_hash: FxHashMap<String, OnQuery>,
 }
 
 impl MountedObservers {
@@ -33,49 +95,66 @@ impl MountedObservers {
     pub fn mount(&mut self, hash: &str, watcher: Rc<dyn Watcher>) -> Option<StaleTime> {
         let stale_time = watcher.stale_time_if_enabled();
         if !self.by_hash.contains_key(hash) {
-            self.by_hash.insert(hash.to_owned(), Vec::new());
+            self.by_hash.insert(hash.to_owned(), OnQuery::default());
         }
-        let list = self.by_hash.get_mut(hash)?;
+        let on = self.by_hash.get_mut(hash)?;
         let at = address(&*watcher);
-        match list.iter_mut().find(|m| m.at == at) {
-            Some(mounted) => mounted.stale_time = stale_time,
-            None => list.push(Mounted {
-                at,
-                watcher,
-                stale_time,
-            }),
+        match on.list.iter_mut().find(|m| m.at == at) {
+            Some(mounted) => {
+                let before = std::mem::replace(&mut mounted.stale_time, stale_time);
+                let unchanged = match (before, stale_time) {
+                    (Some(a), Some(b)) => same(a, b),
+                    (a, b) => a.is_none() && b.is_none(),
+                };
+                if !unchanged {
+                    on.recount();
+                }
+            }
+            None => {
+                on.list.push(Mounted {
+                    at,
+                    watcher,
+                    stale_time,
+                });
+                on.count(stale_time);
+            }
         }
-        soonest(list)
+        on.soonest
     }
 
     /// `watcher` is no longer mounted on `hash`. Gives the soonest `staleTime` of the
     /// enabled observers left (`None`: none).
     pub fn unmount(&mut self, hash: &str, watcher: &dyn Watcher) -> Option<StaleTime> {
-        let list = self.by_hash.get_mut(hash)?;
+        let on = self.by_hash.get_mut(hash)?;
         let at = address(watcher);
-        list.retain(|m| m.at != at);
-        if list.is_empty() {
+        // Observers tend to leave in the order they came (a list unmounting): looked for
+        // from the front, and removed keeping the others' order.
+        if let Some(i) = on.list.iter().position(|m| m.at == at) {
+            let left = on.list.remove(i);
+            on.uncount(left.stale_time);
+        }
+        if on.list.is_empty() {
             self.by_hash.remove(hash);
             return None;
         }
-        soonest(list)
+        on.soonest
     }
 
     /// Calls `observe(enabled)` for each observer mounted on `hash`; gives the soonest
     /// `staleTime` of the enabled ones (`None`: none).
     pub fn each_enabled(&self, hash: &str, mut observe: impl FnMut(bool)) -> Option<StaleTime> {
-        let list = self.by_hash.get(hash)?;
-        for m in list {
+        let on = self.by_hash.get(hash)?;
+        for m in &on.list {
             observe(m.stale_time.is_some());
         }
-        soonest(list)
+        on.soonest
     }
 
     /// The observers mounted on `hash`, to be told with nothing borrowed.
     pub fn of(&self, hash: &str) -> Vec<Rc<dyn Watcher>> {
         self.by_hash
             .get(hash)
-            .map(|list| list.iter().map(|m| m.watcher.clone()).collect())
+            .map(|on| on.list.iter().map(|m| m.watcher.clone()).collect())
             .unwrap_or_default()
     }
 
@@ -83,7 +162,7 @@ impl MountedObservers {
     pub fn all(&self) -> Vec<Rc<dyn Watcher>> {
         self.by_hash
             .values()
-            .flatten()
+            .flat_map(|on| &on.list)
             .map(|m| m.watcher.clone())
             .collect()
     }
@@ -98,10 +177,4 @@ impl MountedObservers {
 
 fn address(watcher: &dyn Watcher) -> *const () {
     (watcher as *const dyn Watcher).cast()
-}
-
-fn soonest(list: &[Mounted]) -> Option<StaleTime> {
-    list.iter()
-        .filter_map(|m| m.stale_time)
-        .reduce(StaleTime::soonest)
 }

@@ -388,6 +388,47 @@ test("a query's isStale() follows its enabled observers' staleTimes as hundreds 
   client.dispose();
 });
 
+test("a query's isStale() asks the soonest staleTime of the observers mounted now, through random mounts, leaves and new options", () => {
+  // Data a second old: stale to staleTime 0 and 500, fresh to 5000, Infinity and 'static'.
+  // The soonest is kept with a count of the observers that have it, so the sequences that
+  // matter are those where several share it and leave one by one, or one changes its own.
+  const client = new QueryClient();
+  client.setQueryData(['shared'], 'v', { updatedAt: Date.now() - 1_000 });
+  const query = client.getQueryCache().find({ queryKey: ['shared'] });
+  const times = [0, 500, 5_000, Infinity, 'static'];
+  const staleTo = (t) => t === 0 || t === 500;
+  let seed = 7;
+  const next = (n) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed % n;
+  };
+  const mounted = []; // { observer, off, staleTime, enabled }
+  for (let step = 0; step < 3_000; step++) {
+    const op = next(10);
+    if (op < 4 || mounted.length === 0) {
+      const staleTime = times[next(times.length)];
+      const enabled = next(5) !== 0;
+      const observer = new QueryObserver(client, { queryKey: ['shared'], staleTime, enabled });
+      mounted.push({ observer, off: observer.subscribe(() => {}), staleTime, enabled });
+    } else if (op < 8) {
+      // Leaving: mostly the oldest (a list unmounting), sometimes any.
+      const [gone] = mounted.splice(op < 6 ? 0 : next(mounted.length), 1);
+      gone.off();
+    } else {
+      const one = mounted[next(mounted.length)];
+      one.staleTime = times[next(times.length)];
+      one.enabled = next(5) !== 0;
+      one.observer.setOptions({ queryKey: ['shared'], staleTime: one.staleTime, enabled: one.enabled });
+    }
+    const expected = mounted.some((m) => m.enabled && staleTo(m.staleTime));
+    assert.equal(query.isStale(), expected, `step ${step}: ${mounted.filter((m) => m.enabled).map((m) => String(m.staleTime)).join(' ')}`);
+    assert.equal(query.getObserversCount(), mounted.length);
+  }
+  for (const m of mounted) m.off();
+  assert.equal(query.isStale(), false, 'no observer: stale only when invalidated');
+  client.dispose();
+});
+
 test('a query removed under mounted observers is built again counting every one of them', () => {
   const client = new QueryClient();
   client.setQueryData(['removed'], 'a');
