@@ -96,11 +96,11 @@ impl Inner {
         self.disposed.get()
     }
 
-    /// `observer` is mounted on `hash` (once), or was given new options: the query's
-    /// `isStale()` takes its `staleTime` into account.
-    pub fn register_observer(&self, hash: &str, observer: Rc<dyn Watcher>) {
+    /// `observer` is mounted on `hash` (`anew`: it is mounting now), or was given new
+    /// options: the query's `isStale()` takes its `staleTime` into account.
+    pub fn register_observer(&self, hash: &str, observer: Rc<dyn Watcher>, anew: bool) {
         let soonest = match self.observers.try_borrow_mut() {
-            Ok(mut mounted) => mounted.mount(hash, observer),
+            Ok(mut mounted) => mounted.mount(hash, observer, anew),
             Err(_) => return,
         };
         self.set_observed_stale_time(hash, soonest);

@@ -91,15 +91,22 @@ pub struct MountedObservers {
 
 impl MountedObservers {
     /// Counts `watcher` as mounted on `hash` (once), or takes its `staleTime` anew if it
-    /// is already. Gives the soonest `staleTime` of `hash`'s enabled observers after.
-    pub fn mount(&mut self, hash: &str, watcher: Rc<dyn Watcher>) -> Option<StaleTime> {
+    /// is already; `anew`: it is mounting, so it is not in the list (not looked for: with
+    /// thousands on one key, that look was most of a mount). Gives the soonest
+    /// `staleTime` of `hash`'s enabled observers after.
+    pub fn mount(&mut self, hash: &str, watcher: Rc<dyn Watcher>, anew: bool) -> Option<StaleTime> {
         let stale_time = watcher.stale_time_if_enabled();
         if !self.by_hash.contains_key(hash) {
             self.by_hash.insert(hash.to_owned(), OnQuery::default());
         }
         let on = self.by_hash.get_mut(hash)?;
         let at = address(&*watcher);
-        match on.list.iter_mut().find(|m| m.at == at) {
+        let known = if anew {
+            None
+        } else {
+            on.list.iter_mut().find(|m| m.at == at)
+        };
+        match known {
             Some(mounted) => {
                 let before = std::mem::replace(&mut mounted.stale_time, stale_time);
                 let unchanged = match (before, stale_time) {

@@ -383,7 +383,8 @@ impl ObserverInner {
         };
         self.client.build(&options)?;
         self.client.cache()?.observe(&options.hash, enabled);
-        self.client.register_observer(&options.hash, self.clone());
+        self.client
+            .register_observer(&options.hash, self.clone(), true);
         Ok(())
     }
 
@@ -637,7 +638,8 @@ impl ObserverInner {
             // new options, and its staleTime may have changed: its `isStale()` asks it).
             if mounted {
                 self.client.build(&options)?;
-                self.client.register_observer(&options.hash, self.clone());
+                self.client
+                    .register_observer(&options.hash, self.clone(), false);
             } else {
                 self.client.ensure_built(&options)?;
             }
