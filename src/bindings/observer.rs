@@ -50,7 +50,9 @@ struct Snapshot {
 }
 
 struct ObserverState {
-    options: QueryOptions,
+    /// Shared: the calls that act on them take a reference counted, not a copy (a copy
+    /// is a table slot per JS value in them, which showed in the mounting profile).
+    options: Rc<QueryOptions>,
     enabled: bool,
     /// Its query's `(dataUpdateCount, errorUpdateCount)` when the observer was set to it
     /// (made, or given another key): a count past them is TanStack's
@@ -226,7 +228,7 @@ impl ObserverInner {
         Ok(Rc::new(ObserverInner {
             client,
             state: RefCell::new(ObserverState {
-                options,
+                options: Rc::new(options),
                 enabled: own.enabled,
                 counts_at_start,
                 listener: None,
@@ -548,7 +550,7 @@ impl ObserverInner {
         }
         let p = self
             .client
-            .fetch_or_cached(options, "QueryObserver", when_stale)?;
+            .fetch_or_cached((*options).clone(), "QueryObserver", when_stale)?;
         super::promise::handle(&p, &self.client.noop);
         self.client.notify_changed();
         Ok(true)
@@ -597,7 +599,11 @@ impl ObserverInner {
     }
 
     fn set_options(self: &Rc<Self>, opts: &JsValue) -> Result<(), JsValue> {
-        let options = QueryOptions::read(opts, self.client.defaults(), "QueryObserver.setOptions")?;
+        let options = Rc::new(QueryOptions::read(
+            opts,
+            self.client.defaults(),
+            "QueryObserver.setOptions",
+        )?);
         let ObserverOptions {
             enabled,
             on_focus,
