@@ -25,7 +25,8 @@ struct Mounted {
 /// The observers mounted on one query, in the order they mounted (the order they are
 /// told in), with the soonest `staleTime` of the enabled ones and how many have it: a mount
 /// or an unmount updates these at once, and the list is read again only when the last
-/// observer with the soonest `staleTime` leaves or one changes its own.
+/// observer with the soonest `staleTime` leaves or one changes its own. (`staleTime`s
+/// compare with `==`: a NaN never gets here, the option checks refuse it.)
 #[derive(Default)]
 struct OnQuery {
     list: Vec<Mounted>,
@@ -44,7 +45,7 @@ impl OnQuery {
         let (Some(time), Some(soonest)) = (stale_time, self.soonest) else {
             return;
         };
-        if same(time, soonest) {
+        if time == soonest {
             self.with_soonest = self.with_soonest.saturating_sub(1);
             if self.with_soonest == 0 {
                 self.recount();
@@ -66,20 +67,12 @@ impl OnQuery {
 fn tally(soonest: &mut Option<StaleTime>, with_soonest: &mut usize, stale_time: Option<StaleTime>) {
     let Some(time) = stale_time else { return };
     match *soonest {
-        Some(s) if same(s, time) => *with_soonest += 1,
-        Some(s) if same(s.soonest(time), s) => {}
+        Some(s) if s == time => *with_soonest += 1,
+        Some(s) if s.soonest(time) == s => {}
         _ => {
             *soonest = Some(time);
             *with_soonest = 1;
         }
-    }
-}
-
-/// Whether two `staleTime`s are the same (a NaN like itself, so that it can be uncounted).
-fn same(a: StaleTime, b: StaleTime) -> bool {
-    match (a, b) {
-        (StaleTime::Millis(x), StaleTime::Millis(y)) => x == y || (x.is_nan() && y.is_nan()),
-        _ => a == b,
     }
 }
 
@@ -108,12 +101,7 @@ impl MountedObservers {
         };
         match known {
             Some(mounted) => {
-                let before = std::mem::replace(&mut mounted.stale_time, stale_time);
-                let unchanged = match (before, stale_time) {
-                    (Some(a), Some(b)) => same(a, b),
-                    (a, b) => a.is_none() && b.is_none(),
-                };
-                if !unchanged {
+                if std::mem::replace(&mut mounted.stale_time, stale_time) != stale_time {
                     on.recount();
                 }
             }
