@@ -71,9 +71,21 @@ export function storageGetMany(object, keys) {
     ? invoke(object, getMany, [keys])
     : allAtOnce((calls) => { for (const key of keys) calls.push(callNow(object, 'get', [key])); });
   return read.then((values) => {
-    if (Array.isArray(values) && values.length === keys.length) return values;
+    if (Array.isArray(values) && values.length === keys.length) return plainCopy(values);
     throw new TypeError('storage getMany(keys) must return an array with one value per key');
   });
+}
+
+/**
+ * The elements of a storage's array in an array of our own, read here: a getter or proxy
+ * trap of the storage's that throws rejects the storage call (a storage failure), where
+ * the engine reading the storage's array itself would have had the throw escape from
+ * inside it and leave the keys it was reading unsettled for good.
+ */
+function plainCopy(array) {
+  const copy = new Array(array.length);
+  for (let i = 0; i < copy.length; i++) copy[i] = array[i];
+  return copy;
 }
 
 /**
@@ -174,8 +186,10 @@ export function storageEntries(object, prefix) {
   return storageKeys(object, prefix).then((keys) => (keys === undefined ? undefined : storageGetMany(object, keys).then((values) => [keys, values])));
 }
 
-/** The keys starting with `prefix` (strings only), and their values. */
-function under(prefix, keys, values) {
+/** The keys starting with `prefix` (strings only), and their values (copies: see `plainCopy`). */
+function under(prefix, listedKeys, listedValues) {
+  const keys = plainCopy(listedKeys);
+  const values = plainCopy(listedValues);
   if (keys.every((key) => typeof key === 'string' && key.startsWith(prefix))) return [keys, values];
   const kept = [[], []];
   keys.forEach((key, i) => {

@@ -24,9 +24,9 @@ pub fn cancelled_error() -> JsValue {
 pub fn undefined_data_error(hash: &str) -> JsValue {
     // TanStack's error, word for word (ported code and tests match on it); the console
     // says how to fix it, as TanStack's development build does.
-    web_sys::console::error_1(&JsValue::from_str(&format!(
+    super::console::error(&format!(
         "stackquery: query data cannot be undefined: return a value other than undefined (null when there is no data) from the queryFn of {hash}"
-    )));
+    ));
     Error::new(&format!("{hash} data is undefined")).into()
 }
 

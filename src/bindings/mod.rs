@@ -26,6 +26,7 @@ mod broadcast;
 mod cache_view;
 pub mod client;
 mod clock;
+mod console;
 mod convert;
 mod envelopes;
 mod errors;

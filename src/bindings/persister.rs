@@ -303,9 +303,9 @@ impl Persister {
             Some(f) => {
                 let _ = f.call3(&JsValue::UNDEFINED, error, &JsValue::from_str(operation), &JsValue::from_str(key));
             }
-            None => web_sys::console::warn_3(
-                &JsValue::from_str(&format!("stackquery: storage {operation} failed; continuing without L2 until it recovers")),
-                &JsValue::from_str(key),
+            None => super::console::warn(
+                &format!("stackquery: storage {operation} failed; continuing without L2 until it recovers"),
+                key,
                 error,
             ),
         }

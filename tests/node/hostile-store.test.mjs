@@ -419,3 +419,61 @@ test('a bulk listing with keys outside the namespace (any text) restores what is
   assert.equal(await reader.fetchQuery({ queryKey: ['after'], queryFn: async () => 'still works' }), 'still works');
   reader.dispose();
 });
+
+// What the engine writes to the console (a storage outage's warning, the hint after a queryFn
+// resolved undefined) and what it reads of a storage's answers are user code too: a throw
+// there must neither escape (an uncaught exception ends a Node process) nor stop the fetch
+// that was reporting or reading (its key then stayed fetching for the life of the client).
+test('a throwing console, a storage error whose inspection throws, or a getMany answer whose element getter throws: the fetch settles and the key works after', async (t) => {
+  const escaped = [];
+  const onUncaught = (error) => escaped.push(error);
+  process.on('uncaughtException', onUncaught);
+  const { warn, error } = console;
+  t.after(() => {
+    process.off('uncaughtException', onUncaught);
+    Object.assign(console, { warn, error });
+  });
+  const settled = (promise) => Promise.race([
+    promise.then((value) => ({ value }), (reason) => ({ reason })),
+    sleep(2_000).then(() => ({ hung: true })),
+  ]);
+  const failingGet = (thrown) => ({ get() { throw thrown; }, set() {}, delete() {} });
+  const twice = async (client, label) => {
+    const first = await settled(client.fetchQuery({ queryKey: ['a'], queryFn: async () => 1 }));
+    assert.deepEqual(first, { value: 1 }, `${label}: the fetch gets its queryFn's data`);
+    const again = await settled(client.fetchQuery({ queryKey: ['a'], queryFn: async () => 2, staleTime: 0 }));
+    assert.deepEqual(again, { value: 2 }, `${label}: the key fetches again`);
+    assert.equal(client.isFetching(), 0, label);
+    client.dispose();
+  };
+
+  console.warn = () => { throw new Error('console.warn throws'); };
+  await twice(new QueryClient({ storage: failingGet(new Error('get fails')) }), 'console.warn throwing');
+  console.warn = warn;
+
+  // Node's own console.warn inspects its arguments: this error's inspection throws.
+  const hostileError = { [Symbol.for('nodejs.util.inspect.custom')]() { throw new Error('inspection throws'); } };
+  await twice(new QueryClient({ storage: failingGet(hostileError) }), 'an error whose inspection throws');
+
+  const reported = [];
+  const getMany = (keys) => {
+    const values = keys.map(() => null);
+    Object.defineProperty(values, 0, { get() { throw new Error('element getter throws'); } });
+    return values;
+  };
+  await twice(new QueryClient({
+    storage: { get: () => null, set() {}, delete() {}, getMany },
+    onStorageError: (e) => reported.push(e.message),
+  }), "getMany's element getter throwing");
+  assert.deepEqual(reported, ['element getter throws'], 'reported as the storage failure it is');
+
+  console.error = () => { throw new Error('console.error throws'); };
+  const client = new QueryClient();
+  const undef = await settled(client.fetchQuery({ queryKey: ['u'], queryFn: async () => undefined }));
+  assert.equal(undef.reason?.message, '["u"] data is undefined', "TanStack's error, whatever the console does");
+  assert.equal(client.isFetching(), 0);
+  client.dispose();
+  console.error = error;
+
+  assert.deepEqual(escaped.map((e) => e.message), [], 'nothing escaped as an uncaught exception');
+});
