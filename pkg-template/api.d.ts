@@ -280,6 +280,7 @@ export declare class QueryObserver<TData = unknown, TError = unknown, TKey exten
   refetch(options?: RefetchOptions): Promise<QueryObserverResult<TData, TError>>;
   setOptions(options: QueryObserverOptions<TData, TError, TKey>): void;
   destroy(): void;
+  /** Releases its wasm memory now (as the end of a `using` block does): any later call on it throws a TypeError; calling it again does nothing. */
   free(): void;
 }
 
@@ -390,6 +391,7 @@ export declare class InfiniteQueryObserver<
   fetchPreviousPage(options?: FetchPreviousPageOptions): Promise<InfiniteQueryObserverResult<TData, TError>>;
   setOptions(options: InfiniteQueryObserverOptions<TQueryFnData, TError, TData, TKey, TPageParam>): void;
   destroy(): void;
+  /** Releases its wasm memory now (as the end of a `using` block does): any later call on it throws a TypeError; calling it again does nothing. */
   free(): void;
 }
 
@@ -559,6 +561,7 @@ export declare class QueryClient {
   dispose(): void;
   /** Number of queries in L1. */
   readonly size: number;
+  /** Releases its wasm memory now (as the end of a `using` block does): any later call on it throws a TypeError; calling it again does nothing. */
   free(): void;
 }
 

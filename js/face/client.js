@@ -23,6 +23,7 @@ import { describe } from './describe.js';
 import { outboxParts } from './outbox_link.js';
 import { onlineManager } from '../managers.js';
 import { nested } from './nesting.js';
+import { freeOnce, nameWhenFreed } from './freed.js';
 import { perQueryFilters, whenAll } from './predicate_filters.js';
 
 const MISS = Symbol('miss');
@@ -315,9 +316,10 @@ export class QueryClient extends engine.QueryClient {
 
   free() {
     // Pending touches reach the cache, which observers may keep alive.
+    const inEngine = this.#mirror.inEngine();
     if (this.#mirror.live) this.#mirror.close();
     this.#closeOutbox();
-    super.free();
+    freeOnce(this, () => super.free(), inEngine);
   }
 
   /** No more records written or run by this client; those stored stay for another. */
@@ -356,6 +358,7 @@ export class QueryClient extends engine.QueryClient {
   }
 }
 if (Symbol.dispose) QueryClient.prototype[Symbol.dispose] = QueryClient.prototype.free;
+nameWhenFreed(QueryClient, 'QueryClient');
 
 /** A fetch call with `queryFn: skipToken` that would have to run it: TanStack's rejection. */
 function missingQueryFn(options, method) {

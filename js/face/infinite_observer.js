@@ -7,6 +7,7 @@
 // Each result is the engine's result with these added, kept while the engine's result, the
 // direction and the options are the same, so an unchanged result is the same object.
 
+import { nameWhenFreed } from './freed.js';
 import { QueryObserver } from './observer.js';
 import { readInfiniteOptions, hasNextPage, hasPreviousPage } from './infinite_query.js';
 import { describe } from './describe.js';
@@ -223,3 +224,4 @@ export class InfiniteQueryObserver extends QueryObserver {
   }
 }
 if (Symbol.dispose) InfiniteQueryObserver.prototype[Symbol.dispose] = InfiniteQueryObserver.prototype.free;
+nameWhenFreed(InfiniteQueryObserver, 'InfiniteQueryObserver');

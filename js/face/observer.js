@@ -23,6 +23,7 @@ import { observerOptionsWithoutSkipToken } from './skip_token.js';
 import { assertSameEngine } from './same_engine.js';
 import { Presentation, checkSelect, shownBy } from './presentation.js';
 import { describe } from './describe.js';
+import { freeOnce, nameWhenFreed } from './freed.js';
 import { resultWithRefetch } from '../result_objects.js';
 
 /**
@@ -235,21 +236,25 @@ export class QueryObserver extends engine.QueryObserver {
   }
 
   free() {
+    const mirror = this.#mirror;
     this.#result = undefined;
     this.#mirror = undefined;
     const subscribed = this.#subscriptions.size > 0;
     this.#subscriptions.clear();
     this.#functions?.unmount();
     this.#functions = undefined;
-    if (subscribed) {
-      // Unmounted first: the subscribers' unsubscribes can no longer reach the engine.
-      try {
-        super.__unlisten();
-      } catch {
-        // a call refused (nested too deep): the engine's dispose or the query's removal ends it
+    const inEngine = mirror?.inEngine() ?? false;
+    freeOnce(this, () => {
+      if (subscribed) {
+        // Unmounted first: the subscribers' unsubscribes can no longer reach the engine.
+        try {
+          super.__unlisten();
+        } catch {
+          // a call refused (nested too deep): the engine's dispose or the query's removal ends it
+        }
       }
-    }
-    super.free();
+      super.free();
+    }, inEngine);
   }
 
   /** The keeper of this observer's function options (made when one first is a function). */
@@ -271,6 +276,7 @@ export class QueryObserver extends engine.QueryObserver {
   }
 }
 if (Symbol.dispose) QueryObserver.prototype[Symbol.dispose] = QueryObserver.prototype.free;
+nameWhenFreed(QueryObserver, 'QueryObserver');
 
 /**
  * Whether a listener hears `result` (TanStack's `notifyOnChangeProps`): always, unless the
