@@ -550,10 +550,14 @@ export declare class QueryClient {
   setMutationDefaults(mutationKey: QueryKey, options: Partial<MutationOptions<any, any, any, any>>): void;
   getMutationDefaults(mutationKey: QueryKey): Partial<MutationOptions<any, any, any, any>>;
   /** The options as a call uses them: client defaults, then key defaults, then the options themselves. */
-  defaultQueryOptions<T extends { queryKey: QueryKey }>(options: T): T & { _defaulted: true };
+  defaultQueryOptions<T extends { queryKey: QueryKey }>(options: T): T & { _defaulted: true; queryHash: string };
   defaultMutationOptions<T extends Partial<MutationOptions<any, any, any, any>>>(options?: T): T & { _defaulted: true };
   /** How many mutations are running. */
-  isMutating(): number;
+  /** TanStack's; nothing to do here: a client hears the focus and online managers from its creation until `dispose()`. */
+  mount(): void;
+  unmount(): void;
+  /** Running mutations (matching `filters`: `{ mutationKey, exact, predicate }`). */
+  isMutating(filters?: MutationFilters): number;
   /** The queries of this client, their events and global callbacks (one per client). */
   getQueryCache(): QueryCache;
   /** The mutations this client made (one per client). */
@@ -793,6 +797,16 @@ export declare const isServer: boolean;
 /** TanStack's `skipToken`: `queryFn: skipToken` says the query cannot run now. */
 export declare const skipToken: unique symbol;
 export type SkipToken = typeof skipToken;
+/** `placeholderData: keepPreviousData`: the previous data stays shown while a new key loads. */
+export declare function keepPreviousData<T>(previousData: T | undefined): T | undefined;
+/** A query key's hash, as the cache makes it (TanStack's: JSON with object keys sorted). */
+export declare function hashKey(queryKey: ReadonlyArray<unknown>): string;
+/** Whether `partial` matches `key` as filters match keys (`['todos']` matches `['todos', 1]`). */
+export declare function partialMatchKey(key: ReadonlyArray<unknown>, partial: ReadonlyArray<unknown>): boolean;
+/** Structural sharing: `next`, with every part deep-equal to `prev`'s taken from `prev`. */
+export declare function replaceEqualDeep<T>(prev: unknown, next: T): T;
+/** Does nothing. */
+export declare function noop(): void;
 
 /** What a cancelled fetch rejects its waiters with (an `Error` named `'CancelledError'`). */
 export declare class CancelledError extends Error {

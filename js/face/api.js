@@ -35,6 +35,7 @@
 // - cancelled_error.js `CancelledError` / `isCancelledError`
 // - skip_token.js `skipToken`: a query that cannot run now
 // - is_server.js `isServer`: whether this is a server (no `window`, or Deno)
+// - utilities.js `keepPreviousData`, `hashKey`, `partialMatchKey`, `replaceEqualDeep`, `noop`
 // - storage/    the built-in L2 stores: `IndexedDbStorage`, `RemoteStorage`, `MemoryStorage`
 //
 // This file is the API without those stores (what `stackquery/l1`, the entry whose engine
@@ -53,4 +54,5 @@ export { onlineManager, focusManager } from '../managers.js';
 export { CancelledError, isCancelledError } from './cancelled_error.js';
 export { skipToken } from './skip_token.js';
 export { isServer } from './is_server.js';
+export { keepPreviousData, hashKey, partialMatchKey, replaceEqualDeep, noop } from './utilities.js';
 export { dehydrate, hydrate, defaultShouldDehydrateQuery, defaultShouldDehydrateMutation } from './hydration.js';

@@ -111,7 +111,13 @@ export class QueryClient extends engine.QueryClient {
 
   /** A query call's options with the client's and the key's defaults under them. */
   defaultQueryOptions(options) {
-    return this.#defaults.queryOptions(options);
+    const defaulted = this.#defaults.queryOptions(options);
+    // TanStack's carries the key's hash too (what `getQueryCache().get(hash)` takes).
+    if (defaulted !== options && defaulted.queryHash === undefined) {
+      const queryHash = fastKeyHash(defaulted.queryKey);
+      if (queryHash !== undefined) defaulted.queryHash = queryHash;
+    }
+    return defaulted;
   }
 
   /** A mutation's options with the client's and the key's defaults under them. */
@@ -279,10 +285,25 @@ export class QueryClient extends engine.QueryClient {
     return Promise.all([resumed, outboxParts().replayOutbox(this)]).then(() => undefined);
   }
 
-  /** How many `mutate()` runs have not settled (counted from the call). */
-  isMutating() {
-    return runningMutations(this);
+  /**
+   * How many `mutate()` runs have not settled (counted from the call); with `filters`
+   * (`{ mutationKey, exact, predicate }`), those of the mutations matching them, as TanStack's.
+   */
+  isMutating(filters) {
+    if (filters === undefined || filters === null) return runningMutations(this);
+    if (typeof filters !== 'object') {
+      throw new TypeError(`isMutating: filters must be an object { mutationKey, exact, predicate }, got ${describe(filters)}`);
+    }
+    return this.getMutationCache().findAll({ ...filters, status: 'pending' }).length;
   }
+
+  /**
+   * TanStack's `mount()` / `unmount()`, which a provider calls: here a client hears the
+   * focus and online managers from its creation until `dispose()`, so both do nothing.
+   */
+  mount() {}
+
+  unmount() {}
 
   /** Log-out: the engine's clear (L1 and the L2 entries) and the outbox's records. */
   clear() {

@@ -1,15 +1,15 @@
 // What a client or an observer is once freed (`free()`, or the end of a `using` block):
 // the instance takes a prototype on which every method and getter throws a TypeError
 // naming the call, where the engine's glue would say only "null pointer passed to
-// rust"; `free()`, `[Symbol.dispose]()`, `dispose()` and `destroy()`, which let go of
-// it, do nothing again. It stays an instance of its class.
+// rust"; `free()`, `[Symbol.dispose]()`, `dispose()`, `destroy()` and `unmount()`, which
+// let go of it, do nothing again. It stays an instance of its class.
 //
 // The engine's object is freed at once, unless a call into the engine is on the stack
 // (free() from a listener, a queryFn, a select…): the object may be the one that call
 // holds, so it is freed a microtask later, when the stack is empty. Until then it can no
 // longer be reached: the instance is already on the freed prototype.
 
-const LETTING_GO = new Set(['free', 'dispose', 'destroy', Symbol.dispose]);
+const LETTING_GO = new Set(['free', 'dispose', 'destroy', 'unmount', Symbol.dispose]);
 const noop = () => {};
 const freedPrototypes = new WeakMap(); // a class's prototype → the freed one
 const classNames = new WeakMap(); // a class's prototype → its name in messages (minified code renames classes)

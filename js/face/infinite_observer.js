@@ -11,6 +11,7 @@ import { nameWhenFreed } from './freed.js';
 import { QueryObserver } from './observer.js';
 import { readInfiniteOptions, hasNextPage, hasPreviousPage } from './infinite_query.js';
 import { describe } from './describe.js';
+import { shallowEqual } from './presentation.js';
 import { assertSameEngine } from './same_engine.js';
 import { fetchDirections } from './fetch_direction.js';
 
@@ -169,8 +170,11 @@ export class InfiniteQueryObserver extends QueryObserver {
       isRefetching: base.isRefetching && !isFetchingNextPage && !isFetchingPreviousPage,
       isRefetchError: base.isRefetchError && !isFetchNextPageError && !isFetchPreviousPageError,
     };
-    this.#kept = { base, direction, version: this.#version, result };
-    return result;
+    // As TanStack's: equal field by field to the last result, it is that one (new options
+    // that change nothing shown keep the result).
+    const same = kept !== undefined && shallowEqual(result, kept.result) ? kept.result : result;
+    this.#kept = { base, direction, version: this.#version, result: same };
+    return same;
   }
 
   #deliver(subscription, result) {

@@ -24,6 +24,7 @@ import { assertSameEngine } from './same_engine.js';
 import { Presentation, checkSelect, shownBy } from './presentation.js';
 import { describe } from './describe.js';
 import { freeOnce, nameWhenFreed } from './freed.js';
+import { nested } from './nesting.js';
 import { resultWithRefetch } from '../result_objects.js';
 
 /**
@@ -51,6 +52,7 @@ export class QueryObserver extends engine.QueryObserver {
   #options; // what the presentation reads of the options (presentation.js `shownBy`)
   #hearing; // #hear bound, what the engine holds while there are subscribers
   #presentation; // made once select or placeholderData is given (a plain observer never needs one)
+  #told; // the result the subscribers were last told
 
   constructor(client, options) {
     assertSameEngine(client, 'QueryObserver');
@@ -139,7 +141,7 @@ export class QueryObserver extends engine.QueryObserver {
     if (first || this.#mirror?.live === false) {
       try {
         // Mounts; what it gives is the current result, kept for the read that follows.
-        this.#keep(() => super.__listen((this.#hearing ??= this.#hear.bind(this))));
+        this.#told = this.#keep(() => super.__listen((this.#hearing ??= this.#hear.bind(this))));
       } catch (error) {
         this.#subscriptions.delete(subscription);
         throw error;
@@ -163,7 +165,12 @@ export class QueryObserver extends engine.QueryObserver {
    * keep its listener for as long as the engine holds it.
    */
   #hear(state) {
-    const result = this.#show(state);
+    this.#tell(this.#show(state));
+  }
+
+  /** Tells the subscribers `result` (see #hear). */
+  #tell(result) {
+    this.#told = result;
     try {
       for (const subscription of [...this.#subscriptions]) {
         if (!this.#subscriptions.has(subscription)) continue; // left while others heard
@@ -195,6 +202,7 @@ export class QueryObserver extends engine.QueryObserver {
     if (next.placeholderData !== undefined) this.#presentationFor(next).sawData(before.queryKey, this.#client.getQueryData(before.queryKey));
     else this.#presentationFor(next);
     this.#options = next;
+    const told = this.#told;
     try {
       super.setOptions(resolved === undefined ? defaulted : resolved.engineOptions);
     } catch (error) {
@@ -204,6 +212,15 @@ export class QueryObserver extends engine.QueryObserver {
     this.#notifyOn = defaulted?.notifyOnChangeProps;
     if (resolved !== undefined) this.#optionFunctions().use(resolved);
     else this.#functions?.use(undefined);
+    // The engine tells of a change of its result; one only of what is shown (a new
+    // `select`, `placeholderData`) is told here. Options that change nothing shown tell
+    // no one, as TanStack's (a binding that gives its options again at each render).
+    // Counted as a nested call (nesting.js): a listener that gives new options each time
+    // it hears is refused at the bound, not left to exhaust the stack.
+    if (this.#subscriptions.size > 0 && this.#told === told) {
+      const result = this.getCurrentResult();
+      if (result !== told) nested('QueryObserver.setOptions', () => this.#tell(result));
+    }
   }
 
   /** As TanStack's: resolves with the current result once the fetch settled. */

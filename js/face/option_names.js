@@ -61,6 +61,8 @@ export function warnUnknownOptions(options, kind) {
   for (let i = 0; i < names.length; i++) {
     const name = names[i];
     if (known.has(name)) continue;
+    // The hash `defaultQueryOptions()` adds, given back with the options it made.
+    if (name === 'queryHash' && options._defaulted === true) continue;
     const id = `${kind}:${name}`;
     if (warned.has(id)) continue;
     warned.add(id);

@@ -43,6 +43,16 @@ export function shownBy(options) {
   return { queryKey, select, placeholderData, given: options };
 }
 
+/** Whether two results have the same fields with the same values (`Object.is`). */
+export function shallowEqual(a, b) {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (!Object.is(a[k], b[k]) || !Object.hasOwn(b, k)) return false;
+  return true;
+}
+
 /** TanStack's `replaceData`: `data` sharing what it can with `prevData`, by `structuralSharing`. */
 function replaceData(prevData, data, structuralSharing) {
   if (typeof structuralSharing === 'function') return structuralSharing(prevData, data);
@@ -74,9 +84,12 @@ export class Presentation {
     if (result === this.#from && options === this.#options) return this.#shown;
     // Kept only once made: select and placeholderData may make (and show) another result
     // while this one is being made, and this one must not pass for that one after.
-    const shown = options.select === undefined && options.placeholderData === undefined
+    let shown = options.select === undefined && options.placeholderData === undefined
       ? this.#present(result, options)
       : nested('QueryObserver.getCurrentResult', () => this.#present(result, options));
+    // As TanStack's: a result equal field by field to the last one shown is that one (new
+    // options with an inline `select` change nothing a listener sees).
+    if (this.#shown !== undefined && shallowEqual(shown, this.#shown)) shown = this.#shown;
     this.#from = result;
     this.#options = options;
     this.#shown = shown;

@@ -113,7 +113,7 @@ impl QueryClient {
             None if get(opts, "revalidateIfStale")?.is_truthy() => WhenStale::Revalidate,
             None => WhenStale::Answer,
         };
-        inner.fetch_or_cached(o, method, when_stale)
+        inner.fetch_or_cached(o, when_stale)
     }
 
     /// Fresh cached data, or the data of a fetch (stale data is refetched first).

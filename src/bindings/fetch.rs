@@ -266,6 +266,9 @@ async fn run(
     mut first: Option<(Attempt, Result<JsValue, JsValue>)>,
 ) {
     let mut failures: u32 = 0;
+    // The retry policy of the run's first attempt, kept for the run (TanStack's retryer
+    // takes it once): a call joining the run with other options does not change it.
+    let mut policy = None;
     loop {
         let (a, returned) = match first.take() {
             Some(started) => started,
@@ -292,13 +295,10 @@ async fn run(
             Ok(data) => return succeed(&inner, &hash, id, data),
             Err(error) => error,
         };
+        let (retry, retry_delay) = policy
+            .get_or_insert_with(|| (a.retry.to_core(), RetryDelaySpec::to_core(&a.retry_delay)));
         // User retry functions run here, with no borrow held.
-        let decision = after_failure(
-            &a.retry.to_core(),
-            &RetryDelaySpec::to_core(&a.retry_delay),
-            failures,
-            &error,
-        );
+        let decision = after_failure(retry, retry_delay, failures, &error);
         let decision = match decision {
             AfterFailure::RetryIn(_) if retry_cancelled(&inner, &hash, id) => AfterFailure::GiveUp,
             other => other,
@@ -427,7 +427,6 @@ impl Inner {
     fn decide(
         self: &Rc<Self>,
         o: &QueryOptions,
-        method: &str,
         when_stale: WhenStale,
     ) -> Result<Promise, JsValue> {
         let (data, stale, running) = {
@@ -449,10 +448,11 @@ impl Inner {
             _ => match start(self, &o.hash)? {
                 Some(p) if running => Ok(p),
                 Some(p) => Ok(starter_of(&p)),
-                None => {
-                    o.require_query_fn(method)?;
-                    Err(reentrant_error())
-                }
+                // No queryFn to run: rejected, as TanStack's (a prefetch resolves).
+                None => match o.missing_query_fn() {
+                    Some(error) => Ok(Promise::reject(&error)),
+                    None => Err(reentrant_error()),
+                },
             },
         }
     }
@@ -475,7 +475,6 @@ impl Inner {
     pub fn fetch_or_cached(
         self: &Rc<Self>,
         o: QueryOptions,
-        method: &'static str,
         when_stale: WhenStale,
     ) -> Result<Promise, JsValue> {
         self.build(&o)?;
@@ -484,10 +483,12 @@ impl Inner {
             .get(&o.hash)
             .is_some_and(|q| !q.meta.hydrated);
         let Some(persister) = self.persister.clone().filter(|_| cold) else {
-            return self.decide(&o, method, when_stale);
+            return self.decide(&o, when_stale);
         };
         if !self.has_query_fn(&o.hash) {
-            o.require_query_fn(method)?;
+            if let Some(error) = o.missing_query_fn() {
+                return Ok(Promise::reject(&error));
+            }
         }
         let inner = self.clone();
         if self.cache()?.set_hydrating(&o.hash, true) {
@@ -499,7 +500,7 @@ impl Inner {
             // The query may have been removed, re-created or reset while L2 was read:
             // apply this call's options (its queryFn above all) again before deciding.
             inner.build(&o)?;
-            let decided = inner.decide(&o, method, when_stale);
+            let decided = inner.decide(&o, when_stale);
             // No fetch followed (fresh L2 data, or none to run): loading is over.
             let _ = inner.cache().map(|mut c| c.set_hydrating(&o.hash, false));
             inner.notify_changed();

@@ -550,7 +550,7 @@ impl ObserverInner {
         }
         let p = self
             .client
-            .fetch_or_cached((*options).clone(), "QueryObserver", when_stale)?;
+            .fetch_or_cached((*options).clone(), when_stale)?;
         super::promise::handle(&p, &self.client.noop);
         self.client.notify_changed();
         Ok(true)
@@ -612,13 +612,14 @@ impl ObserverInner {
             mounting,
         } = ObserverOptions::read(opts, &self.client)?;
         {
-            // New options: recompute the result next time.
+            // The last result stays while its snapshot is the same (the snapshot is of the
+            // options too: enabled, staleness): as TanStack's, options that change nothing
+            // shown give the same result object and tell no listener.
             let mut st = self.state.borrow_mut();
             st.mounting = mounting;
             st.on_focus = on_focus;
             st.on_reconnect = on_reconnect;
             st.interval_ms = interval;
-            st.last = None;
         }
         let (mounted, same_key, was_enabled) = {
             let st = self.state.borrow();

@@ -481,14 +481,12 @@ impl QueryOptions {
         }
     }
 
-    pub fn require_query_fn(&self, method: &str) -> Result<(), JsValue> {
-        if self.query_fn.is_none() {
-            return Err(type_error(format!(
-                "{method} needs a queryFn (a function ({{ queryKey, signal }}) => data) for {}",
-                self.hash
-            )));
-        }
-        Ok(())
+    /// TanStack's error for a fetch with no `queryFn` to run (`Missing queryFn: '<hash>'`),
+    /// which the fetch call rejects with; `None` when there is one.
+    pub fn missing_query_fn(&self) -> Option<JsValue> {
+        self.query_fn
+            .is_none()
+            .then(|| js_sys::Error::new(&format!("Missing queryFn: '{}'", self.hash)).into())
     }
 }
 

@@ -37,7 +37,7 @@ test('setQueryDefaults: a key default applies to keys it partially matches, late
   assert.equal(client.getQueryDefaults(['todos', { done: true, page: 2 }]).staleTime, 5_000, 'the later, more specific default wins');
   assert.equal(client.getQueryDefaults(['todos', 1]).staleTime, 1_000);
   assert.deepEqual(client.getQueryDefaults(['users']), {}, 'no match');
-  assert.throws(() => client.fetchQuery({ queryKey: ['users', 1] }), { name: 'TypeError', message: /needs a queryFn/ }, 'a key no default matches still needs its queryFn');
+  await assert.rejects(client.fetchQuery({ queryKey: ['users', 1] }), { name: 'Error', message: `Missing queryFn: '["users",1]'` }, 'a key no default matches still needs its queryFn');
   // Setting a key's defaults again replaces them, in their first place.
   client.setQueryDefaults(['todos'], { staleTime: 2_000 });
   assert.deepEqual(client.getQueryDefaults(['todos', 1]), { staleTime: 2_000 });

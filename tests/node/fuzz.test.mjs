@@ -1,8 +1,9 @@
 // A property test of the wasm module's JS surface (the built package, in Node): random
 // sequences of every public call with random and hostile arguments. After each step:
-// no wasm trap; every error is a TypeError, a RangeError, a CancelledError or the
-// user's own error; getQueryData agrees with a plain JS model for the keys only touched
-// by deterministic calls; and isFetching() returns to 0 once every queryFn settles.
+// no wasm trap; every error is a TypeError, a RangeError, a CancelledError, TanStack's
+// "Missing queryFn" or the user's own error; getQueryData agrees with a plain JS model for
+// the keys only touched by deterministic calls; and isFetching() returns to 0 once every
+// queryFn settles.
 // FUZZ_SEED and FUZZ_OPS override the fixed seed and the count (default 50,000).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,7 +69,8 @@ test(`fuzz the JS surface: ${OPS} operations, seed ${SEED}`, async () => {
   const observers = [];
 
   const allowed = (e) => e instanceof TypeError || e instanceof RangeError || e instanceof UserError
-    || (e && (e.name === 'CancelledError' || /data is undefined$/.test(e.message) || /disposed/.test(e.message)));
+    || (e && (e.name === 'CancelledError' || /data is undefined$/.test(e.message) || /disposed/.test(e.message)
+      || /^Missing queryFn: '/.test(e.message))); // TanStack's rejection of a fetch with no queryFn
   const counts = {};
   const call = (name, fn) => {
     counts[name] = (counts[name] || 0) + 1;
