@@ -370,10 +370,13 @@ export async function badInputGetsClearErrors(make) {
   throws(() => client.fetchQuery({ queryKey: ['a'], queryFn, staleTime: -5 }), RangeError, 'staleTime', 'negative staleTime');
   throws(() => client.fetchQuery({ queryKey: ['a'], queryFn, gcTime: NaN }), RangeError, 'gcTime', 'NaN gcTime');
   throws(() => client.fetchQuery({ queryKey: ['a'], queryFn: 'nope' }), TypeError, 'queryFn must be a function', 'queryFn type');
-  throws(() => client.fetchQuery({ queryKey: ['no-fn'] }), TypeError, 'queryFn', 'missing queryFn');
   throws(() => client.fetchQuery(null), TypeError, 'fetchQuery options', 'null options');
   throws(() => client.getQueryData(undefined), TypeError, 'queryKey', 'getQueryData without key');
   throws(() => client.invalidateQueries({ type: 'sometimes' }), TypeError, 'filters.type', 'bad filter type');
+  // No queryFn to run: TanStack's rejection, never a throw at the call.
+  await rejects(client.fetchQuery({ queryKey: ['no-fn'] }), (e) => {
+    assert(e.message === `Missing queryFn: '["no-fn"]'`, `missing queryFn: ${e.message}`);
+  }, 'missing queryFn');
   throws(() => client.invalidateQueries({}, { refetchType: 'now' }), TypeError, 'refetchType', 'bad refetchType');
   throws(() => client.removeQueries({ queryKey: 'todos' }), TypeError, 'filters.queryKey', 'bad filter key');
   throws(() => client.removeQueries({ predicate: 1 }), TypeError, 'predicate', 'bad predicate');

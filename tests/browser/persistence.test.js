@@ -767,15 +767,15 @@ export async function aLateWriteNeverComesBackAfterClear(make) {
 }
 
 export async function aQueryFnGivenEarlierServesLaterCallsOnAColdKey(make) {
-  // Before L2 was read for a key, a call without queryFn used to be a TypeError even
-  // though an earlier call had given one; the rule is now the same cold or warm.
+  // Before L2 was read for a key, a call without queryFn used to be refused even though
+  // an earlier call had given one; the rule is now the same cold or warm.
   const client = make({ storage: scriptedStorage() });
   const first = client.prefetchQuery({ queryKey: ['later'], queryFn: async () => 'net' });
   eq(await client.fetchQuery({ queryKey: ['later'] }), 'net', 'the queryFn given by the earlier call serves');
   await first;
   let thrown = null;
   try { await client.fetchQuery({ queryKey: ['never-given'] }); } catch (e) { thrown = e; }
-  assert(thrown instanceof TypeError && /queryFn/.test(thrown.message), 'with none at all it is still a TypeError');
+  assert(thrown instanceof Error && thrown.message === `Missing queryFn: '["never-given"]'`, 'with none at all it rejects with Missing queryFn');
 }
 
 /** A second client on a database where an earlier one persisted ['row', i] for i < n, and ['other']. */
