@@ -464,6 +464,25 @@ export declare class Mutation<TData = unknown, TError = unknown, TVariables = vo
   free(): void;
 }
 
+export interface MutationObserverResult<TData = unknown, TError = unknown, TVariables = void, TContext = unknown>
+  extends MutationState<TData, TError, TVariables, TContext> {
+  mutate(variables: TVariables, options?: MutateOptions<TData, TError, TVariables, TContext>): Promise<TData>;
+  reset(): void;
+}
+
+/** TanStack's: the latest run of a mutation; each `mutate()` makes a new mutation of the client. */
+export declare class MutationObserver<TData = unknown, TError = unknown, TVariables = void, TContext = unknown> {
+  constructor(client: QueryClient, options: MutationOptions<TData, TError, TVariables, TContext>);
+  readonly options: MutationOptions<TData, TError, TVariables, TContext>;
+  setOptions(options: MutationOptions<TData, TError, TVariables, TContext>): void;
+  subscribe(listener: (result: MutationObserverResult<TData, TError, TVariables, TContext>) => void): () => void;
+  hasListeners(): boolean;
+  getCurrentResult(): MutationObserverResult<TData, TError, TVariables, TContext>;
+  /** Rejects with the mutation's error; `options`' callbacks run for the latest call while subscribed. */
+  mutate(variables: TVariables, options?: MutateOptions<TData, TError, TVariables, TContext>): Promise<TData>;
+  reset(): void;
+}
+
 export declare class QueryClient {
   constructor(options?: QueryClientOptions);
   fetchQuery<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>(

@@ -18,6 +18,7 @@
 // - query.js    `Query`: the handle of one cached query
 // - mutation_cache.js `MutationCache`: the mutations a client made, events, global callbacks
 // - mutation.js `Mutation`: one mutation's lifecycle, retries, scopes and pauses
+// - mutation_observer.js `MutationObserver`: the latest run of a mutation, a new one per mutate()
 // - persisted_mutation.js which mutations are persisted (`persist: true`); their runs recorded
 // - mutation_outbox.js the records of persisted runs in the client's storage
 // - outbox_replay.js running those records again (resumePausedMutations, reconnect)
@@ -49,6 +50,7 @@ export { QueryCache } from './query_cache.js';
 export { Query } from './query.js';
 export { MutationCache } from './mutation_cache.js';
 export { Mutation } from './mutation.js';
+export { MutationObserver } from './mutation_observer.js';
 export { OnlineManager, FocusManager } from './managers.js';
 export { onlineManager, focusManager } from '../managers.js';
 export { CancelledError, isCancelledError } from './cancelled_error.js';

@@ -1,7 +1,8 @@
 // What code ported from TanStack Query v5 does that a differential run of both libraries
 // found broken here: a binding that gives an observer its options again at each render
 // (it must not hear a change, or it renders for ever), `isMutating(filters)`, TanStack's
-// helper exports (`keepPreviousData`, `hashKey`, …) and a provider's `client.mount()`.
+// helper exports (`keepPreviousData`, `hashKey`, …), `MutationObserver` and a provider's
+// `client.mount()`.
 // Each case is run on both libraries where both have the call, and their answers compared.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -111,9 +112,7 @@ test('isMutating(filters) counts the running mutations that match', async () => 
     const client = new lib.QueryClient();
     const run = (mutationKey) => {
       const mutationFn = () => sleep(20);
-      return lib === SQ
-        ? client.mutation({ mutationKey, mutationFn }).mutate()
-        : new lib.MutationObserver(client, { mutationKey, mutationFn }).mutate();
+      return new lib.MutationObserver(client, { mutationKey, mutationFn }).mutate();
     };
     const running = [run(['a']), run(['b', 1])];
     counts[name] = {
@@ -243,4 +242,44 @@ test("defaultQueryOptions() gives the key's hash, which the QueryCache finds the
     console.warn = warn;
   }
   assert.deepEqual(warned.filter((m) => /queryHash/.test(m)), []);
+});
+
+test('MutationObserver: results, listeners, per-call callbacks of the latest call only, reset, a new run per mutate()', async () => {
+  const seen = await same(async (lib) => {
+    const client = new lib.QueryClient();
+    const log = [];
+    const observer = new lib.MutationObserver(client, {
+      mutationKey: ['todo'],
+      mutationFn: async (n) => {
+        await sleep(5);
+        if (n < 0) throw new Error(`bad ${n}`);
+        return n * 2;
+      },
+      onSuccess: (data) => log.push(['own onSuccess', data]),
+    });
+    const idle = observer.getCurrentResult();
+    log.push(['idle', idle.status, idle.isIdle, typeof idle.mutate, typeof idle.reset]);
+    const off = observer.subscribe((r) => log.push(['heard', r.status, r.data ?? null, r.variables, r.error?.message ?? null]));
+    const first = observer.mutate(1, { onSuccess: (d) => log.push(['call 1 onSuccess', d]), onSettled: () => log.push(['call 1 onSettled']) });
+    const second = observer.mutate(2, { onSuccess: (d) => log.push(['call 2 onSuccess', d]) });
+    log.push(['answers', await first, await second]);
+    await sleep(5);
+    const done = observer.getCurrentResult();
+    log.push(['same result object', done === observer.getCurrentResult(), done.isSuccess, done.data]);
+    log.push(['runs in the cache', client.getMutationCache().getAll().length]);
+    log.push(['rejected', await observer.mutate(-1).catch((e) => e.message)]);
+    await sleep(5);
+    observer.reset();
+    log.push(['after reset', observer.getCurrentResult().status]);
+    off();
+    // Unsubscribed: the per-call callbacks do not run, the promise still settles.
+    log.push(['unsubscribed', await observer.mutate(3, { onSuccess: () => log.push(['must not run']) })]);
+    log.push(['latest state read unsubscribed', observer.getCurrentResult().status, observer.getCurrentResult().data]);
+    // A new mutationKey goes back to idle.
+    observer.setOptions({ mutationKey: ['other'], mutationFn: async () => 0 });
+    log.push(['new key', observer.getCurrentResult().status]);
+    return log;
+  });
+  assert.ok(seen.some(([what]) => what === 'call 2 onSuccess'));
+  assert.ok(!seen.some(([what]) => what === 'call 1 onSuccess' || what === 'must not run'));
 });

@@ -1,6 +1,7 @@
 // Compiled by scripts/test.sh with tsc --strict: the package types accept what a user writes.
 import { QueryClient, QueryObserver, IndexedDbStorage, MemoryStorage, RemoteStorage, onlineManager, focusManager, memoryStats, type StorageBackend } from '../../pkg-template/index';
 import { skipToken, isServer, isCancelledError, CancelledError, OnlineManager, FocusManager } from '../../pkg-template/index';
+import { keepPreviousData, hashKey, partialMatchKey, replaceEqualDeep, noop, MutationObserver } from '../../pkg-template/index';
 const map = new Map<string, string>();
 const storage: StorageBackend = { get: (k) => map.get(k), set: (k, v) => void map.set(k, v), delete: (k) => void map.delete(k) };
 const c = new QueryClient({ storage, staleTime: 'static', onStorageError: (e, op, key) => console.log(e, op, key) });
@@ -212,3 +213,28 @@ const paged = new QueryObserver<string[]>(withPredicates, {
   placeholderData: (previousData, previousQuery) => (previousQuery?.queryKey[0] === 'page' ? previousData : undefined),
 });
 void paged;
+
+// TanStack's helpers, MutationObserver, mount()/unmount(), isMutating(filters), free().
+const helpers = new QueryClient();
+helpers.mount();
+const previous = new QueryObserver<string[]>(helpers, { queryKey: ['page', 3], placeholderData: keepPreviousData });
+void previous;
+const hash: string = hashKey(['todos', { done: true }]);
+const matches: boolean = partialMatchKey(['todos', 1], ['todos']);
+const shared: { a: number[] } = replaceEqualDeep({ a: [1] }, { a: [1] });
+noop();
+void hash; void matches; void shared;
+const byKey: number = helpers.isMutating({ mutationKey: ['todos'], exact: true });
+void byKey;
+const adder = new MutationObserver<number, Error, number>(helpers, { mutationKey: ['add'], mutationFn: async (n: number) => n + 1 });
+const stopAdding: () => void = adder.subscribe((result) => void (result.isSuccess && result.data));
+const added: Promise<number> = adder.mutate(1, { onSuccess: (data: number) => void data });
+void added;
+const current: number | undefined = adder.getCurrentResult().data;
+void current;
+adder.reset();
+stopAdding();
+const hashed: string = helpers.defaultQueryOptions({ queryKey: ['todos'] }).queryHash;
+void hashed;
+helpers.unmount();
+helpers.free();
