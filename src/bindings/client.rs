@@ -26,6 +26,7 @@ use crate::core::cache::CacheError;
 use crate::core::filters::{QueryFilters, QueryType};
 use crate::core::persist::order::State;
 use crate::core::state::FetchStatus;
+use crate::core::text::text;
 use crate::core::QueryCache;
 
 /// `options.updatedAt` of `setQueryData` / `setQueriesData`: a time in ms, or none.
@@ -39,9 +40,10 @@ fn updated_at(options: &JsValue, method: &str) -> Result<Option<f64>, JsValue> {
     }
     match at.as_f64() {
         Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(Some(ms)),
-        _ => Err(range_error(format!(
-            "{method}: options.updatedAt must be a time in milliseconds (a finite number ≥ 0)"
-        ))),
+        _ => Err(range_error(text(&[
+            method,
+            ": options.updatedAt must be a time in milliseconds (a finite number ≥ 0)",
+        ]))),
     }
 }
 

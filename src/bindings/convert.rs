@@ -13,6 +13,7 @@ use super::errors::{range_error, type_error};
 use super::js_catching::{is_array, is_plain_object, keys, prototype_of};
 use crate::core::fxhash::FxBuild;
 use crate::core::key::hash_key_with;
+use crate::core::text::{decimal, text};
 use crate::core::KeyValue;
 
 /// Deeper keys are refused (recursion must not exhaust the wasm stack).
@@ -108,10 +109,11 @@ pub fn key_of(value: &JsValue, read: Option<Vec<KeyValue>>) -> Vec<KeyValue> {
 /// Reads `value` as a query key; `option` names it in errors (`queryKey`, `filters.queryKey`).
 pub fn read_key(value: &JsValue, option: &str) -> Result<Vec<KeyValue>, JsValue> {
     if !is_array(value)? {
-        return Err(type_error(format!(
-            "{option} must be an array (for example ['todos', 1]), got {}",
-            describe(value)
-        )));
+        return Err(type_error(text(&[
+            option,
+            " must be an array (for example ['todos', 1]), got ",
+            &describe(value),
+        ])));
     }
     let mut reader = KeyReader {
         option,
@@ -121,7 +123,7 @@ pub fn read_key(value: &JsValue, option: &str) -> Result<Vec<KeyValue>, JsValue>
     };
     match reader.read(value, 0)? {
         KeyValue::Array(items) => Ok(items),
-        _ => Err(type_error(format!("{option} must be an array"))),
+        _ => Err(type_error(text(&[option, " must be an array"]))),
     }
 }
 
@@ -150,26 +152,31 @@ impl KeyReader<'_> {
         let mut path = String::new();
         for step in &self.path {
             match step {
-                Step::Index(i) => path.push_str(&format!("[{i}]")),
+                Step::Index(i) => path.push_str(&text(&["[", &decimal((*i).into()), "]"])),
                 Step::Name(name) => {
                     path.push('.');
                     path.push_str(name);
                 }
             }
         }
-        type_error(format!(
-            "{}{path} {what}; query keys may only hold strings, numbers, booleans, null, arrays and plain objects",
-            self.option
-        ))
+        type_error(text(&[
+            self.option,
+            &path,
+            " ",
+            what,
+            "; query keys may only hold strings, numbers, booleans, null, arrays and plain objects",
+        ]))
     }
 
     fn read(&mut self, value: &JsValue, depth: usize) -> Result<KeyValue, JsValue> {
         self.parts += 1;
         if self.parts > MAX_KEY_PARTS {
-            return Err(range_error(format!(
-                "{} has more than {MAX_KEY_PARTS} parts; query keys are meant to be small",
-                self.option
-            )));
+            return Err(range_error(text(&[
+                self.option,
+                " has more than ",
+                &decimal(MAX_KEY_PARTS.into()),
+                " parts; query keys are meant to be small",
+            ])));
         }
         if let Some(s) = value.as_string() {
             // A lone surrogate arrives as U+FFFD: only then is the JS string checked.
@@ -200,14 +207,18 @@ impl KeyReader<'_> {
             return Err(self.fail("is a BigInt (use a string or a number)"));
         }
         if depth >= MAX_DEPTH {
-            return Err(self.fail(&format!("nests deeper than {MAX_DEPTH} levels")));
+            return Err(self.fail(&text(&[
+                "nests deeper than ",
+                &decimal(MAX_DEPTH as i64),
+                " levels",
+            ])));
         }
         if self.stack.iter().any(|seen| seen == value) {
             return Err(self.fail("refers back to a value that contains it (a cycle)"));
         }
         let is_array = is_array(value)?;
         if !is_array && !is_plain_object(value)? {
-            return Err(self.fail(&format!("is {}", describe(value))));
+            return Err(self.fail(&text(&["is ", &describe(value)])));
         }
         self.stack.push(value.clone());
         let result = if is_array {
@@ -225,10 +236,14 @@ impl KeyReader<'_> {
             .as_f64()
             .map_or(0, |n| n as u32);
         if length > MAX_KEY_PARTS {
-            return Err(range_error(format!(
-                "{} has an array of {length} elements; query keys may have {MAX_KEY_PARTS} parts at most",
-                self.option
-            )));
+            return Err(range_error(text(&[
+                self.option,
+                " has an array of ",
+                &decimal(length.into()),
+                " elements; query keys may have ",
+                &decimal(MAX_KEY_PARTS.into()),
+                " parts at most",
+            ])));
         }
         let mut items = Vec::with_capacity(length.min(1024) as usize);
         for i in 0..length {
@@ -285,7 +300,7 @@ pub fn describe(value: &JsValue) -> String {
                 if let Ok(name) = Reflect::get(&ctor, &JsValue::from_str("name")) {
                     if let Some(name) = name.as_string().filter(|n| !n.is_empty() && n != "Object")
                     {
-                        return format!("an instance of {name}");
+                        return text(&["an instance of ", &name]);
                     }
                 }
             }

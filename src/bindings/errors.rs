@@ -1,16 +1,17 @@
 //! The errors stackquery itself raises, as JS error objects.
 
+use crate::core::text::text;
 use js_sys::{Error, RangeError, TypeError};
 use wasm_bindgen::JsValue;
 
 /// Misuse: a value of the wrong type. The message names the option.
 pub fn type_error(message: impl AsRef<str>) -> JsValue {
-    TypeError::new(&format!("stackquery: {}", message.as_ref())).into()
+    TypeError::new(&text(&["stackquery: ", message.as_ref()])).into()
 }
 
 /// Misuse: a value of the right type outside its range.
 pub fn range_error(message: impl AsRef<str>) -> JsValue {
-    RangeError::new(&format!("stackquery: {}", message.as_ref())).into()
+    RangeError::new(&text(&["stackquery: ", message.as_ref()])).into()
 }
 
 /// What waiters of a cancelled, removed or reset fetch are rejected with.
@@ -24,10 +25,8 @@ pub fn cancelled_error() -> JsValue {
 pub fn undefined_data_error(hash: &str) -> JsValue {
     // TanStack's error, word for word (ported code and tests match on it); the console
     // says how to fix it, as TanStack's development build does.
-    super::console::error(&format!(
-        "stackquery: query data cannot be undefined: return a value other than undefined (null when there is no data) from the queryFn of {hash}"
-    ));
-    Error::new(&format!("{hash} data is undefined")).into()
+    super::console::error(&text(&["stackquery: query data cannot be undefined: return a value other than undefined (null when there is no data) from the queryFn of ", hash]));
+    Error::new(&text(&[hash, " data is undefined"])).into()
 }
 
 /// A method called on a client after `dispose()`. The face tells a persisted mutation that

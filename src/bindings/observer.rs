@@ -32,6 +32,7 @@ use super::watcher::{Trigger, Watcher};
 use crate::core::network::RefetchOn;
 use crate::core::staleness::{is_stale, stale_at, StaleTime};
 use crate::core::state::{FetchStatus, QueryState, Status};
+use crate::core::text::text;
 
 /// What a listener sees change. Data and errors compare by identity (`===`).
 #[derive(Clone)]
@@ -167,10 +168,11 @@ fn boolean(given: &Given, name: &str, default: bool) -> Result<bool, JsValue> {
     match given {
         Given::Undefined => Ok(default),
         Given::Bool(b) => Ok(*b),
-        v => Err(type_error(format!(
-            "{name} must be a boolean, got {}",
-            describe(&v.value())
-        ))),
+        v => Err(type_error(text(&[
+            name,
+            " must be a boolean, got ",
+            &describe(&v.value()),
+        ]))),
     }
 }
 
@@ -185,10 +187,10 @@ fn read_interval(v: &Given) -> Result<Option<f64>, JsValue> {
         )),
         Some(ms) if ms == 0.0 || ms.is_infinite() => Ok(None),
         Some(ms) => Ok(Some(ms)),
-        None => Err(type_error(format!(
-            "refetchInterval must be a number of milliseconds or false, got {}",
-            describe(&v.value())
-        ))),
+        None => Err(type_error(text(&[
+            "refetchInterval must be a number of milliseconds or false, got ",
+            &describe(&v.value()),
+        ]))),
     }
 }
 

@@ -16,6 +16,7 @@ use crate::core::staleness::{
     duration_from_ms, stale_time_from_ms, Duration, StaleTime, TimeError,
 };
 use crate::core::state::FetchStatus;
+use crate::core::text::text;
 use crate::core::KeyValue;
 
 #[wasm_bindgen(module = "/js/query_option_calls.js")]
@@ -61,10 +62,13 @@ pub fn function_of(
     match given {
         Given::Undefined => Ok(None),
         Given::Function(f) => Ok(Some(f.clone())),
-        other => Err(type_error(format!(
-            "{label} must be a function {signature}, got {}",
-            describe(&other.value())
-        ))),
+        other => Err(type_error(text(&[
+            label,
+            " must be a function ",
+            signature,
+            ", got ",
+            &describe(&other.value()),
+        ]))),
     }
 }
 
@@ -81,19 +85,21 @@ pub fn expect_object(value: &JsValue, what: &str, optional: bool) -> Result<(), 
     {
         Ok(())
     } else {
-        Err(type_error(format!(
-            "{what} must be an object, got {}",
-            describe(value)
-        )))
+        Err(type_error(text(&[
+            what,
+            " must be an object, got ",
+            &describe(value),
+        ])))
     }
 }
 
 fn time_error(option: &str, err: TimeError) -> JsValue {
     match err {
-        TimeError::NotANumber => range_error(format!(
-            "{option} must be a number of milliseconds, got NaN"
-        )),
-        TimeError::Negative => range_error(format!("{option} must not be negative")),
+        TimeError::NotANumber => range_error(text(&[
+            option,
+            " must be a number of milliseconds, got NaN",
+        ])),
+        TimeError::Negative => range_error(text(&[option, " must not be negative"])),
     }
 }
 
@@ -103,10 +109,11 @@ pub fn read_duration(value: &Given, option: &str) -> Result<Option<Duration>, Js
         return Ok(None);
     }
     let ms = value.as_f64().ok_or_else(|| {
-        type_error(format!(
-            "{option} must be a number of milliseconds or Infinity, got {}",
-            describe(&value.value())
-        ))
+        type_error(text(&[
+            option,
+            " must be a number of milliseconds or Infinity, got ",
+            &describe(&value.value()),
+        ]))
     })?;
     duration_from_ms(ms)
         .map(Some)
@@ -122,10 +129,11 @@ pub fn read_stale_time(value: &Given, option: &str) -> Result<Option<StaleTime>,
         return Ok(Some(StaleTime::Static));
     }
     let ms = value.as_f64().ok_or_else(|| {
-        type_error(format!(
-            "{option} must be a number of milliseconds, Infinity or 'static', got {}",
-            describe(&value.value())
-        ))
+        type_error(text(&[
+            option,
+            " must be a number of milliseconds, Infinity or 'static', got ",
+            &describe(&value.value()),
+        ]))
     })?;
     stale_time_from_ms(ms)
         .map(Some)
@@ -154,10 +162,11 @@ impl RetrySpec {
         }
         if let Some(n) = value.as_f64() {
             if n.is_nan() || n < 0.0 {
-                return Err(range_error(format!(
-                    "{option} must be a count of retries ≥ 0, got {}",
-                    number_text(n)
-                )));
+                return Err(range_error(text(&[
+                    option,
+                    " must be a count of retries ≥ 0, got ",
+                    &number_text(n),
+                ])));
             }
             return Ok(Some(if n.is_infinite() {
                 RetrySpec::Always
@@ -168,10 +177,11 @@ impl RetrySpec {
         if let Some(f) = value.as_function() {
             return Ok(Some(RetrySpec::Func(f.clone())));
         }
-        Err(type_error(format!(
-            "{option} must be a number, a boolean or a function (failureCount, error) => boolean, got {}",
-            describe(&value.value())
-        )))
+        Err(type_error(text(&[
+            option,
+            " must be a number, a boolean or a function (failureCount, error) => boolean, got ",
+            &describe(&value.value()),
+        ])))
     }
 
     /// The core's policy; a function is asked in JS (`askRetry`), where a throw counts as
@@ -203,17 +213,18 @@ impl RetryDelaySpec {
         if let Some(n) = value.as_f64() {
             return match duration_from_ms(n) {
                 Ok(Duration::Millis(ms)) => Ok(Some(RetryDelaySpec::Millis(ms))),
-                Ok(Duration::Never) => Err(range_error(format!("{option} must be finite"))),
+                Ok(Duration::Never) => Err(range_error(text(&[option, " must be finite"]))),
                 Err(e) => Err(time_error(option, e)),
             };
         }
         if let Some(f) = value.as_function() {
             return Ok(Some(RetryDelaySpec::Func(f.clone())));
         }
-        Err(type_error(format!(
-            "{option} must be a number of milliseconds or a function (failureCount, error) => number, got {}",
-            describe(&value.value())
-        )))
+        Err(type_error(text(&[
+            option,
+            " must be a number of milliseconds or a function (failureCount, error) => number, got ",
+            &describe(&value.value()),
+        ])))
     }
 
     /// The core's delay; a function is asked in JS (`askRetryDelay`), where a throw falls
@@ -247,10 +258,10 @@ impl Runtime {
             Some("browser") => Ok(Runtime::Browser),
             Some("server") => Ok(Runtime::Server),
             Some("edge") => Ok(Runtime::Edge),
-            _ => Err(type_error(format!(
-                "runtime must be 'auto', 'browser', 'server' or 'edge', got {}",
-                show(value)
-            ))),
+            _ => Err(type_error(text(&[
+                "runtime must be 'auto', 'browser', 'server' or 'edge', got ",
+                &show(value),
+            ]))),
         }
     }
 
@@ -299,10 +310,10 @@ pub fn read_network_mode(v: &Given) -> Result<Option<NetworkMode>, JsValue> {
         .and_then(|s| NetworkMode::parse(&s))
         .map(Some)
         .ok_or_else(|| {
-            type_error(format!(
-                "networkMode must be 'online', 'offlineFirst' or 'always', got {}",
-                describe(&v.value())
-            ))
+            type_error(text(&[
+                "networkMode must be 'online', 'offlineFirst' or 'always', got ",
+                &describe(&v.value()),
+            ]))
         })
 }
 
@@ -313,10 +324,11 @@ pub fn read_refetch_on(v: &Given, option: &'static str) -> Result<Option<Refetch
         Given::Bool(true) => Ok(Some(RefetchOn::IfStale)),
         Given::Bool(false) => Ok(Some(RefetchOn::Never)),
         _ if v.as_string().as_deref() == Some("always") => Ok(Some(RefetchOn::Always)),
-        _ => Err(type_error(format!(
-            "{option} must be true, false or 'always', got {}",
-            describe(&v.value())
-        ))),
+        _ => Err(type_error(text(&[
+            option,
+            " must be true, false or 'always', got ",
+            &describe(&v.value()),
+        ]))),
     }
 }
 
@@ -338,16 +350,16 @@ impl ClientOptions {
             Given::Undefined => 1000,
             v => {
                 let n = v.as_f64().ok_or_else(|| {
-                    type_error(format!(
-                        "maxEntries must be a number, got {}",
-                        describe(&v.value())
-                    ))
+                    type_error(text(&[
+                        "maxEntries must be a number, got ",
+                        &describe(&v.value()),
+                    ]))
                 })?;
                 if n.is_nan() || n < 1.0 {
-                    return Err(range_error(format!(
-                        "maxEntries must be at least 1 (it bounds how many queries L1 keeps), got {}",
-                        number_text(n)
-                    )));
+                    return Err(range_error(text(&[
+                        "maxEntries must be at least 1 (it bounds how many queries L1 keeps), got ",
+                        &number_text(n),
+                    ])));
                 }
                 if n.is_infinite() {
                     usize::MAX
@@ -407,7 +419,7 @@ impl QueryOptions {
         method: &str,
     ) -> Result<QueryOptions, JsValue> {
         if !is_options_object(opts) {
-            expect_object(opts, &format!("{method} options"), false)?;
+            expect_object(opts, &text(&[method, " options"]), false)?;
         }
         // A getter that threw: after the checks of the options before it (`Read`).
         let mut given = read(opts, List::Query)?;
@@ -439,20 +451,14 @@ impl QueryOptions {
                 Given::Undefined => None,
                 Given::Bool(b) => Some(b),
                 v => {
-                    return Err(type_error(format!(
-                        "persist must be a boolean, got {}",
-                        describe(&v.value())
-                    )))
+                    return Err(type_error(text(&["persist must be a boolean, got ", &describe(&v.value())])))
                 }
             },
             network_mode: read_network_mode(&given.next())?.unwrap_or(defaults.network_mode),
             structural_sharing: match given.next() {
                 v @ (Given::Undefined | Given::Bool(_) | Given::Function(_)) => v.value(),
                 v => {
-                    return Err(type_error(format!(
-                        "structuralSharing must be a boolean or a function (oldData, newData) => data, got {}",
-                        describe(&v.value())
-                    )))
+                    return Err(type_error(text(&["structuralSharing must be a boolean or a function (oldData, newData) => data, got ", &describe(&v.value())])))
                 }
             },
         };
@@ -486,7 +492,7 @@ impl QueryOptions {
     pub fn missing_query_fn(&self) -> Option<JsValue> {
         self.query_fn
             .is_none()
-            .then(|| js_sys::Error::new(&format!("Missing queryFn: '{}'", self.hash)).into())
+            .then(|| js_sys::Error::new(&text(&["Missing queryFn: '", &self.hash, "'"])).into())
     }
 }
 
@@ -510,7 +516,7 @@ impl Filters {
 
     pub fn read(filters: &JsValue, method: &str) -> Result<Filters, JsValue> {
         if !(filters.is_undefined() || filters.is_null() || is_options_object(filters)) {
-            expect_object(filters, &format!("{method} filters"), true)?;
+            expect_object(filters, &text(&[method, " filters"]), true)?;
         }
         let key_js = get(filters, "queryKey")?;
         let query_key = if key_js.is_undefined() {
@@ -529,20 +535,20 @@ impl Filters {
                 Some("active") => QueryType::Active,
                 Some("inactive") => QueryType::Inactive,
                 _ => {
-                    return Err(type_error(format!(
-                        "filters.type must be 'all', 'active' or 'inactive', got {}",
-                        show(&v)
-                    )))
+                    return Err(type_error(text(&[
+                        "filters.type must be 'all', 'active' or 'inactive', got ",
+                        &show(&v),
+                    ])))
                 }
             },
         };
         let stale = match get(filters, "stale")? {
             v if v.is_undefined() => None,
             v => Some(v.as_bool().ok_or_else(|| {
-                type_error(format!(
-                    "filters.stale must be a boolean, got {}",
-                    describe(&v)
-                ))
+                type_error(text(&[
+                    "filters.stale must be a boolean, got ",
+                    &describe(&v),
+                ]))
             })?),
         };
         let fetch_status = match get(filters, "fetchStatus")? {
@@ -552,10 +558,10 @@ impl Filters {
                 Some("paused") => FetchStatus::Paused,
                 Some("idle") => FetchStatus::Idle,
                 _ => {
-                    return Err(type_error(format!(
-                        "filters.fetchStatus must be 'fetching', 'paused' or 'idle', got {}",
-                        show(&v)
-                    )))
+                    return Err(type_error(text(&[
+                        "filters.fetchStatus must be 'fetching', 'paused' or 'idle', got ",
+                        &show(&v),
+                    ])))
                 }
             }),
         };
@@ -595,10 +601,10 @@ impl RefetchType {
             Some("all") => RefetchType::All,
             Some("none") => RefetchType::None,
             _ => {
-                return Err(type_error(format!(
-                    "refetchType must be 'active', 'inactive', 'all' or 'none', got {}",
-                    show(value)
-                )))
+                return Err(type_error(text(&[
+                    "refetchType must be 'active', 'inactive', 'all' or 'none', got ",
+                    &show(value),
+                ])))
             }
         }))
     }
@@ -607,7 +613,7 @@ impl RefetchType {
 /// A value as it would be quoted in an error message.
 fn show(value: &JsValue) -> String {
     match value.as_string() {
-        Some(s) => format!("'{s}'"),
+        Some(s) => text(&["'", &s, "'"]),
         None => describe(value),
     }
 }

@@ -43,6 +43,7 @@ use crate::core::persist::namespace::{
 use crate::core::persist::order::{State, Version};
 use crate::core::persist::write_queue::{Batch, Op, Pending, WriteQueue};
 use crate::core::staleness::Duration;
+use crate::core::text::text;
 
 /// A queued write: what the envelope will hold (serialised when written), or a removal.
 #[derive(Clone)]
@@ -96,7 +97,7 @@ impl PersistOptions {
                 return Ok(default.to_owned());
             }
             v.as_string()
-                .ok_or_else(|| type_error(format!("{name} must be a string, got {}", describe(&v))))
+                .ok_or_else(|| type_error(text(&[name, " must be a string, got ", &describe(&v)])))
         };
         let timeout = read_duration(&one(opts, "storageTimeout")?, "storageTimeout")?
             .unwrap_or(Duration::Millis(3_000.0));
@@ -125,14 +126,14 @@ impl PersistOptions {
                 Some(true) => Some(shared_by_tabs.unwrap_or_else(|| "storage".to_owned())),
                 Some(false) => None,
                 None => {
-                    return Err(type_error(format!(
-                        "crossTab must be a boolean, got {}",
-                        describe(&v)
-                    )))
+                    return Err(type_error(text(&[
+                        "crossTab must be a boolean, got ",
+                        &describe(&v),
+                    ])))
                 }
             },
         }
-        .map(|storage| format!("stackquery:{storage}:{key_prefix}"));
+        .map(|storage| text(&["stackquery:", &storage, ":", &key_prefix]));
         Ok(Some(PersistOptions {
             backend: Rc::new(backend),
             cross_tab,
@@ -301,10 +302,19 @@ impl Persister {
     fn report(&self, error: &JsValue, operation: &str, key: &str) {
         match &self.opts.on_error {
             Some(f) => {
-                let _ = f.call3(&JsValue::UNDEFINED, error, &JsValue::from_str(operation), &JsValue::from_str(key));
+                let _ = f.call3(
+                    &JsValue::UNDEFINED,
+                    error,
+                    &JsValue::from_str(operation),
+                    &JsValue::from_str(key),
+                );
             }
             None => super::console::warn(
-                &format!("stackquery: storage {operation} failed; continuing without L2 until it recovers"),
+                &text(&[
+                    "stackquery: storage ",
+                    operation,
+                    " failed; continuing without L2 until it recovers",
+                ]),
                 key,
                 error,
             ),
@@ -1374,7 +1384,7 @@ impl Persister {
                 };
                 if !said.is_empty() {
                     let key = self.storage_key(hash);
-                    let e = js_sys::Error::new(&format!("stackquery: {said}: {key}"));
+                    let e = js_sys::Error::new(&text(&["stackquery: ", said, ": ", &key]));
                     self.report(&e.into(), "get", &key);
                 }
                 // A miss, and deleted — unless something newer is already queued for it.

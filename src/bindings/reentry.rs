@@ -26,6 +26,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::errors::range_error;
+use crate::core::text::{decimal, text};
 
 /// How many calls into stackquery may be on the stack at once. Measured with no limit
 /// (levels reached before the stack ran out, Node 20 / Chromium page / Chromium
@@ -112,9 +113,14 @@ fn refuse(method: &'static str) -> JsValue {
         true => "calls into stackquery were already nested",
         false => "it is nested in a chain of calls that already went past",
     };
-    range_error(format!(
-        "{method} was refused: {why} {MAX_NESTING} deep, each made from a listener, select, \
+    range_error(text(&[
+        method,
+        " was refused: ",
+        why,
+        " ",
+        &decimal(MAX_NESTING.into()),
+        " deep, each made from a listener, select, \
          updater, structuralSharing, getter or other callback of the one before (a cycle \
-         that would otherwise exhaust the stack)"
-    ))
+         that would otherwise exhaust the stack)",
+    ]))
 }

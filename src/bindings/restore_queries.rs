@@ -29,6 +29,7 @@ use super::options::{get, QueryOptions};
 use super::persister::{Persister, Restored};
 use super::timer::yield_to_host;
 use super::{promise, reentry};
+use crate::core::text::text;
 use std::rc::Rc;
 
 /// The longest a bulk restore fills L1 before letting the page run (ms).
@@ -62,10 +63,10 @@ impl QueryClient {
                 return Ok(restore_namespace(inner, Some(prefix)));
             }
             Err(v) => {
-                return Err(type_error(format!(
-                    "restoreQueries takes an array of query keys (restoreQueries([['todos'], ['user', 1]])), filters ({{ queryKey: ['todos'] }}) or nothing (every stored query), got {}",
-                    describe(&v)
-                )))
+                return Err(type_error(text(&[
+                    "restoreQueries takes an array of query keys (restoreQueries([['todos'], ['user', 1]])), filters ({ queryKey: ['todos'] }) or nothing (every stored query), got ",
+                    &describe(&v),
+                ])))
             }
         };
         let mut cold: Vec<QueryOptions> = Vec::new();

@@ -423,7 +423,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
             .queries
             .iter()
             .filter(|(_, q)| q.observers > 0)
-            .map(|(_, q)| q.hash.to_string())
+            .map(|(_, q)| String::from(&*q.hash))
             .collect();
         self.changed.extend(observed);
         self.journal.everything();
@@ -433,7 +433,7 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
         self.index = HashMap::default();
         self.queries
             .drain()
-            .map(|q| (q.hash.to_string(), q))
+            .map(|q| (String::from(&*q.hash), q))
             .collect()
     }
 
@@ -813,14 +813,14 @@ impl<D: Clone, E: Clone, M> QueryCache<D, E, M> {
                 .into_iter()
                 .filter_map(|at| self.queries.get(at))
                 .filter(matching)
-                .map(|q| q.hash.to_string())
+                .map(|q| String::from(&*q.hash))
                 .collect(),
             None => self
                 .queries
                 .iter()
                 .map(|(_, q)| q)
                 .filter(matching)
-                .map(|q| q.hash.to_string())
+                .map(|q| String::from(&*q.hash))
                 .collect(),
         }
     }

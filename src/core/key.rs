@@ -10,7 +10,7 @@
 //! matching needs, and [`partial_match_hash`] matches that text as [`partial_match`]
 //! matches the key.
 
-use std::fmt::Write;
+use crate::core::text::{push_decimal, push_hex4};
 
 /// One value inside a query key.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,7 +150,8 @@ pub fn write_json_string(out: &mut String, s: &str) {
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
             c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                out.push_str("\\u");
+                push_hex4(out, c as u32);
             }
             c => out.push(c),
         }
@@ -171,7 +172,7 @@ fn write_number(out: &mut String, n: f64, fraction: FormatFraction) {
     }
     if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0 {
         // Safe integers print in full (beyond 2^53 JS prints shortest digits + zeros).
-        let _ = write!(out, "{}", n as i64);
+        push_decimal(out, n as i64);
         return;
     }
     fraction(n, out);
@@ -220,7 +221,7 @@ pub fn write_fraction(n: f64, out: &mut String) {
         }
         out.push('e');
         out.push(if n_exp > 0 { '+' } else { '-' });
-        let _ = write!(out, "{}", (n_exp - 1).abs());
+        push_decimal(out, i64::from((n_exp - 1).abs()));
     }
 }
 

@@ -22,6 +22,7 @@ pub mod retry;
 pub mod slab;
 pub mod staleness;
 pub mod state;
+pub mod text;
 
 pub use cache::{FetchId, FetchStart, Query, QueryCache};
 pub use key::{hash_key, KeyValue};

@@ -21,6 +21,7 @@ use wasm_bindgen::JsValue;
 
 use super::convert::describe;
 use super::errors::type_error;
+use crate::core::text::text;
 
 pub use object::StorageObject;
 pub use write_op::{greatest, Order, Ordered, WriteOp};
@@ -38,10 +39,7 @@ pub fn read_storage(value: &JsValue) -> Result<Option<StorageObject>, JsValue> {
             return Ok(Some(StorageObject::new(value.clone())));
         }
     }
-    Err(type_error(format!(
-        "storage must be an IndexedDbStorage, a MemoryStorage, a RemoteStorage or an object with get(key), set(key, value, ttlSeconds) and delete(key) methods, got {}",
-        describe(value)
-    )))
+    Err(type_error(text(&["storage must be an IndexedDbStorage, a MemoryStorage, a RemoteStorage or an object with get(key), set(key, value, ttlSeconds) and delete(key) methods, got ", &describe(value)])))
 }
 
 /// The largest entry a storage object says it takes (its `maxEntryBytes` property, in
@@ -57,10 +55,10 @@ pub fn declared_max_entry_bytes(storage: &JsValue) -> Result<Option<usize>, JsVa
     }
     match declared.as_f64() {
         Some(n) if n >= 1.0 => Ok(Some(n.min(usize::MAX as f64) as usize)),
-        _ => Err(type_error(format!(
-            "storage.maxEntryBytes must be a number of at least 1, got {}",
-            describe(&declared)
-        ))),
+        _ => Err(type_error(text(&[
+            "storage.maxEntryBytes must be a number of at least 1, got ",
+            &describe(&declared),
+        ]))),
     }
 }
 

@@ -20,6 +20,8 @@
 //! line breaks (JSON escapes them), so no escaping is needed; a line that is not a
 //! hash is skipped.
 
+use crate::core::text::text;
+
 /// First line of a stored index.
 const INDEX_HEADER: &str = "stackquery-index 1";
 
@@ -34,13 +36,13 @@ impl Namespace {
     /// The namespace of a client with this `keyPrefix`.
     pub fn new(key_prefix: &str) -> Namespace {
         Namespace {
-            key_prefix: format!("{key_prefix}:"),
+            key_prefix: text(&[key_prefix, ":"]),
         }
     }
 
     /// The storage key of the entry for `hash`.
     pub fn key(&self, hash: &str) -> String {
-        format!("{}{hash}", self.key_prefix)
+        text(&[&self.key_prefix, hash])
     }
 
     /// `${keyPrefix}:`, which every key of this namespace starts with (other
@@ -56,7 +58,7 @@ impl Namespace {
 
     /// Where the index of a storage that cannot list keys is kept.
     pub fn index_key(&self) -> String {
-        format!("{}#index", self.key_prefix)
+        text(&[&self.key_prefix, "#index"])
     }
 
     /// The hash of an entry key of this namespace (`None` for any other key).
@@ -84,7 +86,7 @@ pub fn holds(hashes: &Hashes, hash: &str) -> bool {
 
 /// The prefix of the entry keys under `prefix` (`${keyPrefix}:`), and of no other's.
 pub fn entries_under(prefix: &str) -> String {
-    format!("{prefix}[")
+    text(&[prefix, "["])
 }
 
 /// The stored form of an index.
