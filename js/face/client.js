@@ -23,7 +23,7 @@ import { describe } from './describe.js';
 import { outboxParts } from './outbox_link.js';
 import { onlineManager } from '../managers.js';
 import { nested } from './nesting.js';
-import { freeOnce, nameWhenFreed } from './freed.js';
+import { freeOnce } from './freed.js';
 import { perQueryFilters, whenAll } from './predicate_filters.js';
 
 const MISS = Symbol('miss');
@@ -38,6 +38,8 @@ const CACHED = HAS_DATA | HYDRATED;
 let busy = 0;
 
 export class QueryClient extends engine.QueryClient {
+  // Its name in messages and in `constructor.name`, which minified code would change.
+  static name = 'QueryClient';
   #mirror;
   #staleTime;
   #gcTime;
@@ -343,6 +345,12 @@ export class QueryClient extends engine.QueryClient {
     freeOnce(this, () => super.free(), inEngine);
   }
 
+  // `using`'s end. Declared in the class, not set on its prototype after it: a bundler
+  // then drops the class where nothing imports it.
+  [Symbol.dispose]() {
+    this.free();
+  }
+
   /** No more records written or run by this client; those stored stay for another. */
   #closeOutbox() {
     this.#outbox?.close();
@@ -378,8 +386,6 @@ export class QueryClient extends engine.QueryClient {
     }
   }
 }
-if (Symbol.dispose) QueryClient.prototype[Symbol.dispose] = QueryClient.prototype.free;
-nameWhenFreed(QueryClient, 'QueryClient');
 
 /** A fetch call with `queryFn: skipToken` that would have to run it: TanStack's rejection. */
 function missingQueryFn(options, method) {

@@ -12,12 +12,6 @@
 const LETTING_GO = new Set(['free', 'dispose', 'destroy', 'unmount', Symbol.dispose]);
 const noop = () => {};
 const freedPrototypes = new WeakMap(); // a class's prototype → the freed one
-const classNames = new WeakMap(); // a class's prototype → its name in messages (minified code renames classes)
-
-/** Names `klass` in the messages of its freed instances. */
-export function nameWhenFreed(klass, name) {
-  classNames.set(klass.prototype, name);
-}
 
 /**
  * Marks `object` freed and frees its engine object with `free` (the engine's `free`,
@@ -27,9 +21,8 @@ export function freeOnce(object, free, inEngine) {
   const prototype = Object.getPrototypeOf(object);
   let freed = freedPrototypes.get(prototype);
   if (freed === undefined) {
-    let named = prototype;
-    while (named !== null && !classNames.has(named)) named = Object.getPrototypeOf(named);
-    freed = freedPrototypeOf(prototype, classNames.get(named) ?? 'object');
+    // The face's classes keep their names through minification (a `static name`).
+    freed = freedPrototypeOf(prototype, prototype.constructor?.name || 'object');
     freedPrototypes.set(prototype, freed);
   }
   Object.setPrototypeOf(object, freed);

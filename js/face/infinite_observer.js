@@ -7,7 +7,6 @@
 // Each result is the engine's result with these added, kept while the engine's result, the
 // direction and the options are the same, so an unchanged result is the same object.
 
-import { nameWhenFreed } from './freed.js';
 import { QueryObserver } from './observer.js';
 import { readInfiniteOptions, hasNextPage, hasPreviousPage } from './infinite_query.js';
 import { describe } from './describe.js';
@@ -16,6 +15,8 @@ import { assertSameEngine } from './same_engine.js';
 import { fetchDirections } from './fetch_direction.js';
 
 export class InfiniteQueryObserver extends QueryObserver {
+  // Its name in messages and in `constructor.name`, which minified code would change.
+  static name = 'InfiniteQueryObserver';
   #client;
   #directions;
   #queryKey;
@@ -227,5 +228,3 @@ export class InfiniteQueryObserver extends QueryObserver {
     if (this.#subscriptions.size === 0) this.#stopWatching();
   }
 }
-if (Symbol.dispose) InfiniteQueryObserver.prototype[Symbol.dispose] = InfiniteQueryObserver.prototype.free;
-nameWhenFreed(InfiniteQueryObserver, 'InfiniteQueryObserver');

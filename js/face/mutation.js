@@ -269,6 +269,12 @@ export class Mutation {
    */
   free() {}
 
+  // `using`'s end. Declared in the class, not set on its prototype after it: a bundler
+  // then drops the class where nothing imports it.
+  [Symbol.dispose]() {
+    this.free();
+  }
+
   /** The state of run `run` while it is the current one and pending, else undefined. */
   #current(run) {
     return this.#run === run && this.#state.status === PENDING ? this.#state : undefined;
@@ -473,7 +479,6 @@ export class Mutation {
     return true;
   }
 }
-if (Symbol.dispose) Mutation.prototype[Symbol.dispose] = Mutation.prototype.free;
 
 /** The state at a run's start (or idle). */
 function runState(status, variables, submittedAt) {

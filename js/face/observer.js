@@ -23,7 +23,7 @@ import { observerOptionsWithoutSkipToken } from './skip_token.js';
 import { assertSameEngine } from './same_engine.js';
 import { Presentation, checkSelect, shownBy } from './presentation.js';
 import { describe } from './describe.js';
-import { freeOnce, nameWhenFreed } from './freed.js';
+import { freeOnce } from './freed.js';
 import { nested } from './nesting.js';
 import { resultWithRefetch } from '../result_objects.js';
 
@@ -36,6 +36,8 @@ function refetchOf(observer) {
 }
 
 export class QueryObserver extends engine.QueryObserver {
+  // Its name in messages and in `constructor.name`, which minified code would change.
+  static name = 'QueryObserver';
   #client;
   #mirror;
   #result;
@@ -274,6 +276,12 @@ export class QueryObserver extends engine.QueryObserver {
     }, inEngine);
   }
 
+  // `using`'s end. Declared in the class, not set on its prototype after it: a bundler
+  // then drops the class where nothing imports it.
+  [Symbol.dispose]() {
+    this.free();
+  }
+
   /** The keeper of this observer's function options (made when one first is a function). */
   #optionFunctions() {
     if (this.#functions === undefined) {
@@ -292,8 +300,6 @@ export class QueryObserver extends engine.QueryObserver {
     super.setOptions(engineOptions);
   }
 }
-if (Symbol.dispose) QueryObserver.prototype[Symbol.dispose] = QueryObserver.prototype.free;
-nameWhenFreed(QueryObserver, 'QueryObserver');
 
 /**
  * Whether a listener hears `result` (TanStack's `notifyOnChangeProps`): always, unless the

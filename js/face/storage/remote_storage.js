@@ -247,6 +247,12 @@ export class RemoteStorage {
   /** Nothing to free (kept for code written for the wasm class). */
   free() {}
 
+  // `using`'s end. Declared in the class, not set on its prototype after it: a bundler
+  // then drops the class where nothing imports it.
+  [Symbol.dispose]() {
+    this.free();
+  }
+
   /** A `SCAN … MATCH prefix*` to walk, from `cursor`. */
   #scan(prefix, cursor = '0') {
     return { prefix, glob: `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, cursor, seen: new Set() };
@@ -368,5 +374,3 @@ export class RemoteStorage {
     return error;
   }
 }
-
-if (Symbol.dispose) RemoteStorage.prototype[Symbol.dispose] = RemoteStorage.prototype.free;

@@ -98,6 +98,7 @@ export async function freePort() {
  */
 export async function checkBuilds(t, host, { dist, tanstackDist, tanstackVersion, scripts, tanstackScripts }) {
   t.diagnostic(`size: ${host} build ${gzipBytes(scripts ?? [join(dist, 'main.js')])} B gzip`);
+  checkLeftOut(host, scripts ?? [join(dist, 'main.js')]);
   const api = greetingApi();
   const { base } = await serveApp(t, dist, api);
   const { firstMs, reloadMs } = await checkInChromium(t, `${base}/`, { expected: 'stackquery: hello from the API', api });
@@ -105,6 +106,22 @@ export async function checkBuilds(t, host, { dist, tanstackDist, tanstackVersion
   t.diagnostic(`size: ${host} tanstack ${gzipBytes(tanstackScripts ?? [join(tanstackDist, 'main.js')])} B gzip (@tanstack/query-core ${tanstackVersion})`);
   const served = await serveApp(t, tanstackDist);
   await checkInChromium(t, `${served.base}/`, { expected: 'tanstack: hello from the API' });
+}
+
+// Classes of the package that apps/vanilla never imports, each with a text only its code
+// holds. A bundler leaves a class out only if nothing at the top of its module has an
+// effect (a prototype patched after the class, a call that is not marked pure).
+const NOT_IMPORTED = [
+  ['RemoteStorage', 'SCAN did not answer'],
+  ['InfiniteQueryObserver', 'InfiniteQueryObserver'],
+];
+
+/** Asserts that the bundle of apps/vanilla (`files`) left out what the app never imports. */
+export function checkLeftOut(host, files) {
+  const bundle = files.map((f) => readFileSync(f, 'utf8')).join('\n');
+  for (const [name, text] of NOT_IMPORTED) {
+    assert.ok(!bundle.includes(text), `${host}: the app's bundle holds ${name}, which the app never imports`);
+  }
 }
 
 /** Runs a command in `dir` (a bin from node_modules/.bin, or a path); its output on failure. */
