@@ -54,23 +54,7 @@ pub fn key_hash(key: &[KeyValue]) -> String {
 pub fn number_text(n: f64) -> String {
     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every integer below prints in full
     if n.fract() == 0.0 && n.abs() < EXACT {
-        let mut v = n.abs() as u64;
-        let mut digits = [0u8; 16];
-        let mut at = digits.len();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        let mut out = String::with_capacity(17);
-        if n < 0.0 {
-            out.push('-'); // -0 is not below 0: String(-0) is "0"
-        }
-        out.extend(digits[at..].iter().map(|&d| char::from(d)));
-        return out;
+        return decimal(n as i64); // -0 becomes 0: String(-0) is "0"
     }
     js_sys::Number::from(n)
         .to_string_with_radix(10)
