@@ -1,5 +1,5 @@
 //! How much wasm memory stackquery holds: a counting wrapper around the allocator
-//! (std's dlmalloc), and `memoryStats()` for apps and the soak test.
+//! (heap_growth.rs), and `memoryStats()` for apps and the soak test.
 //!
 //! Wasm linear memory grows but can never shrink, so the size of the memory says
 //! little about leaks once it has grown; the bytes the allocator has handed out and not
@@ -9,15 +9,15 @@ use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::convert::set_prop;
+use super::heap_growth::{heap, Heap};
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 struct Counting;
 
-/// std's allocator (dlmalloc on wasm32). talc was 1.5 KB gzip smaller but made
-/// allocation-heavy calls about 15% slower (`invalidateQueries` over 20,000 queries).
-static HEAP: std::alloc::System = std::alloc::System;
+/// The allocator (heap_growth.rs: dlmalloc over memory grown an eighth at a time).
+static HEAP: Heap = heap();
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 

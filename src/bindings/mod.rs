@@ -38,6 +38,7 @@ mod face_slots;
 mod fetch;
 #[cfg(not(feature = "l1_only"))]
 mod global;
+mod heap_growth;
 mod in_flight;
 mod inner;
 mod js_catching;

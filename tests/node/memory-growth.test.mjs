@@ -1,0 +1,42 @@
+// The engine's wasm memory grows in large steps (src/bindings/heap_growth.rs): each
+// `memory.grow` sets the host to work (a new ArrayBuffer, collections of the JS heap as the
+// external memory it counts rises), so a cache that grows a page at a time makes every
+// allocation that crosses a page slow. Before, 20,000 queries and their observers grew
+// the memory about a thousand times, and constructing an observer took 50–58 µs there
+// against 11 µs in a small cache. On that build this test saw 215 grows for 19.4 MiB.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { QueryClient, QueryObserver, memoryStats } from '../../pkg/nodejs/stackquery.js';
+
+const MiB = 2 ** 20;
+
+test('20,000 queries with an observer each grow wasm memory a few dozen times, each by at least 1 MiB and at most an eighth more than it held', (t) => {
+  const client = new QueryClient({ maxEntries: 100_000, staleTime: Infinity });
+  const grows = [];
+  let size = memoryStats().memoryBytes;
+  const seen = () => {
+    const now = memoryStats().memoryBytes;
+    if (now !== size) grows.push({ from: size, by: now - size });
+    size = now;
+  };
+  const start = size;
+  const unsubscribes = [];
+  for (let i = 0; i < 20_000; i++) {
+    client.setQueryData(['user', i, { include: 'posts' }], { id: i, name: `user ${i}`, tags: ['a', 'b'] });
+    seen();
+    const observer = new QueryObserver(client, { queryKey: ['user', i, { include: 'posts' }], queryFn: () => null });
+    unsubscribes.push(observer.subscribe(() => {}));
+    seen();
+  }
+  assert.equal(client.getQueryData(['user', 19_999, { include: 'posts' }]).id, 19_999);
+  const grown = size - start;
+  t.diagnostic(`${grows.length} grows, ${(start / MiB).toFixed(1)} → ${(size / MiB).toFixed(1)} MiB`);
+  assert.ok(grown >= 4 * MiB, `the cache needed memory: grown by ${(grown / MiB).toFixed(1)} MiB`);
+  assert.ok(grows.length <= 40, `${grows.length} grows for ${(grown / MiB).toFixed(1)} MiB (a page or two at a time would be hundreds)`);
+  for (const { from, by } of grows) {
+    assert.ok(by >= MiB, `a grow of ${by} B at ${from} B: at least 1 MiB each`);
+    assert.ok(by <= Math.max(MiB, from / 8) + 64 * 1024, `a grow of ${by} B at ${from} B: at most an eighth of the memory (or 1 MiB)`);
+  }
+  for (const unsubscribe of unsubscribes) unsubscribe();
+  client.clear();
+});
