@@ -1,9 +1,9 @@
-// The engine's wasm memory grows in large steps (src/bindings/heap_growth.rs): each
-// `memory.grow` sets the host to work (a new ArrayBuffer, collections of the JS heap as the
-// external memory it counts rises), so a cache that grows a page at a time makes every
-// allocation that crosses a page slow. Before, 20,000 queries and their observers grew
-// the memory about a thousand times, and constructing an observer took 50–58 µs there
-// against 11 µs in a small cache. On that build this test saw 215 grows for 19.4 MiB.
+// The engine's wasm memory grows in large steps (src/bindings/heap_growth.rs). Under Node 20
+// each `memory.grow` sets the host to work (a new ArrayBuffer, collections of the JS heap as
+// the external memory it counts rises), and more so the larger the memory: grown a page or
+// two at a time, a process whose engine memory was past 60–80 MB took 78–92 µs to make and
+// subscribe an observer, against 26–43 µs grown by an eighth. On that build this test saw
+// 215 grows for 19.4 MiB.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueryClient, QueryObserver, memoryStats } from '../../pkg/nodejs/stackquery.js';

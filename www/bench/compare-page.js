@@ -10,6 +10,7 @@
 //   measurement, so no side pays for the other's garbage.
 // mode=memory&lib=stackquery|tanstack|baseline: workload 7 in a fresh page holding one library only.
 // mode=load&lib=stackquery|tanstack|l1: workload 8, module load, in a fresh page holding one library only.
+// mode=fresh-list&lib=stackquery|tanstack: workload 9, a long list in a fresh page holding one library only.
 //
 // Settings shared by both libraries: staleTime Infinity (every read is a hit), no retries, gcTime
 // Infinity on TanStack (nothing is collected during a run) and maxEntries 100,000 on stackquery (no
@@ -210,6 +211,41 @@ async function listWorkload(lib) {
   check(`list ${lib}`, good === LIST_ROWS * LIST_ROUNDS && calls === 0, `results with the expected data ${good}/${LIST_ROWS * LIST_ROUNDS}, queryFn calls ${calls}`);
   if (lib === 'sq') sqDispose(client); else client.clear();
   return LIST_ROWS * LIST_ROUNDS / ms * 1000;
+}
+
+// ---------------------------------------------------------------- 1e. a long list, a query per row
+// A list whose every row has its own query (a feed, a table): LONG_ROWS cached queries, one
+// observer of each made and subscribed (the commit mounting the list), each one's current
+// result read (the render after), then all unsubscribed. Here the queries are filled before
+// the clock starts, in a page whose earlier workloads have grown the wasm memory already;
+// workload 9 times the same list in a fresh page, filling included.
+const LONG_ROWS = 20_000;
+
+/** Mounts, reads and unmounts an observer of each of `rows` cached queries; checks the results. */
+function mountLongList(what, client, Observer, rows) {
+  let calls = 0, good = 0;
+  const queryFn = () => { calls++; return user(-1); };
+  const listener = () => {};
+  const observers = new Array(rows), unsubscribes = new Array(rows);
+  const t0 = now();
+  for (let i = 0; i < rows; i++) {
+    observers[i] = new Observer(client, { queryKey: userKey(i), queryFn, staleTime: Infinity });
+    unsubscribes[i] = observers[i].subscribe(listener);
+  }
+  for (let i = 0; i < rows; i++) if (observers[i].getCurrentResult().data?.id === i) good++;
+  for (let i = 0; i < rows; i++) unsubscribes[i]();
+  const ms = now() - t0;
+  check(what, good === rows && calls === 0, `results with the expected data ${good}/${rows}, queryFn calls ${calls}`);
+  return ms;
+}
+
+async function longListWorkload(lib) {
+  const client = lib === 'sq' ? sqClient() : tsClient();
+  for (let i = 0; i < LONG_ROWS; i++) client.setQueryData(userKey(i), user(i));
+  const ms = mountLongList(`long list ${lib}`, client, lib === 'sq' ? SQ.QueryObserver : T.QueryObserver, LONG_ROWS);
+  await sleep(0);
+  if (lib === 'sq') sqDispose(client); else client.clear();
+  return LONG_ROWS / ms * 1000;
 }
 
 // ---------------------------------------------------------------- 2. write and persist (+ 3. cold start on the same stores)
@@ -606,6 +642,25 @@ async function memory(lib) {
   };
 }
 
+// ---------------------------------------------------------------- 9. a long list in a fresh page (one library per page)
+// Workload 1e's list as an app meets it first: in a fresh page, the LONG_ROWS queries filled
+// (`setQueryData`), then an observer of each mounted, read and unmounted. The fill and the
+// mounting grow the engine's wasm memory from its start, where workload 1e finds it grown.
+async function freshList(lib) {
+  if (lib === 'stackquery') {
+    SQ = await import(PKG);
+    if (typeof SQ.default === 'function') await SQ.default();
+  } else {
+    T = await import(TANSTACK);
+  }
+  const client = lib === 'stackquery' ? sqClient() : tsClient();
+  const t0 = now();
+  for (let i = 0; i < LONG_ROWS; i++) client.setQueryData(userKey(i), user(i));
+  const fillMs = now() - t0;
+  const mountMs = mountLongList(`fresh list ${lib}`, client, lib === 'stackquery' ? SQ.QueryObserver : T.QueryObserver, LONG_ROWS);
+  return { lib, fillMs, mountMs, totalMs: fillMs + mountMs };
+}
+
 // ---------------------------------------------------------------- 8. module load (one library per fresh page)
 // From the page's first line of work to a usable client: import the entry (fetch + compile of the
 // module graph), init() (fetch + compile + instantiate the wasm), new QueryClient(); TanStack:
@@ -694,6 +749,7 @@ async function speed() {
     [res.obsSq, res.obsTs] = await both(() => observerWorkload('sq'), () => observerWorkload('ts'));
     [res.mountSq, res.mountTs] = await both(() => mountWorkload('sq'), () => mountWorkload('ts'));
     [res.listSq, res.listTs] = await both(() => listWorkload('sq'), () => listWorkload('ts'));
+    [res.longSq, res.longTs] = await both(() => longListWorkload('sq'), () => longListWorkload('ts'));
 
     const db = (name) => `cmp-${name}-${r}`;
     // The raw limit runs beside stackquery, interleaved like the libraries (each side after
@@ -723,7 +779,8 @@ async function speed() {
 }
 
 try {
-  const results = MODE === 'memory' ? await memory(params.get('lib')) : MODE === 'load' ? await load(params.get('lib')) : await speed();
+  const results = MODE === 'memory' ? await memory(params.get('lib')) : MODE === 'load' ? await load(params.get('lib'))
+    : MODE === 'fresh-list' ? await freshList(params.get('lib')) : await speed();
   results.checks = checks;
   window.results = results;
   out(JSON.stringify(results, null, 2));
