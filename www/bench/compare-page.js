@@ -191,26 +191,36 @@ async function mountWorkload(lib) {
 const LIST_ROWS = 2_000, LIST_ROUNDS = 5;
 async function listWorkload(lib) {
   const client = lib === 'sq' ? sqClient() : tsClient();
-  const Observer = lib === 'sq' ? SQ.QueryObserver : T.QueryObserver;
   client.setQueryData(userKey(0), user(0));
+  const ms = await mountList(`list ${lib}`, client, lib === 'sq' ? SQ.QueryObserver : T.QueryObserver, LIST_ROWS, LIST_ROUNDS, () => 0);
+  if (lib === 'sq') sqDispose(client); else client.clear();
+  return LIST_ROWS * LIST_ROUNDS / ms * 1000;
+}
+
+/**
+ * `rounds` times: `rows` observers made and subscribed (row i observes the cached query
+ * `userKey(keyOf(i))`), each one's current result read, then all unsubscribed. Resolves with the
+ * milliseconds that took, once it has checked (a turn later, where a stray fetch would have run)
+ * that every result held its query's data and no queryFn ran.
+ */
+async function mountList(what, client, Observer, rows, rounds, keyOf) {
   let calls = 0, good = 0;
   const queryFn = () => { calls++; return user(-1); };
   const listener = () => {};
-  const observers = new Array(LIST_ROWS), unsubscribes = new Array(LIST_ROWS);
+  const observers = new Array(rows), unsubscribes = new Array(rows);
   const t0 = now();
-  for (let r = 0; r < LIST_ROUNDS; r++) {
-    for (let i = 0; i < LIST_ROWS; i++) {
-      observers[i] = new Observer(client, { queryKey: userKey(0), queryFn, staleTime: Infinity });
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < rows; i++) {
+      observers[i] = new Observer(client, { queryKey: userKey(keyOf(i)), queryFn, staleTime: Infinity });
       unsubscribes[i] = observers[i].subscribe(listener);
     }
-    for (let i = 0; i < LIST_ROWS; i++) if (observers[i].getCurrentResult().data?.id === 0) good++;
-    for (let i = 0; i < LIST_ROWS; i++) unsubscribes[i]();
+    for (let i = 0; i < rows; i++) if (observers[i].getCurrentResult().data?.id === keyOf(i)) good++;
+    for (let i = 0; i < rows; i++) unsubscribes[i]();
   }
   const ms = now() - t0;
   await sleep(0);
-  check(`list ${lib}`, good === LIST_ROWS * LIST_ROUNDS && calls === 0, `results with the expected data ${good}/${LIST_ROWS * LIST_ROUNDS}, queryFn calls ${calls}`);
-  if (lib === 'sq') sqDispose(client); else client.clear();
-  return LIST_ROWS * LIST_ROUNDS / ms * 1000;
+  check(what, good === rows * rounds && calls === 0, `results with the expected data ${good}/${rows * rounds}, queryFn calls ${calls}`);
+  return ms;
 }
 
 // ---------------------------------------------------------------- 1e. a long list, a query per row
@@ -220,30 +230,10 @@ async function listWorkload(lib) {
 // the clock starts, in a page whose earlier workloads have grown the wasm memory already;
 // workload 9 times the same list in a fresh page, filling included.
 const LONG_ROWS = 20_000;
-
-/** Mounts, reads and unmounts an observer of each of `rows` cached queries; checks the results. */
-function mountLongList(what, client, Observer, rows) {
-  let calls = 0, good = 0;
-  const queryFn = () => { calls++; return user(-1); };
-  const listener = () => {};
-  const observers = new Array(rows), unsubscribes = new Array(rows);
-  const t0 = now();
-  for (let i = 0; i < rows; i++) {
-    observers[i] = new Observer(client, { queryKey: userKey(i), queryFn, staleTime: Infinity });
-    unsubscribes[i] = observers[i].subscribe(listener);
-  }
-  for (let i = 0; i < rows; i++) if (observers[i].getCurrentResult().data?.id === i) good++;
-  for (let i = 0; i < rows; i++) unsubscribes[i]();
-  const ms = now() - t0;
-  check(what, good === rows && calls === 0, `results with the expected data ${good}/${rows}, queryFn calls ${calls}`);
-  return ms;
-}
-
 async function longListWorkload(lib) {
   const client = lib === 'sq' ? sqClient() : tsClient();
   for (let i = 0; i < LONG_ROWS; i++) client.setQueryData(userKey(i), user(i));
-  const ms = mountLongList(`long list ${lib}`, client, lib === 'sq' ? SQ.QueryObserver : T.QueryObserver, LONG_ROWS);
-  await sleep(0);
+  const ms = await mountList(`long list ${lib}`, client, lib === 'sq' ? SQ.QueryObserver : T.QueryObserver, LONG_ROWS, 1, (i) => i);
   if (lib === 'sq') sqDispose(client); else client.clear();
   return LONG_ROWS / ms * 1000;
 }
@@ -657,7 +647,7 @@ async function freshList(lib) {
   const t0 = now();
   for (let i = 0; i < LONG_ROWS; i++) client.setQueryData(userKey(i), user(i));
   const fillMs = now() - t0;
-  const mountMs = mountLongList(`fresh list ${lib}`, client, lib === 'stackquery' ? SQ.QueryObserver : T.QueryObserver, LONG_ROWS);
+  const mountMs = await mountList(`fresh list ${lib}`, client, lib === 'stackquery' ? SQ.QueryObserver : T.QueryObserver, LONG_ROWS, 1, (i) => i);
   return { lib, fillMs, mountMs, totalMs: fillMs + mountMs };
 }
 
