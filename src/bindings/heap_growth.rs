@@ -42,7 +42,14 @@ unsafe impl Allocator for EighthGrowth {
             },
             base => (base, step),
         };
-        ((base * PAGE) as *mut u8, pages * PAGE, 0)
+        let (start, len) = (base * PAGE, pages * PAGE);
+        // Memory that ends at the top of the address space: its last bytes are left out, as
+        // std's source does, so that no pointer dlmalloc makes wraps round to 0.
+        let len = match start.wrapping_add(len) {
+            0 => len - 16,
+            _ => len,
+        };
+        (start as *mut u8, len, 0)
     }
 
     fn remap(&self, _ptr: *mut u8, _old: usize, _new: usize, _can_move: bool) -> *mut u8 {
