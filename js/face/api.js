@@ -36,6 +36,7 @@
 // - cancelled_error.js `CancelledError` / `isCancelledError`
 // - skip_token.js `skipToken`: a query that cannot run now
 // - is_server.js `isServer`: whether this is a server (no `window`, or Deno)
+// - memory_stats.js `memoryStats()`: the engine's heap and the wasm memory's size
 // - utilities.js `keepPreviousData`, `hashKey`, `partialMatchKey`, `replaceEqualDeep`, `noop`
 // - storage/    the built-in L2 stores: `IndexedDbStorage`, `RemoteStorage`, `MemoryStorage`
 //
@@ -56,5 +57,6 @@ export { onlineManager, focusManager } from '../managers.js';
 export { CancelledError, isCancelledError } from './cancelled_error.js';
 export { skipToken } from './skip_token.js';
 export { isServer } from './is_server.js';
+export { memoryStats } from './memory_stats.js';
 export { keepPreviousData, hashKey, partialMatchKey, replaceEqualDeep, noop } from './utilities.js';
 export { dehydrate, hydrate, defaultShouldDehydrateQuery, defaultShouldDehydrateMutation } from './hydration.js';

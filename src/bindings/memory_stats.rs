@@ -1,5 +1,6 @@
 //! How much wasm memory stackquery holds: a counting wrapper around the allocator
-//! (heap_growth.rs), and `memoryStats()` for apps and the soak test.
+//! (heap_growth.rs), and the count for `memoryStats()` (for apps and the soak test), whose
+//! object js/face/memory_stats.js makes with the memory's size.
 //!
 //! Wasm linear memory grows but can never shrink, so the size of the memory says
 //! little about leaks once it has grown; the bytes the allocator has handed out and not
@@ -8,11 +9,8 @@
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::convert::set_prop;
 use super::heap_growth::{heap, Heap};
-use js_sys::Object;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 struct Counting;
 
@@ -57,18 +55,9 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// `memoryStats()` → `{ heapBytes, memoryBytes }`: bytes stackquery's Rust side holds
-/// now, and the size of the wasm memory (its high-water mark: it never shrinks).
-#[wasm_bindgen(js_name = memoryStats)]
-pub fn memory_stats() -> JsValue {
-    let o = Object::new();
-    let heap = LIVE.load(Ordering::Relaxed) as f64;
-    let memory = wasm_bindgen::memory()
-        .unchecked_into::<js_sys::WebAssembly::Memory>()
-        .buffer()
-        .unchecked_into::<js_sys::ArrayBuffer>()
-        .byte_length() as f64;
-    set_prop(&o, "heapBytes", &heap.into());
-    set_prop(&o, "memoryBytes", &memory.into());
-    o.into()
+/// The bytes stackquery's Rust side holds now: `heapBytes` of `memoryStats()`, which
+/// the face builds in JS (js/face/memory_stats.js).
+#[wasm_bindgen(js_name = __heapBytes)]
+pub fn heap_bytes() -> f64 {
+    LIVE.load(Ordering::Relaxed) as f64
 }
