@@ -334,7 +334,7 @@ fn scan_envelope(text: &str) -> Option<RawFields<'_>> {
             let value_start = skip_ws(b, i + 1);
             let value_end = scan_value(b, value_start, 1)?;
             let value = text.get(value_start..value_end)?;
-            if raw_name.contains('\\') {
+            if raw_name.as_bytes().contains(&b'\\') {
                 if let Some(slot) = fields.slot(&unescape(raw_name)?) {
                     *slot = Some(value);
                 }
