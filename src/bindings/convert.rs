@@ -270,7 +270,10 @@ impl KeyReader<'_> {
 /// bytes looked for directly: `str::contains` with a char pattern links a searcher of
 /// about 1.3 KB into the `.wasm` for this one check.
 fn has_replacement_char(s: &str) -> bool {
-    s.as_bytes().windows(3).any(|w| w == "\u{FFFD}".as_bytes())
+    // U+FFFD is EF BF BD in UTF-8.
+    s.as_bytes()
+        .windows(3)
+        .any(|w| w[0] == 0xEF && w[1] == 0xBF && w[2] == 0xBD)
 }
 
 /// A short description of a value's type for error messages.
