@@ -19,23 +19,39 @@ use crate::core::KeyValue;
 /// Deeper keys are refused (recursion must not exhaust the wasm stack).
 pub const MAX_DEPTH: usize = 64;
 
+/// Property names and other short strings made into JS strings once: creating a JS
+/// string from Rust goes through `TextDecoder`, the costliest step of a cache hit. The
+/// map is of the cache's index's type (`Rc<str>` → `u32`, here an index into `strings`),
+/// so the `.wasm` carries that map's code once.
+#[derive(Default)]
+struct Names {
+    index: std::collections::HashMap<std::rc::Rc<str>, u32, FxBuild>,
+    strings: Vec<JsValue>,
+}
+
 thread_local! {
-    /// Property names and other short strings made into JS strings once: creating a JS
-    /// string from Rust goes through `TextDecoder`, the costliest step of a cache hit.
-    static NAMES: std::cell::RefCell<std::collections::HashMap<&'static str, JsValue, FxBuild>> =
-        std::cell::RefCell::new(std::collections::HashMap::default());
+    static NAMES: std::cell::RefCell<Names> = std::cell::RefCell::default();
 }
 
 /// `name` as a JS string, made once per module instance.
 pub fn js_name(name: &'static str) -> JsValue {
+    let known = NAMES.with(|names| {
+        let names = names.borrow();
+        let i = *names.index.get(name)?;
+        names.strings.get(i as usize).cloned()
+    });
+    if let Some(v) = known {
+        return v;
+    }
+    // Made with no borrow held: making a JS string calls into JS.
+    let v = JsValue::from_str(name);
     NAMES.with(|names| {
-        if let Some(v) = names.borrow().get(name) {
-            return v.clone();
-        }
-        let v = JsValue::from_str(name);
-        names.borrow_mut().insert(name, v.clone());
-        v
-    })
+        let mut names = names.borrow_mut();
+        let i = names.strings.len() as u32;
+        names.strings.push(v.clone());
+        names.index.insert(name.into(), i);
+    });
+    v
 }
 
 /// `obj[name] = value` with an interned name. Setting a property on an object stackquery

@@ -4,7 +4,8 @@
 //! alone instead of every query). Past [`Journal::LIMIT`] entries it stops recording and
 //! says so: the host then looks at everything once.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::fxhash::FxBuild;
 
@@ -68,9 +69,11 @@ impl Journal {
         if std::mem::take(&mut self.overflowed) {
             return Some(Changed::Everything);
         }
-        let mut seen: HashSet<String, FxBuild> = HashSet::default();
+        // Keyed as the cache's index is (`Rc<str>` → `u32`): the one map type serves both,
+        // so the `.wasm` carries its code once.
+        let mut seen: HashMap<Rc<str>, u32, FxBuild> = HashMap::default();
         let mut hashes = std::mem::take(&mut self.hashes);
-        hashes.retain(|h| seen.insert(h.clone()));
+        hashes.retain(|h| seen.insert(Rc::from(h.as_str()), 0).is_none());
         Some(Changed::Hashes(hashes))
     }
 }
