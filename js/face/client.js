@@ -113,6 +113,10 @@ export class QueryClient extends engine.QueryClient {
 
   /** A query call's options with the client's and the key's defaults under them. */
   defaultQueryOptions(options) {
+    return nested('defaultQueryOptions', () => this.#defaultQueryOptions(options)); // getters are user code: counted
+  }
+
+  #defaultQueryOptions(options) {
     const defaulted = this.#defaults.queryOptions(options);
     // TanStack's carries the key's hash too (what `getQueryCache().get(hash)` takes).
     if (defaulted !== options && defaulted.queryHash === undefined) {
@@ -128,8 +132,10 @@ export class QueryClient extends engine.QueryClient {
   }
 
   mutation(options) {
-    warnUnknownOptions(options, 'mutation');
-    return this.getMutationCache().build(this, options); // the defaults, then the engine's Mutation
+    return nested('mutation', () => {
+      warnUnknownOptions(options, 'mutation');
+      return this.getMutationCache().build(this, options); // the defaults, then the engine's Mutation
+    });
   }
 
   /** TanStack's `getQueryCache()`: the queries of this client, their events (query_cache.js). */
@@ -221,7 +227,13 @@ export class QueryClient extends engine.QueryClient {
     for (const f of each) super.removeQueries(f);
   }
 
+  // The fetch family is counted (nesting.js): its options' getters and staleTime function
+  // are user code, run here before the engine's own count.
   fetchQuery(options) {
+    return nested('fetchQuery', () => this.#fetchQuery(options));
+  }
+
+  #fetchQuery(options) {
     options = this.#defaults.applyToQuery(options);
     const data = this.#hit(options, true);
     if (data !== MISS) return Promise.resolve(data);
@@ -231,6 +243,10 @@ export class QueryClient extends engine.QueryClient {
   }
 
   prefetchQuery(options) {
+    return nested('prefetchQuery', () => this.#prefetchQuery(options));
+  }
+
+  #prefetchQuery(options) {
     options = this.#defaults.applyToQuery(options);
     if (this.#hit(options, true) !== MISS) return Promise.resolve();
     if (skipsQueryFn(options)) return missingQueryFn(options, 'prefetchQuery');
@@ -239,6 +255,10 @@ export class QueryClient extends engine.QueryClient {
   }
 
   ensureQueryData(options) {
+    return nested('ensureQueryData', () => this.#ensureQueryData(options));
+  }
+
+  #ensureQueryData(options) {
     options = this.#defaults.applyToQuery(options);
     // Stale data with `revalidateIfStale` needs the engine's background refetch.
     const data = this.#hit(options, REVALIDATE_IF_STALE);

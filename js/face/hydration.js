@@ -24,6 +24,7 @@
 // `mutations` are not restored (the engine's mutations cannot be given a state); a key whose
 // L2 entry was not read yet counts as new (the hydrated data then wins over L2's).
 
+import { nested } from './nesting.js';
 import * as engine from 'stackquery:engine';
 import { describe } from './describe.js';
 import { resolveCallStaleTime } from './option_functions.js';
@@ -43,6 +44,10 @@ export function defaultShouldDehydrateMutation(mutation) {
 }
 
 export function dehydrate(client, options = {}) {
+  return nested('dehydrate', () => dehydrateNow(client, options)); // its callbacks are user code: counted
+}
+
+function dehydrateNow(client, options) {
   assertClient(client, 'dehydrate');
   assertObject(options, 'dehydrate: options', '{ shouldDehydrateQuery, shouldDehydrateMutation, serializeData, shouldRedactErrors, dehydratedAt }');
   const defaults = client.getDefaultOptions()?.dehydrate ?? {};
@@ -95,6 +100,10 @@ function pendingPromise(query, serializeData, shouldRedactErrors) {
 }
 
 export function hydrate(client, dehydratedState, options) {
+  nested('hydrate', () => hydrateNow(client, dehydratedState, options)); // its callbacks and getters: counted
+}
+
+function hydrateNow(client, dehydratedState, options) {
   assertSameEngine(client, 'hydrate'); // it calls this engine's ensureQueryData on the client
   if (dehydratedState === undefined || dehydratedState === null) return;
   assertObject(dehydratedState, 'hydrate: dehydratedState', '{ queries, mutations } (what dehydrate returns)');

@@ -9,6 +9,7 @@
 // persists it like any query. Also here: the options' checks and the calls
 // `fetchInfiniteQuery` / `prefetchInfiniteQuery` / `ensureInfiniteQueryData` hand on.
 
+import { nested } from './nesting.js';
 import { withQueryDefaults } from './defaults.js';
 import { fetchDirections, directionKey } from './fetch_direction.js';
 import { describe } from './describe.js';
@@ -165,12 +166,12 @@ function asInfiniteData(data) {
 
 function nextPageParam(options, { pages, pageParams }) {
   const last = pages.length - 1;
-  return last < 0 ? undefined : options.getNextPageParam(pages[last], pages, pageParams[last], pageParams);
+  return last < 0 ? undefined : nested('getNextPageParam', () => options.getNextPageParam(pages[last], pages, pageParams[last], pageParams));
 }
 
 function previousPageParam(options, { pages, pageParams }) {
   if (pages.length === 0 || options.getPreviousPageParam === undefined) return undefined;
-  return options.getPreviousPageParam(pages[0], pages, pageParams[0], pageParams);
+  return nested('getPreviousPageParam', () => options.getPreviousPageParam(pages[0], pages, pageParams[0], pageParams));
 }
 
 /** Whether `getNextPageParam` gives a next page for the query's data. */

@@ -29,6 +29,7 @@ import { Mutation, MAKE } from './mutation.js';
 import { partialMatchKey } from './defaults.js';
 import { describe } from './describe.js';
 import { checkCacheConfig } from './cache_config.js';
+import { nested } from './nesting.js';
 import { outboxParts } from './outbox_link.js';
 import { persistedRuns } from './persisted_mutation.js';
 
@@ -67,7 +68,7 @@ export class MutationCache {
   #nextId = 0;
 
   constructor(config) {
-    this.#config = checkCacheConfig(config, CALLBACKS, 'MutationCache');
+    this.#config = nested('new MutationCache', () => checkCacheConfig(config, CALLBACKS, 'MutationCache')); // getters: counted
   }
 
   /** The callbacks given to the constructor. */

@@ -8,6 +8,7 @@
 // while someone is subscribed (TanStack's rule), and before the listeners hear the outcome,
 // as TanStack's observer tells them; the promise `mutate` returns settles either way.
 
+import { nested } from './nesting.js';
 import { mutationState } from '../result_objects.js';
 import { hashKey } from './utilities.js';
 import { describe } from './describe.js';
@@ -38,6 +39,10 @@ export class MutationObserver {
 
   /** New options for the next run; a new `mutationKey` goes back to idle (TanStack's). */
   setOptions(options) {
+    nested('MutationObserver.setOptions', () => this.#setOptions(options)); // getters are user code: counted
+  }
+
+  #setOptions(options) {
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`stackquery: MutationObserver options must be an object, got ${describe(options)}`);
     }

@@ -23,8 +23,8 @@ function reset() {
 export function nested(method, run) {
   if (depth > 0) {
     if (!resetQueued) {
+      queueMicrotask(reset); // marked queued only once it is (the stack may run out just here)
       resetQueued = true;
-      queueMicrotask(reset);
     }
     if (depth >= limit) {
       const first = limit !== 0;

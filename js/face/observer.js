@@ -57,23 +57,28 @@ export class QueryObserver extends engine.QueryObserver {
   #told; // the result the subscribers were last told
 
   constructor(client, options) {
-    assertSameEngine(client, 'QueryObserver');
-    const defaulted = observerOptionsWithoutSkipToken(withQueryDefaults(client, options));
-    warnUnknownOptions(defaulted, 'query');
-    checkSelect(defaulted, 'QueryObserver');
-    // Function options resolved against the query (built first): throws what they throw.
-    const resolved = resolveObserverOptions(client, defaulted);
-    super(client, resolved === undefined ? defaulted : resolved.engineOptions); // the engine checks both and throws what it refuses
-    this.#client = client;
-    this.#options = shownBy(defaulted);
-    this.#presentationFor(this.#options);
-    this.#mirror = mirrors.get(client);
-    if (this.#mirror !== undefined) {
-      this.#epochAt = this.#mirror.epochAt;
-      this.#depthAt = this.#mirror.depthAt;
-    }
-    this.#notifyOn = defaulted?.notifyOnChangeProps;
-    if (resolved !== undefined) this.#optionFunctions().use(resolved);
+    // Counted (nesting.js): its options' getters and functions are user code, and one that
+    // makes another observer, and so on, is refused at the bound, not run until the stack
+    // runs out (which, should it run out inside wasm, would break the engine).
+    nested('new QueryObserver', () => {
+      assertSameEngine(client, 'QueryObserver');
+      const defaulted = observerOptionsWithoutSkipToken(withQueryDefaults(client, options));
+      warnUnknownOptions(defaulted, 'query');
+      checkSelect(defaulted, 'QueryObserver');
+      // Function options resolved against the query (built first): throws what they throw.
+      const resolved = resolveObserverOptions(client, defaulted);
+      super(client, resolved === undefined ? defaulted : resolved.engineOptions); // the engine checks both and throws what it refuses
+      this.#client = client;
+      this.#options = shownBy(defaulted);
+      this.#presentationFor(this.#options);
+      this.#mirror = mirrors.get(client);
+      if (this.#mirror !== undefined) {
+        this.#epochAt = this.#mirror.epochAt;
+        this.#depthAt = this.#mirror.depthAt;
+      }
+      this.#notifyOn = defaulted?.notifyOnChangeProps;
+      if (resolved !== undefined) this.#optionFunctions().use(resolved);
+    });
   }
 
   getCurrentResult() {
@@ -191,6 +196,10 @@ export class QueryObserver extends engine.QueryObserver {
   }
 
   setOptions(options) {
+    nested('QueryObserver.setOptions', () => this.#setOptions(options)); // counted: see the constructor
+  }
+
+  #setOptions(options) {
     this.#result = undefined;
     const defaulted = observerOptionsWithoutSkipToken(withQueryDefaults(this.#client, options));
     warnUnknownOptions(defaulted, 'query');

@@ -79,7 +79,7 @@ export class QueryCache {
   #reading = false; // our own read: the epoch it moves is no change to look at
 
   constructor(config) {
-    this.#config = checkCacheConfig(config, CALLBACKS, 'QueryCache');
+    this.#config = nested('new QueryCache', () => checkCacheConfig(config, CALLBACKS, 'QueryCache')); // getters: counted
   }
 
   /** The callbacks given to the constructor. */

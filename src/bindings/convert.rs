@@ -34,9 +34,14 @@ thread_local! {
 }
 
 /// `name` as a JS string, made once per module instance.
+///
+/// The map is only ever tried, never borrowed outright: a JS exception that unwound
+/// through a frame holding it (the stack ran out in a call made meanwhile: user code
+/// recursing without end and calling in at the bottom) leaves it borrowed for good, and
+/// then names are made anew each time instead of the instance trapping.
 pub fn js_name(name: &'static str) -> JsValue {
     let known = NAMES.with(|names| {
-        let names = names.borrow();
+        let names = names.try_borrow().ok()?;
         let i = *names.index.get(name)?;
         names.strings.get(i as usize).cloned()
     });
@@ -46,10 +51,11 @@ pub fn js_name(name: &'static str) -> JsValue {
     // Made with no borrow held: making a JS string calls into JS.
     let v = JsValue::from_str(name);
     NAMES.with(|names| {
-        let mut names = names.borrow_mut();
-        let i = names.strings.len() as u32;
-        names.strings.push(v.clone());
-        names.index.insert(name.into(), i);
+        if let Ok(mut names) = names.try_borrow_mut() {
+            let i = names.strings.len() as u32;
+            names.strings.push(v.clone());
+            names.index.insert(name.into(), i);
+        }
     });
     v
 }

@@ -27,9 +27,11 @@ thread_local! {
 /// A new persister is flushed on these events from now on.
 pub fn register(persister: &Rc<Persister>) {
     PERSISTERS.with(|list| {
-        let mut list = list.borrow_mut();
-        list.retain(|p| p.strong_count() > 0);
-        list.push(Rc::downgrade(persister));
+        // Tried, not borrowed: see managers.rs `register`.
+        if let Ok(mut list) = list.try_borrow_mut() {
+            list.retain(|p| p.strong_count() > 0);
+            list.push(Rc::downgrade(persister));
+        }
     });
     if !INSTALLED.with(|i| i.replace(true)) {
         install();
@@ -37,7 +39,11 @@ pub fn register(persister: &Rc<Persister>) {
 }
 
 fn live() -> Vec<Rc<Persister>> {
-    PERSISTERS.with(|list| list.borrow().iter().filter_map(Weak::upgrade).collect())
+    PERSISTERS.with(|list| {
+        list.try_borrow()
+            .map(|l| l.iter().filter_map(Weak::upgrade).collect())
+            .unwrap_or_default()
+    })
 }
 
 fn install() {

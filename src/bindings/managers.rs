@@ -52,9 +52,12 @@ pub fn is_focused() -> bool {
 /// A new client hears about focus and reconnection.
 pub fn register(client: &Rc<Inner>) {
     MANAGERS.with(|m| {
-        let mut clients = m.clients.borrow_mut();
-        clients.retain(|c| c.strong_count() > 0);
-        clients.push(Rc::downgrade(client));
+        // Tried (here and below): a borrow left taken by a frame a JS exception unwound
+        // through (reentry.rs) must not trap; the client then hears no focus or network change.
+        if let Ok(mut clients) = m.clients.try_borrow_mut() {
+            clients.retain(|c| c.strong_count() > 0);
+            clients.push(Rc::downgrade(client));
+        }
     });
     js_client_made();
 }
@@ -63,17 +66,23 @@ pub fn register(client: &Rc<Inner>) {
 pub fn wait() -> Rc<Sleep> {
     let sleep = Rc::new(Sleep::until_woken());
     MANAGERS.with(|m| {
-        let mut waiting = m.waiting.borrow_mut();
-        // Wake-ups nobody holds any more (their fetch was cancelled) go.
-        waiting.retain(|w| Rc::strong_count(w) > 1);
-        waiting.push(sleep.clone());
+        if let Ok(mut waiting) = m.waiting.try_borrow_mut() {
+            // Wake-ups nobody holds any more (their fetch was cancelled) go.
+            waiting.retain(|w| Rc::strong_count(w) > 1);
+            waiting.push(sleep.clone());
+        }
     });
     sleep
 }
 
 /// Paused fetches look again now (`resumePausedMutations()`).
 pub fn wake_waiting() {
-    let waiting = MANAGERS.with(|m| std::mem::take(&mut *m.waiting.borrow_mut()));
+    let waiting = MANAGERS.with(|m| {
+        m.waiting
+            .try_borrow_mut()
+            .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default()
+    });
     for sleep in waiting {
         sleep.wake();
     }
@@ -91,13 +100,16 @@ pub fn managers_changed(trigger: u8) -> Result<(), JsValue> {
         _ => None,
     };
     let (waiting, clients) = MANAGERS.with(|m| {
-        let waiting = std::mem::take(&mut *m.waiting.borrow_mut());
+        let waiting = m
+            .waiting
+            .try_borrow_mut()
+            .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default();
         let clients: Vec<Rc<Inner>> = m
             .clients
-            .borrow()
-            .iter()
-            .filter_map(Weak::upgrade)
-            .collect();
+            .try_borrow()
+            .map(|c| c.iter().filter_map(Weak::upgrade).collect())
+            .unwrap_or_default();
         (waiting, clients)
     });
     for sleep in waiting {

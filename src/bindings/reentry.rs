@@ -21,7 +21,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
 
-use js_sys::{Function, Promise};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -93,12 +93,20 @@ impl Drop for Entered {
 /// exception that unwound through wasm, which no drop saw): the counters are put
 /// back to zero at the next microtask, when the stack is surely empty, so a count
 /// left raised costs no more than the rest of the current task.
+#[wasm_bindgen]
+extern "C" {
+    /// The host's `queueMicrotask`, catching: what it throws (the stack ran out just
+    /// here) comes back as an `Err`, not unwinding through this frame.
+    #[wasm_bindgen(catch, js_name = queueMicrotask)]
+    fn queue_microtask(callback: &Function) -> Result<(), JsValue>;
+}
+
 #[cold]
 fn nested(method: &'static str, depth: u32) -> Result<(), JsValue> {
-    if !RESET_QUEUED.swap(true, Relaxed) {
-        RESET.with(|reset| {
-            let _ = super::promise::map(&Promise::resolve(&JsValue::UNDEFINED), reset);
-        });
+    // Marked queued only once it is: a reset that could not be queued is tried again
+    // at the next nested call, never left marked and missing for good.
+    if !RESET_QUEUED.load(Relaxed) && RESET.with(queue_microtask).is_ok() {
+        RESET_QUEUED.store(true, Relaxed);
     }
     if depth >= LIMIT.load(Relaxed) {
         return Err(refuse(method));

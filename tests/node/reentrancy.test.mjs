@@ -647,6 +647,51 @@ async function sharingWrites(sq) {
   console.log(JSON.stringify(out));
 }
 
+/**
+ * Cycles that run through an option's getter or function, or a callback the face calls
+ * itself (no call into wasm in between): each makes, fetches or reads again from inside,
+ * without end. Each must stop at the bound with stackquery's RangeError, and the instance
+ * must answer afterwards (before, they ran until the stack ran out, and the overflow inside
+ * wasm left the engine refusing every call, or trapping, for good).
+ */
+async function optionCycles(sq) {
+  const { QueryClient, QueryObserver, InfiniteQueryObserver, MutationObserver, QueryCache, hydrate, dehydrate } = sq;
+  const { brief, health, within } = (KIT)(sq);
+  // `base` with a getter `name` that calls `again()` (defined on it: a spread would call it)
+  const getter = (base, name, value, again) => Object.defineProperty(base, name, { enumerable: true, get() { again(); return value; } });
+  const cases = {
+    'an observer option getter making another observer': (c, n) => { const f = () => { n.d++; new QueryObserver(c, getter({ queryKey: ['g'] }, 'enabled', false, f)); }; f(); },
+    'an enabled function making another observer': (c, n) => { const f = () => { n.d++; new QueryObserver(c, { queryKey: ['e', n.d], enabled: f }); return false; }; f(); },
+    'a staleTime function making another observer': (c, n) => { const f = () => { n.d++; new QueryObserver(c, { queryKey: ['s', n.d], staleTime: f, enabled: false }); return 0; }; f(); },
+    'a refetchInterval function subscribing another observer': (c, n) => { const f = () => { n.d++; new QueryObserver(c, { queryKey: ['r', n.d], refetchInterval: f, queryFn: () => 1 }).subscribe(() => {}); return false; }; f(); },
+    'an enabled function calling setOptions': (c, n) => { const o = new QueryObserver(c, { queryKey: ['o'], enabled: false }); const f = () => { n.d++; o.setOptions({ queryKey: ['o', n.d], enabled: f }); return false; }; f(); },
+    'getNextPageParam making another infinite observer': (c, n) => { c.setQueryData(['i'], { pages: [1], pageParams: [0] }); const f = () => { n.d++; new InfiniteQueryObserver(c, { queryKey: ['i'], initialPageParam: 0, getNextPageParam: f, enabled: false }).getCurrentResult(); return 1; }; f(); },
+    'a fetchQuery option getter fetching again': (c, n) => { const f = () => { n.d++; c.fetchQuery(getter({ queryKey: ['f'] }, 'queryFn', () => 1, f)).catch(() => {}); }; f(); },
+    'a defaultQueryOptions getter': (c, n) => { const f = () => { n.d++; c.defaultQueryOptions(getter({ queryKey: ['d'] }, 'staleTime', 1, f)); }; f(); },
+    'a MutationObserver option getter': (c, n) => { const f = () => { n.d++; new MutationObserver(c, getter({}, 'mutationFn', () => 1, f)); }; f(); },
+    'a mutation() option getter': (c, n) => { const f = () => { n.d++; c.mutation(getter({}, 'mutationFn', () => 1, f)); }; f(); },
+    'a QueryCache config getter': (c, n) => { const f = () => { n.d++; new QueryCache(getter({}, 'onError', () => {}, f)); }; f(); },
+    'shouldDehydrateQuery dehydrating again': (c, n) => { c.setQueryData(['h'], 1); const f = () => { n.d++; dehydrate(c, { shouldDehydrateQuery: f }); return true; }; f(); },
+    'deserializeData hydrating again': (c, n) => { c.setQueryData(['h'], 1); const state = dehydrate(c); const f = (x) => { n.d++; hydrate(new QueryClient(), state, { defaultOptions: { deserializeData: f } }); return x; }; f(1); },
+  };
+  for (const [name, run] of Object.entries(cases)) {
+    const c = new QueryClient();
+    const n = { d: 0 };
+    let error = null;
+    try { await run(c, n); } catch (e) { error = e; }
+    await new Promise((r) => setTimeout(r, 0));
+    const after = {};
+    try {
+      after.same = await within(c.fetchQuery({ queryKey: ['after'], queryFn: async () => 'same client' }), 2_000, 'fetchQuery');
+      after.fresh = await within(new QueryClient().ensureQueryData({ queryKey: ['after'], queryFn: async () => 'new client' }), 2_000, 'ensureQueryData');
+      after.observer = new QueryObserver(new QueryClient(), { queryKey: ['after'], enabled: false }).getCurrentResult().status;
+    } catch (e) { after.error = brief(e); }
+    after.health = await health();
+    console.log(JSON.stringify({ case: name, depth: n.d, error: error && { name: error.name, message: error.message, isRangeError: error instanceof RangeError }, after }));
+  }
+  console.log(JSON.stringify({ done: true }));
+}
+
 const KIT = kit.toString();
 const program = (f) => f.toString().replaceAll('(KIT)', `(${KIT})`);
 
@@ -662,6 +707,19 @@ test('a listener chain 1,000 subscriptions deep ends with a clear RangeError, an
     sameFetch: 'same client', sameGet: 'same client', chain0: 0,
     freshFetch: 'new client', freshGet: 'new client', health: [],
   });
+});
+
+test('a cycle through an option getter or function, or a callback the face calls (enabled, staleTime, refetchInterval, getNextPageParam, option getters, dehydrate and hydrate callbacks), stops at the bound with a clear RangeError, and the instance keeps working', async () => {
+  const { error, stderr, lines } = await runProgram(program(optionCycles), [], 120_000);
+  assert.ok(lines.some((l) => l.done), `the process died: ${error?.message ?? ''}\n${stderr.slice(-2000)}`);
+  const cases = lines.filter((l) => l.case);
+  assert.equal(cases.length, 13);
+  for (const r of cases) {
+    assert.ok(r.error?.isRangeError && r.error.message.startsWith('stackquery: ') && /nested/.test(r.error.message),
+      `${r.case}: ended with ${r.error ? `${r.error.name}: ${r.error.message}` : 'no error'} after ${r.depth} levels`);
+    assert.ok(r.depth <= 40, `${r.case}: ${r.depth} levels ran before the refusal`);
+    assert.deepEqual(r.after, { same: 'same client', fresh: 'new client', observer: 'pending', health: [] }, r.case);
+  }
 });
 
 test('client methods called from inside every kind of callback work or throw a clear error, one case after another in one process', async () => {
