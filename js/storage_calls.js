@@ -71,20 +71,31 @@ export function storageGetMany(object, keys) {
     ? invoke(object, getMany, [keys])
     : allAtOnce((calls) => { for (const key of keys) calls.push(callNow(object, 'get', [key])); });
   return read.then((values) => {
-    if (Array.isArray(values) && values.length === keys.length) return plainCopy(values);
+    if (Array.isArray(values)) return plainCopy(values, 'getMany(keys)', keys.length);
     throw new TypeError('storage getMany(keys) must return an array with one value per key');
   });
 }
+
+// The most items a storage's listing may hold (what a client may cache, 2^24): a longer
+// one, or a sparse array claiming billions, is a storage failure, not minutes of reading.
+const MAX_LISTED = 1 << 24;
 
 /**
  * The elements of a storage's array in an array of our own, read here: a getter or proxy
  * trap of the storage's that throws rejects the storage call (a storage failure), where
  * the engine reading the storage's array itself would have had the throw escape from
- * inside it and leave the keys it was reading unsettled for good.
+ * inside it and leave the keys it was reading unsettled for good. Its `length` is read
+ * once (a proxy may answer each read differently), and must be `expected` when given.
  */
-function plainCopy(array) {
-  const copy = new Array(array.length);
-  for (let i = 0; i < copy.length; i++) copy[i] = array[i];
+export function plainCopy(array, what, expected) {
+  const length = array.length;
+  if (expected === undefined ? !(length <= MAX_LISTED) : length !== expected) {
+    throw new TypeError(expected === undefined
+      ? `storage ${what} must return an array of at most ${MAX_LISTED} items, got one of ${String(length)}`
+      : `storage ${what} must return an array with one value per key`);
+  }
+  const copy = new Array(length);
+  for (let i = 0; i < length; i++) copy[i] = array[i];
   return copy;
 }
 
@@ -147,7 +158,7 @@ export function storageKeys(object, prefix) {
   if (methodOf(object, 'keys') === undefined) return Promise.resolve(undefined);
   return call(object, 'keys', [prefix]).then((list) => {
     if (!Array.isArray(list)) throw new TypeError('storage keys(prefix) must return an array of strings');
-    return list.filter((key) => typeof key === 'string' && key.startsWith(prefix));
+    return plainCopy(list, 'keys(prefix)').filter((key) => typeof key === 'string' && key.startsWith(prefix));
   });
 }
 
@@ -188,8 +199,8 @@ export function storageEntries(object, prefix) {
 
 /** The keys starting with `prefix` (strings only), and their values (copies: see `plainCopy`). */
 function under(prefix, listedKeys, listedValues) {
-  const keys = plainCopy(listedKeys);
-  const values = plainCopy(listedValues);
+  const keys = plainCopy(listedKeys, '__entries(prefix)');
+  const values = plainCopy(listedValues, '__entries(prefix)', keys.length);
   if (keys.every((key) => typeof key === 'string' && key.startsWith(prefix))) return [keys, values];
   const kept = [[], []];
   keys.forEach((key, i) => {

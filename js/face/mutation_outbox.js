@@ -27,7 +27,7 @@
 import { owner, ownerLockHeld, randomId } from './outbox_owners.js';
 import { describe } from './describe.js';
 import { warnOnce } from './warn_once.js';
-import { storageBounded } from '../storage_calls.js';
+import { plainCopy, storageBounded } from '../storage_calls.js';
 
 const VERSION = 1;
 const ID = /^[0-9a-z]+-[0-9a-z]+$/;
@@ -310,7 +310,7 @@ export class MutationOutbox {
     const prefix = this.#recordKey('');
     const keys = await this.#bounded(this.#call('keys', prefix), 'get');
     if (!Array.isArray(keys)) throw new TypeError(`storage keys(prefix) must return an array of strings, got ${describe(keys)}`);
-    return keys
+    return plainCopy(keys, 'keys(prefix)') // its length read once and bounded
       .filter((k) => typeof k === 'string' && k.startsWith(prefix))
       .map((k) => k.slice(prefix.length))
       .filter((id) => ID.test(id));
