@@ -3,23 +3,32 @@
 //! A store's error text can carry the credential it was sent: echoed as given, lower-
 //! or upper-cased, base64-encoded (an `Authorization: Basic` header, a debug dump),
 //! URL-encoded or JSON-escaped. A [`Redactor`] knows every such form of its secrets and
-//! blanks each out of a text, matching letters in any case.
+//! blanks each out of a text, matching letters in any case. It also blanks any run of
+//! [`MIN_RUN`] or more characters of a secret, so that a truncated echo (`Bearer
+//! tok_S3cre…`) or one missing its first characters shows no part of it either.
 
 use crate::core::key::write_json_string;
 
 /// What a secret is replaced with.
 pub const BLANK: &str = "***";
 
+/// The shortest run of a secret's characters blanked on its own (shorter ones are too
+/// likely to be ordinary text: `token`, `https://`).
+pub const MIN_RUN: usize = 8;
+
 /// The forms of a set of secrets to blank out of messages.
 #[derive(Clone, Debug, Default)]
 pub struct Redactor {
     forms: Vec<String>,
+    /// The secrets themselves (ASCII ones), whose parts are blanked too.
+    runs: Vec<String>,
 }
 
 impl Redactor {
     /// A redactor for `secrets` (empty ones are ignored).
     pub fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Redactor {
         let mut forms: Vec<String> = Vec::new();
+        let mut runs: Vec<String> = Vec::new();
         for secret in secrets.into_iter().filter(|s| !s.is_empty()) {
             let mut json = String::new();
             write_json_string(&mut json, secret);
@@ -51,8 +60,11 @@ impl Redactor {
                 .replace('+', "-")
                 .replace('/', "_"));
             add(b64.trim_end_matches('=').to_owned());
+            if secret.is_ascii() && secret.len() > MIN_RUN {
+                runs.push(secret.to_owned());
+            }
         }
-        Redactor { forms }
+        Redactor { forms, runs }
     }
 
     /// `text` with every form of every secret, in any letter case, replaced by [`BLANK`].
@@ -61,11 +73,50 @@ impl Redactor {
         for form in &self.forms {
             out = replace_ignoring_ascii_case(&out, form);
         }
+        for secret in &self.runs {
+            out = blank_runs(&out, secret.as_bytes());
+        }
         out
     }
 }
 
 /// `text` with each occurrence of `needle` (ASCII letters in any case) blanked.
+/// `text` with every run of [`MIN_RUN`] or more bytes of `secret` (ASCII; letters in any
+/// case) blanked, the longest run at each place. What it cuts is ASCII, so every cut falls
+/// between two characters.
+fn blank_runs(text: &str, secret: &[u8]) -> String {
+    let hay = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut i) = (0, 0);
+    while i + MIN_RUN <= hay.len() {
+        let run = longest_run_at(hay.get(i..).unwrap_or_default(), secret);
+        if run >= MIN_RUN {
+            out.push_str(text.get(copied..i).unwrap_or_default());
+            out.push_str(BLANK);
+            i += run;
+            copied = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
+}
+
+/// How many bytes at the start of `hay` match some run of `secret`, at most.
+fn longest_run_at(hay: &[u8], secret: &[u8]) -> usize {
+    (0..secret.len())
+        .map(|start| {
+            let from = secret.get(start..).unwrap_or_default();
+            hay.iter()
+                .zip(from)
+                .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 fn replace_ignoring_ascii_case(text: &str, needle: &str) -> String {
     let (hay, pat) = (text.as_bytes(), needle.as_bytes());
     if pat.is_empty() || hay.len() < pat.len() {
@@ -185,6 +236,28 @@ mod tests {
                 "{prefix}: {out}"
             );
         }
+    }
+
+    #[test]
+    fn a_truncated_or_clipped_echo_shows_no_run_of_the_secret() {
+        let token = "tok_S3cretValue_9f8e7d6c5b4a";
+        let r = Redactor::new([token]);
+        for (echoed, kept) in [
+            (
+                "invalid token tok_S3cretValue_9f8e7d6c5...",
+                "invalid token ***...",
+            ),
+            ("ERR ok_S3cretValue_9f8e7d6c5b4a", "ERR ***"),
+            ("Bearer tok_S3cretVa", "Bearer ***"),
+            ("key TOK_S3CRETVALUE_9F8 and 7d6c5b4a!", "key *** and ***!"),
+        ] {
+            assert_eq!(r.redact(echoed), kept);
+        }
+        // Fewer than MIN_RUN characters of it stay: ordinary words share a few.
+        assert_eq!(r.redact("a token: tok_S3c"), "a token: tok_S3c");
+        // A secret of MIN_RUN characters or fewer is blanked only whole.
+        let short = Redactor::new(["abcdefgh"]);
+        assert_eq!(short.redact("abcdefg abcdefgh"), "abcdefg ***");
     }
 
     #[test]

@@ -18,7 +18,8 @@
 // after `timeoutMs`; a body is read in chunks and abandoned past `maxReplyBytes`; a SCAN
 // that repeats a cursor or runs past 10,000 pages is an error. The token, in any form a
 // store may echo it (any case, base64, URL-encoded, JSON-escaped), never appears in an
-// error message (`redact`, the rules of src/core/redact.rs), and a URL holding a user
+// error message, nor does any run of 8 of its characters (`redact`, the rules of
+// src/core/redact.rs), and a URL holding a user
 // name or password is refused without being shown.
 
 import { describe } from '../describe.js';
@@ -68,8 +69,13 @@ function secretForms(secret) {
   return forms;
 }
 
+/** The shortest run of the secret's characters blanked on its own (redact.rs `MIN_RUN`). */
+const MIN_RUN = 8;
+
 /**
- * `text` with each form, ASCII letters in any case, replaced by `***`.
+ * `text` with each form, ASCII letters in any case, replaced by `***`; then every run of
+ * MIN_RUN or more characters of the secret itself (`forms[0]`, when ASCII and longer), so
+ * that an echo cut short or missing its first characters shows no part of it either.
  * @param {string} text
  * @param {string[]} forms
  */
@@ -83,7 +89,30 @@ function redact(text, forms) {
     }
     text = out + text.slice(from);
   }
-  return text;
+  const secret = forms[0];
+  return secret !== undefined && secret.length > MIN_RUN && /^[\x00-\x7f]*$/.test(secret) ? blankRuns(text, fold(secret)) : text;
+}
+
+/** `text` with each longest run of MIN_RUN or more characters of `secret` (folded) blanked. */
+function blankRuns(text, secret) {
+  const hay = fold(text);
+  let out = '', copied = 0, i = 0;
+  while (i + MIN_RUN <= hay.length) {
+    let run = 0;
+    for (let start = 0; start + run < secret.length; start++) {
+      let n = 0;
+      while (i + n < hay.length && start + n < secret.length && hay[i + n] === secret[start + n]) n++;
+      if (n > run) run = n;
+    }
+    if (run >= MIN_RUN) {
+      out += `${text.slice(copied, i)}***`;
+      i += run;
+      copied = i;
+    } else {
+      i++;
+    }
+  }
+  return out + text.slice(copied);
 }
 
 /** The message of a thrown value, for wrapping. */
