@@ -11,8 +11,15 @@
 // and list of keys (a re-render, StrictMode's double render or a remount reuse it); a
 // client without storage answers at once; a storage failure renders the children all the
 // same (the queries fetch as they would have).
+//
+// A tree the server rendered (Next.js, any hydrateRoot) is hydrated as the server rendered
+// it: the server has no storage to read, so there `restore` reads nothing and the children
+// render; in the browser the hydration must match that HTML, so it renders the children too,
+// with no fallback and no restore (the queries read their stored entries as they mount,
+// as any useQuery does). Only a tree the browser renders itself restores before rendering.
 import { createContext, createElement, useContext, useEffect, useState } from 'react';
 import { IsRestoringContext } from './is_restoring.js';
+import { useServerSnapshot } from './server_render.js';
 import { hashOf } from './observer_options.js';
 import { describe } from './describe.js';
 
@@ -69,9 +76,13 @@ export function QueryClientProvider({ client, children, restore, fallback = null
     throw new TypeError('QueryClientProvider needs a client: <QueryClientProvider client={new QueryClient()}>');
   }
   checkRestore(restore);
+  // Rendered on the server, or hydrating what it rendered, at this provider's first render:
+  // then it never restores (see the file's head).
+  const serverRender = useServerSnapshot();
+  const [serverRendered] = useState(serverRender);
   // Started in render (not an effect) so that the L2 read overlaps React's first commit;
   // it has no other side effect and is made once per client and keys.
-  const entry = restore === undefined || restore.length === 0 ? undefined : restoreOf(client, restore);
+  const entry = restore === undefined || restore.length === 0 || serverRendered ? undefined : restoreOf(client, restore);
   const restoring = entry !== undefined && !entry.done;
   const [, setSettled] = useState(null);
   // Rendered the fallback: render again once the read settled (perhaps already, between

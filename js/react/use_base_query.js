@@ -23,8 +23,8 @@ import { checkThrowOnError, hasError, mayThrow, preventsRetry } from './throw_on
 import { findQuery, restoreWait, suspendOn, suspenseOptions } from './suspense.js';
 import { watchInfinite } from './infinite_observer.js';
 import { describe } from './describe.js';
+import { isServer } from './server_render.js';
 
-const isServer = typeof window === 'undefined' || typeof document === 'undefined';
 /** useLayoutEffect in the browser; useEffect on the server, where React warns about the other. */
 export const useClientLayoutEffect = isServer ? useEffect : useLayoutEffect;
 export const noop = () => {};

@@ -145,6 +145,31 @@ async function mounted({ page, errors }, what) {
 }
 
 /**
+ * `url` in a fresh Chromium: the page hydrates the server's HTML in place. React does not
+ * always report a mismatch: in development it can leave the server's nodes and add its
+ * own beside them, in production it throws the server's HTML away and renders anew, both
+ * silently. So the server's `<main>` is watched from before any script runs: it must
+ * never be removed, and `#out` must exist once, showing `expected`.
+ */
+async function checkInPlace(t, url, expected) {
+  const watch = await watchedPage(t);
+  await watch.page.addInitScript(() => {
+    window.__removedMain = 0;
+    new MutationObserver((records) => {
+      for (const r of records) {
+        for (const n of r.removedNodes) if (n.nodeType === 1 && (n.matches('main') || n.querySelector('main'))) window.__removedMain += 1;
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await watch.page.goto(url);
+  await shows(watch, expected, url);
+  await new Promise((r) => setTimeout(r, 300)); // a late re-render, if any, would have happened
+  const seen = await watch.page.evaluate(() => ({ removed: window.__removedMain, mains: document.querySelectorAll('main').length, outs: document.querySelectorAll('#out').length }));
+  assert.deepEqual(seen, { removed: 0, mains: 1, outs: 1 }, 'the server\'s <main> stayed, once');
+  assert.deepEqual(watch.errors, [], 'no console errors or warnings, no page errors');
+}
+
+/**
  * /ssr/hydrated: prefetched and dehydrated by a server component, hydrated by
  * HydrationBoundary. The HTML has the data; the browser shows it from its first render
  * and fetches nothing.
@@ -266,6 +291,9 @@ async function buildAndCheck(t, app, api, service, { label, args }) {
 
   // The browser: hydrate, fetch, then from IndexedDB with the service down.
   const checked = await checkInChromium(t, `${base}/`, { expected: `stackquery: ${api.message}`, api, warnings: true });
+  api.down = false;
+  await t.test('/: the provider with `restore` hydrates the server\'s HTML in place (no second copy, no client re-render)', (t) =>
+    checkInPlace(t, `${base}/`, `stackquery: ${api.message}`));
   assert.deepEqual(checked.apiRequests, { first: 1, reload: 0 }, 'the browser fetched once, and not after the reload (fresh in IndexedDB)');
   t.diagnostic(`${label}: renders in ${checked.firstMs} ms, from IndexedDB with the API down in ${checked.reloadMs} ms`);
   const ours = staticScripts(app, checked.scripts);

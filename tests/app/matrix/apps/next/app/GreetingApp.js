@@ -32,7 +32,9 @@ function Greeting() {
 export default function GreetingApp() {
   const [client] = useState(makeClient);
   return (
-    <QueryClientProvider client={client}>
+    // restore: what the README's React example does. The server has no storage and renders
+    // the children; the browser's hydration must render them too (not the fallback).
+    <QueryClientProvider client={client} restore={[['greeting']]}>
       <Greeting />
     </QueryClientProvider>
   );
