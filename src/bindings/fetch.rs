@@ -287,11 +287,12 @@ async fn run(
             Ok(returned) => JsFuture::from(super::promise::settle(&returned)).await,
             Err(thrown) => Err(thrown),
         };
-        let outcome = match outcome {
-            Ok(data) if data.is_undefined() => Err(undefined_data_error(&hash)),
-            other => other,
-        };
         let error = match outcome {
+            // Never retried (TanStack's: the attempt succeeded, its value is the error): the
+            // same function would return undefined again.
+            Ok(data) if data.is_undefined() => {
+                return fail(&inner, &hash, id, undefined_data_error(&hash), failures + 1)
+            }
             Ok(data) => return succeed(&inner, &hash, id, data),
             Err(error) => error,
         };
