@@ -7,6 +7,18 @@
 // Loaded by the wasm-bindgen glue (scripts/build-package.sh makes a CommonJS copy for Node).
 
 const OBJECT_PROTO = Object.prototype;
+const DATE_PROTO = Date.prototype;
+const { getTime, toISOString } = DATE_PROTO;
+
+/**
+ * What a Date of a key stands for: its ISO string, or null when it is invalid (as
+ * `JSON.stringify` writes it); undefined when `v` is no Date (of this realm). Throws for an
+ * object that only inherits from `Date.prototype`.
+ */
+function dateKeyPart(v) {
+  if (Object.getPrototypeOf(v) !== DATE_PROTO) return undefined;
+  return Number.isFinite(getTime.call(v)) ? toISOString.call(v) : null;
+}
 const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
 const MAX_DEPTH = 64;
 const MAX_ITEMS = 1024;
@@ -24,6 +36,10 @@ function part(v, depth) {
       if (depth >= MAX_DEPTH) return undefined;
       if (Array.isArray(v)) return list(v, depth + 1);
       const proto = Object.getPrototypeOf(v);
+      if (proto === DATE_PROTO) {
+        const date = dateKeyPart(v);
+        return date === null ? 'null' : JSON.stringify(date);
+      }
       if (proto !== OBJECT_PROTO && proto !== null) return undefined;
       const keys = Object.keys(v).sort();
       let out = '{';
@@ -61,4 +77,4 @@ function fastKeyHash(key) {
   }
 }
 
-export { fastKeyHash };
+export { fastKeyHash, dateKeyPart };

@@ -90,6 +90,10 @@ extern "C" {
     /// key needs the Rust reader below (which also gives the errors).
     #[wasm_bindgen(js_name = fastKeyHash)]
     fn fast_key_hash(key: &JsValue) -> Option<String>;
+    /// A Date's part of a key (its ISO string, or null when invalid), `undefined` for
+    /// anything else; catching (an object posing as a Date throws).
+    #[wasm_bindgen(catch, js_name = dateKeyPart)]
+    fn date_key_part(value: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// A query key's hash, and the key itself when it had to be read here (the JS fast path
@@ -224,6 +228,15 @@ impl KeyReader<'_> {
         }
         let is_array = is_array(value)?;
         if !is_array && !is_plain_object(value)? {
+            // A Date is what TanStack's hash makes of it (`JSON.stringify`'s string).
+            // What throws there only poses as a Date: refused below like any instance.
+            let date = date_key_part(value).unwrap_or(JsValue::UNDEFINED);
+            if let Some(iso) = date.as_string() {
+                return Ok(KeyValue::String(iso));
+            }
+            if date.is_null() {
+                return Ok(KeyValue::Null);
+            }
             return Err(self.fail(&text(&["is ", &describe(value)])));
         }
         self.stack.push(value.clone());
