@@ -209,6 +209,24 @@ export interface InvalidateQueryFilters extends QueryFilters {
 
 export type Updater<TData> = TData | ((old: TData | undefined) => TData | undefined);
 
+/** The keys under which `queryOptions` tags a query key with its data and error types (types only). */
+export declare const dataTagSymbol: unique symbol;
+export declare const dataTagErrorSymbol: unique symbol;
+/**
+ * `TType` (a query key) tagged with the data and error types of its query, as `queryOptions`
+ * returns it (TanStack's): `getQueryData`, `setQueryData` and `getQueryState` infer the data
+ * type from a tagged key. A type already tagged is returned as it is.
+ */
+export type DataTag<TType, TValue, TError = unknown> = TType extends { [dataTagSymbol]: any }
+  ? TType
+  : TType & { [dataTagSymbol]: TValue; [dataTagErrorSymbol]: TError };
+/** The data type a key was tagged with, else `TFallback`. */
+export type InferDataFromTag<TFallback, TKey> = TKey extends { [dataTagSymbol]: infer TTagged }
+  ? (unknown extends TTagged ? TFallback : TTagged)
+  : TFallback;
+/** `T`, in a position where it is not inferred from (TypeScript's `NoInfer`, for every version). */
+type NotInferred<T> = [T][T extends any ? 0 : never];
+
 export interface QueryObserverOptions<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>
   extends QueryOptions<TData, TError, TKey> {
   /**
@@ -525,9 +543,19 @@ export declare class QueryClient {
   watch<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey>(
     options: QueryObserverOptions<TData, TError, TKey>,
   ): QueryObserver<TData, TError, TKey>;
-  getQueryData<TData = unknown>(queryKey: QueryKey): TData | undefined;
-  getQueryState<TData = unknown, TError = unknown>(queryKey: QueryKey): QueryState<TData, TError> | undefined;
-  setQueryData<TData = unknown>(queryKey: QueryKey, updater: Updater<TData>, options?: SetDataOptions): TData | undefined;
+  /** The key's data; a key tagged by `queryOptions` gives its data type. */
+  getQueryData<TData = unknown, TKey extends QueryKey = QueryKey, TInferred = InferDataFromTag<TData, TKey>>(
+    queryKey: TKey,
+  ): TInferred | undefined;
+  getQueryState<TData = unknown, TError = unknown, TKey extends QueryKey = QueryKey, TInferred = InferDataFromTag<TData, TKey>>(
+    queryKey: TKey,
+  ): QueryState<TInferred, TError> | undefined;
+  /** Sets the key's data; a key tagged by `queryOptions` types the updater's argument. */
+  setQueryData<TData = unknown, TKey extends QueryKey = QueryKey, TInferred = InferDataFromTag<TData, TKey>>(
+    queryKey: TKey,
+    updater: Updater<NotInferred<TInferred>>,
+    options?: SetDataOptions,
+  ): NotInferred<TInferred> | undefined;
   getQueriesData<TData = unknown>(filters?: QueryFilters): Array<[QueryKey, TData | undefined]>;
   setQueriesData<TData = unknown>(filters: QueryFilters, updater: Updater<TData>, options?: SetDataOptions): Array<[QueryKey, TData | undefined]>;
   invalidateQueries(filters?: InvalidateQueryFilters, options?: RefetchOptions & { refetchType?: RefetchType }): Promise<void>;

@@ -35,6 +35,7 @@
 //   (the package's `onlineManager` / `focusManager` are js/managers.js, shared with the engine)
 // - cancelled_error.js `CancelledError` / `isCancelledError`
 // - skip_token.js `skipToken`: a query that cannot run now
+// - data_tag.js `dataTagSymbol`, `dataTagErrorSymbol`: the type tags of `queryOptions`' keys
 // - is_server.js `isServer`: whether this is a server (no `window`, or Deno)
 // - memory_stats.js `memoryStats()`: the engine's heap and the wasm memory's size
 // - utilities.js `keepPreviousData`, `hashKey`, `partialMatchKey`, `replaceEqualDeep`, `noop`
@@ -56,6 +57,7 @@ export { OnlineManager, FocusManager } from './managers.js';
 export { onlineManager, focusManager } from '../managers.js';
 export { CancelledError, isCancelledError } from './cancelled_error.js';
 export { skipToken } from './skip_token.js';
+export { dataTagSymbol, dataTagErrorSymbol } from './data_tag.js';
 export { isServer } from './is_server.js';
 export { memoryStats } from './memory_stats.js';
 export { keepPreviousData, hashKey, partialMatchKey, replaceEqualDeep, noop } from './utilities.js';

@@ -1,6 +1,7 @@
 // Types of stackquery/react's query hooks.
 import type { ReactElement, ReactNode } from 'react';
 import type {
+  DataTag,
   FetchInfiniteQueryOptions,
   FetchNextPageOptions,
   FetchPreviousPageOptions,
@@ -243,7 +244,7 @@ export declare function usePrefetchInfiniteQuery<TQueryFnData = unknown, TError 
 /** The options given, typed once for useQuery, useSuspenseQuery, prefetchQuery, … */
 export declare function queryOptions<TQueryFnData = unknown, TError = unknown, TData = TQueryFnData, TKey extends QueryKey = QueryKey>(
   options: UseQueryOptions<TQueryFnData, TError, TData, TKey>,
-): UseQueryOptions<TQueryFnData, TError, TData, TKey> & { queryKey: TKey };
+): UseQueryOptions<TQueryFnData, TError, TData, TKey> & { queryKey: DataTag<TKey, TQueryFnData, TError> };
 
 /** The options given, typed once for useInfiniteQuery, prefetchInfiniteQuery, … */
 export declare function infiniteQueryOptions<
@@ -254,7 +255,7 @@ export declare function infiniteQueryOptions<
   TPageParam = unknown,
 >(
   options: UseInfiniteQueryOptions<TQueryFnData, TError, TData, TKey, TPageParam>,
-): UseInfiniteQueryOptions<TQueryFnData, TError, TData, TKey, TPageParam> & { queryKey: TKey };
+): UseInfiniteQueryOptions<TQueryFnData, TError, TData, TKey, TPageParam> & { queryKey: DataTag<TKey, InfiniteData<TQueryFnData, TPageParam>, TError> };
 
 // --- error reset boundary ---------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 // by queryFn and initialPageParam. `@ts-expect-error` lines must stay errors.
 import { Suspense } from 'react';
 import {
+  QueryClient,
   QueryErrorResetBoundary,
   infiniteQueryOptions,
   queryOptions,
@@ -110,6 +111,18 @@ function Queries() {
   const fromOptions = useQuery(todoOptions);
   const optionTitle: string | undefined = fromOptions.data?.title;
   const key: readonly ['todo', 7] = todoOptions.queryKey;
+  // The key queryOptions returns is tagged with its data type (TanStack's DataTag): the
+  // client's calls infer it, and an updater gets the data typed.
+  const client = new QueryClient();
+  const cached: Todo | undefined = client.getQueryData(todoOptions.queryKey);
+  const written: Todo | undefined = client.setQueryData(todoOptions.queryKey, (old) => (old ? { ...old, title: old.title.toUpperCase() } : undefined));
+  const stateData: Todo | undefined = client.getQueryState(todoOptions.queryKey)?.data;
+  // @ts-expect-error a tagged key's data is a Todo, not a number
+  client.setQueryData(todoOptions.queryKey, 5);
+  const listOptions = queryOptions({ queryKey: ['todos'], queryFn: async () => [await fetchTodo(1)] });
+  client.setQueryData(listOptions.queryKey, (old) => [...(old ?? []), { id: 2, title: 't2' }]);
+  // An untagged key still takes the type argument.
+  const untagged: Todo[] | undefined = client.getQueryData<Todo[]>(['todos']);
   const pageOptions = infiniteQueryOptions({
     queryKey: ['pages'],
     queryFn: ({ pageParam }: { pageParam: number }) => fetchPage(pageParam),
@@ -122,7 +135,7 @@ function Queries() {
 
   const { reset, isReset } = useQueryErrorResetBoundary();
   const wasReset: boolean = isReset();
-  void [maybe, sure, title, length, firstData, secondData, wrong, titles, pending, list, xTitle, yValue, all, items, firstPage, optionTitle, key, pageCount, wasReset, reset];
+  void [maybe, sure, title, length, firstData, secondData, wrong, titles, pending, list, xTitle, yValue, all, items, firstPage, optionTitle, key, pageCount, wasReset, reset, cached, written, stateData, untagged];
   return null;
 }
 
