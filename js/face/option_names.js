@@ -29,6 +29,7 @@ const CLIENT = [
 const TANSTACK_ONLY = {
   query: [
     'queryHash', 'queryKeyHashFn', 'behavior', 'experimental_prefetchInRender', 'suspense',
+    'persister', // TanStack's per-query persister: here every query persists to the client's `storage`
   ],
   mutation: [],
   client: [],
@@ -63,6 +64,8 @@ export function warnUnknownOptions(options, kind) {
     if (known.has(name)) continue;
     // The hash `defaultQueryOptions()` adds, given back with the options it made.
     if (name === 'queryHash' && options._defaulted === true) continue;
+    if (isUndefined(options, name)) continue; // set to undefined: nothing to act on
+
     const id = `${kind}:${name}`;
     if (warned.has(id)) continue;
     warned.add(id);
@@ -70,9 +73,18 @@ export function warnUnknownOptions(options, kind) {
   }
 }
 
+/** Whether `options[name]` reads `undefined` (a getter that throws reads as something). */
+function isUndefined(options, name) {
+  try {
+    return options[name] === undefined;
+  } catch {
+    return false;
+  }
+}
+
 function message(name, kind) {
   if (IGNORED[kind].has(name)) {
-    return `stackquery: the ${WHAT[kind]} '${name}' is TanStack Query's, and stackquery does not act on it (see README, "Differences from TanStack Query")`;
+    return `stackquery: the ${WHAT[kind]} '${name}' is TanStack Query's, and stackquery does not act on it (see the README's differences from TanStack Query)`;
   }
   const near = nearest(name, NAMES[kind]);
   return `stackquery: unknown ${WHAT[kind]} '${name}' is ignored${near ? ` (did you mean '${near}'?)` : ''}`;
