@@ -32,12 +32,13 @@ const forms = (secret) => [
   Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), encodeURIComponent(secret),
 ];
 
-test('a token the store echoes back, in any case or base64, never reaches an error or a warning', async () => {
+test('a token the store echoes back, in any case or base64, whole or cut short, never reaches an error or a warning', async () => {
   const store = await fakeStore((req, res) => {
     const echoed = req.headers.authorization ?? '';
     const b64 = Buffer.from(TOKEN).toString('base64');
+    const token = echoed.replace(/^Bearer /, '');
     res.writeHead(500, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: `denied ${echoed.toLowerCase()} ${echoed.toUpperCase()} basic=${b64} raw=${echoed}` }));
+    res.end(JSON.stringify({ error: `denied ${echoed.toLowerCase()} ${echoed.toUpperCase()} basic=${b64} raw=${echoed} cut=${echoed.slice(0, 20)}... clipped=${token.slice(1)}` }));
   });
   try {
     const storage = new RemoteStorage({ url: store.url, token: TOKEN });
@@ -63,6 +64,11 @@ test('a token the store echoes back, in any case or base64, never reaches an err
     for (const text of texts) {
       assert.match(text, /denied/, 'the store\'s message is kept');
       for (const form of forms(TOKEN)) assert.ok(!text.includes(form), `"${form}" leaked in: ${text}`);
+      // No run of 8 of its characters either (the class name, which shares one, aside).
+      const shown = text.replaceAll('RemoteStorage', '').toLowerCase();
+      for (let i = 0; i + 8 <= TOKEN.length; i++) {
+        assert.ok(!shown.includes(TOKEN.slice(i, i + 8).toLowerCase()), `"${TOKEN.slice(i, i + 8)}" (8 characters of the token) leaked in: ${text}`);
+      }
     }
   } finally {
     await store.close();
@@ -342,6 +348,33 @@ test('a storage object that answers out of protocol is reported by what it got w
   await listing.flush();
   await assert.rejects(listing.clear(), /storage keys\(prefix\) must return an array of strings/);
   listing.dispose();
+
+  // getMany answering a proxy whose length is right when checked and a billion when read
+  // again: its length is read once, so this is a correct answer, not a billion-slot copy
+  // (which ran the process out of memory).
+  heard.length = 0;
+  map.clear();
+  let lengthReads = 0;
+  const lying = new QueryClient({
+    storage: { ...base, async getMany(keys) {
+      return new Proxy(keys.map(() => null), { get: (t, k) => (k === 'length' ? (lengthReads++ % 2 ? 1e9 : keys.length) : t[k]) });
+    } },
+    onStorageError,
+  });
+  assert.equal(await lying.fetchQuery({ queryKey: ['e'], queryFn: async () => 'net-e' }), 'net-e');
+  assert.equal(lengthReads, 1, 'the length was read once');
+  assert.deepEqual(heard, []);
+  lying.dispose();
+
+  // keys(prefix) answering a sparse array of 2^32 - 1 slots: refused at once as a storage
+  // failure (reading it through took minutes, with the page frozen).
+  const huge = [];
+  huge.length = 2 ** 32 - 1;
+  const sparse = new QueryClient({ storage: { ...base, async keys() { return huge; } }, onStorageError });
+  const started = Date.now();
+  await assert.rejects(sparse.clear(), /storage keys\(prefix\) must return an array of at most 16777216 items, got one of 4294967295/);
+  assert.ok(Date.now() - started < 2_000, `clear() settled in ${Date.now() - started} ms`);
+  sparse.dispose();
 });
 
 test('a storageTimeout past what setTimeout can hold, or Infinity, never gives a slow call up', async () => {

@@ -3,6 +3,7 @@
 // queries a refetch skips or replaces, what mutate() does without a mutationFn, and the
 // warning an unknown option name gets. Through the built package, as users get it.
 import { test } from 'node:test';
+import { hashKey as tanstackHashKey } from '@tanstack/query-core';
 import assert from 'node:assert/strict';
 import { QueryClient, QueryObserver, onlineManager, focusManager, CancelledError, isCancelledError, skipToken, isServer } from '../../pkg/nodejs/stackquery.js';
 
@@ -175,7 +176,11 @@ test('an unknown option is warned about once, by name, with the option it likely
   assert.match(about('queryKeyHashFn')[0], /TanStack Query's, and stackquery does not act on it/);
   client.mutation({ mutationFn: async () => 1, onSucess: () => {} });
   assert.match(about('onSucess')[0], /unknown mutation option 'onSucess'.*did you mean 'onSuccess'/);
+  new QueryObserver(client, { queryKey: ['w'], persister: () => {} });
+  assert.match(about('persister')[0], /TanStack Query's, and stackquery does not act on it/, "TanStack's per-query persister option");
   const before = warnings.length;
+  // An unknown option set to undefined changes nothing: no warning (spread defaults do this).
+  new QueryObserver(client, { queryKey: ['w'], queryKeyHashFn: undefined, behaviour: undefined, experimental_x: undefined });
   await client.fetchQuery({ queryKey: ['w'], queryFn: async () => 1, staleTime: 1, meta: { a: 1 } });
   client.mutation({ mutationKey: ['m'], mutationFn: async () => 1, scope: { id: 'x' } });
   assert.equal(warnings.length, before, 'known options: no warning');
@@ -217,6 +222,54 @@ test("a queryFn resolving to undefined fails with TanStack's error; a later fetc
   await client.fetchQuery({ queryKey: ['m'], queryFn, meta: { n: 1 } });
   await client.fetchQuery({ queryKey: ['m'], queryFn, meta: { n: 2 } });
   assert.deepEqual(metas, [{ n: 1 }, { n: 2 }]);
+  client.dispose();
+});
+
+test('a Date in a query key hashes as TanStack hashes it (its ISO string), on the fast path and through the engine\'s own reader; an equal Date finds the query, filters match it', async () => {
+  const client = new QueryClient({ staleTime: Infinity });
+  const from = new Date(Date.UTC(2026, 10, 1));
+  const key = ['events', { from, to: new Date(Date.UTC(2026, 10, 30)) }];
+  assert.deepEqual(await client.fetchQuery({ queryKey: key, queryFn: async () => ['e1'] }), ['e1']);
+  // Another Date of the same instant is the same key, as in TanStack.
+  assert.deepEqual(client.getQueryData(['events', { from: new Date(from.getTime()), to: new Date(Date.UTC(2026, 10, 30)) }]), ['e1']);
+  const query = client.getQueryCache().find({ queryKey: key });
+  assert.equal(query.queryHash, tanstackHashKey(key));
+  assert.equal(query.queryKey[1].from, from, 'the query keeps the key as given');
+  // A key the fast path leaves to the engine's reader (an undefined part): the same hash.
+  const slow = ['events', { from, skip: undefined }];
+  client.setQueryData(slow, 'slow');
+  assert.equal(client.getQueryCache().find({ queryKey: slow, exact: true }).queryHash, tanstackHashKey(slow));
+  assert.equal(client.getQueryData(['events', { from: new Date(from.getTime()) }]), 'slow');
+  // An invalid Date is null, as JSON.stringify writes it.
+  client.setQueryData(['day', new Date(NaN)], 'invalid');
+  assert.equal(client.getQueryData(['day', null]), 'invalid');
+  // Filters match the part (objects partially, as TanStack's): an equal Date matches, another does not.
+  await client.invalidateQueries({ queryKey: ['events', { from: new Date(0) }], refetchType: 'none' });
+  assert.equal(client.getQueryState(slow).isInvalidated, false);
+  await client.invalidateQueries({ queryKey: ['events', { from: new Date(from.getTime()) }], refetchType: 'none' });
+  assert.equal(client.getQueryState(slow).isInvalidated, true);
+  assert.equal(client.getQueryState(key).isInvalidated, true);
+  // What only poses as a Date is still refused, by name.
+  assert.throws(() => client.getQueryData(['d', Object.create(Date.prototype)]), { name: 'TypeError', message: /queryKey\[1\]/ });
+  client.dispose();
+});
+
+test('a queryFn resolving to undefined is not retried, even where retries are on (an observer, retry: 3): one call, the error at once, one console message', async (t) => {
+  const logged = t.mock.method(console, 'error', () => {});
+  const client = new QueryClient({ retryDelay: 10 });
+  let calls = 0;
+  const observer = new QueryObserver(client, { queryKey: ['undef'], queryFn: async () => { calls++; return undefined; }, retry: 3 });
+  const seen = [];
+  const unsubscribe = observer.subscribe((r) => seen.push(`${r.status} ${r.failureCount}`));
+  await new Promise((r) => setTimeout(r, 200)); // three retries 10 ms apart would have run by now
+  const result = observer.getCurrentResult();
+  assert.equal(calls, 1, 'the queryFn ran once');
+  assert.equal(result.status, 'error');
+  assert.equal(result.error.message, '["undef"] data is undefined');
+  assert.equal(result.failureCount, 1);
+  assert.equal(logged.mock.callCount(), 1, 'the console says so once');
+  assert.ok(!seen.includes('pending 1'), `no pending state between attempts: ${seen.join(', ')}`);
+  unsubscribe();
   client.dispose();
 });
 
