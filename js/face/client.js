@@ -22,7 +22,7 @@ import { resolveCallStaleTime } from './option_functions.js';
 import { describe } from './describe.js';
 import { outboxParts } from './outbox_link.js';
 import { onlineManager } from '../managers.js';
-import { nested } from './nesting.js';
+import { enterNested, leaveNested, nested } from './nesting.js';
 import { freeOnce } from './freed.js';
 import { perQueryFilters, whenAll } from './predicate_filters.js';
 
@@ -230,7 +230,12 @@ export class QueryClient extends engine.QueryClient {
   // The fetch family is counted (nesting.js): its options' getters and staleTime function
   // are user code, run here before the engine's own count.
   fetchQuery(options) {
-    return nested('fetchQuery', () => this.#fetchQuery(options));
+    enterNested('fetchQuery');
+    try {
+      return this.#fetchQuery(options);
+    } finally {
+      leaveNested();
+    }
   }
 
   #fetchQuery(options) {
@@ -243,7 +248,12 @@ export class QueryClient extends engine.QueryClient {
   }
 
   prefetchQuery(options) {
-    return nested('prefetchQuery', () => this.#prefetchQuery(options));
+    enterNested('prefetchQuery');
+    try {
+      return this.#prefetchQuery(options);
+    } finally {
+      leaveNested();
+    }
   }
 
   #prefetchQuery(options) {
@@ -255,7 +265,12 @@ export class QueryClient extends engine.QueryClient {
   }
 
   ensureQueryData(options) {
-    return nested('ensureQueryData', () => this.#ensureQueryData(options));
+    enterNested('ensureQueryData');
+    try {
+      return this.#ensureQueryData(options);
+    } finally {
+      leaveNested();
+    }
   }
 
   #ensureQueryData(options) {

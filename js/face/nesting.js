@@ -21,6 +21,19 @@ function reset() {
 
 /** `run()`, counted as a call into stackquery named `method`; refused when nested too deep. */
 export function nested(method, run) {
+  enterNested(method);
+  try {
+    return run();
+  } finally {
+    leaveNested();
+  }
+}
+
+/**
+ * Counts a call into stackquery named `method` (refused when nested too deep), for a hot
+ * path that makes no closure: `leaveNested()` must follow in a `finally`.
+ */
+export function enterNested(method) {
   if (depth > 0) {
     if (!resetQueued) {
       queueMicrotask(reset); // marked queued only once it is (the stack may run out just here)
@@ -34,10 +47,10 @@ export function nested(method, run) {
     }
   }
   depth++;
-  try {
-    return run();
-  } finally {
-    depth = Math.max(0, depth - 1);
-    if (depth === 0) limit = MAX_NESTING;
-  }
+}
+
+/** The end of a call counted by `enterNested`. */
+export function leaveNested() {
+  depth = Math.max(0, depth - 1);
+  if (depth === 0) limit = MAX_NESTING;
 }

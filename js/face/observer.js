@@ -24,8 +24,30 @@ import { assertSameEngine } from './same_engine.js';
 import { Presentation, checkSelect, shownBy } from './presentation.js';
 import { describe } from './describe.js';
 import { freeOnce } from './freed.js';
-import { nested } from './nesting.js';
+import { enterNested, leaveNested, nested } from './nesting.js';
 import { resultWithRefetch } from '../result_objects.js';
+
+/**
+ * A new observer's options, defaulted and checked, and its function options resolved
+ * against the query (built first; throws what they throw). Counted (nesting.js): the
+ * options' getters and functions are user code, and one that makes another observer, and
+ * so on, is refused at the bound instead of running until the stack runs out (which, run
+ * out inside wasm, would break the engine). Any such cycle passes through here: every
+ * getter is read, and every function called, here first. Apart from the constructor,
+ * which a `try` around `super()` makes about 6% slower to mount.
+ */
+function prepared(client, options) {
+  enterNested('new QueryObserver');
+  try {
+    assertSameEngine(client, 'QueryObserver');
+    const defaulted = observerOptionsWithoutSkipToken(withQueryDefaults(client, options));
+    warnUnknownOptions(defaulted, 'query');
+    checkSelect(defaulted, 'QueryObserver');
+    return { defaulted, resolved: resolveObserverOptions(client, defaulted) };
+  } finally {
+    leaveNested();
+  }
+}
 
 /**
  * A result's `refetch`: its observer's. Made apart from any method, so that its scope
@@ -57,28 +79,18 @@ export class QueryObserver extends engine.QueryObserver {
   #told; // the result the subscribers were last told
 
   constructor(client, options) {
-    // Counted (nesting.js): its options' getters and functions are user code, and one that
-    // makes another observer, and so on, is refused at the bound, not run until the stack
-    // runs out (which, should it run out inside wasm, would break the engine).
-    nested('new QueryObserver', () => {
-      assertSameEngine(client, 'QueryObserver');
-      const defaulted = observerOptionsWithoutSkipToken(withQueryDefaults(client, options));
-      warnUnknownOptions(defaulted, 'query');
-      checkSelect(defaulted, 'QueryObserver');
-      // Function options resolved against the query (built first): throws what they throw.
-      const resolved = resolveObserverOptions(client, defaulted);
-      super(client, resolved === undefined ? defaulted : resolved.engineOptions); // the engine checks both and throws what it refuses
-      this.#client = client;
-      this.#options = shownBy(defaulted);
-      this.#presentationFor(this.#options);
-      this.#mirror = mirrors.get(client);
-      if (this.#mirror !== undefined) {
-        this.#epochAt = this.#mirror.epochAt;
-        this.#depthAt = this.#mirror.depthAt;
-      }
-      this.#notifyOn = defaulted?.notifyOnChangeProps;
-      if (resolved !== undefined) this.#optionFunctions().use(resolved);
-    });
+    const { defaulted, resolved } = prepared(client, options);
+    super(client, resolved === undefined ? defaulted : resolved.engineOptions); // the engine checks both and throws what it refuses
+    this.#client = client;
+    this.#options = shownBy(defaulted);
+    this.#presentationFor(this.#options);
+    this.#mirror = mirrors.get(client);
+    if (this.#mirror !== undefined) {
+      this.#epochAt = this.#mirror.epochAt;
+      this.#depthAt = this.#mirror.depthAt;
+    }
+    this.#notifyOn = defaulted?.notifyOnChangeProps;
+    if (resolved !== undefined) this.#optionFunctions().use(resolved);
   }
 
   getCurrentResult() {
@@ -196,7 +208,12 @@ export class QueryObserver extends engine.QueryObserver {
   }
 
   setOptions(options) {
-    nested('QueryObserver.setOptions', () => this.#setOptions(options)); // counted: see the constructor
+    enterNested('QueryObserver.setOptions'); // counted: see the constructor
+    try {
+      this.#setOptions(options);
+    } finally {
+      leaveNested();
+    }
   }
 
   #setOptions(options) {
