@@ -228,7 +228,8 @@ export class QueryClient extends engine.QueryClient {
   }
 
   // The fetch family is counted (nesting.js): its options' getters and staleTime function
-  // are user code, run here before the engine's own count.
+  // are user code, run here before the engine's own count (`fetchQuery`, the hottest, with
+  // no closure).
   fetchQuery(options) {
     enterNested('fetchQuery');
     try {
@@ -248,12 +249,7 @@ export class QueryClient extends engine.QueryClient {
   }
 
   prefetchQuery(options) {
-    enterNested('prefetchQuery');
-    try {
-      return this.#prefetchQuery(options);
-    } finally {
-      leaveNested();
-    }
+    return nested('prefetchQuery', () => this.#prefetchQuery(options));
   }
 
   #prefetchQuery(options) {
@@ -265,12 +261,7 @@ export class QueryClient extends engine.QueryClient {
   }
 
   ensureQueryData(options) {
-    enterNested('ensureQueryData');
-    try {
-      return this.#ensureQueryData(options);
-    } finally {
-      leaveNested();
-    }
+    return nested('ensureQueryData', () => this.#ensureQueryData(options));
   }
 
   #ensureQueryData(options) {
