@@ -89,10 +89,6 @@ impl Drop for Entered {
     }
 }
 
-/// A call made while others are on the stack (or while a count was left raised by a JS
-/// exception that unwound through wasm, which no drop saw): the counters are put
-/// back to zero at the next microtask, when the stack is surely empty, so a count
-/// left raised costs no more than the rest of the current task.
 #[wasm_bindgen]
 extern "C" {
     /// The host's `queueMicrotask`, catching: what it throws (the stack ran out just
@@ -101,6 +97,10 @@ extern "C" {
     fn queue_microtask(callback: &Function) -> Result<(), JsValue>;
 }
 
+/// A call made while others are on the stack (or while a count was left raised by a JS
+/// exception that unwound through wasm, which no drop saw): the counters are put
+/// back to zero at the next microtask, when the stack is surely empty, so a count
+/// left raised costs no more than the rest of the current task.
 #[cold]
 fn nested(method: &'static str, depth: u32) -> Result<(), JsValue> {
     // Marked queued only once it is: a reset that could not be queued is tried again
